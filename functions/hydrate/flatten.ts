@@ -1,0 +1,79 @@
+// Klaviyo segments and flow filters can only use top-level, non-object properties, so nested data is
+// flattened: objects become `parent_child` keys, arrays of objects become one list per field
+// (`products_sku: ["A", "B"]`) plus a `_count`, and lists of scalars stay lists.
+import type { FlatProperties } from '../shared/contracts.ts';
+
+type Scalar = string | number | boolean;
+type Value = Scalar | Scalar[];
+
+export const MAX_PROPERTIES = 400;
+/** Klaviyo's limit is 100 KB a string; longer strings are cut rather than failing the event. */
+export const MAX_STRING_BYTES = 100_000;
+/** Below this depth, what is left is kept as a JSON string: hostile nesting cannot blow the stack. */
+export const MAX_DEPTH = 8;
+
+export interface FlattenResult {
+  properties: FlatProperties;
+  /** Keys dropped because the event would exceed Klaviyo's 400 properties. */
+  dropped: string[];
+}
+
+function clip(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_STRING_BYTES) return text;
+  return Buffer.from(text)
+    .subarray(0, MAX_STRING_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
+}
+
+function scalar(value: unknown): Scalar | undefined {
+  if (typeof value === 'string') return clip(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'boolean') return value;
+  return undefined;
+}
+
+function add(out: Map<string, Value>, key: string, value: Value) {
+  const existing = out.get(key);
+  if (existing === undefined) out.set(key, value);
+  else
+    out.set(key, [
+      ...(Array.isArray(existing) ? existing : [existing]),
+      ...(Array.isArray(value) ? value : [value]),
+    ]);
+}
+
+function walk(value: unknown, path: string, depth: number, out: Map<string, Value>, inList: boolean): void {
+  if (value === null || value === undefined) return;
+  // A bare scalar or list at the root (no prefix) still needs a name.
+  const key = path || (typeof value === 'object' && !Array.isArray(value) ? '' : 'value');
+  const s = scalar(value);
+  if (s !== undefined) {
+    add(out, key, inList ? [s] : s);
+    return;
+  }
+  if (typeof value !== 'object') return;
+  if (depth >= MAX_DEPTH) {
+    add(out, key, clip(JSON.stringify(value)));
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (!inList) out.set(`${key}_count`, value.length);
+    for (const item of value) walk(item, key, depth + 1, out, true);
+    return;
+  }
+  for (const [child, v] of Object.entries(value as Record<string, unknown>)) {
+    walk(v, key ? `${key}_${child}` : child, depth + 1, out, inList);
+  }
+}
+
+/** Flattens each root under its prefix ('' for none), in order; the first MAX_PROPERTIES keys are kept. */
+export function flattenProperties(roots: readonly { prefix: string; value: unknown }[]): FlattenResult {
+  const out = new Map<string, Value>();
+  for (const { prefix, value } of roots) walk(value, prefix, 0, out, false);
+  const entries = [...out.entries()];
+  return {
+    properties: Object.fromEntries(entries.slice(0, MAX_PROPERTIES)),
+    dropped: entries.slice(MAX_PROPERTIES).map(([k]) => k),
+  };
+}

@@ -1,0 +1,68 @@
+// Lambda entry for hydrate: SQS batch in (webhook.received v1), Klaviyo events out to the deliver queue.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
+import { WebhookReceivedV1Schema } from '../shared/contracts.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { createMetrics, type Metrics } from '../shared/metrics.ts';
+import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
+import { createSqsQueue } from '../shared/sqs-queue.ts';
+import { createSqsStage } from '../shared/sqs-stage.ts';
+import { hydrateEvent } from './hydrate-event.ts';
+import type { Fetch } from './source-api.ts';
+
+export interface HydrateDependencies {
+  env?: NodeJS.ProcessEnv;
+  sqs?: SQSClient;
+  fetch?: Fetch;
+  loadConfig?: LoadConfig;
+  resolveSecret?: ResolveSecret;
+  logger?: Logger;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+export function createHydrateHandler(deps: HydrateDependencies = {}) {
+  const env = deps.env ?? process.env;
+  const sqs = deps.sqs ?? new SQSClient({});
+  const logger = deps.logger ?? createLogger('hydrate');
+  const metrics = deps.metrics ?? createMetrics('hydrate');
+  const now = deps.now ?? Date.now;
+  const loadConfig = deps.loadConfig ?? createConfigLoader(env);
+  const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
+  const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'));
+
+  const stage = createSqsStage({
+    stage: 'hydrate',
+    schema: WebhookReceivedV1Schema,
+    sqs,
+    queueUrl: requireEnv(env, 'HYDRATE_QUEUE_URL'),
+    dlqUrl: requireEnv(env, 'HYDRATE_DLQ_URL'),
+    logger,
+    metrics,
+    now,
+    process: async (message, log) =>
+      hydrateEvent(message, {
+        config: await loadConfig(),
+        deliverQueue,
+        fetch: deps.fetch ?? fetch,
+        resolveSecret,
+        now,
+        log,
+      }),
+  });
+
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(stage);
+}
+
+let instance: ReturnType<typeof createHydrateHandler> | undefined;
+
+/** Lambda's entry point: built on the first invocation; tests and local mode call the factory instead. */
+export const handler = (event: SQSEvent, context: Context) =>
+  (instance ??= createHydrateHandler())(event, context);

@@ -1,0 +1,49 @@
+// The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
+// fetched), map the result to a Klaviyo event, and pass it on to deliver.
+import type { Hydration, RelayConfig } from '../shared/config.ts';
+import type { WebhookReceivedV1 } from '../shared/contracts.ts';
+import { PermanentError } from '../shared/errors.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { ResolveSecret } from '../shared/secrets.ts';
+import type { MessageQueue } from '../shared/sqs-queue.ts';
+import { mapToKlaviyoEvent, type MappingContext } from './map-to-klaviyo.ts';
+import { fetchJson, renderPath, type Fetch } from './source-api.ts';
+
+export interface HydratePorts {
+  config: RelayConfig;
+  deliverQueue: MessageQueue;
+  fetch: Fetch;
+  resolveSecret: ResolveSecret;
+  now: () => number;
+  log: Logger;
+}
+
+export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
+  const source = Object.hasOwn(ports.config.sources, message.source)
+    ? ports.config.sources[message.source]
+    : undefined;
+  if (!source)
+    throw new PermanentError(`source "${message.source}" is no longer configured`, 'unknown_source');
+
+  const context: MappingContext = { event: message.payload, meta: message.meta };
+  if (source.hydration) await runSteps(source.hydration, context, ports);
+
+  const { event, droppedProperties } = mapToKlaviyoEvent(message, source, context);
+  if (droppedProperties.length > 0) {
+    ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
+  }
+  await ports.deliverQueue.send({ body: JSON.stringify(event), correlationId: event.correlation_id });
+  ports.log.info('hydrated', {
+    outcome: 'hydrated',
+    metric: event.metric,
+    properties: Object.keys(event.properties).length,
+  });
+}
+
+async function runSteps(hydration: Hydration, context: MappingContext, ports: HydratePorts): Promise<void> {
+  for (const step of hydration.steps) {
+    // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
+    const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
+    context[step.name] = await fetchJson(url, hydration, ports);
+  }
+}

@@ -1,0 +1,64 @@
+// Calls a source's own API to fetch what a thin webhook leaves out. Every call has a timeout, and every
+// failure is classified: 429/5xx/timeouts are retried later, other 4xx mean the data is not there.
+import type { Hydration } from '../shared/config.ts';
+import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import { getPath } from '../shared/json-path.ts';
+import type { ResolveSecret } from '../shared/secrets.ts';
+
+export type Fetch = typeof fetch;
+
+/** Fills `{dot.path}` placeholders from the context; each value is URL-encoded. */
+export function renderPath(template: string, context: unknown): string {
+  return template.replace(/\{([^{}]+)\}/g, (_, path: string) => {
+    const value = getPath(context, path.trim());
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new PermanentError(
+        `hydration needs ${path}, which the event does not have`,
+        'hydration_input_missing',
+      );
+    }
+    return encodeURIComponent(String(value));
+  });
+}
+
+export async function fetchJson(
+  url: string,
+  hydration: Hydration,
+  deps: { fetch: Fetch; resolveSecret: ResolveSecret; now: () => number },
+): Promise<unknown> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (hydration.auth) {
+    headers[hydration.auth.header] =
+      hydration.auth.prefix + (await deps.resolveSecret(hydration.auth.secret));
+  }
+  let response: Response;
+  try {
+    response = await deps.fetch(url, { headers, signal: AbortSignal.timeout(hydration.timeout_ms) });
+  } catch (error) {
+    const reason = (error as Error).name === 'TimeoutError' ? 'source_api_timeout' : 'source_api_unreachable';
+    throw new RetryableError(`GET ${url} failed: ${(error as Error).message}`, reason, undefined, {
+      cause: error,
+    });
+  }
+  const text = await response.text();
+  if (response.status === 429 || response.status === 408 || response.status >= 500) {
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), deps.now());
+    throw new RetryableError(
+      `GET ${url} answered ${response.status}`,
+      `source_api_${response.status}`,
+      retryAfter,
+    );
+  }
+  if (!response.ok) {
+    throw new PermanentError(
+      `GET ${url} answered ${response.status}`,
+      `source_api_${response.status}`,
+      text.slice(0, 1000),
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new RetryableError(`GET ${url} did not answer JSON`, 'source_api_not_json');
+  }
+}

@@ -1,0 +1,97 @@
+// Lambda entry for ingest: adapts API Gateway (HTTP API, payload 2.0) to the accept-webhook use case.
+// Order matters: signature on raw bytes → JSON parse → use case; errors become JSON answers.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
+import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
+import { createSqsQueue } from '../shared/sqs-queue.ts';
+import { acceptWebhook } from './accept-webhook.ts';
+import { createDynamoDedupeStore } from './dedupe-store.ts';
+import { errorResponses } from './error-responses.ts';
+import { HttpError } from './http-error.ts';
+import { jsonResponse } from './http-response.ts';
+import { adapterFor } from './sources/index.ts';
+import { verifyWebhook, type IngestContext } from './verify-webhook.ts';
+
+export interface IngestDependencies {
+  env?: NodeJS.ProcessEnv;
+  sqs?: SQSClient;
+  dynamodb?: DynamoDBClient;
+  loadConfig?: LoadConfig;
+  resolveSecret?: ResolveSecret;
+  logger?: Logger;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+export function createIngestHandler(deps: IngestDependencies = {}) {
+  const env = deps.env ?? process.env;
+  const logger = deps.logger ?? createLogger('ingest');
+  const metrics = deps.metrics ?? createMetrics('ingest');
+  const now = deps.now ?? Date.now;
+  const dedupe = createDynamoDedupeStore(
+    deps.dynamodb ?? new DynamoDBClient({}),
+    requireEnv(env, 'DEDUPE_TABLE_NAME'),
+  );
+  const queue = createSqsQueue(deps.sqs ?? new SQSClient({}), requireEnv(env, 'HYDRATE_QUEUE_URL'));
+
+  async function ingest(
+    event: APIGatewayProxyEventV2,
+    context: IngestContext,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
+    const webhook = context.webhook;
+    if (!webhook) throw new Error('verifyWebhook middleware did not run');
+    const { sourceName, source, config, request } = webhook;
+    const requestId = event.requestContext.requestId || context.awsRequestId;
+    const events = adapterFor(source).events(request, event.body, source);
+    if (events.length === 0) throw new HttpError(400, 'no_events', 'the request carries no events');
+
+    const outcome = await acceptWebhook(
+      sourceName,
+      events,
+      { ttlSeconds: config.ingest.dedupe_ttl_seconds, leaseSeconds: config.ingest.claim_lease_seconds },
+      { dedupe, queue, logger, now },
+    );
+    for (const [name, ids] of Object.entries(outcome)) {
+      if (ids.length > 0) metrics.addMetric(name, MetricUnit.Count, ids.length);
+    }
+    const deliveryIds = events.map((e) => e.deliveryId);
+    const body = { request_id: requestId, delivery_id: deliveryIds[0], ...outcome };
+    let status: number;
+    let code: string;
+    if (outcome.failed.length > 0) [status, code] = [503, 'enqueue_failed'];
+    else if (outcome.inProgress.length > 0) [status, code] = [409, 'in_progress'];
+    else if (outcome.accepted.length > 0) [status, code] = [202, 'accepted'];
+    else [status, code] = [200, 'duplicate'];
+    logger.info('webhook handled', { source: sourceName, delivery_ids: deliveryIds, outcome: code, status });
+    const retry = status >= 409 ? { 'retry-after': String(config.ingest.claim_lease_seconds) } : {};
+    return jsonResponse(status, { code, ...body }, retry);
+  }
+
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, IngestContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(errorResponses({ logger, metrics }))
+    .use(
+      verifyWebhook({
+        loadConfig: deps.loadConfig ?? createConfigLoader(env),
+        resolveSecret: deps.resolveSecret ?? createSecretResolver({ env }),
+        now,
+      }),
+    )
+    .use(httpJsonBodyParser())
+    .handler(ingest);
+}
+
+let instance: ReturnType<typeof createIngestHandler> | undefined;
+
+/** Lambda's entry point: built on the first invocation; tests and local mode call the factory instead. */
+export const handler = (event: APIGatewayProxyEventV2, context: IngestContext) =>
+  (instance ??= createIngestHandler())(event, context);

@@ -1,0 +1,73 @@
+// Middleware that runs before any parsing: find the source, bound the body, and check the sender's
+// signature on the exact raw bytes (base64-decoded when API Gateway encoded them). The JSON body
+// parser that follows replaces the body, so everything that needs the raw bytes happens here.
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RelayConfig, SourceConfig } from '../shared/config.ts';
+import type { LoadConfig } from '../shared/config-loader.ts';
+import type { ResolveSecret } from '../shared/secrets.ts';
+import { HttpError } from './http-error.ts';
+import { adapterFor } from './sources/index.ts';
+import type { InboundRequest } from './sources/source-adapter.ts';
+
+export interface VerifiedWebhook {
+  sourceName: string;
+  source: SourceConfig;
+  config: RelayConfig;
+  request: InboundRequest;
+}
+
+export interface IngestContext extends Context {
+  webhook?: VerifiedWebhook;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (value !== undefined) out[name.toLowerCase()] = value;
+  return out;
+}
+
+export function verifyWebhook(deps: {
+  loadConfig: LoadConfig;
+  resolveSecret: ResolveSecret;
+  now: () => number;
+}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, IngestContext> {
+  return {
+    name: 'verifyWebhook',
+    before: async (request) => {
+      const { event } = request;
+      const method = event.requestContext.http.method.toUpperCase();
+      if (method !== 'POST') {
+        throw new HttpError(405, 'method_not_allowed', `${method} is not allowed; send POST`, {
+          allow: 'POST',
+        });
+      }
+      const config = await deps.loadConfig();
+      const sourceName = event.pathParameters?.source ?? '';
+      const source = Object.hasOwn(config.sources, sourceName) ? config.sources[sourceName] : undefined;
+      if (!source)
+        throw new HttpError(404, 'unknown_source', `no source named "${sourceName}" is configured`);
+
+      const rawBody = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+      const limit = config.ingest.max_body_bytes;
+      if (rawBody.length > limit) {
+        throw new HttpError(413, 'body_too_large', `body is ${rawBody.length} bytes; the limit is ${limit}`);
+      }
+
+      const inbound: InboundRequest = { headers: lowerCaseHeaders(event.headers), rawBody };
+      const secrets = await Promise.all(source.secrets.map(deps.resolveSecret));
+      const verdict = adapterFor(source).verify(inbound, secrets, source, deps.now());
+      if (!verdict.ok) throw new HttpError(401, verdict.code, verdict.message);
+
+      try {
+        utf8.decode(rawBody);
+      } catch {
+        throw new HttpError(400, 'invalid_encoding', 'body is not valid UTF-8');
+      }
+      request.context.webhook = { sourceName, source, config, request: inbound };
+    },
+  };
+}

@@ -1,0 +1,178 @@
+// The one configuration document: what each source is, how to verify it, how to hydrate and map it, and
+// how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
+// names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
+import { z } from 'zod';
+
+export const CONFIG_VERSION = 1;
+export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
+export const DEFAULT_KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
+
+/** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
+export const SecretRefSchema = z.union([
+  z.strictObject({ env: z.string().min(1) }),
+  z.strictObject({ ssm: z.string().min(1) }),
+  z.strictObject({ secrets_manager: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+/** A value read from the request: a header, a dot path into the JSON body, or a constant. */
+export const ValueSourceSchema = z.union([
+  z.strictObject({ header: z.string().min(1).toLowerCase() }),
+  z.strictObject({ path: z.string().min(1) }),
+  z.strictObject({ value: z.string().min(1) }),
+]);
+export type ValueSource = z.infer<typeof ValueSourceSchema>;
+
+const PathSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.email');
+
+export const HydrationStepSchema = z.strictObject({
+  /** Name under which the response is kept in the mapping context (e.g. `customer`). */
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
+  /** Path on the source API with `{dot.path}` placeholders, e.g. `/customers/{event.customer}/address`. */
+  path: z.string().startsWith('/'),
+});
+export type HydrationStep = z.infer<typeof HydrationStepSchema>;
+
+export const HydrationSchema = z.strictObject({
+  base_url: z.url(),
+  /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
+  auth: z
+    .strictObject({
+      header: z.string().min(1),
+      prefix: z.string().default(''),
+      secret: SecretRefSchema,
+    })
+    .optional(),
+  timeout_ms: z.number().int().min(100).max(30_000).default(5_000),
+  steps: z.array(HydrationStepSchema).min(1).max(10),
+});
+export type Hydration = z.infer<typeof HydrationSchema>;
+
+export const MappingSchema = z.strictObject({
+  /** Klaviyo metric name; default: the event type, humanised (`orders/create` → `Orders Create`). */
+  metric: z.string().min(1).max(128).optional(),
+  /** Metric per event type, taking precedence over `metric`. */
+  metric_by_event_type: z.record(z.string(), z.string().min(1).max(128)).default({}),
+  /** Dot paths into the context (`event`, `meta`, and each hydration step's name) for profile identifiers. */
+  profile: z
+    .strictObject({
+      email: z.array(PathSchema).default(['event.email', 'event.customer.email', 'customer.email']),
+      phone_number: z.array(PathSchema).default(['event.phone', 'customer.phone']),
+      external_id: z.array(PathSchema).default([]),
+    })
+    .prefault({}),
+  /** Dot path to the event's monetary value, e.g. `event.total_price`. */
+  value: PathSchema.optional(),
+  /** Dot path to the event's time (ISO 8601 or epoch seconds); default: when the relay received it. */
+  time: PathSchema.optional(),
+  /** Context roots flattened into properties; default: the event and every hydration step. */
+  include: z.array(z.string().min(1)).optional(),
+});
+export type Mapping = z.infer<typeof MappingSchema>;
+
+const sourceCommon = {
+  secrets: z.array(SecretRefSchema).min(1).max(5),
+  /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
+  event_type: ValueSourceSchema.optional(),
+  hydration: HydrationSchema.optional(),
+  mapping: MappingSchema.prefault({}),
+};
+
+export const ShopifySourceSchema = z.strictObject({ kind: z.literal('shopify'), ...sourceCommon });
+
+export const GenericHmacSourceSchema = z.strictObject({
+  kind: z.literal('generic-hmac'),
+  ...sourceCommon,
+  signature: z.strictObject({
+    header: z.string().min(1).toLowerCase(),
+    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+    encoding: z.enum(['hex', 'base64']).default('hex'),
+    /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
+    prefix: z.string().default(''),
+  }),
+  /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
+  delivery_id: ValueSourceSchema.optional(),
+});
+
+export const SourceSchema = z.discriminatedUnion('kind', [ShopifySourceSchema, GenericHmacSourceSchema]);
+export type SourceConfig = z.infer<typeof SourceSchema>;
+export type SourceKind = SourceConfig['kind'];
+
+export const KlaviyoSettingsSchema = z.strictObject({
+  api_key: SecretRefSchema,
+  revision: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')
+    .default(DEFAULT_KLAVIYO_REVISION),
+  base_url: z.url().default(DEFAULT_KLAVIYO_BASE_URL),
+  timeout_ms: z.number().int().min(100).max(60_000).default(10_000),
+});
+export type KlaviyoSettings = z.infer<typeof KlaviyoSettingsSchema>;
+
+export const RelayConfigSchema = z.strictObject({
+  version: z.literal(CONFIG_VERSION),
+  sources: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
+    SourceSchema,
+  ),
+  klaviyo: KlaviyoSettingsSchema,
+  ingest: z
+    .strictObject({
+      /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
+      max_body_bytes: z
+        .number()
+        .int()
+        .min(1_024)
+        .max(900 * 1_024)
+        .default(256 * 1_024),
+      /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
+      dedupe_ttl_seconds: z
+        .number()
+        .int()
+        .min(3_600)
+        .max(90 * 86_400)
+        .default(7 * 86_400),
+      /** How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. */
+      claim_lease_seconds: z.number().int().min(5).max(900).default(60),
+    })
+    .prefault({}),
+});
+export type RelayConfig = z.infer<typeof RelayConfigSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Terraform's jsonencode writes `null` for optional object attributes that were not set; in this
+ * document `null` means "not set", so nulls are dropped before validation.
+ */
+export function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, dropNulls(v)]),
+    );
+  }
+  return value;
+}
+
+/** Parses and validates the document; every problem is reported with its path. */
+export function parseRelayConfig(text: string, origin: string): RelayConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${origin}: not valid JSON (${(error as Error).message})`);
+  }
+  const result = RelayConfigSchema.safeParse(dropNulls(raw));
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`${origin}: invalid relay configuration:\n${problems.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,74 @@
+// Versioned messages between the stages. Every producer builds them through these schemas and every
+// consumer validates them with the same schemas, so a change of shape is a change of version.
+import { z } from 'zod';
+
+const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
+/** What Klaviyo can segment on: top-level scalars, or lists of scalars. */
+export const FlatPropertiesSchema = z.record(
+  z.string(),
+  z.union([JsonScalarSchema, z.array(JsonScalarSchema)]),
+);
+export type FlatProperties = z.infer<typeof FlatPropertiesSchema>;
+
+const trace = {
+  /** `<source>:<delivery id>`: in every log line of every stage. */
+  correlation_id: z.string().min(1),
+  source: z.string().min(1),
+  delivery_id: z.string().min(1).max(512),
+};
+
+/** ingest → hydrate: one verified, deduplicated webhook event. */
+export const WebhookReceivedV1Schema = z.strictObject({
+  type: z.literal('webhook.received'),
+  version: z.literal(1),
+  ...trace,
+  event_type: z.string().min(1),
+  received_at: z.iso.datetime(),
+  /** Sender metadata worth keeping (e.g. Shopify topic, shop domain, API version). */
+  meta: z.record(z.string(), z.string()),
+  payload: z.unknown(),
+});
+export type WebhookReceivedV1 = z.infer<typeof WebhookReceivedV1Schema>;
+
+export const ProfileIdentifiersSchema = z
+  .strictObject({
+    email: z.string().min(1).optional(),
+    phone_number: z.string().min(1).optional(),
+    external_id: z.string().min(1).optional(),
+  })
+  .refine((p) => p.email ?? p.phone_number ?? p.external_id, {
+    message: 'a profile needs at least one of email, phone_number, external_id',
+  });
+export type ProfileIdentifiers = z.infer<typeof ProfileIdentifiersSchema>;
+
+/** hydrate → deliver: one Klaviyo event, ready to send. */
+export const KlaviyoEventV1Schema = z.strictObject({
+  type: z.literal('klaviyo.event'),
+  version: z.literal(1),
+  ...trace,
+  metric: z.string().min(1).max(128),
+  profile: ProfileIdentifiersSchema,
+  properties: FlatPropertiesSchema,
+  time: z.iso.datetime(),
+  value: z.number().optional(),
+  /** Deterministic: the same source event always yields the same id, so Klaviyo keeps one. */
+  unique_id: z.string().min(1).max(255),
+  /** Replays set this so old events do not trigger flows. */
+  backfill: z.boolean().default(false),
+});
+export type KlaviyoEventV1 = z.infer<typeof KlaviyoEventV1Schema>;
+
+export const DeliverMessageSchema = z.discriminatedUnion('type', [KlaviyoEventV1Schema]);
+export type DeliverMessage = z.infer<typeof DeliverMessageSchema>;
+
+/** Attached to what a stage sends to its DLQ itself, so a person can see why without digging in logs. */
+export const DeadLetterV1Schema = z.strictObject({
+  type: z.literal('dead-letter'),
+  version: z.literal(1),
+  stage: z.enum(['hydrate', 'deliver']),
+  reason: z.string().min(1),
+  detail: z.unknown().optional(),
+  failed_at: z.iso.datetime(),
+  original: z.string(),
+});
+export type DeadLetterV1 = z.infer<typeof DeadLetterV1Schema>;

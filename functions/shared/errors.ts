@@ -1,0 +1,37 @@
+// Every failure a stage can meet is one of two kinds, and the kind decides where the message goes:
+// retryable → back to the queue after a delay; permanent → straight to the DLQ with the reason.
+
+/** Worth trying again later: 5xx, timeouts, network errors, 429 (with the server's Retry-After). */
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly retryAfterSeconds?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Will fail the same way every time: schema errors, 4xx validation errors. Needs a person. */
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly detail?: unknown,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Parses a Retry-After header: delta seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}

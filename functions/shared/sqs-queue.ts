@@ -1,0 +1,104 @@
+// The queue port over SQS: batched sends (10 entries and 256 KiB a call), per-message results, and the
+// visibility change that turns a retryable failure into a delayed retry.
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+
+export interface OutgoingMessage {
+  /** Unique within one sendBatch call. */
+  id: string;
+  body: string;
+  correlationId: string;
+}
+
+export interface MessageQueue {
+  /** Sends what it can; returns the ids that were not sent, and why. */
+  sendBatch(messages: readonly OutgoingMessage[]): Promise<{ failedIds: string[]; reasons: string[] }>;
+  send(message: Omit<OutgoingMessage, 'id'>): Promise<void>;
+}
+
+const MAX_ENTRIES = 10;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+function chunk(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.body);
+    if (current.length === MAX_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+const correlation = (id: string) => ({ correlation_id: { DataType: 'String', StringValue: id } });
+
+export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueue {
+  return {
+    async sendBatch(messages) {
+      const results = await Promise.all(
+        chunk(messages).map(async (entries) => {
+          try {
+            const out = await client.send(
+              new SendMessageBatchCommand({
+                QueueUrl: queueUrl,
+                Entries: entries.map((m) => ({
+                  Id: m.id,
+                  MessageBody: m.body,
+                  MessageAttributes: correlation(m.correlationId),
+                })),
+              }),
+            );
+            const failed = out.Failed ?? [];
+            return {
+              ids: failed.map((f) => f.Id ?? ''),
+              reasons: failed.map((f) => `${f.Code}: ${f.Message}`),
+            };
+          } catch (error) {
+            return { ids: entries.map((m) => m.id), reasons: [(error as Error).message] };
+          }
+        }),
+      );
+      return {
+        failedIds: results.flatMap((r) => r.ids),
+        reasons: [...new Set(results.flatMap((r) => r.reasons))],
+      };
+    },
+
+    async send(message) {
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: message.body,
+          MessageAttributes: correlation(message.correlationId),
+        }),
+      );
+    },
+  };
+}
+
+/** Makes a received message visible again after `seconds` (SQS allows up to 12 hours). */
+export async function delayRetry(
+  client: SQSClient,
+  queueUrl: string,
+  receiptHandle: string,
+  seconds: number,
+) {
+  await client.send(
+    new ChangeMessageVisibilityCommand({
+      QueueUrl: queueUrl,
+      ReceiptHandle: receiptHandle,
+      VisibilityTimeout: Math.min(43_200, Math.max(0, Math.ceil(seconds))),
+    }),
+  );
+}
