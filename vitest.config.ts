@@ -5,8 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 600_000,
-    // Infrastructure tests share one moto server and terraform's plugin cache: keep files from racing on them.
-    fileParallelism: true,
     pool: 'forks',
+    // Handlers log JSON lines and EMF metrics; tests assert on behaviour, not on that output.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' },
   },
 });

@@ -33,6 +33,16 @@ function scalar(value: unknown): Scalar | undefined {
   return undefined;
 }
 
+/** A copy cut off below `levels`, so that stringifying it is bounded too. */
+function prune(value: unknown, levels: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (levels === 0) return '…';
+  if (Array.isArray(value)) return value.map((v) => prune(v, levels - 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, prune(v, levels - 1)]),
+  );
+}
+
 function add(out: Map<string, Value>, key: string, value: Value) {
   const existing = out.get(key);
   if (existing === undefined) out.set(key, value);
@@ -54,7 +64,7 @@ function walk(value: unknown, path: string, depth: number, out: Map<string, Valu
   }
   if (typeof value !== 'object') return;
   if (depth >= MAX_DEPTH) {
-    add(out, key, clip(JSON.stringify(value)));
+    add(out, key, clip(JSON.stringify(prune(value, MAX_DEPTH))));
     return;
   }
   if (Array.isArray(value)) {

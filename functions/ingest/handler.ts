@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
+import { jsonDepth } from '../shared/json-depth.ts';
 import { acceptWebhook } from './accept-webhook.ts';
 import { createDynamoDedupeStore } from './dedupe-store.ts';
 import { errorResponses } from './error-responses.ts';
@@ -50,6 +51,10 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     if (!webhook) throw new Error('verifyWebhook middleware did not run');
     const { sourceName, source, config, request } = webhook;
     const requestId = event.requestContext.requestId || context.awsRequestId;
+    const maxDepth = config.ingest.max_json_depth;
+    if (jsonDepth(event.body, maxDepth) > maxDepth) {
+      throw new HttpError(400, 'too_deeply_nested', `JSON nests deeper than ${maxDepth} levels`);
+    }
     const events = adapterFor(source).events(request, event.body, source);
     if (events.length === 0) throw new HttpError(400, 'no_events', 'the request carries no events');
 
@@ -59,7 +64,7 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
       { ttlSeconds: config.ingest.dedupe_ttl_seconds, leaseSeconds: config.ingest.claim_lease_seconds },
       { dedupe, queue, logger, now },
     );
-    for (const [name, ids] of Object.entries(outcome)) {
+    for (const [name, ids] of Object.entries(outcome) as [string, string[]][]) {
       if (ids.length > 0) metrics.addMetric(name, MetricUnit.Count, ids.length);
     }
     const deliveryIds = events.map((e) => e.deliveryId);

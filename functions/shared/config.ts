@@ -127,6 +127,8 @@ export const RelayConfigSchema = z.strictObject({
         .min(1_024)
         .max(900 * 1_024)
         .default(256 * 1_024),
+      /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
+      max_json_depth: z.number().int().min(8).max(512).default(64),
       /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
       dedupe_ttl_seconds: z
         .number()

@@ -10,5 +10,5 @@ const adapters: { [K in SourceConfig['kind']]: SourceAdapter<Extract<SourceConfi
 };
 
 export function adapterFor(config: SourceConfig): SourceAdapter {
-  return adapters[config.kind] as SourceAdapter;
+  return adapters[config.kind];
 }

@@ -1,0 +1,100 @@
+// The AWS side of local mode: DynamoDB (dynalite, in memory) and SQS (our emulator), with the table and
+// the queues created as the Terraform module creates them (DLQs, redrive after maxReceiveCount).
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import dynalite from 'dynalite';
+import { startSqsEmulator } from './sqs/emulator.ts';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const region = 'us-east-1';
+
+export interface QueuePair {
+  url: string;
+  arn: string;
+  dlqUrl: string;
+}
+
+export interface LocalAws {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  /** For clients of one's own, e.g. a test that injects faults into its SQS client. */
+  sqsEndpoint: string;
+  tableName: string;
+  hydrate: QueuePair;
+  deliver: QueuePair;
+  close(): Promise<void>;
+}
+
+export interface LocalAwsOptions {
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+}
+
+async function createQueuePair(
+  sqs: SQSClient,
+  name: string,
+  options: Required<LocalAwsOptions>,
+): Promise<QueuePair> {
+  const dlq = await sqs.send(
+    new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }),
+  );
+  const dlqArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: {
+        VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: options.maxReceiveCount,
+        }),
+      },
+    }),
+  );
+  const arn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn;
+  if (!queue.QueueUrl || !dlq.QueueUrl || !arn) throw new Error(`could not create queue ${name}`);
+  return { url: queue.QueueUrl, arn, dlqUrl: dlq.QueueUrl };
+}
+
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const settings = { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, ...options };
+  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
+  const dynamoPort = (dynamoServer.address() as AddressInfo).port;
+  const sqsEmulator = await startSqsEmulator({ port: 0 });
+
+  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoPort}`, region, credentials });
+  const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region, credentials });
+  const tableName = 'klaviyo-webhook-relay-dedupe';
+  // Same key as the Terraform table. dynalite has no TTL; local runs are too short to need it.
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const hydrate = await createQueuePair(sqs, 'klaviyo-webhook-relay-hydrate', settings);
+  const deliver = await createQueuePair(sqs, 'klaviyo-webhook-relay-deliver', settings);
+
+  return {
+    dynamodb,
+    sqs,
+    sqsEndpoint: sqsEmulator.endpoint,
+    tableName,
+    hydrate,
+    deliver,
+    async close() {
+      dynamodb.destroy();
+      sqs.destroy();
+      await sqsEmulator.close();
+      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,162 @@
+// Local mode: the three real handlers in one process, wired as in AWS — the API Gateway stand-in in
+// front of ingest, DynamoDB and SQS emulators, pollers with the event source mapping's semantics in
+// front of hydrate and deliver — plus the demo source API and, unless a real Klaviyo is named, the
+// Klaviyo mock. `npm start` and the end-to-end tests both run this.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { RelayConfig } from '../functions/shared/config.ts';
+import { createDeliverHandler } from '../functions/deliver/handler.ts';
+import { createHydrateHandler } from '../functions/hydrate/handler.ts';
+import { createIngestHandler } from '../functions/ingest/handler.ts';
+import { startApiGateway } from './api-gateway.ts';
+import { readLocalConfig } from './config-file.ts';
+import { startDemoSourceApi } from './demo-source-api.ts';
+import { startLocalAws, type LocalAws } from './emulators.ts';
+import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
+import { startPoller } from './sqs/poller.ts';
+
+export const DEV_SECRETS = {
+  DEMO_WEBHOOK_SECRET: 'local-demo-webhook-secret',
+  SHOPIFY_WEBHOOK_SECRET: 'local-shopify-webhook-secret',
+} as const;
+
+export interface LocalStackOptions {
+  /** Configuration document with `${VAR}` placeholders; default config/local.json. */
+  configFile?: string;
+  /** Port of the webhook endpoint; 0 picks a free one. */
+  port?: number;
+  /** Where secrets and placeholders come from; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** A real (or any Klaviyo-compatible) API; when absent, the Klaviyo mock is started. */
+  klaviyo?: { baseUrl: string; apiKey: string };
+  klaviyoMock?: Omit<KlaviyoMockOptions, 'apiKey'>;
+  maxReceiveCount?: number;
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface LocalStack {
+  webhookUrl(source: string): string;
+  config: RelayConfig;
+  /** The values handlers read secrets from (env references). */
+  env: Readonly<Record<string, string | undefined>>;
+  aws: LocalAws;
+  klaviyoMock?: KlaviyoMock;
+  klaviyoBaseUrl: string;
+  demoApiUrl: string;
+  /** True when no message waits or is in flight in either stage's queue. */
+  drained(): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  };
+  try {
+    const baseEnv = options.env ?? process.env;
+    const demoApiToken = baseEnv.DEMO_API_TOKEN ?? randomBytes(16).toString('hex');
+    const demoApi = await startDemoSourceApi({ token: demoApiToken });
+    cleanups.push(() => demoApi.close());
+
+    let klaviyoMock: KlaviyoMock | undefined;
+    let klaviyo = options.klaviyo;
+    if (!klaviyo) {
+      const apiKey = 'pk_local_mock_key';
+      klaviyoMock = await startKlaviyoMock({ ...options.klaviyoMock, apiKey });
+      const mock = klaviyoMock;
+      cleanups.push(() => mock.close());
+      klaviyo = { baseUrl: mock.url, apiKey };
+    }
+
+    const env: Record<string, string | undefined> = {
+      ...DEV_SECRETS,
+      ...baseEnv,
+      DEMO_API_TOKEN: demoApiToken,
+      DEMO_API_URL: demoApi.url,
+      KLAVIYO_API_KEY: klaviyo.apiKey,
+      KLAVIYO_BASE_URL: klaviyo.baseUrl,
+    };
+    const configFile = options.configFile ?? path.join(repoRoot, 'config', 'local.json');
+    const { config, text } = await readLocalConfig(configFile, env);
+    const dir = await mkdtemp(path.join(tmpdir(), 'klaviyo-relay-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const resolvedConfig = path.join(dir, 'relay.config.json');
+    await writeFile(resolvedConfig, text);
+
+    const awsOptions: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number } = {};
+    if (options.maxReceiveCount !== undefined) awsOptions.maxReceiveCount = options.maxReceiveCount;
+    if (options.visibilityTimeoutSeconds !== undefined)
+      awsOptions.visibilityTimeoutSeconds = options.visibilityTimeoutSeconds;
+    const aws = await startLocalAws(awsOptions);
+    cleanups.push(() => aws.close());
+
+    // The same variables Terraform sets on the functions (docs/runtime-contract.md).
+    const handlerEnv: NodeJS.ProcessEnv = {
+      ...env,
+      RELAY_CONFIG_FILE: resolvedConfig,
+      DEDUPE_TABLE_NAME: aws.tableName,
+      HYDRATE_QUEUE_URL: aws.hydrate.url,
+      HYDRATE_DLQ_URL: aws.hydrate.dlqUrl,
+      DELIVER_QUEUE_URL: aws.deliver.url,
+      DELIVER_DLQ_URL: aws.deliver.dlqUrl,
+    };
+    const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, dynamodb: aws.dynamodb });
+    const hydrate = createHydrateHandler({ env: handlerEnv, sqs: aws.sqs });
+    const deliver = createDeliverHandler({ env: handlerEnv, sqs: aws.sqs });
+
+    const gateway = await startApiGateway(ingest, options.port ?? 0);
+    cleanups.push(() => gateway.close());
+    for (const [functionName, queue, handler] of [
+      ['hydrate', aws.hydrate, hydrate],
+      ['deliver', aws.deliver, deliver],
+    ] as const) {
+      const poller = startPoller({
+        sqs: aws.sqs,
+        queueUrl: queue.url,
+        queueArn: queue.arn,
+        handler,
+        functionName,
+      });
+      cleanups.push(() => poller.stop());
+    }
+
+    const stack: LocalStack = {
+      webhookUrl: (source) => `${gateway.url}/webhooks/${encodeURIComponent(source)}`,
+      config,
+      env,
+      aws,
+      klaviyoBaseUrl: klaviyo.baseUrl,
+      demoApiUrl: demoApi.url,
+      async drained() {
+        for (const url of [aws.hydrate.url, aws.deliver.url]) {
+          const { Attributes = {} } = await aws.sqs.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: url,
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          );
+          if (
+            Number(Attributes.ApproximateNumberOfMessages) +
+              Number(Attributes.ApproximateNumberOfMessagesNotVisible) >
+            0
+          ) {
+            return false;
+          }
+        }
+        return true;
+      },
+      stop,
+    };
+    if (klaviyoMock) stack.klaviyoMock = klaviyoMock;
+    return stack;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,47 @@
+// `npm start`: runs the whole relay locally and tells you where to send webhooks.
+//   KLAVIYO_API_KEY set      → events go to the real Klaviyo API (or KLAVIYO_BASE_URL if set too);
+//   KLAVIYO_BASE_URL only    → to that Klaviyo-compatible server;
+//   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
+// PORT (default 3000) is the webhook port; RELAY_CONFIG (default config/local.json) the configuration.
+import { DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
+import { startLocalStack, type LocalStackOptions } from './stack.ts';
+
+// EMF metric lines are for CloudWatch; locally they would drown the logs.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+const options: LocalStackOptions = { port: Number(process.env.PORT ?? 3000) };
+if (process.env.RELAY_CONFIG) options.configFile = process.env.RELAY_CONFIG;
+if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
+  options.klaviyo = {
+    baseUrl: process.env.KLAVIYO_BASE_URL ?? DEFAULT_KLAVIYO_BASE_URL,
+    apiKey: process.env.KLAVIYO_API_KEY ?? 'pk_unset',
+  };
+} else {
+  options.klaviyoMock = { log: (line) => console.log(line) };
+}
+
+const stack = await startLocalStack(options);
+const sources = Object.keys(stack.config.sources);
+console.log(`
+klaviyo-webhook-relay is running locally.
+
+  Webhooks:      POST ${stack.webhookUrl('<source>')}   (sources: ${sources.join(', ')})
+  Klaviyo:       ${stack.klaviyoMock ? `local mock at ${stack.klaviyoBaseUrl} — recorded events: ${stack.klaviyoBaseUrl}/_mock/events` : stack.klaviyoBaseUrl}
+  Demo API:      ${stack.demoApiUrl} (customers and addresses for hydration)
+
+Send a signed sample order (in another terminal):
+
+  npm run send -- demo samples/demo-order.json
+
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping…');
+    void stack.stop().then(() => process.exit(0));
+  });
+}

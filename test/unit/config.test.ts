@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  DEFAULT_KLAVIYO_REVISION,
+  dropNulls,
+  parseRelayConfig,
+} from '../../functions/shared/config.ts';
+import { fillPlaceholders } from '../../local/config-file.ts';
+
+const minimal = {
+  version: 1,
+  sources: { shop: { kind: 'shopify', secrets: [{ ssm: '/relay/shopify' }] } },
+  klaviyo: { api_key: { ssm: '/relay/klaviyo' } },
+};
+
+describe('relay configuration', () => {
+  it('fills defaults for everything optional', () => {
+    const config = parseRelayConfig(JSON.stringify(minimal), 'test');
+    expect(config.klaviyo.revision).toBe(DEFAULT_KLAVIYO_REVISION);
+    expect(config.klaviyo.base_url).toBe('https://a.klaviyo.com');
+    expect(config.ingest.dedupe_ttl_seconds).toBe(7 * 86_400);
+    expect(config.sources.shop?.mapping.profile.email).toContain('event.email');
+  });
+
+  it('accepts what Terraform renders: unset optional attributes as null', () => {
+    const rendered = {
+      ...minimal,
+      sources: {
+        shop: {
+          kind: 'shopify',
+          secrets: [{ ssm: '/x', secrets_manager: null, env: null }],
+          hydration: null,
+        },
+      },
+      klaviyo: { api_key: { ssm: '/k', secrets_manager: null }, revision: null },
+    };
+    const config = parseRelayConfig(JSON.stringify(rendered), 'ssm:/relay/config');
+    expect(config.sources.shop?.secrets).toEqual([{ ssm: '/x' }]);
+    expect(dropNulls({ a: null, b: [null, { c: null }] })).toEqual({ b: [null, {}] });
+  });
+
+  it('reports every problem with its path', () => {
+    const bad = {
+      ...minimal,
+      sources: {
+        'Bad Name': { kind: 'shopify', secrets: [] },
+        gh: { kind: 'generic-hmac', secrets: [{ env: 'X' }] },
+      },
+    };
+    expect(() => parseRelayConfig(JSON.stringify(bad), 'file.json')).toThrowError(ConfigError);
+    try {
+      parseRelayConfig(JSON.stringify(bad), 'file.json');
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('file.json: invalid relay configuration');
+      expect(message).toContain('sources.Bad Name');
+      expect(message).toContain('sources.gh.signature');
+    }
+  });
+
+  it('rejects unknown keys rather than ignoring a typo', () => {
+    const typo = { ...minimal, klaviyo: { ...minimal.klaviyo, revison: '2026-07-15' } };
+    expect(() => parseRelayConfig(JSON.stringify(typo), 't')).toThrow(/revison/);
+  });
+
+  it('rejects text that is not JSON, naming where it came from', () => {
+    expect(() => parseRelayConfig('{ nope', 'ssm:/cfg')).toThrow(/ssm:\/cfg: not valid JSON/);
+  });
+
+  it('validates the shipped local configuration', async () => {
+    const text = await readFile('config/local.json', 'utf8');
+    const filled = fillPlaceholders(
+      text,
+      { DEMO_API_URL: 'http://127.0.0.1:1', KLAVIYO_BASE_URL: 'http://127.0.0.1:2' },
+      'local',
+    );
+    const config = parseRelayConfig(filled, 'config/local.json');
+    expect(config.sources.demo?.hydration?.steps.map((s) => s.name)).toEqual(['customer', 'address']);
+  });
+
+  it('refuses an unset placeholder, and escapes values as JSON', () => {
+    expect(() => fillPlaceholders('"${NOPE}"', {}, 'f')).toThrow(/\$\{NOPE\} is used but not set/);
+    expect(fillPlaceholders('"${A}"', { A: 'say "hi"' }, 'f')).toBe('"say \\"hi\\""');
+  });
+});

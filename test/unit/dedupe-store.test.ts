@@ -1,0 +1,51 @@
+// The dedupe state machine against a real DynamoDB API (dynalite).
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createDynamoDedupeStore } from '../../functions/ingest/dedupe-store.ts';
+import { useLocalAws } from '../helpers/local-aws.ts';
+
+const aws = useLocalAws();
+const settings = { leaseSeconds: 60, ttlSeconds: 7 * 86_400 };
+
+describe('dedupe store', () => {
+  const store = () => createDynamoDedupeStore(aws().dynamodb, aws().tableName);
+  const claim = (key: string, nowSeconds: number, token: string = randomUUID()) =>
+    store().claim({ key, token, nowSeconds, ...settings });
+
+  it('claims once; a confirmed delivery is then a duplicate', async () => {
+    expect(await claim('s#1', 1000, 't1')).toBe('claimed');
+    await store().confirm('s#1', 't1');
+    expect(await claim('s#1', 1001)).toBe('duplicate');
+  });
+
+  it('reports in_progress while another request holds the lease, and lets a retry through after it', async () => {
+    expect(await claim('s#2', 1000, 'holder')).toBe('claimed');
+    expect(await claim('s#2', 1030)).toBe('in_progress');
+    expect(await claim('s#2', 1061, 'retry')).toBe('claimed');
+  });
+
+  it('a released claim lets the retry through at once', async () => {
+    expect(await claim('s#3', 1000, 'a')).toBe('claimed');
+    await store().release('s#3', 'a');
+    expect(await claim('s#3', 1001, 'b')).toBe('claimed');
+  });
+
+  it('only the token holder can release or confirm', async () => {
+    expect(await claim('s#4', 1000, 'owner')).toBe('claimed');
+    await store().release('s#4', 'intruder');
+    expect(await claim('s#4', 1001)).toBe('in_progress');
+    await expect(store().confirm('s#4', 'intruder')).rejects.toThrow();
+  });
+
+  it('treats an item past its TTL as absent (TTL deletion lags)', async () => {
+    expect(await claim('s#5', 1000, 'a')).toBe('claimed');
+    await store().confirm('s#5', 'a');
+    expect(await claim('s#5', 1000 + settings.ttlSeconds + 1)).toBe('claimed');
+  });
+
+  it('lets exactly one of many concurrent claims through', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => claim('s#race', 5000)));
+    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r === 'in_progress')).toHaveLength(19);
+  });
+});

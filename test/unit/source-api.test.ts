@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { HydrationSchema } from '../../functions/shared/config.ts';
+import { PermanentError, RetryableError, parseRetryAfter } from '../../functions/shared/errors.ts';
+import { fetchJson, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
+
+const hydration = HydrationSchema.parse({
+  base_url: 'http://api.test',
+  auth: { header: 'authorization', prefix: 'Bearer ', secret: { env: 'T' } },
+  steps: [{ name: 'customer', path: '/customers/{event.customer}' }],
+});
+const deps = (fetch: Fetch) => ({ fetch, resolveSecret: () => Promise.resolve('tok'), now: () => 0 });
+const answering =
+  (status: number, body: string, headers: Record<string, string> = {}): Fetch =>
+  () =>
+    Promise.resolve(new Response(body, { status, headers }));
+
+describe('hydration HTTP calls', () => {
+  it('fills path placeholders, URL-encoded', () => {
+    expect(renderPath('/customers/{event.customer}', { event: { customer: 'a/b c' } })).toBe(
+      '/customers/a%2Fb%20c',
+    );
+    expect(() => renderPath('/customers/{event.customer}', { event: {} })).toThrowError(PermanentError);
+  });
+
+  it('sends the credential and returns the JSON', async () => {
+    let auth: string | undefined;
+    const fetch: Fetch = (_url, init) => {
+      auth = (init?.headers as Record<string, string>).authorization;
+      return Promise.resolve(new Response('{"id":1}', { status: 200 }));
+    };
+    await expect(fetchJson('http://api.test/x', hydration, deps(fetch))).resolves.toEqual({ id: 1 });
+    expect(auth).toBe('Bearer tok');
+  });
+
+  it('404 is permanent; 429 and 5xx are retryable, with Retry-After', async () => {
+    await expect(fetchJson('u', hydration, deps(answering(404, 'no')))).rejects.toBeInstanceOf(
+      PermanentError,
+    );
+    await expect(
+      fetchJson('u', hydration, deps(answering(429, '', { 'retry-after': '30' }))),
+    ).rejects.toMatchObject({
+      name: 'RetryableError',
+      retryAfterSeconds: 30,
+    });
+    await expect(fetchJson('u', hydration, deps(answering(502, '')))).rejects.toBeInstanceOf(RetryableError);
+  });
+
+  it('a timeout is retryable', async () => {
+    const hanging: Fetch = (_url, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+      );
+    const fast = { ...hydration, timeout_ms: 100 };
+    await expect(fetchJson('u', fast, deps(hanging))).rejects.toMatchObject({ reason: 'source_api_timeout' });
+  });
+
+  it('parses Retry-After as seconds or as a date', () => {
+    expect(parseRetryAfter('5', 0)).toBe(5);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 0)).toBe(10);
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+});
