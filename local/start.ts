@@ -25,7 +25,7 @@ const sources = Object.keys(stack.config.sources);
 console.log(`
 klaviyo-webhook-relay is running locally.
 
-  Webhooks:      POST ${stack.webhookUrl('<source>')}   (sources: ${sources.join(', ')})
+  Webhooks:      ${sources.map((s) => `POST ${stack.webhookUrl(s)}`).join('\n                 ')}
   Klaviyo:       ${stack.klaviyoMock ? `local mock at ${stack.klaviyoBaseUrl} — recorded events: ${stack.klaviyoBaseUrl}/_mock/events` : stack.klaviyoBaseUrl}
   Demo API:      ${stack.demoApiUrl} (customers and addresses for hydration)
 

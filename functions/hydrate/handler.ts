@@ -7,7 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
 import { WebhookReceivedV1Schema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
-import { createMetrics, type Metrics } from '../shared/metrics.ts';
+import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { createSqsStage } from '../shared/sqs-stage.ts';
@@ -44,15 +44,17 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     logger,
     metrics,
     now,
-    process: async (message, log) =>
-      hydrateEvent(message, {
+    process: async (message, log) => {
+      await hydrateEvent(message, {
         config: await loadConfig(),
         deliverQueue,
         fetch: deps.fetch ?? fetch,
         resolveSecret,
         now,
         log,
-      }),
+      });
+      metrics.addMetric('hydrated', MetricUnit.Count, 1);
+    },
   });
 
   return middy<SQSEvent, SQSBatchResponse>()

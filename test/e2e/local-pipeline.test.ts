@@ -1,0 +1,139 @@
+// The whole relay through local mode: signed webhook in at the API Gateway stand-in, ingest, SQS, hydrate
+// (calling the demo source API), SQS, deliver, and the Klaviyo mock that validates what it receives.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeadLetterV1Schema } from '../../functions/shared/contracts.ts';
+import { signedHeaders } from '../../local/sign.ts';
+import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+let stack: LocalStack;
+let mock: KlaviyoMock;
+let order: Buffer;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ env: {}, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
+  mock = stack.klaviyoMock;
+  order = await readFile('samples/demo-order.json');
+});
+afterAll(async () => {
+  await stack.stop();
+});
+beforeEach(() => {
+  mock.reset();
+});
+
+async function sendDemo(body: Buffer, options: { deliveryId?: string; secret?: string } = {}) {
+  const source = stack.config.sources.demo;
+  if (!source) throw new Error('config/local.json has no demo source');
+  const deliveryId = options.deliveryId ?? randomUUID();
+  const headers = signedHeaders(source, body, options.secret ?? DEV_SECRETS.DEMO_WEBHOOK_SECRET, {
+    deliveryId,
+  });
+  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown>, deliveryId };
+}
+
+const drained = () => waitFor('both stage queues to drain', () => stack.drained());
+
+async function deadLetters(queueUrl: string) {
+  const out = await stack.aws.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+  );
+  return (out.Messages ?? []).map((m) => DeadLetterV1Schema.parse(JSON.parse(m.Body ?? '')));
+}
+
+describe('local pipeline', () => {
+  it('turns a thin order webhook into one hydrated, flattened Klaviyo event', async () => {
+    const sent = await sendDemo(order);
+    expect(sent).toMatchObject({ status: 202, body: { code: 'accepted' } });
+
+    const [event, ...others] = await waitFor(
+      'an event at the Klaviyo mock',
+      () => mock.events().length > 0 && mock.events(),
+    );
+    expect(others).toHaveLength(0);
+    expect(event).toMatchObject({
+      metric: 'Placed Order',
+      profile: { email: 'ada.lovelace@example.com', phone_number: '+15005550006', external_id: 'cus_1001' },
+      uniqueId: `demo:${sent.deliveryId}`,
+      properties: {
+        id: '1001',
+        customer: 'cus_1001',
+        customer_first_name: 'Ada',
+        customer_last_name: 'Lovelace',
+        address_address1: '12 St James Square',
+        address_city: 'London',
+        address_zip: 'SW1Y 4JH',
+        address_country_code: 'GB',
+        products_count: 2,
+        products_sku: ['TEE-RED-M', 'MUG-BLK'],
+        products_quantity: [2, 1],
+        products_price: [19.99, 12.5],
+      },
+    });
+    // Every property is top-level and segmentable: a scalar or a list of scalars.
+    for (const value of Object.values(event?.properties ?? {})) {
+      expect(
+        typeof value === 'object' ? (value as unknown[]).every((v) => typeof v !== 'object') : true,
+      ).toBe(true);
+    }
+    expect(
+      mock
+        .requests()
+        .filter((r) => r.path === '/api/events')
+        .map((r) => r.status),
+    ).toEqual([202]);
+  });
+
+  it('records one event when the sender delivers the same webhook twice', async () => {
+    const first = await sendDemo(order);
+    await waitFor('the first delivery', () => mock.events().length === 1);
+    const again = await sendDemo(order, { deliveryId: first.deliveryId });
+    expect(again).toMatchObject({ status: 200, body: { code: 'duplicate' } });
+    await drained();
+    expect(mock.events()).toHaveLength(1);
+  });
+
+  it('refuses a bad signature with 401 and lets nothing through', async () => {
+    const sent = await sendDemo(order, { secret: 'not-the-secret' });
+    expect(sent).toMatchObject({ status: 401, body: { code: 'invalid_signature' } });
+    await drained();
+    expect(mock.requests()).toHaveLength(0);
+  });
+
+  it('waits Retry-After when Klaviyo answers 429, then delivers once', async () => {
+    mock.inject({ status: 429, times: 1, retryAfter: 1, path: '/api/events' });
+    const sent = await sendDemo(order);
+    await waitFor('the retried delivery', () => mock.events().length === 1, { timeoutMs: 20_000 });
+    const calls = mock.requests().filter((r) => r.path === '/api/events');
+    expect(calls.map((r) => r.status)).toEqual([429, 202]);
+    const [throttled, accepted] = calls.map((r) => Date.parse(r.at));
+    expect((accepted ?? 0) - (throttled ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(mock.events()[0]?.uniqueId).toBe(`demo:${sent.deliveryId}`);
+  });
+
+  it('sends a permanent Klaviyo error to the deliver DLQ at once, with the reason', async () => {
+    mock.inject({ status: 400, times: 1, path: '/api/events' });
+    const sent = await sendDemo(order);
+    const letters = await waitFor('a dead letter', () =>
+      deadLetters(stack.aws.deliver.dlqUrl).then((l) => l.length > 0 && l),
+    );
+    expect(letters[0]).toMatchObject({ stage: 'deliver', reason: 'klaviyo_400' });
+    expect(letters[0]?.original).toContain(sent.deliveryId);
+    expect(mock.events()).toHaveLength(0);
+  });
+
+  it('sends an order whose customer does not exist to the hydrate DLQ with the reason', async () => {
+    const ghost = Buffer.from(JSON.stringify({ id: '9', products: [], customer: 'cus_missing' }));
+    await sendDemo(ghost);
+    const letters = await waitFor('a dead letter', () =>
+      deadLetters(stack.aws.hydrate.dlqUrl).then((l) => l.length > 0 && l),
+    );
+    expect(letters[0]).toMatchObject({ stage: 'hydrate', reason: 'source_api_404' });
+  });
+});
