@@ -12,15 +12,17 @@ export const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// Any fixed date works; this one is inside the range every zip reader accepts.
-const FIXED_MTIME = new Date('2020-01-01T00:00:00Z');
+// Zip stores local date and time (DOS format), so the date is built in local time: the bytes are then the
+// same in every time zone. Only the DOS timestamp is written (no UTC extra field) for the same reason.
+const fixedMtime = () => new Date(2020, 0, 1, 0, 0, 0);
 
 // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-const REQUIRE_SHIM = "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
 
-async function bundle(name: FunctionName): Promise<Map<string, Uint8Array>> {
+async function bundle(name: FunctionName, root: string): Promise<Map<string, Uint8Array>> {
   const result = await esbuild.build({
-    absWorkingDir: repoRoot,
+    absWorkingDir: root,
     entryPoints: [`functions/${name}/handler.ts`],
     outfile: `dist/${name}/index.mjs`,
     bundle: true,
@@ -47,7 +49,12 @@ function zip(files: Map<string, Uint8Array>): Promise<Buffer> {
   for (const name of [...files.keys()].sort()) {
     const contents = files.get(name);
     if (!contents) continue;
-    archive.addBuffer(Buffer.from(contents), name, { mtime: FIXED_MTIME, mode: 0o100644, compress: true });
+    archive.addBuffer(Buffer.from(contents), name, {
+      mtime: fixedMtime(),
+      mode: 0o100644,
+      compress: true,
+      forceDosTimestamp: true,
+    });
   }
   archive.end();
   const chunks: Buffer[] = [];
@@ -65,11 +72,20 @@ export interface BuiltArtifact {
   sha256: string;
 }
 
-export async function build(outDir = path.join(repoRoot, 'dist')): Promise<BuiltArtifact[]> {
+export interface BuildOptions {
+  /** Where the zips go; default dist/. */
+  outDir?: string;
+  /** The tree holding functions/ (and node_modules/); default this repository. */
+  root?: string;
+}
+
+export async function build(options: BuildOptions = {}): Promise<BuiltArtifact[]> {
+  const root = options.root ?? repoRoot;
+  const outDir = options.outDir ?? path.join(root, 'dist');
   await mkdir(outDir, { recursive: true });
   const artifacts: BuiltArtifact[] = [];
   for (const name of FUNCTIONS) {
-    const archive = await zip(await bundle(name));
+    const archive = await zip(await bundle(name, root));
     const file = path.join(outDir, `${name}.zip`);
     await writeFile(file, archive);
     artifacts.push({
@@ -84,6 +100,8 @@ export async function build(outDir = path.join(repoRoot, 'dist')): Promise<Built
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const a of await build()) {
-    console.log(`${path.relative(process.cwd(), a.file)}  ${(a.bytes / 1024).toFixed(0)} KiB  sha256(base64)=${a.sha256}`);
+    console.log(
+      `${path.relative(process.cwd(), a.file)}  ${(a.bytes / 1024).toFixed(0)} KiB  sha256(base64)=${a.sha256}`,
+    );
   }
 }
