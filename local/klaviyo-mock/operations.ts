@@ -1,0 +1,170 @@
+// What each Klaviyo operation does with a valid request: record into the store, log a line, and answer with
+// the status and document Klaviyo's OpenAPI file gives for success.
+import { MockHttpError, invalid } from './errors.ts';
+import { readBulkCreateEvents, readBulkImportProfiles, readCreateEvent, readProfileImport } from './rules.ts';
+import type { EventItem, ProfileItem } from './rules.ts';
+import { identifiersOf, newId, profileLabel, type MockStore } from './store.ts';
+import type { KlaviyoOperationId, RecordedProfile } from './types.ts';
+
+export interface OperationContext {
+  store: MockStore;
+  now: number;
+  /** The mock's base URL, for `links`. */
+  baseUrl: string;
+  log: (line: string) => void;
+}
+
+export interface OperationResult {
+  status: number;
+  /** JSON:API document; absent for an empty 202. */
+  body?: unknown;
+}
+
+export function performOperation(
+  operationId: KlaviyoOperationId,
+  body: unknown,
+  ctx: OperationContext,
+): OperationResult {
+  switch (operationId) {
+    case 'create_event':
+      recordEvents([readCreateEvent(body, ctx.now)], 'create_event', ctx);
+      return { status: 202 };
+    case 'bulk_create_events':
+      // Klaviyo's 2026-07-15 contract answers this 202 with no body; the events are processed later. The mock
+      // records them before answering, so tests can read them at once.
+      recordEvents(readBulkCreateEvents(body, ctx.now), 'bulk_create_events', ctx);
+      return { status: 202 };
+    case 'create_or_update_profile': {
+      const { profile, created } = upsert(readProfileImport(body), ctx);
+      return { status: created ? 201 : 200, body: profileDocument(profile, ctx.baseUrl) };
+    }
+    case 'bulk_import_profiles':
+      return { status: 202, body: importJob(body, readBulkImportProfiles(body), ctx) };
+  }
+}
+
+function upsert(item: ProfileItem, ctx: OperationContext): { profile: RecordedProfile; created: boolean } {
+  const result = ctx.store.upsertProfile(item, ctx.now, item.pointer, 'error');
+  ctx.log(
+    `klaviyo-mock ← profile ${result.created ? 'created' : 'updated'} ${profileLabel(result.profile)} (id ${result.profile.id})`,
+  );
+  return result;
+}
+
+function recordEvents(
+  items: EventItem[],
+  via: 'create_event' | 'bulk_create_events',
+  ctx: OperationContext,
+): void {
+  // Check every profile id before touching the store, so a bad bulk request records nothing.
+  for (const { profile } of items)
+    if (profile.id !== null && !ctx.store.hasProfile(profile.id))
+      throw invalid(`No profile with id '${profile.id}' exists.`, `${profile.pointer}/id`);
+
+  const profileIds = new Map<ProfileItem, string>();
+  for (const item of items) {
+    let profileId = profileIds.get(item.profile);
+    if (profileId === undefined) {
+      profileId = ctx.store.upsertProfile(item.profile, ctx.now, item.profile.pointer, 'first').profile.id;
+      profileIds.set(item.profile, profileId);
+    }
+    const attributes =
+      item.backfill && item.attributes.backfill !== true
+        ? { ...item.attributes, backfill: true }
+        : item.attributes;
+    const identifiers = identifiersOf(item.profile.id, item.profile.attributes);
+    const { event, duplicate } = ctx.store.recordEvent(
+      { via, metric: item.metric, identifiers, profileId, attributes },
+      ctx.now,
+    );
+    const uniqueId = event.uniqueId ?? `(time ${event.time})`;
+    const who = profileLabel(identifiers);
+    ctx.log(
+      duplicate
+        ? `klaviyo-mock ← event "${item.metric}" for ${who} unique_id=${uniqueId}: duplicate, not recorded again`
+        : `klaviyo-mock ← event "${item.metric}" for ${who} unique_id=${uniqueId} (${plural(Object.keys(event.properties).length, 'property', 'properties')})${
+            via === 'bulk_create_events' ? ' [bulk]' : ''
+          }${event.backfill ? ' [backfill]' : ''}`,
+    );
+  }
+}
+
+const STANDARD_ATTRIBUTES = ['first_name', 'last_name', 'organization', 'locale', 'title', 'image'] as const;
+
+/** The `PostProfileResponse` document for a profile. */
+export function profileDocument(profile: RecordedProfile, baseUrl: string): unknown {
+  const attributes: Record<string, unknown> = {
+    email: profile.email,
+    phone_number: profile.phone_number,
+    external_id: profile.external_id,
+  };
+  for (const key of STANDARD_ATTRIBUTES) attributes[key] = profile.attributes[key] ?? null;
+  Object.assign(attributes, {
+    created: profile.created,
+    updated: profile.updated,
+    last_event_date: null,
+    location: profile.attributes.location ?? null,
+    properties: profile.properties,
+  });
+  return {
+    data: {
+      type: 'profile',
+      id: profile.id,
+      attributes,
+      links: { self: `${baseUrl}/api/profiles/${profile.id}/` },
+    },
+    links: { self: `${baseUrl}/api/profile-import` },
+  };
+}
+
+function importJob(body: unknown, items: ProfileItem[], ctx: OperationContext): unknown {
+  let failed = 0;
+  for (const item of items) {
+    try {
+      upsert(item, ctx);
+    } catch (error) {
+      // Klaviyo reports per-profile problems on the job (import errors), not by failing the request.
+      if (!(error instanceof MockHttpError)) throw error;
+      failed += 1;
+      ctx.log(
+        `klaviyo-mock ← bulk import: profile at ${item.pointer} not imported: ${error.document.errors[0]?.detail ?? ''}`,
+      );
+    }
+  }
+  const id = newId(ctx.now);
+  const self = `${ctx.baseUrl}/api/profile-bulk-import-jobs/${id}/`;
+  const lists = (body as { data?: { relationships?: { lists?: { data?: unknown } } } }).data?.relationships
+    ?.lists?.data;
+  ctx.log(`klaviyo-mock ← bulk profile import job ${id}: ${items.length - failed} applied, ${failed} failed`);
+  return {
+    data: {
+      type: 'profile-bulk-import-job',
+      id,
+      attributes: {
+        // What Klaviyo says of a job it has just accepted; the mock has in fact applied it already.
+        status: 'queued',
+        created_at: new Date(ctx.now).toISOString(),
+        total_count: items.length,
+        completed_count: 0,
+        failed_count: 0,
+        completed_at: null,
+        expires_at: new Date(ctx.now + 7 * 24 * 3600 * 1000).toISOString(),
+        started_at: null,
+      },
+      ...(Array.isArray(lists)
+        ? {
+            relationships: {
+              lists: {
+                data: lists,
+                links: { self: `${self}relationships/lists/`, related: `${self}lists/` },
+              },
+            },
+          }
+        : {}),
+      links: { self },
+    },
+    links: { self: `${ctx.baseUrl}/api/profile-bulk-import-jobs` },
+  };
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;

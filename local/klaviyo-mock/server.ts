@@ -1,0 +1,324 @@
+// The Klaviyo mock's HTTP server (node:http, loopback by default): routes the four Klaviyo operations through
+// the checks Klaviyo makes, in the order it makes them, and serves `/_mock/*` for people and tests.
+//
+//   fault (latency, then status) → Authorization → rate limit → revision → Content-Type → size → JSON →
+//   OpenAPI schema → Klaviyo's other rules → record → answer
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defaultOpenApiDir, loadKlaviyoContract, type OperationContract } from './contract.ts';
+import {
+  MockHttpError,
+  authenticationFailed,
+  badRevision,
+  injected,
+  invalid,
+  methodNotAllowed,
+  notAuthenticated,
+  notFound,
+  parseError,
+  throttled,
+  tooLarge,
+  unsupportedMediaType,
+} from './errors.ts';
+import { FaultQueue, parseFault } from './faults.ts';
+import { performOperation } from './operations.ts';
+import { RateLimiter, resolveLimits } from './rate-limiter.ts';
+import { MAX_BODY_BYTES } from './rules.ts';
+import { MockStore } from './store.ts';
+import type {
+  EndpointLimit,
+  KlaviyoMock,
+  KlaviyoMockOptions,
+  KlaviyoOperationId,
+  RecordedRequest,
+} from './types.ts';
+
+const MOCK_CONTROL_MAX_BYTES = 1024 * 1024;
+const ACCEPTED_MEDIA_TYPES = new Set(['application/vnd.api+json', 'application/json']);
+const REVISION = /^(\d{4})-(\d{2})-(\d{2})(?:\.[A-Za-z0-9_-]+)?$/;
+const API_KEY = /^Klaviyo-API-Key (\S+)$/;
+
+const normalizePath = (p: string): string => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
+
+interface Body {
+  bytes: Buffer;
+  tooLarge: boolean;
+}
+
+/** Reads the whole body, keeping at most `limit` bytes (the rest is drained so the connection stays usable). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) over = true;
+    else chunks.push(chunk);
+  }
+  return { bytes: over ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge: over };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+  contentType = 'application/vnd.api+json',
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload =
+    body === undefined ? '' : JSON.stringify(body, null, contentType === 'application/json' ? 2 : 0);
+  res.writeHead(status, {
+    ...headers,
+    ...(body === undefined ? {} : { 'Content-Type': contentType }),
+    'Content-Length': String(Buffer.byteLength(payload)),
+  });
+  res.end(payload);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function checkRevision(value: string | undefined): void {
+  if (value === undefined || value.trim() === '')
+    throw badRevision(
+      'Missing `revision` header. Send the API revision as a date, e.g. `revision: 2026-07-15`.',
+    );
+  const match = REVISION.exec(value.trim());
+  const [year, month, day] = [Number(match?.[1]), Number(match?.[2]), Number(match?.[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (
+    !match ||
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
+  )
+    throw badRevision(`Invalid revision '${value}': expected a date, YYYY-MM-DD[.suffix], e.g. 2026-07-15.`);
+}
+
+function checkContentType(value: string | undefined): void {
+  const media = (value ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!ACCEPTED_MEDIA_TYPES.has(media)) throw unsupportedMediaType(value ?? '');
+}
+
+/** Starts the mock and resolves once it listens. */
+export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promise<KlaviyoMock> {
+  const contract = loadKlaviyoContract(options.openapiDir ?? defaultOpenApiDir());
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const published = new Map<KlaviyoOperationId, { path: string; limit: EndpointLimit }>(
+    Object.values(contract.operations).map((op) => [
+      op.operationId,
+      { path: op.path, limit: op.publishedLimit },
+    ]),
+  );
+  const limiter = new RateLimiter(
+    resolveLimits(options.limits ?? 'published', published),
+    options.timeScale ?? 1,
+  );
+  const store = new MockStore();
+  const faults = new FaultQueue();
+  const routes = new Map<string, OperationContract>(
+    Object.values(contract.operations).map((op) => [normalizePath(op.path), op]),
+  );
+  const closing = new AbortController();
+  let baseUrl = '';
+
+  function authenticate(header: string | undefined): string {
+    if (header === undefined || header.trim() === '')
+      throw notAuthenticated(
+        'Missing Authorization header. Send `Authorization: Klaviyo-API-Key <private key>`.',
+      );
+    const match = API_KEY.exec(header.trim());
+    if (!match?.[1])
+      throw notAuthenticated(
+        'Authorization must use the Klaviyo-API-Key scheme: `Klaviyo-API-Key <private key>`.',
+      );
+    if (options.apiKey !== undefined && header.trim() !== `Klaviyo-API-Key ${options.apiKey}`)
+      throw authenticationFailed();
+    return match[1];
+  }
+
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    at: number,
+  ): Promise<void> {
+    const method = req.method ?? 'GET';
+    const operation = routes.get(path);
+    const record: RecordedRequest = { method, path, status: 0, at: new Date(at).toISOString() };
+    if (operation) record.operation = operation.operationId;
+    let headers: Record<string, string> = {};
+    try {
+      const body = await readBody(
+        req,
+        operation ? MAX_BODY_BYTES[operation.operationId] : MOCK_CONTROL_MAX_BYTES,
+      );
+      if (!operation) throw notFound(path);
+      if (method !== operation.method) throw methodNotAllowed(method, operation.method);
+
+      const taken = faults.take(path);
+      if (taken.latencyMs !== undefined) {
+        record.fault = `latency ${taken.latencyMs}ms`;
+        await sleep(taken.latencyMs, undefined, { signal: closing.signal });
+      }
+      const statusFault = taken.status;
+      const faultHeaders = (): Record<string, string> =>
+        statusFault?.status === 429 ? { 'Retry-After': String(statusFault.retryAfter ?? 1) } : {};
+      if (statusFault && statusFault.phase !== 'after') {
+        record.fault = [record.fault, `status ${statusFault.status}`].filter(Boolean).join(', ');
+        log(`klaviyo-mock ✗ injected ${statusFault.status} for ${method} ${path}`);
+        throw injected(statusFault.status, faultHeaders());
+      }
+
+      const apiKey = authenticate(headerValue(req.headers.authorization));
+      const decision = limiter.take(apiKey, operation.operationId, now());
+      if (!decision.allowed) throw throttled(decision.retryAfterSeconds, decision.headers);
+      headers = decision.headers;
+
+      checkRevision(headerValue(req.headers.revision));
+      checkContentType(req.headers['content-type']);
+      if (body.tooLarge) throw tooLarge(MAX_BODY_BYTES[operation.operationId]);
+      let json: unknown;
+      try {
+        json = JSON.parse(body.bytes.toString('utf8'));
+      } catch (error) {
+        throw parseError(error instanceof Error ? error.message : String(error));
+      }
+      const issue = operation.validateBody(json);
+      if (issue) throw invalid(issue.detail, issue.pointer);
+
+      const result = performOperation(operation.operationId, json, { store, now: now(), baseUrl, log });
+      if (statusFault) {
+        record.fault = [record.fault, `status ${statusFault.status} after processing`]
+          .filter(Boolean)
+          .join(', ');
+        log(`klaviyo-mock ✗ injected ${statusFault.status} after processing ${method} ${path}`);
+        throw injected(statusFault.status, faultHeaders());
+      }
+      record.status = result.status;
+      send(res, result.status, result.body, headers);
+    } catch (error) {
+      const failure =
+        error instanceof MockHttpError
+          ? error
+          : new MockHttpError(500, {
+              code: 'error',
+              title: 'A server error occurred.',
+              detail: `klaviyo-mock: ${error instanceof Error ? error.message : String(error)}`,
+              source: { pointer: '/data/' },
+            });
+      if (!(error instanceof MockHttpError) && !closing.signal.aborted)
+        log(`klaviyo-mock ✗ internal error: ${String(error)}`);
+      record.status = failure.status;
+      record.errorCode = failure.code;
+      // Klaviyo sends RateLimit-* on every answer except a 429, which carries Retry-After instead.
+      send(
+        res,
+        failure.status,
+        failure.document,
+        failure.status === 429 ? failure.headers : { ...headers, ...failure.headers },
+      );
+    } finally {
+      store.recordRequest(record);
+    }
+  }
+
+  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const body = await readBody(req, MOCK_CONTROL_MAX_BYTES);
+    const json = (status: number, value: unknown): void => send(res, status, value, {}, 'application/json');
+    const listing: Record<string, () => unknown[]> = {
+      '/_mock/events': () => store.events(),
+      '/_mock/profiles': () => store.profiles(),
+      '/_mock/requests': () => store.requests(),
+      '/_mock/faults': () => faults.pending(),
+    };
+    const list = listing[path];
+    if (method === 'GET' && list) {
+      const items = list();
+      json(200, { count: items.length, [path.slice('/_mock/'.length)]: items });
+    } else if (method === 'POST' && path === '/_mock/faults') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.bytes.toString('utf8'));
+      } catch {
+        return json(400, { error: 'body must be a JSON fault or an array of faults' });
+      }
+      const checked = (Array.isArray(parsed) ? parsed : [parsed]).map(parseFault);
+      const problem = checked.find((f) => typeof f === 'string');
+      if (problem !== undefined || body.tooLarge) return json(400, { error: problem ?? 'body too large' });
+      for (const fault of checked) if (typeof fault !== 'string') faults.add(fault);
+      json(201, { faults: faults.pending() });
+    } else if (
+      (method === 'POST' || method === 'DELETE') &&
+      (path === '/_mock/reset' || path === '/_mock/faults')
+    ) {
+      if (path === '/_mock/reset') reset();
+      else faults.clear();
+      send(res, 204, undefined, {});
+    } else {
+      json(404, {
+        error: `no ${method} ${path}`,
+        endpoints: [
+          'GET /_mock/events',
+          'GET /_mock/profiles',
+          'GET /_mock/requests',
+          'GET /_mock/faults',
+          'POST /_mock/faults',
+          'DELETE /_mock/faults',
+          'POST /_mock/reset',
+        ],
+      });
+    }
+  }
+
+  function reset(): void {
+    store.reset();
+    faults.clear();
+    limiter.reset();
+  }
+
+  const server = createServer((req, res) => {
+    const at = now();
+    const path = normalizePath(new URL(req.url ?? '/', 'http://klaviyo-mock').pathname);
+    const handled = path.startsWith('/_mock/')
+      ? handleControl(req, res, path)
+      : handleApi(req, res, path, at);
+    handled.catch((error: unknown) => {
+      log(`klaviyo-mock ✗ ${req.method} ${path}: ${String(error)}`);
+      if (!res.headersSent) send(res, 500, { error: String(error) }, {}, 'application/json');
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
+
+  return {
+    url: baseUrl,
+    port: address.port,
+    events: () => store.events(),
+    profiles: () => store.profiles(),
+    requests: () => store.requests(),
+    inject: (fault) => faults.add(fault),
+    reset,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing.abort();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,252 @@
+// What the mock has recorded — events, profiles, requests — and Klaviyo's semantics for them:
+// profiles are upserted by identifier (`null` clears an attribute, an absent one is kept), and an event is
+// recorded once per profile, metric and `unique_id` (Klaviyo's default unique id is the time to the second).
+import { randomBytes } from 'node:crypto';
+import { conflict, invalid } from './errors.ts';
+import type { ProfileIdentifiers, RecordedEvent, RecordedProfile, RecordedRequest } from './types.ts';
+
+/** Identifiers that find a profile, in the order they are tried. */
+const LOOKUP_KEYS = ['email', 'phone_number', 'external_id', 'anonymous_id'] as const;
+type LookupKey = (typeof LOOKUP_KEYS)[number];
+
+export interface ProfileInput {
+  /** `data.id`, when the request named the profile by Klaviyo id. */
+  id?: string | null | undefined;
+  attributes: Record<string, unknown>;
+  /** `meta` (patch_properties: append / unappend / unset). */
+  meta?: unknown;
+}
+
+export interface UpsertResult {
+  profile: RecordedProfile;
+  created: boolean;
+}
+
+export interface EventInput {
+  via: RecordedEvent['via'];
+  metric: string;
+  identifiers: ProfileIdentifiers;
+  profileId: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface RecordResult {
+  event: RecordedEvent;
+  /** True when an event with the same profile, metric and unique id was already recorded: nothing was added. */
+  duplicate: boolean;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A ULID-shaped id (26 characters, time-ordered), the shape of Klaviyo's profile ids. */
+export function newId(now: number): string {
+  let time = '';
+  let t = Math.max(0, Math.floor(now));
+  for (let i = 0; i < 10; i++) {
+    time = (CROCKFORD[t % 32] ?? '0') + time;
+    t = Math.floor(t / 32);
+  }
+  const random = [...randomBytes(16)].map((b) => CROCKFORD[b % 32] ?? '0').join('');
+  return time + random;
+}
+
+/** ISO 8601 truncated to the second, as Klaviyo stores event times. */
+export const toSecond = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString();
+
+/** The identifiers present (non-null strings) among a profile resource's id and attributes. */
+export function identifiersOf(id: unknown, attributes: Json): ProfileIdentifiers {
+  const out: ProfileIdentifiers = {};
+  if (typeof id === 'string' && id !== '') out.id = id;
+  for (const key of [...LOOKUP_KEYS, '_kx'] as const) {
+    const value = attributes[key];
+    if (typeof value === 'string' && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+export function profileLabel(p: ProfileIdentifiers | RecordedProfile): string {
+  return p.email ?? p.phone_number ?? p.external_id ?? p.anonymous_id ?? `profile ${p.id ?? '?'}`;
+}
+
+const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+export class MockStore {
+  private eventList: RecordedEvent[] = [];
+  private requestList: RecordedRequest[] = [];
+  private profileById = new Map<string, RecordedProfile>();
+  private index = new Map<string, string>(); // `${key}\u0000${value}` → profile id
+  private eventKeys = new Map<string, RecordedEvent>();
+
+  events(): RecordedEvent[] {
+    return structuredClone(this.eventList);
+  }
+
+  profiles(): RecordedProfile[] {
+    return structuredClone([...this.profileById.values()]);
+  }
+
+  requests(): RecordedRequest[] {
+    return structuredClone(this.requestList);
+  }
+
+  recordRequest(request: RecordedRequest): void {
+    this.requestList.push(request);
+  }
+
+  reset(): void {
+    this.eventList = [];
+    this.requestList = [];
+    this.profileById.clear();
+    this.index.clear();
+    this.eventKeys.clear();
+  }
+
+  hasProfile(id: string): boolean {
+    return this.profileById.has(id);
+  }
+
+  /**
+   * Creates or updates the profile the input identifies. `onConflict: 'error'` (profile import) answers 409
+   * when the identifiers belong to different profiles; `'first'` (events) uses the first match and leaves
+   * identifiers owned by another profile alone. `pointer` locates the profile resource in the request body.
+   */
+  upsertProfile(
+    input: ProfileInput,
+    now: number,
+    pointer: string,
+    onConflict: 'error' | 'first',
+  ): UpsertResult {
+    const { attributes } = input;
+    let profile: RecordedProfile | undefined;
+    if (typeof input.id === 'string' && input.id !== '') {
+      profile = this.profileById.get(input.id);
+      if (!profile) throw invalid(`No profile with id '${input.id}' exists.`, `${pointer}/id`);
+    }
+    for (const key of LOOKUP_KEYS) {
+      const value = attributes[key];
+      if (typeof value !== 'string' || value === '') continue;
+      const owner = this.ownerOf(key, value);
+      if (owner === undefined || owner === profile?.id) continue;
+      if (!profile) profile = this.profileById.get(owner);
+      else if (onConflict === 'error')
+        throw conflict(`A profile already exists with ${key} '${value}' (id ${owner}).`, owner);
+    }
+
+    const stamp = new Date(now).toISOString();
+    const created = profile === undefined;
+    if (!profile) {
+      profile = {
+        id: newId(now),
+        email: null,
+        phone_number: null,
+        external_id: null,
+        anonymous_id: null,
+        attributes: {},
+        properties: {},
+        created: stamp,
+        updated: stamp,
+      };
+      this.profileById.set(profile.id, profile);
+    }
+
+    const before = JSON.stringify(profile);
+    for (const [key, value] of Object.entries(attributes)) {
+      if ((LOOKUP_KEYS as readonly string[]).includes(key))
+        this.setIdentifier(profile, key as LookupKey, value);
+      else if (key === 'properties') mergeInto(profile.properties, value, true);
+      else if (key === 'location') {
+        if (value === null) delete profile.attributes.location;
+        else if (isObject(value)) {
+          const location = isObject(profile.attributes.location) ? profile.attributes.location : {};
+          mergeInto(location, value, false);
+          if (Object.keys(location).length > 0) profile.attributes.location = location;
+          else delete profile.attributes.location;
+        }
+      } else if (value === null) delete profile.attributes[key];
+      else if (value !== undefined) profile.attributes[key] = value;
+    }
+    applyPatchProperties(profile.properties, isObject(input.meta) ? input.meta.patch_properties : undefined);
+    if (!created && JSON.stringify(profile) !== before) profile.updated = stamp;
+    return { profile: structuredClone(profile), created };
+  }
+
+  /** Records an event unless one with the same profile, metric and unique id is already recorded. */
+  recordEvent(input: EventInput, now: number): RecordResult {
+    const { attributes } = input;
+    const sent = typeof attributes.time === 'string' ? Date.parse(attributes.time) : Number.NaN;
+    const time = toSecond(Number.isNaN(sent) ? now : sent);
+    const uniqueId = typeof attributes.unique_id === 'string' ? attributes.unique_id : null;
+    const key = [input.profileId, input.metric, uniqueId === null ? `time:${time}` : `id:${uniqueId}`].join(
+      '\u0000',
+    );
+    const existing = this.eventKeys.get(key);
+    if (existing) return { event: structuredClone(existing), duplicate: true };
+
+    const event: RecordedEvent = {
+      id: newId(now),
+      via: input.via,
+      metric: input.metric,
+      profile: { ...input.identifiers },
+      profileId: input.profileId,
+      properties: isObject(attributes.properties) ? structuredClone(attributes.properties) : {},
+      time,
+      value: typeof attributes.value === 'number' ? attributes.value : null,
+      valueCurrency: typeof attributes.value_currency === 'string' ? attributes.value_currency : null,
+      uniqueId,
+      backfill: attributes.backfill === true,
+      receivedAt: new Date(now).toISOString(),
+      attributes: structuredClone(attributes),
+    };
+    this.eventList.push(event);
+    this.eventKeys.set(key, event);
+    return { event: structuredClone(event), duplicate: false };
+  }
+
+  private ownerOf(key: LookupKey, value: string): string | undefined {
+    return this.index.get(`${key}\u0000${value}`);
+  }
+
+  private setIdentifier(profile: RecordedProfile, key: LookupKey, value: unknown): void {
+    if (value !== null && (typeof value !== 'string' || value === '')) return;
+    if (value !== null) {
+      const owner = this.ownerOf(key, value);
+      if (owner !== undefined && owner !== profile.id) return; // belongs to another profile: leave it there
+    }
+    const old = profile[key];
+    if (old !== null) this.index.delete(`${key}\u0000${old}`);
+    profile[key] = value;
+    if (value !== null) this.index.set(`${key}\u0000${value}`, profile.id);
+  }
+}
+
+/** Shallow merge: a value replaces, `null` removes (or, for a null `source` when `nullClearsAll`, empties). */
+function mergeInto(target: Json, source: unknown, nullClearsAll: boolean): void {
+  if (source === null && nullClearsAll) {
+    for (const key of Object.keys(target)) delete target[key];
+    return;
+  }
+  if (!isObject(source)) return;
+  for (const [key, value] of Object.entries(source)) {
+    if (value === null) delete target[key];
+    else if (value !== undefined) target[key] = structuredClone(value);
+  }
+}
+
+function applyPatchProperties(properties: Json, patch: unknown): void {
+  if (!isObject(patch)) return;
+  if (isObject(patch.append))
+    for (const [key, value] of Object.entries(patch.append))
+      properties[key] = [...asList(properties[key]), ...asList(value)];
+  if (isObject(patch.unappend))
+    for (const [key, value] of Object.entries(patch.unappend)) {
+      const drop = new Set(asList(value).map((v) => JSON.stringify(v)));
+      if (Array.isArray(properties[key]))
+        properties[key] = properties[key].filter((v: unknown) => !drop.has(JSON.stringify(v)));
+    }
+  for (const key of asList(patch.unset)) if (typeof key === 'string') delete properties[key];
+}

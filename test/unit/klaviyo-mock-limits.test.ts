@@ -1,0 +1,124 @@
+// The Klaviyo mock's rate limiter and fault queue on their own, with explicit times.
+import { describe, expect, it } from 'vitest';
+import { FaultQueue, parseFault } from '../../local/klaviyo-mock/faults.ts';
+import { RateLimiter, resolveLimits } from '../../local/klaviyo-mock/rate-limiter.ts';
+import type { EndpointLimit, KlaviyoOperationId } from '../../local/klaviyo-mock/types.ts';
+
+const published = new Map<KlaviyoOperationId, { path: string; limit: EndpointLimit }>([
+  ['create_event', { path: '/api/events', limit: { burst: 350, steady: 3500 } }],
+  ['bulk_create_events', { path: '/api/event-bulk-create-jobs', limit: { burst: 10, steady: 150 } }],
+]);
+
+describe('RateLimiter', () => {
+  const T0 = 1_000_000;
+
+  it('opens each window with the first request and counts burst and steady together', () => {
+    const limiter = new RateLimiter(new Map([['create_event', { burst: 2, steady: 3 }]]), 1);
+    expect(limiter.take('k', 'create_event', T0)).toMatchObject({
+      allowed: true,
+      headers: { 'RateLimit-Limit': '3', 'RateLimit-Remaining': '2', 'RateLimit-Reset': '60' },
+    });
+    expect(limiter.take('k', 'create_event', T0 + 500).allowed).toBe(true);
+    expect(limiter.take('k', 'create_event', T0 + 999)).toMatchObject({
+      allowed: false,
+      retryAfterSeconds: 1,
+    });
+    // New burst window at T0 + 1000; the steady window still has one place.
+    expect(limiter.take('k', 'create_event', T0 + 1000)).toMatchObject({
+      allowed: true,
+      headers: { 'RateLimit-Remaining': '0', 'RateLimit-Reset': '59' },
+    });
+    expect(limiter.take('k', 'create_event', T0 + 2000)).toMatchObject({
+      allowed: false,
+      retryAfterSeconds: 58,
+    });
+    expect(limiter.take('k', 'create_event', T0 + 60_000).allowed).toBe(true);
+  });
+
+  it('keeps one budget per API key and per endpoint, and none for unlimited endpoints', () => {
+    const limiter = new RateLimiter(new Map([['create_event', { burst: 1, steady: 10 }]]), 1);
+    expect(limiter.take('a', 'create_event', T0).allowed).toBe(true);
+    expect(limiter.take('a', 'create_event', T0).allowed).toBe(false);
+    expect(limiter.take('b', 'create_event', T0).allowed).toBe(true);
+    expect(limiter.take('a', 'bulk_create_events', T0)).toEqual({ allowed: true, headers: {} });
+    limiter.reset();
+    expect(limiter.take('a', 'create_event', T0).allowed).toBe(true);
+  });
+
+  it('shortens the windows by the time scale and reports scaled and unscaled waits', () => {
+    const limiter = new RateLimiter(new Map([['create_event', { burst: 5, steady: 1 }]]), 10);
+    expect(limiter.take('k', 'create_event', T0).headers).toMatchObject({
+      'RateLimit-Reset': '6',
+      'X-Mock-RateLimit-Reset-Ms': '6000',
+      'X-Mock-Time-Scale': '10',
+    });
+    const denied = limiter.take('k', 'create_event', T0 + 1500);
+    expect(denied).toEqual({
+      allowed: false,
+      retryAfterSeconds: 5,
+      headers: {
+        'X-Mock-Retry-After-Ms': '4500',
+        'X-Mock-Retry-After-Unscaled': '45',
+        'X-Mock-Time-Scale': '10',
+      },
+    });
+    expect(limiter.take('k', 'create_event', T0 + 6000).allowed).toBe(true);
+    expect(() => new RateLimiter(new Map(), 0)).toThrow(/timeScale/);
+  });
+});
+
+describe('resolveLimits', () => {
+  it('takes the published limits, none, or overrides by operationId or path', () => {
+    expect(resolveLimits('published', published).get('create_event')).toEqual({ burst: 350, steady: 3500 });
+    expect(resolveLimits('off', published).size).toBe(0);
+    const custom = resolveLimits(
+      { '/api/events/': { burst: 1, steady: 2 }, bulk_create_events: 'off' },
+      published,
+    );
+    expect([...custom]).toEqual([['create_event', { burst: 1, steady: 2 }]]);
+  });
+
+  it('refuses unknown endpoints and impossible limits', () => {
+    expect(() => resolveLimits({ '/api/lists': { burst: 1, steady: 1 } }, published)).toThrow(
+      /unknown endpoint/,
+    );
+    expect(() => resolveLimits({ create_event: { burst: 0, steady: 1 } }, published)).toThrow(/integers/);
+  });
+});
+
+describe('FaultQueue', () => {
+  it('serves status and latency faults first in, first out, per path', () => {
+    const queue = new FaultQueue();
+    queue.add({ status: 503, times: 1, path: '/api/profile-import/' });
+    queue.add({ status: 500, times: 2 });
+    queue.add({ latencyMs: 50, times: 1 });
+
+    expect(queue.take('/api/events')).toEqual({ status: { status: 500, times: 2 }, latencyMs: 50 });
+    expect(queue.take('/api/profile-import')).toEqual({
+      status: { status: 503, times: 1, path: '/api/profile-import/' },
+    });
+    expect(queue.pending()).toEqual([{ status: 500, times: 1 }]);
+    expect(queue.take('/api/events').status?.status).toBe(500);
+    expect(queue.take('/api/events')).toEqual({});
+  });
+
+  it('checks faults that come from outside', () => {
+    expect(parseFault({ status: 429, times: 3, retryAfter: 2, phase: 'after' })).toEqual({
+      status: 429,
+      times: 3,
+      retryAfter: 2,
+      phase: 'after',
+    });
+    expect(parseFault({ latencyMs: 10 })).toEqual({ latencyMs: 10, times: 1 });
+    for (const bad of [
+      null,
+      [],
+      {},
+      { status: 302, times: 1 },
+      { status: 500, times: 0 },
+      { latencyMs: -1, times: 1 },
+    ])
+      expect(typeof parseFault(bad)).toBe('string');
+    expect(() => new FaultQueue().add({ status: 200, times: 1 })).toThrow(/invalid fault/);
+  });
+});
