@@ -5,7 +5,17 @@ import { WebhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contr
 import type { Logger } from '../shared/logger.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import type { DedupeStore } from './dedupe-store.ts';
+import { HttpError } from './http-error.ts';
+import { mapBounded } from './map-bounded.ts';
 import type { ReceivedEvent } from './sources/source-adapter.ts';
+
+/** SQS's message limit (1 MiB) less room for the message attributes, which count towards it. */
+export const MAX_MESSAGE_BYTES = 1_048_576 - 4_096;
+/**
+ * DynamoDB calls in flight at once for one request. Each claim stays its own conditional put (DynamoDB
+ * has no conditional batch write); the bound keeps a 1,000-event request from opening 1,000 sockets.
+ */
+const CLAIM_CONCURRENCY = 64;
 
 export interface IngestPorts {
   dedupe: DedupeStore;
@@ -41,29 +51,12 @@ export async function acceptWebhook(
 
   // One request can carry the same event twice (a sender's batch); it is one delivery.
   const unique = [...new Map(events.map((e) => [e.deliveryId, e])).values()];
-  const claims = await Promise.all(
-    unique.map(async (event) => ({
-      event,
-      result: await ports.dedupe.claim({
-        key: keyOf(event),
-        token,
-        nowSeconds,
-        leaseSeconds: settings.leaseSeconds,
-        ttlSeconds: settings.ttlSeconds,
-      }),
-    })),
-  );
 
-  const claimed: ReceivedEvent[] = [];
-  for (const { event, result } of claims) {
-    if (result === 'claimed') claimed.push(event);
-    else if (result === 'duplicate') outcome.duplicates.push(event.deliveryId);
-    else outcome.inProgress.push(event.deliveryId);
-  }
-  if (claimed.length === 0) return outcome;
-
+  // Messages are built (and bounded) before anything is claimed: an event too large for SQS must be a
+  // 413 now, not a claim followed by an enqueue that fails on every retry.
   const receivedAt = new Date(nowMs).toISOString();
-  const messages = claimed.map((event, index) => {
+  const built = new Map<string, string>();
+  for (const event of unique) {
     const message: WebhookReceivedV1 = WebhookReceivedV1Schema.parse({
       type: 'webhook.received',
       version: 1,
@@ -75,32 +68,65 @@ export async function acceptWebhook(
       meta: event.meta,
       payload: event.payload,
     });
-    return { id: String(index), body: JSON.stringify(message), correlationId: message.correlation_id, event };
-  });
+    const body = JSON.stringify(message);
+    const bytes = Buffer.byteLength(body);
+    if (bytes > MAX_MESSAGE_BYTES) {
+      throw new HttpError(
+        413,
+        'event_too_large',
+        `event ${event.deliveryId} makes a ${bytes}-byte message; a queue message holds at most ${MAX_MESSAGE_BYTES}`,
+      );
+    }
+    built.set(event.deliveryId, body);
+  }
+
+  const claims = await mapBounded(unique, CLAIM_CONCURRENCY, async (event) => ({
+    event,
+    result: await ports.dedupe.claim({
+      key: keyOf(event),
+      token,
+      nowSeconds,
+      leaseSeconds: settings.leaseSeconds,
+      ttlSeconds: settings.ttlSeconds,
+    }),
+  }));
+
+  const claimed: ReceivedEvent[] = [];
+  for (const { event, result } of claims) {
+    if (result === 'claimed') claimed.push(event);
+    else if (result === 'duplicate') outcome.duplicates.push(event.deliveryId);
+    else outcome.inProgress.push(event.deliveryId);
+  }
+  if (claimed.length === 0) return outcome;
+
+  const messages = claimed.map((event, index) => ({
+    id: String(index),
+    body: built.get(event.deliveryId) ?? '',
+    correlationId: `${sourceName}:${event.deliveryId}`,
+    event,
+  }));
 
   const { failedIds, reasons } = await ports.queue.sendBatch(messages);
   const failed = new Set(failedIds);
   if (failed.size > 0)
     ports.logger.error('enqueue failed', { source: sourceName, count: failed.size, reasons });
 
-  await Promise.all(
-    messages.map(async ({ id, event }) => {
-      const key = keyOf(event);
-      if (failed.has(id)) {
-        outcome.failed.push(event.deliveryId);
-        await ports.dedupe.release(key, token).catch((error: unknown) => {
-          // The lease runs out on its own; until then the sender's retry is answered "in progress".
-          ports.logger.warn('could not release claim', { key, error: error as Error });
-        });
-        return;
-      }
-      outcome.accepted.push(event.deliveryId);
-      await ports.dedupe.confirm(key, token).catch((error: unknown) => {
-        // Enqueued but not marked done: a retry after the lease may enqueue again, and deliver's
-        // deterministic unique_id keeps Klaviyo at one event.
-        ports.logger.warn('could not confirm claim', { key, error: error as Error });
+  await mapBounded(messages, CLAIM_CONCURRENCY, async ({ id, event }) => {
+    const key = keyOf(event);
+    if (failed.has(id)) {
+      outcome.failed.push(event.deliveryId);
+      await ports.dedupe.release(key, token).catch((error: unknown) => {
+        // The lease runs out on its own; until then the sender's retry is answered "in progress".
+        ports.logger.warn('could not release claim', { key, error: error as Error });
       });
-    }),
-  );
+      return;
+    }
+    outcome.accepted.push(event.deliveryId);
+    await ports.dedupe.confirm(key, token).catch((error: unknown) => {
+      // Enqueued but not marked done: a retry after the lease may enqueue again, and deliver's
+      // deterministic unique_id keeps Klaviyo at one event.
+      ports.logger.warn('could not confirm claim', { key, error: error as Error });
+    });
+  });
   return outcome;
 }

@@ -21,6 +21,10 @@ import { jsonResponse } from './http-response.ts';
 import { adapterFor } from './sources/index.ts';
 import { verifyWebhook, type IngestContext } from './verify-webhook.ts';
 
+/** The message contract's bound; longer ids would fail validation after the claim. */
+const MAX_DELIVERY_ID_LENGTH = 512;
+const LOGGED_IDS = 20;
+
 export interface IngestDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
@@ -57,6 +61,15 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     }
     const events = adapterFor(source).events(request, event.body, source);
     if (events.length === 0) throw new HttpError(400, 'no_events', 'the request carries no events');
+    for (const { deliveryId } of events) {
+      if (deliveryId.length > MAX_DELIVERY_ID_LENGTH) {
+        throw new HttpError(
+          400,
+          'invalid_delivery_id',
+          `a delivery id is ${deliveryId.length} characters; at most ${MAX_DELIVERY_ID_LENGTH} are accepted`,
+        );
+      }
+    }
 
     const outcome = await acceptWebhook(
       sourceName,
@@ -75,7 +88,20 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     else if (outcome.inProgress.length > 0) [status, code] = [409, 'in_progress'];
     else if (outcome.accepted.length > 0) [status, code] = [202, 'accepted'];
     else [status, code] = [200, 'duplicate'];
-    logger.info('webhook handled', { source: sourceName, delivery_ids: deliveryIds, outcome: code, status });
+    logger.info('webhook handled', {
+      source: sourceName,
+      delivery_id: deliveryIds[0],
+      // A Klaviyo request carries up to 1,000 ids: the log line names the first few and counts the rest.
+      delivery_ids: deliveryIds.slice(0, LOGGED_IDS),
+      event_count: deliveryIds.length,
+      accepted: outcome.accepted.length,
+      duplicates: outcome.duplicates.length,
+      in_progress: outcome.inProgress.length,
+      failed: outcome.failed.length,
+      outcome: code,
+      reason: code === 'accepted' ? undefined : code,
+      status,
+    });
     const retry = status >= 409 ? { 'retry-after': String(config.ingest.claim_lease_seconds) } : {};
     return jsonResponse(status, { code, ...body }, retry);
   }
@@ -89,6 +115,10 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
         loadConfig: deps.loadConfig ?? createConfigLoader(env),
         resolveSecret: deps.resolveSecret ?? createSecretResolver({ env }),
         now,
+        onAcknowledged: (source, code) => {
+          logger.info('webhook acknowledged', { source, outcome: code, status: 200 });
+          metrics.addMetric('acknowledged', MetricUnit.Count, 1);
+        },
       }),
     )
     .use(httpJsonBodyParser())

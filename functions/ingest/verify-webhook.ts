@@ -1,12 +1,13 @@
-// Middleware that runs before any parsing: find the source, bound the body, and check the sender's
-// signature on the exact raw bytes (base64-decoded when API Gateway encoded them). The JSON body
-// parser that follows replaces the body, so everything that needs the raw bytes happens here.
+// Middleware that runs before any parsing: find the source, bound the body, answer a sender's ping, and
+// check the sender's signature on the exact raw bytes (base64-decoded when API Gateway encoded them). The
+// JSON body parser that follows replaces the body, so everything that needs the raw bytes happens here.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RelayConfig, SourceConfig } from '../shared/config.ts';
 import type { LoadConfig } from '../shared/config-loader.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { HttpError } from './http-error.ts';
+import { jsonResponse } from './http-response.ts';
 import { adapterFor } from './sources/index.ts';
 import type { InboundRequest } from './sources/source-adapter.ts';
 
@@ -34,6 +35,8 @@ export function verifyWebhook(deps: {
   loadConfig: LoadConfig;
   resolveSecret: ResolveSecret;
   now: () => number;
+  /** Told about requests answered without enqueueing (pings), for logs and metrics. */
+  onAcknowledged?: (sourceName: string, code: string) => void;
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, IngestContext> {
   return {
     name: 'verifyWebhook',
@@ -52,14 +55,24 @@ export function verifyWebhook(deps: {
         throw new HttpError(404, 'unknown_source', `no source named "${sourceName}" is configured`);
 
       const rawBody = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-      const limit = config.ingest.max_body_bytes;
+      const limit = source.max_body_bytes ?? config.ingest.max_body_bytes;
       if (rawBody.length > limit) {
         throw new HttpError(413, 'body_too_large', `body is ${rawBody.length} bytes; the limit is ${limit}`);
       }
 
       const inbound: InboundRequest = { headers: lowerCaseHeaders(event.headers), rawBody };
+      const adapter = adapterFor(source);
+      // A sender's set-up ping carries no event: answered here, before the JSON parser would refuse its
+      // content type, and never enqueued.
+      const ack = adapter.acknowledge?.(inbound, source);
+      if (ack) {
+        deps.onAcknowledged?.(sourceName, ack.code);
+        const requestId = event.requestContext.requestId || request.context.awsRequestId;
+        return jsonResponse(200, { code: ack.code, message: ack.message, request_id: requestId });
+      }
+
       const secrets = await Promise.all(source.secrets.map(deps.resolveSecret));
-      const verdict = adapterFor(source).verify(inbound, secrets, source, deps.now());
+      const verdict = adapter.verify(inbound, secrets, source, deps.now());
       if (!verdict.ok) throw new HttpError(401, verdict.code, verdict.message);
 
       try {

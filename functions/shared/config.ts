@@ -72,31 +72,124 @@ export const MappingSchema = z.strictObject({
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
+/** Largest body a source may raise its own limit to: Lambda carries 6 MB per synchronous invocation. */
+export const MAX_SOURCE_BODY_BYTES = 5 * 1024 * 1024;
+/** Klaviyo sends up to 1,000 events in one request; each becomes its own message, so the body may exceed SQS's 1 MiB. */
+export const DEFAULT_KLAVIYO_BODY_BYTES = MAX_SOURCE_BODY_BYTES;
+/** Stripe's and Standard Webhooks' published tolerance; also our default where a sender publishes none. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
 const sourceCommon = {
   secrets: z.array(SecretRefSchema).min(1).max(5),
   /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
   event_type: ValueSourceSchema.optional(),
+  /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
+  max_body_bytes: z.number().int().min(1_024).max(MAX_SOURCE_BODY_BYTES).optional(),
   hydration: HydrationSchema.optional(),
   mapping: MappingSchema.prefault({}),
 };
 
+/** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
+const ToleranceSchema = z.number().int().min(1).max(86_400).default(DEFAULT_TOLERANCE_SECONDS);
+const HeaderNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name')
+  .toLowerCase();
+
 export const ShopifySourceSchema = z.strictObject({ kind: z.literal('shopify'), ...sourceCommon });
+
+export const StripeSourceSchema = z.strictObject({
+  kind: z.literal('stripe'),
+  ...sourceCommon,
+  tolerance_seconds: ToleranceSchema,
+});
+
+export const StandardWebhooksSourceSchema = z.strictObject({
+  kind: z.literal('standard-webhooks'),
+  ...sourceCommon,
+  tolerance_seconds: ToleranceSchema,
+});
+
+export const KlaviyoSourceSchema = z.strictObject({
+  kind: z.literal('klaviyo'),
+  ...sourceCommon,
+  max_body_bytes: sourceCommon.max_body_bytes.unwrap().default(DEFAULT_KLAVIYO_BODY_BYTES),
+  tolerance_seconds: ToleranceSchema,
+});
+
+export const KlaviyoFlowSourceSchema = z.strictObject({
+  kind: z.literal('klaviyo-flow'),
+  ...sourceCommon,
+  /** Header the flow's webhook action sends with the shared secret as its value. */
+  secret_header: HeaderNameSchema.default('x-relay-secret'),
+  /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
+  delivery_id: ValueSourceSchema.optional(),
+});
+
+export const BigCommerceSourceSchema = z.strictObject({
+  kind: z.literal('bigcommerce'),
+  ...sourceCommon,
+  /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
+  secret_header: HeaderNameSchema.default('x-relay-secret'),
+});
+
+export const WooCommerceSourceSchema = z.strictObject({ kind: z.literal('woocommerce'), ...sourceCommon });
+
+export const ZendeskSourceSchema = z.strictObject({
+  kind: z.literal('zendesk'),
+  ...sourceCommon,
+  tolerance_seconds: ToleranceSchema,
+});
 
 export const GenericHmacSourceSchema = z.strictObject({
   kind: z.literal('generic-hmac'),
   ...sourceCommon,
-  signature: z.strictObject({
-    header: z.string().min(1).toLowerCase(),
-    algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
-    encoding: z.enum(['hex', 'base64']).default('hex'),
-    /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
-    prefix: z.string().default(''),
-  }),
+  signature: z
+    .strictObject({
+      header: HeaderNameSchema,
+      algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
+      encoding: z.enum(['hex', 'base64']).default('hex'),
+      /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
+      prefix: z.string().default(''),
+      /** Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601). */
+      timestamp_header: HeaderNameSchema.optional(),
+      /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
+      signed_content: z
+        .string()
+        .refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')
+        .default('{body}'),
+      tolerance_seconds: ToleranceSchema,
+    })
+    .refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
+      message: 'signed_content uses {timestamp}, so timestamp_header is required',
+      path: ['timestamp_header'],
+    }),
   /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
   delivery_id: ValueSourceSchema.optional(),
 });
 
-export const SourceSchema = z.discriminatedUnion('kind', [ShopifySourceSchema, GenericHmacSourceSchema]);
+export const TokenSourceSchema = z.strictObject({
+  kind: z.literal('token'),
+  ...sourceCommon,
+  /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
+  scheme: z.enum(['bearer', 'basic']).default('bearer'),
+  header: HeaderNameSchema.default('authorization'),
+  /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
+  delivery_id: ValueSourceSchema.optional(),
+});
+
+export const SourceSchema = z.discriminatedUnion('kind', [
+  ShopifySourceSchema,
+  StripeSourceSchema,
+  StandardWebhooksSourceSchema,
+  KlaviyoSourceSchema,
+  KlaviyoFlowSourceSchema,
+  BigCommerceSourceSchema,
+  WooCommerceSourceSchema,
+  ZendeskSourceSchema,
+  GenericHmacSourceSchema,
+  TokenSourceSchema,
+]);
 export type SourceConfig = z.infer<typeof SourceSchema>;
 export type SourceKind = SourceConfig['kind'];
 

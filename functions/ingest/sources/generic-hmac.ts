@@ -1,45 +1,46 @@
-// Any sender that signs the raw body with an HMAC in one header: algorithm, hex or base64, and an
-// optional prefix such as GitHub's `sha256=`.
-import type { SourceConfig, ValueSource } from '../../shared/config.ts';
-import { HttpError } from '../http-error.ts';
+// Any sender that signs with an HMAC in one header: algorithm, hex or base64, an optional prefix such as
+// GitHub's `sha256=`, and optionally a signed timestamp header with a template for what is signed
+// (e.g. `{timestamp}.{body}`), checked against a tolerance.
+import type { SourceConfig } from '../../shared/config.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
-import { bodyHash, readValue } from './value-source.ts';
+import { checkTimestamp } from './timestamp.ts';
+import { configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
 type GenericHmacSource = Extract<SourceConfig, { kind: 'generic-hmac' }>;
 
+/** The bytes the sender signed: the template with `{timestamp}` filled in around the raw body. */
+export function signedParts(template: string, rawBody: Buffer, timestamp: string): (string | Buffer)[] {
+  const [before = '', after = ''] = template.split('{body}');
+  const fill = (text: string) => text.replaceAll('{timestamp}', timestamp);
+  return [fill(before), rawBody, fill(after)];
+}
+
 export const genericHmac: SourceAdapter<GenericHmacSource> = {
-  verify(request, secrets, config) {
-    const { header, prefix, encoding, algorithm } = config.signature;
+  verify(request, secrets, config, nowMs) {
+    const { header, prefix, encoding, algorithm, timestamp_header, signed_content, tolerance_seconds } =
+      config.signature;
     const value = request.headers[header];
     if (!value) return { ok: false, code: 'missing_signature', message: `${header} header is missing` };
+    const timestamp = timestamp_header ? request.headers[timestamp_header] : '';
+    if (timestamp_header && !timestamp) {
+      return { ok: false, code: 'missing_signature', message: `${timestamp_header} header is missing` };
+    }
     if (!value.startsWith(prefix)) {
       return { ok: false, code: 'invalid_signature', message: `${header} does not start with "${prefix}"` };
     }
     const received = decodeDigest(value.slice(prefix.length), encoding);
-    if (received && matchesAnySecret(received, algorithm, secrets, request.rawBody)) return { ok: true };
-    return { ok: false, code: 'invalid_signature', message: `${header} does not match the body` };
+    const parts = signedParts(signed_content, request.rawBody, timestamp ?? '');
+    if (!received || !matchesAnySecret(received, algorithm, secrets, ...parts)) {
+      return { ok: false, code: 'invalid_signature', message: `${header} does not match the body` };
+    }
+    if (!timestamp_header) return { ok: true };
+    return checkTimestamp(timestamp_header, timestamp, nowMs, tolerance_seconds) ?? { ok: true };
   },
 
   events(request, body, config) {
-    let deliveryId = bodyHash(request.rawBody);
-    if (config.delivery_id) {
-      const configured = readValue(config.delivery_id, request, body);
-      if (!configured)
-        throw new HttpError(
-          400,
-          'missing_delivery_id',
-          `delivery id not found at ${describe(config.delivery_id)}`,
-        );
-      deliveryId = configured;
-    }
-    const eventType = (config.event_type && readValue(config.event_type, request, body)) ?? 'webhook';
+    const deliveryId = configuredDeliveryId(config.delivery_id, request, body);
+    const eventType = eventTypeOf(config.event_type, request, body) ?? 'webhook';
     return [{ deliveryId, eventType, meta: {}, payload: body }];
   },
 };
-
-function describe(source: ValueSource): string {
-  if ('header' in source) return `header ${source.header}`;
-  if ('path' in source) return `body path ${source.path}`;
-  return 'a constant';
-}

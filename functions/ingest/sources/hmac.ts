@@ -1,12 +1,14 @@
 // HMAC primitives shared by every signature scheme: compute, decode what the sender sent, compare in
 // constant time (length checked first, since timingSafeEqual throws on unequal lengths).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
 export type DigestEncoding = 'hex' | 'base64';
+/** A secret as configured (text), or key bytes decoded from it (Standard Webhooks' `whsec_` keys). */
+export type HmacKey = string | Buffer;
 
-export function hmac(algorithm: HmacAlgorithm, secret: string, ...parts: (Buffer | string)[]): Buffer {
-  const mac = createHmac(algorithm, secret);
+export function hmac(algorithm: HmacAlgorithm, key: HmacKey, ...parts: (Buffer | string)[]): Buffer {
+  const mac = createHmac(algorithm, key);
   for (const part of parts) mac.update(part);
   return mac.digest();
 }
@@ -26,16 +28,42 @@ export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** True when `received` matches the HMAC of `parts` under any of the active secrets (rotation). */
+/** True when `received` matches the HMAC of `parts` under any of the active keys (rotation). */
 export function matchesAnySecret(
   received: Buffer,
   algorithm: HmacAlgorithm,
-  secrets: readonly string[],
+  keys: readonly HmacKey[],
   ...parts: (Buffer | string)[]
 ): boolean {
   let matched = false;
-  // Every secret is tried even after a match, so timing does not reveal which one matched.
-  for (const secret of secrets)
-    matched = constantTimeEqual(received, hmac(algorithm, secret, ...parts)) || matched;
+  // Every key is tried even after a match, so timing does not reveal which one matched.
+  for (const key of keys) matched = constantTimeEqual(received, hmac(algorithm, key, ...parts)) || matched;
+  return matched;
+}
+
+/** True when any of several received digests matches under any key (senders that send one per secret). */
+export function anyDigestMatches(
+  received: readonly Buffer[],
+  algorithm: HmacAlgorithm,
+  keys: readonly HmacKey[],
+  ...parts: (Buffer | string)[]
+): boolean {
+  let matched = false;
+  for (const key of keys) {
+    const expected = hmac(algorithm, key, ...parts);
+    for (const digest of received) matched = constantTimeEqual(digest, expected) || matched;
+  }
+  return matched;
+}
+
+/**
+ * Compares a presented shared secret (a token, not a signature) with every active secret in constant
+ * time. Both sides are hashed first so that the comparison's length, too, says nothing about the secret.
+ */
+export function matchesAnySharedSecret(presented: string, secrets: readonly string[]): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  const received = digest(presented);
+  let matched = false;
+  for (const secret of secrets) matched = timingSafeEqual(received, digest(secret)) || matched;
   return matched;
 }

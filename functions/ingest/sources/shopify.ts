@@ -3,7 +3,7 @@
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
-import { readValue } from './value-source.ts';
+import { eventTypeOf } from './value-source.ts';
 import type { SourceConfig } from '../../shared/config.ts';
 
 type ShopifySource = Extract<SourceConfig, { kind: 'shopify' }>;
@@ -40,8 +40,7 @@ export const shopify: SourceAdapter<ShopifySource> = {
       const value = request.headers[header];
       if (value) meta[key] = value;
     }
-    const eventType =
-      (config.event_type && readValue(config.event_type, request, body)) ?? meta.topic ?? 'shopify/webhook';
+    const eventType = eventTypeOf(config.event_type, request, body, meta.topic) ?? 'shopify/webhook';
     return [{ deliveryId, eventType, meta, payload: body }];
   },
 };

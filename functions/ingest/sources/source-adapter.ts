@@ -16,12 +16,27 @@ export type Verification =
 export interface ReceivedEvent {
   deliveryId: string;
   eventType: string;
+  /** Sender metadata; `origin: "klaviyo"` marks events Klaviyo itself sent (loop guard for deliver). */
   meta: Record<string, string>;
   payload: unknown;
 }
 
+/** A request that is answered without verification or enqueueing, e.g. a sender's set-up ping. */
+export interface Acknowledgement {
+  code: string;
+  message: string;
+}
+
 export interface SourceAdapter<C extends SourceConfig = SourceConfig> {
+  /**
+   * Runs before the signature check and the JSON parser: recognises requests that carry no event (a
+   * sender's ping) so they can be answered 200 and never enqueued.
+   */
+  acknowledge?(request: InboundRequest, config: C): Acknowledgement | undefined;
   verify(request: InboundRequest, secrets: readonly string[], config: C, nowMs: number): Verification;
-  /** Throws HttpError(400) when the request lacks what the scheme requires. */
+  /** Throws HttpError(4xx) when the request lacks what the scheme requires. */
   events(request: InboundRequest, body: unknown, config: C): ReceivedEvent[];
 }
+
+/** Klaviyo-originated events carry this, so deliver can refuse to write them back as the same metric. */
+export const KLAVIYO_ORIGIN = { origin: 'klaviyo' } as const;

@@ -1,0 +1,25 @@
+// Klaviyo flow webhooks (the flow's Webhook action) are not signed: the flow sends a header whose value
+// is a shared secret, compared in constant time. The body is whatever the flow's template renders, so the
+// delivery id is read where the template puts one, or is a hash of the body.
+import type { SourceConfig } from '../../shared/config.ts';
+import { matchesAnySharedSecret } from './hmac.ts';
+import { KLAVIYO_ORIGIN, type SourceAdapter } from './source-adapter.ts';
+import { configuredDeliveryId, eventTypeOf } from './value-source.ts';
+
+type KlaviyoFlowSource = Extract<SourceConfig, { kind: 'klaviyo-flow' }>;
+
+export const klaviyoFlow: SourceAdapter<KlaviyoFlowSource> = {
+  verify(request, secrets, config) {
+    const presented = request.headers[config.secret_header];
+    if (!presented)
+      return { ok: false, code: 'missing_signature', message: `${config.secret_header} header is missing` };
+    if (matchesAnySharedSecret(presented, secrets)) return { ok: true };
+    return { ok: false, code: 'invalid_signature', message: `${config.secret_header} is not a valid secret` };
+  },
+
+  events(request, body, config) {
+    const deliveryId = configuredDeliveryId(config.delivery_id, request, body);
+    const eventType = eventTypeOf(config.event_type, request, body) ?? 'klaviyo.flow_webhook';
+    return [{ deliveryId, eventType, meta: { ...KLAVIYO_ORIGIN }, payload: body }];
+  },
+};
