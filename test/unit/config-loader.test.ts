@@ -1,0 +1,48 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/shared/config.ts';
+import { createConfigLoader } from '../../functions/shared/config-loader.ts';
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+const doc = (revision: string) =>
+  JSON.stringify({
+    version: 1,
+    sources: {},
+    klaviyo: { api_key: { env: 'K' }, revision },
+  });
+
+describe('config loader', () => {
+  it('keeps the document for maxAge, then reads it again', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cfg-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'relay.json');
+    await writeFile(file, doc('2026-07-15'));
+    let clock = 0;
+    const load = createConfigLoader({ RELAY_CONFIG_FILE: file }, { maxAgeMs: 1000, now: () => clock });
+    expect((await load()).klaviyo.revision).toBe('2026-07-15');
+    await writeFile(file, doc('2026-10-15'));
+    clock = 999;
+    expect((await load()).klaviyo.revision).toBe('2026-07-15');
+    clock = 1001;
+    expect((await load()).klaviyo.revision).toBe('2026-10-15');
+  });
+
+  it('does not keep a failure: the next call tries again', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cfg-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'relay.json');
+    await writeFile(file, '{ broken');
+    const load = createConfigLoader({ RELAY_CONFIG_FILE: file });
+    await expect(load()).rejects.toThrowError(ConfigError);
+    await writeFile(file, doc('2026-07-15'));
+    await expect(load()).resolves.toMatchObject({ version: 1 });
+  });
+
+  it('says which variable is missing', async () => {
+    await expect(createConfigLoader({})()).rejects.toThrow(/RELAY_CONFIG_FILE nor RELAY_CONFIG_PARAMETER/);
+  });
+});
