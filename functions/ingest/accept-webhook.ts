@@ -1,5 +1,6 @@
 // The ingest use case, after authentication: claim each event's delivery id, enqueue what was claimed,
-// then confirm it — or release the claim when the enqueue failed, so the sender's retry gets through.
+// then confirm it (in batches) — or release the claim when the enqueue failed, so the sender's retry gets
+// through.
 import { randomUUID } from 'node:crypto';
 import { WebhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -111,22 +112,34 @@ export async function acceptWebhook(
   if (failed.size > 0)
     ports.logger.error('enqueue failed', { source: sourceName, count: failed.size, reasons });
 
-  await mapBounded(messages, CLAIM_CONCURRENCY, async ({ id, event }) => {
-    const key = keyOf(event);
-    if (failed.has(id)) {
-      outcome.failed.push(event.deliveryId);
+  const enqueued = messages.filter(({ id }) => !failed.has(id));
+  const notEnqueued = messages.filter(({ id }) => failed.has(id));
+  for (const { event } of enqueued) outcome.accepted.push(event.deliveryId);
+  for (const { event } of notEnqueued) outcome.failed.push(event.deliveryId);
+
+  const expiresAtSeconds = nowSeconds + settings.ttlSeconds;
+  await Promise.all([
+    ports.dedupe
+      .confirmAll(enqueued.map(({ event }) => ({ key: keyOf(event), token, expiresAtSeconds })))
+      .then((unconfirmed) => {
+        // Enqueued but not marked done: a retry after the lease may enqueue again, and deliver's
+        // deterministic unique_id keeps Klaviyo at one event.
+        if (unconfirmed.length > 0)
+          ports.logger.warn('could not confirm claims', {
+            count: unconfirmed.length,
+            keys: unconfirmed.slice(0, 5),
+          });
+      })
+      .catch((error: unknown) => {
+        ports.logger.warn('could not confirm claims', { count: enqueued.length, error: error as Error });
+      }),
+    mapBounded(notEnqueued, CLAIM_CONCURRENCY, async ({ event }) => {
+      const key = keyOf(event);
       await ports.dedupe.release(key, token).catch((error: unknown) => {
         // The lease runs out on its own; until then the sender's retry is answered "in progress".
         ports.logger.warn('could not release claim', { key, error: error as Error });
       });
-      return;
-    }
-    outcome.accepted.push(event.deliveryId);
-    await ports.dedupe.confirm(key, token).catch((error: unknown) => {
-      // Enqueued but not marked done: a retry after the lease may enqueue again, and deliver's
-      // deterministic unique_id keeps Klaviyo at one event.
-      ports.logger.warn('could not confirm claim', { key, error: error as Error });
-    });
-  });
+    }),
+  ]);
   return outcome;
 }

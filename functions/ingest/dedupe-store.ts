@@ -4,10 +4,12 @@
 // The claim is one conditional put, so two concurrent deliveries of one event cannot both pass. The lease
 // means a request that died between claim and enqueue blocks the sender's retry only briefly.
 import {
+  BatchWriteItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -23,10 +25,29 @@ export interface ClaimRequest {
   ttlSeconds: number;
 }
 
+export interface ConfirmEntry {
+  key: string;
+  token: string;
+  /** When DynamoDB's TTL may delete the record: the end of the dedupe window. */
+  expiresAtSeconds: number;
+}
+
+/** DynamoDB's BatchWriteItem limit. */
+const BATCH_WRITE_ITEMS = 25;
+/** Rounds for UnprocessedItems (throttling) before giving up on them. */
+const BATCH_WRITE_ROUNDS = 4;
+
 export interface DedupeStore {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Marks the delivery done; only the holder of the claim's token can. */
   confirm(key: string, token: string): Promise<void>;
+  /**
+   * Marks many enqueued deliveries done in batches of 25. Unconditional, which is safe because it is
+   * called only after our own enqueue succeeded: whoever holds the claim now, a message for the delivery
+   * is in the queue, so `done` is true. Returns the keys that could not be written (they stay pending
+   * and their lease lapses, as when a single confirm fails).
+   */
+  confirmAll(entries: readonly ConfirmEntry[]): Promise<string[]>;
   /** Gives the claim up so the sender's retry goes through. */
   release(key: string, token: string): Promise<void>;
 }
@@ -48,8 +69,8 @@ export function createDynamoDedupeStore(client: DynamoDBClient, tableName: strin
 
   return {
     async claim({ key, token, nowSeconds, leaseSeconds, ttlSeconds }) {
-      try {
-        await client.send(
+      const put = (condition: Partial<PutItemCommandInput>) =>
+        client.send(
           new PutItemCommand({
             TableName: tableName,
             Item: {
@@ -59,14 +80,32 @@ export function createDynamoDedupeStore(client: DynamoDBClient, tableName: strin
               lease_until: { N: String(nowSeconds + leaseSeconds) },
               expires_at: { N: String(nowSeconds + ttlSeconds) },
             },
-            // TTL deletion lags by up to days, so an expired item counts as absent.
-            ConditionExpression:
-              'attribute_not_exists(pk) OR expires_at < :now OR (#status = :pending AND lease_until < :now)',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':pending': { S: 'pending' } },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            ...condition,
           }),
         );
+      try {
+        // Most deliveries are new: the short condition is the cheap common case (dynalite parses every
+        // expression; in DynamoDB either costs one write).
+        await put({ ConditionExpression: 'attribute_not_exists(pk)' });
+        return 'claimed';
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const old = error.Item;
+        const now = Number(nowSeconds);
+        const expired = old && Number(old.expires_at?.N ?? 0) < now;
+        const lapsed = old && old.status?.S === 'pending' && Number(old.lease_until?.N ?? 0) < now;
+        if (old && !expired && !lapsed) return classifyExisting(key, nowSeconds, old);
+      }
+      try {
+        // Take over an expired record (TTL deletion lags by up to days) or a claim whose lease lapsed:
+        // still one conditional put, so two retries racing for it cannot both win.
+        await put({
+          ConditionExpression:
+            'attribute_not_exists(pk) OR expires_at < :now OR (#status = :pending AND lease_until < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':pending': { S: 'pending' } },
+        });
         return 'claimed';
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -85,6 +124,39 @@ export function createDynamoDedupeStore(client: DynamoDBClient, tableName: strin
           ExpressionAttributeValues: { ':token': { S: token }, ':done': { S: 'done' } },
         }),
       );
+    },
+
+    async confirmAll(entries) {
+      const chunks: ConfirmEntry[][] = [];
+      for (let i = 0; i < entries.length; i += BATCH_WRITE_ITEMS)
+        chunks.push(entries.slice(i, i + BATCH_WRITE_ITEMS));
+      const leftOver = await Promise.all(
+        chunks.map(async (chunk) => {
+          let requests: { PutRequest: { Item: Record<string, AttributeValue> } }[] = chunk.map(
+            ({ key, token, expiresAtSeconds }) => ({
+              PutRequest: {
+                Item: {
+                  ...byKey(key),
+                  status: { S: 'done' },
+                  token: { S: token },
+                  expires_at: { N: String(expiresAtSeconds) },
+                },
+              },
+            }),
+          );
+          for (let round = 0; round < BATCH_WRITE_ROUNDS && requests.length > 0; round++) {
+            if (round > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+            const out = await client.send(
+              new BatchWriteItemCommand({ RequestItems: { [tableName]: requests } }),
+            );
+            requests = (out.UnprocessedItems?.[tableName] ?? []).flatMap((r) =>
+              r.PutRequest?.Item ? [{ PutRequest: { Item: r.PutRequest.Item } }] : [],
+            );
+          }
+          return requests.map((r) => r.PutRequest.Item.pk?.S ?? '');
+        }),
+      );
+      return leftOver.flat();
     },
 
     async release(key, token) {
