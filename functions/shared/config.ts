@@ -50,6 +50,36 @@ export const HydrationSchema = z.strictObject({
 });
 export type Hydration = z.infer<typeof HydrationSchema>;
 
+/** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
+export const PROFILE_STANDARD_ATTRIBUTES = [
+  'first_name',
+  'last_name',
+  'organization',
+  'locale',
+  'title',
+  'image',
+] as const;
+export const PROFILE_LOCATION_FIELDS = [
+  'address1',
+  'address2',
+  'city',
+  'country',
+  'latitude',
+  'longitude',
+  'region',
+  'zip',
+  'timezone',
+  'ip',
+] as const;
+const ProfileAttributeKeySchema = z
+  .string()
+  .regex(
+    new RegExp(
+      `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
+    ),
+    'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
+  );
+
 export const MappingSchema = z.strictObject({
   /** Klaviyo metric name; default: the event type, humanised (`orders/create` → `Orders Create`). */
   metric: z.string().min(1).max(128).optional(),
@@ -69,6 +99,14 @@ export const MappingSchema = z.strictObject({
   time: PathSchema.optional(),
   /** Context roots flattened into properties; default: the event and every hydration step. */
   include: z.array(z.string().min(1)).optional(),
+  /**
+   * Klaviyo profile attribute → dot path, for a profile upsert (profile import) beside the event: a standard
+   * attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`), `location.<field>` or
+   * `properties.<name>`. A path that holds `null` clears the attribute at Klaviyo; a missing one leaves it as is.
+   */
+  profile_attributes: z.record(ProfileAttributeKeySchema, PathSchema).optional(),
+  /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
+  emit: z.enum(['event', 'profile', 'both']).optional(),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
@@ -201,6 +239,27 @@ export const KlaviyoSettingsSchema = z.strictObject({
     .default(DEFAULT_KLAVIYO_REVISION),
   base_url: z.url().default(DEFAULT_KLAVIYO_BASE_URL),
   timeout_ms: z.number().int().min(100).max(60_000).default(10_000),
+  /** Share of each Klaviyo rate limit the relay may use, 0.05–1; the rest is left to the account's other integrations. */
+  rate_budget_share: z.number().min(0.05).max(1).default(1),
+  /**
+   * A batch with at least this many events goes through Bulk Create Events (1,000 events a request) instead of
+   * one Create Event call each. Default 24: one bulk call spends 1/150 of its minute budget, one event call
+   * 1/3,500, so from 24 events on a bulk call is the cheaper use of Klaviyo's budget. Above the event source
+   * mapping's batch size, bulk is never used.
+   */
+  bulk_threshold: z.number().int().min(2).max(10_000).default(24),
+  /**
+   * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
+   * message back on the queue with that delay instead, so the function never idles on billed time.
+   */
+  max_pacing_wait_ms: z.number().int().min(0).max(10_000).default(2_000),
+  /**
+   * The deliver event source mapping's maximum concurrency (2–1,000; Terraform sets both from one input).
+   * Each instance keeps to 1/n of the burst limits, so instances share the budget instead of fighting over it.
+   */
+  max_concurrency: z.number().int().min(1).max(1_000).default(2),
+  /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
+  max_in_flight: z.number().int().min(1).max(64).default(8),
 });
 export type KlaviyoSettings = z.infer<typeof KlaviyoSettingsSchema>;
 

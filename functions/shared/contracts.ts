@@ -58,7 +58,58 @@ export const KlaviyoEventV1Schema = z.strictObject({
 });
 export type KlaviyoEventV1 = z.infer<typeof KlaviyoEventV1Schema>;
 
-export const DeliverMessageSchema = z.discriminatedUnion('type', [KlaviyoEventV1Schema]);
+/** A profile attribute's new value: `null` clears it at Klaviyo; an absent key leaves it unchanged. */
+const ClearableString = z
+  .string()
+  .max(100 * 1024)
+  .nullable();
+const ProfilePropertyValueSchema = z.union([JsonScalarSchema, z.array(JsonScalarSchema)]).nullable();
+
+/**
+ * hydrate → deliver: one profile upsert (Klaviyo's profile import). Found by its identifiers; every attribute
+ * present is set (or cleared when `null`), every absent one is kept. Replaying it is harmless: an upsert of the
+ * same values changes nothing.
+ */
+export const KlaviyoProfileUpsertV1Schema = z.strictObject({
+  type: z.literal('klaviyo.profile-upsert'),
+  version: z.literal(1),
+  ...trace,
+  profile: ProfileIdentifiersSchema,
+  attributes: z
+    .strictObject({
+      first_name: ClearableString.optional(),
+      last_name: ClearableString.optional(),
+      organization: ClearableString.optional(),
+      locale: ClearableString.optional(),
+      title: ClearableString.optional(),
+      image: ClearableString.optional(),
+    })
+    .default({}),
+  /** Location fields to set or clear; `null` clears the whole location. */
+  location: z
+    .strictObject({
+      address1: ClearableString.optional(),
+      address2: ClearableString.optional(),
+      city: ClearableString.optional(),
+      country: ClearableString.optional(),
+      latitude: z.union([z.string(), z.number()]).nullable().optional(),
+      longitude: z.union([z.string(), z.number()]).nullable().optional(),
+      region: ClearableString.optional(),
+      zip: ClearableString.optional(),
+      timezone: ClearableString.optional(),
+      ip: ClearableString.optional(),
+    })
+    .nullable()
+    .optional(),
+  /** Custom properties to set (or clear with `null`), merged key by key into the profile's. */
+  properties: z.record(z.string().min(1), ProfilePropertyValueSchema).optional(),
+});
+export type KlaviyoProfileUpsertV1 = z.infer<typeof KlaviyoProfileUpsertV1Schema>;
+
+export const DeliverMessageSchema = z.discriminatedUnion('type', [
+  KlaviyoEventV1Schema,
+  KlaviyoProfileUpsertV1Schema,
+]);
 export type DeliverMessage = z.infer<typeof DeliverMessageSchema>;
 
 /** Attached to what a stage sends to its DLQ itself, so a person can see why without digging in logs. */
