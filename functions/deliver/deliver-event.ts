@@ -1,28 +1,39 @@
-// The deliver use case: one Klaviyo event becomes one Create Event call. The event's deterministic
-// unique_id makes a redelivered message harmless: Klaviyo keeps the first event with that id.
+// One message, one Klaviyo call: Create Event for an event, profile import for a profile upsert. The event's
+// deterministic unique_id makes a redelivered message harmless (Klaviyo keeps the first event with that id),
+// and an upsert of the same values changes nothing.
 import type { DeliverMessage } from '../shared/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { RecordOutcome } from '../shared/sqs-stage.ts';
 import type { KlaviyoClient } from './klaviyo-client.ts';
-import { createEventBody } from './klaviyo-requests.ts';
+import { DONE, outcomeOfError, type DeliverCounters } from './deliver-outcome.ts';
+import { KLAVIYO_PATHS, createEventBody, profileImportBody } from './klaviyo-requests.ts';
 
-export interface DeliverPorts {
+export interface SendPorts {
   klaviyo: KlaviyoClient;
-  log: Logger;
-  now: () => number;
+  counters: DeliverCounters;
+  /** Local time (ms) after which no request may start, so the invocation ends before its timeout. */
+  deadline: number;
 }
 
-export async function deliverMessage(
+export async function deliverOne(
   message: DeliverMessage,
-  ports: DeliverPorts,
-): Promise<{ latencyMs: number }> {
-  const started = ports.now();
-  await ports.klaviyo.post('/api/events', createEventBody(message));
-  const latencyMs = ports.now() - started;
-  ports.log.info('delivered', {
+  log: Logger,
+  ports: SendPorts,
+): Promise<RecordOutcome> {
+  const [path, body] =
+    message.type === 'klaviyo.event'
+      ? [KLAVIYO_PATHS.createEvent, createEventBody(message)]
+      : [KLAVIYO_PATHS.profileImport, profileImportBody(message)];
+  try {
+    await ports.klaviyo.post(path, body, { deadline: ports.deadline });
+  } catch (error) {
+    return outcomeOfError(error, ports.counters);
+  }
+  ports.counters.count('delivered');
+  log.info('delivered', {
     outcome: 'delivered',
-    metric: message.metric,
-    unique_id: message.unique_id,
-    latency_ms: latencyMs,
+    operation: path,
+    ...(message.type === 'klaviyo.event' ? { metric: message.metric, unique_id: message.unique_id } : {}),
   });
-  return { latencyMs };
+  return DONE;
 }

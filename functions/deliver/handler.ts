@@ -1,17 +1,21 @@
-// Lambda entry for deliver: SQS batch of Klaviyo events in, Klaviyo API calls out.
+// Lambda entry for deliver: SQS batch of Klaviyo events and profile upserts in, paced Klaviyo API calls out,
+// an outcome per message back (partial batch response).
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { KlaviyoSettings } from '../shared/config.ts';
 import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
 import { DeliverMessageSchema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
-import { createSqsStage } from '../shared/sqs-stage.ts';
-import { deliverMessage } from './deliver-event.ts';
+import { createSqsBatchStage } from '../shared/sqs-stage.ts';
+import { deliverBatch } from './deliver-batch.ts';
+import type { DeliverCounters } from './deliver-outcome.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
+import { createPacers } from './rate-pacer.ts';
 
 export interface DeliverDependencies {
   env?: NodeJS.ProcessEnv;
@@ -24,6 +28,9 @@ export interface DeliverDependencies {
   now?: () => number;
 }
 
+/** Time kept back at the end of an invocation: no request starts unless it can finish before the timeout. */
+const DEADLINE_MARGIN_MS = 1_000;
+
 export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const env = deps.env ?? process.env;
   const sqs = deps.sqs ?? new SQSClient({});
@@ -32,17 +39,33 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig = deps.loadConfig ?? createConfigLoader(env);
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
-  let klaviyo: KlaviyoClient | undefined;
+  // Kept for the life of the instance, so pacing carries over from one invocation to the next.
+  let klaviyo: { client: KlaviyoClient; settings: KlaviyoSettings } | undefined;
 
-  async function klaviyoClient(): Promise<KlaviyoClient> {
+  async function klaviyoClient() {
     if (klaviyo) return klaviyo;
     const settings = (await loadConfig()).klaviyo;
-    const options = { settings, apiKey: () => resolveSecret(settings.api_key), now };
-    klaviyo = createKlaviyoClient(deps.fetch ? { ...options, fetch: deps.fetch } : options);
+    const client = createKlaviyoClient({
+      settings,
+      apiKey: () => resolveSecret(settings.api_key),
+      now,
+      pacer: createPacers({ ...settings, now }),
+      // Values of one metric share an EMF line (up to 100 of them), so per-call latency costs little log volume.
+      onCall: ({ status, latencyMs }) => {
+        metrics.addMetric('klaviyo_latency', MetricUnit.Milliseconds, latencyMs);
+        if (status === 0 || status >= 500) metrics.addMetric('klaviyo_server_errors', MetricUnit.Count, 1);
+      },
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+    klaviyo = { client, settings };
     return klaviyo;
   }
 
-  const stage = createSqsStage({
+  const counters: DeliverCounters = {
+    count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+  };
+
+  const stage = createSqsBatchStage({
     stage: 'deliver',
     schema: DeliverMessageSchema,
     sqs,
@@ -51,10 +74,10 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     logger,
     metrics,
     now,
-    process: async (message, log) => {
-      const { latencyMs } = await deliverMessage(message, { klaviyo: await klaviyoClient(), log, now });
-      metrics.addMetric('delivered', MetricUnit.Count, 1);
-      metrics.addMetric('klaviyo_latency', MetricUnit.Milliseconds, latencyMs);
+    processBatch: async (records, context) => {
+      const { client, settings } = await klaviyoClient();
+      const deadline = now() + context.getRemainingTimeInMillis() - settings.timeout_ms - DEADLINE_MARGIN_MS;
+      return deliverBatch(records, { klaviyo: client, settings, counters, log: logger, deadline });
     },
   });
 

@@ -1,16 +1,28 @@
-// Klaviyo's HTTP API: authentication, the revision header, timeouts, and the classification of every
+// Klaviyo's HTTP API: authentication, the revision header, timeouts, pacing, and the classification of every
 // answer. 429 carries Retry-After; 401/403 (a bad or revoked key) are retried — never dropped — so the
 // events wait for the key to be fixed; other 4xx are permanent, with Klaviyo's error detail and pointer.
 import type { KlaviyoSettings } from '../shared/config.ts';
 import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import type { RatePacer, RateObservation } from './rate-pacer.ts';
 
 export type Fetch = typeof fetch;
+
+/** One answer (or failure to get one), for metrics. */
+export interface KlaviyoCall {
+  path: string;
+  /** 0 when no answer came (timeout, network error). */
+  status: number;
+  latencyMs: number;
+}
 
 export interface KlaviyoClientOptions {
   settings: KlaviyoSettings;
   apiKey: () => Promise<string>;
   fetch?: Fetch;
   now?: () => number;
+  /** Paces each endpoint; without it requests go at once (tests of classification). */
+  pacer?: (path: string) => RatePacer;
+  onCall?: (call: KlaviyoCall) => void;
 }
 
 export interface KlaviyoErrorObject {
@@ -33,13 +45,46 @@ function errorsOf(text: string): KlaviyoErrorObject[] {
 
 function describe(errors: KlaviyoErrorObject[], fallback: string): string {
   const parts = errors.map((e) =>
-    [e.code, e.detail ?? e.title, e.source?.pointer].filter(Boolean).join(' · '),
+    [e.code, e.detail ?? e.title, e.source?.pointer ?? e.source?.parameter].filter(Boolean).join(' · '),
   );
   return parts.length > 0 ? parts.join('; ') : fallback;
 }
 
+/** First integer in a RateLimit-* value (`"3500"`, or a structured form such as `"3500;w=60"`). */
+function leadingNumber(value: string | null): number | undefined {
+  const match = value === null ? null : /\d+/.exec(value);
+  return match ? Number(match[0]) : undefined;
+}
+
+function observationOf(ticket: number, at: number, response: Response): RateObservation {
+  const observation: RateObservation = { ticket, at, status: response.status };
+  const limit = leadingNumber(response.headers.get('ratelimit-limit'));
+  const remaining = leadingNumber(response.headers.get('ratelimit-remaining'));
+  const reset = leadingNumber(response.headers.get('ratelimit-reset'));
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at);
+  if (limit !== undefined) observation.limit = limit;
+  if (remaining !== undefined) observation.remaining = remaining;
+  if (reset !== undefined) observation.resetSeconds = reset;
+  if (retryAfter !== undefined) observation.retryAfterSeconds = retryAfter;
+  return observation;
+}
+
+/** A 4xx that will fail the same way again; `errors` is Klaviyo's error list (detail, pointer). */
+export class KlaviyoRejection extends PermanentError {
+  constructor(
+    message: string,
+    reason: string,
+    readonly status: number,
+    readonly errors: KlaviyoErrorObject[],
+    detail: unknown,
+  ) {
+    super(message, reason, detail);
+  }
+}
+
 export interface KlaviyoClient {
-  post(path: string, body: unknown): Promise<Response>;
+  /** Sends once (paced when a pacer is given); resolves on 2xx, throws a RetryableError or a KlaviyoRejection. */
+  post(path: string, body: unknown, options?: { deadline?: number }): Promise<Response>;
 }
 
 export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClient {
@@ -48,34 +93,48 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
   const baseUrl = options.settings.base_url.replace(/\/+$/, '');
 
   return {
-    async post(path, body) {
+    async post(path, body, postOptions = {}) {
       const url = `${baseUrl}${path}`;
+      const pacer = options.pacer?.(path);
+      const payload = JSON.stringify(body);
+      const key = await options.apiKey();
+      const ticket = pacer ? await pacer.acquire(postOptions.deadline) : 0;
+      const started = now();
       let response: Response;
       try {
         response = await doFetch(url, {
           method: 'POST',
           headers: {
-            authorization: `Klaviyo-API-Key ${await options.apiKey()}`,
+            authorization: `Klaviyo-API-Key ${key}`,
             revision: options.settings.revision,
             accept: 'application/vnd.api+json',
             'content-type': 'application/vnd.api+json',
           },
-          body: JSON.stringify(body),
+          body: payload,
           signal: AbortSignal.timeout(options.settings.timeout_ms),
         });
       } catch (error) {
+        pacer?.observe({ ticket, at: now() });
+        options.onCall?.({ path, status: 0, latencyMs: now() - started });
         const reason = (error as Error).name === 'TimeoutError' ? 'klaviyo_timeout' : 'klaviyo_unreachable';
         throw new RetryableError(`POST ${path} failed: ${(error as Error).message}`, reason, undefined, {
           cause: error,
         });
       }
-      if (response.ok) return response;
+      const at = now();
+      pacer?.observe(observationOf(ticket, at, response));
+      options.onCall?.({ path, status: response.status, latencyMs: at - started });
+      if (response.ok) {
+        // Drain the body so the connection can be reused.
+        await response.arrayBuffer().catch(() => undefined);
+        return response;
+      }
 
       const text = await response.text();
       const errors = errorsOf(text);
       const summary = `POST ${path} answered ${response.status}: ${describe(errors, text.slice(0, 300))}`;
       if (response.status === 429) {
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now()) ?? 1;
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at) ?? 1;
         throw new RetryableError(summary, 'klaviyo_throttled', retryAfter);
       }
       if (response.status === 401 || response.status === 403) {
@@ -84,9 +143,11 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
       if (response.status >= 500 || response.status === 408) {
         throw new RetryableError(summary, `klaviyo_${response.status}`);
       }
-      throw new PermanentError(
+      throw new KlaviyoRejection(
         summary,
         `klaviyo_${response.status}`,
+        response.status,
+        errors,
         errors.length > 0 ? errors : text.slice(0, 1000),
       );
     },

@@ -1,20 +1,72 @@
-// Request bodies for Klaviyo's API, in the JSON:API shape its OpenAPI documents define
-// (../shared/klaviyo-openapi/create_event.json for Create Event).
-import type { KlaviyoEventV1 } from '../shared/contracts.ts';
+// Request bodies for Klaviyo's API, in the JSON:API shapes its OpenAPI documents define
+// (../shared/klaviyo-openapi/): Create Event, Bulk Create Events and Create or Update Profile (profile import).
+import type { KlaviyoEventV1, KlaviyoProfileUpsertV1 } from '../shared/contracts.ts';
+
+/** Where each operation lives; the pacer keeps one budget per path, as Klaviyo does. */
+export const KLAVIYO_PATHS = {
+  createEvent: '/api/events',
+  bulkCreateEvents: '/api/event-bulk-create-jobs',
+  profileImport: '/api/profile-import',
+} as const;
+export type KlaviyoPath = (typeof KLAVIYO_PATHS)[keyof typeof KLAVIYO_PATHS];
+
+/** The event's own attributes, shared by Create Event and each entry of Bulk Create Events. */
+function eventAttributes(event: KlaviyoEventV1) {
+  return {
+    properties: event.properties,
+    time: event.time,
+    ...(event.value === undefined ? {} : { value: event.value }),
+    unique_id: event.unique_id,
+    // Replays set backfill so that old events are recorded without triggering flows.
+    ...(event.backfill ? { backfill: true } : {}),
+    metric: { data: { type: 'metric', attributes: { name: event.metric } } },
+  };
+}
 
 export function createEventBody(event: KlaviyoEventV1) {
   return {
     data: {
       type: 'event',
       attributes: {
-        properties: event.properties,
-        time: event.time,
-        ...(event.value === undefined ? {} : { value: event.value }),
-        unique_id: event.unique_id,
-        ...(event.backfill ? { backfill: true } : {}),
-        metric: { data: { type: 'metric', attributes: { name: event.metric } } },
+        ...eventAttributes(event),
         profile: { data: { type: 'profile', attributes: { ...event.profile } } },
       },
     },
   };
+}
+
+/** One entry of a bulk request: a profile and its events. */
+export interface BulkEntry {
+  profile: KlaviyoEventV1['profile'];
+  events: KlaviyoEventV1[];
+}
+
+export function bulkCreateEventsBody(entries: readonly BulkEntry[]) {
+  return {
+    data: {
+      type: 'event-bulk-create-job',
+      attributes: {
+        'events-bulk-create': {
+          data: entries.map((entry) => ({
+            type: 'event-bulk-create',
+            attributes: {
+              profile: { data: { type: 'profile', attributes: { ...entry.profile } } },
+              events: { data: entry.events.map((e) => ({ type: 'event', attributes: eventAttributes(e) })) },
+            },
+          })),
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Profile import is an upsert: every attribute present is written, `null` clears it, and an attribute left out
+ * stays as Klaviyo has it. So only what the message carries is put in the body — never a default.
+ */
+export function profileImportBody(upsert: KlaviyoProfileUpsertV1) {
+  const attributes: Record<string, unknown> = { ...upsert.profile, ...upsert.attributes };
+  if (upsert.location !== undefined) attributes.location = upsert.location;
+  if (upsert.properties !== undefined) attributes.properties = upsert.properties;
+  return { data: { type: 'profile', attributes } };
 }

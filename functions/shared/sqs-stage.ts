@@ -1,10 +1,13 @@
-// Runs one SQS-triggered stage over a batch with partial batch responses (Powertools Batch):
+// Runs one SQS-triggered stage over a batch with partial batch responses:
 //   - a message that fails its contract, or a PermanentError, goes to the stage's DLQ at once with the
 //     reason, and counts as handled (so the queue deletes it);
 //   - a RetryableError (or any unexpected error) leaves the message on the queue, made visible again
 //     after Retry-After or an exponential backoff, until SQS's redrive moves it after maxReceiveCount.
+// Two modes: createSqsStage hands records one at a time to the use case (Powertools Batch runs them);
+// createSqsBatchStage hands the whole batch over at once, for use cases that combine messages into one
+// request (Klaviyo's bulk endpoint), and takes back an outcome per message.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import type { DeadLetterV1 } from './contracts.ts';
@@ -35,24 +38,45 @@ function correlationOf(record: SQSRecord): string {
   return record.messageAttributes.correlation_id?.stringValue ?? record.messageId;
 }
 
+function receiveCountOf(record: SQSRecord): number {
+  return Number(record.attributes.ApproximateReceiveCount) || 1;
+}
+
+/** `dead_lettered` in total (for the DLQ alarm) and per reason (a `reason` dimension, for the dashboard). */
+function countDeadLetters(metrics: Metrics, reason: string, count: number): void {
+  metrics.addMetric('dead_lettered', MetricUnit.Count, count);
+  const byReason = metrics.singleMetric();
+  byReason.addDimension('reason', reason);
+  byReason.addMetric('dead_lettered_by_reason', MetricUnit.Count, count);
+}
+
+function deadLetterOf(
+  stage: DeadLetterV1['stage'],
+  record: SQSRecord,
+  error: PermanentError,
+  now: number,
+): DeadLetterV1 {
+  return {
+    type: 'dead-letter',
+    version: 1,
+    stage,
+    reason: error.reason,
+    detail: error.detail ?? error.message,
+    failed_at: new Date(now).toISOString(),
+    original: record.body,
+  };
+}
+
 export function createSqsStage<T>(options: StageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const dlq = createSqsQueue(sqs, options.dlqUrl);
 
   async function deadLetter(record: SQSRecord, error: PermanentError, log: Logger) {
-    const letter: DeadLetterV1 = {
-      type: 'dead-letter',
-      version: 1,
-      stage,
-      reason: error.reason,
-      detail: error.detail ?? error.message,
-      failed_at: new Date(now()).toISOString(),
-      original: record.body,
-    };
+    const letter = deadLetterOf(stage, record, error, now());
     await dlq.send({ body: JSON.stringify(letter), correlationId: correlationOf(record) });
     log.warn('sent to DLQ', { outcome: 'dead_lettered', reason: error.reason, detail: error.message });
-    metrics.addMetric(`dead_lettered`, MetricUnit.Count, 1);
+    countDeadLetters(metrics, error.reason, 1);
   }
 
   async function handleRecord(record: SQSRecord): Promise<void> {
@@ -67,7 +91,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
       await options.process(message, log, record);
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
-      const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+      const receiveCount = receiveCountOf(record);
       const retryable = error instanceof RetryableError ? error : undefined;
       const delay = retryable?.retryAfterSeconds ?? backoffSeconds(receiveCount);
       log.warn('will retry', {
@@ -90,4 +114,142 @@ export function createSqsStage<T>(options: StageOptions<T>) {
       context,
       throwOnFullBatchFailure: false,
     });
+}
+
+/** What became of one message of a batch. */
+export type RecordOutcome =
+  { kind: 'done' } | { kind: 'retry'; error: Error } | { kind: 'dead-letter'; error: PermanentError };
+
+export interface ParsedRecord<T> {
+  /** The SQS message id: the key of the outcome. */
+  id: string;
+  message: T;
+  record: SQSRecord;
+  log: Logger;
+}
+
+export interface BatchStageOptions<T> extends Omit<StageOptions<T>, 'process'> {
+  /** Gets every message that met its contract; returns an outcome per message id (a missing one is retried). */
+  processBatch: (records: ParsedRecord<T>[], context: Context) => Promise<Map<string, RecordOutcome>>;
+}
+
+/** SQS takes at most 10 entries per batch call. */
+const SQS_BATCH = 10;
+
+export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
+  const { stage, schema, sqs, queueUrl, logger, metrics } = options;
+  const now = options.now ?? Date.now;
+  const dlq = createSqsQueue(sqs, options.dlqUrl);
+
+  /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
+  async function deadLetterAll(
+    letters: { record: SQSRecord; error: PermanentError; log: Logger }[],
+  ): Promise<Set<string>> {
+    if (letters.length === 0) return new Set();
+    const { failedIds, reasons } = await dlq.sendBatch(
+      letters.map(({ record, error }) => ({
+        id: record.messageId,
+        body: JSON.stringify(deadLetterOf(stage, record, error, now())),
+        correlationId: correlationOf(record),
+      })),
+    );
+    const failed = new Set(failedIds);
+    const byReason = new Map<string, number>();
+    for (const { record, error, log } of letters) {
+      if (failed.has(record.messageId)) {
+        log.error('could not send to the DLQ; the message stays on the queue', { reasons });
+        continue;
+      }
+      log.warn('sent to DLQ', { outcome: 'dead_lettered', reason: error.reason, detail: error.message });
+      byReason.set(error.reason, (byReason.get(error.reason) ?? 0) + 1);
+    }
+    for (const [reason, count] of byReason) countDeadLetters(metrics, reason, count);
+    return failed;
+  }
+
+  /** Hides each retried message for its delay (Retry-After, else backoff) with batched visibility changes. */
+  async function delayAll(retries: { record: SQSRecord; error: Error; log: Logger }[]): Promise<void> {
+    const entries = retries.map(({ record, error, log }) => {
+      const receiveCount = receiveCountOf(record);
+      const retryable = error instanceof RetryableError ? error : undefined;
+      const delay = retryable?.retryAfterSeconds ?? backoffSeconds(receiveCount);
+      log.warn('will retry', {
+        outcome: 'retry',
+        reason: retryable?.reason ?? 'unexpected_error',
+        receive_count: receiveCount,
+        delay_seconds: delay,
+        error,
+      });
+      return { record, delay, log };
+    });
+    if (entries.length > 0) metrics.addMetric('retried', MetricUnit.Count, entries.length);
+    for (let start = 0; start < entries.length; start += SQS_BATCH) {
+      const chunk = entries.slice(start, start + SQS_BATCH);
+      try {
+        const out = await sqs.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map(({ record, delay }, i) => ({
+              Id: String(i),
+              ReceiptHandle: record.receiptHandle,
+              VisibilityTimeout: Math.min(43_200, Math.max(0, Math.ceil(delay))),
+            })),
+          }),
+        );
+        for (const failure of out.Failed ?? [])
+          chunk[Number(failure.Id)]?.log.error('could not delay the retry; the visibility timeout applies', {
+            code: failure.Code,
+          });
+      } catch (error) {
+        logger.error('could not delay the retries; the visibility timeout applies', {
+          error: error as Error,
+        });
+      }
+    }
+  }
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const parsed: ParsedRecord<T>[] = [];
+    const letters: { record: SQSRecord; error: PermanentError; log: Logger }[] = [];
+    const retries: { record: SQSRecord; error: Error; log: Logger }[] = [];
+    for (const record of event.Records) {
+      const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
+      try {
+        parsed.push({ id: record.messageId, message: schema.parse(JSON.parse(record.body)), record, log });
+      } catch (error) {
+        letters.push({
+          record,
+          log,
+          error: new PermanentError(
+            'message does not match its contract',
+            'contract_violation',
+            String(error),
+          ),
+        });
+      }
+    }
+
+    let outcomes: Map<string, RecordOutcome>;
+    try {
+      outcomes =
+        parsed.length > 0 ? await options.processBatch(parsed, context) : new Map<string, RecordOutcome>();
+    } catch (error) {
+      logger.error('the batch failed as a whole', { error: error as Error });
+      const retry: RecordOutcome = { kind: 'retry', error: error as Error };
+      outcomes = new Map(parsed.map((p) => [p.id, retry]));
+    }
+    for (const { id, record, log } of parsed) {
+      const outcome = outcomes.get(id) ?? {
+        kind: 'retry',
+        error: new RetryableError('no outcome for this message', 'no_outcome'),
+      };
+      if (outcome.kind === 'dead-letter') letters.push({ record, error: outcome.error, log });
+      else if (outcome.kind === 'retry') retries.push({ record, error: outcome.error, log });
+    }
+
+    const unsent = await deadLetterAll(letters);
+    await delayAll(retries);
+    const failures = [...retries.map((r) => r.record.messageId), ...unsent];
+    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
 }

@@ -1,0 +1,197 @@
+// Paces requests to one Klaviyo endpoint so that the relay spends its share of the account's budget without
+// being told no. Klaviyo limits each endpoint with a burst window (1 s) and a steady window (60 s) per account,
+// and reports the steady window on every answer: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset.
+//
+//   - steady: the budget left in the window (less the share kept for other integrations) is spread evenly over
+//     the time left in it. Every instance reads the same account-wide Remaining, so several instances slow
+//     down together as it falls — the sum never runs ahead of the window;
+//   - burst: each instance keeps to (burst × share / max_concurrency) a second, evenly spaced;
+//   - before the first answer, and when the known window has ended, one probe request goes alone and its
+//     answer tells the rest;
+//   - a 429 blocks the endpoint until its Retry-After.
+// A wait longer than max_pacing_wait_ms is not slept: acquire() throws a RetryableError carrying the wait, and
+// the message goes back on the queue with that delay (docs/adr/0008-deliver-pacing-and-bulk.md).
+import { RetryableError } from '../shared/errors.ts';
+
+/** Published limits (requests per 1 s burst window, per 60 s steady window), from the OpenAPI files. */
+export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }> = {
+  '/api/events': { burst: 350, steady: 3_500 },
+  '/api/event-bulk-create-jobs': { burst: 10, steady: 150 },
+  '/api/profile-import': { burst: 75, steady: 750 },
+};
+
+/** What one answer said about the budget; every field is optional because not every answer carries it. */
+export interface RateObservation {
+  /** The acquire() ticket of the request this answers. */
+  ticket: number;
+  /** Local time the answer arrived (ms). */
+  at: number;
+  status?: number;
+  limit?: number;
+  remaining?: number;
+  resetSeconds?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface PacerOptions {
+  burst: number;
+  steady: number;
+  /** Share of each limit this relay may use, (0, 1]. */
+  share: number;
+  /** Instances that share the budget (the event source mapping's maximum concurrency). */
+  instances: number;
+  /** Longest wait slept in acquire(); a longer one becomes a RetryableError with the delay. */
+  maxWaitMs: number;
+  now?: () => number;
+}
+
+/** The pacer's view of the steady window; `undefined` fields are not known yet. */
+export interface PacerState {
+  /** Estimated end of the current steady window (local ms); conservative, as Reset is rounded up. */
+  windowEndsAt?: number;
+  /** Requests still allowed in the window, after the reserve for other integrations. */
+  usable?: number;
+  /** Local time before which nothing may be sent (after a 429). */
+  blockedUntil: number;
+  /** Last send time, for the spacing between requests. */
+  lastSendAt: number;
+  inFlight: number;
+}
+
+/**
+ * How long to wait before the next request may go (ms), or `'probe'` when the window is unknown and a probe is
+ * already out. Pure, so the pacing rules are tested without timers.
+ */
+export function nextSendDelay(state: PacerState, now: number, spacingMs: number): number | 'probe' {
+  let wait = Math.max(0, state.blockedUntil - now, state.lastSendAt + spacingMs - now);
+  const windowKnown = state.windowEndsAt !== undefined && now < state.windowEndsAt;
+  if (!windowKnown || state.usable === undefined) return state.inFlight > 0 ? 'probe' : wait;
+  const windowEndsAt = state.windowEndsAt ?? now;
+  if (state.usable <= 0) return Math.max(wait, windowEndsAt - now);
+  // Spread what is left evenly over what is left of the window.
+  const interval = (windowEndsAt - now) / state.usable;
+  wait = Math.max(wait, state.lastSendAt + interval - now);
+  return wait;
+}
+
+export class RatePacer {
+  private readonly state: PacerState = { blockedUntil: 0, lastSendAt: Number.NEGATIVE_INFINITY, inFlight: 0 };
+  private readonly spacingMs: number;
+  private readonly now: () => number;
+  private nextTicket = 1;
+  /** Ticket of the answer the current estimate rests on: older answers do not overwrite newer ones. */
+  private observedTicket = 0;
+  private limit: number;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly options: PacerOptions) {
+    this.now = options.now ?? Date.now;
+    this.limit = options.steady;
+    const perInstanceBurst = Math.max(0.1, (options.burst * options.share) / options.instances);
+    this.spacingMs = 1_000 / perInstanceBurst;
+  }
+
+  snapshot(): Readonly<PacerState> {
+    return { ...this.state };
+  }
+
+  /**
+   * Resolves with a ticket when a request may go; the caller passes the ticket back with observe() (and must call
+   * it exactly once, with or without headers). Throws a RetryableError when the wait would exceed maxWaitMs or
+   * run past `deadline` (local ms).
+   */
+  async acquire(deadline = Number.POSITIVE_INFINITY): Promise<number> {
+    for (;;) {
+      const now = this.now();
+      const delay = nextSendDelay(this.state, now, this.spacingMs);
+      if (delay === 0) return this.take(now);
+      if (delay === 'probe') {
+        await this.changed(Math.min(1_000, Math.max(1, deadline - now)));
+        if (this.now() >= deadline) throw this.tooLong(1_000, 'deliver_deadline');
+        continue;
+      }
+      if (delay > this.options.maxWaitMs) throw this.tooLong(delay, 'klaviyo_budget');
+      if (now + delay > deadline) throw this.tooLong(delay, 'deliver_deadline');
+      await this.changed(delay);
+    }
+  }
+
+  observe(observation: RateObservation): void {
+    this.state.inFlight = Math.max(0, this.state.inFlight - 1);
+    const { at } = observation;
+    if (observation.status === 429) {
+      const retryAfterMs = (observation.retryAfterSeconds ?? 1) * 1_000;
+      // Blocks until Retry-After only: a burst 429 must not stop the rest of the steady window.
+      this.state.blockedUntil = Math.max(this.state.blockedUntil, at + retryAfterMs);
+    } else if (
+      observation.remaining !== undefined &&
+      observation.resetSeconds !== undefined &&
+      observation.ticket > this.observedTicket
+    ) {
+      this.observedTicket = observation.ticket;
+      if (observation.limit !== undefined && observation.limit > 0) this.limit = observation.limit;
+      // Requests this instance sent after the answered one may not be counted in Remaining yet.
+      const uncounted = this.nextTicket - 1 - observation.ticket;
+      const reserve = Math.ceil(this.limit * (1 - this.options.share));
+      this.state.usable = observation.remaining - uncounted - reserve;
+      this.state.windowEndsAt = at + observation.resetSeconds * 1_000;
+    }
+    this.wake();
+  }
+
+  private take(now: number): number {
+    this.state.lastSendAt = now;
+    this.state.inFlight += 1;
+    if (this.state.usable !== undefined) this.state.usable -= 1;
+    return this.nextTicket++;
+  }
+
+  private tooLong(waitMs: number, reason: string): RetryableError {
+    return new RetryableError(
+      `Klaviyo budget: next request possible in ${Math.ceil(waitMs)} ms`,
+      reason,
+      Math.max(1, Math.ceil(waitMs / 1_000)),
+    );
+  }
+
+  /** Sleeps `ms`, or less when an answer changes the picture. */
+  private changed(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiters.push(done);
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+}
+
+/** One pacer per endpoint, sized from the settings and the published limits. */
+export function createPacers(settings: {
+  rate_budget_share: number;
+  max_concurrency: number;
+  max_pacing_wait_ms: number;
+  now?: () => number;
+}): (path: string) => RatePacer {
+  const pacers = new Map<string, RatePacer>();
+  return (path) => {
+    let pacer = pacers.get(path);
+    if (!pacer) {
+      const limits = PUBLISHED_LIMITS[path] ?? { burst: 10, steady: 150 };
+      pacer = new RatePacer({
+        ...limits,
+        share: settings.rate_budget_share,
+        instances: settings.max_concurrency,
+        maxWaitMs: settings.max_pacing_wait_ms,
+        ...(settings.now ? { now: settings.now } : {}),
+      });
+      pacers.set(path, pacer);
+    }
+    return pacer;
+  };
+}

@@ -1,0 +1,131 @@
+// Pacing decisions from Klaviyo's RateLimit-* headers, without timers: nextSendDelay is pure, and the pacer's
+// clock is injected.
+import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../functions/shared/errors.ts';
+import { RatePacer, nextSendDelay, type PacerState } from '../../functions/deliver/rate-pacer.ts';
+
+const base: PacerState = { blockedUntil: 0, lastSendAt: Number.NEGATIVE_INFINITY, inFlight: 0 };
+
+describe('nextSendDelay', () => {
+  it('lets the first request go at once, then holds the rest until its answer (probe)', () => {
+    expect(nextSendDelay(base, 1_000, 10)).toBe(0);
+    expect(nextSendDelay({ ...base, inFlight: 1, lastSendAt: 1_000 }, 1_001, 10)).toBe('probe');
+  });
+
+  it('spreads what is left of the window over the time left in it', () => {
+    // 100 requests left, 10 s to the reset: one every 100 ms.
+    const state = { ...base, windowEndsAt: 20_000, usable: 100, lastSendAt: 10_000 };
+    expect(nextSendDelay(state, 10_000, 1)).toBeCloseTo(100);
+    expect(nextSendDelay(state, 10_060, 1)).toBeCloseTo(39.4, 0);
+    // A fuller budget goes faster, never faster than the burst spacing.
+    expect(nextSendDelay({ ...state, usable: 100_000 }, 10_000, 5)).toBe(5);
+  });
+
+  it('waits for the reset when the share of the window is used up', () => {
+    const state = { ...base, windowEndsAt: 20_000, usable: 0, lastSendAt: 9_000 };
+    expect(nextSendDelay(state, 10_000, 1)).toBe(10_000);
+  });
+
+  it('waits out a 429’s Retry-After', () => {
+    const state = { ...base, windowEndsAt: 20_000, usable: 50, blockedUntil: 12_000, lastSendAt: 9_000 };
+    expect(nextSendDelay(state, 10_000, 1)).toBe(2_000);
+  });
+
+  it('probes again once the known window has ended', () => {
+    const state = { ...base, windowEndsAt: 20_000, usable: 0, lastSendAt: 19_000 };
+    expect(nextSendDelay(state, 20_001, 1)).toBe(0);
+    expect(nextSendDelay({ ...state, inFlight: 1 }, 20_001, 1)).toBe('probe');
+  });
+});
+
+function pacerAt(clock: { t: number }, options: Partial<ConstructorParameters<typeof RatePacer>[0]> = {}) {
+  return new RatePacer({
+    burst: 350,
+    steady: 3_500,
+    share: 1,
+    instances: 1,
+    maxWaitMs: 2_000,
+    now: () => clock.t,
+    ...options,
+  });
+}
+
+describe('RatePacer', () => {
+  it('reads Remaining and Reset, counting its own requests still in flight', async () => {
+    const clock = { t: 1_000 };
+    const pacer = pacerAt(clock);
+    const first = await pacer.acquire();
+    pacer.observe({
+      ticket: first,
+      at: 1_000,
+      status: 202,
+      limit: 3_500,
+      remaining: 3_000,
+      resetSeconds: 30,
+    });
+    expect(pacer.snapshot()).toMatchObject({ usable: 3_000, windowEndsAt: 31_000, inFlight: 0 });
+    clock.t = 2_000;
+    const second = await pacer.acquire();
+    // 2,999 left over 29 s: about one every 9.7 ms.
+    clock.t = 2_010;
+    await pacer.acquire();
+    pacer.observe({
+      ticket: second,
+      at: 2_020,
+      status: 202,
+      limit: 3_500,
+      remaining: 2_990,
+      resetSeconds: 29,
+    });
+    // Others used some; the one we sent after `second` may not be counted in Remaining yet.
+    expect(pacer.snapshot()).toMatchObject({ usable: 2_989, inFlight: 1 });
+  });
+
+  it('keeps the share for other integrations out of reach', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { share: 0.8 });
+    const ticket = await pacer.acquire();
+    pacer.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 1_000, resetSeconds: 10 });
+    // 20% of 3,500 is kept back: 1,000 − 700 = 300 are ours.
+    expect(pacer.snapshot().usable).toBe(300);
+  });
+
+  it('gives the message back (RetryableError with the delay) rather than sleep past maxWaitMs', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { maxWaitMs: 1_000 });
+    const ticket = await pacer.acquire();
+    pacer.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 0, resetSeconds: 40 });
+    const error = await pacer.acquire().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({ reason: 'klaviyo_budget', retryAfterSeconds: 40 });
+  });
+
+  it('after a 429 holds every request until Retry-After', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { maxWaitMs: 100 });
+    const ticket = await pacer.acquire();
+    pacer.observe({ ticket, at: 0, status: 429, retryAfterSeconds: 3 });
+    await expect(pacer.acquire()).rejects.toMatchObject({ reason: 'klaviyo_budget', retryAfterSeconds: 3 });
+    clock.t = 3_000;
+    await expect(pacer.acquire()).resolves.toBeGreaterThan(0);
+  });
+
+  it('does not start what cannot finish before the deadline', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock);
+    const ticket = await pacer.acquire();
+    pacer.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 0, resetSeconds: 1 });
+    await expect(pacer.acquire(500)).rejects.toMatchObject({ reason: 'deliver_deadline' });
+  });
+
+  it('keeps each instance to its part of the burst limit', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { burst: 10, steady: 150, instances: 2, maxWaitMs: 150 });
+    const ticket = await pacer.acquire();
+    pacer.observe({ ticket, at: 0, status: 202, limit: 150, remaining: 149, resetSeconds: 5 });
+    // The window alone would allow one every 34 ms; 10/s shared by 2 instances is 5/s each, one every 200 ms.
+    await expect(pacer.acquire()).rejects.toMatchObject({ reason: 'klaviyo_budget' });
+    clock.t = 200;
+    await expect(pacer.acquire()).resolves.toBe(2);
+  });
+});

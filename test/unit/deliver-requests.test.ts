@@ -1,0 +1,114 @@
+// Every body deliver sends satisfies the request schema of its operation in Klaviyo's OpenAPI documents.
+import { describe, expect, it } from 'vitest';
+import { DeliverMessageSchema, KlaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
+import {
+  bulkCreateEventsBody,
+  createEventBody,
+  profileImportBody,
+} from '../../functions/deliver/klaviyo-requests.ts';
+import { loadKlaviyoContract } from '../../local/klaviyo-mock/index.ts';
+import { eventFixture } from './deliver-fixtures.ts';
+
+const contract = loadKlaviyoContract();
+
+const upsert = KlaviyoProfileUpsertV1Schema.parse({
+  type: 'klaviyo.profile-upsert',
+  version: 1,
+  correlation_id: 'demo:d-1',
+  source: 'demo',
+  delivery_id: 'd-1',
+  profile: { email: 'ada@example.com' },
+  attributes: { first_name: 'Ada', title: null },
+  location: { city: 'London', latitude: 51.5, region: null },
+  properties: { vip: true, tags: ['a', 'b'], old_flag: null },
+});
+
+describe('request bodies against the OpenAPI schemas', () => {
+  it('Create Event, with and without value and backfill', () => {
+    const validate = (body: unknown) => contract.operations.create_event.validateBody(body);
+    expect(validate(createEventBody(eventFixture(1)))).toBeNull();
+    const withoutValue = eventFixture(2);
+    delete withoutValue.value;
+    expect(validate(createEventBody({ ...withoutValue, backfill: true }))).toBeNull();
+    expect(createEventBody({ ...withoutValue, backfill: true }).data.attributes).toMatchObject({
+      backfill: true,
+      unique_id: 'demo:d-2',
+    });
+    expect(createEventBody(eventFixture(3)).data.attributes).not.toHaveProperty('backfill');
+  });
+
+  it('Bulk Create Events: one entry per profile, events nested under it', () => {
+    const events = Array.from({ length: 30 }, (_, i) => ({ id: `m${i}`, event: eventFixture(i) }));
+    const [request] = planBulkRequests(events).requests;
+    expect(request).toBeDefined();
+    expect(contract.operations.bulk_create_events.validateBody(request?.body)).toBeNull();
+    const entries = request?.body.data.attributes['events-bulk-create'].data ?? [];
+    expect(entries).toHaveLength(7);
+    expect(entries.reduce((n, e) => n + e.attributes.events.data.length, 0)).toBe(30);
+    const backfilled = bulkCreateEventsBody([
+      { profile: { phone_number: '+15005550006' }, events: [eventFixture(1, { backfill: true })] },
+    ]);
+    expect(contract.operations.bulk_create_events.validateBody(backfilled)).toBeNull();
+    expect(backfilled.data.attributes['events-bulk-create'].data[0]?.attributes.events.data[0]).toMatchObject(
+      {
+        attributes: { backfill: true },
+      },
+    );
+  });
+
+  it('profile import: only what the message carries; null clears, absent keeps', () => {
+    const body = profileImportBody(upsert);
+    expect(contract.operations.create_or_update_profile.validateBody(body)).toBeNull();
+    expect(body).toEqual({
+      data: {
+        type: 'profile',
+        attributes: {
+          email: 'ada@example.com',
+          first_name: 'Ada',
+          title: null,
+          location: { city: 'London', latitude: 51.5, region: null },
+          properties: { vip: true, tags: ['a', 'b'], old_flag: null },
+        },
+      },
+    });
+    // Nothing the webhook did not mention is sent, so Klaviyo keeps it.
+    expect(body.data.attributes).not.toHaveProperty('last_name');
+    const bare = profileImportBody(
+      KlaviyoProfileUpsertV1Schema.parse({
+        ...upsert,
+        attributes: {},
+        location: undefined,
+        properties: undefined,
+      }),
+    );
+    expect(bare).toEqual({ data: { type: 'profile', attributes: { email: 'ada@example.com' } } });
+    expect(contract.operations.create_or_update_profile.validateBody(bare)).toBeNull();
+  });
+
+  it('a clearing null for the whole location is valid', () => {
+    const body = profileImportBody(KlaviyoProfileUpsertV1Schema.parse({ ...upsert, location: null }));
+    expect(body.data.attributes.location).toBeNull();
+    expect(contract.operations.create_or_update_profile.validateBody(body)).toBeNull();
+  });
+});
+
+describe('deliver message contract', () => {
+  it('accepts events (v1, unchanged) and profile upserts', () => {
+    expect(DeliverMessageSchema.parse(eventFixture(1)).type).toBe('klaviyo.event');
+    expect(DeliverMessageSchema.parse(upsert).type).toBe('klaviyo.profile-upsert');
+  });
+
+  it('keeps an absent attribute absent and a null as null', () => {
+    const parsed = KlaviyoProfileUpsertV1Schema.parse(JSON.parse(JSON.stringify(upsert)));
+    expect(parsed.attributes).toEqual({ first_name: 'Ada', title: null });
+    expect('last_name' in parsed.attributes).toBe(false);
+  });
+
+  it('refuses an upsert without an identifier, or with unknown attributes', () => {
+    expect(KlaviyoProfileUpsertV1Schema.safeParse({ ...upsert, profile: {} }).success).toBe(false);
+    expect(
+      KlaviyoProfileUpsertV1Schema.safeParse({ ...upsert, attributes: { favourite_colour: 'red' } }).success,
+    ).toBe(false);
+  });
+});
