@@ -1,12 +1,12 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
 import type { Hydration, RelayConfig } from '../shared/config.ts';
-import type { WebhookReceivedV1 } from '../shared/contracts.ts';
+import type { KlaviyoEventV1, WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
-import { mapToKlaviyoEvent, type MappingContext } from './map-to-klaviyo.ts';
+import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import { fetchJson, renderPath, type Fetch } from './source-api.ts';
 
 export interface HydratePorts {
@@ -28,15 +28,19 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   const context: MappingContext = { event: message.payload, meta: message.meta };
   if (source.hydration) await runSteps(source.hydration, context, ports);
 
-  const { event, droppedProperties } = mapToKlaviyoEvent(message, source, context);
+  const { messages, droppedProperties } = mapToKlaviyoMessages(message, source, context);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
   }
-  await ports.deliverQueue.send({ body: JSON.stringify(event), correlationId: event.correlation_id });
+  // An event and a profile upsert at most; a retry after a partial send is harmless downstream (unique_id, upsert).
+  for (const out of messages) {
+    await ports.deliverQueue.send({ body: JSON.stringify(out), correlationId: out.correlation_id });
+  }
+  const event = messages.find((m): m is KlaviyoEventV1 => m.type === 'klaviyo.event');
   ports.log.info('hydrated', {
     outcome: 'hydrated',
-    metric: event.metric,
-    properties: Object.keys(event.properties).length,
+    messages: messages.map((m) => m.type),
+    ...(event ? { metric: event.metric, properties: Object.keys(event.properties).length } : {}),
   });
 }
 

@@ -2,9 +2,15 @@
 // configured paths, value and time from optional paths, everything else flattened into properties, and
 // a unique_id that is the same every time this source event is processed.
 import { createHash } from 'node:crypto';
-import type { SourceConfig } from '../shared/config.ts';
-import type { KlaviyoEventV1, WebhookReceivedV1 } from '../shared/contracts.ts';
-import { KlaviyoEventV1Schema } from '../shared/contracts.ts';
+import type { Mapping, SourceConfig } from '../shared/config.ts';
+import type {
+  DeliverMessage,
+  KlaviyoEventV1,
+  KlaviyoProfileUpsertV1,
+  ProfileIdentifiers,
+  WebhookReceivedV1,
+} from '../shared/contracts.ts';
+import { KlaviyoEventV1Schema, KlaviyoProfileUpsertV1Schema } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import { firstScalar, getPath } from '../shared/json-path.ts';
 import { flattenProperties } from './flatten.ts';
@@ -45,6 +51,23 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+/** The profile's identifiers from the configured paths; a permanent failure when none is there. */
+function profileOf(context: MappingContext, mapping: Mapping): ProfileIdentifiers {
+  const found = {
+    email: firstScalar(context, mapping.profile.email),
+    phone_number: firstScalar(context, mapping.profile.phone_number),
+    external_id: firstScalar(context, mapping.profile.external_id),
+  };
+  if (!found.email && !found.phone_number && !found.external_id) {
+    throw new PermanentError(
+      'no profile identifier found (looked for email, phone_number, external_id at the configured paths)',
+      'no_profile_identifier',
+      mapping.profile,
+    );
+  }
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined));
+}
+
 export interface MappingContext {
   event: unknown;
   meta: Record<string, string>;
@@ -57,18 +80,7 @@ export function mapToKlaviyoEvent(
   context: MappingContext,
 ): { event: KlaviyoEventV1; droppedProperties: string[] } {
   const { mapping } = source;
-  const profile = {
-    email: firstScalar(context, mapping.profile.email),
-    phone_number: firstScalar(context, mapping.profile.phone_number),
-    external_id: firstScalar(context, mapping.profile.external_id),
-  };
-  if (!profile.email && !profile.phone_number && !profile.external_id) {
-    throw new PermanentError(
-      'no profile identifier found (looked for email, phone_number, external_id at the configured paths)',
-      'no_profile_identifier',
-      mapping.profile,
-    );
-  }
+  const profile = profileOf(context, mapping);
   const roots = mapping.include ?? ['event', ...(source.hydration?.steps.map((s) => s.name) ?? [])];
   const { properties, dropped } = flattenProperties(
     roots.map((root) => ({ prefix: root === 'event' ? '' : root, value: getPath(context, root) })),
@@ -84,7 +96,7 @@ export function mapToKlaviyoEvent(
       mapping.metric_by_event_type[message.event_type] ??
       mapping.metric ??
       humanizeEventType(message.event_type),
-    profile: Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)),
+    profile,
     properties,
     time: toTime(mapping.time ? getPath(context, mapping.time) : undefined, message.received_at),
     ...(value === undefined ? {} : { value }),
@@ -100,4 +112,95 @@ export function mapToKlaviyoEvent(
     );
   }
   return { event: parsed.data, droppedProperties: dropped };
+}
+
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
+
+/**
+ * A mapped value as profile import takes it: `null` (clear), a scalar, a list of scalars (custom properties
+ * only) — or undefined (leave unchanged) for a missing path or a value that fits none of these.
+ */
+function profileValue(value: unknown, kind: 'text' | 'coordinate' | 'property') {
+  if (value === null) return null;
+  if (kind === 'property') {
+    if (isScalar(value)) return value;
+    if (Array.isArray(value) && value.every(isScalar)) return value;
+    return undefined;
+  }
+  if (kind === 'coordinate' && (typeof value === 'number' || typeof value === 'string')) return value;
+  return isScalar(value) ? String(value) : undefined;
+}
+
+/**
+ * The profile upsert the mapping's `profile_attributes` describe. Only attributes whose path is present in the
+ * context are included, so an attribute the webhook does not mention is left as Klaviyo has it, and one the
+ * webhook sets to `null` is cleared.
+ */
+export function mapToProfileUpsert(
+  message: WebhookReceivedV1,
+  source: SourceConfig,
+  context: MappingContext,
+): KlaviyoProfileUpsertV1 {
+  const attributes: Record<string, unknown> = {};
+  const location: Record<string, unknown> = {};
+  const properties: Record<string, unknown> = {};
+  for (const [key, path] of Object.entries(source.mapping.profile_attributes ?? {})) {
+    const [group, name = ''] = key.includes('.')
+      ? [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)]
+      : [key];
+    const kind =
+      group === 'properties'
+        ? 'property'
+        : name === 'latitude' || name === 'longitude'
+          ? 'coordinate'
+          : 'text';
+    const value = profileValue(getPath(context, path), kind);
+    if (value === undefined) continue;
+    if (group === 'location') location[name] = value;
+    else if (group === 'properties') properties[name] = value;
+    else attributes[group] = value;
+  }
+  const candidate = {
+    type: 'klaviyo.profile-upsert',
+    version: 1,
+    correlation_id: message.correlation_id,
+    source: message.source,
+    delivery_id: message.delivery_id,
+    profile: profileOf(context, source.mapping),
+    attributes,
+    ...(Object.keys(location).length > 0 ? { location } : {}),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+  };
+  const parsed = KlaviyoProfileUpsertV1Schema.safeParse(candidate);
+  if (!parsed.success) {
+    throw new PermanentError(
+      'mapped profile upsert does not match the contract',
+      'mapping_invalid',
+      parsed.error.issues,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * Everything deliver should send for one webhook: the event, the profile upsert, or both (`mapping.emit`;
+ * default both when `profile_attributes` is set, else the event alone).
+ */
+export function mapToKlaviyoMessages(
+  message: WebhookReceivedV1,
+  source: SourceConfig,
+  context: MappingContext,
+): { messages: DeliverMessage[]; droppedProperties: string[] } {
+  const emit = source.mapping.emit ?? (source.mapping.profile_attributes ? 'both' : 'event');
+  const messages: DeliverMessage[] = [];
+  let droppedProperties: string[] = [];
+  if (emit !== 'event') messages.push(mapToProfileUpsert(message, source, context));
+  if (emit !== 'profile') {
+    const mapped = mapToKlaviyoEvent(message, source, context);
+    messages.push(mapped.event);
+    droppedProperties = mapped.droppedProperties;
+  }
+  return { messages, droppedProperties };
 }
