@@ -35,6 +35,20 @@ export interface LocalStackOptions {
   klaviyoMock?: Omit<KlaviyoMockOptions, 'apiKey'>;
   maxReceiveCount?: number;
   visibilityTimeoutSeconds?: number;
+  /** How deliver runs: pollers stand for concurrent instances (the mapping's maximum concurrency). */
+  deliver?: DeliverRuntimeOptions;
+}
+
+export interface DeliverRuntimeOptions {
+  /** Concurrent pollers on the deliver queue; default 1. */
+  pollers?: number;
+  /** The mapping's batch size; default 10. Over 10 needs maxBatchingWindowMs ≥ 1000. */
+  batchSize?: number;
+  maxBatchingWindowMs?: number;
+  /** The function's timeout; default 30000. */
+  timeoutMs?: number;
+  /** Seconds before a retry without Retry-After, by receive count (tests shorten the 10 s default). */
+  backoff?: (receiveCount: number) => number;
 }
 
 export interface LocalStack {
@@ -108,21 +122,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, dynamodb: aws.dynamodb });
     const hydrate = createHydrateHandler({ env: handlerEnv, sqs: aws.sqs });
-    const deliver = createDeliverHandler({ env: handlerEnv, sqs: aws.sqs });
+    const deliverOptions = options.deliver ?? {};
+    const deliver = createDeliverHandler({
+      env: handlerEnv,
+      sqs: aws.sqs,
+      ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
+    });
 
     const gateway = await startApiGateway(ingest, options.port ?? 0);
     cleanups.push(() => gateway.close());
-    for (const [functionName, queue, handler] of [
-      ['hydrate', aws.hydrate, hydrate],
-      ['deliver', aws.deliver, deliver],
-    ] as const) {
-      const poller = startPoller({
-        sqs: aws.sqs,
-        queueUrl: queue.url,
-        queueArn: queue.arn,
-        handler,
-        functionName,
-      });
+    const pollers = [
+      { functionName: 'hydrate', queue: aws.hydrate, handler: hydrate },
+      ...Array.from({ length: deliverOptions.pollers ?? 1 }, () => ({
+        functionName: 'deliver',
+        queue: aws.deliver,
+        handler: deliver,
+        batchSize: deliverOptions.batchSize,
+        maxBatchingWindowMs: deliverOptions.maxBatchingWindowMs,
+        timeoutMs: deliverOptions.timeoutMs,
+      })),
+    ];
+    for (const { queue, ...settings } of pollers) {
+      const poller = startPoller({ sqs: aws.sqs, queueUrl: queue.url, queueArn: queue.arn, ...settings });
       cleanups.push(() => poller.stop());
     }
 

@@ -26,6 +26,8 @@ export interface DeliverDependencies {
   logger?: Logger;
   metrics?: Metrics;
   now?: () => number;
+  /** Seconds before a retry without Retry-After, by receive count; default 10 s doubling (tests shorten it). */
+  backoff?: (receiveCount: number) => number;
 }
 
 /** Time kept back at the end of an invocation: no request starts unless it can finish before the timeout. */
@@ -74,6 +76,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     logger,
     metrics,
     now,
+    ...(deps.backoff ? { backoff: deps.backoff } : {}),
     processBatch: async (records, context) => {
       const { client, settings } = await klaviyoClient();
       const deadline = now() + context.getRemainingTimeInMillis() - settings.timeout_ms - DEADLINE_MARGIN_MS;

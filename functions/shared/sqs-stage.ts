@@ -129,6 +129,8 @@ export interface ParsedRecord<T> {
 }
 
 export interface BatchStageOptions<T> extends Omit<StageOptions<T>, 'process'> {
+  /** Delay before a retry without Retry-After, by receive count; default backoffSeconds. */
+  backoff?: (receiveCount: number) => number;
   /** Gets every message that met its contract; returns an outcome per message id (a missing one is retried). */
   processBatch: (records: ParsedRecord<T>[], context: Context) => Promise<Map<string, RecordOutcome>>;
 }
@@ -140,6 +142,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const dlq = createSqsQueue(sqs, options.dlqUrl);
+  const backoff = options.backoff ?? ((receiveCount: number) => backoffSeconds(receiveCount));
 
   /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
   async function deadLetterAll(
@@ -172,7 +175,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const entries = retries.map(({ record, error, log }) => {
       const receiveCount = receiveCountOf(record);
       const retryable = error instanceof RetryableError ? error : undefined;
-      const delay = retryable?.retryAfterSeconds ?? backoffSeconds(receiveCount);
+      const delay = retryable?.retryAfterSeconds ?? backoff(receiveCount);
       log.warn('will retry', {
         outcome: 'retry',
         reason: retryable?.reason ?? 'unexpected_error',
