@@ -1,0 +1,309 @@
+// Deliver benchmark (a script, not a test): a backlog of queued Klaviyo events delivered through the local
+// pipeline — the real deliver handler behind pollers with the event source mapping's semantics, the SQS
+// emulator, and the Klaviyo mock enforcing the published rate limits (time-scaled, and reported as such).
+//
+//   npm run bench:deliver -- [--mode single|bulk|both] [--events 20000] [--time-scale 4] [--pollers 4]
+//
+// Figures: delivered events a minute (in unscaled Klaviyo time) as a share of what the limits allow, and the
+// share of requests Klaviyo answered 429. Writes nothing; docs/benchmarks.md records a run by hand.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createDeliverHandler } from '../functions/deliver/handler.ts';
+import { Metrics } from '../functions/shared/metrics.ts';
+import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
+import { KlaviyoEventV1Schema, type KlaviyoEventV1 } from '../functions/shared/contracts.ts';
+import { createSqsQueue } from '../functions/shared/sqs-queue.ts';
+import { startLocalAws, type QueuePair } from '../local/emulators.ts';
+import { startKlaviyoMock, type RecordedEvent, type RecordedRequest } from '../local/klaviyo-mock/index.ts';
+import { startPoller } from '../local/sqs/poller.ts';
+
+// The handlers' JSON logs and EMF metrics would drown the figures.
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+// Klaviyo and SQS are other machines in production: here they run in a worker thread, on the second core,
+// so that their work is not charged to the deliver handler being measured.
+interface Remote {
+  sqs: SQSClient;
+  deliver: QueuePair;
+  mockUrl: string;
+  /** What the mock recorded. */
+  ask<T>(question: 'results'): Promise<T>;
+  close(): Promise<void>;
+}
+
+interface Results {
+  requests: { at: string; status: number; operation: RecordedRequest['operation'] | undefined }[];
+  events: Pick<RecordedEvent, 'receivedAt' | 'uniqueId'>[];
+}
+
+if (!isMainThread) {
+  const { timeScale, apiKey } = workerData as { timeScale: number; apiKey: string };
+  const aws = await startLocalAws({ maxReceiveCount: 10, visibilityTimeoutSeconds: 120 });
+  const mock = await startKlaviyoMock({ apiKey, timeScale, limits: 'published' });
+  parentPort?.on('message', (question: string) => {
+    if (question === 'results')
+      parentPort?.postMessage({
+        requests: mock.requests().map(({ at, status, operation }) => ({ at, status, operation })),
+        events: mock.events().map(({ receivedAt, uniqueId }) => ({ receivedAt, uniqueId })),
+      } satisfies Results);
+    else
+      void Promise.all([mock.close(), aws.close()]).then(() => {
+        parentPort?.close();
+      });
+  });
+  parentPort?.postMessage({ sqs: aws.sqsEndpoint, deliver: aws.deliver, mockUrl: mock.url });
+}
+
+async function startRemote(timeScale: number): Promise<Remote> {
+  const worker = new Worker(new URL(import.meta.url), {
+    execArgv: ['--disable-warning=ExperimentalWarning', '--import', 'tsx'],
+    workerData: { timeScale, apiKey: API_KEY },
+  });
+  const ready = await new Promise<{ sqs: string; deliver: QueuePair; mockUrl: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const sqs = new SQSClient({
+    endpoint: ready.sqs,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  let pending = Promise.resolve<unknown>(undefined);
+  return {
+    sqs,
+    deliver: ready.deliver,
+    mockUrl: ready.mockUrl,
+    ask<T>(question: 'results') {
+      // One question at a time, so each answer matches its question.
+      const answer = pending.then(
+        () =>
+          new Promise<T>((resolve) => {
+            worker.once('message', resolve);
+            worker.postMessage(question);
+          }),
+      );
+      pending = answer.catch(() => undefined);
+      return answer;
+    },
+    async close() {
+      sqs.destroy();
+      worker.postMessage('close');
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
+}
+
+const { values: args } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'both' },
+    events: { type: 'string', default: '20000' },
+    'time-scale': { type: 'string', default: '4' },
+    'bulk-time-scale': { type: 'string', default: '1' },
+    pollers: { type: 'string', default: '4' },
+    'bulk-pollers': { type: 'string', default: '4' },
+  },
+});
+
+const API_KEY = 'pk_bench';
+const SINGLE_CEILING_PER_MIN = PUBLISHED_LIMITS['/api/events']?.steady ?? 3_500;
+const BULK_EVENTS_PER_REQUEST = 1_000;
+
+interface RunOptions {
+  mode: 'single' | 'bulk';
+  events: number;
+  timeScale: number;
+  pollers: number;
+}
+
+interface RunResult extends RunOptions {
+  delivered: number;
+  seconds: number;
+  perMinuteUnscaled: number;
+  allowedPerMinuteUnscaled: number;
+  requests: number;
+  throttled: number;
+  duplicates: number;
+}
+
+function backlogEvent(n: number): KlaviyoEventV1 {
+  return KlaviyoEventV1Schema.parse({
+    type: 'klaviyo.event',
+    version: 1,
+    correlation_id: `bench:${n}`,
+    source: 'bench',
+    delivery_id: String(n),
+    metric: 'Placed Order',
+    profile: { email: `customer${n % 2_000}@example.com` },
+    properties: {
+      order_id: String(n),
+      products_sku: ['TEE-RED-M', 'MUG-BLK'],
+      products_price: [19.99, 12.5],
+      products_count: 2,
+      customer_first_name: 'Ada',
+      address_city: 'London',
+    },
+    time: new Date(Date.UTC(2026, 10, 23, 10) + n * 1_000).toISOString(),
+    value: 32.49,
+    unique_id: `bench:${n}`,
+  });
+}
+
+async function fill(remote: Remote, count: number): Promise<void> {
+  const queue = createSqsQueue(remote.sqs, remote.deliver.url);
+  const chunk = 500;
+  for (let start = 0; start < count; start += chunk) {
+    const messages = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
+      const event = backlogEvent(start + i);
+      return { id: String(i), body: JSON.stringify(event), correlationId: event.correlation_id };
+    });
+    const { failedIds } = await queue.sendBatch(messages);
+    if (failedIds.length > 0) throw new Error(`could not enqueue ${failedIds.length} messages`);
+  }
+}
+
+async function queueDepth(remote: Remote): Promise<number> {
+  const { Attributes = {} } = await remote.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: remote.deliver.url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+async function run(options: RunOptions): Promise<RunResult> {
+  const { mode, events, timeScale, pollers } = options;
+  const remote = await startRemote(timeScale);
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-deliver-'));
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const configFile = path.join(dir, 'relay.json');
+    await writeFile(
+      configFile,
+      JSON.stringify({
+        version: 1,
+        sources: {},
+        klaviyo: {
+          api_key: { env: 'KLAVIYO_API_KEY' },
+          base_url: remote.mockUrl,
+          // Pollers share one handler, so one pacer: one instance as far as the budget goes.
+          max_concurrency: 1,
+          rate_budget_share: 1,
+          // Single mode: above any batch, so bulk is never used.
+          bulk_threshold: mode === 'bulk' ? 24 : 10_000,
+        },
+      }),
+    );
+    const env = {
+      RELAY_CONFIG_FILE: configFile,
+      KLAVIYO_API_KEY: API_KEY,
+      DELIVER_QUEUE_URL: remote.deliver.url,
+      DELIVER_DLQ_URL: remote.deliver.dlqUrl,
+    };
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench', logger: quiet });
+    const handler = createDeliverHandler({ env, sqs: remote.sqs, metrics });
+
+    process.stdout.write(`  ${mode}: queueing ${events} events … `);
+    await fill(remote, events);
+    process.stdout.write('queued; delivering …\n');
+
+    for (let i = 0; i < pollers; i++) {
+      const poller = startPoller({
+        sqs: remote.sqs,
+        queueUrl: remote.deliver.url,
+        queueArn: remote.deliver.arn,
+        functionName: 'deliver',
+        handler,
+        ...(mode === 'bulk' ? { batchSize: BULK_EVENTS_PER_REQUEST, maxBatchingWindowMs: 1_000 } : {}),
+        waitTimeSeconds: 1,
+        onError: (error) => console.error(`  poller: ${error.message}`),
+      });
+      stops.push(() => poller.stop());
+    }
+
+    // Done when the queue is empty: every message deleted, i.e. delivered (or dead-lettered, which the
+    // figures would show). Only the queue is watched meanwhile: reading the mock's lists copies them.
+    const deadline = Date.now() + 30 * 60_000;
+    let lastReport = Date.now();
+    for (;;) {
+      const depth = await queueDepth(remote);
+      if (depth === 0) break;
+      if (Date.now() > deadline) throw new Error(`gave up after 30 minutes with ${depth} messages left`);
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        process.stdout.write(`    ${depth} messages left on the queue\n`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+
+    const results = await remote.ask<Results>('results');
+    const requests = results.requests.filter((r) => r.operation !== undefined);
+    const first = Math.min(...requests.map((r) => Date.parse(r.at)));
+    const lastEvent = Math.max(...results.events.map((e) => Date.parse(e.receivedAt)));
+    const seconds = Math.max(0.001, (lastEvent - first) / 1_000);
+    const perMinuteScaled = (results.events.length / seconds) * 60;
+    const allowedScaled =
+      mode === 'single'
+        ? SINGLE_CEILING_PER_MIN * timeScale
+        : (PUBLISHED_LIMITS['/api/event-bulk-create-jobs']?.steady ?? 150) *
+          BULK_EVENTS_PER_REQUEST *
+          timeScale;
+    const unique = new Set(results.events.map((e) => e.uniqueId)).size;
+    return {
+      ...options,
+      delivered: unique,
+      seconds,
+      perMinuteUnscaled: perMinuteScaled / timeScale,
+      allowedPerMinuteUnscaled: allowedScaled / timeScale,
+      requests: requests.length,
+      throttled: requests.filter((r) => r.status === 429).length,
+      duplicates: results.events.length - unique,
+    };
+  } finally {
+    for (const stop of stops) await stop();
+    await remote.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function report(result: RunResult): void {
+  const share = result.perMinuteUnscaled / result.allowedPerMinuteUnscaled;
+  const lines = [
+    `mode ${result.mode}: ${result.delivered} events delivered in ${result.seconds.toFixed(1)} s wall time ` +
+      `(time scale ${result.timeScale}, ${result.pollers} pollers)`,
+    `  ${Math.round(result.perMinuteUnscaled).toLocaleString('en-US')} events/min in Klaviyo time; ` +
+      `the limits allow ${Math.round(result.allowedPerMinuteUnscaled).toLocaleString('en-US')}/min → ${(share * 100).toFixed(1)}%`,
+    `  ${result.requests} requests, ${result.throttled} answered 429 (${((result.throttled / Math.max(1, result.requests)) * 100).toFixed(2)}%), ` +
+      `${result.duplicates} duplicate events recorded`,
+  ];
+  if (result.mode === 'bulk')
+    lines.push(
+      `  ${(result.perMinuteUnscaled / SINGLE_CEILING_PER_MIN).toFixed(1)}× the single-event ceiling of ${SINGLE_CEILING_PER_MIN.toLocaleString('en-US')}/min`,
+    );
+  console.log(lines.join('\n'));
+}
+
+if (isMainThread) {
+  const events = Number(args.events);
+  const modes = args.mode === 'both' ? (['single', 'bulk'] as const) : [args.mode as 'single' | 'bulk'];
+  console.log(
+    `bench-deliver: ${events} events, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`,
+  );
+  for (const mode of modes) {
+    const result = await run({
+      mode,
+      events,
+      timeScale: Number(mode === 'single' ? args['time-scale'] : args['bulk-time-scale']),
+      pollers: Number(mode === 'single' ? args.pollers : args['bulk-pollers']),
+    });
+    report(result);
+  }
+}
