@@ -53,29 +53,38 @@ export interface PacerState {
   usable?: number;
   /** Local time before which nothing may be sent (after a 429). */
   blockedUntil: number;
-  /** Last send time, for the spacing between requests. */
-  lastSendAt: number;
+  /** When the next request may go by the spacing between requests. */
+  nextSlotAt: number;
   inFlight: number;
+}
+
+/**
+ * How far a late sender may catch up (ms): timers fire late on a busy event loop, and without this every late
+ * firing would be lost for good. Bounded so that catching up never comes near a burst limit.
+ */
+export const CATCH_UP_MS = 50;
+
+/** Time between requests now: what is left of the window spread over what is left of it, or the burst spacing. */
+export function sendInterval(state: PacerState, now: number, spacingMs: number): number {
+  const windowKnown = state.windowEndsAt !== undefined && now < state.windowEndsAt;
+  if (!windowKnown || state.usable === undefined || state.usable <= 0) return spacingMs;
+  return Math.max(spacingMs, ((state.windowEndsAt ?? now) - now) / state.usable);
 }
 
 /**
  * How long to wait before the next request may go (ms), or `'probe'` when the window is unknown and a probe is
  * already out. Pure, so the pacing rules are tested without timers.
  */
-export function nextSendDelay(state: PacerState, now: number, spacingMs: number): number | 'probe' {
-  let wait = Math.max(0, state.blockedUntil - now, state.lastSendAt + spacingMs - now);
+export function nextSendDelay(state: PacerState, now: number): number | 'probe' {
+  const wait = Math.max(0, state.blockedUntil - now, state.nextSlotAt - now);
   const windowKnown = state.windowEndsAt !== undefined && now < state.windowEndsAt;
   if (!windowKnown || state.usable === undefined) return state.inFlight > 0 ? 'probe' : wait;
-  const windowEndsAt = state.windowEndsAt ?? now;
-  if (state.usable <= 0) return Math.max(wait, windowEndsAt - now);
-  // Spread what is left evenly over what is left of the window.
-  const interval = (windowEndsAt - now) / state.usable;
-  wait = Math.max(wait, state.lastSendAt + interval - now);
+  if (state.usable <= 0) return Math.max(wait, (state.windowEndsAt ?? now) - now);
   return wait;
 }
 
 export class RatePacer {
-  private readonly state: PacerState = { blockedUntil: 0, lastSendAt: Number.NEGATIVE_INFINITY, inFlight: 0 };
+  private readonly state: PacerState = { blockedUntil: 0, nextSlotAt: 0, inFlight: 0 };
   private readonly spacingMs: number;
   private readonly now: () => number;
   private nextTicket = 1;
@@ -103,7 +112,7 @@ export class RatePacer {
   async acquire(deadline = Number.POSITIVE_INFINITY): Promise<number> {
     for (;;) {
       const now = this.now();
-      const delay = nextSendDelay(this.state, now, this.spacingMs);
+      const delay = nextSendDelay(this.state, now);
       if (delay === 0) return this.take(now);
       if (delay === 'probe') {
         await this.changed(Math.min(1_000, Math.max(1, deadline - now)));
@@ -140,9 +149,10 @@ export class RatePacer {
   }
 
   private take(now: number): number {
-    this.state.lastSendAt = now;
     this.state.inFlight += 1;
     if (this.state.usable !== undefined) this.state.usable -= 1;
+    const interval = sendInterval(this.state, now, this.spacingMs);
+    this.state.nextSlotAt = Math.max(this.state.nextSlotAt, now - CATCH_UP_MS) + interval;
     return this.nextTicket++;
   }
 

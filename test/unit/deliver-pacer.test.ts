@@ -2,39 +2,44 @@
 // clock is injected.
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../functions/shared/errors.ts';
-import { RatePacer, nextSendDelay, type PacerState } from '../../functions/deliver/rate-pacer.ts';
+import {
+  RatePacer,
+  nextSendDelay,
+  sendInterval,
+  type PacerState,
+} from '../../functions/deliver/rate-pacer.ts';
 
-const base: PacerState = { blockedUntil: 0, lastSendAt: Number.NEGATIVE_INFINITY, inFlight: 0 };
+const base: PacerState = { blockedUntil: 0, nextSlotAt: 0, inFlight: 0 };
 
-describe('nextSendDelay', () => {
+describe('nextSendDelay and sendInterval', () => {
   it('lets the first request go at once, then holds the rest until its answer (probe)', () => {
-    expect(nextSendDelay(base, 1_000, 10)).toBe(0);
-    expect(nextSendDelay({ ...base, inFlight: 1, lastSendAt: 1_000 }, 1_001, 10)).toBe('probe');
+    expect(nextSendDelay(base, 1_000)).toBe(0);
+    expect(nextSendDelay({ ...base, inFlight: 1, nextSlotAt: 1_010 }, 1_001)).toBe('probe');
   });
 
   it('spreads what is left of the window over the time left in it', () => {
     // 100 requests left, 10 s to the reset: one every 100 ms.
-    const state = { ...base, windowEndsAt: 20_000, usable: 100, lastSendAt: 10_000 };
-    expect(nextSendDelay(state, 10_000, 1)).toBeCloseTo(100);
-    expect(nextSendDelay(state, 10_060, 1)).toBeCloseTo(39.4, 0);
+    const state = { ...base, windowEndsAt: 20_000, usable: 100 };
+    expect(sendInterval(state, 10_000, 1)).toBeCloseTo(100);
     // A fuller budget goes faster, never faster than the burst spacing.
-    expect(nextSendDelay({ ...state, usable: 100_000 }, 10_000, 5)).toBe(5);
+    expect(sendInterval({ ...state, usable: 100_000 }, 10_000, 5)).toBe(5);
+    expect(nextSendDelay({ ...state, nextSlotAt: 10_060 }, 10_000)).toBe(60);
   });
 
   it('waits for the reset when the share of the window is used up', () => {
-    const state = { ...base, windowEndsAt: 20_000, usable: 0, lastSendAt: 9_000 };
-    expect(nextSendDelay(state, 10_000, 1)).toBe(10_000);
+    const state = { ...base, windowEndsAt: 20_000, usable: 0, nextSlotAt: 9_000 };
+    expect(nextSendDelay(state, 10_000)).toBe(10_000);
   });
 
   it('waits out a 429’s Retry-After', () => {
-    const state = { ...base, windowEndsAt: 20_000, usable: 50, blockedUntil: 12_000, lastSendAt: 9_000 };
-    expect(nextSendDelay(state, 10_000, 1)).toBe(2_000);
+    const state = { ...base, windowEndsAt: 20_000, usable: 50, blockedUntil: 12_000, nextSlotAt: 9_000 };
+    expect(nextSendDelay(state, 10_000)).toBe(2_000);
   });
 
   it('probes again once the known window has ended', () => {
-    const state = { ...base, windowEndsAt: 20_000, usable: 0, lastSendAt: 19_000 };
-    expect(nextSendDelay(state, 20_001, 1)).toBe(0);
-    expect(nextSendDelay({ ...state, inFlight: 1 }, 20_001, 1)).toBe('probe');
+    const state = { ...base, windowEndsAt: 20_000, usable: 0, nextSlotAt: 19_000 };
+    expect(nextSendDelay(state, 20_001)).toBe(0);
+    expect(nextSendDelay({ ...state, inFlight: 1 }, 20_001)).toBe('probe');
   });
 });
 
