@@ -1,0 +1,217 @@
+# Every knob of the module: a customer-managed KMS key, two sources (Shopify and a generic-HMAC source with a
+# hydration chain whose API token lives in Secrets Manager), per-function and per-queue settings, and tags.
+# Secrets are created here as placeholders so that the example applies on its own; put the real values in
+# out of band (Terraform ignores later changes to them) or pass them as variables. Run `npm run build` at
+# the repository root first so that dist/*.zip exist.
+
+provider "aws" {
+  region = var.region
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  placeholder = "REPLACE_ME"
+  tags = {
+    Project     = "klaviyo-webhook-relay"
+    Environment = "example"
+  }
+}
+
+################################################################################
+# Customer-managed key for queues, table, logs, function environment and configuration
+################################################################################
+
+resource "aws_kms_key" "relay" {
+  description             = "Encrypts the ${var.name} webhook relay's data at rest."
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsEncrypts"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = "arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:*"
+          }
+        }
+      },
+    ]
+  })
+
+  tags = local.tags
+}
+
+################################################################################
+# Secrets the configuration refers to (values are placeholders unless passed in)
+################################################################################
+
+resource "aws_ssm_parameter" "klaviyo_api_key" {
+  name   = "/${var.name}/klaviyo/api-key"
+  type   = "SecureString"
+  key_id = aws_kms_key.relay.arn
+  value  = coalesce(var.klaviyo_api_key, local.placeholder)
+  tags   = local.tags
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+resource "aws_ssm_parameter" "shopify_client_secret" {
+  name   = "/${var.name}/shopify/client-secret"
+  type   = "SecureString"
+  key_id = aws_kms_key.relay.arn
+  value  = coalesce(var.shopify_client_secret, local.placeholder)
+  tags   = local.tags
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+resource "aws_ssm_parameter" "demo_signing_secret" {
+  name   = "/${var.name}/demo/signing-secret"
+  type   = "SecureString"
+  key_id = aws_kms_key.relay.arn
+  value  = coalesce(var.demo_signing_secret, local.placeholder)
+  tags   = local.tags
+
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+
+resource "aws_secretsmanager_secret" "demo_api_token" {
+  name                    = "${var.name}/demo/api-token"
+  kms_key_id              = aws_kms_key.relay.arn
+  recovery_window_in_days = 0
+  tags                    = local.tags
+}
+
+resource "aws_secretsmanager_secret_version" "demo_api_token" {
+  secret_id     = aws_secretsmanager_secret.demo_api_token.id
+  secret_string = coalesce(var.demo_api_token, local.placeholder)
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+################################################################################
+# The relay
+################################################################################
+
+module "relay" {
+  source = "../../"
+
+  name          = var.name
+  tags          = local.tags
+  kms_key_arn   = aws_kms_key.relay.arn
+  artifacts_dir = "${path.module}/../../../dist"
+
+  sources = {
+    shopify = {
+      kind       = "shopify"
+      secrets    = [{ ssm = aws_ssm_parameter.shopify_client_secret.name }]
+      event_type = { header = "x-shopify-topic" }
+      mapping = {
+        metric_by_event_type = {
+          "orders/create"    = "Placed Order"
+          "orders/fulfilled" = "Fulfilled Order"
+        }
+        value = "event.total_price"
+        time  = "event.created_at"
+      }
+    }
+
+    demo = {
+      kind    = "generic-hmac"
+      secrets = [{ ssm = aws_ssm_parameter.demo_signing_secret.name }]
+      signature = {
+        header    = "x-demo-signature"
+        algorithm = "sha256"
+        encoding  = "hex"
+        prefix    = "sha256="
+      }
+      delivery_id = { header = "x-demo-delivery-id" }
+      event_type  = { value = "order.created" }
+      hydration = {
+        base_url = var.demo_api_base_url
+        auth = {
+          header = "authorization"
+          prefix = "Bearer "
+          secret = { secrets_manager = aws_secretsmanager_secret.demo_api_token.arn }
+        }
+        timeout_ms = 3000
+        steps = [
+          { name = "customer", path = "/customers/{event.customer}" },
+          { name = "address", path = "/customers/{event.customer}/address" },
+        ]
+      }
+      mapping = {
+        metric  = "Placed Order"
+        profile = { email = ["customer.email"], external_id = ["customer.id"] }
+        value   = "event.total"
+        include = ["event", "customer", "address"]
+      }
+    }
+  }
+
+  klaviyo = {
+    api_key    = { ssm = aws_ssm_parameter.klaviyo_api_key.name }
+    revision   = "2026-07-15"
+    base_url   = "https://a.klaviyo.com"
+    timeout_ms = 10000
+  }
+
+  ingest = {
+    max_body_bytes      = 512 * 1024
+    dedupe_ttl_seconds  = 7 * 86400
+    claim_lease_seconds = 60
+  }
+
+  functions = {
+    ingest  = { memory_size = 512, timeout = 10, log_retention_days = 14, log_level = "INFO" }
+    hydrate = { memory_size = 256, timeout = 30, log_retention_days = 30, log_level = "INFO" }
+    deliver = { memory_size = 256, timeout = 20, reserved_concurrency = 10, log_retention_days = 30, log_level = "WARN" }
+  }
+
+  queues = {
+    hydrate = { max_receive_count = 5, batch_size = 10, maximum_batching_window_in_seconds = 1 }
+    deliver = {
+      visibility_timeout_seconds         = 180
+      max_receive_count                  = 8
+      message_retention_seconds          = 4 * 86400
+      dlq_message_retention_seconds      = 14 * 86400
+      batch_size                         = 25
+      maximum_batching_window_in_seconds = 2
+      maximum_concurrency                = 5
+    }
+  }
+
+  dedupe_table = {
+    point_in_time_recovery = true
+    deletion_protection    = false
+  }
+
+  api = {
+    throttling_burst_limit    = 200
+    throttling_rate_limit     = 100
+    access_log_retention_days = 14
+  }
+}

@@ -1,0 +1,14 @@
+output "webhook_urls" {
+  description = "Webhook URL of each source."
+  value       = module.relay.webhook_urls
+}
+
+output "function_names" {
+  description = "Lambda function names."
+  value       = module.relay.function_names
+}
+
+output "config_parameter_name" {
+  description = "SSM parameter holding the configuration document."
+  value       = module.relay.config_parameter_name
+}

@@ -1,0 +1,136 @@
+################################################################################
+# Least-privilege runtime policies, one per function (docs/runtime-contract.md). Each function module adds
+# only the right to write to its own log group. Written with jsonencode so that plan-level tests can read them.
+################################################################################
+
+locals {
+  arn_prefix = "arn:${data.aws_partition.current.partition}"
+
+  # A secret reference as the IAM resource(s) it needs. An SSM reference may be a name (with or without a
+  # leading /) or an ARN. A Secrets Manager ARN may be partial (without the 6-character suffix AWS appends),
+  # so the suffix wildcard is granted too; it still names exactly one secret.
+  ssm_parameter_arn = "${local.arn_prefix}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter"
+
+  source_secret_refs = flatten([for s in values(var.sources) : s.secrets])
+  hydration_secret_refs = flatten([
+    for s in values(var.sources) : s.hydration == null ? [] : s.hydration.auth == null ? [] : [s.hydration.auth.secret]
+  ])
+  klaviyo_secret_refs = [var.klaviyo.api_key]
+
+  secret_refs = {
+    ingest  = local.source_secret_refs
+    hydrate = local.hydration_secret_refs
+    deliver = local.klaviyo_secret_refs
+  }
+
+  ssm_resources = {
+    for f, refs in local.secret_refs : f => distinct(concat(
+      [aws_ssm_parameter.config.arn],
+      [
+        for r in refs : startswith(r.ssm, "arn:") ? r.ssm : "${local.ssm_parameter_arn}/${trimprefix(r.ssm, "/")}"
+        if r.ssm != null
+      ],
+    ))
+  }
+
+  secrets_manager_resources = {
+    for f, refs in local.secret_refs : f => distinct(flatten([
+      for r in refs : [r.secrets_manager, "${r.secrets_manager}-??????"] if r.secrets_manager != null
+    ]))
+  }
+
+  queue_consumer_actions = [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "sqs:ChangeMessageVisibility",
+  ]
+
+  kms_statements = var.kms_key_arn == null ? [] : [{
+    Sid      = "UseCustomerKey"
+    Effect   = "Allow"
+    Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    Resource = [var.kms_key_arn]
+  }]
+
+  read_config_statements = {
+    for f in local.function_names : f => concat(
+      [{
+        Sid      = "ReadConfigurationAndSecrets"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameter"]
+        Resource = local.ssm_resources[f]
+      }],
+      length(local.secrets_manager_resources[f]) == 0 ? [] : [{
+        Sid      = "ReadSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = local.secrets_manager_resources[f]
+      }],
+    )
+  }
+
+  policy_statements = {
+    ingest = concat(
+      [
+        {
+          Sid      = "DedupeDeliveries"
+          Effect   = "Allow"
+          Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+          Resource = [aws_dynamodb_table.dedupe.arn]
+        },
+        {
+          Sid      = "EnqueueForHydration"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = [module.queue["hydrate"].queue_arn]
+        },
+      ],
+      local.read_config_statements.ingest,
+      local.kms_statements,
+    )
+    hydrate = concat(
+      [
+        {
+          Sid      = "ConsumeHydrateQueue"
+          Effect   = "Allow"
+          Action   = local.queue_consumer_actions
+          Resource = [module.queue["hydrate"].queue_arn]
+        },
+        {
+          Sid      = "EnqueueForDeliveryAndDeadLetter"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = [module.queue["deliver"].queue_arn, module.queue["hydrate"].dlq_arn]
+        },
+      ],
+      local.read_config_statements.hydrate,
+      local.kms_statements,
+    )
+    deliver = concat(
+      [
+        {
+          Sid      = "ConsumeDeliverQueue"
+          Effect   = "Allow"
+          Action   = local.queue_consumer_actions
+          Resource = [module.queue["deliver"].queue_arn]
+        },
+        {
+          Sid      = "DeadLetter"
+          Effect   = "Allow"
+          Action   = ["sqs:SendMessage"]
+          Resource = [module.queue["deliver"].dlq_arn]
+        },
+      ],
+      local.read_config_statements.deliver,
+      local.kms_statements,
+    )
+  }
+
+  policy_json = {
+    for f, statements in local.policy_statements : f => jsonencode({
+      Version   = "2012-10-17"
+      Statement = statements
+    })
+  }
+}

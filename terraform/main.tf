@@ -1,0 +1,109 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  function_names = ["ingest", "hydrate", "deliver"]
+
+  # Defaults per function; anything set in var.functions wins. ingest answers the sender synchronously, so it
+  # gets a short timeout; the queue consumers get longer ones (their queues' visibility follows).
+  function_defaults = {
+    ingest  = { memory_size = 256, timeout = 10, description = "Verifies, dedupes and enqueues webhooks." }
+    hydrate = { memory_size = 256, timeout = 30, description = "Fetches what thin webhooks lack and maps them to Klaviyo events." }
+    deliver = { memory_size = 256, timeout = 30, description = "Sends events to Klaviyo within its rate limits." }
+  }
+
+  function_settings = {
+    for f in local.function_names : f => {
+      description          = local.function_defaults[f].description
+      memory_size          = coalesce(try(var.functions[f].memory_size, null), local.function_defaults[f].memory_size)
+      timeout              = coalesce(try(var.functions[f].timeout, null), local.function_defaults[f].timeout)
+      reserved_concurrency = coalesce(try(var.functions[f].reserved_concurrency, null), -1)
+      log_retention_days   = coalesce(try(var.functions[f].log_retention_days, null), 30)
+      log_level            = coalesce(try(var.functions[f].log_level, null), "INFO")
+      runtime              = coalesce(try(var.functions[f].runtime, null), "nodejs22.x")
+      architecture         = coalesce(try(var.functions[f].architecture, null), "arm64")
+    }
+  }
+
+  packages = {
+    for f in local.function_names : f => try(var.artifacts[f], null) != null ? var.artifacts[f] : {
+      filename          = var.artifacts_dir == null ? null : "${var.artifacts_dir}/${f}.zip"
+      s3_bucket         = null
+      s3_key            = null
+      s3_object_version = null
+      source_code_hash  = null
+    }
+  }
+
+  common_environment = {
+    RELAY_CONFIG_PARAMETER       = aws_ssm_parameter.config.name
+    POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+    POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
+    NODE_OPTIONS                 = "--enable-source-maps"
+  }
+
+  # Exactly the variables docs/runtime-contract.md lists for each function.
+  environment = {
+    ingest = merge(local.common_environment, {
+      POWERTOOLS_LOG_LEVEL = local.function_settings.ingest.log_level
+      DEDUPE_TABLE_NAME    = aws_dynamodb_table.dedupe.name
+      HYDRATE_QUEUE_URL    = module.queue["hydrate"].queue_url
+    })
+    hydrate = merge(local.common_environment, {
+      POWERTOOLS_LOG_LEVEL = local.function_settings.hydrate.log_level
+      HYDRATE_QUEUE_URL    = module.queue["hydrate"].queue_url
+      HYDRATE_DLQ_URL      = module.queue["hydrate"].dlq_url
+      DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
+    })
+    deliver = merge(local.common_environment, {
+      POWERTOOLS_LOG_LEVEL = local.function_settings.deliver.log_level
+      DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
+      DELIVER_DLQ_URL      = module.queue["deliver"].dlq_url
+    })
+  }
+
+  # Which queue triggers which function.
+  consumed_queue = {
+    ingest  = null
+    hydrate = "hydrate"
+    deliver = "deliver"
+  }
+}
+
+################################################################################
+# The three functions, each with its own role, log group and (for consumers) event source mapping
+################################################################################
+
+module "function" {
+  source   = "./modules/function"
+  for_each = local.function_settings
+
+  name        = "${var.name}-${each.key}"
+  description = each.value.description
+  handler     = "index.handler"
+  runtime     = each.value.runtime
+
+  architecture                   = each.value.architecture
+  memory_size                    = each.value.memory_size
+  timeout                        = each.value.timeout
+  reserved_concurrent_executions = each.value.reserved_concurrency
+  log_retention_days             = each.value.log_retention_days
+  kms_key_arn                    = var.kms_key_arn
+
+  package               = local.packages[each.key]
+  environment_variables = local.environment[each.key]
+
+  attach_policy = true
+  policy_json   = local.policy_json[each.key]
+
+  sqs_event_source = local.consumed_queue[each.key] == null ? null : {
+    queue_arn                          = module.queue[local.consumed_queue[each.key]].queue_arn
+    queue_visibility_timeout_seconds   = local.queue_settings[local.consumed_queue[each.key]].visibility_timeout_seconds
+    batch_size                         = local.queue_settings[local.consumed_queue[each.key]].batch_size
+    maximum_batching_window_in_seconds = local.queue_settings[local.consumed_queue[each.key]].maximum_batching_window_in_seconds
+    maximum_concurrency                = local.queue_settings[local.consumed_queue[each.key]].maximum_concurrency
+  }
+
+  tags = var.tags
+}

@@ -1,0 +1,115 @@
+################################################################################
+# API
+################################################################################
+
+output "api_id" {
+  description = "ID of the HTTP API."
+  value       = try(aws_apigatewayv2_api.this.id, null)
+}
+
+output "api_endpoint" {
+  description = "Base URL of the HTTP API ($default stage)."
+  value       = try(aws_apigatewayv2_api.this.api_endpoint, null)
+}
+
+output "webhook_base_url" {
+  description = "URL under which each source receives webhooks: <webhook_base_url>/<source>."
+  value       = try("${aws_apigatewayv2_api.this.api_endpoint}/webhooks", null)
+}
+
+output "webhook_urls" {
+  description = "Webhook URL of each configured source, keyed by source."
+  value       = try({ for k in keys(var.sources) : k => "${aws_apigatewayv2_api.this.api_endpoint}/webhooks/${k}" }, null)
+}
+
+output "route_key" {
+  description = "Route key of the webhook route."
+  value       = try(aws_apigatewayv2_route.webhook.route_key, null)
+}
+
+################################################################################
+# Functions
+################################################################################
+
+output "function_names" {
+  description = "Lambda function names, keyed by ingest, hydrate and deliver."
+  value       = try({ for k, m in module.function : k => m.function_name }, null)
+}
+
+output "function_arns" {
+  description = "Lambda function ARNs, keyed by ingest, hydrate and deliver."
+  value       = try({ for k, m in module.function : k => m.function_arn }, null)
+}
+
+output "role_arns" {
+  description = "IAM role ARNs of the functions, keyed by ingest, hydrate and deliver."
+  value       = try({ for k, m in module.function : k => m.role_arn }, null)
+}
+
+output "role_names" {
+  description = "IAM role names of the functions, keyed by ingest, hydrate and deliver."
+  value       = try({ for k, m in module.function : k => m.role_name }, null)
+}
+
+output "log_group_names" {
+  description = "CloudWatch log group names of the functions, keyed by ingest, hydrate and deliver."
+  value       = try({ for k, m in module.function : k => m.log_group_name }, null)
+}
+
+output "event_source_mapping_uuids" {
+  description = "UUIDs of the SQS event source mappings, keyed by hydrate and deliver."
+  value       = try({ for k, m in module.function : k => m.event_source_mapping_uuid if m.event_source_mapping_uuid != null }, null)
+}
+
+################################################################################
+# Queues
+################################################################################
+
+output "queue_urls" {
+  description = "SQS queue URLs, keyed by hydrate and deliver."
+  value       = try({ for k, m in module.queue : k => m.queue_url }, null)
+}
+
+output "queue_arns" {
+  description = "SQS queue ARNs, keyed by hydrate and deliver."
+  value       = try({ for k, m in module.queue : k => m.queue_arn }, null)
+}
+
+output "dlq_urls" {
+  description = "Dead-letter queue URLs, keyed by hydrate and deliver."
+  value       = try({ for k, m in module.queue : k => m.dlq_url }, null)
+}
+
+output "dlq_arns" {
+  description = "Dead-letter queue ARNs, keyed by hydrate and deliver."
+  value       = try({ for k, m in module.queue : k => m.dlq_arn }, null)
+}
+
+################################################################################
+# Dedupe table and configuration
+################################################################################
+
+output "dedupe_table_name" {
+  description = "Name of the DynamoDB dedupe table."
+  value       = try(aws_dynamodb_table.dedupe.name, null)
+}
+
+output "dedupe_table_arn" {
+  description = "ARN of the DynamoDB dedupe table."
+  value       = try(aws_dynamodb_table.dedupe.arn, null)
+}
+
+output "config_parameter_name" {
+  description = "Name of the SSM parameter holding the configuration document (RELAY_CONFIG_PARAMETER)."
+  value       = try(aws_ssm_parameter.config.name, null)
+}
+
+output "config_parameter_arn" {
+  description = "ARN of the SSM parameter holding the configuration document."
+  value       = try(aws_ssm_parameter.config.arn, null)
+}
+
+output "config_document" {
+  description = "The configuration document as written to the parameter (JSON; secret references only)."
+  value       = local.config_json
+}

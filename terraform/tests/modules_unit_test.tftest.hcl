@@ -1,0 +1,302 @@
+# Plan-level tests of the building blocks on their own (run blocks with a module source), including the
+# preconditions that guard them when they are used outside this root module.
+
+mock_provider "aws" {
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+}
+
+override_resource {
+  target          = aws_cloudwatch_log_group.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-2:123456789012:log-group:/aws/lambda/worker"
+  }
+}
+
+override_resource {
+  target          = aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:jobs"
+  }
+}
+
+override_resource {
+  target          = aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:jobs-dlq"
+  }
+}
+
+variables {
+  name        = "worker"
+  package     = { filename = "tests/fixtures/hydrate.zip" }
+  timeout     = 30
+  policy_json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-2:123456789012:out\"}]}"
+  sqs_event_source = {
+    queue_arn                        = "arn:aws:sqs:us-east-2:123456789012:jobs"
+    queue_visibility_timeout_seconds = 180
+  }
+}
+
+################################################################################
+# modules/function
+################################################################################
+
+run "function_with_queue_trigger" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    attach_policy = true
+    sqs_event_source = {
+      queue_arn                          = "arn:aws:sqs:us-east-2:123456789012:jobs"
+      queue_visibility_timeout_seconds   = 180
+      batch_size                         = 25
+      maximum_batching_window_in_seconds = 2
+      maximum_concurrency                = 3
+    }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this.runtime == "nodejs22.x" &&
+      aws_lambda_function.this.architectures == tolist(["arm64"]) &&
+      aws_lambda_function.this.handler == "index.handler"
+    )
+    error_message = "Defaults must be nodejs22.x, arm64, index.handler."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("tests/fixtures/hydrate.zip") && aws_lambda_function.this.filename == "tests/fixtures/hydrate.zip"
+    error_message = "source_code_hash must be filebase64sha256 of the zip."
+  }
+
+  assert {
+    condition     = toset(aws_lambda_event_source_mapping.this[0].function_response_types) == toset(["ReportBatchItemFailures"])
+    error_message = "The mapping must report partial batch failures."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.this[0].event_source_arn == "arn:aws:sqs:us-east-2:123456789012:jobs" &&
+      aws_lambda_event_source_mapping.this[0].batch_size == 25 &&
+      aws_lambda_event_source_mapping.this[0].maximum_batching_window_in_seconds == 2 &&
+      aws_lambda_event_source_mapping.this[0].scaling_config[0].maximum_concurrency == 3
+    )
+    error_message = "Batch size, batching window and maximum concurrency must reach the mapping."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Principal == { Service = "lambda.amazonaws.com" }
+    error_message = "Only Lambda may assume the role."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.logs.policy).Statement == [{
+      Sid      = "WriteOwnLogs"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = ["arn:aws:logs:us-east-2:123456789012:log-group:/aws/lambda/worker:*"]
+    }]
+    error_message = "The function may write to its own log group's streams only."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.this[0].policy == var.policy_json
+    error_message = "The policy passed in must be attached as it is."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/worker" && aws_cloudwatch_log_group.this.retention_in_days == 30
+    error_message = "The log group must be /aws/lambda/<name> with 30 days' retention by default."
+  }
+}
+
+run "function_without_trigger_or_policy" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    sqs_event_source = null
+    kms_key_arn      = "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = length(aws_lambda_event_source_mapping.this) == 0 && length(aws_iam_role_policy.this) == 0
+    error_message = "Without a queue or attach_policy there must be no mapping and no extra policy."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_lambda_function.this.kms_key_arn == var.kms_key_arn
+    error_message = "The KMS key must encrypt the log group and the environment."
+  }
+}
+
+run "function_from_s3" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    package = { s3_bucket = "artifacts", s3_key = "relay/1.0.0/hydrate.zip", source_code_hash = "c2hhMjU2" }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.s3_bucket == "artifacts" && aws_lambda_function.this.s3_key == "relay/1.0.0/hydrate.zip" && aws_lambda_function.this.source_code_hash == "c2hhMjU2"
+    error_message = "An S3 package must be used with the hash given."
+  }
+}
+
+run "function_refuses_short_visibility" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    sqs_event_source = {
+      queue_arn                        = "arn:aws:sqs:us-east-2:123456789012:jobs"
+      queue_visibility_timeout_seconds = 179
+    }
+  }
+
+  expect_failures = [aws_lambda_event_source_mapping.this]
+}
+
+run "function_refuses_two_packages" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    package = { filename = "tests/fixtures/hydrate.zip", s3_bucket = "b", s3_key = "k" }
+  }
+
+  expect_failures = [var.package]
+}
+
+run "function_refuses_maximum_concurrency_below_two" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    sqs_event_source = {
+      queue_arn                        = "arn:aws:sqs:us-east-2:123456789012:jobs"
+      queue_visibility_timeout_seconds = 180
+      maximum_concurrency              = 1
+    }
+  }
+
+  expect_failures = [var.sqs_event_source]
+}
+
+################################################################################
+# modules/queue
+################################################################################
+
+run "queue_with_dlq" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    name                       = "jobs"
+    visibility_timeout_seconds = 180
+    consumer_timeout_seconds   = 30
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue.this.redrive_policy) == { deadLetterTargetArn = "arn:aws:sqs:us-east-2:123456789012:jobs-dlq", maxReceiveCount = 5 }
+    error_message = "The queue must redrive to its DLQ after 5 receives by default."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy) == { redrivePermission = "byQueue", sourceQueueArns = ["arn:aws:sqs:us-east-2:123456789012:jobs"] }
+    error_message = "Only the source queue may use the DLQ."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dlq.message_retention_seconds > aws_sqs_queue.this.message_retention_seconds
+    error_message = "The DLQ must keep messages longer than the queue."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this.sqs_managed_sse_enabled && aws_sqs_queue.dlq.sqs_managed_sse_enabled
+    error_message = "Both queues must use SSE-SQS without a customer key."
+  }
+}
+
+run "queue_with_customer_key" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    name                       = "jobs"
+    visibility_timeout_seconds = 180
+    kms_key_arn                = "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && aws_sqs_queue.dlq.kms_master_key_id == var.kms_key_arn
+    error_message = "Both queues must use the customer key."
+  }
+}
+
+run "queue_refuses_short_visibility" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    name                       = "jobs"
+    visibility_timeout_seconds = 120
+    consumer_timeout_seconds   = 30
+  }
+
+  expect_failures = [aws_sqs_queue.this]
+}
+
+run "queue_refuses_dlq_shorter_than_queue" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    name                          = "jobs"
+    visibility_timeout_seconds    = 180
+    message_retention_seconds     = 1209600
+    dlq_message_retention_seconds = 345600
+  }
+
+  expect_failures = [aws_sqs_queue.dlq]
+}

@@ -1,0 +1,549 @@
+# Plan-level tests of the root module's wiring with a mocked AWS provider (no credentials, no network).
+# override_during = plan makes computed attributes (ARNs, URLs, IDs) known at plan time, and the overrides
+# below give the resources that IAM policies must name realistic, distinct ARNs.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/test"
+      user_id    = "AIDATEST"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-2"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_apigatewayv2_integration" {
+    defaults = {
+      id = "integ01"
+    }
+  }
+}
+
+override_resource {
+  target          = module.function["ingest"].aws_lambda_function.this
+  override_during = plan
+  values = {
+    arn        = "arn:aws:lambda:us-east-2:123456789012:function:relay-ingest"
+    invoke_arn = "arn:aws:apigateway:us-east-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-2:123456789012:function:relay-ingest/invocations"
+  }
+}
+
+override_resource {
+  target          = module.queue["hydrate"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-hydrate"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
+  }
+}
+
+override_resource {
+  target          = module.queue["hydrate"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-hydrate-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
+  }
+}
+
+override_resource {
+  target          = aws_dynamodb_table.dedupe
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-2:123456789012:table/relay-dedupe"
+  }
+}
+
+override_resource {
+  target          = aws_ssm_parameter.config
+  override_during = plan
+  values = {
+    arn = "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config"
+  }
+}
+
+override_resource {
+  target          = aws_apigatewayv2_api.this
+  override_during = plan
+  values = {
+    id            = "abc123"
+    api_endpoint  = "https://abc123.execute-api.us-east-2.amazonaws.com"
+    execution_arn = "arn:aws:execute-api:us-east-2:123456789012:abc123"
+  }
+}
+
+variables {
+  name          = "relay"
+  artifacts_dir = "tests/fixtures"
+  tags          = { Team = "platform" }
+
+  sources = {
+    shop = {
+      kind       = "shopify"
+      secrets    = [{ ssm = "/relay/shop/secret" }, { ssm = "/relay/shop/secret-next" }]
+      event_type = { header = "x-shopify-topic" }
+    }
+    demo = {
+      kind        = "generic-hmac"
+      secrets     = [{ secrets_manager = "arn:aws:secretsmanager:us-east-2:123456789012:secret:relay/demo/signing" }]
+      signature   = { header = "x-demo-signature", prefix = "sha256=" }
+      delivery_id = { header = "x-demo-delivery-id" }
+      hydration = {
+        base_url = "https://demo.example.com/api"
+        auth = {
+          header = "authorization"
+          prefix = "Bearer "
+          secret = { ssm = "arn:aws:ssm:us-east-2:123456789012:parameter/relay/demo/api-token" }
+        }
+        steps = [
+          { name = "customer", path = "/customers/{event.customer}" },
+          { name = "address", path = "/customers/{event.customer}/address" },
+        ]
+      }
+      mapping = {
+        metric  = "Placed Order"
+        profile = { email = ["customer.email"] }
+      }
+    }
+  }
+
+  klaviyo = {
+    api_key = { ssm = "relay/klaviyo-api-key" }
+  }
+}
+
+run "api_routes_webhooks_to_ingest" {
+  command = plan
+
+  assert {
+    condition     = aws_apigatewayv2_api.this.protocol_type == "HTTP"
+    error_message = "The API must be an HTTP API."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_route.webhook.route_key == "POST /webhooks/{source}"
+    error_message = "The webhook route must be POST /webhooks/{source}."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_route.webhook.target == "integrations/integ01"
+    error_message = "The webhook route must target the ingest integration."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_integration.ingest.integration_type == "AWS_PROXY" && aws_apigatewayv2_integration.ingest.payload_format_version == "2.0"
+    error_message = "The ingest integration must be a Lambda proxy integration with payload format 2.0."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_integration.ingest.integration_uri == "arn:aws:apigateway:us-east-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-2:123456789012:function:relay-ingest/invocations"
+    error_message = "The integration must invoke the ingest function."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.default.name == "$default" && aws_apigatewayv2_stage.default.auto_deploy
+    error_message = "The stage must be $default with auto deploy."
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_stage.default.default_route_settings[0].throttling_burst_limit == 500 && aws_apigatewayv2_stage.default.default_route_settings[0].throttling_rate_limit == 1000
+    error_message = "The stage must be throttled (defaults: burst 500, rate 1000)."
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_stage.default.access_log_settings) == 1 && aws_cloudwatch_log_group.api_access[0].retention_in_days == 30
+    error_message = "Access logging must be on by default, into a log group with retention."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.api.principal == "apigateway.amazonaws.com" &&
+      aws_lambda_permission.api.action == "lambda:InvokeFunction" &&
+      aws_lambda_permission.api.function_name == module.function["ingest"].function_name &&
+      aws_lambda_permission.api.source_arn == "arn:aws:execute-api:us-east-2:123456789012:abc123/*/POST/webhooks/*"
+    )
+    error_message = "Only this API, on POST /webhooks/*, may invoke ingest."
+  }
+
+  assert {
+    condition     = output.webhook_base_url == "https://abc123.execute-api.us-east-2.amazonaws.com/webhooks"
+    error_message = "webhook_base_url must be the API endpoint followed by /webhooks."
+  }
+
+  assert {
+    condition = output.webhook_urls == {
+      shop = "https://abc123.execute-api.us-east-2.amazonaws.com/webhooks/shop"
+      demo = "https://abc123.execute-api.us-east-2.amazonaws.com/webhooks/demo"
+    }
+    error_message = "webhook_urls must hold one URL per source."
+  }
+}
+
+run "functions_are_node22_arm64_from_the_zips" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for f in ["ingest", "hydrate", "deliver"] : module.function[f].runtime == "nodejs22.x"])
+    error_message = "Every function must run on nodejs22.x by default."
+  }
+
+  assert {
+    condition     = alltrue([for f in ["ingest", "hydrate", "deliver"] : module.function[f].architectures == tolist(["arm64"])])
+    error_message = "Every function must run on arm64 by default."
+  }
+
+  assert {
+    condition     = alltrue([for f in ["ingest", "hydrate", "deliver"] : module.function[f].handler == "index.handler"])
+    error_message = "Every function's handler must be index.handler."
+  }
+
+  assert {
+    condition     = alltrue([for f in ["ingest", "hydrate", "deliver"] : module.function[f].source_code_hash == filebase64sha256("tests/fixtures/${f}.zip")])
+    error_message = "Each function's source_code_hash must be filebase64sha256 of its own zip."
+  }
+
+  assert {
+    condition     = length(distinct([for f in ["ingest", "hydrate", "deliver"] : module.function[f].source_code_hash])) == 3
+    error_message = "The three functions must be fed by three different zips."
+  }
+
+  assert {
+    condition     = output.function_names == { ingest = "relay-ingest", hydrate = "relay-hydrate", deliver = "relay-deliver" }
+    error_message = "Functions must be named <name>-<function>."
+  }
+
+  assert {
+    condition     = module.function["ingest"].timeout == 10 && module.function["hydrate"].timeout == 30 && module.function["deliver"].timeout == 30
+    error_message = "Default timeouts must be 10 s (ingest) and 30 s (hydrate, deliver)."
+  }
+
+  assert {
+    condition     = output.role_names == { ingest = "relay-ingest", hydrate = "relay-hydrate", deliver = "relay-deliver" }
+    error_message = "Each function must have its own role."
+  }
+}
+
+run "environment_follows_the_runtime_contract" {
+  command = plan
+
+  assert {
+    condition = module.function["ingest"].environment_variables == tomap({
+      RELAY_CONFIG_PARAMETER       = "/relay/config"
+      DEDUPE_TABLE_NAME            = "relay-dedupe"
+      HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
+      POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+      POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      NODE_OPTIONS                 = "--enable-source-maps"
+    })
+    error_message = "ingest's environment must be exactly what docs/runtime-contract.md lists"
+  }
+
+  assert {
+    condition = module.function["hydrate"].environment_variables == tomap({
+      RELAY_CONFIG_PARAMETER       = "/relay/config"
+      HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
+      HYDRATE_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
+      DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+      POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+      POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      NODE_OPTIONS                 = "--enable-source-maps"
+    })
+    error_message = "hydrate's environment must be exactly what docs/runtime-contract.md lists."
+  }
+
+  assert {
+    condition = module.function["deliver"].environment_variables == tomap({
+      RELAY_CONFIG_PARAMETER       = "/relay/config"
+      DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+      DELIVER_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
+      POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+      POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
+      POWERTOOLS_LOG_LEVEL         = "INFO"
+      NODE_OPTIONS                 = "--enable-source-maps"
+    })
+    error_message = "deliver's environment must be exactly what docs/runtime-contract.md lists."
+  }
+}
+
+run "queues_feed_consumers_with_partial_batch_responses" {
+  command = plan
+
+  assert {
+    condition     = module.function["ingest"].event_source_mapping == null
+    error_message = "ingest must not consume a queue."
+  }
+
+  assert {
+    condition     = module.function["hydrate"].event_source_mapping.event_source_arn == "arn:aws:sqs:us-east-2:123456789012:relay-hydrate"
+    error_message = "The hydrate queue must trigger hydrate."
+  }
+
+  assert {
+    condition     = module.function["deliver"].event_source_mapping.event_source_arn == "arn:aws:sqs:us-east-2:123456789012:relay-deliver"
+    error_message = "The deliver queue must trigger deliver."
+  }
+
+  assert {
+    condition = alltrue([for f in ["hydrate", "deliver"] :
+    toset(module.function[f].event_source_mapping.function_response_types) == toset(["ReportBatchItemFailures"])])
+    error_message = "Both event source mappings must report partial batch failures (ReportBatchItemFailures)."
+  }
+
+  assert {
+    condition = alltrue([for q in ["hydrate", "deliver"] :
+    jsondecode(module.queue[q].redrive_policy).maxReceiveCount >= 5])
+    error_message = "Both queues must redrive to their DLQ after at least 5 receives by default."
+  }
+
+  assert {
+    condition = alltrue([for q in ["hydrate", "deliver"] :
+    jsondecode(module.queue[q].redrive_policy).deadLetterTargetArn == module.queue[q].dlq_arn])
+    error_message = "Each queue must redrive to its own DLQ."
+  }
+
+  assert {
+    condition = alltrue([for q in ["hydrate", "deliver"] :
+    module.queue[q].visibility_timeout_seconds >= 6 * module.function[q].timeout])
+    error_message = "Each queue's visibility timeout must be at least 6 times its consumer's timeout."
+  }
+
+  assert {
+    condition = alltrue([for q in ["hydrate", "deliver"] :
+    module.queue[q].dlq_message_retention_seconds > module.queue[q].message_retention_seconds])
+    error_message = "Each DLQ must keep messages longer than its queue."
+  }
+
+  assert {
+    condition = alltrue([for q in ["hydrate", "deliver"] :
+    module.queue[q].encryption.queue.sqs_managed_sse_enabled && module.queue[q].encryption.dlq.sqs_managed_sse_enabled])
+    error_message = "Queues and DLQs must be encrypted at rest (SSE-SQS without a customer key)."
+  }
+}
+
+run "dedupe_table" {
+  command = plan
+
+  assert {
+    condition     = aws_dynamodb_table.dedupe.billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.dedupe.hash_key == "pk"
+    error_message = "The dedupe table must be on-demand with hash key pk."
+  }
+
+  assert {
+    condition     = one([for a in aws_dynamodb_table.dedupe.attribute : a.type if a.name == "pk"]) == "S"
+    error_message = "pk must be a string attribute."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.dedupe.ttl[0].enabled && aws_dynamodb_table.dedupe.ttl[0].attribute_name == "expires_at"
+    error_message = "TTL must be enabled on expires_at."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.dedupe.server_side_encryption[0].enabled
+    error_message = "The table must have server-side encryption enabled."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.dedupe.point_in_time_recovery[0].enabled
+    error_message = "Point-in-time recovery must be on by default."
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.dedupe.tags["Team"] == "platform"
+    error_message = "Tags must reach the table."
+  }
+}
+
+run "configuration_document" {
+  command = plan
+
+  assert {
+    condition     = aws_ssm_parameter.config.name == "/relay/config" && aws_ssm_parameter.config.type == "String"
+    error_message = "Without a KMS key the configuration is a String parameter named /<name>/config."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ssm_parameter.config.insecure_value) == jsondecode(output.config_document)
+    error_message = "The parameter must hold the rendered configuration document."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).version == 1
+    error_message = "The document must carry version 1."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).klaviyo.revision == "2026-07-15" && jsondecode(output.config_document).klaviyo.base_url == "https://a.klaviyo.com"
+    error_message = "Klaviyo revision and base URL must default to 2026-07-15 and https://a.klaviyo.com."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).ingest.dedupe_ttl_seconds == 604800
+    error_message = "The dedupe TTL must default to 7 days."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.demo.signature.algorithm == "sha256" && jsondecode(output.config_document).sources.demo.signature.encoding == "hex"
+    error_message = "generic-hmac signature defaults must be sha256/hex, as in the schema."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.shop.signature == null
+    error_message = "A shopify source must not carry a signature block (the schema is strict)."
+  }
+}
+
+run "iam_is_least_privilege" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([for f, statements in local.policy_statements : [
+      for s in statements : [for r in s.Resource : r != "*" && !endswith(r, ":*")]
+    ]]))
+    error_message = "No runtime policy statement may grant a wildcard resource."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.ingest : s.Action])) == toset([
+      "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+      "sqs:SendMessage",
+      "ssm:GetParameter",
+      "secretsmanager:GetSecretValue",
+    ])
+    error_message = "ingest may only write the dedupe table, send to the hydrate queue and read its configuration and secrets."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.ingest : s.Resource])) == toset([
+      "arn:aws:dynamodb:us-east-2:123456789012:table/relay-dedupe",
+      "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/shop/secret",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/shop/secret-next",
+      "arn:aws:secretsmanager:us-east-2:123456789012:secret:relay/demo/signing",
+      "arn:aws:secretsmanager:us-east-2:123456789012:secret:relay/demo/signing-??????",
+    ])
+    error_message = "ingest's policy must name exactly the table, the hydrate queue, the configuration and the sources' signing secrets."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.hydrate : s.Action])) == toset([
+      "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
+      "sqs:SendMessage",
+      "ssm:GetParameter",
+    ])
+    error_message = "hydrate may only consume its queue, send to the deliver queue and its DLQ, and read its configuration."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.hydrate : s.Resource])) == toset([
+      "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
+      "arn:aws:sqs:us-east-2:123456789012:relay-hydrate-dlq",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/demo/api-token",
+    ])
+    error_message = "hydrate's policy must name exactly its queue, the deliver queue, its DLQ, the configuration and the hydration credentials."
+  }
+
+  assert {
+    condition     = one([for s in local.policy_statements.hydrate : s.Resource if s.Sid == "ConsumeHydrateQueue"]) == ["arn:aws:sqs:us-east-2:123456789012:relay-hydrate"]
+    error_message = "hydrate may only receive from the hydrate queue."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.deliver : s.Action])) == toset([
+      "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
+      "sqs:SendMessage",
+      "ssm:GetParameter",
+    ])
+    error_message = "deliver may only consume its queue, send to its DLQ, and read its configuration and the Klaviyo key."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.deliver : s.Resource])) == toset([
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/klaviyo-api-key",
+    ])
+    error_message = "deliver's policy must name exactly its queue, its DLQ, the configuration and the Klaviyo API key."
+  }
+}
+
+run "per_function_and_per_queue_settings" {
+  command = plan
+
+  variables {
+    functions = {
+      deliver = { memory_size = 512, timeout = 20, log_level = "DEBUG", reserved_concurrency = 5 }
+    }
+    queues = {
+      deliver = { max_receive_count = 10, maximum_concurrency = 4, batch_size = 50, maximum_batching_window_in_seconds = 5 }
+    }
+  }
+
+  assert {
+    condition     = module.function["deliver"].memory_size == 512 && module.function["deliver"].timeout == 20
+    error_message = "Per-function memory and timeout must apply."
+  }
+
+  assert {
+    condition     = module.function["deliver"].environment_variables.POWERTOOLS_LOG_LEVEL == "DEBUG" && module.function["hydrate"].environment_variables.POWERTOOLS_LOG_LEVEL == "INFO"
+    error_message = "Per-function log level must apply to that function only."
+  }
+
+  assert {
+    condition     = module.queue["deliver"].visibility_timeout_seconds == 120
+    error_message = "The default visibility timeout must follow the consumer's timeout (6 x 20 s)."
+  }
+
+  assert {
+    condition     = jsondecode(module.queue["deliver"].redrive_policy).maxReceiveCount == 10
+    error_message = "max_receive_count must reach the redrive policy."
+  }
+
+  assert {
+    condition = (
+      module.function["deliver"].event_source_mapping.maximum_concurrency == 4 &&
+      module.function["deliver"].event_source_mapping.batch_size == 50 &&
+      module.function["deliver"].event_source_mapping.maximum_batching_window_in_seconds == 5 &&
+      module.function["hydrate"].event_source_mapping.maximum_concurrency == null
+    )
+    error_message = "Per-queue batching and maximum concurrency must reach that queue's mapping only."
+  }
+}

@@ -1,0 +1,476 @@
+# expect_failures for every input validation of the root module. The sources runs break one rule each. The
+# "inputs_round" runs break one rule in each of several different inputs at once and expect exactly those
+# inputs to be rejected: a variable's validations do not depend on the other variables, so this is as
+# precise as one run per rule, and much faster (every run block starts the provider again).
+
+mock_provider "aws" {}
+
+variables {
+  name          = "relay"
+  artifacts_dir = "tests/fixtures"
+
+  sources = {
+    shop = {
+      kind    = "shopify"
+      secrets = [{ ssm = "/relay/shop/secret" }]
+    }
+  }
+
+  klaviyo = {
+    api_key = { ssm = "/relay/klaviyo-api-key" }
+  }
+}
+
+run "valid_inputs_plan" {
+  command = plan
+}
+
+run "source_key_must_be_lowercase" {
+  command = plan
+
+  variables {
+    sources = {
+      "Shop Two" = { kind = "shopify", secrets = [{ ssm = "/s" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "source_kind_must_be_known" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "stripe", secrets = [{ ssm = "/s" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "source_needs_a_secret" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "source_at_most_5_secrets" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/a" }, { ssm = "/b" }, { ssm = "/c" }, { ssm = "/d" }, { ssm = "/e" }, { ssm = "/f" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "secret_ref_exactly_one_kind" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/a", secrets_manager = "arn:aws:secretsmanager:us-east-2:123456789012:secret:a" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "secret_ref_not_empty" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{}] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "ssm_ref_must_be_a_parameter_name" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "not a name!" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "secrets_manager_ref_must_be_an_arn" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ secrets_manager = "my-secret" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "generic_hmac_needs_signature" {
+  command = plan
+
+  variables {
+    sources = {
+      gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "shopify_takes_no_signature" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], signature = { header = "x-sig" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "shopify_takes_no_delivery_id" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], delivery_id = { header = "x-id" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "signature_algorithm_must_be_known" {
+  command = plan
+
+  variables {
+    sources = {
+      gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }], signature = { header = "x-sig", algorithm = "md5" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "signature_encoding_must_be_known" {
+  command = plan
+
+  variables {
+    sources = {
+      gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }], signature = { header = "x-sig", encoding = "base32" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "event_type_exactly_one_field" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], event_type = { header = "x-topic", path = "topic" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_base_url_must_be_http" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "ftp://x", steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_needs_a_step" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", steps = [] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_step_name_lower_snake_case" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", steps = [{ name = "Customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_step_path_starts_with_slash" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", steps = [{ name = "customer", path = "c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_timeout_in_range" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", timeout_ms = 50, steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_auth_secret_exactly_one_kind" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", auth = { header = "authorization", secret = {} }, steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_metric_at_most_128" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { metric = "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_paths_are_dot_paths" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { profile = { email = ["customer..email"] } } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "inputs_round_1" {
+  command = plan
+
+  variables {
+    # name_must_start_with_a_letter
+    name = "1relay"
+    # klaviyo_key_reference_required
+    klaviyo = { api_key = {} }
+    # ingest_max_body_in_range
+    ingest = { max_body_bytes = 1048576 }
+    # config_parameter_name_is_a_name
+    config_parameter_name = "bad name"
+    # artifacts_keys_are_functions
+    artifacts = { worker = { filename = "tests/fixtures/ingest.zip" } }
+    # functions_keys_are_functions
+    functions = { worker = { memory_size = 256 } }
+    # queues_keys_are_queues
+    queues = { ingest = {} }
+    # api_burst_in_range
+    api = { throttling_burst_limit = 5001 }
+    # kms_key_arn_not_an_alias
+    kms_key_arn = "arn:aws:kms:us-east-2:123456789012:alias/relay"
+  }
+
+  expect_failures = [
+    var.name,
+    var.klaviyo,
+    var.ingest,
+    var.config_parameter_name,
+    var.artifacts,
+    var.functions,
+    var.queues,
+    var.api,
+    var.kms_key_arn,
+  ]
+}
+
+run "inputs_round_2" {
+  command = plan
+
+  variables {
+    # name_at_most_40_characters
+    name = "a123456789012345678901234567890123456789x"
+    # klaviyo_key_secrets_manager_must_be_an_arn
+    klaviyo = { api_key = { secrets_manager = "klaviyo" } }
+    # ingest_dedupe_ttl_at_least_an_hour
+    ingest = { dedupe_ttl_seconds = 60 }
+    # artifacts_filename_or_s3
+    artifacts = { ingest = { filename = "tests/fixtures/ingest.zip", s3_bucket = "b", s3_key = "k" } }
+    # functions_memory_in_range
+    functions = { ingest = { memory_size = 64 } }
+    # queues_max_receive_count_at_least_one
+    queues = { hydrate = { max_receive_count = 0 } }
+    # api_rate_in_range
+    api = { throttling_rate_limit = -1 }
+  }
+
+  expect_failures = [
+    var.name,
+    var.klaviyo,
+    var.ingest,
+    var.artifacts,
+    var.functions,
+    var.queues,
+    var.api,
+  ]
+}
+
+run "inputs_round_3" {
+  command = plan
+
+  variables {
+    # klaviyo_revision_is_dated
+    klaviyo = { api_key = { ssm = "/k" }, revision = "latest" }
+    # ingest_claim_lease_in_range
+    ingest = { claim_lease_seconds = 1 }
+    # functions_timeout_in_range
+    functions = { hydrate = { timeout = 901 } }
+    # queues_visibility_in_range
+    queues = { hydrate = { visibility_timeout_seconds = 5 } }
+    # api_access_log_retention_is_a_cloudwatch_value
+    api = { access_log_retention_days = 2 }
+  }
+
+  expect_failures = [
+    var.klaviyo,
+    var.ingest,
+    var.functions,
+    var.queues,
+    var.api,
+  ]
+}
+
+run "inputs_round_4" {
+  command = plan
+
+  variables {
+    # klaviyo_base_url_is_http
+    klaviyo = { api_key = { ssm = "/k" }, base_url = "a.klaviyo.com" }
+    # ingest_timeout_at_most_30
+    functions = { ingest = { timeout = 31 } }
+    # queues_dlq_keeps_messages_longer
+    queues = { deliver = { message_retention_seconds = 1209600, dlq_message_retention_seconds = 1209600 } }
+  }
+
+  expect_failures = [
+    var.klaviyo,
+    var.functions,
+    var.queues,
+  ]
+}
+
+run "inputs_round_5" {
+  command = plan
+
+  variables {
+    # klaviyo_timeout_in_range
+    klaviyo = { api_key = { ssm = "/k" }, timeout_ms = 99 }
+    # functions_reserved_concurrency_at_least_minus_one
+    functions = { deliver = { reserved_concurrency = -2 } }
+    # queues_large_batches_need_a_window
+    queues = { deliver = { batch_size = 100 } }
+  }
+
+  expect_failures = [
+    var.klaviyo,
+    var.functions,
+    var.queues,
+  ]
+}
+
+run "inputs_round_6" {
+  command = plan
+
+  variables {
+    # functions_log_retention_is_a_cloudwatch_value
+    functions = { deliver = { log_retention_days = 2 } }
+    # queues_maximum_concurrency_at_least_two
+    queues = { deliver = { maximum_concurrency = 1 } }
+  }
+
+  expect_failures = [
+    var.functions,
+    var.queues,
+  ]
+}
+
+run "inputs_round_7" {
+  command = plan
+
+  variables {
+    # functions_log_level_is_known
+    functions = { deliver = { log_level = "TRACE" } }
+  }
+
+  expect_failures = [
+    var.functions,
+  ]
+}
+
+run "inputs_round_8" {
+  command = plan
+
+  variables {
+    # functions_runtime_node22_or_later
+    functions = { deliver = { runtime = "nodejs20.x" } }
+  }
+
+  expect_failures = [
+    var.functions,
+  ]
+}
+
+run "inputs_round_9" {
+  command = plan
+
+  variables {
+    # functions_architecture_is_known
+    functions = { deliver = { architecture = "riscv" } }
+  }
+
+  expect_failures = [
+    var.functions,
+  ]
+}

@@ -1,0 +1,463 @@
+################################################################################
+# Naming and tags
+################################################################################
+
+variable "name" {
+  description = "Prefix of every resource name (functions, roles, queues, table, API, parameter); 1 to 40 letters, digits or hyphens, starting with a letter."
+  type        = string
+  default     = "klaviyo-webhook-relay"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,39}$", var.name))
+    error_message = "name must be 1 to 40 letters, digits or hyphens and start with a letter."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource that supports tags."
+  type        = map(string)
+  default     = {}
+}
+
+################################################################################
+# Configuration document (mirrors RelayConfigSchema in functions/shared/config.ts)
+################################################################################
+
+variable "sources" {
+  description = "Webhook sources keyed by the {source} path segment (1 to 64 lowercase letters, digits, - or _, starting with a letter or digit): kind (shopify or generic-hmac), 1 to 5 secret references (ssm parameter name/ARN or secrets_manager ARN), and the optional event_type, signature (generic-hmac only, required there), delivery_id (generic-hmac only), hydration and mapping settings."
+  type = map(object({
+    kind = string
+    secrets = list(object({
+      ssm             = optional(string)
+      secrets_manager = optional(string)
+    }))
+    event_type = optional(object({
+      header = optional(string)
+      path   = optional(string)
+      value  = optional(string)
+    }))
+    signature = optional(object({
+      header    = string
+      algorithm = optional(string, "sha256")
+      encoding  = optional(string, "hex")
+      prefix    = optional(string, "")
+    }))
+    delivery_id = optional(object({
+      header = optional(string)
+      path   = optional(string)
+      value  = optional(string)
+    }))
+    hydration = optional(object({
+      base_url = string
+      auth = optional(object({
+        header = string
+        prefix = optional(string, "")
+        secret = object({
+          ssm             = optional(string)
+          secrets_manager = optional(string)
+        })
+      }))
+      timeout_ms = optional(number, 5000)
+      steps = list(object({
+        name = string
+        path = string
+      }))
+    }))
+    mapping = optional(object({
+      metric               = optional(string)
+      metric_by_event_type = optional(map(string), {})
+      profile = optional(object({
+        email        = optional(list(string))
+        phone_number = optional(list(string))
+        external_id  = optional(list(string))
+      }), {})
+      value   = optional(string)
+      time    = optional(string)
+      include = optional(list(string))
+    }), {})
+  }))
+
+  validation {
+    condition     = alltrue([for k in keys(var.sources) : can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", k))])
+    error_message = "Each key of sources must be 1 to 64 lowercase letters, digits, - or _, starting with a letter or digit (it is the {source} segment of the webhook URL)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : contains(["shopify", "generic-hmac"], s.kind)])
+    error_message = "Each source's kind must be shopify or generic-hmac."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : length(s.secrets) >= 1 && length(s.secrets) <= 5])
+    error_message = "Each source needs 1 to 5 secrets (several allow rotation without downtime)."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : concat(
+      [for r in s.secrets : (r.ssm != null) != (r.secrets_manager != null)],
+      s.hydration == null ? [] : s.hydration.auth == null ? [] : [(s.hydration.auth.secret.ssm != null) != (s.hydration.auth.secret.secrets_manager != null)],
+    )]))
+    error_message = "Each secret reference (sources[*].secrets[*] and sources[*].hydration.auth.secret) must set exactly one of ssm or secrets_manager."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : concat(
+      [for r in s.secrets : r.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", r.ssm))],
+      [for r in s.secrets : r.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", r.secrets_manager))],
+      s.hydration == null ? [] : s.hydration.auth == null ? [] : [
+        s.hydration.auth.secret.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", s.hydration.auth.secret.ssm)),
+        s.hydration.auth.secret.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", s.hydration.auth.secret.secrets_manager)),
+      ],
+    )]))
+    error_message = "An ssm secret reference must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN; a secrets_manager reference must be a Secrets Manager secret ARN."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : (s.kind == "generic-hmac") == (s.signature != null)])
+    error_message = "signature is required for generic-hmac sources and not allowed for shopify sources (Shopify's scheme is fixed)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : s.kind == "generic-hmac" || s.delivery_id == null])
+    error_message = "delivery_id is only allowed for generic-hmac sources (Shopify's delivery id is X-Shopify-Event-Id)."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
+      length(s.signature.header) > 0 &&
+      contains(["sha1", "sha256", "sha512"], s.signature.algorithm) &&
+      contains(["hex", "base64"], s.signature.encoding)
+    )])
+    error_message = "signature needs a non-empty header, algorithm sha1, sha256 or sha512, and encoding hex or base64."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [for v in [s.event_type, s.delivery_id] : v == null ? true : (
+      length([for x in [v.header, v.path, v.value] : x if x != null && x != ""]) == 1 &&
+      length([for x in [v.header, v.path, v.value] : x if x != null]) == 1
+    )]]))
+    error_message = "event_type and delivery_id must set exactly one non-empty of header, path or value."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
+      can(regex("^https?://[^\\s/$.?#][^\\s]*$", s.hydration.base_url)) &&
+      s.hydration.timeout_ms >= 100 && s.hydration.timeout_ms <= 30000 && floor(s.hydration.timeout_ms) == s.hydration.timeout_ms &&
+      length(s.hydration.steps) >= 1 && length(s.hydration.steps) <= 10 &&
+      alltrue([for st in s.hydration.steps : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")]) &&
+      (s.hydration.auth == null ? true : length(s.hydration.auth.header) > 0)
+    )])
+    error_message = "hydration needs an http(s) base_url, timeout_ms from 100 to 30000, 1 to 10 steps each with a lower_snake_case name and a path starting with /, and a non-empty auth.header when auth is set."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : (
+      (s.mapping.metric == null ? true : length(s.mapping.metric) >= 1 && length(s.mapping.metric) <= 128) &&
+      alltrue([for m in values(s.mapping.metric_by_event_type) : length(m) >= 1 && length(m) <= 128])
+    )])
+    error_message = "mapping.metric and each mapping.metric_by_event_type value must be 1 to 128 characters."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for p in concat(
+        coalesce(s.mapping.profile.email, []),
+        coalesce(s.mapping.profile.phone_number, []),
+        coalesce(s.mapping.profile.external_id, []),
+        s.mapping.value == null ? [] : [s.mapping.value],
+        s.mapping.time == null ? [] : [s.mapping.time],
+      ) : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", p))
+    ]]))
+    error_message = "mapping.profile paths, mapping.value and mapping.time must be dot paths such as customer.email."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for s in values(var.sources) : [for i in coalesce(s.mapping.include, []) : length(i) > 0]]))
+    error_message = "mapping.include entries must be non-empty context roots such as event or customer."
+  }
+}
+
+variable "klaviyo" {
+  description = "Klaviyo settings: api_key as a reference (ssm parameter name/ARN or secrets_manager ARN, exactly one), revision as a dated API revision (YYYY-MM-DD, optionally .pre), base_url as an http(s) URL, and timeout_ms from 100 to 60000."
+  type = object({
+    api_key = object({
+      ssm             = optional(string)
+      secrets_manager = optional(string)
+    })
+    revision   = optional(string, "2026-07-15")
+    base_url   = optional(string, "https://a.klaviyo.com")
+    timeout_ms = optional(number, 10000)
+  })
+
+  validation {
+    condition     = (var.klaviyo.api_key.ssm != null) != (var.klaviyo.api_key.secrets_manager != null)
+    error_message = "klaviyo.api_key must set exactly one of ssm (parameter name or ARN) or secrets_manager (secret ARN)."
+  }
+
+  validation {
+    condition = (
+      (var.klaviyo.api_key.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", var.klaviyo.api_key.ssm))) &&
+      (var.klaviyo.api_key.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.klaviyo.api_key.secrets_manager)))
+    )
+    error_message = "klaviyo.api_key.ssm must be an SSM parameter name or ARN; klaviyo.api_key.secrets_manager must be a Secrets Manager secret ARN."
+  }
+
+  validation {
+    condition     = can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.pre)?$", var.klaviyo.revision))
+    error_message = "klaviyo.revision must be a dated revision such as 2026-07-15 (optionally with .pre)."
+  }
+
+  validation {
+    condition     = can(regex("^https?://[^\\s/$.?#][^\\s]*$", var.klaviyo.base_url))
+    error_message = "klaviyo.base_url must be an http(s) URL such as https://a.klaviyo.com."
+  }
+
+  validation {
+    condition     = var.klaviyo.timeout_ms >= 100 && var.klaviyo.timeout_ms <= 60000 && floor(var.klaviyo.timeout_ms) == var.klaviyo.timeout_ms
+    error_message = "klaviyo.timeout_ms must be a whole number from 100 to 60000."
+  }
+}
+
+variable "ingest" {
+  description = "Ingest settings: max_body_bytes from 1024 to 921600, dedupe_ttl_seconds (how long a delivery id is remembered) from 3600 to 7776000, claim_lease_seconds from 5 to 900."
+  type = object({
+    max_body_bytes      = optional(number, 262144)
+    dedupe_ttl_seconds  = optional(number, 604800)
+    claim_lease_seconds = optional(number, 60)
+  })
+  default = {}
+
+  validation {
+    condition     = var.ingest.max_body_bytes >= 1024 && var.ingest.max_body_bytes <= 921600 && floor(var.ingest.max_body_bytes) == var.ingest.max_body_bytes
+    error_message = "ingest.max_body_bytes must be a whole number from 1024 to 921600 (900 KiB: an SQS message is at most 1 MiB including metadata)."
+  }
+
+  validation {
+    condition     = var.ingest.dedupe_ttl_seconds >= 3600 && var.ingest.dedupe_ttl_seconds <= 7776000 && floor(var.ingest.dedupe_ttl_seconds) == var.ingest.dedupe_ttl_seconds
+    error_message = "ingest.dedupe_ttl_seconds must be a whole number from 3600 (1 hour) to 7776000 (90 days), longer than any sender's retry window."
+  }
+
+  validation {
+    condition     = var.ingest.claim_lease_seconds >= 5 && var.ingest.claim_lease_seconds <= 900 && floor(var.ingest.claim_lease_seconds) == var.ingest.claim_lease_seconds
+    error_message = "ingest.claim_lease_seconds must be a whole number from 5 to 900."
+  }
+}
+
+variable "config_parameter_name" {
+  description = "Name of the SSM parameter that holds the configuration document; null for /<name>/config."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.config_parameter_name == null || can(regex("^/?[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$", coalesce(var.config_parameter_name, "x")))
+    error_message = "config_parameter_name must be null or an SSM parameter name (letters, digits, _ . - separated by /)."
+  }
+}
+
+################################################################################
+# Artifacts
+################################################################################
+
+variable "artifacts_dir" {
+  description = "Directory with ingest.zip, hydrate.zip and deliver.zip from npm run build; may be null only when artifacts names a package for every function."
+  type        = string
+  default     = null
+}
+
+variable "artifacts" {
+  description = "Per-function deployment package overriding artifacts_dir, keyed by ingest, hydrate or deliver: a local zip (filename) or an S3 object (s3_bucket, s3_key, optional s3_object_version and source_code_hash)."
+  type = map(object({
+    filename          = optional(string)
+    s3_bucket         = optional(string)
+    s3_key            = optional(string)
+    s3_object_version = optional(string)
+    source_code_hash  = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.artifacts) : contains(["ingest", "hydrate", "deliver"], k)])
+    error_message = "artifacts keys must be ingest, hydrate or deliver."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.artifacts) : (a.filename != null) != (a.s3_bucket != null && a.s3_key != null)])
+    error_message = "Each artifacts entry must set either filename or both s3_bucket and s3_key."
+  }
+}
+
+################################################################################
+# Functions
+################################################################################
+
+variable "functions" {
+  description = "Per-function settings keyed by ingest, hydrate or deliver, each attribute optional: memory_size (128 to 10240 MB), timeout (1 to 900 s; ingest at most 30 because API Gateway waits 30 s), reserved_concurrency (-1 for none, or >= 0), log_retention_days (a CloudWatch retention value), log_level (DEBUG, INFO, WARN, ERROR), runtime (nodejs22.x or later) and architecture (arm64 or x86_64)."
+  type = map(object({
+    memory_size          = optional(number)
+    timeout              = optional(number)
+    reserved_concurrency = optional(number)
+    log_retention_days   = optional(number)
+    log_level            = optional(string)
+    runtime              = optional(string)
+    architecture         = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.functions) : contains(["ingest", "hydrate", "deliver"], k)])
+    error_message = "functions keys must be ingest, hydrate or deliver."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.memory_size == null ? true : f.memory_size >= 128 && f.memory_size <= 10240 && floor(f.memory_size) == f.memory_size])
+    error_message = "functions[*].memory_size must be a whole number of MB from 128 to 10240."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.timeout == null ? true : f.timeout >= 1 && f.timeout <= 900 && floor(f.timeout) == f.timeout])
+    error_message = "functions[*].timeout must be a whole number of seconds from 1 to 900."
+  }
+
+  validation {
+    condition     = try(var.functions["ingest"].timeout, null) == null || try(var.functions["ingest"].timeout <= 30, false)
+    error_message = "functions.ingest.timeout must be at most 30 seconds: API Gateway HTTP APIs stop waiting after 30 s."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.reserved_concurrency == null ? true : f.reserved_concurrency >= -1 && floor(f.reserved_concurrency) == f.reserved_concurrency])
+    error_message = "functions[*].reserved_concurrency must be -1 (unreserved) or a whole number >= 0."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.log_retention_days == null ? true : contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], f.log_retention_days)])
+    error_message = "functions[*].log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.log_level == null ? true : contains(["DEBUG", "INFO", "WARN", "ERROR"], f.log_level)])
+    error_message = "functions[*].log_level must be DEBUG, INFO, WARN or ERROR."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.runtime == null ? true : can(regex("^nodejs(2[2-9]|[3-9][0-9])\\.x$", f.runtime))])
+    error_message = "functions[*].runtime must be a Node.js runtime from nodejs22.x on."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.architecture == null ? true : contains(["arm64", "x86_64"], f.architecture)])
+    error_message = "functions[*].architecture must be arm64 or x86_64."
+  }
+}
+
+################################################################################
+# Queues
+################################################################################
+
+variable "queues" {
+  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (2 to 1000 or null)."
+  type = map(object({
+    visibility_timeout_seconds         = optional(number)
+    max_receive_count                  = optional(number, 5)
+    message_retention_seconds          = optional(number, 345600)
+    dlq_message_retention_seconds      = optional(number, 1209600)
+    batch_size                         = optional(number, 10)
+    maximum_batching_window_in_seconds = optional(number, 0)
+    maximum_concurrency                = optional(number)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.queues) : contains(["hydrate", "deliver"], k)])
+    error_message = "queues keys must be hydrate or deliver."
+  }
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : q.max_receive_count >= 1 && q.max_receive_count <= 1000 && floor(q.max_receive_count) == q.max_receive_count])
+    error_message = "queues[*].max_receive_count must be a whole number from 1 to 1000."
+  }
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : q.visibility_timeout_seconds == null ? true : q.visibility_timeout_seconds >= 6 && q.visibility_timeout_seconds <= 43200])
+    error_message = "queues[*].visibility_timeout_seconds must be null or from 6 to 43200 (and at least 6 times the consumer's timeout)."
+  }
+
+  validation {
+    condition = alltrue([for q in values(var.queues) : (
+      q.message_retention_seconds >= 60 && q.message_retention_seconds <= 1209600 &&
+      q.dlq_message_retention_seconds >= 60 && q.dlq_message_retention_seconds <= 1209600 &&
+      q.dlq_message_retention_seconds > q.message_retention_seconds
+    )])
+    error_message = "queues[*] retention must be from 60 to 1209600 seconds, and dlq_message_retention_seconds must be longer than message_retention_seconds."
+  }
+
+  validation {
+    condition = alltrue([for q in values(var.queues) : (
+      q.batch_size >= 1 && q.batch_size <= 10000 &&
+      q.maximum_batching_window_in_seconds >= 0 && q.maximum_batching_window_in_seconds <= 300 &&
+      (q.batch_size <= 10 || q.maximum_batching_window_in_seconds >= 1)
+    )])
+    error_message = "queues[*].batch_size must be from 1 to 10000 (above 10 only with maximum_batching_window_in_seconds >= 1), and maximum_batching_window_in_seconds from 0 to 300."
+  }
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : q.maximum_concurrency == null ? true : q.maximum_concurrency >= 2 && q.maximum_concurrency <= 1000])
+    error_message = "queues[*].maximum_concurrency must be null or from 2 to 1000."
+  }
+}
+
+################################################################################
+# Dedupe table
+################################################################################
+
+variable "dedupe_table" {
+  description = "Dedupe table settings: point_in_time_recovery (default true) and deletion_protection (default false, so that destroy works; turn it on in production)."
+  type = object({
+    point_in_time_recovery = optional(bool, true)
+    deletion_protection    = optional(bool, false)
+  })
+  default = {}
+}
+
+################################################################################
+# API
+################################################################################
+
+variable "api" {
+  description = "HTTP API settings: throttling_burst_limit (0 to 5000 requests) and throttling_rate_limit (0 to 10000 requests per second) of the $default stage, and access_log_retention_days (a CloudWatch retention value, or null for no access log)."
+  type = object({
+    throttling_burst_limit    = optional(number, 500)
+    throttling_rate_limit     = optional(number, 1000)
+    access_log_retention_days = optional(number, 30)
+  })
+  default = {}
+
+  validation {
+    condition     = var.api.throttling_burst_limit >= 0 && var.api.throttling_burst_limit <= 5000 && floor(var.api.throttling_burst_limit) == var.api.throttling_burst_limit
+    error_message = "api.throttling_burst_limit must be a whole number from 0 to 5000."
+  }
+
+  validation {
+    condition     = var.api.throttling_rate_limit >= 0 && var.api.throttling_rate_limit <= 10000
+    error_message = "api.throttling_rate_limit must be from 0 to 10000 requests per second."
+  }
+
+  validation {
+    condition     = var.api.access_log_retention_days == null || contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], coalesce(var.api.access_log_retention_days, 30))
+    error_message = "api.access_log_retention_days must be null (no access log) or a CloudWatch retention value such as 30."
+  }
+}
+
+################################################################################
+# Encryption
+################################################################################
+
+variable "kms_key_arn" {
+  description = "ARN of a customer-managed KMS key for the queues, the table, the log groups, the functions' environment and the configuration parameter (SecureString); null for AWS-managed encryption. The key policy must let CloudWatch Logs use the key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "x")))
+    error_message = "kms_key_arn must be null or a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}

@@ -1,0 +1,573 @@
+// A real `terraform apply` of terraform/examples/complete against moto_server on loopback, read back with
+// the AWS SDK; then: a second plan shows no changes, a rebuilt unchanged zip plans no function change, a
+// changed hydrate zip plans an update of the hydrate function only, and `destroy` leaves nothing behind.
+//
+// Emulator differences (proven here, recorded in docs/adr/0002-terraform-module-shape.md):
+//  - moto 5.2.1 ignores KMSKeyArn on Lambda functions, so every plan wants to set kms_key_arn again;
+//  - moto re-serialises an SQS RedrivePolicy with spaces (Python's json.dumps), which the provider reads
+//    back as a string change ("whitespace changes") of an equal JSON document;
+//  - moto does not return RedriveAllowPolicy at all; test/infra/moto-shim/ makes it return the stored value,
+//    without which the provider waits for it until it times out.
+// The no-change assertions allow exactly these differences, and only after checking that moto still
+// behaves that way; everything else must be a no-op.
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  ApiGatewayV2Client,
+  GetApisCommand,
+  GetIntegrationsCommand,
+  GetRoutesCommand,
+  GetStagesCommand,
+} from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetRolePolicyCommand,
+  IAMClient,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+} from '@aws-sdk/client-iam';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  ListFunctionsCommand,
+} from '@aws-sdk/client-lambda';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseRelayConfig } from '../../functions/shared/config.ts';
+import { startMoto, providerOverride } from './moto.ts';
+import type { MotoServer } from './moto.ts';
+import {
+  changeOf,
+  changedAttributes,
+  effectiveChanges,
+  parsePlan,
+  unexplainedChanges,
+  withZipComment,
+} from './plan.ts';
+import type { EmulatorQuirk, Plan } from './plan.ts';
+import {
+  canRun,
+  commandOnPath,
+  describeRun,
+  directoryExists,
+  providerMirror,
+  repoRoot,
+  run,
+  terraformEnv,
+} from './tools.ts';
+
+const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+const QUEUES = ['hydrate', 'deliver'] as const;
+const REGION = 'us-east-2';
+const NAME = 'relay-complete'; // the example's default name
+
+// docs/runtime-contract.md, "Environment variables".
+const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
+  ingest: ['DEDUPE_TABLE_NAME', 'HYDRATE_QUEUE_URL'],
+  hydrate: ['HYDRATE_QUEUE_URL', 'HYDRATE_DLQ_URL', 'DELIVER_QUEUE_URL'],
+  deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL'],
+};
+const COMMON_ENV = [
+  'RELAY_CONFIG_PARAMETER',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'POWERTOOLS_LOG_LEVEL',
+  'NODE_OPTIONS',
+];
+
+const StringMap = z.record(z.string(), z.string());
+const OutputsSchema = z.object({
+  function_names: z.object({ value: StringMap }),
+  function_arns: z.object({ value: StringMap }),
+  role_arns: z.object({ value: StringMap }),
+  queue_urls: z.object({ value: StringMap }),
+  queue_arns: z.object({ value: StringMap }),
+  dlq_urls: z.object({ value: StringMap }),
+  dlq_arns: z.object({ value: StringMap }),
+  dedupe_table_name: z.object({ value: z.string() }),
+  config_parameter_name: z.object({ value: z.string() }),
+  api_id: z.object({ value: z.string() }),
+  kms_key_arn: z.object({ value: z.string() }),
+  webhook_urls: z.object({ value: StringMap }),
+});
+type Outputs = z.infer<typeof OutputsSchema>;
+
+const RedrivePolicySchema = z.object({ deadLetterTargetArn: z.string(), maxReceiveCount: z.coerce.number() });
+const RedriveAllowPolicySchema = z.object({
+  redrivePermission: z.string(),
+  sourceQueueArns: z.array(z.string()),
+});
+const PolicyDocumentSchema = z.object({
+  Statement: z.array(
+    z.object({
+      Effect: z.string(),
+      Action: z.union([z.string(), z.array(z.string())]),
+      Resource: z.union([z.string(), z.array(z.string())]),
+    }),
+  ),
+});
+
+function at<T>(record: Record<string, T>, key: string): T {
+  const value = record[key];
+  if (value === undefined) throw new Error(`missing key ${key} in ${JSON.stringify(record)}`);
+  return value;
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('base64');
+}
+
+/** IAM returns policy documents URL-encoded (moto sometimes does not); accept both. */
+function parsePolicyDocument(document: string): z.infer<typeof PolicyDocumentSchema> {
+  const text = document.trimStart().startsWith('{') ? document : decodeURIComponent(document);
+  return PolicyDocumentSchema.parse(JSON.parse(text));
+}
+
+const enabled = canRun('Terraform apply against moto (test/infra/moto-apply.test.ts)', [
+  commandOnPath('terraform', 'install Terraform >= 1.6'),
+  commandOnPath('moto_server', 'pip install "moto[server]" (tested with moto 5.2.1)'),
+  directoryExists(
+    providerMirror,
+    `the provider mirror ${providerMirror}`,
+    'set TF_PLUGIN_MIRROR to a mirror holding hashicorp/aws',
+  ),
+]);
+
+describe.skipIf(!enabled)('terraform apply of examples/complete against moto', () => {
+  let moto: MotoServer | undefined;
+  let scratch = '';
+  let exampleDir = '';
+  let distDir = '';
+  let env: NodeJS.ProcessEnv = {};
+  let outputs: Outputs;
+  let firstHashes: Record<string, string> = {};
+  let quirks: EmulatorQuirk[] = [];
+
+  const aws = () => {
+    if (moto === undefined) throw new Error('moto is not running');
+    return {
+      endpoint: moto.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    };
+  };
+
+  async function terraform(args: readonly string[], label = `terraform ${args.join(' ')}`) {
+    const result = await run('terraform', args, { cwd: exampleDir, env });
+    expect(
+      result.code,
+      describeRun(label, result) + `\n--- moto (tail)\n${moto?.log().slice(-3000) ?? ''}`,
+    ).toBe(0);
+    return result;
+  }
+
+  /** Saves a plan and returns it as JSON, with the plan's -detailed-exitcode (0 no changes, 2 changes). */
+  async function savedPlan(file: string): Promise<{ plan: Plan; exitCode: number }> {
+    const result = await run(
+      'terraform',
+      ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${file}`],
+      {
+        cwd: exampleDir,
+        env,
+      },
+    );
+    expect([0, 2], describeRun('terraform plan', result)).toContain(result.code);
+    const shown = await terraform(['show', '-json', file]);
+    return { plan: parsePlan(shown.stdout), exitCode: result.code };
+  }
+
+  async function buildAndCopyZips(): Promise<Record<string, string>> {
+    // The real build (npm run build); deterministic, so building again gives the same bytes.
+    const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+    const build = await run(tsx, ['scripts/build.ts'], { cwd: repoRoot, timeoutMs: 300_000 });
+    expect(build.code, describeRun('tsx scripts/build.ts', build)).toBe(0);
+    const hashes: Record<string, string> = {};
+    for (const fn of FUNCTIONS) {
+      const target = path.join(distDir, `${fn}.zip`);
+      await copyFile(path.join(repoRoot, 'dist', `${fn}.zip`), target);
+      hashes[fn] = sha256(await readFile(target));
+    }
+    return hashes;
+  }
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(tmpdir(), 'relay-tf-moto-'));
+    // Same relative layout as the repository, so that the example's ../../ module source and
+    // ../../../dist artifacts resolve inside the scratch directory.
+    await cp(path.join(repoRoot, 'terraform'), path.join(scratch, 'terraform'), {
+      recursive: true,
+      filter: (source) => {
+        const base = path.basename(source);
+        return !(
+          base === '.terraform' ||
+          base === '.terraform.lock.hcl' ||
+          base.endsWith('.tfstate') ||
+          base.includes('.tfstate.') ||
+          base.endsWith('_override.tf')
+        );
+      },
+    });
+    distDir = path.join(scratch, 'dist');
+    await mkdir(distDir);
+    exampleDir = path.join(scratch, 'terraform', 'examples', 'complete');
+
+    moto = await startMoto();
+    await writeFile(path.join(exampleDir, 'moto_override.tf'), providerOverride(moto.endpoint));
+    env = await terraformEnv(path.join(scratch, 'terraformrc'), {
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PROFILE: undefined,
+    });
+    firstHashes = await buildAndCopyZips();
+  }, 600_000);
+
+  afterAll(async () => {
+    await moto?.stop();
+    if (scratch !== '') await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('applies the complete example', { timeout: 600_000 }, async () => {
+    await terraform(['init', '-input=false', '-no-color']);
+    const apply = await terraform(['apply', '-auto-approve', '-input=false', '-no-color']);
+    console.log(`terraform apply of examples/complete against moto took ${(apply.ms / 1000).toFixed(1)} s`);
+    const shown = await terraform(['output', '-json']);
+    outputs = OutputsSchema.parse(JSON.parse(shown.stdout));
+  });
+
+  it('created the three functions as the runtime contract says', { timeout: 120_000 }, async () => {
+    const lambda = new LambdaClient(aws());
+    const expectedTimeout: Record<FunctionName, number> = { ingest: 10, hydrate: 30, deliver: 20 };
+    for (const fn of FUNCTIONS) {
+      const config: FunctionConfiguration = await lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: at(outputs.function_names.value, fn) }),
+      );
+      expect(config.FunctionName).toBe(`${NAME}-${fn}`);
+      expect(config.Handler).toBe('index.handler');
+      expect(config.Runtime).toBe('nodejs22.x');
+      expect(config.Architectures).toEqual(['arm64']);
+      expect(config.Timeout).toBe(expectedTimeout[fn]);
+      expect(config.Role).toBe(at(outputs.role_arns.value, fn));
+      expect(config.CodeSha256).toBe(at(firstHashes, fn));
+
+      const variables = config.Environment?.Variables ?? {};
+      expect(Object.keys(variables).sort()).toEqual([...COMMON_ENV, ...CONTRACT_ENV[fn]].sort());
+      expect(variables.RELAY_CONFIG_PARAMETER).toBe(outputs.config_parameter_name.value);
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe('klaviyo-webhook-relay');
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('KlaviyoWebhookRelay');
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    const variablesOf = async (fn: FunctionName) =>
+      (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${NAME}-${fn}` }))).Environment
+        ?.Variables ?? {};
+    const ingest = await variablesOf('ingest');
+    const hydrate = await variablesOf('hydrate');
+    const deliver = await variablesOf('deliver');
+    expect(ingest.DEDUPE_TABLE_NAME).toBe(outputs.dedupe_table_name.value);
+    expect(ingest.HYDRATE_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'hydrate'));
+    expect(hydrate.HYDRATE_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'hydrate'));
+    expect(hydrate.HYDRATE_DLQ_URL).toBe(at(outputs.dlq_urls.value, 'hydrate'));
+    expect(hydrate.DELIVER_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'deliver'));
+    expect(deliver.DELIVER_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'deliver'));
+    expect(deliver.DELIVER_DLQ_URL).toBe(at(outputs.dlq_urls.value, 'deliver'));
+    expect(deliver.POWERTOOLS_LOG_LEVEL).toBe('WARN');
+  });
+
+  it('wired each queue to its consumer with partial batch responses', { timeout: 120_000 }, async () => {
+    const lambda = new LambdaClient(aws());
+    // Listed by queue: moto filters FunctionName literally against what the mapping was created with (here
+    // the function's ARN), where AWS would accept the name too.
+    const all = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
+    expect(all).toHaveLength(2);
+    expect(all.map((m) => m.FunctionArn)).not.toContain(at(outputs.function_arns.value, 'ingest'));
+    for (const queue of QUEUES) {
+      const listed = await lambda.send(
+        new ListEventSourceMappingsCommand({ EventSourceArn: at(outputs.queue_arns.value, queue) }),
+      );
+      const mappings = listed.EventSourceMappings ?? [];
+      expect(mappings).toHaveLength(1);
+      const mapping = mappings[0];
+      expect(mapping?.FunctionArn).toBe(at(outputs.function_arns.value, queue));
+      expect(mapping?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(mapping?.State).toBe('Enabled');
+    }
+  });
+
+  it(
+    'made queues with redrive, DLQs that keep messages longer, and visibility >= 6x timeout',
+    { timeout: 120_000 },
+    async () => {
+      const sqs = new SQSClient(aws());
+      const lambda = new LambdaClient(aws());
+      for (const queue of QUEUES) {
+        const attributes =
+          (
+            await sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: at(outputs.queue_urls.value, queue),
+                AttributeNames: ['All'],
+              }),
+            )
+          ).Attributes ?? {};
+        const dlqAttributes =
+          (
+            await sqs.send(
+              new GetQueueAttributesCommand({
+                QueueUrl: at(outputs.dlq_urls.value, queue),
+                AttributeNames: ['All'],
+              }),
+            )
+          ).Attributes ?? {};
+
+        const redrive = RedrivePolicySchema.parse(JSON.parse(attributes.RedrivePolicy ?? 'null'));
+        expect(redrive.deadLetterTargetArn).toBe(at(outputs.dlq_arns.value, queue));
+        expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
+
+        const allow = RedriveAllowPolicySchema.parse(JSON.parse(dlqAttributes.RedriveAllowPolicy ?? 'null'));
+        expect(allow).toEqual({
+          redrivePermission: 'byQueue',
+          sourceQueueArns: [at(outputs.queue_arns.value, queue)],
+        });
+
+        const consumer = await lambda.send(
+          new GetFunctionConfigurationCommand({ FunctionName: at(outputs.function_names.value, queue) }),
+        );
+        expect(Number(attributes.VisibilityTimeout)).toBeGreaterThanOrEqual(
+          6 * (consumer.Timeout ?? Infinity),
+        );
+        expect(Number(dlqAttributes.MessageRetentionPeriod)).toBeGreaterThan(
+          Number(attributes.MessageRetentionPeriod),
+        );
+
+        // The complete example encrypts with its customer-managed key.
+        expect(attributes.KmsMasterKeyId).toBe(outputs.kms_key_arn.value);
+        expect(dlqAttributes.KmsMasterKeyId).toBe(outputs.kms_key_arn.value);
+      }
+    },
+  );
+
+  it('made the dedupe table with TTL on expires_at', { timeout: 120_000 }, async () => {
+    const dynamodb = new DynamoDBClient(aws());
+    const TableName = outputs.dedupe_table_name.value;
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName }));
+    expect(Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(Table?.AttributeDefinitions).toEqual([{ AttributeName: 'pk', AttributeType: 'S' }]);
+    expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Table?.SSEDescription?.Status).toBe('ENABLED');
+    const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
+    expect(ttl.TimeToLiveDescription).toMatchObject({
+      TimeToLiveStatus: 'ENABLED',
+      AttributeName: 'expires_at',
+    });
+    const backups = await dynamodb.send(new DescribeContinuousBackupsCommand({ TableName }));
+    expect(
+      backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+    ).toBe('ENABLED');
+  });
+
+  it('routes POST /webhooks/{source} to ingest', { timeout: 120_000 }, async () => {
+    const api = new ApiGatewayV2Client(aws());
+    const ApiId = outputs.api_id.value;
+    const routes = (await api.send(new GetRoutesCommand({ ApiId }))).Items ?? [];
+    expect(routes.map((r) => r.RouteKey)).toEqual(['POST /webhooks/{source}']);
+    const integrations = (await api.send(new GetIntegrationsCommand({ ApiId }))).Items ?? [];
+    expect(integrations).toHaveLength(1);
+    const integration = integrations[0];
+    expect(routes[0]?.Target).toBe(`integrations/${integration?.IntegrationId ?? '?'}`);
+    expect(integration?.IntegrationType).toBe('AWS_PROXY');
+    expect(integration?.PayloadFormatVersion).toBe('2.0');
+    expect(integration?.IntegrationUri).toContain(at(outputs.function_arns.value, 'ingest'));
+    const stages = (await api.send(new GetStagesCommand({ ApiId }))).Items ?? [];
+    expect(stages.map((s) => [s.StageName, s.AutoDeploy])).toEqual([['$default', true]]);
+    expect(Object.keys(outputs.webhook_urls.value).sort()).toEqual(['demo', 'shopify']);
+  });
+
+  it(
+    'gave each function a role that names its resources, and log groups with retention',
+    { timeout: 120_000 },
+    async () => {
+      const iam = new IAMClient(aws());
+      for (const fn of FUNCTIONS) {
+        const RoleName = `${NAME}-${fn}`;
+        const names = (await iam.send(new ListRolePoliciesCommand({ RoleName }))).PolicyNames ?? [];
+        expect([...names].sort()).toEqual(['logs', 'runtime']);
+        for (const PolicyName of names) {
+          const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
+          const document = parsePolicyDocument(PolicyDocument ?? '');
+          for (const statement of document.Statement) {
+            const resources = ([] as string[]).concat(statement.Resource);
+            expect(resources.length).toBeGreaterThan(0);
+            expect(resources, `${RoleName}/${PolicyName}`).not.toContain('*');
+          }
+        }
+      }
+      const logs = new CloudWatchLogsClient(aws());
+      const groups = (
+        await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: `/aws/lambda/${NAME}-` }))
+      ).logGroups;
+      const retention: Record<string, number | undefined> = {};
+      for (const group of groups ?? []) retention[group.logGroupName ?? '?'] = group.retentionInDays;
+      expect(retention).toEqual({
+        [`/aws/lambda/${NAME}-ingest`]: 14,
+        [`/aws/lambda/${NAME}-hydrate`]: 30,
+        [`/aws/lambda/${NAME}-deliver`]: 30,
+      });
+    },
+  );
+
+  it('wrote a configuration document that the functions accept', { timeout: 120_000 }, async () => {
+    const ssm = new SSMClient(aws());
+    const Name = outputs.config_parameter_name.value;
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name, WithDecryption: true }));
+    expect(Parameter?.Type).toBe('SecureString');
+    const config = parseRelayConfig(Parameter?.Value ?? '', `ssm:${Name}`);
+    expect(Object.keys(config.sources).sort()).toEqual(['demo', 'shopify']);
+    expect(config.sources.shopify?.kind).toBe('shopify');
+    expect(config.sources.demo?.kind).toBe('generic-hmac');
+    expect(config.sources.demo?.hydration?.steps.map((s) => s.name)).toEqual(['customer', 'address']);
+    expect(config.klaviyo.api_key).toEqual({ ssm: `/${NAME}/klaviyo/api-key` });
+    expect(config.klaviyo.revision).toBe('2026-07-15');
+    expect(config.ingest.dedupe_ttl_seconds).toBe(7 * 86_400);
+  });
+
+  it(
+    'plans no changes on a second plan (beyond proven emulator differences)',
+    { timeout: 300_000 },
+    async () => {
+      // Prove the emulator's behaviour before allowing for it.
+      const lambda = new LambdaClient(aws());
+      const sqs = new SQSClient(aws());
+      const lambdaDropsKmsKey = (
+        await Promise.all(
+          FUNCTIONS.map((fn) =>
+            lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${NAME}-${fn}` })),
+          ),
+        )
+      ).every((c) => c.KMSKeyArn === undefined || c.KMSKeyArn === '');
+      const redrive = (
+        await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: at(outputs.queue_urls.value, 'hydrate'),
+            AttributeNames: ['RedrivePolicy'],
+          }),
+        )
+      ).Attributes?.RedrivePolicy;
+      const sqsReformatsRedrive = redrive !== undefined && redrive !== JSON.stringify(JSON.parse(redrive));
+
+      quirks = [];
+      if (lambdaDropsKmsKey) {
+        quirks.push({
+          resourceType: 'aws_lambda_function',
+          attribute: 'kms_key_arn',
+          matches: (before, after) => (before ?? '') === '' && after === outputs.kms_key_arn.value,
+        });
+      }
+      if (sqsReformatsRedrive) {
+        quirks.push({
+          resourceType: 'aws_sqs_queue',
+          attribute: 'redrive_policy',
+          matches: (before, after) =>
+            typeof before === 'string' &&
+            typeof after === 'string' &&
+            JSON.stringify(JSON.parse(before)) === JSON.stringify(JSON.parse(after)),
+        });
+      }
+      console.log(
+        `moto differences proven and allowed: ${quirks.map((q) => `${q.resourceType}.${q.attribute}`).join(', ') || 'none'}`,
+      );
+
+      const { plan, exitCode } = await savedPlan(path.join(scratch, 'second.tfplan'));
+      expect(unexplainedChanges(plan, quirks)).toEqual([]);
+      if (quirks.length === 0) expect(exitCode).toBe(0);
+    },
+  );
+
+  it('plans no function change after rebuilding unchanged code', { timeout: 600_000 }, async () => {
+    const rebuilt = await buildAndCopyZips();
+    expect(rebuilt, 'the build must be deterministic').toEqual(firstHashes);
+    const { plan } = await savedPlan(path.join(scratch, 'rebuilt.tfplan'));
+    expect(unexplainedChanges(plan, quirks)).toEqual([]);
+    for (const fn of FUNCTIONS) {
+      const change = changeOf(plan, `module.relay.module.function["${fn}"].aws_lambda_function.this`);
+      if (change === undefined) throw new Error(`the plan does not mention the ${fn} function`);
+      expect(changedAttributes(change)).not.toContain('source_code_hash');
+    }
+  });
+
+  it(
+    'plans an update of the hydrate function alone when only its zip changes',
+    { timeout: 300_000 },
+    async () => {
+      const zipPath = path.join(distDir, 'hydrate.zip');
+      const changed = withZipComment(await readFile(zipPath), 'rebuilt with a change');
+      await writeFile(zipPath, changed);
+      expect(sha256(changed)).not.toBe(firstHashes.hydrate);
+
+      const { plan, exitCode } = await savedPlan(path.join(scratch, 'hydrate-changed.tfplan'));
+      expect(exitCode).toBe(2);
+      const hydrate = changeOf(plan, 'module.relay.module.function["hydrate"].aws_lambda_function.this');
+      expect(hydrate?.change.actions).toEqual(['update']);
+      expect(hydrate?.change.after?.source_code_hash).toBe(sha256(changed));
+      expect(hydrate?.change.before?.source_code_hash).toBe(firstHashes.hydrate);
+
+      // Nothing else changes: the other functions keep their code, and every other difference in the plan is
+      // a proven emulator difference.
+      const functionsWithNewCode = effectiveChanges(plan)
+        .filter(
+          (rc) => rc.type === 'aws_lambda_function' && changedAttributes(rc).includes('source_code_hash'),
+        )
+        .map((rc) => rc.address);
+      expect(functionsWithNewCode).toEqual([
+        'module.relay.module.function["hydrate"].aws_lambda_function.this',
+      ]);
+      const others = unexplainedChanges(plan, quirks).filter(
+        (line) => !line.startsWith(hydrate?.address ?? '?'),
+      );
+      expect(others).toEqual([]);
+    },
+  );
+
+  it('destroys everything it created', { timeout: 600_000 }, async () => {
+    const destroy = await terraform(['destroy', '-auto-approve', '-input=false', '-no-color']);
+    console.log(`terraform destroy against moto took ${(destroy.ms / 1000).toFixed(1)} s`);
+
+    const lambda = new LambdaClient(aws());
+    const functions = (await lambda.send(new ListFunctionsCommand({}))).Functions ?? [];
+    expect(functions.map((f) => f.FunctionName).filter((n) => n?.startsWith(NAME))).toEqual([]);
+    const mappings = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
+    expect(mappings).toEqual([]);
+
+    const sqs = new SQSClient(aws());
+    const queues = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: NAME }))).QueueUrls ?? [];
+    expect(queues).toEqual([]);
+
+    const dynamodb = new DynamoDBClient(aws());
+    const tables = (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
+    expect(tables.filter((t) => t.startsWith(NAME))).toEqual([]);
+
+    const ssm = new SSMClient(aws());
+    const parameters = (await ssm.send(new GetParametersByPathCommand({ Path: `/${NAME}`, Recursive: true })))
+      .Parameters;
+    expect(parameters ?? []).toEqual([]);
+
+    const iam = new IAMClient(aws());
+    const roles = (await iam.send(new ListRolesCommand({}))).Roles ?? [];
+    expect(roles.map((r) => r.RoleName).filter((n) => n?.startsWith(NAME))).toEqual([]);
+
+    const api = new ApiGatewayV2Client(aws());
+    const apis = (await api.send(new GetApisCommand({}))).Items ?? [];
+    expect(apis.map((a) => a.Name).filter((n) => n === NAME)).toEqual([]);
+  });
+});

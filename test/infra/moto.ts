@@ -1,0 +1,115 @@
+// Starts moto_server (all AWS services on one loopback port) for the apply tests, with the small
+// compatibility shim in test/infra/moto-shim/ (see sitecustomize.py there and docs/adr/0002-*).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { repoRoot } from './tools.ts';
+
+export interface MotoServer {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Output of the server so far, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port assigned'))));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startMoto(timeoutMs = 60_000): Promise<MotoServer> {
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const shim = path.join(repoRoot, 'test', 'infra', 'moto-shim');
+  const pythonPath = [shim, process.env.PYTHONPATH]
+    .filter((p) => p !== undefined && p !== '')
+    .join(path.delimiter);
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, PYTHONPATH: pythonPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    output.push(chunk.toString('utf8'));
+    if (output.length > 400) output.splice(0, output.length - 400);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited(child);
+      clearTimeout(timer);
+    }
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const response = await fetch(`${endpoint}/moto-api/`);
+      if (response.ok) return { endpoint, port, log: () => output.join(''), stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms:\n${output.join('')}`);
+}
+
+/** The AWS services the module and the examples use; each gets the moto endpoint in the provider block. */
+export const PROVIDER_SERVICES = [
+  'apigatewayv2',
+  'cloudwatchlogs',
+  'dynamodb',
+  'iam',
+  'kms',
+  'lambda',
+  'secretsmanager',
+  'sqs',
+  'ssm',
+  'sts',
+] as const;
+
+/**
+ * An override file for an example root: it replaces the example's provider "aws" block settings so that
+ * every service goes to moto with static test credentials.
+ */
+export function providerOverride(endpoint: string): string {
+  const width = Math.max(...PROVIDER_SERVICES.map((s) => s.length));
+  const endpoints = PROVIDER_SERVICES.map((s) => `    ${s.padEnd(width)} = "${endpoint}"`).join('\n');
+  return `# Written by test/infra/moto-apply.test.ts: every AWS service goes to moto_server on loopback.
+provider "aws" {
+  region                      = var.region
+  access_key                  = "test"
+  secret_key                  = "test"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+
+  endpoints {
+${endpoints}
+  }
+}
+`;
+}
