@@ -2,22 +2,16 @@
 // when registering it. Payloads are thin (`scope`, `data: { type, id }`, `hash`, `created_at`): `hash` is
 // the same for a resent event, so it is the delivery id; without it, scope + data id + created_at.
 import type { SourceConfig } from '../../shared/config.ts';
+import { verifySecretHeader } from './secret-header.ts';
 import { getPath } from '../../shared/json-path.ts';
 import { HttpError } from '../http-error.ts';
-import { matchesAnySharedSecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { eventTypeOf, scalarText } from './value-source.ts';
 
 type BigCommerceSource = Extract<SourceConfig, { kind: 'bigcommerce' }>;
 
 export const bigcommerce: SourceAdapter<BigCommerceSource> = {
-  verify(request, secrets, config) {
-    const presented = request.headers[config.secret_header];
-    if (!presented)
-      return { ok: false, code: 'missing_signature', message: `${config.secret_header} header is missing` };
-    if (matchesAnySharedSecret(presented, secrets)) return { ok: true };
-    return { ok: false, code: 'invalid_signature', message: `${config.secret_header} is not a valid secret` };
-  },
+  verify: (request, secrets, config) => verifySecretHeader(request, secrets, config.secret_header),
 
   events(request, body, config) {
     const scope = scalarText(getPath(body, 'scope'));

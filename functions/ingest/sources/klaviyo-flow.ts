@@ -2,20 +2,14 @@
 // is a shared secret, compared in constant time. The body is whatever the flow's template renders, so the
 // delivery id is read where the template puts one, or is a hash of the body.
 import type { SourceConfig } from '../../shared/config.ts';
-import { matchesAnySharedSecret } from './hmac.ts';
+import { verifySecretHeader } from './secret-header.ts';
 import { KLAVIYO_ORIGIN, type SourceAdapter } from './source-adapter.ts';
 import { configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
 type KlaviyoFlowSource = Extract<SourceConfig, { kind: 'klaviyo-flow' }>;
 
 export const klaviyoFlow: SourceAdapter<KlaviyoFlowSource> = {
-  verify(request, secrets, config) {
-    const presented = request.headers[config.secret_header];
-    if (!presented)
-      return { ok: false, code: 'missing_signature', message: `${config.secret_header} header is missing` };
-    if (matchesAnySharedSecret(presented, secrets)) return { ok: true };
-    return { ok: false, code: 'invalid_signature', message: `${config.secret_header} is not a valid secret` };
-  },
+  verify: (request, secrets, config) => verifySecretHeader(request, secrets, config.secret_header),
 
   events(request, body, config) {
     const deliveryId = configuredDeliveryId(config.delivery_id, request, body);
