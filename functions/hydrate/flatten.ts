@@ -78,12 +78,15 @@ function walk(value: unknown, path: string, depth: number, out: Map<string, Valu
 }
 
 /** Flattens each root under its prefix ('' for none), in order; the first MAX_PROPERTIES keys are kept. */
-export function flattenProperties(roots: readonly { prefix: string; value: unknown }[]): FlattenResult {
+export function flattenProperties(
+  roots: readonly { prefix: string; value: unknown }[],
+  limit = MAX_PROPERTIES,
+): FlattenResult {
   const out = new Map<string, Value>();
   for (const { prefix, value } of roots) walk(value, prefix, 0, out, false);
   const entries = [...out.entries()];
   return {
-    properties: Object.fromEntries(entries.slice(0, MAX_PROPERTIES)),
-    dropped: entries.slice(MAX_PROPERTIES).map(([k]) => k),
+    properties: Object.fromEntries(entries.slice(0, limit)),
+    dropped: entries.slice(limit).map(([k]) => k),
   };
 }

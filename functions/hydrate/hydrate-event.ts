@@ -6,6 +6,7 @@ import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
+import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import { fetchJson, renderPath, type Fetch } from './source-api.ts';
 
@@ -24,6 +25,11 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     : undefined;
   if (!source)
     throw new PermanentError(`source "${message.source}" is no longer configured`, 'unknown_source');
+
+  if (isRelayMadeEvent(message)) {
+    ports.log.info('dropped an event the relay wrote itself', { outcome: 'loop_guarded' });
+    return;
+  }
 
   const context: MappingContext = { event: message.payload, meta: message.meta };
   if (source.hydration) await runSteps(source.hydration, context, ports);

@@ -10,10 +10,14 @@ import type {
   ProfileIdentifiers,
   WebhookReceivedV1,
 } from '../shared/contracts.ts';
-import { KlaviyoEventV1Schema, KlaviyoProfileUpsertV1Schema } from '../shared/contracts.ts';
+import {
+  KlaviyoEventV1Schema,
+  KlaviyoProfileUpsertV1Schema,
+  RELAY_SOURCE_PROPERTY,
+} from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import { firstScalar, getPath } from '../shared/json-path.ts';
-import { flattenProperties } from './flatten.ts';
+import { MAX_PROPERTIES, flattenProperties } from './flatten.ts';
 
 /** `orders/create` → `Orders Create`; `invoice.payment_succeeded` → `Invoice Payment Succeeded`. */
 export function humanizeEventType(eventType: string): string {
@@ -82,9 +86,12 @@ export function mapToKlaviyoEvent(
   const { mapping } = source;
   const profile = profileOf(context, mapping);
   const roots = mapping.include ?? ['event', ...(source.hydration?.steps.map((s) => s.name) ?? [])];
-  const { properties, dropped } = flattenProperties(
+  const flat = flattenProperties(
     roots.map((root) => ({ prefix: root === 'event' ? '' : root, value: getPath(context, root) })),
+    MAX_PROPERTIES - 1,
   );
+  const properties = { ...flat.properties, [RELAY_SOURCE_PROPERTY]: message.source };
+  const dropped = flat.dropped;
   const value = mapping.value ? toNumber(getPath(context, mapping.value)) : undefined;
   const candidate = {
     type: 'klaviyo.event',

@@ -123,3 +123,9 @@ export const DeadLetterV1Schema = z.strictObject({
   original: z.string(),
 });
 export type DeadLetterV1 = z.infer<typeof DeadLetterV1Schema>;
+
+/**
+ * Every event the relay writes carries this property (value: the source name). Klaviyo's webhooks can
+ * send those events back to the relay; hydrate drops them instead of writing them again, which would loop.
+ */
+export const RELAY_SOURCE_PROPERTY = 'relay_source';
