@@ -54,6 +54,7 @@ describe('mapToKlaviyoEvent', () => {
       properties: {
         id: '1001',
         products_sku: ['A'],
+        relay_source: 'demo',
         products_count: 1,
         customer_name: 'Ada',
         customer_email: 'ada@example.com',
