@@ -8,13 +8,18 @@ locals {
     version = 1
     sources = {
       for key, s in var.sources : key => {
-        kind        = s.kind
-        secrets     = [for r in s.secrets : { ssm = r.ssm, secrets_manager = r.secrets_manager }]
-        event_type  = s.event_type
-        signature   = s.signature
-        delivery_id = s.delivery_id
-        hydration   = s.hydration
-        mapping     = s.mapping
+        kind              = s.kind
+        secrets           = [for r in s.secrets : { ssm = r.ssm, secrets_manager = r.secrets_manager }]
+        event_type        = s.event_type
+        max_body_bytes    = s.max_body_bytes
+        tolerance_seconds = s.tolerance_seconds
+        secret_header     = s.secret_header
+        signature         = s.signature
+        delivery_id       = s.delivery_id
+        scheme            = s.scheme
+        header            = s.header
+        hydration         = s.hydration
+        mapping           = s.mapping
       }
     }
     klaviyo = var.klaviyo

@@ -4,6 +4,12 @@ locals {
     deliver = "deliver"
   }
 
+  # A deferral for Klaviyo's budget and a 429 each cost deliver a receive, so it gets more of them.
+  default_max_receive_count = {
+    hydrate = 5
+    deliver = 10
+  }
+
   queue_settings = {
     for q, consumer in local.queue_consumer : q => {
       # Default visibility: 6 times the consumer's timeout, the least AWS recommends for an event source mapping.
@@ -12,12 +18,13 @@ locals {
         6 * local.function_settings[consumer].timeout,
       )
       consumer_timeout_seconds           = local.function_settings[consumer].timeout
-      max_receive_count                  = try(var.queues[q].max_receive_count, 5)
+      max_receive_count                  = coalesce(try(var.queues[q].max_receive_count, null), local.default_max_receive_count[q])
       message_retention_seconds          = try(var.queues[q].message_retention_seconds, 345600)
       dlq_message_retention_seconds      = try(var.queues[q].dlq_message_retention_seconds, 1209600)
       batch_size                         = try(var.queues[q].batch_size, 10)
       maximum_batching_window_in_seconds = try(var.queues[q].maximum_batching_window_in_seconds, 0)
-      maximum_concurrency                = try(var.queues[q].maximum_concurrency, null)
+      # Deliver's instances each keep to 1/max_concurrency of Klaviyo's limits, so the mapping must allow exactly that many.
+      maximum_concurrency = q == "deliver" ? var.klaviyo.max_concurrency : try(var.queues[q].maximum_concurrency, null)
     }
   }
 }

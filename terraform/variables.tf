@@ -24,7 +24,7 @@ variable "tags" {
 ################################################################################
 
 variable "sources" {
-  description = "Webhook sources keyed by the {source} path segment (1 to 64 lowercase letters, digits, - or _, starting with a letter or digit): kind (shopify or generic-hmac), 1 to 5 secret references (ssm parameter name/ARN or secrets_manager ARN), and the optional event_type, signature (generic-hmac only, required there), delivery_id (generic-hmac only), hydration and mapping settings."
+  description = "Webhook sources keyed by the {source} path segment (1 to 64 lowercase letters, digits, - or _, starting with a letter or digit), each with a kind (shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token), 1 to 5 secret references (ssm parameter name/ARN or secrets_manager ARN), the optional event_type, max_body_bytes, hydration and mapping settings, and the kind-specific tolerance_seconds (stripe, standard-webhooks, klaviyo, zendesk), secret_header (klaviyo-flow, bigcommerce), signature (generic-hmac only, required there), delivery_id (generic-hmac, klaviyo-flow, token), scheme and header (token)."
   type = map(object({
     kind = string
     secrets = list(object({
@@ -36,17 +36,25 @@ variable "sources" {
       path   = optional(string)
       value  = optional(string)
     }))
+    max_body_bytes    = optional(number)
+    tolerance_seconds = optional(number)
+    secret_header     = optional(string)
     signature = optional(object({
-      header    = string
-      algorithm = optional(string, "sha256")
-      encoding  = optional(string, "hex")
-      prefix    = optional(string, "")
+      header            = string
+      algorithm         = optional(string, "sha256")
+      encoding          = optional(string, "hex")
+      prefix            = optional(string, "")
+      timestamp_header  = optional(string)
+      signed_content    = optional(string)
+      tolerance_seconds = optional(number)
     }))
     delivery_id = optional(object({
       header = optional(string)
       path   = optional(string)
       value  = optional(string)
     }))
+    scheme = optional(string)
+    header = optional(string)
     hydration = optional(object({
       base_url = string
       auth = optional(object({
@@ -71,9 +79,11 @@ variable "sources" {
         phone_number = optional(list(string))
         external_id  = optional(list(string))
       }), {})
-      value   = optional(string)
-      time    = optional(string)
-      include = optional(list(string))
+      value              = optional(string)
+      time               = optional(string)
+      include            = optional(list(string))
+      profile_attributes = optional(map(string))
+      emit               = optional(string)
     }), {})
   }))
 
@@ -83,8 +93,8 @@ variable "sources" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.sources) : contains(["shopify", "generic-hmac"], s.kind)])
-    error_message = "Each source's kind must be shopify or generic-hmac."
+    condition     = alltrue([for s in values(var.sources) : contains(["shopify", "stripe", "standard-webhooks", "klaviyo", "klaviyo-flow", "bigcommerce", "woocommerce", "zendesk", "generic-hmac", "token"], s.kind)])
+    error_message = "Each source's kind must be shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token."
   }
 
   validation {
@@ -114,21 +124,70 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for s in values(var.sources) : (s.kind == "generic-hmac") == (s.signature != null)])
-    error_message = "signature is required for generic-hmac sources and not allowed for shopify sources (Shopify's scheme is fixed)."
+    error_message = "signature is required for generic-hmac sources and not allowed for any other kind (their signing schemes are fixed)."
   }
 
   validation {
-    condition     = alltrue([for s in values(var.sources) : s.kind == "generic-hmac" || s.delivery_id == null])
-    error_message = "delivery_id is only allowed for generic-hmac sources (Shopify's delivery id is X-Shopify-Event-Id)."
+    condition     = alltrue([for s in values(var.sources) : contains(["generic-hmac", "klaviyo-flow", "token"], s.kind) || s.delivery_id == null])
+    error_message = "delivery_id is only allowed for generic-hmac, klaviyo-flow and token sources (the other senders name their delivery id themselves)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : contains(["stripe", "standard-webhooks", "klaviyo", "zendesk"], s.kind) || s.tolerance_seconds == null])
+    error_message = "tolerance_seconds is only allowed for stripe, standard-webhooks, klaviyo and zendesk sources (generic-hmac sets it inside signature)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : contains(["klaviyo-flow", "bigcommerce"], s.kind) || s.secret_header == null])
+    error_message = "secret_header is only allowed for klaviyo-flow and bigcommerce sources."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : s.kind == "token" || (s.scheme == null && s.header == null)])
+    error_message = "scheme and header are only allowed for token sources."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : s.max_body_bytes == null ? true : (
+      s.max_body_bytes >= 1024 && s.max_body_bytes <= 5242880 && floor(s.max_body_bytes) == s.max_body_bytes
+    )])
+    error_message = "sources[*].max_body_bytes must be a whole number from 1024 to 5242880 (5 MiB; Lambda carries 6 MB per synchronous invocation)."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for t in [s.tolerance_seconds, try(s.signature.tolerance_seconds, null)] : t == null ? true : t >= 1 && t <= 86400 && floor(t) == t
+    ]]))
+    error_message = "tolerance_seconds and signature.tolerance_seconds must be whole seconds from 1 to 86400 (default 300)."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for h in [s.secret_header, s.header, try(s.signature.header, null), try(s.signature.timestamp_header, null)] :
+      h == null ? true : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", h))
+    ]]))
+    error_message = "secret_header, header, signature.header and signature.timestamp_header must be HTTP header names (letters, digits and !#$%&'*+.^_`|~-)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : s.scheme == null ? true : contains(["bearer", "basic"], s.scheme)])
+    error_message = "scheme must be bearer (Authorization: Bearer <secret>) or basic (the secret is user:password)."
   }
 
   validation {
     condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
-      length(s.signature.header) > 0 &&
       contains(["sha1", "sha256", "sha512"], s.signature.algorithm) &&
       contains(["hex", "base64"], s.signature.encoding)
     )])
-    error_message = "signature needs a non-empty header, algorithm sha1, sha256 or sha512, and encoding hex or base64."
+    error_message = "signature needs algorithm sha1, sha256 or sha512, and encoding hex or base64."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
+      length(split("{body}", coalesce(s.signature.signed_content, "{body}"))) == 2 &&
+      (strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}") ? s.signature.timestamp_header != null : true)
+    )])
+    error_message = "signature.signed_content must contain {body} exactly once (default {body}), and when it uses {timestamp}, signature.timestamp_header is required."
   }
 
   validation {
@@ -175,18 +234,37 @@ variable "sources" {
     condition     = alltrue(flatten([for s in values(var.sources) : [for i in coalesce(s.mapping.include, []) : length(i) > 0]]))
     error_message = "mapping.include entries must be non-empty context roots such as event or customer."
   }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for k, p in(s.mapping.profile_attributes == null ? {} : s.mapping.profile_attributes) :
+      can(regex("^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$", k)) &&
+      can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", p))
+    ]]))
+    error_message = "mapping.profile_attributes keys must be first_name, last_name, organization, locale, title, image, location.<address1|address2|city|country|latitude|longitude|region|zip|timezone|ip> or properties.<name> (up to 100 characters, no dots), and each value a dot path such as customer.first_name."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : s.mapping.emit == null ? true : contains(["event", "profile", "both"], s.mapping.emit)])
+    error_message = "mapping.emit must be event, profile or both (default both when profile_attributes is set)."
+  }
 }
 
 variable "klaviyo" {
-  description = "Klaviyo settings: api_key as a reference (ssm parameter name/ARN or secrets_manager ARN, exactly one), revision as a dated API revision (YYYY-MM-DD, optionally .pre), base_url as an http(s) URL, and timeout_ms from 100 to 60000."
+  description = "Klaviyo settings: api_key as a reference (ssm parameter name/ARN or secrets_manager ARN, exactly one), revision as a dated API revision (YYYY-MM-DD, optionally .pre), base_url as an http(s) URL, timeout_ms from 100 to 60000, rate_budget_share (the share of Klaviyo's rate limits the relay may use) from 0.05 to 1 (default 1), bulk_threshold (batch size from which Bulk Create Events is used) from 2 to 10000 (default 24), max_pacing_wait_ms from 0 to 10000 (default 2000), max_concurrency (also the deliver event source mapping's maximum concurrency) from 2 to 1000 (default 2), and max_in_flight (requests per deliver instance) from 1 to 64 (default 8)."
   type = object({
     api_key = object({
       ssm             = optional(string)
       secrets_manager = optional(string)
     })
-    revision   = optional(string, "2026-07-15")
-    base_url   = optional(string, "https://a.klaviyo.com")
-    timeout_ms = optional(number, 10000)
+    revision           = optional(string, "2026-07-15")
+    base_url           = optional(string, "https://a.klaviyo.com")
+    timeout_ms         = optional(number, 10000)
+    rate_budget_share  = optional(number, 1)
+    bulk_threshold     = optional(number, 24)
+    max_pacing_wait_ms = optional(number, 2000)
+    max_concurrency    = optional(number, 2)
+    max_in_flight      = optional(number, 8)
   })
 
   validation {
@@ -215,6 +293,31 @@ variable "klaviyo" {
   validation {
     condition     = var.klaviyo.timeout_ms >= 100 && var.klaviyo.timeout_ms <= 60000 && floor(var.klaviyo.timeout_ms) == var.klaviyo.timeout_ms
     error_message = "klaviyo.timeout_ms must be a whole number from 100 to 60000."
+  }
+
+  validation {
+    condition     = var.klaviyo.rate_budget_share >= 0.05 && var.klaviyo.rate_budget_share <= 1
+    error_message = "klaviyo.rate_budget_share must be from 0.05 to 1 (the share of each Klaviyo rate limit the relay may use)."
+  }
+
+  validation {
+    condition     = var.klaviyo.bulk_threshold >= 2 && var.klaviyo.bulk_threshold <= 10000 && floor(var.klaviyo.bulk_threshold) == var.klaviyo.bulk_threshold
+    error_message = "klaviyo.bulk_threshold must be a whole number from 2 to 10000."
+  }
+
+  validation {
+    condition     = var.klaviyo.max_pacing_wait_ms >= 0 && var.klaviyo.max_pacing_wait_ms <= 10000 && floor(var.klaviyo.max_pacing_wait_ms) == var.klaviyo.max_pacing_wait_ms
+    error_message = "klaviyo.max_pacing_wait_ms must be a whole number from 0 to 10000."
+  }
+
+  validation {
+    condition     = var.klaviyo.max_concurrency >= 2 && var.klaviyo.max_concurrency <= 1000 && floor(var.klaviyo.max_concurrency) == var.klaviyo.max_concurrency
+    error_message = "klaviyo.max_concurrency must be a whole number from 2 to 1000: it is also the deliver event source mapping's maximum concurrency, and Lambda's minimum there is 2 (the schema's 1 is for local mode only)."
+  }
+
+  validation {
+    condition     = var.klaviyo.max_in_flight >= 1 && var.klaviyo.max_in_flight <= 64 && floor(var.klaviyo.max_in_flight) == var.klaviyo.max_in_flight
+    error_message = "klaviyo.max_in_flight must be a whole number from 1 to 64."
   }
 }
 
@@ -354,10 +457,10 @@ variable "functions" {
 ################################################################################
 
 variable "queues" {
-  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (2 to 1000 or null)."
+  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver, where deferrals and 429s each cost a receive), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
   type = map(object({
     visibility_timeout_seconds         = optional(number)
-    max_receive_count                  = optional(number, 5)
+    max_receive_count                  = optional(number)
     message_retention_seconds          = optional(number, 345600)
     dlq_message_retention_seconds      = optional(number, 1209600)
     batch_size                         = optional(number, 10)
@@ -372,7 +475,7 @@ variable "queues" {
   }
 
   validation {
-    condition     = alltrue([for q in values(var.queues) : q.max_receive_count >= 1 && q.max_receive_count <= 1000 && floor(q.max_receive_count) == q.max_receive_count])
+    condition     = alltrue([for q in values(var.queues) : q.max_receive_count == null ? true : q.max_receive_count >= 1 && q.max_receive_count <= 1000 && floor(q.max_receive_count) == q.max_receive_count])
     error_message = "queues[*].max_receive_count must be a whole number from 1 to 1000."
   }
 
@@ -402,6 +505,11 @@ variable "queues" {
   validation {
     condition     = alltrue([for q in values(var.queues) : q.maximum_concurrency == null ? true : q.maximum_concurrency >= 2 && q.maximum_concurrency <= 1000])
     error_message = "queues[*].maximum_concurrency must be null or from 2 to 1000."
+  }
+
+  validation {
+    condition     = try(var.queues["deliver"].maximum_concurrency, null) == null
+    error_message = "queues.deliver.maximum_concurrency cannot be set: the deliver mapping's maximum concurrency is klaviyo.max_concurrency, which the deliver function also uses to split Klaviyo's rate limits between its instances."
   }
 }
 

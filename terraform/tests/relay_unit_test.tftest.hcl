@@ -324,9 +324,16 @@ run "queues_feed_consumers_with_partial_batch_responses" {
   }
 
   assert {
-    condition = alltrue([for q in ["hydrate", "deliver"] :
-    jsondecode(module.queue[q].redrive_policy).maxReceiveCount >= 5])
-    error_message = "Both queues must redrive to their DLQ after at least 5 receives by default."
+    condition = (
+      jsondecode(module.queue["hydrate"].redrive_policy).maxReceiveCount == 5 &&
+      jsondecode(module.queue["deliver"].redrive_policy).maxReceiveCount == 10
+    )
+    error_message = "By default hydrate must redrive to its DLQ after 5 receives and deliver after 10 (deferrals and 429s each cost a receive)."
+  }
+
+  assert {
+    condition     = module.function["deliver"].event_source_mapping.maximum_concurrency == 2 && jsondecode(output.config_document).klaviyo.max_concurrency == 2
+    error_message = "By default the deliver mapping's maximum concurrency and klaviyo.max_concurrency must both be 2."
   }
 
   assert {
@@ -513,7 +520,8 @@ run "per_function_and_per_queue_settings" {
       deliver = { memory_size = 512, timeout = 20, log_level = "DEBUG", reserved_concurrency = 5 }
     }
     queues = {
-      deliver = { max_receive_count = 10, maximum_concurrency = 4, batch_size = 50, maximum_batching_window_in_seconds = 5 }
+      hydrate = { maximum_concurrency = 3 }
+      deliver = { max_receive_count = 12, batch_size = 50, maximum_batching_window_in_seconds = 5 }
     }
   }
 
@@ -533,17 +541,119 @@ run "per_function_and_per_queue_settings" {
   }
 
   assert {
-    condition     = jsondecode(module.queue["deliver"].redrive_policy).maxReceiveCount == 10
-    error_message = "max_receive_count must reach the redrive policy."
+    condition     = jsondecode(module.queue["deliver"].redrive_policy).maxReceiveCount == 12 && jsondecode(module.queue["hydrate"].redrive_policy).maxReceiveCount == 5
+    error_message = "max_receive_count must reach that queue's redrive policy only."
   }
 
   assert {
     condition = (
-      module.function["deliver"].event_source_mapping.maximum_concurrency == 4 &&
+      module.function["hydrate"].event_source_mapping.maximum_concurrency == 3 &&
       module.function["deliver"].event_source_mapping.batch_size == 50 &&
       module.function["deliver"].event_source_mapping.maximum_batching_window_in_seconds == 5 &&
-      module.function["hydrate"].event_source_mapping.maximum_concurrency == null
+      module.function["hydrate"].event_source_mapping.batch_size == 10
     )
     error_message = "Per-queue batching and maximum concurrency must reach that queue's mapping only."
+  }
+}
+
+run "more_source_kinds_and_klaviyo_settings" {
+  command = plan
+
+  variables {
+    sources = {
+      pay = {
+        kind              = "stripe"
+        secrets           = [{ ssm = "/relay/pay/secret" }]
+        tolerance_seconds = 600
+        mapping = {
+          profile_attributes = { first_name = "event.data.object.customer_details.name", "location.city" = "event.data.object.customer_details.address.city" }
+          emit               = "both"
+        }
+      }
+      crm = {
+        kind        = "token"
+        secrets     = [{ ssm = "/relay/crm/token" }]
+        scheme      = "basic"
+        header      = "x-crm-auth"
+        delivery_id = { path = "id" }
+      }
+      kl = {
+        kind              = "klaviyo"
+        secrets           = [{ ssm = "/relay/kl/secret" }]
+        tolerance_seconds = 120
+        max_body_bytes    = 2097152
+      }
+    }
+    klaviyo = {
+      api_key           = { ssm = "relay/klaviyo-api-key" }
+      rate_budget_share = 0.5
+      bulk_threshold    = 50
+      max_concurrency   = 6
+      max_in_flight     = 4
+    }
+  }
+
+  assert {
+    condition = jsondecode(output.config_document).sources.pay == {
+      kind              = "stripe"
+      secrets           = [{ ssm = "/relay/pay/secret", secrets_manager = null }]
+      event_type        = null
+      max_body_bytes    = null
+      tolerance_seconds = 600
+      secret_header     = null
+      signature         = null
+      delivery_id       = null
+      scheme            = null
+      header            = null
+      hydration         = null
+      mapping = {
+        metric               = null
+        metric_by_event_type = {}
+        profile              = { email = null, phone_number = null, external_id = null }
+        value                = null
+        time                 = null
+        include              = null
+        profile_attributes   = { first_name = "event.data.object.customer_details.name", "location.city" = "event.data.object.customer_details.address.city" }
+        emit                 = "both"
+      }
+    }
+    error_message = "A stripe source must render its tolerance and profile mapping, and null for everything it does not set."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.crm.kind == "token" &&
+      jsondecode(output.config_document).sources.crm.scheme == "basic" &&
+      jsondecode(output.config_document).sources.crm.header == "x-crm-auth" &&
+      jsondecode(output.config_document).sources.crm.delivery_id == { header = null, path = "id", value = null } &&
+      jsondecode(output.config_document).sources.crm.tolerance_seconds == null
+    )
+    error_message = "A token source must render scheme, header and delivery_id."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.kl.kind == "klaviyo" &&
+      jsondecode(output.config_document).sources.kl.tolerance_seconds == 120 &&
+      jsondecode(output.config_document).sources.kl.max_body_bytes == 2097152 &&
+      jsondecode(output.config_document).sources.kl.secret_header == null
+    )
+    error_message = "A klaviyo source must render tolerance_seconds and max_body_bytes."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).klaviyo.rate_budget_share == 0.5 &&
+      jsondecode(output.config_document).klaviyo.bulk_threshold == 50 &&
+      jsondecode(output.config_document).klaviyo.max_pacing_wait_ms == 2000 &&
+      jsondecode(output.config_document).klaviyo.max_concurrency == 6 &&
+      jsondecode(output.config_document).klaviyo.max_in_flight == 4
+    )
+    error_message = "The klaviyo pacing settings must render into the document, with max_pacing_wait_ms defaulting to 2000."
+  }
+
+  assert {
+    condition     = module.function["deliver"].event_source_mapping.maximum_concurrency == var.klaviyo.max_concurrency
+    error_message = "The deliver mapping's maximum concurrency must equal klaviyo.max_concurrency."
   }
 }

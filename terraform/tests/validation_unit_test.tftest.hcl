@@ -42,7 +42,7 @@ run "source_kind_must_be_known" {
 
   variables {
     sources = {
-      shop = { kind = "stripe", secrets = [{ ssm = "/s" }] }
+      shop = { kind = "paypal", secrets = [{ ssm = "/s" }] }
     }
   }
 
@@ -175,6 +175,90 @@ run "signature_encoding_must_be_known" {
   variables {
     sources = {
       gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }], signature = { header = "x-sig", encoding = "base32" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "tolerance_in_range" {
+  command = plan
+
+  variables {
+    sources = {
+      pay = { kind = "stripe", secrets = [{ ssm = "/s" }], tolerance_seconds = 86401 }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "tolerance_only_for_timestamped_kinds" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], tolerance_seconds = 300 }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "scheme_only_for_token" {
+  command = plan
+
+  variables {
+    sources = {
+      bc = { kind = "bigcommerce", secrets = [{ ssm = "/s" }], scheme = "bearer" }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "max_body_bytes_in_range" {
+  command = plan
+
+  variables {
+    sources = {
+      kl = { kind = "klaviyo", secrets = [{ ssm = "/s" }], max_body_bytes = 6291456 }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "timestamp_in_signed_content_needs_header" {
+  command = plan
+
+  variables {
+    sources = {
+      gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }], signature = { header = "x-sig", signed_content = "{timestamp}.{body}" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "profile_attribute_must_be_known" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { profile_attributes = { email = "customer.email" } } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_emit_must_be_known" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { emit = "metric" } }
     }
   }
 
@@ -424,6 +508,8 @@ run "inputs_round_6" {
   command = plan
 
   variables {
+    # klaviyo_rate_budget_share_in_range
+    klaviyo = { api_key = { ssm = "/k" }, rate_budget_share = 0.01 }
     # functions_log_retention_is_a_cloudwatch_value
     functions = { deliver = { log_retention_days = 2 } }
     # queues_maximum_concurrency_at_least_two
@@ -431,6 +517,7 @@ run "inputs_round_6" {
   }
 
   expect_failures = [
+    var.klaviyo,
     var.functions,
     var.queues,
   ]
@@ -440,12 +527,18 @@ run "inputs_round_7" {
   command = plan
 
   variables {
+    # klaviyo_max_concurrency_at_least_two (Lambda's scaling_config minimum)
+    klaviyo = { api_key = { ssm = "/k" }, max_concurrency = 1 }
     # functions_log_level_is_known
     functions = { deliver = { log_level = "TRACE" } }
+    # queues_deliver_concurrency_comes_from_klaviyo
+    queues = { deliver = { maximum_concurrency = 4 } }
   }
 
   expect_failures = [
+    var.klaviyo,
     var.functions,
+    var.queues,
   ]
 }
 
@@ -453,11 +546,14 @@ run "inputs_round_8" {
   command = plan
 
   variables {
+    # klaviyo_bulk_threshold_at_least_two
+    klaviyo = { api_key = { ssm = "/k" }, bulk_threshold = 1 }
     # functions_runtime_node22_or_later
     functions = { deliver = { runtime = "nodejs20.x" } }
   }
 
   expect_failures = [
+    var.klaviyo,
     var.functions,
   ]
 }
@@ -466,11 +562,27 @@ run "inputs_round_9" {
   command = plan
 
   variables {
+    # klaviyo_max_in_flight_at_most_64
+    klaviyo = { api_key = { ssm = "/k" }, max_in_flight = 65 }
     # functions_architecture_is_known
     functions = { deliver = { architecture = "riscv" } }
   }
 
   expect_failures = [
+    var.klaviyo,
     var.functions,
+  ]
+}
+
+run "inputs_round_10" {
+  command = plan
+
+  variables {
+    # klaviyo_max_pacing_wait_at_most_10000
+    klaviyo = { api_key = { ssm = "/k" }, max_pacing_wait_ms = 10001 }
+  }
+
+  expect_failures = [
+    var.klaviyo,
   ]
 }

@@ -177,6 +177,13 @@ module "relay" {
     revision   = "2026-07-15"
     base_url   = "https://a.klaviyo.com"
     timeout_ms = 10000
+    # Leave half of each Klaviyo rate limit to the account's other integrations; the deliver event source
+    # mapping's maximum concurrency is max_concurrency.
+    rate_budget_share  = 0.5
+    bulk_threshold     = 24
+    max_pacing_wait_ms = 2000
+    max_concurrency    = 5
+    max_in_flight      = 8
   }
 
   ingest = {
@@ -195,12 +202,11 @@ module "relay" {
     hydrate = { max_receive_count = 5, batch_size = 10, maximum_batching_window_in_seconds = 1 }
     deliver = {
       visibility_timeout_seconds         = 180
-      max_receive_count                  = 8
+      max_receive_count                  = 12
       message_retention_seconds          = 4 * 86400
       dlq_message_retention_seconds      = 14 * 86400
       batch_size                         = 25
       maximum_batching_window_in_seconds = 2
-      maximum_concurrency                = 5
     }
   }
 
