@@ -2,7 +2,7 @@
 // each operation's path, its published rate limit (`x-klaviyo-ratelimit`) and a validator for its request
 // body. OpenAPI 3.0 schemas are not JSON Schema, so each document's components are converted first
 // (`nullable`, `$ref` siblings, boolean `exclusiveMinimum`/`exclusiveMaximum`) and compiled with ajv.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -235,6 +235,14 @@ interface LoadedDocument {
 
 /** Reads and compiles the four operation documents. Throws when a file is missing or unreadable. */
 export function loadKlaviyoContract(dir: string = defaultOpenApiDir()): KlaviyoContract {
+  // The contract is Klaviyo's published data, not ours: say where to get it rather than fail obscurely.
+  if (!existsSync(path.join(dir, OPERATION_FILES.create_event))) {
+    throw new Error(
+      `Klaviyo's OpenAPI operation files are not in ${dir}. Set KLAVIYO_OPENAPI_DIR to a folder holding ` +
+        `${Object.values(OPERATION_FILES).join(', ')} (the klaviyo/openapi repository, openapi/stable/apis), ` +
+        'or set KLAVIYO_API_KEY / KLAVIYO_BASE_URL to use a real Klaviyo instead of the mock.',
+    );
+  }
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormatsModule.default(ajv);
 
