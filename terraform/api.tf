@@ -11,7 +11,7 @@ resource "aws_apigatewayv2_api" "this" {
   description   = "Receives webhooks for the ${var.name} relay."
   protocol_type = "HTTP"
 
-  tags = var.tags
+  tags = merge(var.tags, var.api_tags)
 }
 
 resource "aws_apigatewayv2_integration" "ingest" {
@@ -35,7 +35,7 @@ resource "aws_cloudwatch_log_group" "api_access" {
   retention_in_days = var.api.access_log_retention_days
   kms_key_id        = var.kms_key_arn
 
-  tags = var.tags
+  tags = merge(var.tags, var.api_tags)
 }
 
 resource "aws_apigatewayv2_stage" "default" {
@@ -67,7 +67,7 @@ resource "aws_apigatewayv2_stage" "default" {
     }
   }
 
-  tags = var.tags
+  tags = merge(var.tags, var.api_tags)
 }
 
 # Only this API, on POST under /webhooks/, may invoke ingest.

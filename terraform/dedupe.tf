@@ -1,8 +1,17 @@
 ################################################################################
-# Dedupe table: one item per source#deliveryId, expiring after ingest.dedupe_ttl_seconds
+# Dedupe table: one item per source#deliveryId, expiring after ingest.dedupe_ttl_seconds. Created here unless
+# the caller brings its own (dedupe_table.existing_table_arn), which must have the same key and TTL attribute.
 ################################################################################
 
+locals {
+  create_dedupe_table = var.dedupe_table.existing_table_arn == null
+  dedupe_table_arn    = local.create_dedupe_table ? aws_dynamodb_table.dedupe[0].arn : var.dedupe_table.existing_table_arn
+  dedupe_table_name   = local.create_dedupe_table ? aws_dynamodb_table.dedupe[0].name : element(split("/", var.dedupe_table.existing_table_arn), 1)
+}
+
 resource "aws_dynamodb_table" "dedupe" {
+  count = local.create_dedupe_table ? 1 : 0
+
   name         = "${var.name}-dedupe"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "pk"
@@ -29,5 +38,5 @@ resource "aws_dynamodb_table" "dedupe" {
 
   deletion_protection_enabled = var.dedupe_table.deletion_protection
 
-  tags = var.tags
+  tags = merge(var.tags, var.dedupe_table_tags)
 }

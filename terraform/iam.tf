@@ -74,10 +74,18 @@ locals {
     ingest = concat(
       [
         {
-          Sid      = "DedupeDeliveries"
-          Effect   = "Allow"
-          Action   = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-          Resource = [aws_dynamodb_table.dedupe.arn]
+          # Claims are conditional puts (with a consistent read before a takeover), confirms are batched
+          # writes, releases are deletes: functions/ingest/dedupe-store.ts.
+          Sid    = "DedupeDeliveries"
+          Effect = "Allow"
+          Action = [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+          ]
+          Resource = [local.dedupe_table_arn]
         },
         {
           Sid      = "EnqueueForHydration"

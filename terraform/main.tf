@@ -36,10 +36,18 @@ locals {
     }
   }
 
+  # Per-resource tag maps go over the common tags; the submodules tag every resource they create with these.
+  function_tags = merge(var.tags, var.function_tags)
+  queue_tags    = merge(var.tags, var.queue_tags)
+
+  # The relay's metrics carry the dimensions service (this deployment's name) and function, so that two
+  # relays in one account keep apart and the alarms in alarms.tf can name them.
+  metrics_namespace = "KlaviyoWebhookRelay"
+
   common_environment = {
     RELAY_CONFIG_PARAMETER       = aws_ssm_parameter.config.name
-    POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
-    POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
+    POWERTOOLS_SERVICE_NAME      = var.name
+    POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     NODE_OPTIONS                 = "--enable-source-maps"
   }
 
@@ -47,7 +55,7 @@ locals {
   environment = {
     ingest = merge(local.common_environment, {
       POWERTOOLS_LOG_LEVEL = local.function_settings.ingest.log_level
-      DEDUPE_TABLE_NAME    = aws_dynamodb_table.dedupe.name
+      DEDUPE_TABLE_NAME    = local.dedupe_table_name
       HYDRATE_QUEUE_URL    = module.queue["hydrate"].queue_url
     })
     hydrate = merge(local.common_environment, {
@@ -105,5 +113,9 @@ module "function" {
     maximum_concurrency                = local.queue_settings[local.consumed_queue[each.key]].maximum_concurrency
   }
 
-  tags = var.tags
+  create_alarms          = var.alarms.create
+  alarm_actions          = local.alarm_actions
+  errors_alarm_threshold = var.alarms.function_errors_threshold
+
+  tags = local.function_tags
 }

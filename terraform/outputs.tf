@@ -90,13 +90,13 @@ output "dlq_arns" {
 ################################################################################
 
 output "dedupe_table_name" {
-  description = "Name of the DynamoDB dedupe table."
-  value       = try(aws_dynamodb_table.dedupe.name, null)
+  description = "Name of the DynamoDB dedupe table (created here or brought by the caller)."
+  value       = local.dedupe_table_name
 }
 
 output "dedupe_table_arn" {
-  description = "ARN of the DynamoDB dedupe table."
-  value       = try(aws_dynamodb_table.dedupe.arn, null)
+  description = "ARN of the DynamoDB dedupe table (created here or brought by the caller)."
+  value       = local.dedupe_table_arn
 }
 
 output "config_parameter_name" {
@@ -112,4 +112,18 @@ output "config_parameter_arn" {
 output "config_document" {
   description = "The configuration document as written to the parameter (JSON; secret references only)."
   value       = local.config_json
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+output "alarm_arns" {
+  description = "ARNs of every alarm the module created, keyed <function>-errors, <function>-throttles, <queue>-dlq-not-empty, <queue>-oldest-message-age, ingest-5xx-rate and klaviyo-auth-failed; empty when alarms.create is false."
+  value = merge(
+    merge([for f, m in module.function : { for k, arn in m.alarm_arns : "${f}-${k}" => arn }]...),
+    merge([for q, m in module.queue : { for k, arn in m.alarm_arns : "${q}-${replace(k, "_", "-")}" => arn }]...),
+    { for a in aws_cloudwatch_metric_alarm.ingest_5xx_rate : "ingest-5xx-rate" => a.arn },
+    { for a in aws_cloudwatch_metric_alarm.klaviyo_auth_failed : "klaviyo-auth-failed" => a.arn },
+  )
 }

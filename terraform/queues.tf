@@ -41,5 +41,9 @@ module "queue" {
   dlq_message_retention_seconds = each.value.dlq_message_retention_seconds
   kms_key_arn                   = var.kms_key_arn
 
-  tags = var.tags
+  create_alarms                    = var.alarms.create
+  alarm_actions                    = local.alarm_actions
+  oldest_message_age_alarm_seconds = var.alarms.queue_oldest_message_age_seconds
+
+  tags = local.queue_tags
 }

@@ -19,6 +19,36 @@ variable "tags" {
   default     = {}
 }
 
+variable "function_tags" {
+  description = "Extra tags for the functions, their roles, log groups and alarms, merged over tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "queue_tags" {
+  description = "Extra tags for the queues, their DLQs and their alarms, merged over tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "dedupe_table_tags" {
+  description = "Extra tags for the dedupe table, merged over tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "api_tags" {
+  description = "Extra tags for the HTTP API, its stage and access log group, merged over tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "alarm_tags" {
+  description = "Extra tags for the relay-wide alarms (ingest 5xx rate, Klaviyo auth failures), merged over tags."
+  type        = map(string)
+  default     = {}
+}
+
 ################################################################################
 # Configuration document (mirrors RelayConfigSchema in functions/shared/config.ts)
 ################################################################################
@@ -184,8 +214,8 @@ variable "sources" {
 
   validation {
     condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
-      length(split("{body}", coalesce(s.signature.signed_content, "{body}"))) == 2 &&
-      (strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}") ? s.signature.timestamp_header != null : true)
+      length(split("{body}", s.signature.signed_content == null ? "{body}" : s.signature.signed_content)) == 2 &&
+      (strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}") ? s.signature.timestamp_header != null : true)
     )])
     error_message = "signature.signed_content must contain {body} exactly once (default {body}), and when it uses {timestamp}, signature.timestamp_header is required."
   }
@@ -518,12 +548,18 @@ variable "queues" {
 ################################################################################
 
 variable "dedupe_table" {
-  description = "Dedupe table settings: point_in_time_recovery (default true) and deletion_protection (default false, so that destroy works; turn it on in production)."
+  description = "Dedupe table settings: point_in_time_recovery (default true), deletion_protection (default false, so that destroy works; turn it on in production), or existing_table_arn to bring a table created elsewhere (partition key pk of type S, TTL on expires_at), in which case the other two settings are the owner's."
   type = object({
     point_in_time_recovery = optional(bool, true)
     deletion_protection    = optional(bool, false)
+    existing_table_arn     = optional(string)
   })
   default = {}
+
+  validation {
+    condition     = var.dedupe_table.existing_table_arn == null || can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", coalesce(var.dedupe_table.existing_table_arn, "x")))
+    error_message = "dedupe_table.existing_table_arn must be null or a DynamoDB table ARN (arn:<partition>:dynamodb:<region>:<account>:table/<name>)."
+  }
 }
 
 ################################################################################
@@ -567,5 +603,47 @@ variable "kms_key_arn" {
   validation {
     condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.kms_key_arn, "x")))
     error_message = "kms_key_arn must be null or a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>), not an alias."
+  }
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+variable "alarms" {
+  description = "CloudWatch alarms: create (default true) makes DLQ-not-empty and oldest-message-age alarms per queue, errors and throttles per function, the ingest 5xx rate and Klaviyo auth failures; sns_topic_arn is notified on ALARM and OK (null for none); queue_oldest_message_age_seconds from 60 to 1209600 (default 900); function_errors_threshold, errors in five minutes above which a function alarms, >= 0 (default 0); ingest_5xx_rate_percent from 0 to 100 (default 1) over five minutes with at least ingest_5xx_min_requests requests (>= 1, default 20)."
+  type = object({
+    create                           = optional(bool, true)
+    sns_topic_arn                    = optional(string)
+    queue_oldest_message_age_seconds = optional(number, 900)
+    function_errors_threshold        = optional(number, 0)
+    ingest_5xx_rate_percent          = optional(number, 1)
+    ingest_5xx_min_requests          = optional(number, 20)
+  })
+  default = {}
+
+  validation {
+    condition     = var.alarms.sns_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$", coalesce(var.alarms.sns_topic_arn, "x")))
+    error_message = "alarms.sns_topic_arn must be null or an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<topic>)."
+  }
+
+  validation {
+    condition     = var.alarms.queue_oldest_message_age_seconds >= 60 && var.alarms.queue_oldest_message_age_seconds <= 1209600
+    error_message = "alarms.queue_oldest_message_age_seconds must be from 60 to 1209600."
+  }
+
+  validation {
+    condition     = var.alarms.function_errors_threshold >= 0 && floor(var.alarms.function_errors_threshold) == var.alarms.function_errors_threshold
+    error_message = "alarms.function_errors_threshold must be a whole number >= 0."
+  }
+
+  validation {
+    condition     = var.alarms.ingest_5xx_rate_percent >= 0 && var.alarms.ingest_5xx_rate_percent <= 100
+    error_message = "alarms.ingest_5xx_rate_percent must be from 0 to 100."
+  }
+
+  validation {
+    condition     = var.alarms.ingest_5xx_min_requests >= 1 && floor(var.alarms.ingest_5xx_min_requests) == var.alarms.ingest_5xx_min_requests
+    error_message = "alarms.ingest_5xx_min_requests must be a whole number >= 1."
   }
 }

@@ -61,7 +61,7 @@ run "customer_key_everywhere" {
   }
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.server_side_encryption[0].enabled && aws_dynamodb_table.dedupe.server_side_encryption[0].kms_key_arn == var.kms_key_arn
+    condition     = aws_dynamodb_table.dedupe[0].server_side_encryption[0].enabled && aws_dynamodb_table.dedupe[0].server_side_encryption[0].kms_key_arn == var.kms_key_arn
     error_message = "The table must be encrypted with the customer key."
   }
 
@@ -122,7 +122,7 @@ run "without_key_nothing_mentions_kms" {
   }
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.server_side_encryption[0].enabled
+    condition     = aws_dynamodb_table.dedupe[0].server_side_encryption[0].enabled
     error_message = "Without a KMS key the table must still be encrypted (AWS-managed key)."
   }
 

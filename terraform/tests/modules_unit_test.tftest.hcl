@@ -300,3 +300,108 @@ run "queue_refuses_dlq_shorter_than_queue" {
 
   expect_failures = [aws_sqs_queue.dlq]
 }
+
+run "queue_alarms" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    name                             = "jobs"
+    visibility_timeout_seconds       = 180
+    alarm_actions                    = ["arn:aws:sns:us-east-2:123456789012:ops"]
+    oldest_message_age_alarm_seconds = 600
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].namespace == "AWS/SQS" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].metric_name == "ApproximateNumberOfMessagesVisible" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].dimensions == tomap({ QueueName = "jobs-dlq" }) &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty[0].threshold == 0
+    )
+    error_message = "The DLQ alarm must fire on any visible message in the DLQ."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.oldest_message_age[0].metric_name == "ApproximateAgeOfOldestMessage" &&
+      aws_cloudwatch_metric_alarm.oldest_message_age[0].dimensions == tomap({ QueueName = "jobs" }) &&
+      aws_cloudwatch_metric_alarm.oldest_message_age[0].threshold == 600
+    )
+    error_message = "The age alarm must watch the source queue at the configured threshold."
+  }
+
+  assert {
+    condition = alltrue([for a in [aws_cloudwatch_metric_alarm.dlq_not_empty[0], aws_cloudwatch_metric_alarm.oldest_message_age[0]] : (
+      a.alarm_actions == toset(["arn:aws:sns:us-east-2:123456789012:ops"]) && a.ok_actions == toset(["arn:aws:sns:us-east-2:123456789012:ops"])
+    )])
+    error_message = "Both queue alarms must notify alarm_actions on ALARM and OK."
+  }
+}
+
+run "queue_without_alarms" {
+  command = plan
+
+  module {
+    source = "./modules/queue"
+  }
+
+  variables {
+    name                       = "jobs"
+    visibility_timeout_seconds = 180
+    create_alarms              = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.dlq_not_empty) == 0 && length(aws_cloudwatch_metric_alarm.oldest_message_age) == 0 && output.alarm_arns == {}
+    error_message = "create_alarms = false must create no alarm."
+  }
+}
+
+run "function_alarms" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    alarm_actions          = ["arn:aws:sns:us-east-2:123456789012:ops"]
+    errors_alarm_threshold = 3
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["errors"].namespace == "AWS/Lambda" &&
+      aws_cloudwatch_metric_alarm.this["errors"].metric_name == "Errors" &&
+      aws_cloudwatch_metric_alarm.this["errors"].dimensions == tomap({ FunctionName = "worker" }) &&
+      aws_cloudwatch_metric_alarm.this["errors"].threshold == 3 &&
+      aws_cloudwatch_metric_alarm.this["throttles"].metric_name == "Throttles" &&
+      aws_cloudwatch_metric_alarm.this["throttles"].threshold == 0
+    )
+    error_message = "The function must alarm on its own Errors above the threshold and on any Throttles."
+  }
+
+  assert {
+    condition     = alltrue([for a in values(aws_cloudwatch_metric_alarm.this) : a.alarm_actions == toset(["arn:aws:sns:us-east-2:123456789012:ops"])])
+    error_message = "The function alarms must notify alarm_actions."
+  }
+}
+
+run "function_refuses_fractional_errors_threshold" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    errors_alarm_threshold = 0.5
+  }
+
+  expect_failures = [var.errors_alarm_threshold]
+}

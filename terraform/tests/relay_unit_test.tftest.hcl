@@ -263,7 +263,7 @@ run "environment_follows_the_runtime_contract" {
       RELAY_CONFIG_PARAMETER       = "/relay/config"
       DEDUPE_TABLE_NAME            = "relay-dedupe"
       HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
-      POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+      POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
       NODE_OPTIONS                 = "--enable-source-maps"
@@ -277,7 +277,7 @@ run "environment_follows_the_runtime_contract" {
       HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
       HYDRATE_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
-      POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+      POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
       NODE_OPTIONS                 = "--enable-source-maps"
@@ -290,7 +290,7 @@ run "environment_follows_the_runtime_contract" {
       RELAY_CONFIG_PARAMETER       = "/relay/config"
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
       DELIVER_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
-      POWERTOOLS_SERVICE_NAME      = "klaviyo-webhook-relay"
+      POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
       NODE_OPTIONS                 = "--enable-source-maps"
@@ -365,32 +365,32 @@ run "dedupe_table" {
   command = plan
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.dedupe.hash_key == "pk"
+    condition     = aws_dynamodb_table.dedupe[0].billing_mode == "PAY_PER_REQUEST" && aws_dynamodb_table.dedupe[0].hash_key == "pk"
     error_message = "The dedupe table must be on-demand with hash key pk."
   }
 
   assert {
-    condition     = one([for a in aws_dynamodb_table.dedupe.attribute : a.type if a.name == "pk"]) == "S"
+    condition     = one([for a in aws_dynamodb_table.dedupe[0].attribute : a.type if a.name == "pk"]) == "S"
     error_message = "pk must be a string attribute."
   }
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.ttl[0].enabled && aws_dynamodb_table.dedupe.ttl[0].attribute_name == "expires_at"
+    condition     = aws_dynamodb_table.dedupe[0].ttl[0].enabled && aws_dynamodb_table.dedupe[0].ttl[0].attribute_name == "expires_at"
     error_message = "TTL must be enabled on expires_at."
   }
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.server_side_encryption[0].enabled
+    condition     = aws_dynamodb_table.dedupe[0].server_side_encryption[0].enabled
     error_message = "The table must have server-side encryption enabled."
   }
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.point_in_time_recovery[0].enabled
+    condition     = aws_dynamodb_table.dedupe[0].point_in_time_recovery[0].enabled
     error_message = "Point-in-time recovery must be on by default."
   }
 
   assert {
-    condition     = aws_dynamodb_table.dedupe.tags["Team"] == "platform"
+    condition     = aws_dynamodb_table.dedupe[0].tags["Team"] == "platform"
     error_message = "Tags must reach the table."
   }
 }
@@ -446,7 +446,7 @@ run "iam_is_least_privilege" {
 
   assert {
     condition = toset(flatten([for s in local.policy_statements.ingest : s.Action])) == toset([
-      "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+      "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
       "sqs:SendMessage",
       "ssm:GetParameter",
       "secretsmanager:GetSecretValue",
@@ -655,5 +655,113 @@ run "more_source_kinds_and_klaviyo_settings" {
   assert {
     condition     = module.function["deliver"].event_source_mapping.maximum_concurrency == var.klaviyo.max_concurrency
     error_message = "The deliver mapping's maximum concurrency must equal klaviyo.max_concurrency."
+  }
+}
+
+run "alarms_are_wired" {
+  command = plan
+
+  variables {
+    alarms = {
+      sns_topic_arn                    = "arn:aws:sns:us-east-2:123456789012:relay-alarms"
+      queue_oldest_message_age_seconds = 600
+      ingest_5xx_rate_percent          = 2
+      ingest_5xx_min_requests          = 50
+    }
+  }
+
+  assert {
+    condition = toset(keys(output.alarm_arns)) == toset([
+      "ingest-errors", "ingest-throttles", "hydrate-errors", "hydrate-throttles", "deliver-errors", "deliver-throttles",
+      "hydrate-dlq-not-empty", "hydrate-oldest-message-age", "deliver-dlq-not-empty", "deliver-oldest-message-age",
+      "ingest-5xx-rate", "klaviyo-auth-failed",
+    ])
+    error_message = "Every queue, every function and the relay as a whole must have their alarms, all in alarm_arns."
+  }
+
+  assert {
+    condition = alltrue([
+      aws_cloudwatch_metric_alarm.ingest_5xx_rate[0].alarm_actions == toset(["arn:aws:sns:us-east-2:123456789012:relay-alarms"]),
+      aws_cloudwatch_metric_alarm.ingest_5xx_rate[0].ok_actions == toset(["arn:aws:sns:us-east-2:123456789012:relay-alarms"]),
+      aws_cloudwatch_metric_alarm.klaviyo_auth_failed[0].alarm_actions == toset(["arn:aws:sns:us-east-2:123456789012:relay-alarms"]),
+    ])
+    error_message = "The relay-wide alarms must notify alarms.sns_topic_arn (the submodules' alarms are checked in modules_unit_test)."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.klaviyo_auth_failed[0].namespace == local.environment.deliver.POWERTOOLS_METRICS_NAMESPACE &&
+      aws_cloudwatch_metric_alarm.klaviyo_auth_failed[0].dimensions == tomap({ service = local.environment.deliver.POWERTOOLS_SERVICE_NAME, function = "deliver" }) &&
+      aws_cloudwatch_metric_alarm.klaviyo_auth_failed[0].metric_name == "klaviyo_auth_failed"
+    )
+    error_message = "The Klaviyo auth alarm must select the metric deliver writes: its namespace and the service/function dimensions."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.ingest_5xx_rate[0].threshold == 2 &&
+      one([for q in aws_cloudwatch_metric_alarm.ingest_5xx_rate[0].metric_query : q.expression if q.return_data == true]) == "IF(requests >= 50, 100 * errors / requests, 0)" &&
+      toset(flatten([for q in aws_cloudwatch_metric_alarm.ingest_5xx_rate[0].metric_query : [for m in q.metric : m.metric_name]])) == toset(["5xx", "Count"])
+    )
+    error_message = "The ingest 5xx alarm must be the share of 5xx in the API's requests, above the configured floor."
+  }
+}
+
+run "alarms_can_be_turned_off" {
+  command = plan
+
+  variables {
+    alarms = { create = false }
+  }
+
+  assert {
+    condition     = output.alarm_arns == {}
+    error_message = "alarms.create = false must create no alarm."
+  }
+}
+
+run "bring_your_own_dedupe_table" {
+  command = plan
+
+  variables {
+    dedupe_table = { existing_table_arn = "arn:aws:dynamodb:us-east-2:123456789012:table/shared-dedupe" }
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table.dedupe) == 0
+    error_message = "With existing_table_arn the module must not create a table."
+  }
+
+  assert {
+    condition     = local.environment.ingest.DEDUPE_TABLE_NAME == "shared-dedupe" && output.dedupe_table_name == "shared-dedupe"
+    error_message = "ingest must use the table named by existing_table_arn."
+  }
+
+  assert {
+    condition = one([for s in local.policy_statements.ingest : s.Resource if s.Sid == "DedupeDeliveries"]) == [
+      "arn:aws:dynamodb:us-east-2:123456789012:table/shared-dedupe"
+    ]
+    error_message = "ingest's dedupe permissions must name the table brought in, and only it."
+  }
+}
+
+run "per_resource_tags_merge_over_tags" {
+  command = plan
+
+  variables {
+    function_tags     = { Tier = "compute" }
+    queue_tags        = { Tier = "messaging" }
+    dedupe_table_tags = { Backup = "daily" }
+    api_tags          = { Exposure = "public" }
+  }
+
+  assert {
+    condition = (
+      local.function_tags == tomap({ Team = "platform", Tier = "compute" }) &&
+      local.queue_tags == tomap({ Team = "platform", Tier = "messaging" }) &&
+      aws_dynamodb_table.dedupe[0].tags == tomap({ Team = "platform", Backup = "daily" }) &&
+      aws_apigatewayv2_api.this.tags == tomap({ Team = "platform", Exposure = "public" })
+    )
+    error_message = "Per-resource tag maps must be merged over tags on their resources only."
   }
 }

@@ -586,3 +586,71 @@ run "inputs_round_10" {
     var.klaviyo,
   ]
 }
+
+run "inputs_round_11" {
+  command = plan
+
+  variables {
+    # alarms_sns_topic_is_an_arn
+    alarms = { sns_topic_arn = "relay-alarms" }
+    # dedupe_existing_table_is_an_arn
+    dedupe_table = { existing_table_arn = "shared-dedupe" }
+  }
+
+  expect_failures = [
+    var.alarms,
+    var.dedupe_table,
+  ]
+}
+
+run "inputs_round_12" {
+  command = plan
+
+  variables {
+    # alarms_oldest_age_at_least_60
+    alarms = { queue_oldest_message_age_seconds = 59 }
+  }
+
+  expect_failures = [
+    var.alarms,
+  ]
+}
+
+run "inputs_round_13" {
+  command = plan
+
+  variables {
+    # alarms_errors_threshold_whole
+    alarms = { function_errors_threshold = 0.5 }
+  }
+
+  expect_failures = [
+    var.alarms,
+  ]
+}
+
+run "inputs_round_14" {
+  command = plan
+
+  variables {
+    # alarms_5xx_percent_at_most_100
+    alarms = { ingest_5xx_rate_percent = 101 }
+  }
+
+  expect_failures = [
+    var.alarms,
+  ]
+}
+
+run "inputs_round_15" {
+  command = plan
+
+  variables {
+    # alarms_5xx_min_requests_at_least_1
+    alarms = { ingest_5xx_min_requests = 0 }
+  }
+
+  expect_failures = [
+    var.alarms,
+  ]
+}

@@ -21,6 +21,8 @@ import {
   GetRoutesCommand,
   GetStagesCommand,
 } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeContinuousBackupsCommand,
@@ -43,10 +45,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRelayConfig } from '../../functions/shared/config.ts';
+import { actionsCalledBy } from './code-actions.ts';
 import { startMoto, providerOverride } from './moto.ts';
 import type { MotoServer } from './moto.ts';
 import {
@@ -103,6 +107,8 @@ const OutputsSchema = z.object({
   api_id: z.object({ value: z.string() }),
   kms_key_arn: z.object({ value: z.string() }),
   webhook_urls: z.object({ value: StringMap }),
+  alarm_arns: z.object({ value: StringMap }),
+  alarm_topic_arn: z.object({ value: z.string() }),
 });
 type Outputs = z.infer<typeof OutputsSchema>;
 
@@ -265,7 +271,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       const variables = config.Environment?.Variables ?? {};
       expect(Object.keys(variables).sort()).toEqual([...COMMON_ENV, ...CONTRACT_ENV[fn]].sort());
       expect(variables.RELAY_CONFIG_PARAMETER).toBe(outputs.config_parameter_name.value);
-      expect(variables.POWERTOOLS_SERVICE_NAME).toBe('klaviyo-webhook-relay');
+      // The service dimension of the relay's metrics is the deployment's name (the alarms select on it).
+      expect(variables.POWERTOOLS_SERVICE_NAME).toBe(NAME);
       expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('KlaviyoWebhookRelay');
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
@@ -391,7 +398,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     expect(integration?.IntegrationUri).toContain(at(outputs.function_arns.value, 'ingest'));
     const stages = (await api.send(new GetStagesCommand({ ApiId }))).Items ?? [];
     expect(stages.map((s) => [s.StageName, s.AutoDeploy])).toEqual([['$default', true]]);
-    expect(Object.keys(outputs.webhook_urls.value).sort()).toEqual(['demo', 'shopify']);
+    expect(Object.keys(outputs.webhook_urls.value).sort()).toEqual(['demo', 'klaviyo', 'shopify', 'stripe']);
   });
 
   it(
@@ -427,13 +434,80 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     },
   );
 
+  it('grants each function every AWS action its code calls', { timeout: 120_000 }, async () => {
+    const iam = new IAMClient(aws());
+    for (const fn of FUNCTIONS) {
+      const { PolicyDocument } = await iam.send(
+        new GetRolePolicyCommand({ RoleName: `${NAME}-${fn}`, PolicyName: 'runtime' }),
+      );
+      const granted = new Set(
+        parsePolicyDocument(PolicyDocument ?? '')
+          .Statement.filter((s) => s.Effect === 'Allow')
+          .flatMap((s) => ([] as string[]).concat(s.Action)),
+      );
+      const { actions, unknownCommands } = await actionsCalledBy(fn);
+      expect(unknownCommands, `${fn}: SDK commands without a known IAM action`).toEqual([]);
+      expect(
+        [...actions].filter((action) => !granted.has(action)),
+        `${fn}: actions its code calls that its role does not grant`,
+      ).toEqual([]);
+    }
+  });
+
+  it('made the alarms, each notifying the example topic', { timeout: 120_000 }, async () => {
+    const cloudwatch = new CloudWatchClient(aws());
+    const alarms: MetricAlarm[] =
+      (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: NAME }))).MetricAlarms ?? [];
+    const byName = new Map(alarms.map((a) => [a.AlarmName ?? '?', a]));
+    const expected = [
+      ...FUNCTIONS.flatMap((fn) => [`${NAME}-${fn}-errors`, `${NAME}-${fn}-throttles`]),
+      ...QUEUES.flatMap((q) => [`${NAME}-${q}-dlq-not-empty`, `${NAME}-${q}-oldest-message-age`]),
+      `${NAME}-ingest-5xx-rate`,
+      `${NAME}-klaviyo-auth-failed`,
+    ];
+    expect([...byName.keys()].sort()).toEqual([...expected].sort());
+    expect(Object.values(outputs.alarm_arns.value).sort()).toEqual(
+      alarms.map((a) => a.AlarmArn ?? '?').sort(),
+    );
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions, alarm.AlarmName).toEqual([outputs.alarm_topic_arn.value]);
+      expect(alarm.OKActions, alarm.AlarmName).toEqual([outputs.alarm_topic_arn.value]);
+    }
+
+    const dimensionsOf = (name: string): Record<string, string | undefined> =>
+      Object.fromEntries(
+        (byName.get(name)?.Dimensions ?? []).map((d): [string, string | undefined] => [
+          d.Name ?? '?',
+          d.Value,
+        ]),
+      );
+    for (const q of QUEUES) {
+      expect(byName.get(`${NAME}-${q}-dlq-not-empty`)?.MetricName).toBe('ApproximateNumberOfMessagesVisible');
+      expect(dimensionsOf(`${NAME}-${q}-dlq-not-empty`)).toEqual({ QueueName: `${NAME}-${q}-dlq` });
+      expect(byName.get(`${NAME}-${q}-oldest-message-age`)?.Threshold).toBe(600);
+      expect(dimensionsOf(`${NAME}-${q}-oldest-message-age`)).toEqual({ QueueName: `${NAME}-${q}` });
+    }
+    for (const fn of FUNCTIONS) {
+      expect(dimensionsOf(`${NAME}-${fn}-errors`)).toEqual({ FunctionName: `${NAME}-${fn}` });
+      expect(byName.get(`${NAME}-${fn}-throttles`)?.MetricName).toBe('Throttles');
+    }
+    // The relay's own metric, with the dimensions Powertools writes (service = the deployment's name).
+    expect(byName.get(`${NAME}-klaviyo-auth-failed`)?.Namespace).toBe('KlaviyoWebhookRelay');
+    expect(dimensionsOf(`${NAME}-klaviyo-auth-failed`)).toEqual({ service: NAME, function: 'deliver' });
+    // The 5xx share is metric math over the API's 5xx and Count.
+    const queries = byName.get(`${NAME}-ingest-5xx-rate`)?.Metrics ?? [];
+    expect(queries.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Expression).sort()).toEqual(
+      ['5xx', 'Count', 'IF(requests >= 20, 100 * errors / requests, 0)'].sort(),
+    );
+  });
+
   it('wrote a configuration document that the functions accept', { timeout: 120_000 }, async () => {
     const ssm = new SSMClient(aws());
     const Name = outputs.config_parameter_name.value;
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name, WithDecryption: true }));
     expect(Parameter?.Type).toBe('SecureString');
     const config = parseRelayConfig(Parameter?.Value ?? '', `ssm:${Name}`);
-    expect(Object.keys(config.sources).sort()).toEqual(['demo', 'shopify']);
+    expect(Object.keys(config.sources).sort()).toEqual(['demo', 'klaviyo', 'shopify', 'stripe']);
     expect(config.sources.shopify?.kind).toBe('shopify');
     expect(config.sources.demo?.kind).toBe('generic-hmac');
     expect(config.sources.demo?.hydration?.steps.map((s) => s.name)).toEqual(['customer', 'address']);
@@ -569,5 +643,13 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     const api = new ApiGatewayV2Client(aws());
     const apis = (await api.send(new GetApisCommand({}))).Items ?? [];
     expect(apis.map((a) => a.Name).filter((n) => n === NAME)).toEqual([]);
+
+    const cloudwatch = new CloudWatchClient(aws());
+    const alarms = (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: NAME }))).MetricAlarms;
+    expect(alarms ?? []).toEqual([]);
+
+    const sns = new SNSClient(aws());
+    const topics = (await sns.send(new ListTopicsCommand({}))).Topics ?? [];
+    expect(topics.map((t) => t.TopicArn).filter((arn) => arn?.includes(NAME))).toEqual([]);
   });
 });

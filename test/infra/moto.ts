@@ -79,12 +79,14 @@ export async function startMoto(timeoutMs = 60_000): Promise<MotoServer> {
 /** The AWS services the module and the examples use; each gets the moto endpoint in the provider block. */
 export const PROVIDER_SERVICES = [
   'apigatewayv2',
+  'cloudwatch',
   'cloudwatchlogs',
   'dynamodb',
   'iam',
   'kms',
   'lambda',
   'secretsmanager',
+  'sns',
   'sqs',
   'ssm',
   'sts',

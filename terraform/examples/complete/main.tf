@@ -1,5 +1,6 @@
-# Every knob of the module: a customer-managed KMS key, two sources (Shopify and a generic-HMAC source with a
-# hydration chain whose API token lives in Secrets Manager), per-function and per-queue settings, and tags.
+# Every knob of the module: a customer-managed KMS key, four sources (Shopify; Stripe with a profile upsert;
+# Klaviyo system webhooks; a generic-HMAC source with a hydration chain whose API token lives in Secrets
+# Manager), Klaviyo pacing, per-function and per-queue settings, alarms notifying an SNS topic, and tags.
 # Secrets are created here as placeholders so that the example applies on its own; put the real values in
 # out of band (Terraform ignores later changes to them) or pass them as variables. Run `npm run build` at
 # the repository root first so that dist/*.zip exist.
@@ -50,6 +51,17 @@ resource "aws_kms_key" "relay" {
           }
         }
       },
+      {
+        # CloudWatch alarms publish to the encrypted alarm topic.
+        Sid       = "CloudWatchAlarmsPublish"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+        }
+      },
     ]
   })
 
@@ -57,38 +69,37 @@ resource "aws_kms_key" "relay" {
 }
 
 ################################################################################
+# Where the alarms go (subscribe your email, chat or paging integration to it)
+################################################################################
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = aws_kms_key.relay.arn
+  tags              = local.tags
+}
+
+################################################################################
 # Secrets the configuration refers to (values are placeholders unless passed in)
 ################################################################################
 
-resource "aws_ssm_parameter" "klaviyo_api_key" {
-  name   = "/${var.name}/klaviyo/api-key"
-  type   = "SecureString"
-  key_id = aws_kms_key.relay.arn
-  value  = coalesce(var.klaviyo_api_key, local.placeholder)
-  tags   = local.tags
-
-  lifecycle {
-    ignore_changes = [value]
+locals {
+  # SSM SecureString parameters, keyed by what they hold: name suffix and value (null for the placeholder).
+  ssm_secrets = {
+    klaviyo_api_key        = { path = "klaviyo/api-key", value = var.klaviyo_api_key }
+    shopify_client_secret  = { path = "shopify/client-secret", value = var.shopify_client_secret }
+    stripe_signing_secret  = { path = "stripe/signing-secret", value = var.stripe_signing_secret }
+    klaviyo_webhook_secret = { path = "klaviyo/webhook-secret", value = var.klaviyo_webhook_secret }
+    demo_signing_secret    = { path = "demo/signing-secret", value = var.demo_signing_secret }
   }
 }
 
-resource "aws_ssm_parameter" "shopify_client_secret" {
-  name   = "/${var.name}/shopify/client-secret"
+resource "aws_ssm_parameter" "secret" {
+  for_each = local.ssm_secrets
+
+  name   = "/${var.name}/${each.value.path}"
   type   = "SecureString"
   key_id = aws_kms_key.relay.arn
-  value  = coalesce(var.shopify_client_secret, local.placeholder)
-  tags   = local.tags
-
-  lifecycle {
-    ignore_changes = [value]
-  }
-}
-
-resource "aws_ssm_parameter" "demo_signing_secret" {
-  name   = "/${var.name}/demo/signing-secret"
-  type   = "SecureString"
-  key_id = aws_kms_key.relay.arn
-  value  = coalesce(var.demo_signing_secret, local.placeholder)
+  value  = coalesce(each.value.value, local.placeholder)
   tags   = local.tags
 
   lifecycle {
@@ -127,7 +138,7 @@ module "relay" {
   sources = {
     shopify = {
       kind       = "shopify"
-      secrets    = [{ ssm = aws_ssm_parameter.shopify_client_secret.name }]
+      secrets    = [{ ssm = aws_ssm_parameter.secret["shopify_client_secret"].name }]
       event_type = { header = "x-shopify-topic" }
       mapping = {
         metric_by_event_type = {
@@ -139,14 +150,46 @@ module "relay" {
       }
     }
 
+    stripe = {
+      kind              = "stripe"
+      secrets           = [{ ssm = aws_ssm_parameter.secret["stripe_signing_secret"].name }]
+      event_type        = { path = "type" }
+      tolerance_seconds = 300
+      mapping = {
+        metric_by_event_type = { "checkout.session.completed" = "Completed Checkout" }
+        profile              = { email = ["event.data.object.customer_details.email"] }
+        value                = "event.data.object.amount_total"
+        time                 = "event.created"
+        # Also upsert the profile's name and city; emit both the event and the profile update.
+        profile_attributes = {
+          first_name      = "event.data.object.customer_details.name"
+          "location.city" = "event.data.object.customer_details.address.city"
+        }
+        emit = "both"
+      }
+    }
+
+    # Klaviyo's own system webhooks; a batch may be large, so the body limit is raised for this source only.
+    klaviyo = {
+      kind              = "klaviyo"
+      secrets           = [{ ssm = aws_ssm_parameter.secret["klaviyo_webhook_secret"].name }]
+      max_body_bytes    = 5 * 1024 * 1024
+      tolerance_seconds = 300
+      mapping           = { metric = "Klaviyo System Event" }
+    }
+
     demo = {
       kind    = "generic-hmac"
-      secrets = [{ ssm = aws_ssm_parameter.demo_signing_secret.name }]
+      secrets = [{ ssm = aws_ssm_parameter.secret["demo_signing_secret"].name }]
       signature = {
         header    = "x-demo-signature"
         algorithm = "sha256"
         encoding  = "hex"
         prefix    = "sha256="
+        # The sender signs "<timestamp>.<body>" and sends the timestamp in its own header.
+        timestamp_header  = "x-demo-timestamp"
+        signed_content    = "{timestamp}.{body}"
+        tolerance_seconds = 600
       }
       delivery_id = { header = "x-demo-delivery-id" }
       event_type  = { value = "order.created" }
@@ -173,7 +216,7 @@ module "relay" {
   }
 
   klaviyo = {
-    api_key    = { ssm = aws_ssm_parameter.klaviyo_api_key.name }
+    api_key    = { ssm = aws_ssm_parameter.secret["klaviyo_api_key"].name }
     revision   = "2026-07-15"
     base_url   = "https://a.klaviyo.com"
     timeout_ms = 10000
@@ -220,4 +263,15 @@ module "relay" {
     throttling_rate_limit     = 100
     access_log_retention_days = 14
   }
+
+  alarms = {
+    sns_topic_arn                    = aws_sns_topic.alarms.arn
+    queue_oldest_message_age_seconds = 600
+    function_errors_threshold        = 0
+    ingest_5xx_rate_percent          = 1
+    ingest_5xx_min_requests          = 20
+  }
+
+  function_tags = { Tier = "compute" }
+  queue_tags    = { Tier = "messaging" }
 }

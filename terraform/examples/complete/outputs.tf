@@ -62,3 +62,13 @@ output "kms_key_arn" {
   description = "ARN of the customer-managed key."
   value       = aws_kms_key.relay.arn
 }
+
+output "alarm_arns" {
+  description = "ARNs of the relay's CloudWatch alarms."
+  value       = module.relay.alarm_arns
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify."
+  value       = aws_sns_topic.alarms.arn
+}

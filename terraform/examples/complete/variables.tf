@@ -24,6 +24,20 @@ variable "shopify_client_secret" {
   sensitive   = true
 }
 
+variable "stripe_signing_secret" {
+  description = "Signing secret of the Stripe webhook endpoint (whsec_...) stored in SSM; null stores a placeholder to replace out of band."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "klaviyo_webhook_secret" {
+  description = "Secret of the Klaviyo system webhook stored in SSM; null stores a placeholder to replace out of band."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "demo_signing_secret" {
   description = "Signing secret of the demo generic-HMAC source stored in SSM; null stores a placeholder to replace out of band."
   type        = string

@@ -133,3 +133,43 @@ resource "aws_lambda_event_source_mapping" "this" {
     }
   }
 }
+
+################################################################################
+# Alarms: the function failed or was throttled
+################################################################################
+
+locals {
+  alarms = var.create_alarms ? {
+    errors = {
+      metric      = "Errors"
+      description = "${var.name} ended invocations with an error (a crash, a timeout or a whole batch handed back): see its log group ${local.log_group_name}."
+    }
+    throttles = {
+      metric      = "Throttles"
+      description = "Lambda throttled ${var.name}: its reserved concurrency or the account's concurrency is too low for the traffic."
+    }
+  } : {}
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name        = "${var.name}-${each.key}"
+  alarm_description = each.value.description
+
+  namespace   = "AWS/Lambda"
+  metric_name = each.value.metric
+  dimensions  = { FunctionName = aws_lambda_function.this.function_name }
+  statistic   = "Sum"
+  period      = 300
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.key == "errors" ? var.errors_alarm_threshold : 0
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = var.tags
+}

@@ -84,3 +84,8 @@ output "environment_variables" {
   description = "Environment variables of the function (references only, never secret values)."
   value       = one(aws_lambda_function.this.environment[*].variables)
 }
+
+output "alarm_arns" {
+  description = "ARNs of the function's alarms keyed by errors and throttles; empty when create_alarms is false."
+  value       = { for k, a in aws_cloudwatch_metric_alarm.this : k => a.arn }
+}

@@ -174,3 +174,26 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "create_alarms" {
+  description = "Whether to create the CloudWatch alarms on the function's Errors and Throttles."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs (for example an SNS topic) notified when an alarm goes into ALARM and back to OK; empty for none."
+  type        = list(string)
+  default     = []
+}
+
+variable "errors_alarm_threshold" {
+  description = "Errors in five minutes, a whole number >= 0, above which the errors alarm fires."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.errors_alarm_threshold >= 0 && floor(var.errors_alarm_threshold) == var.errors_alarm_threshold
+    error_message = "errors_alarm_threshold must be a whole number >= 0."
+  }
+}

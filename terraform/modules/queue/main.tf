@@ -61,3 +61,56 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
     sourceQueueArns   = [aws_sqs_queue.this.arn]
   })
 }
+
+################################################################################
+# Alarms: something reached the DLQ; the queue is falling behind
+################################################################################
+
+resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
+  count = var.create_alarms ? 1 : 0
+
+  alarm_name        = "${aws_sqs_queue.dlq.name}-not-empty"
+  alarm_description = "Messages are waiting in ${aws_sqs_queue.dlq.name}: they failed permanently or ran out of receives on ${aws_sqs_queue.this.name}. Read the reason on each message, fix the cause, then redrive."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateNumberOfMessagesVisible"
+  dimensions  = { QueueName = aws_sqs_queue.dlq.name }
+  statistic   = "Maximum"
+  period      = 60
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  # SQS stops publishing for a queue that is empty and idle; no data means nothing is waiting.
+  treat_missing_data = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
+  count = var.create_alarms ? 1 : 0
+
+  alarm_name        = "${aws_sqs_queue.this.name}-oldest-message-age"
+  alarm_description = "The oldest message in ${aws_sqs_queue.this.name} has waited more than ${var.oldest_message_age_alarm_seconds} s: its consumer is failing, throttled or too slow for the traffic."
+
+  namespace   = "AWS/SQS"
+  metric_name = "ApproximateAgeOfOldestMessage"
+  dimensions  = { QueueName = aws_sqs_queue.this.name }
+  statistic   = "Maximum"
+  period      = 60
+
+  # Five minutes in a row, so that one slow batch or a single 429 back-off does not page anyone.
+  evaluation_periods  = 5
+  datapoints_to_alarm = 5
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.oldest_message_age_alarm_seconds
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = var.alarm_actions
+  ok_actions    = var.alarm_actions
+
+  tags = var.tags
+}

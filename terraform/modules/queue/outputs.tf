@@ -61,3 +61,11 @@ output "encryption" {
     }
   }
 }
+
+output "alarm_arns" {
+  description = "ARNs of the queue's alarms keyed by dlq_not_empty and oldest_message_age; empty when create_alarms is false."
+  value = merge(
+    { for a in aws_cloudwatch_metric_alarm.dlq_not_empty : "dlq_not_empty" => a.arn },
+    { for a in aws_cloudwatch_metric_alarm.oldest_message_age : "oldest_message_age" => a.arn },
+  )
+}

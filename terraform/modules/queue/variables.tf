@@ -100,3 +100,26 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "create_alarms" {
+  description = "Whether to create the CloudWatch alarms: DLQ not empty, and oldest message older than oldest_message_age_alarm_seconds."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs (for example an SNS topic) notified when an alarm goes into ALARM and back to OK; empty for none."
+  type        = list(string)
+  default     = []
+}
+
+variable "oldest_message_age_alarm_seconds" {
+  description = "Age in seconds, from 60 to 1209600, above which the oldest message of the queue raises an alarm after five minutes."
+  type        = number
+  default     = 900
+
+  validation {
+    condition     = var.oldest_message_age_alarm_seconds >= 60 && var.oldest_message_age_alarm_seconds <= 1209600
+    error_message = "oldest_message_age_alarm_seconds must be from 60 to 1209600."
+  }
+}

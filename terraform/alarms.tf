@@ -1,0 +1,81 @@
+################################################################################
+# Alarms of the relay as a whole. The queues' (DLQ not empty, oldest message age) and the functions' (errors,
+# throttles) live in their submodules; these two need the API and the relay's own metrics.
+################################################################################
+
+locals {
+  alarm_actions = var.alarms.sns_topic_arn == null ? [] : [var.alarms.sns_topic_arn]
+}
+
+# The share of webhooks answered 5xx: the sender will retry them, but a sustained rate means the dedupe table,
+# the queue or the function is failing. A floor on the request count keeps one error in a quiet hour quiet.
+resource "aws_cloudwatch_metric_alarm" "ingest_5xx_rate" {
+  count = var.alarms.create ? 1 : 0
+
+  alarm_name        = "${var.name}-ingest-5xx-rate"
+  alarm_description = "More than ${var.alarms.ingest_5xx_rate_percent}% of webhooks to ${var.name} were answered 5xx in five minutes (with at least ${var.alarms.ingest_5xx_min_requests} requests): senders are retrying; see ${module.function["ingest"].log_group_name}."
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarms.ingest_5xx_rate_percent
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "rate"
+    label       = "5xx share of requests (%)"
+    expression  = "IF(requests >= ${var.alarms.ingest_5xx_min_requests}, 100 * errors / requests, 0)"
+    return_data = true
+  }
+
+  metric_query {
+    id = "errors"
+    metric {
+      namespace   = "AWS/ApiGateway"
+      metric_name = "5xx"
+      dimensions  = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.default.name }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+
+  metric_query {
+    id = "requests"
+    metric {
+      namespace   = "AWS/ApiGateway"
+      metric_name = "Count"
+      dimensions  = { ApiId = aws_apigatewayv2_api.this.id, Stage = aws_apigatewayv2_stage.default.name }
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+
+  tags = merge(var.tags, var.alarm_tags)
+}
+
+# Klaviyo refused the API key (401/403). Deliver keeps such events and retries them, so nothing is lost yet, but
+# they reach the DLQ after the queue's receive count: fix or rotate the key, then redrive.
+resource "aws_cloudwatch_metric_alarm" "klaviyo_auth_failed" {
+  count = var.alarms.create ? 1 : 0
+
+  alarm_name        = "${var.name}-klaviyo-auth-failed"
+  alarm_description = "Klaviyo answered 401 or 403 to ${var.name}: the API key is wrong, revoked or lacks a scope. Events are retried, then kept in the deliver DLQ for redrive once the key is fixed."
+
+  namespace   = local.metrics_namespace
+  metric_name = "klaviyo_auth_failed"
+  dimensions  = { service = var.name, function = "deliver" }
+  statistic   = "Sum"
+  period      = 300
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+
+  tags = merge(var.tags, var.alarm_tags)
+}

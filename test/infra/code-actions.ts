@@ -1,0 +1,70 @@
+// The AWS actions each function's own code calls, found in its tree-shaken bundle (so code a function imports
+// but never runs does not count), so that a test can hold the Terraform runtime policies to them: a new SDK
+// command without its IAM action fails in CI, not in production.
+import { build } from 'esbuild';
+import { repoRoot } from './tools.ts';
+
+export type RelayFunction = 'ingest' | 'hydrate' | 'deliver';
+
+// SDK command → the IAM action it needs. A command missing here fails the test, so that whoever adds a call
+// also decides which permission it takes.
+const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
+  GetItemCommand: 'dynamodb:GetItem',
+  PutItemCommand: 'dynamodb:PutItem',
+  UpdateItemCommand: 'dynamodb:UpdateItem',
+  DeleteItemCommand: 'dynamodb:DeleteItem',
+  BatchWriteItemCommand: 'dynamodb:BatchWriteItem',
+  SendMessageCommand: 'sqs:SendMessage',
+  SendMessageBatchCommand: 'sqs:SendMessage',
+  ChangeMessageVisibilityCommand: 'sqs:ChangeMessageVisibility',
+  ChangeMessageVisibilityBatchCommand: 'sqs:ChangeMessageVisibility',
+  DeleteMessageCommand: 'sqs:DeleteMessage',
+  DeleteMessageBatchCommand: 'sqs:DeleteMessage',
+  GetParameterCommand: 'ssm:GetParameter',
+  GetSecretValueCommand: 'secretsmanager:GetSecretValue',
+};
+
+// Calls made for the function by libraries or by Lambda itself, not by a command in our code:
+// the configuration and secrets are read through Powertools Parameters (functions/shared/secrets.ts,
+// config-loader.ts), and an SQS event source mapping receives and deletes with the function's role.
+const CALLS_BESIDE_CODE: Readonly<Record<RelayFunction, readonly string[]>> = {
+  ingest: ['ssm:GetParameter'],
+  hydrate: ['ssm:GetParameter', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  deliver: ['ssm:GetParameter', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+};
+
+/** The function's own code as bundled (tree-shaken; packages left as imports, so only our calls remain). */
+async function bundledCode(fn: RelayFunction): Promise<string> {
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: [`functions/${fn}/handler.ts`],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    treeShaking: true,
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return result.outputFiles.map((file) => file.text).join('\n');
+}
+
+export interface CodeActions {
+  /** IAM actions the function needs. */
+  readonly actions: ReadonlySet<string>;
+  /** SDK commands found in the code that ACTION_OF_COMMAND does not know. */
+  readonly unknownCommands: readonly string[];
+}
+
+export async function actionsCalledBy(fn: RelayFunction): Promise<CodeActions> {
+  const actions = new Set(CALLS_BESIDE_CODE[fn]);
+  const unknownCommands: string[] = [];
+  const code = await bundledCode(fn);
+  for (const match of code.matchAll(/new\s+([A-Z][A-Za-z0-9]*Command)\s*\(/g)) {
+    const command = match[1] ?? '';
+    const action = ACTION_OF_COMMAND[command];
+    if (action === undefined) unknownCommands.push(command);
+    else actions.add(action);
+  }
+  return { actions, unknownCommands };
+}
