@@ -15,11 +15,13 @@ import { lambdaContext } from '../local/lambda-context.ts';
 import { signedHeaders } from '../local/sign.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { startLocalAwsInWorker } from './bench-emulator-worker.ts';
+import { instantAws } from './bench-instant-aws.ts';
 
 const { values } = parseArgs({
   options: {
     /** `worker`: the emulators run in a worker thread (DynamoDB and SQS are elsewhere in AWS, too);
-     *  `inline`: in this thread, so their CPU is charged to the handler's time. */
+     *  `inline`: in this thread, so their CPU is charged to the handler's time;
+     *  `instant`: no emulator, every call answered at once in process (ingest's own cost alone). */
     emulators: { type: 'string', default: 'worker' },
     requests: { type: 'string', default: '2000' },
     warmup: { type: 'string', default: '200' },
@@ -49,7 +51,14 @@ const shop = sourceNamed('shop');
 const klaviyoSource = sourceNamed('klaviyo');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const aws = values.emulators === 'inline' ? await startLocalAws() : await startLocalAwsInWorker();
+const emulators = {
+  inline: startLocalAws,
+  worker: startLocalAwsInWorker,
+  instant: () => Promise.resolve(instantAws()),
+};
+if (!Object.hasOwn(emulators, values.emulators))
+  throw new Error(`--emulators must be one of ${Object.keys(emulators).join(', ')}, not ${values.emulators}`);
+const aws = await emulators[values.emulators as keyof typeof emulators]();
 const handler = createIngestHandler({
   env: {
     SHOP_SECRET,

@@ -1,0 +1,83 @@
+// For the ingest benchmark's `--emulators instant`: real SDK clients whose HTTP handler answers every DynamoDB
+// and SQS call at once, in process, with a success. It measures what ingest itself costs per request (our
+// code, middy, the SDK's serialisation and signing), apart from how fast DynamoDB and SQS answer.
+import { createHash, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { LocalAws } from '../local/emulators.ts';
+
+interface HttpRequestLike {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+const SendMessageBatchRequest = (body: string) =>
+  JSON.parse(body) as { Entries?: { Id: string; MessageBody: string }[] };
+
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
+/** The answer DynamoDB or SQS gives to a successful call of this operation (JSON protocols). */
+function answer(target: string, body: string): unknown {
+  switch (target) {
+    case 'DynamoDB_20120810.BatchWriteItem':
+      return { UnprocessedItems: {} };
+    case 'AmazonSQS.SendMessageBatch':
+      return {
+        Successful: (SendMessageBatchRequest(body).Entries ?? []).map((entry) => ({
+          Id: entry.Id,
+          MessageId: randomUUID(),
+          MD5OfMessageBody: md5(entry.MessageBody),
+        })),
+        Failed: [],
+      };
+    default:
+      // PutItem, UpdateItem, DeleteItem (no ReturnValues), PurgeQueue: an empty object.
+      return {};
+  }
+}
+
+const instantHandler = {
+  metadata: { handlerProtocol: 'http/1.1' },
+  handle(request: HttpRequestLike) {
+    const target = request.headers['x-amz-target'] ?? '';
+    const payload = Buffer.from(JSON.stringify(answer(target, String(request.body ?? ''))));
+    return Promise.resolve({
+      response: {
+        statusCode: 200,
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'content-length': String(payload.length),
+          'x-amzn-requestid': randomUUID(),
+        },
+        body: Readable.from([payload]),
+      },
+    });
+  },
+  updateHttpClientConfig() {},
+  httpHandlerConfigs: () => ({}),
+  destroy() {},
+};
+
+export function instantAws(): LocalAws {
+  const config = {
+    region: 'us-east-1',
+    endpoint: 'http://instant.invalid',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: instantHandler,
+  };
+  const queue = (name: string) => ({
+    url: `http://instant.invalid/000000000000/${name}`,
+    arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+    dlqUrl: `http://instant.invalid/000000000000/${name}-dlq`,
+  });
+  return {
+    dynamodb: new DynamoDBClient(config),
+    sqs: new SQSClient(config),
+    sqsEndpoint: config.endpoint,
+    tableName: 'instant-dedupe',
+    hydrate: queue('hydrate'),
+    deliver: queue('deliver'),
+    close: () => Promise.resolve(),
+  };
+}
