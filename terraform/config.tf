@@ -33,13 +33,13 @@ locals {
 resource "aws_ssm_parameter" "config" {
   name        = local.config_parameter_name
   description = "Configuration document of the ${var.name} webhook relay (secret references only, no secret values)."
-  type        = var.kms_key_arn == null ? "String" : "SecureString"
-  key_id      = var.kms_key_arn
+  # Encrypted at rest like everything else: with the customer key, or with the AWS-managed aws/ssm key. The
+  # document holds references only; plans show its changes through the config_document output.
+  type   = "SecureString"
+  key_id = var.kms_key_arn
   # Standard parameters hold 4 KB; a larger document needs the advanced tier.
-  tier = length(local.config_json) > 4096 ? "Advanced" : "Standard"
-  # The document holds references only, so a String parameter shows its changes in plans (insecure_value).
-  value          = var.kms_key_arn == null ? null : local.config_json
-  insecure_value = var.kms_key_arn == null ? local.config_json : null
+  tier  = length(local.config_json) > 4096 ? "Advanced" : "Standard"
+  value = local.config_json
 
   tags = var.tags
 }

@@ -112,8 +112,8 @@ run "without_key_nothing_mentions_kms" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.config.type == "String" && aws_ssm_parameter.config.insecure_value == output.config_document
-    error_message = "Without a KMS key the configuration must be a String parameter (insecure_value, so plans show its changes)."
+    condition     = aws_ssm_parameter.config.type == "SecureString" && aws_ssm_parameter.config.value == output.config_document
+    error_message = "Without a KMS key the configuration must still be encrypted at rest: a SecureString with the AWS-managed aws/ssm key."
   }
 
   assert {

@@ -399,12 +399,12 @@ run "configuration_document" {
   command = plan
 
   assert {
-    condition     = aws_ssm_parameter.config.name == "/relay/config" && aws_ssm_parameter.config.type == "String"
-    error_message = "Without a KMS key the configuration is a String parameter named /<name>/config."
+    condition     = aws_ssm_parameter.config.name == "/relay/config" && aws_ssm_parameter.config.type == "SecureString"
+    error_message = "The configuration is a SecureString parameter named /<name>/config."
   }
 
   assert {
-    condition     = jsondecode(aws_ssm_parameter.config.insecure_value) == jsondecode(output.config_document)
+    condition     = jsondecode(aws_ssm_parameter.config.value) == jsondecode(output.config_document)
     error_message = "The parameter must hold the rendered configuration document."
   }
 
