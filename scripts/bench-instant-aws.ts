@@ -41,7 +41,8 @@ const instantHandler = {
   metadata: { handlerProtocol: 'http/1.1' },
   handle(request: HttpRequestLike) {
     const target = request.headers['x-amz-target'] ?? '';
-    const payload = Buffer.from(JSON.stringify(answer(target, String(request.body ?? ''))));
+    const body = typeof request.body === 'string' ? request.body : '';
+    const payload = Buffer.from(JSON.stringify(answer(target, body)));
     return Promise.resolve({
       response: {
         statusCode: 200,
