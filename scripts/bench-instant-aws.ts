@@ -41,7 +41,12 @@ const instantHandler = {
   metadata: { handlerProtocol: 'http/1.1' },
   handle(request: HttpRequestLike) {
     const target = request.headers['x-amz-target'] ?? '';
-    const body = typeof request.body === 'string' ? request.body : '';
+    const body =
+      typeof request.body === 'string'
+        ? request.body
+        : request.body instanceof Uint8Array
+          ? Buffer.from(request.body).toString('utf8')
+          : '';
     const payload = Buffer.from(JSON.stringify(answer(target, body)));
     return Promise.resolve({
       response: {
