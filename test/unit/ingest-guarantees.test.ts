@@ -2,7 +2,8 @@
 // batches deduped per event, replays refused or answered as duplicates, pings answered without
 // enqueueing, oversized events refused before anything is claimed, and secrets kept out of logs.
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
@@ -10,7 +11,7 @@ import { WebhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions
 import { RelayConfigSchema, type SourceConfig } from '../../functions/shared/config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
-import { useLocalAws } from '../helpers/local-aws.ts';
+import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
 
 const aws = useLocalAws();
 const secrets = {
@@ -140,20 +141,7 @@ describe('klaviyo system webhooks through the handler', () => {
   });
 
   it('loses nothing of a batch when the enqueue fails: 503, then the retry enqueues every event', async () => {
-    const flaky = new SQSClient({
-      endpoint: aws().sqsEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    let failures = 2;
-    flaky.middlewareStack.add(
-      (next) => async (args) => {
-        if (failures-- > 0)
-          throw Object.assign(new Error('SQS is unavailable'), { name: 'ServiceUnavailable' });
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const flaky = flakySqsClient(aws().sqsEndpoint, 2);
     const ids = Array.from({ length: 35 }, () => randomUUID());
     const body = klaviyoBody(ids);
     const first = await send('klaviyo', body, klaviyoHeaders(body), { sqs: flaky });

@@ -1,13 +1,14 @@
 // The ingest handler end to end against DynamoDB and SQS emulators: every answer it can give, and the
 // guarantee that nothing invalid is enqueued and nothing valid is lost.
 import { createHmac, randomUUID } from 'node:crypto';
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { WebhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig, testSecrets } from '../helpers/configs.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
-import { useLocalAws } from '../helpers/local-aws.ts';
+import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
 
 const aws = useLocalAws();
 const config = testConfig();
@@ -168,20 +169,7 @@ describe('ingest', () => {
   });
 
   it('loses nothing when the enqueue fails: 503, then the sender’s retry is accepted', async () => {
-    const flaky = new SQSClient({
-      endpoint: aws().sqsEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    let failures = 1;
-    flaky.middlewareStack.add(
-      (next) => async (args) => {
-        if (failures-- > 0)
-          throw Object.assign(new Error('SQS is unavailable'), { name: 'ServiceUnavailable' });
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const flaky = flakySqsClient(aws().sqsEndpoint, 1);
     const request = shopifyRequest({ eventId: 'evt-flaky' });
     expect(await send(request, { sqs: flaky })).toMatchObject({
       status: 503,
