@@ -1,6 +1,6 @@
 ################################################################################
 # Alarms of the relay as a whole. The queues' (DLQ not empty, oldest message age) and the functions' (errors,
-# throttles) live in their submodules; these two need the API and the relay's own metrics.
+# throttles) live in their submodules; these need the API and the relay's own metrics.
 ################################################################################
 
 locals {
@@ -72,6 +72,49 @@ resource "aws_cloudwatch_metric_alarm" "klaviyo_auth_failed" {
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+
+  tags = merge(var.tags, var.alarm_tags)
+}
+
+# A stage that fails message after message does not show as Lambda errors (failures are partial batch
+# responses) nor, for long, in the queue's oldest-message age (SQS leaves out messages received three times or
+# more). These catch it early, before the DLQ does: hydrate retrying (its source API failing) and Klaviyo
+# answering 5xx or not at all, sustained for 15 minutes.
+locals {
+  sustained_failure_alarms = var.alarms.create ? {
+    hydrate-retries = {
+      function    = "hydrate"
+      metric      = "retried"
+      description = "hydrate of ${var.name} retried more than ${var.alarms.sustained_failures_threshold} messages in each of three 5-minute periods: the source's API is failing or slow. Messages reach the hydrate DLQ after the queue's receive count."
+    }
+    klaviyo-server-errors = {
+      function    = "deliver"
+      metric      = "klaviyo_server_errors"
+      description = "Klaviyo answered ${var.name} with 5xx or timed out more than ${var.alarms.sustained_failures_threshold} times in each of three 5-minute periods. Events are retried with backoff, then kept in the deliver DLQ."
+    }
+  } : {}
+}
+
+resource "aws_cloudwatch_metric_alarm" "sustained_failures" {
+  for_each = local.sustained_failure_alarms
+
+  alarm_name        = "${var.name}-${each.key}"
+  alarm_description = each.value.description
+
+  namespace   = local.metrics_namespace
+  metric_name = each.value.metric
+  dimensions  = { service = var.name, function = each.value.function }
+  statistic   = "Sum"
+  period      = 300
+
+  evaluation_periods  = 3
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.alarms.sustained_failures_threshold
   treat_missing_data  = "notBreaching"
 
   alarm_actions = local.alarm_actions

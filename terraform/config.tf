@@ -35,11 +35,24 @@ resource "aws_ssm_parameter" "config" {
   description = "Configuration document of the ${var.name} webhook relay (secret references only, no secret values)."
   # Encrypted at rest like everything else: with the customer key, or with the AWS-managed aws/ssm key. The
   # document holds references only; plans show its changes through the config_document output.
+  # key_id is explicit either way: left null, the provider would keep a customer key that was removed.
   type   = "SecureString"
-  key_id = var.kms_key_arn
+  key_id = coalesce(var.kms_key_arn, "alias/aws/ssm")
   # Standard parameters hold 4 KB; a larger document needs the advanced tier.
   tier  = length(local.config_json) > 4096 ? "Advanced" : "Standard"
   value = local.config_json
 
   tags = var.tags
+
+  lifecycle {
+    # Checked here, on the first thing every function reads: the functions reach the table by name, in
+    # their own region and account.
+    precondition {
+      condition = var.dedupe_table.existing_table_arn == null || (
+        split(":", coalesce(var.dedupe_table.existing_table_arn, "x:x:x:x:x"))[3] == data.aws_region.current.name &&
+        split(":", coalesce(var.dedupe_table.existing_table_arn, "x:x:x:x:x"))[4] == data.aws_caller_identity.current.account_id
+      )
+      error_message = "dedupe_table.existing_table_arn must name a table in the relay's own region (${data.aws_region.current.name}) and account (${data.aws_caller_identity.current.account_id})."
+    }
+  }
 }

@@ -611,7 +611,7 @@ variable "kms_key_arn" {
 ################################################################################
 
 variable "alarms" {
-  description = "CloudWatch alarms: create (default true) makes DLQ-not-empty and oldest-message-age alarms per queue, errors and throttles per function, the ingest 5xx rate and Klaviyo auth failures; sns_topic_arn is notified on ALARM and OK (null for none); queue_oldest_message_age_seconds from 60 to 1209600 (default 900); function_errors_threshold, errors in five minutes above which a function alarms, >= 0 (default 0); ingest_5xx_rate_percent from 0 to 100 (default 1) over five minutes with at least ingest_5xx_min_requests requests (>= 1, default 20)."
+  description = "CloudWatch alarms: create (default true) makes DLQ-not-empty and oldest-message-age alarms per queue, errors and throttles per function, the ingest 5xx rate, Klaviyo auth failures, and sustained hydrate retries and Klaviyo server errors; sns_topic_arn is notified on ALARM and OK (null for none); queue_oldest_message_age_seconds from 60 to 1209600 (default 900); function_errors_threshold, errors in five minutes above which a function alarms, >= 0 (default 0); ingest_5xx_rate_percent from 0 to 100 (default 1) over five minutes with at least ingest_5xx_min_requests requests (>= 1, default 20); sustained_failures_threshold, hydrate retries or Klaviyo 5xx/timeouts per five minutes above which, three periods in a row, an alarm fires, >= 0 (default 10)."
   type = object({
     create                           = optional(bool, true)
     sns_topic_arn                    = optional(string)
@@ -619,6 +619,7 @@ variable "alarms" {
     function_errors_threshold        = optional(number, 0)
     ingest_5xx_rate_percent          = optional(number, 1)
     ingest_5xx_min_requests          = optional(number, 20)
+    sustained_failures_threshold     = optional(number, 10)
   })
   default = {}
 
@@ -640,6 +641,11 @@ variable "alarms" {
   validation {
     condition     = var.alarms.ingest_5xx_rate_percent >= 0 && var.alarms.ingest_5xx_rate_percent <= 100
     error_message = "alarms.ingest_5xx_rate_percent must be from 0 to 100."
+  }
+
+  validation {
+    condition     = var.alarms.sustained_failures_threshold >= 0 && floor(var.alarms.sustained_failures_threshold) == var.alarms.sustained_failures_threshold
+    error_message = "alarms.sustained_failures_threshold must be a whole number >= 0."
   }
 
   validation {

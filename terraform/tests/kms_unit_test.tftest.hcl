@@ -112,7 +112,7 @@ run "without_key_nothing_mentions_kms" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.config.type == "SecureString" && aws_ssm_parameter.config.value == output.config_document
+    condition     = aws_ssm_parameter.config.type == "SecureString" && aws_ssm_parameter.config.key_id == "alias/aws/ssm" && aws_ssm_parameter.config.value == output.config_document
     error_message = "Without a KMS key the configuration must still be encrypted at rest: a SecureString with the AWS-managed aws/ssm key."
   }
 

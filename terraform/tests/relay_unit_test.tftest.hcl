@@ -674,7 +674,7 @@ run "alarms_are_wired" {
     condition = toset(keys(output.alarm_arns)) == toset([
       "ingest-errors", "ingest-throttles", "hydrate-errors", "hydrate-throttles", "deliver-errors", "deliver-throttles",
       "hydrate-dlq-not-empty", "hydrate-oldest-message-age", "deliver-dlq-not-empty", "deliver-oldest-message-age",
-      "ingest-5xx-rate", "klaviyo-auth-failed",
+      "ingest-5xx-rate", "klaviyo-auth-failed", "hydrate-retries", "klaviyo-server-errors",
     ])
     error_message = "Every queue, every function and the relay as a whole must have their alarms, all in alarm_arns."
   }
@@ -695,6 +695,15 @@ run "alarms_are_wired" {
       aws_cloudwatch_metric_alarm.klaviyo_auth_failed[0].metric_name == "klaviyo_auth_failed"
     )
     error_message = "The Klaviyo auth alarm must select the metric deliver writes: its namespace and the service/function dimensions."
+  }
+
+  assert {
+    condition = alltrue([for k, a in aws_cloudwatch_metric_alarm.sustained_failures : (
+      a.namespace == local.environment[a.dimensions["function"]].POWERTOOLS_METRICS_NAMESPACE &&
+      a.dimensions["service"] == local.environment[a.dimensions["function"]].POWERTOOLS_SERVICE_NAME &&
+      a.evaluation_periods == 3 && a.threshold == 10
+    )]) && aws_cloudwatch_metric_alarm.sustained_failures["hydrate-retries"].metric_name == "retried" && aws_cloudwatch_metric_alarm.sustained_failures["klaviyo-server-errors"].metric_name == "klaviyo_server_errors"
+    error_message = "The sustained-failure alarms must select hydrate's retried and deliver's klaviyo_server_errors metrics as the functions write them."
   }
 
   assert {
@@ -743,6 +752,16 @@ run "bring_your_own_dedupe_table" {
     ]
     error_message = "ingest's dedupe permissions must name the table brought in, and only it."
   }
+}
+
+run "own_dedupe_table_must_be_in_this_region_and_account" {
+  command = plan
+
+  variables {
+    dedupe_table = { existing_table_arn = "arn:aws:dynamodb:us-east-2:210987654321:table/shared-dedupe" }
+  }
+
+  expect_failures = [aws_ssm_parameter.config]
 }
 
 run "per_resource_tags_merge_over_tags" {

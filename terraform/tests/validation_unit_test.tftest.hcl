@@ -654,3 +654,16 @@ run "inputs_round_15" {
     var.alarms,
   ]
 }
+
+run "inputs_round_16" {
+  command = plan
+
+  variables {
+    # alarms_sustained_failures_threshold_whole
+    alarms = { sustained_failures_threshold = -1 }
+  }
+
+  expect_failures = [
+    var.alarms,
+  ]
+}

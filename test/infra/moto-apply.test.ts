@@ -464,6 +464,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       ...QUEUES.flatMap((q) => [`${NAME}-${q}-dlq-not-empty`, `${NAME}-${q}-oldest-message-age`]),
       `${NAME}-ingest-5xx-rate`,
       `${NAME}-klaviyo-auth-failed`,
+      `${NAME}-hydrate-retries`,
+      `${NAME}-klaviyo-server-errors`,
     ];
     expect([...byName.keys()].sort()).toEqual([...expected].sort());
     expect(Object.values(outputs.alarm_arns.value).sort()).toEqual(
@@ -494,6 +496,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     // The relay's own metric, with the dimensions Powertools writes (service = the deployment's name).
     expect(byName.get(`${NAME}-klaviyo-auth-failed`)?.Namespace).toBe('KlaviyoWebhookRelay');
     expect(dimensionsOf(`${NAME}-klaviyo-auth-failed`)).toEqual({ service: NAME, function: 'deliver' });
+    expect(byName.get(`${NAME}-hydrate-retries`)?.MetricName).toBe('retried');
+    expect(dimensionsOf(`${NAME}-hydrate-retries`)).toEqual({ service: NAME, function: 'hydrate' });
+    expect(byName.get(`${NAME}-klaviyo-server-errors`)?.MetricName).toBe('klaviyo_server_errors');
+    expect(dimensionsOf(`${NAME}-klaviyo-server-errors`)).toEqual({ service: NAME, function: 'deliver' });
     // The 5xx share is metric math over the API's 5xx and Count.
     const queries = byName.get(`${NAME}-ingest-5xx-rate`)?.Metrics ?? [];
     expect(queries.map((q) => q.MetricStat?.Metric?.MetricName ?? q.Expression).sort()).toEqual(

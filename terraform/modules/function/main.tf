@@ -142,7 +142,7 @@ locals {
   alarms = var.create_alarms ? {
     errors = {
       metric      = "Errors"
-      description = "${var.name} ended invocations with an error (a crash, a timeout or a whole batch handed back): see its log group ${local.log_group_name}."
+      description = "${var.name} ended invocations with an error (a crash, a timeout, or configuration it could not read; failed messages are partial batch responses and do not count): see its log group ${local.log_group_name}."
     }
     throttles = {
       metric      = "Throttles"

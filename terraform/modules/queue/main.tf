@@ -94,7 +94,7 @@ resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
   count = var.create_alarms ? 1 : 0
 
   alarm_name        = "${aws_sqs_queue.this.name}-oldest-message-age"
-  alarm_description = "The oldest message in ${aws_sqs_queue.this.name} has waited more than ${var.oldest_message_age_alarm_seconds} s: its consumer is failing, throttled or too slow for the traffic."
+  alarm_description = "The oldest message in ${aws_sqs_queue.this.name} has waited more than ${var.oldest_message_age_alarm_seconds} s: its consumer is too slow for the traffic, throttled or not running. (Messages received three times or more do not count in this metric, so a consumer that fails every message shows in the relay's retry alarms and then the DLQ alarm instead.)"
 
   namespace   = "AWS/SQS"
   metric_name = "ApproximateAgeOfOldestMessage"
