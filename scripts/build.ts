@@ -1,8 +1,10 @@
-// Builds dist/<function>.zip for each Lambda: an esbuild bundle (ESM, Node 22, source map) zipped
-// deterministically (fixed timestamps and modes, sorted entries), so that Terraform's
-// filebase64sha256(zip) changes exactly when that function's code changes.
+// Builds <function>.zip for each Lambda: an esbuild bundle (ESM, Node 22) zipped deterministically (fixed
+// timestamps and modes, sorted entries), so that Terraform's filebase64sha256(zip) changes exactly when that
+// function's code changes. `npm run build` writes dist/; `npm run build -- --release` writes the module's
+// prebuilt terraform/artifacts/ with SHA256SUMS, and `--check` compares a fresh build with them.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -12,6 +14,10 @@ export const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the module looks for its prebuilt zips (terraform/main.tf, local.artifacts_dir). */
+export const RELEASE_ARTIFACTS_DIR = path.join(repoRoot, 'terraform', 'artifacts');
+export const CHECKSUMS_FILE = 'SHA256SUMS';
+
 // Zip stores local date and time (DOS format), so the date is built in local time: the bytes are then the
 // same in every time zone. Only the DOS timestamp is written (no UTC extra field) for the same reason.
 const fixedMtime = () => new Date(2020, 0, 1, 0, 0, 0);
@@ -20,24 +26,56 @@ const fixedMtime = () => new Date(2020, 0, 1, 0, 0, 0);
 const REQUIRE_SHIM =
   "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
 
-async function bundle(name: FunctionName, root: string): Promise<Map<string, Uint8Array>> {
-  const result = await esbuild.build({
+/**
+ * zod re-exports all of its ~50 message locales as `z.locales`, which no bundler can drop; the relay only
+ * ever uses English (functions/shared configures it), so the locale index resolves to English alone.
+ */
+function englishOnlyZodLocales(root: string): esbuild.Plugin {
+  const english = createRequire(path.join(root, 'package.json')).resolve('zod/v4/locales/en.js');
+  return {
+    name: 'zod-english-only',
+    setup(build) {
+      build.onResolve({ filter: /[/\\]locales[/\\]index\.js$/ }, (args) =>
+        /[/\\]node_modules[/\\]zod[/\\]/.test(args.importer)
+          ? { path: 'zod-locales-en', namespace: 'zod-english-only' }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
+        contents: `export { default as en } from ${JSON.stringify(english)};`,
+        resolveDir: root,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** esbuild settings shared by the build and the cold-start benchmark's SDK-only baseline bundles. */
+export function bundleOptions(root: string = repoRoot): esbuild.BuildOptions {
+  return {
     absWorkingDir: root,
-    entryPoints: [`functions/${name}/handler.ts`],
-    outfile: `dist/${name}/index.mjs`,
     bundle: true,
     platform: 'node',
     target: 'node22',
     format: 'esm',
-    sourcemap: 'external',
-    sourcesContent: false,
+    // No source maps (ADR 0010): they would more than double each zip, and keepNames keeps function and class
+    // names in stack traces.
+    sourcemap: false,
     minify: true,
     keepNames: true,
     legalComments: 'none',
     banner: { js: REQUIRE_SHIM },
     mainFields: ['module', 'main'],
-    write: false,
+    plugins: [englishOnlyZodLocales(root)],
     logLevel: 'warning',
+  };
+}
+
+async function bundle(name: FunctionName, root: string): Promise<Map<string, Uint8Array>> {
+  const result = await esbuild.build({
+    ...bundleOptions(root),
+    entryPoints: [`functions/${name}/handler.ts`],
+    outfile: `dist/${name}/index.mjs`,
+    write: false,
   });
   const files = new Map<string, Uint8Array>();
   for (const file of result.outputFiles) files.set(path.basename(file.path), file.contents);
@@ -69,7 +107,10 @@ export interface BuiltArtifact {
   name: FunctionName;
   file: string;
   bytes: number;
+  /** base64, as Terraform's filebase64sha256 and Lambda's CodeSha256 give it. */
   sha256: string;
+  /** hex, as sha256sum gives it. */
+  sha256Hex: string;
 }
 
 export interface BuildOptions {
@@ -88,20 +129,62 @@ export async function build(options: BuildOptions = {}): Promise<BuiltArtifact[]
     const archive = await zip(await bundle(name, root));
     const file = path.join(outDir, `${name}.zip`);
     await writeFile(file, archive);
+    const digest = createHash('sha256').update(archive).digest();
     artifacts.push({
       name,
       file,
       bytes: archive.length,
-      sha256: createHash('sha256').update(archive).digest('base64'),
+      sha256: digest.toString('base64'),
+      sha256Hex: digest.toString('hex'),
     });
   }
   return artifacts;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const a of await build()) {
-    console.log(
-      `${path.relative(process.cwd(), a.file)}  ${(a.bytes / 1024).toFixed(0)} KiB  sha256(base64)=${a.sha256}`,
-    );
-  }
+/** SHA256SUMS in sha256sum's format, so `sha256sum -c SHA256SUMS` verifies a download. */
+export function checksums(artifacts: readonly BuiltArtifact[]): string {
+  return artifacts.map((a) => `${a.sha256Hex}  ${path.basename(a.file)}\n`).join('');
 }
+
+/** Differences between the committed release artifacts and a fresh build of the same tree; empty when equal. */
+export async function compareWithRelease(
+  fresh: readonly BuiltArtifact[],
+  releaseDir: string = RELEASE_ARTIFACTS_DIR,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const committed = await readFile(path.join(releaseDir, CHECKSUMS_FILE), 'utf8').catch(() => undefined);
+  if (committed === undefined) return [`${CHECKSUMS_FILE} is missing from ${releaseDir}`];
+  if (committed !== checksums(fresh)) problems.push(`${CHECKSUMS_FILE} does not list the fresh build's zips`);
+  for (const artifact of fresh) {
+    const zipFile = path.join(releaseDir, `${artifact.name}.zip`);
+    const bytes = await readFile(zipFile).catch(() => undefined);
+    if (bytes === undefined) problems.push(`${artifact.name}.zip is missing`);
+    else if (!bytes.equals(await readFile(artifact.file)))
+      problems.push(`${artifact.name}.zip differs from a fresh build of this commit`);
+  }
+  return problems;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const release = argv.includes('--release');
+  const check = argv.includes('--check');
+  const outDir = release ? RELEASE_ARTIFACTS_DIR : check ? path.join(repoRoot, '.tmp', 'build-check') : undefined;
+  const artifacts = await build(outDir === undefined ? {} : { outDir });
+  for (const a of artifacts)
+    console.log(`${path.relative(process.cwd(), a.file)}  ${(a.bytes / 1024).toFixed(1)} KiB  sha256=${a.sha256Hex}`);
+  if (release) await writeFile(path.join(RELEASE_ARTIFACTS_DIR, CHECKSUMS_FILE), checksums(artifacts));
+  if (check) {
+    const problems = await compareWithRelease(artifacts);
+    if (problems.length > 0) {
+      console.error(
+        `terraform/artifacts/ is not what this commit builds:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+          'Run `npm run build:release` and commit terraform/artifacts/.',
+      );
+      return 1;
+    }
+    console.log('terraform/artifacts/ matches a fresh build of this commit.');
+  }
+  return 0;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -26,9 +26,13 @@ locals {
     }
   }
 
+  # The release's prebuilt zips travel with the module (terraform/artifacts, checked against a fresh build in
+  # CI), so a module sourced from a git ref deploys with the AWS provider alone.
+  artifacts_dir = coalesce(var.artifacts_dir, "${path.module}/artifacts")
+
   packages = {
     for f in local.function_names : f => try(var.artifacts[f], null) != null ? var.artifacts[f] : {
-      filename          = var.artifacts_dir == null ? null : "${var.artifacts_dir}/${f}.zip"
+      filename          = "${local.artifacts_dir}/${f}.zip"
       s3_bucket         = null
       s3_key            = null
       s3_object_version = null
@@ -48,7 +52,6 @@ locals {
     RELAY_CONFIG_PARAMETER       = aws_ssm_parameter.config.name
     POWERTOOLS_SERVICE_NAME      = var.name
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
-    NODE_OPTIONS                 = "--enable-source-maps"
   }
 
   # Exactly the variables docs/runtime-contract.md lists for each function.

@@ -392,7 +392,7 @@ variable "config_parameter_name" {
 ################################################################################
 
 variable "artifacts_dir" {
-  description = "Directory with ingest.zip, hydrate.zip and deliver.zip from npm run build; may be null only when artifacts names a package for every function."
+  description = "Directory with ingest.zip, hydrate.zip and deliver.zip, e.g. the dist/ directory that npm run build writes; null uses the release's prebuilt zips in the module's own artifacts/ directory."
   type        = string
   default     = null
 }

@@ -162,6 +162,20 @@ run "function_from_s3" {
   }
 }
 
+run "function_refuses_a_missing_zip_with_what_to_do" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    package = { filename = "tests/no-such-directory/ingest.zip" }
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
 run "function_refuses_short_visibility" {
   command = plan
 

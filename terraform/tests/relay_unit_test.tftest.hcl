@@ -255,6 +255,19 @@ run "functions_are_node22_arm64_from_the_zips" {
   }
 }
 
+run "default_artifacts_are_the_release_zips_in_the_module" {
+  command = plan
+
+  variables {
+    artifacts_dir = null
+  }
+
+  assert {
+    condition     = alltrue([for f in ["ingest", "hydrate", "deliver"] : module.function[f].source_code_hash == filebase64sha256("artifacts/${f}.zip")])
+    error_message = "Without artifacts_dir, each function must be fed by the module's own prebuilt artifacts/<function>.zip."
+  }
+}
+
 run "environment_follows_the_runtime_contract" {
   command = plan
 
@@ -266,7 +279,6 @@ run "environment_follows_the_runtime_contract" {
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
-      NODE_OPTIONS                 = "--enable-source-maps"
     })
     error_message = "ingest's environment must be exactly what docs/runtime-contract.md lists"
   }
@@ -280,7 +292,6 @@ run "environment_follows_the_runtime_contract" {
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
-      NODE_OPTIONS                 = "--enable-source-maps"
     })
     error_message = "hydrate's environment must be exactly what docs/runtime-contract.md lists."
   }
@@ -293,7 +304,6 @@ run "environment_follows_the_runtime_contract" {
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
-      NODE_OPTIONS                 = "--enable-source-maps"
     })
     error_message = "deliver's environment must be exactly what docs/runtime-contract.md lists."
   }

@@ -4,7 +4,12 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { build, FUNCTIONS, type BuiltArtifact } from '../../scripts/build.ts';
+import {
+  build,
+  compareWithRelease,
+  FUNCTIONS,
+  type BuiltArtifact,
+} from '../../scripts/build.ts';
 
 const temp: string[] = [];
 async function tempDir() {
@@ -48,7 +53,7 @@ describe('npm run build', () => {
     expect(after.deliver).toBe(before.deliver);
   });
 
-  it('writes index.mjs and its source map with a fixed DOS timestamp, whatever the time zone', async () => {
+  it('writes index.mjs alone, with a fixed DOS timestamp, whatever the time zone', async () => {
     const zips = [];
     for (const tz of ['UTC', 'Pacific/Auckland']) {
       process.env.TZ = tz;
@@ -64,6 +69,15 @@ describe('npm run build', () => {
     expect(zip.readUInt16LE(12)).toBe(((2020 - 1980) << 9) | (1 << 5) | 1); // 2020-01-01
     const name = zip.subarray(30, 30 + zip.readUInt16LE(26)).toString();
     expect(name).toBe('index.mjs');
-    expect(zip.includes(Buffer.from('index.mjs.map'))).toBe(true);
+    // Source maps are not shipped (ADR 0010): no map file, and no reference to one.
+    expect(zip.includes(Buffer.from('index.mjs.map'))).toBe(false);
+  });
+
+  it('ships the zips a fresh build of this commit gives as the module\'s prebuilt artifacts', async () => {
+    const fresh = await build({ outDir: await tempDir() });
+    expect(
+      await compareWithRelease(fresh),
+      'terraform/artifacts/ must be rebuilt: run `npm run build:release` and commit it',
+    ).toEqual([]);
   });
 });

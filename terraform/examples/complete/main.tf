@@ -133,7 +133,7 @@ module "relay" {
   name          = var.name
   tags          = local.tags
   kms_key_arn   = aws_kms_key.relay.arn
-  artifacts_dir = "${path.module}/../../../dist"
+  artifacts_dir = var.artifacts_dir
 
   sources = {
     shopify = {

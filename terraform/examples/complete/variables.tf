@@ -57,3 +57,9 @@ variable "demo_api_base_url" {
   type        = string
   default     = "https://demo-shop.example.com/api"
 }
+
+variable "artifacts_dir" {
+  description = "Directory with your own ingest.zip, hydrate.zip and deliver.zip (e.g. \"../../../dist\" after npm run build); null deploys the module's prebuilt zips."
+  type        = string
+  default     = null
+}

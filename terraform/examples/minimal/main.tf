@@ -1,6 +1,6 @@
 # The smallest useful relay: one Shopify store, secrets referenced by SSM parameter name. Create the two
-# SecureString parameters first (aws ssm put-parameter --type SecureString ...) and run `npm run build` at the
-# repository root so that dist/*.zip exist.
+# SecureString parameters first (aws ssm put-parameter --type SecureString ...). The functions are the
+# module's prebuilt zips (terraform/artifacts), so no Node.js or build step is needed.
 
 provider "aws" {
   region = var.region
@@ -9,8 +9,7 @@ provider "aws" {
 module "relay" {
   source = "../../"
 
-  name          = var.name
-  artifacts_dir = "${path.module}/../../../dist"
+  name = var.name
 
   sources = {
     shopify = {

@@ -1,10 +1,12 @@
 locals {
   log_group_name = "/aws/lambda/${var.name}"
 
-  # A local zip is hashed here, so that the function is updated exactly when the zip's bytes change.
+  # A local zip is hashed here, so that the function is updated exactly when the zip's bytes change. A missing
+  # zip hashes to null here and fails the precondition below with a message that says what to do.
+  package_missing = var.package.filename != null && !fileexists(coalesce(var.package.filename, "-"))
   source_code_hash = (
     var.package.source_code_hash != null ? var.package.source_code_hash :
-    var.package.filename != null ? filebase64sha256(var.package.filename) : null
+    var.package.filename != null && !local.package_missing ? filebase64sha256(var.package.filename) : null
   )
 }
 
@@ -96,6 +98,13 @@ resource "aws_lambda_function" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = !local.package_missing
+      error_message = "The deployment package ${coalesce(var.package.filename, "-")} does not exist. The module's default is the prebuilt zips in its artifacts/ directory, which every release tag carries: use the module from a release (?ref=vX.Y.Z). To deploy your own build, run `npm run build` at the repository root and point artifacts_dir at its dist/ directory, or name an S3 object in artifacts."
+    }
+  }
 
   depends_on = [
     aws_cloudwatch_log_group.this,
