@@ -168,10 +168,16 @@ export async function compareWithRelease(
 async function main(argv: readonly string[]): Promise<number> {
   const release = argv.includes('--release');
   const check = argv.includes('--check');
-  const outDir = release ? RELEASE_ARTIFACTS_DIR : check ? path.join(repoRoot, '.tmp', 'build-check') : undefined;
+  const outDir = release
+    ? RELEASE_ARTIFACTS_DIR
+    : check
+      ? path.join(repoRoot, '.tmp', 'build-check')
+      : undefined;
   const artifacts = await build(outDir === undefined ? {} : { outDir });
   for (const a of artifacts)
-    console.log(`${path.relative(process.cwd(), a.file)}  ${(a.bytes / 1024).toFixed(1)} KiB  sha256=${a.sha256Hex}`);
+    console.log(
+      `${path.relative(process.cwd(), a.file)}  ${(a.bytes / 1024).toFixed(1)} KiB  sha256=${a.sha256Hex}`,
+    );
   if (release) await writeFile(path.join(RELEASE_ARTIFACTS_DIR, CHECKSUMS_FILE), checksums(artifacts));
   if (check) {
     const problems = await compareWithRelease(artifacts);

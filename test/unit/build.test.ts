@@ -4,12 +4,7 @@ import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  build,
-  compareWithRelease,
-  FUNCTIONS,
-  type BuiltArtifact,
-} from '../../scripts/build.ts';
+import { build, compareWithRelease, FUNCTIONS, type BuiltArtifact } from '../../scripts/build.ts';
 
 const temp: string[] = [];
 async function tempDir() {
@@ -73,7 +68,7 @@ describe('npm run build', () => {
     expect(zip.includes(Buffer.from('index.mjs.map'))).toBe(false);
   });
 
-  it('ships the zips a fresh build of this commit gives as the module\'s prebuilt artifacts', async () => {
+  it("ships the zips a fresh build of this commit gives as the module's prebuilt artifacts", async () => {
     const fresh = await build({ outDir: await tempDir() });
     expect(
       await compareWithRelease(fresh),

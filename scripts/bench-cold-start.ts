@@ -1,0 +1,159 @@
+// Cold-start benchmark: builds the three zips as `npm run build` does, extracts each into an empty directory,
+// and times `await import()` of each function's bundle in fresh Node 22 processes, interleaved with two
+// references in the same run: an empty module (the cost of importing anything at all) and a bundle of only
+// the AWS SDK clients that function uses (built with the same esbuild settings). Targets (issue 9): each zip
+// ≤ 250 KB, and each bundle's import time ≤ 1.15 × that of its SDK clients alone.
+//
+//   npm run bench:cold-start                 # 15 runs of each, medians
+//   npm run bench:cold-start -- --runs 31
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import * as esbuild from 'esbuild';
+import { bundleOptions, build, FUNCTIONS, type FunctionName } from './build.ts';
+import { extractZip } from './unzip.ts';
+
+const ZIP_TARGET_BYTES = 250 * 1000;
+const RATIO_TARGET = 1.15;
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
+
+const execFileAsync = promisify(execFile);
+const work = await mkdtemp(path.join(tmpdir(), 'relay-cold-start-'));
+
+/**
+ * The SDK clients a function uses, as a module of its own: each client class and command that the function's
+ * bundle names (esbuild's keepNames keeps class names such as `SQSClient` or `PutItemCommand`).
+ */
+async function sdkOnlyBundle(
+  fn: FunctionName,
+  bundleText: string,
+): Promise<{ file: string; clients: string[] }> {
+  const metafile = (
+    await esbuild.build({
+      ...bundleOptions(),
+      entryPoints: [`functions/${fn}/handler.ts`],
+      outfile: 'meta.mjs',
+      write: false,
+      metafile: true,
+    })
+  ).metafile;
+  const clients = [
+    ...new Set(
+      Object.keys(metafile.inputs).flatMap((input) => {
+        const match = /node_modules\/(@aws-sdk\/client-[a-z0-9-]+)\//.exec(input);
+        return match?.[1] === undefined ? [] : [match[1]];
+      }),
+    ),
+  ].sort();
+  const lines: string[] = [];
+  for (const client of clients) {
+    const exported = Object.keys((await import(client)) as Record<string, unknown>);
+    // The client and its commands; errors, serialisers and the rest come with them as they do in the function.
+    const used = exported.filter(
+      (name) => /(Client|Command)$/.test(name) && bundleText.includes(`"${name}"`),
+    );
+    const alias = client.replace(/\W/g, '_');
+    lines.push(
+      `export { ${used.map((name) => `${name} as ${alias}_${name}`).join(', ')} } from '${client}';`,
+    );
+  }
+  const result = await esbuild.build({
+    ...bundleOptions(),
+    stdin: { contents: lines.join('\n'), resolveDir: process.cwd(), loader: 'js' },
+    outfile: 'sdk.mjs',
+    write: false,
+  });
+  const file = path.join(work, `sdk-${fn}`, 'index.mjs');
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, result.outputFiles[0]?.contents ?? '');
+  return { file, clients };
+}
+
+/** Milliseconds from `import()` to its settling, in a new Node process (this one's Node 22). */
+async function importTime(file: string): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+    // What Lambda sets before the module loads; no network is touched by an import.
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: 'bench' },
+  });
+  return Number(stdout);
+}
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+try {
+  const artifacts = await build({ outDir: path.join(work, 'zips') });
+  const empty = path.join(work, 'empty', 'index.mjs');
+  await mkdir(path.dirname(empty));
+  await writeFile(empty, '');
+
+  interface Target {
+    fn: FunctionName;
+    zipBytes: number;
+    unzippedBytes: number;
+    bundle: string;
+    sdk: string;
+    clients: string[];
+  }
+  const targets: Target[] = [];
+  for (const artifact of artifacts) {
+    const dir = path.join(work, artifact.name);
+    await extractZip(artifact.file, dir);
+    const bundle = path.join(dir, 'index.mjs');
+    const sdk = await sdkOnlyBundle(artifact.name, await readFile(bundle, 'utf8'));
+    targets.push({
+      fn: artifact.name,
+      zipBytes: artifact.bytes,
+      unzippedBytes: (await stat(bundle)).size,
+      bundle,
+      sdk: sdk.file,
+      clients: sdk.clients,
+    });
+  }
+
+  // Interleaved, so that whatever else the machine does falls on every kind alike.
+  const times = new Map<string, number[]>();
+  const sample = async (key: string, file: string) => {
+    const list = times.get(key) ?? [];
+    list.push(await importTime(file));
+    times.set(key, list);
+  };
+  for (let i = 0; i < runs; i++) {
+    await sample('empty', empty);
+    for (const t of targets) {
+      await sample(`sdk-${t.fn}`, t.sdk);
+      await sample(t.fn, t.bundle);
+    }
+  }
+
+  const ms = (key: string) => median(times.get(key) ?? []);
+  console.log(`Node ${process.version}, ${runs} runs each, medians of in-process import() time`);
+  console.log(`empty module: ${ms('empty').toFixed(2)} ms`);
+  console.log('| function | zip | unzipped | bundle import | SDK clients alone | ratio | SDK clients |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const t of targets) {
+    const ratio = ms(t.fn) / ms(`sdk-${t.fn}`);
+    const zipOk = t.zipBytes <= ZIP_TARGET_BYTES ? 'ok' : 'OVER';
+    const ratioOk = ratio <= RATIO_TARGET ? 'ok' : 'OVER';
+    console.log(
+      `| ${t.fn} | ${(t.zipBytes / 1000).toFixed(1)} KB (${zipOk}) | ${(t.unzippedBytes / 1000).toFixed(0)} KB | ` +
+        `${ms(t.fn).toFixed(1)} ms | ${ms(`sdk-${t.fn}`).toFixed(1)} ms | ${ratio.toFixed(3)} (${ratioOk}) | ` +
+        `${t.clients.map((c) => c.replace('@aws-sdk/client-', '')).join(', ')} |`,
+    );
+  }
+  console.log(`targets: zip ≤ ${ZIP_TARGET_BYTES / 1000} KB, ratio ≤ ${RATIO_TARGET}`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
