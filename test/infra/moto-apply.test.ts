@@ -1,6 +1,9 @@
 // A real `terraform apply` of terraform/examples/complete against moto_server on loopback, read back with
-// the AWS SDK; then: a second plan shows no changes, a rebuilt unchanged zip plans no function change, a
-// changed hydrate zip plans an update of the hydrate function only, and `destroy` leaves nothing behind.
+// the AWS SDK. The example is used as a consumer uses the module: copied to a root outside the repository,
+// its module sourced by `git::file://…//terraform?ref=<tag>` from a tagged repository (module-repo.ts), with
+// no dist/ anywhere, so it deploys the module's prebuilt zips. Then: a second plan shows no changes; pointing
+// artifacts_dir at a fresh `npm run build` plans no function change (the prebuilt zips are that build, byte
+// for byte); a changed hydrate zip plans an update of hydrate only; and `destroy` leaves nothing behind.
 //
 // Emulator differences (proven here, recorded in docs/adr/0002-terraform-module-shape.md):
 //  - moto 5.2.1 ignores KMSKeyArn on Lambda functions, so every plan wants to set kms_key_arn again;
@@ -10,7 +13,7 @@
 //    without which the provider waits for it until it times out.
 // The no-change assertions allow exactly these differences, and only after checking that moto still
 // behaves that way; everything else must be a no-op.
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -50,7 +53,9 @@ import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRelayConfig } from '../../functions/shared/config.ts';
+import { build } from '../../scripts/build.ts';
 import { actionsCalledBy } from './code-actions.ts';
+import { publishModuleRepo } from './module-repo.ts';
 import { startMoto, providerOverride } from './moto.ts';
 import type { MotoServer } from './moto.ts';
 import {
@@ -90,7 +95,6 @@ const COMMON_ENV = [
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
   'POWERTOOLS_LOG_LEVEL',
-  'NODE_OPTIONS',
 ];
 
 const StringMap = z.record(z.string(), z.string());
@@ -144,7 +148,8 @@ function parsePolicyDocument(document: string): z.infer<typeof PolicyDocumentSch
 }
 
 const enabled = canRun('Terraform apply against moto (test/infra/moto-apply.test.ts)', [
-  commandOnPath('terraform', 'install Terraform >= 1.6'),
+  commandOnPath('terraform', 'install Terraform >= 1.7'),
+  commandOnPath('git', 'install git (the module is sourced from a git ref)'),
   commandOnPath('moto_server', 'pip install "moto[server]" (tested with moto 5.2.1)'),
   directoryExists(
     providerMirror,
@@ -158,9 +163,9 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
   let scratch = '';
   let exampleDir = '';
   let distDir = '';
+  let releaseHashes: Record<string, string> = {};
   let env: NodeJS.ProcessEnv = {};
   let outputs: Outputs;
-  let firstHashes: Record<string, string> = {};
   let quirks: EmulatorQuirk[] = [];
 
   const aws = () => {
@@ -182,10 +187,13 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
   }
 
   /** Saves a plan and returns it as JSON, with the plan's -detailed-exitcode (0 no changes, 2 changes). */
-  async function savedPlan(file: string): Promise<{ plan: Plan; exitCode: number }> {
+  async function savedPlan(
+    file: string,
+    extraArgs: readonly string[] = [],
+  ): Promise<{ plan: Plan; exitCode: number }> {
     const result = await run(
       'terraform',
-      ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${file}`],
+      ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${file}`, ...extraArgs],
       {
         cwd: exampleDir,
         env,
@@ -196,40 +204,30 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     return { plan: parsePlan(shown.stdout), exitCode: result.code };
   }
 
-  async function buildAndCopyZips(): Promise<Record<string, string>> {
-    // The real build (npm run build); deterministic, so building again gives the same bytes.
-    const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
-    const build = await run(tsx, ['scripts/build.ts'], { cwd: repoRoot, timeoutMs: 300_000 });
-    expect(build.code, describeRun('tsx scripts/build.ts', build)).toBe(0);
+  async function hashesOf(dir: string): Promise<Record<string, string>> {
     const hashes: Record<string, string> = {};
-    for (const fn of FUNCTIONS) {
-      const target = path.join(distDir, `${fn}.zip`);
-      await copyFile(path.join(repoRoot, 'dist', `${fn}.zip`), target);
-      hashes[fn] = sha256(await readFile(target));
-    }
+    for (const fn of FUNCTIONS) hashes[fn] = sha256(await readFile(path.join(dir, `${fn}.zip`)));
     return hashes;
   }
 
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), 'relay-tf-moto-'));
-    // Same relative layout as the repository, so that the example's ../../ module source and
-    // ../../../dist artifacts resolve inside the scratch directory.
-    await cp(path.join(repoRoot, 'terraform'), path.join(scratch, 'terraform'), {
-      recursive: true,
-      filter: (source) => {
-        const base = path.basename(source);
-        return !(
-          base === '.terraform' ||
-          base === '.terraform.lock.hcl' ||
-          base.endsWith('.tfstate') ||
-          base.includes('.tfstate.') ||
-          base.endsWith('_override.tf')
-        );
-      },
-    });
+    const published = await publishModuleRepo(path.join(scratch, 'module-repo'));
+    releaseHashes = await hashesOf(path.join(published.moduleDir, 'artifacts'));
     distDir = path.join(scratch, 'dist');
-    await mkdir(distDir);
-    exampleDir = path.join(scratch, 'terraform', 'examples', 'complete');
+
+    // The example's files in a root of their own, outside the repository; only the module source changes.
+    exampleDir = path.join(scratch, 'root');
+    const exampleSource = path.join(repoRoot, 'terraform', 'examples', 'complete');
+    await mkdir(exampleDir);
+    for (const file of (await readdir(exampleSource)).filter((f) => f.endsWith('.tf'))) {
+      const text = await readFile(path.join(exampleSource, file), 'utf8');
+      await writeFile(
+        path.join(exampleDir, file),
+        text.replace(/source\s*=\s*"\.\.\/\.\.\/"/, `source = "${published.source}"`),
+      );
+    }
+    expect(await readFile(path.join(exampleDir, 'main.tf'), 'utf8')).toContain(published.source);
 
     moto = await startMoto();
     await writeFile(path.join(exampleDir, 'moto_override.tf'), providerOverride(moto.endpoint));
@@ -237,7 +235,6 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PROFILE: undefined,
     });
-    firstHashes = await buildAndCopyZips();
   }, 600_000);
 
   afterAll(async () => {
@@ -245,13 +242,18 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     if (scratch !== '') await rm(scratch, { recursive: true, force: true });
   });
 
-  it('applies the complete example', { timeout: 600_000 }, async () => {
-    await terraform(['init', '-input=false', '-no-color']);
-    const apply = await terraform(['apply', '-auto-approve', '-input=false', '-no-color']);
-    console.log(`terraform apply of examples/complete against moto took ${(apply.ms / 1000).toFixed(1)} s`);
-    const shown = await terraform(['output', '-json']);
-    outputs = OutputsSchema.parse(JSON.parse(shown.stdout));
-  });
+  it(
+    'applies the complete example, its module from a git ref, with no build',
+    { timeout: 600_000 },
+    async () => {
+      const init = await terraform(['init', '-input=false', '-no-color']);
+      expect(init.stdout).toMatch(/Downloading git::file:\/\/.*\?ref=v0\.0\.0-test/);
+      const apply = await terraform(['apply', '-auto-approve', '-input=false', '-no-color']);
+      console.log(`terraform apply of examples/complete against moto took ${(apply.ms / 1000).toFixed(1)} s`);
+      const shown = await terraform(['output', '-json']);
+      outputs = OutputsSchema.parse(JSON.parse(shown.stdout));
+    },
+  );
 
   it('created the three functions as the runtime contract says', { timeout: 120_000 }, async () => {
     const lambda = new LambdaClient(aws());
@@ -266,7 +268,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       expect(config.Architectures).toEqual(['arm64']);
       expect(config.Timeout).toBe(expectedTimeout[fn]);
       expect(config.Role).toBe(at(outputs.role_arns.value, fn));
-      expect(config.CodeSha256).toBe(at(firstHashes, fn));
+      // The release's prebuilt zip, shipped in the module directory.
+      expect(config.CodeSha256).toBe(at(releaseHashes, fn));
 
       const variables = config.Environment?.Variables ?? {};
       expect(Object.keys(variables).sort()).toEqual([...COMMON_ENV, ...CONTRACT_ENV[fn]].sort());
@@ -274,7 +277,6 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       // The service dimension of the relay's metrics is the deployment's name (the alarms select on it).
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe(NAME);
       expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('KlaviyoWebhookRelay');
-      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     const variablesOf = async (fn: FunctionName) =>
       (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${NAME}-${fn}` }))).Environment
@@ -574,17 +576,26 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     },
   );
 
-  it('plans no function change after rebuilding unchanged code', { timeout: 600_000 }, async () => {
-    const rebuilt = await buildAndCopyZips();
-    expect(rebuilt, 'the build must be deterministic').toEqual(firstHashes);
-    const { plan } = await savedPlan(path.join(scratch, 'rebuilt.tfplan'));
-    expect(unexplainedChanges(plan, quirks)).toEqual([]);
-    for (const fn of FUNCTIONS) {
-      const change = changeOf(plan, `module.relay.module.function["${fn}"].aws_lambda_function.this`);
-      if (change === undefined) throw new Error(`the plan does not mention the ${fn} function`);
-      expect(changedAttributes(change)).not.toContain('source_code_hash');
-    }
-  });
+  it(
+    'plans no function change when deploying a fresh build of the same code',
+    { timeout: 600_000 },
+    async () => {
+      // npm run build, and artifacts_dir pointed at it, as the README shows for building your own.
+      await build({ outDir: distDir });
+      expect(await hashesOf(distDir), 'the prebuilt zips must be what the build gives').toEqual(
+        releaseHashes,
+      );
+      const { plan } = await savedPlan(path.join(scratch, 'rebuilt.tfplan'), [
+        `-var=artifacts_dir=${distDir}`,
+      ]);
+      expect(unexplainedChanges(plan, quirks)).toEqual([]);
+      for (const fn of FUNCTIONS) {
+        const change = changeOf(plan, `module.relay.module.function["${fn}"].aws_lambda_function.this`);
+        if (change === undefined) throw new Error(`the plan does not mention the ${fn} function`);
+        expect(changedAttributes(change)).not.toContain('source_code_hash');
+      }
+    },
+  );
 
   it(
     'plans an update of the hydrate function alone when only its zip changes',
@@ -593,14 +604,16 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       const zipPath = path.join(distDir, 'hydrate.zip');
       const changed = withZipComment(await readFile(zipPath), 'rebuilt with a change');
       await writeFile(zipPath, changed);
-      expect(sha256(changed)).not.toBe(firstHashes.hydrate);
+      expect(sha256(changed)).not.toBe(releaseHashes.hydrate);
 
-      const { plan, exitCode } = await savedPlan(path.join(scratch, 'hydrate-changed.tfplan'));
+      const { plan, exitCode } = await savedPlan(path.join(scratch, 'hydrate-changed.tfplan'), [
+        `-var=artifacts_dir=${distDir}`,
+      ]);
       expect(exitCode).toBe(2);
       const hydrate = changeOf(plan, 'module.relay.module.function["hydrate"].aws_lambda_function.this');
       expect(hydrate?.change.actions).toEqual(['update']);
       expect(hydrate?.change.after?.source_code_hash).toBe(sha256(changed));
-      expect(hydrate?.change.before?.source_code_hash).toBe(firstHashes.hydrate);
+      expect(hydrate?.change.before?.source_code_hash).toBe(releaseHashes.hydrate);
 
       // Nothing else changes: the other functions keep their code, and every other difference in the plan is
       // a proven emulator difference.
