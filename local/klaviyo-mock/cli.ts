@@ -1,7 +1,7 @@
 // Runs the Klaviyo mock on its own: `npx tsx local/klaviyo-mock/cli.ts`.
 // Environment: KLAVIYO_MOCK_PORT (default 0 = any free port), KLAVIYO_MOCK_HOST (default 127.0.0.1),
 // KLAVIYO_MOCK_API_KEY (require this key), KLAVIYO_MOCK_TIME_SCALE (default 1), KLAVIYO_MOCK_LIMITS
-// (`published` or `off`), KLAVIYO_OPENAPI_DIR (the OpenAPI files).
+// (`published` or `off`).
 import { startKlaviyoMock } from './server.ts';
 import type { KlaviyoMockOptions } from './types.ts';
 

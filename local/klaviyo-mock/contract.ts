@@ -1,22 +1,50 @@
-// Klaviyo's published contract, read from the OpenAPI 3.0 operation files in `../shared/klaviyo-openapi/`:
-// each operation's path, its published rate limit (`x-klaviyo-ratelimit`) and a validator for its request
-// body. OpenAPI 3.0 schemas are not JSON Schema, so each document's components are converted first
-// (`nullable`, `$ref` siblings, boolean `exclusiveMinimum`/`exclusiveMaximum`) and compiled with ajv.
-import { existsSync, readFileSync } from 'node:fs';
+// The project's own contract for the four Klaviyo operations it uses: one JSON file per operation in
+// `contract/` beside this file (method, path, revision, published rate limit, documented limits, and JSON
+// Schemas for the request body and, where Klaviyo answers with one, the success body). It is written here, from
+// Klaviyo's API reference, so that a clone of the repository needs nothing beside it; Klaviyo's OpenAPI files,
+// when present, only check it for drift (test/unit/klaviyo-openapi-conformance.test.ts).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { EndpointLimit, KlaviyoOperationId } from './types.ts';
 
-const OPERATION_FILES: Record<KlaviyoOperationId, string> = {
-  create_event: 'create_event.json',
-  bulk_create_events: 'bulk_create_events.json',
-  create_or_update_profile: 'create_or_update_profile.json',
-  bulk_import_profiles: 'bulk_import_profiles.json',
-};
+export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
+  'create_event',
+  'bulk_create_events',
+  'create_or_update_profile',
+  'bulk_import_profiles',
+];
 
-export const OPERATION_IDS = Object.keys(OPERATION_FILES) as KlaviyoOperationId[];
+/** `local/klaviyo-mock/contract/`: where the operation files live. */
+export const CONTRACT_DIR = fileURLToPath(new URL('./contract/', import.meta.url));
+
+/** Limits Klaviyo documents in prose rather than in a schema keyword. */
+export interface OperationLimits {
+  maxBodyBytes: number;
+  /** Largest string anywhere in an event's properties, in UTF-8 bytes. */
+  maxStringBytes?: number;
+  /** Events in one request, across all of its profiles. */
+  maxEventsPerRequest?: number;
+}
+
+/** One operation file, as written in `contract/<operationId>.json`. */
+export interface OperationFile {
+  $comment?: string;
+  operationId: KlaviyoOperationId;
+  method: string;
+  path: string;
+  revision: string;
+  rateLimit: EndpointLimit;
+  /** Success statuses. */
+  success: number[];
+  limits: OperationLimits;
+  request: Record<string, unknown>;
+  /** The success body; absent when Klaviyo answers with none. */
+  response?: Record<string, unknown>;
+  definitions?: Record<string, unknown>;
+}
 
 /** One failed check, located by a JSON pointer into the request body. */
 export interface ValidationIssue {
@@ -28,30 +56,22 @@ export interface OperationContract {
   operationId: KlaviyoOperationId;
   method: string;
   path: string;
-  /** The API revision the document describes (its `info.version`). */
+  /** The API revision the contract describes. */
   revision: string;
   publishedLimit: EndpointLimit;
+  success: readonly number[];
+  limits: OperationLimits;
+  /** The file as read, for the drift check. */
+  file: OperationFile;
   /** The first problem with a request body, or null when it satisfies the operation's request schema. */
   validateBody(body: unknown): ValidationIssue | null;
+  /** The first problem with a success body; an operation that answers with none accepts only `undefined`. */
+  validateResponse(body: unknown): ValidationIssue | null;
 }
 
 export interface KlaviyoContract {
   dir: string;
   operations: Record<KlaviyoOperationId, OperationContract>;
-  /** Validates a value against any schema in an operation document's `components.schemas` (e.g. a response). */
-  validateComponent(
-    operationId: KlaviyoOperationId,
-    schemaName: string,
-    value: unknown,
-  ): ValidationIssue | null;
-}
-
-/** `$KLAVIYO_OPENAPI_DIR`, else `../shared/klaviyo-openapi` next to the repository root. */
-export function defaultOpenApiDir(): string {
-  const fromEnv = process.env.KLAVIYO_OPENAPI_DIR;
-  if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
-  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-  return path.resolve(repoRoot, '../shared/klaviyo-openapi');
 }
 
 type JsonObject = Record<string, unknown>;
@@ -63,87 +83,6 @@ function child(value: unknown, ...keys: string[]): unknown {
   let current = value;
   for (const key of keys) current = isObject(current) ? current[key] : undefined;
   return current;
-}
-
-const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'definitions']);
-const SCHEMA_KEYWORDS = new Set(['items', 'additionalProperties', 'not', 'additionalItems', 'propertyNames']);
-const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf']);
-const DROPPED_KEYWORDS = new Set([
-  'nullable',
-  'example',
-  'discriminator',
-  'xml',
-  'externalDocs',
-  'deprecated',
-]);
-
-/**
- * Converts one OpenAPI 3.0 schema object to draft-07 JSON Schema. Walks only schema positions, so a property
- * that happens to be named `nullable` or `example` is left alone.
- */
-export function openApiSchemaToJsonSchema(schema: unknown): unknown {
-  if (!isObject(schema)) return schema;
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
-    if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openApiSchemaToJsonSchema(v)]));
-    } else if (SCHEMA_KEYWORDS.has(key)) {
-      out[key] = Array.isArray(value)
-        ? value.map(openApiSchemaToJsonSchema)
-        : openApiSchemaToJsonSchema(value);
-    } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
-      out[key] = value.map(openApiSchemaToJsonSchema);
-    } else if (key === '$ref' && typeof value === 'string') {
-      out[key] = value.replace(/^#\/components\/schemas\//, '#/definitions/');
-    } else {
-      out[key] = value;
-    }
-  }
-  // 3.0: `exclusiveMinimum: true` qualifies `minimum`; draft-07: `exclusiveMinimum` is the bound itself.
-  for (const [flag, bound] of [
-    ['exclusiveMinimum', 'minimum'],
-    ['exclusiveMaximum', 'maximum'],
-  ] as const) {
-    if (typeof out[flag] === 'boolean') {
-      if (out[flag] === true && typeof out[bound] === 'number') {
-        out[flag] = out[bound];
-        delete out[bound];
-      } else {
-        delete out[flag];
-      }
-    }
-  }
-  return schema.nullable === true ? allowNull(out) : out;
-}
-
-function allowNull(schema: JsonObject): JsonObject {
-  const composed = ['$ref', 'oneOf', 'anyOf', 'allOf', 'not'].filter((k) => k in schema);
-  if (composed.length === 0) {
-    const out = { ...schema };
-    if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
-    if (typeof out.type === 'string') out.type = [out.type, 'null'];
-    else if (Array.isArray(out.type) && !out.type.includes('null'))
-      out.type = [...(out.type as unknown[]), 'null'];
-    return out;
-  }
-  // Null, or whatever the composed schema allows. In 3.0 a `$ref`'s siblings are ignored, but Klaviyo's
-  // documents mean `nullable` next to a `$ref` literally.
-  if (
-    composed.length === 1 &&
-    composed[0] === 'oneOf' &&
-    schema.type === undefined &&
-    Array.isArray(schema.oneOf)
-  )
-    return { ...schema, oneOf: [...(schema.oneOf as unknown[]), { type: 'null' }] };
-  return { anyOf: [schema, { type: 'null' }] };
-}
-
-function parseRate(text: unknown, unit: 's' | 'm', where: string): number {
-  const match = typeof text === 'string' ? /^(\d+)\/([sm])$/.exec(text.trim()) : null;
-  if (!match || match[2] !== unit)
-    throw new Error(`${where}: cannot read rate limit ${JSON.stringify(text)}`);
-  return Number(match[1]);
 }
 
 function pointerOf(error: ErrorObject): string {
@@ -191,6 +130,7 @@ export function describeErrors(errors: readonly ErrorObject[], body: unknown): V
             .split('/')
             .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')),
         );
+  const limit = (best.params as { limit?: number }).limit;
 
   switch (best.keyword) {
     case 'required':
@@ -223,106 +163,106 @@ export function describeErrors(errors: readonly ErrorObject[], body: unknown): V
         pointer: shown,
         detail: `'${field}' must be a valid ${(best.params as { format: string }).format} string, got ${JSON.stringify(valueAt(pointer))}.`,
       };
+    case 'maxItems':
+      return {
+        pointer: shown,
+        detail: `'${field}' may hold at most ${limit} items (got ${(valueAt(pointer) as unknown[]).length}).`,
+      };
+    case 'maxProperties':
+      return {
+        pointer: shown,
+        detail: `'${field}' may have at most ${limit} properties (got ${Object.keys(valueAt(pointer) as object).length}).`,
+      };
+    case 'maxLength':
+      return {
+        pointer: shown,
+        detail: `'${field}' must be at most ${limit} characters long (got ${[...(valueAt(pointer) as string)].length}).`,
+      };
     default:
       return { pointer: shown, detail: `'${field}' ${best.message ?? 'is invalid'}.` };
   }
 }
 
-interface LoadedDocument {
-  schemaId: string;
-  document: JsonObject;
+const positiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+
+/** Reads one operation file and checks the parts that are not JSON Schema; throws naming the file. */
+export function readOperationFile(dir: string, operationId: KlaviyoOperationId): OperationFile {
+  const file = path.join(dir, `${operationId}.json`);
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const problems: string[] = [];
+  if (!isObject(parsed)) throw new Error(`${file}: not a JSON object`);
+  if (parsed.operationId !== operationId) problems.push(`operationId must be ${operationId}`);
+  if (typeof parsed.method !== 'string' || !/^[A-Z]+$/.test(parsed.method))
+    problems.push('method must be an upper-case HTTP method');
+  if (typeof parsed.path !== 'string' || !parsed.path.startsWith('/api/'))
+    problems.push('path must start with /api/');
+  if (typeof parsed.revision !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(parsed.revision))
+    problems.push('revision must be YYYY-MM-DD');
+  if (
+    !positiveInteger(child(parsed, 'rateLimit', 'burst')) ||
+    !positiveInteger(child(parsed, 'rateLimit', 'steady'))
+  )
+    problems.push('rateLimit needs positive integer burst and steady');
+  if (
+    !Array.isArray(parsed.success) ||
+    !parsed.success.every((s) => Number.isInteger(s) && s >= 200 && s < 300)
+  )
+    problems.push('success must list 2xx statuses');
+  if (!positiveInteger(child(parsed, 'limits', 'maxBodyBytes')))
+    problems.push('limits.maxBodyBytes is required');
+  if (!isObject(parsed.request)) problems.push('request must be a JSON Schema');
+  if (parsed.response !== undefined && !isObject(parsed.response))
+    problems.push('response, when present, must be a JSON Schema');
+  if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
+  return parsed as unknown as OperationFile;
 }
 
-/** Reads and compiles the four operation documents. Throws when a file is missing or unreadable. */
-export function loadKlaviyoContract(dir: string = defaultOpenApiDir()): KlaviyoContract {
-  // The contract is Klaviyo's published data, not ours: say where to get it rather than fail obscurely.
-  if (!existsSync(path.join(dir, OPERATION_FILES.create_event))) {
-    throw new Error(
-      `Klaviyo's OpenAPI operation files are not in ${dir}. Set KLAVIYO_OPENAPI_DIR to a folder holding ` +
-        `${Object.values(OPERATION_FILES).join(', ')} (the klaviyo/openapi repository, openapi/stable/apis), ` +
-        'or set KLAVIYO_API_KEY / KLAVIYO_BASE_URL to use a real Klaviyo instead of the mock.',
-    );
-  }
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
+// Keys of an operation file that describe the operation rather than a schema; ajv is told of them so that
+// strict mode still catches a misspelt keyword inside the schemas.
+const FILE_KEYWORDS = [
+  'operationId',
+  'method',
+  'path',
+  'revision',
+  'rateLimit',
+  'success',
+  'limits',
+  'request',
+  'response',
+];
+
+/** Reads and compiles the four operation files. Throws when a file is missing, malformed or not valid JSON Schema. */
+export function loadKlaviyoContract(dir: string = CONTRACT_DIR): KlaviyoContract {
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true, logger: false });
   addFormatsModule.default(ajv);
-
-  const documents = new Map<KlaviyoOperationId, LoadedDocument>();
-  const operations = {} as Record<KlaviyoOperationId, OperationContract>;
-  const validators = new Map<string, ValidateFunction>();
-
-  const validatorFor = (operationId: KlaviyoOperationId, schemaName: string): ValidateFunction => {
-    const loaded = documents.get(operationId);
-    if (!loaded) throw new Error(`unknown operation ${operationId}`);
-    const ref = `${loaded.schemaId}#/definitions/${schemaName}`;
-    let validate = validators.get(ref);
-    if (!validate) {
-      if (!isObject(child(loaded.document, 'components', 'schemas', schemaName)))
-        throw new Error(`${operationId}: no schema ${schemaName}`);
-      validate = ajv.compile({ $ref: ref });
-      validators.set(ref, validate);
-    }
-    return validate;
-  };
+  ajv.addVocabulary(FILE_KEYWORDS);
 
   const check = (validate: ValidateFunction, value: unknown): ValidationIssue | null =>
     validate(value) ? null : describeErrors(validate.errors ?? [], value);
 
+  const operations = {} as Record<KlaviyoOperationId, OperationContract>;
   for (const operationId of OPERATION_IDS) {
-    const file = path.join(dir, OPERATION_FILES[operationId]);
-    const document = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    if (!isObject(document) || !isObject(document.paths)) throw new Error(`${file}: not an OpenAPI document`);
-
-    let found: { path: string; method: string; operation: JsonObject } | undefined;
-    for (const [opPath, item] of Object.entries(document.paths))
-      for (const [method, operation] of Object.entries(isObject(item) ? item : {}))
-        if (isObject(operation) && operation.operationId === operationId)
-          found = { path: opPath, method, operation };
-    if (!found) throw new Error(`${file}: no operation ${operationId}`);
-
-    const schemas = child(document, 'components', 'schemas');
-    const schemaId = `https://klaviyo-mock.local/${OPERATION_FILES[operationId]}`;
-    ajv.addSchema({
-      $id: schemaId,
-      definitions: Object.fromEntries(
-        Object.entries(isObject(schemas) ? schemas : {}).map(([name, s]) => [
-          name,
-          openApiSchemaToJsonSchema(s),
-        ]),
-      ),
-    });
-    documents.set(operationId, { schemaId, document });
-
-    const content = child(found.operation, 'requestBody', 'content');
-    const media = isObject(content) ? Object.values(content)[0] : undefined;
-    const bodyRef = child(media, 'schema', '$ref');
-    if (typeof bodyRef !== 'string')
-      throw new Error(`${file}: ${operationId} has no request body schema $ref`);
-    const bodySchemaName = bodyRef.replace(/^#\/components\/schemas\//, '');
-
-    const rate = child(found.operation, 'x-klaviyo-ratelimit');
-    const where = `${file} x-klaviyo-ratelimit`;
-    const info = child(document, 'info', 'version');
-    let bodyValidator: ValidateFunction | undefined;
+    const file = readOperationFile(dir, operationId);
+    const schemaId = `https://klaviyo-webhook-relay.local/contract/${operationId}.json`;
+    ajv.addSchema({ ...file, $id: schemaId });
+    // Compiled now, so that a broken schema fails at startup rather than on the first request.
+    const request = ajv.compile({ $ref: `${schemaId}#/request` });
+    const response = file.response === undefined ? undefined : ajv.compile({ $ref: `${schemaId}#/response` });
     operations[operationId] = {
       operationId,
-      method: found.method.toUpperCase(),
-      path: found.path,
-      revision: typeof info === 'string' ? info : '',
-      publishedLimit: {
-        burst: parseRate(child(rate, 'burst'), 's', where),
-        steady: parseRate(child(rate, 'steady'), 'm', where),
+      method: file.method,
+      path: file.path,
+      revision: file.revision,
+      publishedLimit: { burst: file.rateLimit.burst, steady: file.rateLimit.steady },
+      success: file.success,
+      limits: file.limits,
+      file,
+      validateBody: (body) => check(request, body),
+      validateResponse: (body) => {
+        if (response) return check(response, body);
+        return body === undefined ? null : { pointer: '', detail: `${operationId} answers with no body.` };
       },
-      validateBody: (body) => check((bodyValidator ??= validatorFor(operationId, bodySchemaName)), body),
     };
   }
-
-  // Compile the body validators now, so a broken document fails at startup rather than on first request.
-  for (const operationId of OPERATION_IDS) operations[operationId].validateBody({});
-
-  return {
-    dir,
-    operations,
-    validateComponent: (operationId, schemaName, value) =>
-      check(validatorFor(operationId, schemaName), value),
-  };
+  return { dir, operations };
 }

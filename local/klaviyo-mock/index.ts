@@ -1,8 +1,14 @@
 // The Klaviyo mock: a Klaviyo-compatible HTTP server on loopback for tests, benchmarks and local mode.
 // See README.md beside this file.
 export { startKlaviyoMock } from './server.ts';
-export { defaultOpenApiDir, loadKlaviyoContract } from './contract.ts';
-export type { KlaviyoContract, OperationContract, ValidationIssue } from './contract.ts';
+export { CONTRACT_DIR, loadKlaviyoContract } from './contract.ts';
+export type {
+  KlaviyoContract,
+  OperationContract,
+  OperationFile,
+  OperationLimits,
+  ValidationIssue,
+} from './contract.ts';
 export type { KlaviyoError, KlaviyoErrorDocument } from './errors.ts';
 export type {
   EndpointLimit,

@@ -1,5 +1,6 @@
 // What each Klaviyo operation does with a valid request: record into the store, log a line, and answer with
-// the status and document Klaviyo's OpenAPI file gives for success.
+// the status and document the operation's contract gives for success.
+import type { OperationLimits } from './contract.ts';
 import { MockHttpError, invalid } from './errors.ts';
 import { readBulkCreateEvents, readBulkImportProfiles, readCreateEvent, readProfileImport } from './rules.ts';
 import type { EventItem, ProfileItem } from './rules.ts';
@@ -12,6 +13,8 @@ export interface OperationContext {
   /** The mock's base URL, for `links`. */
   baseUrl: string;
   log: (line: string) => void;
+  /** The operation's documented limits, from its contract file. */
+  limits: OperationLimits;
 }
 
 export interface OperationResult {
@@ -27,12 +30,12 @@ export function performOperation(
 ): OperationResult {
   switch (operationId) {
     case 'create_event':
-      recordEvents([readCreateEvent(body, ctx.now)], 'create_event', ctx);
+      recordEvents([readCreateEvent(body, ctx.now, ctx.limits)], 'create_event', ctx);
       return { status: 202 };
     case 'bulk_create_events':
       // Klaviyo's 2026-07-15 contract answers this 202 with no body; the events are processed later. The mock
       // records them before answering, so tests can read them at once.
-      recordEvents(readBulkCreateEvents(body, ctx.now), 'bulk_create_events', ctx);
+      recordEvents(readBulkCreateEvents(body, ctx.now, ctx.limits), 'bulk_create_events', ctx);
       return { status: 202 };
     case 'create_or_update_profile': {
       const { profile, created } = upsert(readProfileImport(body), ctx);

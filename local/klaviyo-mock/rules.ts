@@ -1,8 +1,8 @@
-// Klaviyo's rules that the OpenAPI schemas do not express, applied to bodies that already passed the schema,
-// and the reading of those bodies into the events and profiles they carry. Limits are the ones Klaviyo
-// documents for these endpoints (see the operation descriptions in the OpenAPI files).
+// Klaviyo's rules that the contract's schemas cannot express, applied to bodies that already passed the schema,
+// and the reading of those bodies into the events and profiles they carry. The limits come from the
+// operation's contract file (`limits`), which takes them from Klaviyo's documentation.
+import type { OperationLimits } from './contract.ts';
 import { invalid } from './errors.ts';
-import type { KlaviyoOperationId } from './types.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -10,21 +10,6 @@ const isObject = (value: unknown): value is Json =>
 const obj = (value: unknown): Json => (isObject(value) ? value : {});
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-const MB = 1024 * 1024;
-
-/** Largest request body each endpoint takes, in bytes (payload limits from the operation descriptions). */
-export const MAX_BODY_BYTES: Record<KlaviyoOperationId, number> = {
-  create_event: 5 * MB,
-  bulk_create_events: 5 * MB,
-  create_or_update_profile: 100 * 1024,
-  bulk_import_profiles: 5 * MB,
-};
-
-export const MAX_EVENT_PROPERTIES = 400;
-export const MAX_STRING_BYTES = 100 * 1024;
-export const MAX_BULK_EVENTS = 1_000;
-export const MAX_BULK_PROFILES = 10_000;
-export const MAX_METRIC_NAME_LENGTH = 127;
 const EARLIEST_EVENT_TIME = Date.UTC(1990, 0, 1);
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
@@ -73,38 +58,31 @@ function requireIdentifier(profile: ProfileItem): void {
     );
 }
 
-function findLongString(value: unknown, pointer: string): string | null {
-  if (typeof value === 'string') return Buffer.byteLength(value) > MAX_STRING_BYTES ? pointer : null;
+function findLongString(value: unknown, pointer: string, maxBytes: number): string | null {
+  if (typeof value === 'string') return Buffer.byteLength(value) > maxBytes ? pointer : null;
   if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) {
-      const hit = findLongString(v, `${pointer}/${i}`);
+      const hit = findLongString(v, `${pointer}/${i}`, maxBytes);
       if (hit !== null) return hit;
     }
   } else if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
-      const hit = findLongString(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+      const hit = findLongString(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, maxBytes);
       if (hit !== null) return hit;
     }
   }
   return null;
 }
 
-function checkEvent(item: EventItem, now: number): void {
+// The metric name's length and the number of properties are schema keywords (maxLength, maxProperties); string
+// sizes are in bytes, which JSON Schema cannot count.
+function checkEvent(item: EventItem, now: number, limits: OperationLimits): void {
   const { attributes, pointer } = item;
-  if (item.metric.length > MAX_METRIC_NAME_LENGTH)
-    throw invalid(
-      `Metric name must be less than 128 characters (got ${item.metric.length}).`,
-      `${pointer}/metric/data/attributes/name`,
-    );
-  const properties = obj(attributes.properties);
-  const count = Object.keys(properties).length;
-  if (count > MAX_EVENT_PROPERTIES)
-    throw invalid(
-      `An event may have at most ${MAX_EVENT_PROPERTIES} properties (got ${count}).`,
-      `${pointer}/properties`,
-    );
-  const long = findLongString(properties, `${pointer}/properties`);
-  if (long !== null) throw invalid(`Strings may be at most ${MAX_STRING_BYTES} bytes.`, long);
+  const maxBytes = limits.maxStringBytes;
+  if (maxBytes !== undefined) {
+    const long = findLongString(obj(attributes.properties), `${pointer}/properties`, maxBytes);
+    if (long !== null) throw invalid(`Strings may be at most ${maxBytes} bytes.`, long);
+  }
   if (typeof attributes.time === 'string') {
     const time = Date.parse(attributes.time);
     if (time < EARLIEST_EVENT_TIME || time > now + YEAR_MS)
@@ -121,7 +99,7 @@ const metricName = (attributes: Json): string => {
 };
 
 /** The one event of a Create Event body, checked. */
-export function readCreateEvent(body: unknown, now: number): EventItem {
+export function readCreateEvent(body: unknown, now: number, limits: OperationLimits): EventItem {
   const attributes = obj(obj(obj(body).data).attributes);
   const pointer = '/data/attributes';
   const item: EventItem = {
@@ -132,12 +110,12 @@ export function readCreateEvent(body: unknown, now: number): EventItem {
     profile: profileItem(`${pointer}/profile/data`, obj(attributes.profile).data, true),
   };
   requireIdentifier(item.profile);
-  checkEvent(item, now);
+  checkEvent(item, now, limits);
   return item;
 }
 
 /** Every event of a Bulk Create Events body, checked; a `unique_id` used twice fails the whole request. */
-export function readBulkCreateEvents(body: unknown, now: number): EventItem[] {
+export function readBulkCreateEvents(body: unknown, now: number, limits: OperationLimits): EventItem[] {
   const base = '/data/attributes/events-bulk-create/data';
   const entries = list(obj(obj(obj(obj(body).data).attributes)['events-bulk-create']).data);
   const items: EventItem[] = [];
@@ -161,15 +139,17 @@ export function readBulkCreateEvents(body: unknown, now: number): EventItem[] {
       });
     }
   }
-  if (items.length > MAX_BULK_EVENTS)
+  // Per profile entry the schema limits the events (maxItems); the documented limit is for the whole request.
+  const maxEvents = limits.maxEventsPerRequest ?? Infinity;
+  if (items.length > maxEvents)
     throw invalid(
-      `A bulk request may carry at most ${MAX_BULK_EVENTS} events (got ${items.length}).`,
+      `A bulk request may carry at most ${maxEvents} events (got ${items.length}).`,
       '/data/attributes/events-bulk-create/data',
     );
 
   const seen = new Map<string, string>();
   for (const item of items) {
-    checkEvent(item, now);
+    checkEvent(item, now, limits);
     const uniqueId = item.attributes.unique_id;
     if (typeof uniqueId !== 'string') continue;
     const pointer = `${item.pointer}/unique_id`;
@@ -212,11 +192,6 @@ export function readProfileImport(body: unknown): ProfileItem {
 export function readBulkImportProfiles(body: unknown): ProfileItem[] {
   const base = '/data/attributes/profiles/data';
   const resources = list(obj(obj(obj(obj(body).data).attributes).profiles).data);
-  if (resources.length > MAX_BULK_PROFILES)
-    throw invalid(
-      `A bulk import may carry at most ${MAX_BULK_PROFILES} profiles (got ${resources.length}).`,
-      base,
-    );
   const profiles = resources.map((resource, i) => profileItem(`${base}/${i}`, resource, false));
   profiles.forEach(requireImportIdentifier);
   return profiles;

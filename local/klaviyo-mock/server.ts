@@ -2,11 +2,11 @@
 // the checks Klaviyo makes, in the order it makes them, and serves `/_mock/*` for people and tests.
 //
 //   fault (latency, then status) → Authorization → rate limit → revision → Content-Type → size → JSON →
-//   OpenAPI schema → Klaviyo's other rules → record → answer
+//   contract schema → Klaviyo's other rules → record → answer
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defaultOpenApiDir, loadKlaviyoContract, type OperationContract } from './contract.ts';
+import { loadKlaviyoContract, type OperationContract } from './contract.ts';
 import {
   MockHttpError,
   authenticationFailed,
@@ -24,7 +24,6 @@ import {
 import { FaultQueue, parseFault } from './faults.ts';
 import { performOperation } from './operations.ts';
 import { RateLimiter, resolveLimits } from './rate-limiter.ts';
-import { MAX_BODY_BYTES } from './rules.ts';
 import { MockStore } from './store.ts';
 import type {
   EndpointLimit,
@@ -105,7 +104,7 @@ function checkContentType(value: string | undefined): void {
 
 /** Starts the mock and resolves once it listens. */
 export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promise<KlaviyoMock> {
-  const contract = loadKlaviyoContract(options.openapiDir ?? defaultOpenApiDir());
+  const contract = loadKlaviyoContract(options.contractDir);
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
   const published = new Map<KlaviyoOperationId, { path: string; limit: EndpointLimit }>(
@@ -153,10 +152,7 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     if (operation) record.operation = operation.operationId;
     let headers: Record<string, string> = {};
     try {
-      const body = await readBody(
-        req,
-        operation ? MAX_BODY_BYTES[operation.operationId] : MOCK_CONTROL_MAX_BYTES,
-      );
+      const body = await readBody(req, operation ? operation.limits.maxBodyBytes : MOCK_CONTROL_MAX_BYTES);
       if (!operation) throw notFound(path);
       if (method !== operation.method) throw methodNotAllowed(method, operation.method);
 
@@ -181,7 +177,7 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
 
       checkRevision(headerValue(req.headers.revision));
       checkContentType(req.headers['content-type']);
-      if (body.tooLarge) throw tooLarge(MAX_BODY_BYTES[operation.operationId]);
+      if (body.tooLarge) throw tooLarge(operation.limits.maxBodyBytes);
       let json: unknown;
       try {
         json = JSON.parse(body.bytes.toString('utf8'));
@@ -191,7 +187,13 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
       const issue = operation.validateBody(json);
       if (issue) throw invalid(issue.detail, issue.pointer);
 
-      const result = performOperation(operation.operationId, json, { store, now: now(), baseUrl, log });
+      const result = performOperation(operation.operationId, json, {
+        store,
+        now: now(),
+        baseUrl,
+        log,
+        limits: operation.limits,
+      });
       if (statusFault) {
         record.fault = [record.fault, `status ${statusFault.status} after processing`]
           .filter(Boolean)

@@ -11,7 +11,7 @@ export interface EndpointLimit {
 }
 
 /**
- * `published`: each endpoint's limits from its OpenAPI file (`x-klaviyo-ratelimit`); `off`: no limits and no
+ * `published`: each endpoint's limits from its contract file (`rateLimit`); `off`: no limits and no
  * `RateLimit-*` headers; an object: the published limits with these endpoints replaced (by operationId or path,
  * e.g. `create_event` or `/api/events`; `'off'` switches one endpoint's limit off).
  */
@@ -30,8 +30,8 @@ export interface KlaviyoMockOptions {
   limits?: LimitsOption;
   /** One human-readable line per recorded event, profile change and fault. Default: silent. */
   log?: (line: string) => void;
-  /** Folder with the OpenAPI files; default `$KLAVIYO_OPENAPI_DIR`, else `../shared/klaviyo-openapi` from the repo root. */
-  openapiDir?: string;
+  /** Folder with the operation contract files; default `contract/` beside the mock (tests pass a doctored copy). */
+  contractDir?: string;
   /** Clock in epoch milliseconds, for the rate limiter and recorded times; default `Date.now`. */
   now?: () => number;
 }

@@ -1,4 +1,5 @@
-// Every body deliver sends satisfies the request schema of its operation in Klaviyo's OpenAPI documents.
+// Every body deliver sends satisfies the request schema of its operation in the project's Klaviyo contract
+// (local/klaviyo-mock/contract/); klaviyo-openapi-conformance.test.ts also checks them against Klaviyo's files.
 import { describe, expect, it } from 'vitest';
 import { DeliverMessageSchema, KlaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
 import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
@@ -24,7 +25,7 @@ const upsert = KlaviyoProfileUpsertV1Schema.parse({
   properties: { vip: true, tags: ['a', 'b'], old_flag: null },
 });
 
-describe('request bodies against the OpenAPI schemas', () => {
+describe('request bodies against the Klaviyo contract', () => {
   it('Create Event, with and without value and backfill', () => {
     const validate = (body: unknown) => contract.operations.create_event.validateBody(body);
     expect(validate(createEventBody(eventFixture(1)))).toBeNull();

@@ -1,78 +1,19 @@
-// The Klaviyo mock's reading of the OpenAPI 3.0 files: the schema conversion, the published limits, and the
-// request-body validators (also usable on their own, e.g. to check the bodies deliver builds).
+// The project's own Klaviyo contract (local/klaviyo-mock/contract/): the operations, their published and
+// documented limits, and the request- and response-body validators (also usable on their own, e.g. to check
+// the bodies deliver builds). Needs nothing outside the repository.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  defaultOpenApiDir,
-  describeErrors,
-  loadKlaviyoContract,
-  openApiSchemaToJsonSchema,
-} from '../../local/klaviyo-mock/contract.ts';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CONTRACT_DIR, describeErrors, loadKlaviyoContract } from '../../local/klaviyo-mock/contract.ts';
 
-describe('openApiSchemaToJsonSchema', () => {
-  it('turns nullable into a null type, adding null to an enum', () => {
-    expect(openApiSchemaToJsonSchema({ type: 'string', nullable: true, example: 'x' })).toEqual({
-      type: ['string', 'null'],
-    });
-    expect(openApiSchemaToJsonSchema({ type: 'string', enum: ['a'], nullable: true })).toEqual({
-      type: ['string', 'null'],
-      enum: ['a', null],
-    });
-  });
-
-  it('honours nullable beside a $ref and beside oneOf, and rewrites component refs', () => {
-    expect(
-      openApiSchemaToJsonSchema({ $ref: '#/components/schemas/ProfileLocation', nullable: true }),
-    ).toEqual({
-      anyOf: [{ $ref: '#/definitions/ProfileLocation' }, { type: 'null' }],
-    });
-    expect(
-      openApiSchemaToJsonSchema({ nullable: true, oneOf: [{ type: 'string' }, { type: 'number' }] }),
-    ).toEqual({
-      oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }],
-    });
-  });
-
-  it('offers null beside a typed schema that also composes others', () => {
-    const schema = { type: 'object', allOf: [{ required: ['a'] }], nullable: true };
-    expect(openApiSchemaToJsonSchema(schema)).toEqual({
-      anyOf: [{ type: 'object', allOf: [{ required: ['a'] }] }, { type: 'null' }],
-    });
-  });
-
-  it('converts boolean exclusive bounds and drops extensions', () => {
-    expect(
-      openApiSchemaToJsonSchema({ type: 'number', minimum: 0, exclusiveMinimum: true, 'x-klaviyo': 1 }),
-    ).toEqual({ type: 'number', exclusiveMinimum: 0 });
-    expect(openApiSchemaToJsonSchema({ type: 'number', maximum: 9, exclusiveMaximum: false })).toEqual({
-      type: 'number',
-      maximum: 9,
-    });
-  });
-
-  it('walks only schema positions: a property named nullable or example is kept', () => {
-    const converted = openApiSchemaToJsonSchema({
-      type: 'object',
-      properties: { nullable: { type: 'boolean' }, example: { type: 'string', nullable: true } },
-      required: ['nullable'],
-    });
-    expect(converted).toEqual({
-      type: 'object',
-      properties: { nullable: { type: 'boolean' }, example: { type: ['string', 'null'] } },
-      required: ['nullable'],
-    });
-  });
-});
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('loadKlaviyoContract', () => {
   const contract = loadKlaviyoContract();
-  const originalEnv = process.env.KLAVIYO_OPENAPI_DIR;
-  afterEach(() => {
-    if (originalEnv === undefined) delete process.env.KLAVIYO_OPENAPI_DIR;
-    else process.env.KLAVIYO_OPENAPI_DIR = originalEnv;
-  });
 
-  it('reads each operation and its published limits', () => {
+  it('reads each operation, its revision and its published limits', () => {
     const summary = Object.values(contract.operations).map((op) => [
       op.operationId,
       op.method,
@@ -85,15 +26,39 @@ describe('loadKlaviyoContract', () => {
       ['create_or_update_profile', 'POST', '/api/profile-import', { burst: 75, steady: 750 }],
       ['bulk_import_profiles', 'POST', '/api/profile-bulk-import-jobs', { burst: 10, steady: 150 }],
     ]);
-    expect(contract.operations.create_event.revision).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const op of Object.values(contract.operations))
+      expect(op.revision, op.operationId).toBe('2026-07-15');
+    expect(contract.operations.create_or_update_profile.success).toEqual([200, 201]);
   });
 
-  it('finds the files beside the repository, or where KLAVIYO_OPENAPI_DIR says', () => {
-    delete process.env.KLAVIYO_OPENAPI_DIR;
-    expect(path.basename(defaultOpenApiDir())).toBe('klaviyo-openapi');
-    process.env.KLAVIYO_OPENAPI_DIR = '/somewhere/else';
-    expect(defaultOpenApiDir()).toBe('/somewhere/else');
-    expect(() => loadKlaviyoContract('/nonexistent/klaviyo-openapi')).toThrow(/create_event\.json/);
+  it("carries Klaviyo's documented payload, string and per-request limits", () => {
+    const limits = Object.fromEntries(
+      Object.values(contract.operations).map((op) => [op.operationId, op.limits]),
+    );
+    expect(limits).toEqual({
+      create_event: { maxBodyBytes: 5 * 1024 * 1024, maxStringBytes: 100 * 1024 },
+      bulk_create_events: {
+        maxBodyBytes: 5 * 1024 * 1024,
+        maxStringBytes: 100 * 1024,
+        maxEventsPerRequest: 1000,
+      },
+      create_or_update_profile: { maxBodyBytes: 100 * 1024 },
+      bulk_import_profiles: { maxBodyBytes: 5 * 1024 * 1024 },
+    });
+  });
+
+  it('lives in the repository, and says which revision each file describes', () => {
+    expect(path.relative(repoRoot, CONTRACT_DIR)).toBe(path.join('local', 'klaviyo-mock', 'contract'));
+    expect(contract.dir).toBe(CONTRACT_DIR);
+    for (const op of Object.values(contract.operations)) {
+      const header = (
+        JSON.parse(readFileSync(path.join(CONTRACT_DIR, `${op.operationId}.json`), 'utf8')) as {
+          $comment: string;
+        }
+      ).$comment;
+      expect(header, op.operationId).toMatch(/^Klaviyo API revision 2026-07-15, /);
+    }
+    expect(() => loadKlaviyoContract('/nonexistent/contract')).toThrow(/create_event\.json/);
   });
 
   it('validates request bodies of every operation', () => {
@@ -124,5 +89,96 @@ describe('loadKlaviyoContract', () => {
     });
     expect(contract.operations.create_event.validateBody([])?.pointer).toBe('/data');
     expect(describeErrors([], {})).toEqual({ pointer: '/data', detail: 'The request body is invalid.' });
+  });
+
+  it('enforces the limits Klaviyo documents for fields, and words them', () => {
+    const event = (name: string, properties: Record<string, unknown>) => ({
+      data: {
+        type: 'event',
+        attributes: {
+          properties,
+          metric: { data: { type: 'metric', attributes: { name } } },
+          profile: { data: { type: 'profile', attributes: { email: 'a@example.com' } } },
+        },
+      },
+    });
+    const validate = (body: unknown) => contract.operations.create_event.validateBody(body);
+    expect(validate(event('é'.repeat(127), {}))).toBeNull();
+    expect(validate(event('é'.repeat(128), {}))).toEqual({
+      pointer: '/data/attributes/metric/data/attributes/name',
+      detail: "'name' must be at most 127 characters long (got 128).",
+    });
+    const properties = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`p${i}`, i]));
+    expect(validate(event('Placed Order', properties))).toEqual({
+      pointer: '/data/attributes/properties',
+      detail: "'properties' may have at most 400 properties (got 401).",
+    });
+    const profile = { type: 'profile', attributes: { email: 'a@example.com' } };
+    expect(
+      contract.operations.bulk_import_profiles.validateBody({
+        data: {
+          type: 'profile-bulk-import-job',
+          attributes: { profiles: { data: Array.from({ length: 10_001 }, () => profile) } },
+        },
+      }),
+    ).toEqual({
+      pointer: '/data/attributes/profiles/data',
+      detail: "'data' may hold at most 10000 items (got 10001).",
+    });
+  });
+
+  it('validates success bodies; an operation that answers with none accepts none', () => {
+    const profile = contract.operations.create_or_update_profile;
+    const links = { self: 'http://127.0.0.1:1/api/profile-import' };
+    expect(
+      profile.validateResponse({ data: { type: 'profile', id: 'X', attributes: {}, links }, links }),
+    ).toBeNull();
+    expect(profile.validateResponse({ data: { type: 'profile', attributes: {} } })).toEqual({
+      pointer: '/data/links',
+      detail: "'links' is a required field.",
+    });
+    expect(contract.operations.create_event.validateResponse(undefined)).toBeNull();
+    expect(contract.operations.create_event.validateResponse({})).not.toBeNull();
+  });
+});
+
+describe('a broken contract file', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A copy of the contract with one file changed. */
+  function doctored(file: string, change: (json: Record<string, unknown>) => void): string {
+    const dir = mkdtempSync(path.join(tmpdir(), 'klaviyo-contract-'));
+    dirs.push(dir);
+    cpSync(CONTRACT_DIR, dir, { recursive: true });
+    const json = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+    change(json);
+    writeFileSync(path.join(dir, file), JSON.stringify(json));
+    return dir;
+  }
+
+  it('fails loading with the file named, rather than validating wrongly', () => {
+    const noLimit = doctored('create_event.json', (json) => {
+      json.rateLimit = { burst: 350 };
+    });
+    expect(() => loadKlaviyoContract(noLimit)).toThrow(/create_event\.json: rateLimit/);
+
+    // Strict mode: a misspelt keyword would otherwise be ignored and the limit silently lost.
+    const misspelt = doctored('bulk_import_profiles.json', (json) => {
+      (json.definitions as { listRef: Record<string, unknown> }).listRef.maxItem = 3;
+    });
+    expect(() => loadKlaviyoContract(misspelt)).toThrow(/maxItem/);
+  });
+
+  it('is what the validators follow', () => {
+    const relaxed = doctored('create_event.json', (json) => {
+      const data = (json.request as { properties: { data: { required: string[] } } }).properties.data;
+      data.required = ['type'];
+    });
+    expect(
+      loadKlaviyoContract(relaxed).operations.create_event.validateBody({ data: { type: 'event' } }),
+    ).toBeNull();
   });
 });
