@@ -34,7 +34,7 @@ resource "aws_ssm_parameter" "config" {
   name        = local.config_parameter_name
   description = "Configuration document of the ${var.name} webhook relay (secret references only, no secret values)."
   # Encrypted at rest like everything else: with the customer key, or with the AWS-managed aws/ssm key. The
-  # document holds references only; plans show its changes through the config_document output.
+  # document holds references only; a root that re-exports the config_document output sees its changes in plans.
   # key_id is explicit either way: left null, the provider would keep a customer key that was removed.
   type   = "SecureString"
   key_id = coalesce(var.kms_key_arn, "alias/aws/ssm")

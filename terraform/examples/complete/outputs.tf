@@ -72,3 +72,8 @@ output "alarm_topic_arn" {
   description = "ARN of the SNS topic the alarms notify."
   value       = aws_sns_topic.alarms.arn
 }
+
+output "config_document" {
+  description = "The configuration document the functions read (JSON, secret references only); re-exported so that plans show its changes."
+  value       = module.relay.config_document
+}

@@ -12,3 +12,8 @@ output "config_parameter_name" {
   description = "SSM parameter holding the configuration document."
   value       = module.relay.config_parameter_name
 }
+
+output "config_document" {
+  description = "The configuration document the functions read (JSON, secret references only); re-exported so that plans show its changes."
+  value       = module.relay.config_document
+}
