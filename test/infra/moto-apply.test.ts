@@ -148,7 +148,7 @@ function parsePolicyDocument(document: string): z.infer<typeof PolicyDocumentSch
 }
 
 const enabled = canRun('Terraform apply against moto (test/infra/moto-apply.test.ts)', [
-  commandOnPath('terraform', 'install Terraform >= 1.7'),
+  commandOnPath('terraform', 'install Terraform >= 1.11'),
   commandOnPath('git', 'install git (the module is sourced from a git ref)'),
   commandOnPath('moto_server', 'pip install "moto[server]" (tested with moto 5.2.1)'),
   directoryExists(
