@@ -1,5 +1,5 @@
-// Request bodies for Klaviyo's API, in the JSON:API shapes its OpenAPI documents define
-// (../shared/klaviyo-openapi/): Create Event, Bulk Create Events and Create or Update Profile (profile import).
+// Request bodies for Klaviyo's API, in the JSON:API shapes Klaviyo documents (the project's contract of them:
+// local/klaviyo-mock/contract/): Create Event, Bulk Create Events and Create or Update Profile (profile import).
 import type { KlaviyoEventV1, KlaviyoProfileUpsertV1 } from '../shared/contracts.ts';
 
 /** Where each operation lives; the pacer keeps one budget per path, as Klaviyo does. */

@@ -30,7 +30,7 @@ export interface KlaviyoMockOptions {
   limits?: LimitsOption;
   /** One human-readable line per recorded event, profile change and fault. Default: silent. */
   log?: (line: string) => void;
-  /** Folder with the operation contract files; default `contract/` beside the mock (tests pass a doctored copy). */
+  /** Folder with the operation contract files; default `contract/` beside the mock (e.g. a changed copy to try). */
   contractDir?: string;
   /** Clock in epoch milliseconds, for the rate limiter and recorded times; default `Date.now`. */
   now?: () => number;
