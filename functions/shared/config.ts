@@ -1,52 +1,58 @@
 // The one configuration document: what each source is, how to verify it, how to hydrate and map it, and
 // how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
 // names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
-import { z } from 'zod';
+import * as z from './zod.ts';
 
 export const CONFIG_VERSION = 1;
 export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
 export const DEFAULT_KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
 
+// Shorthands for what this document repeats (zod/mini spells every check out). A schema is immutable, so one
+// instance serves every field that uses it.
+const NonEmptyString = z.string().check(z.minLength(1));
+/** An integer from `min` to `max` inclusive: classic zod's `z.number().int().min(min).max(max)`. */
+const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
+
 /** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
 export const SecretRefSchema = z.union([
-  z.strictObject({ env: z.string().min(1) }),
-  z.strictObject({ ssm: z.string().min(1) }),
-  z.strictObject({ secrets_manager: z.string().min(1) }),
+  z.strictObject({ env: NonEmptyString }),
+  z.strictObject({ ssm: NonEmptyString }),
+  z.strictObject({ secrets_manager: NonEmptyString }),
 ]);
 export type SecretRef = z.infer<typeof SecretRefSchema>;
 
 /** A value read from the request: a header, a dot path into the JSON body, or a constant. */
 export const ValueSourceSchema = z.union([
-  z.strictObject({ header: z.string().min(1).toLowerCase() }),
-  z.strictObject({ path: z.string().min(1) }),
-  z.strictObject({ value: z.string().min(1) }),
+  z.strictObject({ header: z.string().check(z.minLength(1), z.toLowerCase()) }),
+  z.strictObject({ path: NonEmptyString }),
+  z.strictObject({ value: NonEmptyString }),
 ]);
 export type ValueSource = z.infer<typeof ValueSourceSchema>;
 
 const PathSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.email');
+  .check(z.regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.email'));
 
 export const HydrationStepSchema = z.strictObject({
   /** Name under which the response is kept in the mapping context (e.g. `customer`). */
-  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case'),
+  name: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')),
   /** Path on the source API with `{dot.path}` placeholders, e.g. `/customers/{event.customer}/address`. */
-  path: z.string().startsWith('/'),
+  path: z.string().check(z.startsWith('/')),
 });
 export type HydrationStep = z.infer<typeof HydrationStepSchema>;
 
 export const HydrationSchema = z.strictObject({
   base_url: z.url(),
   /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
-  auth: z
-    .strictObject({
-      header: z.string().min(1),
-      prefix: z.string().default(''),
+  auth: z.optional(
+    z.strictObject({
+      header: NonEmptyString,
+      prefix: z._default(z.string(), ''),
       secret: SecretRefSchema,
-    })
-    .optional(),
-  timeout_ms: z.number().int().min(100).max(30_000).default(5_000),
-  steps: z.array(HydrationStepSchema).min(1).max(10),
+    }),
+  ),
+  timeout_ms: z._default(intBetween(100, 30_000), 5_000),
+  steps: z.array(HydrationStepSchema).check(z.minLength(1), z.maxLength(10)),
 });
 export type Hydration = z.infer<typeof HydrationSchema>;
 
@@ -73,40 +79,45 @@ export const PROFILE_LOCATION_FIELDS = [
 ] as const;
 const ProfileAttributeKeySchema = z
   .string()
-  .regex(
-    new RegExp(
-      `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
+  .check(
+    z.regex(
+      new RegExp(
+        `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
+      ),
+      'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
     ),
-    'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
   );
+
+const MetricNameSchema = z.string().check(z.minLength(1), z.maxLength(128));
 
 export const MappingSchema = z.strictObject({
   /** Klaviyo metric name; default: the event type, humanised (`orders/create` → `Orders Create`). */
-  metric: z.string().min(1).max(128).optional(),
+  metric: z.optional(MetricNameSchema),
   /** Metric per event type, taking precedence over `metric`. */
-  metric_by_event_type: z.record(z.string(), z.string().min(1).max(128)).default({}),
+  metric_by_event_type: z._default(z.record(z.string(), MetricNameSchema), {}),
   /** Dot paths into the context (`event`, `meta`, and each hydration step's name) for profile identifiers. */
-  profile: z
-    .strictObject({
-      email: z.array(PathSchema).default(['event.email', 'event.customer.email', 'customer.email']),
-      phone_number: z.array(PathSchema).default(['event.phone', 'customer.phone']),
-      external_id: z.array(PathSchema).default([]),
-    })
-    .prefault({}),
+  profile: z.prefault(
+    z.strictObject({
+      email: z._default(z.array(PathSchema), ['event.email', 'event.customer.email', 'customer.email']),
+      phone_number: z._default(z.array(PathSchema), ['event.phone', 'customer.phone']),
+      external_id: z._default(z.array(PathSchema), []),
+    }),
+    {},
+  ),
   /** Dot path to the event's monetary value, e.g. `event.total_price`. */
-  value: PathSchema.optional(),
+  value: z.optional(PathSchema),
   /** Dot path to the event's time (ISO 8601 or epoch seconds); default: when the relay received it. */
-  time: PathSchema.optional(),
+  time: z.optional(PathSchema),
   /** Context roots flattened into properties; default: the event and every hydration step. */
-  include: z.array(z.string().min(1)).optional(),
+  include: z.optional(z.array(NonEmptyString)),
   /**
    * Klaviyo profile attribute → dot path, for a profile upsert (profile import) beside the event: a standard
    * attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`), `location.<field>` or
    * `properties.<name>`. A path that holds `null` clears the attribute at Klaviyo; a missing one leaves it as is.
    */
-  profile_attributes: z.record(ProfileAttributeKeySchema, PathSchema).optional(),
+  profile_attributes: z.optional(z.record(ProfileAttributeKeySchema, PathSchema)),
   /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
-  emit: z.enum(['event', 'profile', 'both']).optional(),
+  emit: z.optional(z.enum(['event', 'profile', 'both'])),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
@@ -117,22 +128,23 @@ export const DEFAULT_KLAVIYO_BODY_BYTES = MAX_SOURCE_BODY_BYTES;
 /** Stripe's and Standard Webhooks' published tolerance; also our default where a sender publishes none. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
+const SourceBodyBytesSchema = intBetween(1_024, MAX_SOURCE_BODY_BYTES);
+
 const sourceCommon = {
-  secrets: z.array(SecretRefSchema).min(1).max(5),
+  secrets: z.array(SecretRefSchema).check(z.minLength(1), z.maxLength(5)),
   /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
-  event_type: ValueSourceSchema.optional(),
+  event_type: z.optional(ValueSourceSchema),
   /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
-  max_body_bytes: z.number().int().min(1_024).max(MAX_SOURCE_BODY_BYTES).optional(),
-  hydration: HydrationSchema.optional(),
-  mapping: MappingSchema.prefault({}),
+  max_body_bytes: z.optional(SourceBodyBytesSchema),
+  hydration: z.optional(HydrationSchema),
+  mapping: z.prefault(MappingSchema, {}),
 };
 
 /** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
-const ToleranceSchema = z.number().int().min(1).max(86_400).default(DEFAULT_TOLERANCE_SECONDS);
+const ToleranceSchema = z._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS);
 const HeaderNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name')
-  .toLowerCase();
+  .check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name'), z.toLowerCase());
 
 export const ShopifySourceSchema = z.strictObject({ kind: z.literal('shopify'), ...sourceCommon });
 
@@ -151,7 +163,7 @@ export const StandardWebhooksSourceSchema = z.strictObject({
 export const KlaviyoSourceSchema = z.strictObject({
   kind: z.literal('klaviyo'),
   ...sourceCommon,
-  max_body_bytes: sourceCommon.max_body_bytes.unwrap().default(DEFAULT_KLAVIYO_BODY_BYTES),
+  max_body_bytes: z._default(SourceBodyBytesSchema, DEFAULT_KLAVIYO_BODY_BYTES),
   tolerance_seconds: ToleranceSchema,
 });
 
@@ -159,16 +171,16 @@ export const KlaviyoFlowSourceSchema = z.strictObject({
   kind: z.literal('klaviyo-flow'),
   ...sourceCommon,
   /** Header the flow's webhook action sends with the shared secret as its value. */
-  secret_header: HeaderNameSchema.default('x-relay-secret'),
+  secret_header: z._default(HeaderNameSchema, 'x-relay-secret'),
   /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
-  delivery_id: ValueSourceSchema.optional(),
+  delivery_id: z.optional(ValueSourceSchema),
 });
 
 export const BigCommerceSourceSchema = z.strictObject({
   kind: z.literal('bigcommerce'),
   ...sourceCommon,
   /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
-  secret_header: HeaderNameSchema.default('x-relay-secret'),
+  secret_header: z._default(HeaderNameSchema, 'x-relay-secret'),
 });
 
 export const WooCommerceSourceSchema = z.strictObject({ kind: z.literal('woocommerce'), ...sourceCommon });
@@ -185,35 +197,37 @@ export const GenericHmacSourceSchema = z.strictObject({
   signature: z
     .strictObject({
       header: HeaderNameSchema,
-      algorithm: z.enum(['sha1', 'sha256', 'sha512']).default('sha256'),
-      encoding: z.enum(['hex', 'base64']).default('hex'),
+      algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
+      encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
       /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
-      prefix: z.string().default(''),
+      prefix: z._default(z.string(), ''),
       /** Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601). */
-      timestamp_header: HeaderNameSchema.optional(),
+      timestamp_header: z.optional(HeaderNameSchema),
       /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
-      signed_content: z
-        .string()
-        .refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')
-        .default('{body}'),
+      signed_content: z._default(
+        z.string().check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
+        '{body}',
+      ),
       tolerance_seconds: ToleranceSchema,
     })
-    .refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
-      message: 'signed_content uses {timestamp}, so timestamp_header is required',
-      path: ['timestamp_header'],
-    }),
+    .check(
+      z.refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
+        message: 'signed_content uses {timestamp}, so timestamp_header is required',
+        path: ['timestamp_header'],
+      }),
+    ),
   /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-  delivery_id: ValueSourceSchema.optional(),
+  delivery_id: z.optional(ValueSourceSchema),
 });
 
 export const TokenSourceSchema = z.strictObject({
   kind: z.literal('token'),
   ...sourceCommon,
   /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
-  scheme: z.enum(['bearer', 'basic']).default('bearer'),
-  header: HeaderNameSchema.default('authorization'),
+  scheme: z._default(z.enum(['bearer', 'basic']), 'bearer'),
+  header: z._default(HeaderNameSchema, 'authorization'),
   /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-  delivery_id: ValueSourceSchema.optional(),
+  delivery_id: z.optional(ValueSourceSchema),
 });
 
 export const SourceSchema = z.discriminatedUnion('kind', [
@@ -233,65 +247,56 @@ export type SourceKind = SourceConfig['kind'];
 
 export const KlaviyoSettingsSchema = z.strictObject({
   api_key: SecretRefSchema,
-  revision: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')
-    .default(DEFAULT_KLAVIYO_REVISION),
-  base_url: z.url().default(DEFAULT_KLAVIYO_BASE_URL),
-  timeout_ms: z.number().int().min(100).max(60_000).default(10_000),
+  revision: z._default(
+    z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')),
+    DEFAULT_KLAVIYO_REVISION,
+  ),
+  base_url: z._default(z.url(), DEFAULT_KLAVIYO_BASE_URL),
+  timeout_ms: z._default(intBetween(100, 60_000), 10_000),
   /** Share of each Klaviyo rate limit the relay may use, 0.05–1; the rest is left to the account's other integrations. */
-  rate_budget_share: z.number().min(0.05).max(1).default(1),
+  rate_budget_share: z._default(z.number().check(z.minimum(0.05), z.maximum(1)), 1),
   /**
    * A batch with at least this many events goes through Bulk Create Events (1,000 events a request) instead of
    * one Create Event call each. Default 24: one bulk call spends 1/150 of its minute budget, one event call
    * 1/3,500, so from 24 events on a bulk call is the cheaper use of Klaviyo's budget. Above the event source
    * mapping's batch size, bulk is never used.
    */
-  bulk_threshold: z.number().int().min(2).max(10_000).default(24),
+  bulk_threshold: z._default(intBetween(2, 10_000), 24),
   /**
    * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
    * message back on the queue with that delay instead, so the function never idles on billed time.
    */
-  max_pacing_wait_ms: z.number().int().min(0).max(10_000).default(2_000),
+  max_pacing_wait_ms: z._default(intBetween(0, 10_000), 2_000),
   /**
    * The deliver event source mapping's maximum concurrency (2–1,000; Terraform sets both from one input).
    * Each instance keeps to 1/n of the burst limits, so instances share the budget instead of fighting over it.
    */
-  max_concurrency: z.number().int().min(1).max(1_000).default(2),
+  max_concurrency: z._default(intBetween(1, 1_000), 2),
   /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
-  max_in_flight: z.number().int().min(1).max(64).default(8),
+  max_in_flight: z._default(intBetween(1, 64), 8),
 });
 export type KlaviyoSettings = z.infer<typeof KlaviyoSettingsSchema>;
 
 export const RelayConfigSchema = z.strictObject({
   version: z.literal(CONFIG_VERSION),
   sources: z.record(
-    z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _'),
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _')),
     SourceSchema,
   ),
   klaviyo: KlaviyoSettingsSchema,
-  ingest: z
-    .strictObject({
+  ingest: z.prefault(
+    z.strictObject({
       /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
-      max_body_bytes: z
-        .number()
-        .int()
-        .min(1_024)
-        .max(900 * 1_024)
-        .default(256 * 1_024),
+      max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
       /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
-      max_json_depth: z.number().int().min(8).max(512).default(64),
+      max_json_depth: z._default(intBetween(8, 512), 64),
       /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
-      dedupe_ttl_seconds: z
-        .number()
-        .int()
-        .min(3_600)
-        .max(90 * 86_400)
-        .default(7 * 86_400),
+      dedupe_ttl_seconds: z._default(intBetween(3_600, 90 * 86_400), 7 * 86_400),
       /** How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. */
-      claim_lease_seconds: z.number().int().min(5).max(900).default(60),
-    })
-    .prefault({}),
+      claim_lease_seconds: z._default(intBetween(5, 900), 60),
+    }),
+    {},
+  ),
 });
 export type RelayConfig = z.infer<typeof RelayConfigSchema>;
 
