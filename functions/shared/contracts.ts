@@ -1,6 +1,8 @@
 // Versioned messages between the stages. Every producer builds them through these schemas and every
 // consumer validates them with the same schemas, so a change of shape is a change of version.
-import { z } from 'zod';
+import * as z from './zod.ts';
+
+const NonEmptyString = z.string().check(z.minLength(1));
 
 const JsonScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 /** What Klaviyo can segment on: top-level scalars, or lists of scalars. */
@@ -12,9 +14,9 @@ export type FlatProperties = z.infer<typeof FlatPropertiesSchema>;
 
 const trace = {
   /** `<source>:<delivery id>`: in every log line of every stage. */
-  correlation_id: z.string().min(1),
-  source: z.string().min(1),
-  delivery_id: z.string().min(1).max(512),
+  correlation_id: NonEmptyString,
+  source: NonEmptyString,
+  delivery_id: z.string().check(z.minLength(1), z.maxLength(512)),
 };
 
 /** ingest → hydrate: one verified, deduplicated webhook event. */
@@ -22,7 +24,7 @@ export const WebhookReceivedV1Schema = z.strictObject({
   type: z.literal('webhook.received'),
   version: z.literal(1),
   ...trace,
-  event_type: z.string().min(1),
+  event_type: NonEmptyString,
   received_at: z.iso.datetime(),
   /** Sender metadata worth keeping (e.g. Shopify topic, shop domain, API version). */
   meta: z.record(z.string(), z.string()),
@@ -32,13 +34,15 @@ export type WebhookReceivedV1 = z.infer<typeof WebhookReceivedV1Schema>;
 
 export const ProfileIdentifiersSchema = z
   .strictObject({
-    email: z.string().min(1).optional(),
-    phone_number: z.string().min(1).optional(),
-    external_id: z.string().min(1).optional(),
+    email: z.optional(NonEmptyString),
+    phone_number: z.optional(NonEmptyString),
+    external_id: z.optional(NonEmptyString),
   })
-  .refine((p) => p.email ?? p.phone_number ?? p.external_id, {
-    message: 'a profile needs at least one of email, phone_number, external_id',
-  });
+  .check(
+    z.refine((p) => p.email ?? p.phone_number ?? p.external_id, {
+      message: 'a profile needs at least one of email, phone_number, external_id',
+    }),
+  );
 export type ProfileIdentifiers = z.infer<typeof ProfileIdentifiersSchema>;
 
 /** hydrate → deliver: one Klaviyo event, ready to send. */
@@ -46,24 +50,21 @@ export const KlaviyoEventV1Schema = z.strictObject({
   type: z.literal('klaviyo.event'),
   version: z.literal(1),
   ...trace,
-  metric: z.string().min(1).max(128),
+  metric: z.string().check(z.minLength(1), z.maxLength(128)),
   profile: ProfileIdentifiersSchema,
   properties: FlatPropertiesSchema,
   time: z.iso.datetime(),
-  value: z.number().optional(),
+  value: z.optional(z.number()),
   /** Deterministic: the same source event always yields the same id, so Klaviyo keeps one. */
-  unique_id: z.string().min(1).max(255),
+  unique_id: z.string().check(z.minLength(1), z.maxLength(255)),
   /** Replays set this so old events do not trigger flows. */
-  backfill: z.boolean().default(false),
+  backfill: z._default(z.boolean(), false),
 });
 export type KlaviyoEventV1 = z.infer<typeof KlaviyoEventV1Schema>;
 
 /** A profile attribute's new value: `null` clears it at Klaviyo; an absent key leaves it unchanged. */
-const ClearableString = z
-  .string()
-  .max(100 * 1024)
-  .nullable();
-const ProfilePropertyValueSchema = z.union([JsonScalarSchema, z.array(JsonScalarSchema)]).nullable();
+const ClearableString = z.optional(z.nullable(z.string().check(z.maxLength(100 * 1024))));
+const ProfilePropertyValueSchema = z.nullable(z.union([JsonScalarSchema, z.array(JsonScalarSchema)]));
 
 /**
  * hydrate → deliver: one profile upsert (Klaviyo's profile import). Found by its identifiers; every attribute
@@ -75,34 +76,36 @@ export const KlaviyoProfileUpsertV1Schema = z.strictObject({
   version: z.literal(1),
   ...trace,
   profile: ProfileIdentifiersSchema,
-  attributes: z
-    .strictObject({
-      first_name: ClearableString.optional(),
-      last_name: ClearableString.optional(),
-      organization: ClearableString.optional(),
-      locale: ClearableString.optional(),
-      title: ClearableString.optional(),
-      image: ClearableString.optional(),
-    })
-    .default({}),
+  attributes: z._default(
+    z.strictObject({
+      first_name: ClearableString,
+      last_name: ClearableString,
+      organization: ClearableString,
+      locale: ClearableString,
+      title: ClearableString,
+      image: ClearableString,
+    }),
+    {},
+  ),
   /** Location fields to set or clear; `null` clears the whole location. */
-  location: z
-    .strictObject({
-      address1: ClearableString.optional(),
-      address2: ClearableString.optional(),
-      city: ClearableString.optional(),
-      country: ClearableString.optional(),
-      latitude: z.union([z.string(), z.number()]).nullable().optional(),
-      longitude: z.union([z.string(), z.number()]).nullable().optional(),
-      region: ClearableString.optional(),
-      zip: ClearableString.optional(),
-      timezone: ClearableString.optional(),
-      ip: ClearableString.optional(),
-    })
-    .nullable()
-    .optional(),
+  location: z.optional(
+    z.nullable(
+      z.strictObject({
+        address1: ClearableString,
+        address2: ClearableString,
+        city: ClearableString,
+        country: ClearableString,
+        latitude: z.optional(z.nullable(z.union([z.string(), z.number()]))),
+        longitude: z.optional(z.nullable(z.union([z.string(), z.number()]))),
+        region: ClearableString,
+        zip: ClearableString,
+        timezone: ClearableString,
+        ip: ClearableString,
+      }),
+    ),
+  ),
   /** Custom properties to set (or clear with `null`), merged key by key into the profile's. */
-  properties: z.record(z.string().min(1), ProfilePropertyValueSchema).optional(),
+  properties: z.optional(z.record(NonEmptyString, ProfilePropertyValueSchema)),
 });
 export type KlaviyoProfileUpsertV1 = z.infer<typeof KlaviyoProfileUpsertV1Schema>;
 
@@ -117,8 +120,8 @@ export const DeadLetterV1Schema = z.strictObject({
   type: z.literal('dead-letter'),
   version: z.literal(1),
   stage: z.enum(['hydrate', 'deliver']),
-  reason: z.string().min(1),
-  detail: z.unknown().optional(),
+  reason: NonEmptyString,
+  detail: z.optional(z.unknown()),
   failed_at: z.iso.datetime(),
   original: z.string(),
 });

@@ -9,16 +9,16 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
 import type { DeadLetterV1 } from './contracts.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
 import { createSqsQueue, delayRetry } from './sqs-queue.ts';
+import type * as z from './zod.ts';
 
 export interface StageOptions<T> {
   stage: DeadLetterV1['stage'];
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   sqs: SQSClient;
   queueUrl: string;
   dlqUrl: string;
