@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { RelayConfigSchema, type SourceConfig } from '../functions/shared/config.ts';
+import { relayConfigSchema, type SourceConfig } from '../functions/shared/config.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';
 import { startLocalAws } from '../local/emulators.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
@@ -34,7 +34,7 @@ const klaviyoRuns = Number(values['klaviyo-runs']);
 
 const SHOP_SECRET = 'bench-shopify-secret';
 const KLAVIYO_SECRET = 'bench-klaviyo-secret-0123456789';
-const config = RelayConfigSchema.parse({
+const config = relayConfigSchema().parse({
   version: 1,
   sources: {
     shop: { kind: 'shopify', secrets: [{ env: 'SHOP_SECRET' }] },

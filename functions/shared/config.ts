@@ -2,59 +2,64 @@
 // how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
 // names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
 import * as z from './zod.ts';
+import { memo } from './zod.ts';
 
 export const CONFIG_VERSION = 1;
 export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
 export const DEFAULT_KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
 
 // Shorthands for what this document repeats (zod/mini spells every check out). A schema is immutable, so one
-// instance serves every field that uses it.
-const NonEmptyString = z.string().check(z.minLength(1));
+// instance serves every field that uses it. Every schema is built on first use (memo, in ./zod.ts).
+const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
 /** An integer from `min` to `max` inclusive: classic zod's `z.number().int().min(min).max(max)`. */
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
 /** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
-export const SecretRefSchema = z.union([
-  z.strictObject({ env: NonEmptyString }),
-  z.strictObject({ ssm: NonEmptyString }),
-  z.strictObject({ secrets_manager: NonEmptyString }),
-]);
-export type SecretRef = z.infer<typeof SecretRefSchema>;
+export const secretRefSchema = memo(() =>
+  z.union([
+    z.strictObject({ env: nonEmptyString() }),
+    z.strictObject({ ssm: nonEmptyString() }),
+    z.strictObject({ secrets_manager: nonEmptyString() }),
+  ]),
+);
+export type SecretRef = z.infer<ReturnType<typeof secretRefSchema>>;
 
 /** A value read from the request: a header, a dot path into the JSON body, or a constant. */
-export const ValueSourceSchema = z.union([
-  z.strictObject({ header: z.string().check(z.minLength(1), z.toLowerCase()) }),
-  z.strictObject({ path: NonEmptyString }),
-  z.strictObject({ value: NonEmptyString }),
-]);
-export type ValueSource = z.infer<typeof ValueSourceSchema>;
+export const valueSourceSchema = memo(() =>
+  z.union([
+    z.strictObject({ header: z.string().check(z.minLength(1), z.toLowerCase()) }),
+    z.strictObject({ path: nonEmptyString() }),
+    z.strictObject({ value: nonEmptyString() }),
+  ]),
+);
+export type ValueSource = z.infer<ReturnType<typeof valueSourceSchema>>;
 
-const PathSchema = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.email'));
+export const hydrationStepSchema = memo(() =>
+  z.strictObject({
+    /** Name under which the response is kept in the mapping context (e.g. `customer`). */
+    name: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')),
+    /** Path on the source API with `{dot.path}` placeholders, e.g. `/customers/{event.customer}/address`. */
+    path: z.string().check(z.startsWith('/')),
+  }),
+);
+export type HydrationStep = z.infer<ReturnType<typeof hydrationStepSchema>>;
 
-export const HydrationStepSchema = z.strictObject({
-  /** Name under which the response is kept in the mapping context (e.g. `customer`). */
-  name: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')),
-  /** Path on the source API with `{dot.path}` placeholders, e.g. `/customers/{event.customer}/address`. */
-  path: z.string().check(z.startsWith('/')),
-});
-export type HydrationStep = z.infer<typeof HydrationStepSchema>;
-
-export const HydrationSchema = z.strictObject({
-  base_url: z.url(),
-  /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
-  auth: z.optional(
-    z.strictObject({
-      header: NonEmptyString,
-      prefix: z._default(z.string(), ''),
-      secret: SecretRefSchema,
-    }),
-  ),
-  timeout_ms: z._default(intBetween(100, 30_000), 5_000),
-  steps: z.array(HydrationStepSchema).check(z.minLength(1), z.maxLength(10)),
-});
-export type Hydration = z.infer<typeof HydrationSchema>;
+export const hydrationSchema = memo(() =>
+  z.strictObject({
+    base_url: z.url(),
+    /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
+    auth: z.optional(
+      z.strictObject({
+        header: nonEmptyString(),
+        prefix: z._default(z.string(), ''),
+        secret: secretRefSchema(),
+      }),
+    ),
+    timeout_ms: z._default(intBetween(100, 30_000), 5_000),
+    steps: z.array(hydrationStepSchema()).check(z.minLength(1), z.maxLength(10)),
+  }),
+);
+export type Hydration = z.infer<ReturnType<typeof hydrationSchema>>;
 
 /** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
 export const PROFILE_STANDARD_ATTRIBUTES = [
@@ -77,49 +82,53 @@ export const PROFILE_LOCATION_FIELDS = [
   'timezone',
   'ip',
 ] as const;
-const ProfileAttributeKeySchema = z
-  .string()
-  .check(
-    z.regex(
-      new RegExp(
-        `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
+export const mappingSchema = memo(() => {
+  const dotPath = z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.email'));
+  const profileAttributeKey = z
+    .string()
+    .check(
+      z.regex(
+        new RegExp(
+          `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
+        ),
+        'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
       ),
-      'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
+    );
+  const metricName = z.string().check(z.minLength(1), z.maxLength(128));
+
+  return z.strictObject({
+    /** Klaviyo metric name; default: the event type, humanised (`orders/create` → `Orders Create`). */
+    metric: z.optional(metricName),
+    /** Metric per event type, taking precedence over `metric`. */
+    metric_by_event_type: z._default(z.record(z.string(), metricName), {}),
+    /** Dot paths into the context (`event`, `meta`, and each hydration step's name) for profile identifiers. */
+    profile: z.prefault(
+      z.strictObject({
+        email: z._default(z.array(dotPath), ['event.email', 'event.customer.email', 'customer.email']),
+        phone_number: z._default(z.array(dotPath), ['event.phone', 'customer.phone']),
+        external_id: z._default(z.array(dotPath), []),
+      }),
+      {},
     ),
-  );
-
-const MetricNameSchema = z.string().check(z.minLength(1), z.maxLength(128));
-
-export const MappingSchema = z.strictObject({
-  /** Klaviyo metric name; default: the event type, humanised (`orders/create` → `Orders Create`). */
-  metric: z.optional(MetricNameSchema),
-  /** Metric per event type, taking precedence over `metric`. */
-  metric_by_event_type: z._default(z.record(z.string(), MetricNameSchema), {}),
-  /** Dot paths into the context (`event`, `meta`, and each hydration step's name) for profile identifiers. */
-  profile: z.prefault(
-    z.strictObject({
-      email: z._default(z.array(PathSchema), ['event.email', 'event.customer.email', 'customer.email']),
-      phone_number: z._default(z.array(PathSchema), ['event.phone', 'customer.phone']),
-      external_id: z._default(z.array(PathSchema), []),
-    }),
-    {},
-  ),
-  /** Dot path to the event's monetary value, e.g. `event.total_price`. */
-  value: z.optional(PathSchema),
-  /** Dot path to the event's time (ISO 8601 or epoch seconds); default: when the relay received it. */
-  time: z.optional(PathSchema),
-  /** Context roots flattened into properties; default: the event and every hydration step. */
-  include: z.optional(z.array(NonEmptyString)),
-  /**
-   * Klaviyo profile attribute → dot path, for a profile upsert (profile import) beside the event: a standard
-   * attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`), `location.<field>` or
-   * `properties.<name>`. A path that holds `null` clears the attribute at Klaviyo; a missing one leaves it as is.
-   */
-  profile_attributes: z.optional(z.record(ProfileAttributeKeySchema, PathSchema)),
-  /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
-  emit: z.optional(z.enum(['event', 'profile', 'both'])),
+    /** Dot path to the event's monetary value, e.g. `event.total_price`. */
+    value: z.optional(dotPath),
+    /** Dot path to the event's time (ISO 8601 or epoch seconds); default: when the relay received it. */
+    time: z.optional(dotPath),
+    /** Context roots flattened into properties; default: the event and every hydration step. */
+    include: z.optional(z.array(nonEmptyString())),
+    /**
+     * Klaviyo profile attribute → dot path, for a profile upsert (profile import) beside the event: a standard
+     * attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`), `location.<field>` or
+     * `properties.<name>`. A path that holds `null` clears the attribute at Klaviyo; a missing one leaves it as is.
+     */
+    profile_attributes: z.optional(z.record(profileAttributeKey, dotPath)),
+    /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
+    emit: z.optional(z.enum(['event', 'profile', 'both'])),
+  });
 });
-export type Mapping = z.infer<typeof MappingSchema>;
+export type Mapping = z.infer<ReturnType<typeof mappingSchema>>;
 
 /** Largest body a source may raise its own limit to: Lambda carries 6 MB per synchronous invocation. */
 export const MAX_SOURCE_BODY_BYTES = 5 * 1024 * 1024;
@@ -128,177 +137,164 @@ export const DEFAULT_KLAVIYO_BODY_BYTES = MAX_SOURCE_BODY_BYTES;
 /** Stripe's and Standard Webhooks' published tolerance; also our default where a sender publishes none. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-const SourceBodyBytesSchema = intBetween(1_024, MAX_SOURCE_BODY_BYTES);
+/** One member per sender kind, discriminated by `kind`. */
+export const sourceSchema = memo(() => {
+  const bodyBytes = intBetween(1_024, MAX_SOURCE_BODY_BYTES);
+  const common = {
+    secrets: z.array(secretRefSchema()).check(z.minLength(1), z.maxLength(5)),
+    /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
+    event_type: z.optional(valueSourceSchema()),
+    /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
+    max_body_bytes: z.optional(bodyBytes),
+    hydration: z.optional(hydrationSchema()),
+    mapping: z.prefault(mappingSchema(), {}),
+  };
+  /** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
+  const tolerance = z._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS);
+  const headerName = z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name'), z.toLowerCase());
 
-const sourceCommon = {
-  secrets: z.array(SecretRefSchema).check(z.minLength(1), z.maxLength(5)),
-  /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
-  event_type: z.optional(ValueSourceSchema),
-  /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
-  max_body_bytes: z.optional(SourceBodyBytesSchema),
-  hydration: z.optional(HydrationSchema),
-  mapping: z.prefault(MappingSchema, {}),
-};
-
-/** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
-const ToleranceSchema = z._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS);
-const HeaderNameSchema = z
-  .string()
-  .check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name'), z.toLowerCase());
-
-export const ShopifySourceSchema = z.strictObject({ kind: z.literal('shopify'), ...sourceCommon });
-
-export const StripeSourceSchema = z.strictObject({
-  kind: z.literal('stripe'),
-  ...sourceCommon,
-  tolerance_seconds: ToleranceSchema,
+  return z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('shopify'), ...common }),
+    z.strictObject({
+      kind: z.literal('stripe'),
+      ...common,
+      tolerance_seconds: tolerance,
+    }),
+    z.strictObject({
+      kind: z.literal('standard-webhooks'),
+      ...common,
+      tolerance_seconds: tolerance,
+    }),
+    z.strictObject({
+      kind: z.literal('klaviyo'),
+      ...common,
+      max_body_bytes: z._default(bodyBytes, DEFAULT_KLAVIYO_BODY_BYTES),
+      tolerance_seconds: tolerance,
+    }),
+    z.strictObject({
+      kind: z.literal('klaviyo-flow'),
+      ...common,
+      /** Header the flow's webhook action sends with the shared secret as its value. */
+      secret_header: z._default(headerName, 'x-relay-secret'),
+      /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
+      delivery_id: z.optional(valueSourceSchema()),
+    }),
+    z.strictObject({
+      kind: z.literal('bigcommerce'),
+      ...common,
+      /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
+      secret_header: z._default(headerName, 'x-relay-secret'),
+    }),
+    z.strictObject({ kind: z.literal('woocommerce'), ...common }),
+    z.strictObject({
+      kind: z.literal('zendesk'),
+      ...common,
+      tolerance_seconds: tolerance,
+    }),
+    z.strictObject({
+      kind: z.literal('generic-hmac'),
+      ...common,
+      signature: z
+        .strictObject({
+          header: headerName,
+          algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
+          encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
+          /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
+          prefix: z._default(z.string(), ''),
+          /** Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601). */
+          timestamp_header: z.optional(headerName),
+          /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
+          signed_content: z._default(
+            z
+              .string()
+              .check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
+            '{body}',
+          ),
+          tolerance_seconds: tolerance,
+        })
+        .check(
+          z.refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
+            message: 'signed_content uses {timestamp}, so timestamp_header is required',
+            path: ['timestamp_header'],
+          }),
+        ),
+      /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
+      delivery_id: z.optional(valueSourceSchema()),
+    }),
+    z.strictObject({
+      kind: z.literal('token'),
+      ...common,
+      /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
+      scheme: z._default(z.enum(['bearer', 'basic']), 'bearer'),
+      header: z._default(headerName, 'authorization'),
+      /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
+      delivery_id: z.optional(valueSourceSchema()),
+    }),
+  ]);
 });
-
-export const StandardWebhooksSourceSchema = z.strictObject({
-  kind: z.literal('standard-webhooks'),
-  ...sourceCommon,
-  tolerance_seconds: ToleranceSchema,
-});
-
-export const KlaviyoSourceSchema = z.strictObject({
-  kind: z.literal('klaviyo'),
-  ...sourceCommon,
-  max_body_bytes: z._default(SourceBodyBytesSchema, DEFAULT_KLAVIYO_BODY_BYTES),
-  tolerance_seconds: ToleranceSchema,
-});
-
-export const KlaviyoFlowSourceSchema = z.strictObject({
-  kind: z.literal('klaviyo-flow'),
-  ...sourceCommon,
-  /** Header the flow's webhook action sends with the shared secret as its value. */
-  secret_header: z._default(HeaderNameSchema, 'x-relay-secret'),
-  /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
-  delivery_id: z.optional(ValueSourceSchema),
-});
-
-export const BigCommerceSourceSchema = z.strictObject({
-  kind: z.literal('bigcommerce'),
-  ...sourceCommon,
-  /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
-  secret_header: z._default(HeaderNameSchema, 'x-relay-secret'),
-});
-
-export const WooCommerceSourceSchema = z.strictObject({ kind: z.literal('woocommerce'), ...sourceCommon });
-
-export const ZendeskSourceSchema = z.strictObject({
-  kind: z.literal('zendesk'),
-  ...sourceCommon,
-  tolerance_seconds: ToleranceSchema,
-});
-
-export const GenericHmacSourceSchema = z.strictObject({
-  kind: z.literal('generic-hmac'),
-  ...sourceCommon,
-  signature: z
-    .strictObject({
-      header: HeaderNameSchema,
-      algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
-      encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
-      /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
-      prefix: z._default(z.string(), ''),
-      /** Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601). */
-      timestamp_header: z.optional(HeaderNameSchema),
-      /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
-      signed_content: z._default(
-        z.string().check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
-        '{body}',
-      ),
-      tolerance_seconds: ToleranceSchema,
-    })
-    .check(
-      z.refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
-        message: 'signed_content uses {timestamp}, so timestamp_header is required',
-        path: ['timestamp_header'],
-      }),
-    ),
-  /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-  delivery_id: z.optional(ValueSourceSchema),
-});
-
-export const TokenSourceSchema = z.strictObject({
-  kind: z.literal('token'),
-  ...sourceCommon,
-  /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
-  scheme: z._default(z.enum(['bearer', 'basic']), 'bearer'),
-  header: z._default(HeaderNameSchema, 'authorization'),
-  /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-  delivery_id: z.optional(ValueSourceSchema),
-});
-
-export const SourceSchema = z.discriminatedUnion('kind', [
-  ShopifySourceSchema,
-  StripeSourceSchema,
-  StandardWebhooksSourceSchema,
-  KlaviyoSourceSchema,
-  KlaviyoFlowSourceSchema,
-  BigCommerceSourceSchema,
-  WooCommerceSourceSchema,
-  ZendeskSourceSchema,
-  GenericHmacSourceSchema,
-  TokenSourceSchema,
-]);
-export type SourceConfig = z.infer<typeof SourceSchema>;
+export type SourceConfig = z.infer<ReturnType<typeof sourceSchema>>;
 export type SourceKind = SourceConfig['kind'];
 
-export const KlaviyoSettingsSchema = z.strictObject({
-  api_key: SecretRefSchema,
-  revision: z._default(
-    z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')),
-    DEFAULT_KLAVIYO_REVISION,
-  ),
-  base_url: z._default(z.url(), DEFAULT_KLAVIYO_BASE_URL),
-  timeout_ms: z._default(intBetween(100, 60_000), 10_000),
-  /** Share of each Klaviyo rate limit the relay may use, 0.05–1; the rest is left to the account's other integrations. */
-  rate_budget_share: z._default(z.number().check(z.minimum(0.05), z.maximum(1)), 1),
-  /**
-   * A batch with at least this many events goes through Bulk Create Events (1,000 events a request) instead of
-   * one Create Event call each. Default 24: one bulk call spends 1/150 of its minute budget, one event call
-   * 1/3,500, so from 24 events on a bulk call is the cheaper use of Klaviyo's budget. Above the event source
-   * mapping's batch size, bulk is never used.
-   */
-  bulk_threshold: z._default(intBetween(2, 10_000), 24),
-  /**
-   * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
-   * message back on the queue with that delay instead, so the function never idles on billed time.
-   */
-  max_pacing_wait_ms: z._default(intBetween(0, 10_000), 2_000),
-  /**
-   * The deliver event source mapping's maximum concurrency (2–1,000; Terraform sets both from one input).
-   * Each instance keeps to 1/n of the burst limits, so instances share the budget instead of fighting over it.
-   */
-  max_concurrency: z._default(intBetween(1, 1_000), 2),
-  /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
-  max_in_flight: z._default(intBetween(1, 64), 8),
-});
-export type KlaviyoSettings = z.infer<typeof KlaviyoSettingsSchema>;
+export const klaviyoSettingsSchema = memo(() =>
+  z.strictObject({
+    api_key: secretRefSchema(),
+    revision: z._default(
+      z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')),
+      DEFAULT_KLAVIYO_REVISION,
+    ),
+    base_url: z._default(z.url(), DEFAULT_KLAVIYO_BASE_URL),
+    timeout_ms: z._default(intBetween(100, 60_000), 10_000),
+    /** Share of each Klaviyo rate limit the relay may use, 0.05–1; the rest is left to the account's other integrations. */
+    rate_budget_share: z._default(z.number().check(z.minimum(0.05), z.maximum(1)), 1),
+    /**
+     * A batch with at least this many events goes through Bulk Create Events (1,000 events a request) instead of
+     * one Create Event call each. Default 24: one bulk call spends 1/150 of its minute budget, one event call
+     * 1/3,500, so from 24 events on a bulk call is the cheaper use of Klaviyo's budget. Above the event source
+     * mapping's batch size, bulk is never used.
+     */
+    bulk_threshold: z._default(intBetween(2, 10_000), 24),
+    /**
+     * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
+     * message back on the queue with that delay instead, so the function never idles on billed time.
+     */
+    max_pacing_wait_ms: z._default(intBetween(0, 10_000), 2_000),
+    /**
+     * The deliver event source mapping's maximum concurrency (2–1,000; Terraform sets both from one input).
+     * Each instance keeps to 1/n of the burst limits, so instances share the budget instead of fighting over it.
+     */
+    max_concurrency: z._default(intBetween(1, 1_000), 2),
+    /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
+    max_in_flight: z._default(intBetween(1, 64), 8),
+  }),
+);
+export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;
 
-export const RelayConfigSchema = z.strictObject({
-  version: z.literal(CONFIG_VERSION),
-  sources: z.record(
-    z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _')),
-    SourceSchema,
-  ),
-  klaviyo: KlaviyoSettingsSchema,
-  ingest: z.prefault(
-    z.strictObject({
-      /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
-      max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
-      /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
-      max_json_depth: z._default(intBetween(8, 512), 64),
-      /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
-      dedupe_ttl_seconds: z._default(intBetween(3_600, 90 * 86_400), 7 * 86_400),
-      /** How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. */
-      claim_lease_seconds: z._default(intBetween(5, 900), 60),
-    }),
-    {},
-  ),
-});
-export type RelayConfig = z.infer<typeof RelayConfigSchema>;
+export const relayConfigSchema = memo(() =>
+  z.strictObject({
+    version: z.literal(CONFIG_VERSION),
+    sources: z.record(
+      z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _')),
+      sourceSchema(),
+    ),
+    klaviyo: klaviyoSettingsSchema(),
+    ingest: z.prefault(
+      z.strictObject({
+        /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
+        max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
+        /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
+        max_json_depth: z._default(intBetween(8, 512), 64),
+        /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
+        dedupe_ttl_seconds: z._default(intBetween(3_600, 90 * 86_400), 7 * 86_400),
+        /** How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. */
+        claim_lease_seconds: z._default(intBetween(5, 900), 60),
+      }),
+      {},
+    ),
+  }),
+);
+export type RelayConfig = z.infer<ReturnType<typeof relayConfigSchema>>;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -328,7 +324,7 @@ export function parseRelayConfig(text: string, origin: string): RelayConfig {
   } catch (error) {
     throw new ConfigError(`${origin}: not valid JSON (${(error as Error).message})`);
   }
-  const result = RelayConfigSchema.safeParse(dropNulls(raw));
+  const result = relayConfigSchema().safeParse(dropNulls(raw));
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`${origin}: invalid relay configuration:\n${problems.join('\n')}`);

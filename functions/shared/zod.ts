@@ -10,3 +10,13 @@ import en from 'zod/v4/locales/en.js';
 config(en());
 
 export * from 'zod/mini';
+
+/**
+ * Builds a schema on its first use and keeps it. Cold start: building every schema at import cost more than
+ * importing zod, so each function builds only those it uses, when it first uses them (as the handlers
+ * themselves are built on first invocation).
+ */
+export function memo<T extends object>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}

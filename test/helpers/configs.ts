@@ -1,12 +1,12 @@
 // Configuration documents for tests, validated by the real schema.
-import { RelayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
+import { relayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
 
 export const SHOPIFY_SECRET = 'shpss_test_secret';
 export const SHOPIFY_OLD_SECRET = 'shpss_previous_secret';
 export const GENERIC_SECRET = 'generic-test-secret';
 
 export function testConfig(overrides: Partial<Record<string, unknown>> = {}): RelayConfig {
-  return RelayConfigSchema.parse({
+  return relayConfigSchema().parse({
     version: 1,
     sources: {
       shop: { kind: 'shopify', secrets: [{ env: 'SHOPIFY_SECRET' }, { env: 'SHOPIFY_OLD_SECRET' }] },

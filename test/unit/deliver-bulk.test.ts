@@ -1,7 +1,7 @@
 // Bulk Create Events: packing (never one unique_id twice in a request), and what happens when Klaviyo refuses
 // a bulk request — only the events it names go to the DLQ, the others still get through.
 import { describe, expect, it } from 'vitest';
-import { KlaviyoSettingsSchema } from '../../functions/shared/config.ts';
+import { klaviyoSettingsSchema } from '../../functions/shared/config.ts';
 import { RetryableError } from '../../functions/shared/errors.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import { idsAtPointer, planBulkRequests, type BulkItem } from '../../functions/deliver/bulk-plan.ts';
@@ -114,7 +114,7 @@ function bulkPorts(klaviyo: KlaviyoClient) {
       log,
       logOf: () => log,
       maxInFlight: 4,
-      settings: KlaviyoSettingsSchema.parse({ api_key: { env: 'K' } }),
+      settings: klaviyoSettingsSchema().parse({ api_key: { env: 'K' } }),
     },
   };
 }

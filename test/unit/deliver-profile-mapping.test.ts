@@ -1,6 +1,6 @@
 // hydrate's mapping to profile upserts: `mapping.profile_attributes` and `mapping.emit`.
 import { describe, expect, it } from 'vitest';
-import { SourceSchema } from '../../functions/shared/config.ts';
+import { sourceSchema } from '../../functions/shared/config.ts';
 import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { mapToKlaviyoMessages } from '../../functions/hydrate/map-to-klaviyo.ts';
 
@@ -18,7 +18,7 @@ const message: WebhookReceivedV1 = {
 const context = { event: message.payload, meta: {} };
 
 function sourceWith(mapping: Record<string, unknown>) {
-  return SourceSchema.parse({
+  return sourceSchema().parse({
     kind: 'generic-hmac',
     secrets: [{ env: 'S' }],
     signature: { header: 'x-sig' },

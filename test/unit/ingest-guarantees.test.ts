@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { WebhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
-import { RelayConfigSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
@@ -21,7 +21,7 @@ const secrets = {
   TOKEN_SECRET: 'token-secret-value-7f3a9c',
   KLAVIYO_API_KEY: 'pk_test',
 };
-const config = RelayConfigSchema.parse({
+const config = relayConfigSchema().parse({
   version: 1,
   sources: {
     klaviyo: { kind: 'klaviyo', secrets: [{ env: 'KLAVIYO_SECRET' }] },

@@ -1,10 +1,10 @@
 // Classification of every kind of Klaviyo answer, with a stand-in fetch.
 import { describe, expect, it } from 'vitest';
-import { KlaviyoSettingsSchema } from '../../functions/shared/config.ts';
+import { klaviyoSettingsSchema } from '../../functions/shared/config.ts';
 import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
 import { createKlaviyoClient, type Fetch } from '../../functions/deliver/klaviyo-client.ts';
 
-const settings = KlaviyoSettingsSchema.parse({
+const settings = klaviyoSettingsSchema().parse({
   api_key: { env: 'K' },
   base_url: 'http://klaviyo.test/',
   revision: '2026-07-15',

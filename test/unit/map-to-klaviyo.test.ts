@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceSchema } from '../../functions/shared/config.ts';
+import { sourceSchema } from '../../functions/shared/config.ts';
 import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
 import { humanizeEventType, mapToKlaviyoEvent, uniqueIdFor } from '../../functions/hydrate/map-to-klaviyo.ts';
@@ -22,7 +22,7 @@ const message: WebhookReceivedV1 = {
   },
 };
 
-const source = SourceSchema.parse({
+const source = sourceSchema().parse({
   kind: 'generic-hmac',
   secrets: [{ env: 'S' }],
   signature: { header: 'x-sig' },
@@ -70,7 +70,7 @@ describe('mapToKlaviyoEvent', () => {
   });
 
   it('falls back to the humanised event type and the receive time', () => {
-    const plain = SourceSchema.parse({ kind: 'shopify', secrets: [{ env: 'S' }] });
+    const plain = sourceSchema().parse({ kind: 'shopify', secrets: [{ env: 'S' }] });
     const { event } = mapToKlaviyoEvent({ ...message, event_type: 'orders/paid' }, plain, {
       event: { email: 'x@example.com' },
       meta: {},

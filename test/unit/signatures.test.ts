@@ -1,18 +1,18 @@
 // Vectors are made the way each sender makes them (node:crypto HMAC over the exact bytes sent).
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { SourceSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import { sourceSchema, type SourceConfig } from '../../functions/shared/config.ts';
 import { constantTimeEqual, decodeDigest } from '../../functions/ingest/sources/hmac.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
 import { HttpError } from '../../functions/ingest/http-error.ts';
 
 const body = Buffer.from('{"id":820982911946154508,"email":"jon@example.com","total_price":"199.00"}');
-const shopify = SourceSchema.parse({ kind: 'shopify', secrets: [{ env: 'S' }] });
+const shopify = sourceSchema().parse({ kind: 'shopify', secrets: [{ env: 'S' }] });
 const shopifySig = (secret: string, bytes = body) =>
   createHmac('sha256', secret).update(bytes).digest('base64');
 
 function generic(signature: Record<string, string>): SourceConfig {
-  return SourceSchema.parse({ kind: 'generic-hmac', secrets: [{ env: 'S' }], signature });
+  return sourceSchema().parse({ kind: 'generic-hmac', secrets: [{ env: 'S' }], signature });
 }
 
 describe('shopify', () => {
@@ -120,7 +120,7 @@ describe('generic-hmac', () => {
     expect(a?.deliveryId).toBe(b?.deliveryId);
   });
   it('refuses a request without the configured delivery id', () => {
-    const source = SourceSchema.parse({
+    const source = sourceSchema().parse({
       kind: 'generic-hmac',
       secrets: [{ env: 'S' }],
       signature: { header: 'x-sig' },

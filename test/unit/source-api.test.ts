@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { HydrationSchema } from '../../functions/shared/config.ts';
+import { hydrationSchema } from '../../functions/shared/config.ts';
 import { PermanentError, RetryableError, parseRetryAfter } from '../../functions/shared/errors.ts';
 import { fetchJson, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
 
-const hydration = HydrationSchema.parse({
+const hydration = hydrationSchema().parse({
   base_url: 'http://api.test',
   auth: { header: 'authorization', prefix: 'Bearer ', secret: { env: 'T' } },
   steps: [{ name: 'customer', path: '/customers/{event.customer}' }],
