@@ -15,7 +15,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { Metrics } from '../functions/shared/metrics.ts';
 import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
-import { KlaviyoEventV1Schema, type KlaviyoEventV1 } from '../functions/shared/contracts.ts';
+import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../functions/shared/contracts.ts';
 import { createSqsQueue } from '../functions/shared/sqs-queue.ts';
 import { startLocalAws, type QueuePair } from '../local/emulators.ts';
 import { startKlaviyoMock, type RecordedEvent, type RecordedRequest } from '../local/klaviyo-mock/index.ts';
@@ -131,7 +131,7 @@ interface RunResult extends RunOptions {
 }
 
 function backlogEvent(n: number): KlaviyoEventV1 {
-  return KlaviyoEventV1Schema.parse({
+  return klaviyoEventV1Schema().parse({
     type: 'klaviyo.event',
     version: 1,
     correlation_id: `bench:${n}`,

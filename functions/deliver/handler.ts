@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { KlaviyoSettings } from '../shared/config.ts';
 import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
-import { DeliverMessageSchema } from '../shared/contracts.ts';
+import { deliverMessageSchema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
@@ -69,7 +69,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
 
   const stage = createSqsBatchStage({
     stage: 'deliver',
-    schema: DeliverMessageSchema,
+    schema: deliverMessageSchema(),
     sqs,
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),

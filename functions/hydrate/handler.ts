@@ -5,7 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
-import { WebhookReceivedV1Schema } from '../shared/contracts.ts';
+import { webhookReceivedV1Schema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
@@ -37,7 +37,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
 
   const stage = createSqsStage({
     stage: 'hydrate',
-    schema: WebhookReceivedV1Schema,
+    schema: webhookReceivedV1Schema(),
     sqs,
     queueUrl: requireEnv(env, 'HYDRATE_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'HYDRATE_DLQ_URL'),

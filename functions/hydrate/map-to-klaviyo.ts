@@ -11,8 +11,8 @@ import type {
   WebhookReceivedV1,
 } from '../shared/contracts.ts';
 import {
-  KlaviyoEventV1Schema,
-  KlaviyoProfileUpsertV1Schema,
+  klaviyoEventV1Schema,
+  klaviyoProfileUpsertV1Schema,
   RELAY_SOURCE_PROPERTY,
 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
@@ -110,7 +110,7 @@ export function mapToKlaviyoEvent(
     unique_id: uniqueIdFor(message.source, message.delivery_id),
     backfill: false,
   };
-  const parsed = KlaviyoEventV1Schema.safeParse(candidate);
+  const parsed = klaviyoEventV1Schema().safeParse(candidate);
   if (!parsed.success) {
     throw new PermanentError(
       'mapped event does not match the contract',
@@ -180,7 +180,7 @@ export function mapToProfileUpsert(
     ...(Object.keys(location).length > 0 ? { location } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
   };
-  const parsed = KlaviyoProfileUpsertV1Schema.safeParse(candidate);
+  const parsed = klaviyoProfileUpsertV1Schema().safeParse(candidate);
   if (!parsed.success) {
     throw new PermanentError(
       'mapped profile upsert does not match the contract',

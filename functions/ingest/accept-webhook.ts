@@ -2,7 +2,7 @@
 // then confirm it (in batches) — or release the claim when the enqueue failed, so the sender's retry gets
 // through.
 import { randomUUID } from 'node:crypto';
-import { WebhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import type { DedupeStore } from './dedupe-store.ts';
@@ -58,7 +58,7 @@ export async function acceptWebhook(
   const receivedAt = new Date(nowMs).toISOString();
   const built = new Map<string, string>();
   for (const event of unique) {
-    const message: WebhookReceivedV1 = WebhookReceivedV1Schema.parse({
+    const message: WebhookReceivedV1 = webhookReceivedV1Schema().parse({
       type: 'webhook.received',
       version: 1,
       correlation_id: `${sourceName}:${event.deliveryId}`,

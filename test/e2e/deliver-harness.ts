@@ -9,7 +9,11 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { DeadLetterV1Schema, type DeliverMessage } from '../../functions/shared/contracts.ts';
+import {
+  deadLetterV1Schema,
+  type DeadLetterV1,
+  type DeliverMessage,
+} from '../../functions/shared/contracts.ts';
 import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
@@ -17,7 +21,7 @@ export interface DeliverStack {
   stack: LocalStack;
   enqueue(messages: readonly DeliverMessage[]): Promise<void>;
   /** Everything in the deliver DLQ now (received once and deleted, so each call sees new arrivals only). */
-  drainDlq(): Promise<{ letters: ReturnType<typeof DeadLetterV1Schema.parse>[]; raw: string[] }>;
+  drainDlq(): Promise<{ letters: DeadLetterV1[]; raw: string[] }>;
   /** Messages waiting in the deliver DLQ. */
   dlqDepth(): Promise<number>;
   /** Moves every DLQ message back to the deliver queue, as a redrive does once the cause is fixed; returns them. */
@@ -71,10 +75,13 @@ export async function startDeliverStack(
     async drainDlq() {
       const raw = await receiveAll(deliver.dlqUrl);
       const letters = raw.flatMap((body) => {
-        const parsed = DeadLetterV1Schema.safeParse(JSON.parse(body));
+        const parsed = deadLetterV1Schema().safeParse(JSON.parse(body));
         return parsed.success ? [parsed.data] : [];
       });
-      return { letters, raw: raw.filter((body) => !DeadLetterV1Schema.safeParse(JSON.parse(body)).success) };
+      return {
+        letters,
+        raw: raw.filter((body) => !deadLetterV1Schema().safeParse(JSON.parse(body)).success),
+      };
     },
     async dlqDepth() {
       const { Attributes = {} } = await sqs.send(

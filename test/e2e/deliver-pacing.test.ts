@@ -1,7 +1,7 @@
 // Deliver's pacing and operations through local mode against the Klaviyo mock: a burst of 429s, a steady
 // limit the pacer reads from RateLimit-* headers, the bulk endpoint, and profile upserts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { KlaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { eventFixture } from '../unit/deliver-fixtures.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -81,7 +81,7 @@ describe('deliver pacing and operations, end to end', () => {
   it('profile import: null clears, absent keeps', async () => {
     const mock = await start({});
     const upsert = (attributes: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      KlaviyoProfileUpsertV1Schema.parse({
+      klaviyoProfileUpsertV1Schema().parse({
         type: 'klaviyo.profile-upsert',
         version: 1,
         correlation_id: 'demo:p',

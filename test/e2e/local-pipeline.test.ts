@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeadLetterV1Schema } from '../../functions/shared/contracts.ts';
+import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
@@ -44,7 +44,7 @@ async function deadLetters(queueUrl: string) {
   const out = await stack.aws.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
   );
-  return (out.Messages ?? []).map((m) => DeadLetterV1Schema.parse(JSON.parse(m.Body ?? '')));
+  return (out.Messages ?? []).map((m) => deadLetterV1Schema().parse(JSON.parse(m.Body ?? '')));
 }
 
 describe('local pipeline', () => {

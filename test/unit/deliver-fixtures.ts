@@ -1,9 +1,9 @@
 // Deliver messages for the deliver tests, built through the real contract.
-import { KlaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/contracts.ts';
+import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/contracts.ts';
 
 /** Event number `n`; seven profiles take turns, so a batch has several events per profile. */
 export function eventFixture(n: number, overrides: Partial<KlaviyoEventV1> = {}): KlaviyoEventV1 {
-  return KlaviyoEventV1Schema.parse({
+  return klaviyoEventV1Schema().parse({
     type: 'klaviyo.event',
     version: 1,
     correlation_id: `demo:d-${n}`,

@@ -1,7 +1,7 @@
 // Every body deliver sends satisfies the request schema of its operation in the project's Klaviyo contract
 // (local/klaviyo-mock/contract/); klaviyo-openapi-conformance.test.ts also checks them against Klaviyo's files.
 import { describe, expect, it } from 'vitest';
-import { DeliverMessageSchema, KlaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import { deliverMessageSchema, klaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
 import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
 import {
   bulkCreateEventsBody,
@@ -13,7 +13,7 @@ import { eventFixture } from './deliver-fixtures.ts';
 
 const contract = loadKlaviyoContract();
 
-const upsert = KlaviyoProfileUpsertV1Schema.parse({
+const upsert = klaviyoProfileUpsertV1Schema().parse({
   type: 'klaviyo.profile-upsert',
   version: 1,
   correlation_id: 'demo:d-1',
@@ -76,7 +76,7 @@ describe('request bodies against the Klaviyo contract', () => {
     // Nothing the webhook did not mention is sent, so Klaviyo keeps it.
     expect(body.data.attributes).not.toHaveProperty('last_name');
     const bare = profileImportBody(
-      KlaviyoProfileUpsertV1Schema.parse({
+      klaviyoProfileUpsertV1Schema().parse({
         ...upsert,
         attributes: {},
         location: undefined,
@@ -88,7 +88,7 @@ describe('request bodies against the Klaviyo contract', () => {
   });
 
   it('a clearing null for the whole location is valid', () => {
-    const body = profileImportBody(KlaviyoProfileUpsertV1Schema.parse({ ...upsert, location: null }));
+    const body = profileImportBody(klaviyoProfileUpsertV1Schema().parse({ ...upsert, location: null }));
     expect(body.data.attributes.location).toBeNull();
     expect(contract.operations.create_or_update_profile.validateBody(body)).toBeNull();
   });
@@ -96,20 +96,21 @@ describe('request bodies against the Klaviyo contract', () => {
 
 describe('deliver message contract', () => {
   it('accepts events (v1, unchanged) and profile upserts', () => {
-    expect(DeliverMessageSchema.parse(eventFixture(1)).type).toBe('klaviyo.event');
-    expect(DeliverMessageSchema.parse(upsert).type).toBe('klaviyo.profile-upsert');
+    expect(deliverMessageSchema().parse(eventFixture(1)).type).toBe('klaviyo.event');
+    expect(deliverMessageSchema().parse(upsert).type).toBe('klaviyo.profile-upsert');
   });
 
   it('keeps an absent attribute absent and a null as null', () => {
-    const parsed = KlaviyoProfileUpsertV1Schema.parse(JSON.parse(JSON.stringify(upsert)));
+    const parsed = klaviyoProfileUpsertV1Schema().parse(JSON.parse(JSON.stringify(upsert)));
     expect(parsed.attributes).toEqual({ first_name: 'Ada', title: null });
     expect('last_name' in parsed.attributes).toBe(false);
   });
 
   it('refuses an upsert without an identifier, or with unknown attributes', () => {
-    expect(KlaviyoProfileUpsertV1Schema.safeParse({ ...upsert, profile: {} }).success).toBe(false);
+    expect(klaviyoProfileUpsertV1Schema().safeParse({ ...upsert, profile: {} }).success).toBe(false);
     expect(
-      KlaviyoProfileUpsertV1Schema.safeParse({ ...upsert, attributes: { favourite_colour: 'red' } }).success,
+      klaviyoProfileUpsertV1Schema().safeParse({ ...upsert, attributes: { favourite_colour: 'red' } })
+        .success,
     ).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { WebhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
@@ -67,7 +67,7 @@ async function drain(): Promise<WebhookReceivedV1[]> {
     );
     if (!out.Messages?.length) return messages;
     for (const m of out.Messages) {
-      messages.push(WebhookReceivedV1Schema.parse(JSON.parse(m.Body ?? '')));
+      messages.push(webhookReceivedV1Schema().parse(JSON.parse(m.Body ?? '')));
       await aws().sqs.send(
         new DeleteMessageCommand({ QueueUrl: aws().hydrate.url, ReceiptHandle: m.ReceiptHandle }),
       );

@@ -4,7 +4,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { WebhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig, testSecrets } from '../helpers/configs.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
@@ -93,7 +93,7 @@ describe('ingest', () => {
     });
     const [body, ...rest] = await drainHydrateQueue();
     expect(rest).toHaveLength(0);
-    const message = WebhookReceivedV1Schema.parse(JSON.parse(body ?? ''));
+    const message = webhookReceivedV1Schema().parse(JSON.parse(body ?? ''));
     expect(message).toMatchObject({
       correlation_id: 'shop:evt-accept',
       event_type: 'orders/create',

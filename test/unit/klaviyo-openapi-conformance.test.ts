@@ -9,7 +9,7 @@ import {
   createEventBody,
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
-import { KlaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
 import { loadKlaviyoContract, startKlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import type { KlaviyoMock, KlaviyoOperationId, OperationFile } from '../../local/klaviyo-mock/index.ts';
 import {
@@ -340,7 +340,7 @@ describe('contractDrift', () => {
 });
 
 const upsert = (overrides: Record<string, unknown> = {}) =>
-  KlaviyoProfileUpsertV1Schema.parse({
+  klaviyoProfileUpsertV1Schema().parse({
     type: 'klaviyo.profile-upsert',
     version: 1,
     correlation_id: 'demo:d-1',

@@ -3,7 +3,7 @@
 // "Invalid input" everywhere) instead of in production.
 import { describe, expect, it } from 'vitest';
 import { parseRelayConfig } from '../../functions/shared/config.ts';
-import { DeliverMessageSchema } from '../../functions/shared/contracts.ts';
+import { deliverMessageSchema } from '../../functions/shared/contracts.ts';
 
 describe('validation messages', () => {
   it('are English in a ConfigError, with the schema’s own wording where it has one', () => {
@@ -30,7 +30,7 @@ describe('validation messages', () => {
   });
 
   it('are English in a message that breaks its contract', () => {
-    const result = DeliverMessageSchema.safeParse({
+    const result = deliverMessageSchema().safeParse({
       type: 'klaviyo.event',
       version: 1,
       correlation_id: 'shop:1',
