@@ -29,8 +29,43 @@ const RETURNS_QUEUE_URLS = new Set([
 /** fauxqs's own queue URL form, `http://sqs.<region>.localhost:<port>/`. */
 const FAUXQS_QUEUE_URL_ORIGIN = /http:\/\/sqs\.[a-z0-9-]+\.localhost:\d+\//g;
 
+/**
+ * A character SQS refuses in a message body. SQS allows #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD |
+ * #x10000 to #x10FFFF: with the `u` flag a surrogate pair is one character (allowed) and a lone surrogate is
+ * one character outside every range (refused).
+ */
+// eslint-disable-next-line no-control-regex
+export const SQS_REFUSED_CHARACTER = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+let characterRuleFixed: Promise<void> | undefined;
+
+/**
+ * fauxqs 2.4.1 checks bodies with `/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/` (no `u` flag), so both halves of
+ * every surrogate pair fail it and it refuses every character outside the BMP (any emoji) that SQS accepts.
+ * SendMessage, SendMessageBatch and its in-process sendMessage all call `.test` on that one exported RegExp,
+ * so giving that object SQS's rule makes every path refuse exactly what SQS refuses. Fails loudly if a fauxqs
+ * upgrade moves it; test/unit/sqs-emulator.test.ts pins the behaviour.
+ */
+function useSqsCharacterRule(): Promise<void> {
+  characterRuleFixed ??= (async () => {
+    const url = new URL('./sqs/sqsTypes.js', import.meta.resolve('fauxqs'));
+    const types = (await import(url.href)) as { INVALID_MESSAGE_BODY_CHAR?: unknown };
+    const check = types.INVALID_MESSAGE_BODY_CHAR;
+    if (!(check instanceof RegExp)) {
+      throw new Error(
+        `fauxqs changed: ${url.href} has no INVALID_MESSAGE_BODY_CHAR; see local/sqs/emulator.ts`,
+      );
+    }
+    Object.defineProperty(check, 'test', {
+      value: (text: string) => SQS_REFUSED_CHARACTER.test(text),
+    });
+  })();
+  return characterRuleFixed;
+}
+
 export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promise<SqsEmulator> {
   const host = options.host ?? '127.0.0.1';
+  await useSqsCharacterRule();
   // buildApp rather than startFauxqs: startFauxqs binds 0.0.0.0 and reads FAUXQS_* environment variables.
   const app = buildApp({ logger: false });
   let endpoint = '';

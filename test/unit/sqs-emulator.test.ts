@@ -250,6 +250,40 @@ describe('messages', () => {
     expect(message?.Body).toHaveLength(MIB);
   });
 
+  // SQS's allowed set: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. Characters
+  // outside the BMP (an emoji in a customer name) are allowed; U+FFFE, U+FFFF, most controls and lone
+  // surrogates are not. The emulator must refuse exactly what SQS refuses, or local mode hides the bug.
+  it('accepts every character SQS allows, outside the BMP too, and refuses the ones SQS refuses', async () => {
+    const url = await createQueue();
+    const allowed = ['\t\n\r \u007f', '\ud7ff\ue000\ufffd', 'Zo\u00eb \u{1F600} \u{10000}\u{10FFFF}'];
+    for (const body of allowed) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    expect((await receive(url)).map((m) => m.Body).sort()).toEqual([...allowed].sort());
+
+    const refused = ['\uffff', '\ufffe', 'a\u0000', '\u0008', 'x\ud800', '\udc00y', '\ud83d'];
+    for (const body of refused) {
+      expect(
+        await errorName(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))),
+        JSON.stringify(body),
+      ).toMatch(/(^|\.)InvalidMessageContents$/);
+    }
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'emoji', MessageBody: '\u{1F600}' },
+          { Id: 'ffff', MessageBody: '\uffff' },
+          { Id: 'lone', MessageBody: '\ud800' },
+        ],
+      }),
+    );
+    expect(batch.Successful?.map((e) => e.Id)).toEqual(['emoji']);
+    expect(batch.Failed?.map((e) => [e.Id, e.Code]).sort()).toEqual([
+      ['ffff', 'InvalidMessageContents'],
+      ['lone', 'InvalidMessageContents'],
+    ]);
+    expect((await receive(url)).map((m) => m.Body)).toEqual(['\u{1F600}']);
+  });
+
   it('holds back a delayed message until its delay has passed', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const url = await createQueue();
