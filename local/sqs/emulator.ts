@@ -63,6 +63,33 @@ function useSqsCharacterRule(): Promise<void> {
   return characterRuleFixed;
 }
 
+/** Whether a message attribute map holds a String or Number value with a character SQS refuses. */
+function refusesAttributes(attributes: unknown): boolean {
+  if (typeof attributes !== 'object' || attributes === null) return false;
+  return Object.values(attributes).some((value: unknown) => {
+    const text = (value as { StringValue?: unknown } | null)?.StringValue;
+    return typeof text === 'string' && SQS_REFUSED_CHARACTER.test(text);
+  });
+}
+
+/**
+ * SQS holds String and Number attribute values to the body's character rule; fauxqs does not check them. A
+ * message whose attributes SQS would refuse gets U+FFFF put before its body, so fauxqs refuses it with
+ * InvalidMessageContents where SQS would: the whole call for SendMessage, that entry for SendMessageBatch,
+ * after the batch-wide checks. (The body grows by 3 bytes in the batch size fauxqs adds up.)
+ */
+function refuseBadAttributes(message: unknown): void {
+  if (typeof message !== 'object' || message === null) return;
+  const entry = message as { MessageBody?: unknown; MessageAttributes?: unknown };
+  if (
+    typeof entry.MessageBody === 'string' &&
+    entry.MessageBody !== '' &&
+    refusesAttributes(entry.MessageAttributes)
+  ) {
+    entry.MessageBody = `\uFFFF${entry.MessageBody}`;
+  }
+}
+
 export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promise<SqsEmulator> {
   const host = options.host ?? '127.0.0.1';
   await useSqsCharacterRule();
@@ -73,6 +100,15 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
   // its QueueUrl's host unless the client was given an endpoint in code (AWS_ENDPOINT_URL_SQS does not count).
   // Handing out URLs on this server's own address keeps queue URLs usable by any client; fauxqs finds a queue by
   // the last path segment of whatever URL it is given.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const target = request.headers['x-amz-target'];
+    const body = request.body as { Entries?: unknown } | null | undefined;
+    if (target === 'AmazonSQS.SendMessage') refuseBadAttributes(body);
+    if (target === 'AmazonSQS.SendMessageBatch' && Array.isArray(body?.Entries)) {
+      for (const entry of body.Entries as unknown[]) refuseBadAttributes(entry);
+    }
+    done();
+  });
   app.addHook('onSend', (request, _reply, payload) => {
     const target = request.headers['x-amz-target'];
     if (typeof payload !== 'string' || typeof target !== 'string' || !RETURNS_QUEUE_URLS.has(target)) {

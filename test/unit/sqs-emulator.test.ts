@@ -284,6 +284,57 @@ describe('messages', () => {
     expect((await receive(url)).map((m) => m.Body)).toEqual(['\u{1F600}']);
   });
 
+  // SQS: "For string data types, the Value attribute has the same restrictions on the content as the message body."
+  it('checks String and Number message attribute values with the same rule as bodies', async () => {
+    const url = await createQueue();
+    const attribute = (value: string) => ({ id: { DataType: 'String', StringValue: value } });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: 'ok', MessageAttributes: attribute('Zoë 😀') }),
+    );
+    for (const value of ['\uffff', 'a\ufffe', '\u0000', 'x\ud800']) {
+      expect(
+        await errorName(
+          sqs.send(
+            new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: attribute(value) }),
+          ),
+        ),
+        JSON.stringify(value),
+      ).toMatch(/(^|\.)InvalidMessageContents$/);
+    }
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'good', MessageBody: 'g', MessageAttributes: attribute('😀') },
+          { Id: 'bad', MessageBody: 'b', MessageAttributes: attribute('\uffff') },
+          {
+            Id: 'number',
+            MessageBody: 'n',
+            MessageAttributes: { n: { DataType: 'Number', StringValue: '1\ufffe' } },
+          },
+        ],
+      }),
+    );
+    expect(batch.Successful?.map((e) => e.Id)).toEqual(['good']);
+    expect(batch.Failed?.map((e) => [e.Id, e.Code, e.SenderFault]).sort()).toEqual([
+      ['bad', 'InvalidMessageContents', true],
+      ['number', 'InvalidMessageContents', true],
+    ]);
+    const all = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [{ Id: 'only', MessageBody: 'o', MessageAttributes: attribute('\uffff') }],
+      }),
+    );
+    expect(all.Successful ?? []).toEqual([]);
+    expect(all.Failed?.map((e) => e.Id)).toEqual(['only']);
+    const bodies = (await receive(url)).map((m) => [m.Body, m.MessageAttributes?.id?.StringValue]);
+    expect(bodies.sort()).toEqual([
+      ['g', '😀'],
+      ['ok', 'Zoë 😀'],
+    ]);
+  });
+
   it('holds back a delayed message until its delay has passed', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const url = await createQueue();
