@@ -5,8 +5,8 @@
 // non-ASCII UTF-16 code unit (and DEL) as `\uXXXX` makes any JSON value a body every queue accepts, gives the
 // exact value back on JSON.parse, and makes a body's size in bytes equal to its length.
 
-/** JSON.stringify already escapes U+0000–U+001F; this takes DEL (U+007F) and every non-ASCII code unit. */
-const NOT_PRINTABLE_ASCII = /[\u007f-\uffff]/g;
+/** Every UTF-16 code unit but printable ASCII (JSON.stringify has already escaped U+0000–U+001F in JSON). */
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
 
 const escape = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
@@ -15,7 +15,15 @@ const escape = (unit: string) => `\\u${unit.charCodeAt(0).toString(16).padStart(
  * is ASCII, so only string contents change, and only in how they are written. Idempotent.
  */
 export function toAsciiJson(json: string): string {
-  return json.replace(NOT_PRINTABLE_ASCII, escape);
+  return toAsciiText(json);
+}
+
+/**
+ * A message attribute value (SQS holds String values to the body's rule) in printable ASCII, each other code
+ * unit written as `\uXXXX`. For values that are read, not parsed: the correlation id that log lines carry.
+ */
+export function toAsciiText(text: string): string {
+  return text.replace(NOT_PRINTABLE_ASCII, escape);
 }
 
 /** The queue message body for a value: JSON, printable ASCII only. */

@@ -7,7 +7,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { toAsciiJson } from './message-body.ts';
+import { toAsciiJson, toAsciiText } from './message-body.ts';
 
 export interface OutgoingMessage {
   /** Unique within one sendBatch call. */
@@ -44,7 +44,10 @@ function chunk(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
   return chunks;
 }
 
-const correlation = (id: string) => ({ correlation_id: { DataType: 'String', StringValue: id } });
+/** The correlation id attribute: SQS refuses the message if the value holds U+FFFF and the like. */
+const correlation = (id: string) => ({
+  correlation_id: { DataType: 'String', StringValue: toAsciiText(id) },
+});
 
 export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueue {
   return {

@@ -212,6 +212,27 @@ describe('other guarantees', () => {
     expect(message?.payload).toStrictEqual(payload);
   });
 
+  it('enqueues events whose delivery ids hold U+FFFF, U+FFFE, an emoji or a lone surrogate', async () => {
+    // Klaviyo system webhooks take each event's delivery id from the body (external_id): any JSON string.
+    const ids = [
+      `a\uFFFF-${randomUUID()}`,
+      `b\uFFFE-${randomUUID()}`,
+      `c😀-${randomUUID()}`,
+      `d\uD800-${randomUUID()}`,
+    ];
+    const body = klaviyoBody(ids);
+    expect(await send('klaviyo', body, klaviyoHeaders(body))).toMatchObject({
+      status: 202,
+      body: { code: 'accepted' },
+    });
+    const messages = await drain();
+    expect(messages.map((m) => m.delivery_id).sort()).toEqual([...ids].sort());
+    expect(await send('klaviyo', body, klaviyoHeaders(body))).toMatchObject({
+      status: 200,
+      body: { code: 'duplicate' },
+    });
+  });
+
   it('counts the encoded size of a message against the limit: 413, not a 503 on every retry', async () => {
     const deliveryId = randomUUID();
     // 400,000 bytes of UTF-8, 1,200,000 once each emoji is written as two \uXXXX escapes.

@@ -1,7 +1,7 @@
 // Queue message bodies: every valid JSON text must survive every queue, whatever characters its strings hold.
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessageBody, toAsciiJson } from '../../functions/shared/message-body.ts';
+import { encodeMessageBody, toAsciiJson, toAsciiText } from '../../functions/shared/message-body.ts';
 import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs/emulator.ts';
 
@@ -44,6 +44,13 @@ describe('encodeMessageBody', () => {
     expect(encodeMessageBody({ n: 1 })).toBe(JSON.stringify({ n: 1 }));
   });
 
+  it('toAsciiText writes every code unit outside printable ASCII as \\uXXXX', () => {
+    expect(toAsciiText('id-\u0000\u007f\uFFFF😀\uDC00 ok')).toBe(
+      'id-\\u0000\\u007f\\uffff\\ud83d\\ude00\\udc00 ok',
+    );
+    expect(toAsciiText('plain-1')).toBe('plain-1');
+  });
+
   it('toAsciiJson re-encodes a JSON text without changing its value, and is idempotent', () => {
     const raw = JSON.stringify(AWKWARD);
     expect(SQS_REFUSES.test(raw)).toBe(true); // what JSON.stringify alone would send
@@ -74,7 +81,7 @@ describe('the SQS queue port', () => {
     if (!QueueUrl) throw new Error('no queue url');
     const queue = createSqsQueue(sqs, QueueUrl);
     // Callers that still hand over JSON.stringify output (raw U+FFFF, raw emoji) are encoded by the port.
-    await queue.send({ body: JSON.stringify({ n: 0, v: AWKWARD }), correlationId: 'c0' });
+    await queue.send({ body: JSON.stringify({ n: 0, v: AWKWARD }), correlationId: 'c0\uFFFF😀\uD800' });
     const { failedIds, reasons } = await queue.sendBatch(
       [1, 2, 3].map((n) => ({
         id: String(n),
@@ -84,9 +91,16 @@ describe('the SQS queue port', () => {
     );
     expect({ failedIds, reasons }).toEqual({ failedIds: [], reasons: [] });
 
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-    const received = (out.Messages ?? []).map((m) => JSON.parse(m.Body ?? '') as { n: number; v: unknown });
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }),
+    );
+    const received = (out.Messages ?? []).map((m) => ({
+      ...(JSON.parse(m.Body ?? '') as { n: number; v: unknown }),
+      correlation: m.MessageAttributes?.correlation_id?.StringValue,
+    }));
     expect(received.map((m) => m.n).sort()).toEqual([0, 1, 2, 3]);
     for (const message of received) expect(message.v).toStrictEqual(AWKWARD);
+    // The correlation id attribute (SQS holds it to the body's rule) is written in ASCII for the logs.
+    expect(received.find((m) => m.n === 0)?.correlation).toBe('c0\\uffff\\ud83d\\ude00\\ud800');
   });
 });
