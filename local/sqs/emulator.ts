@@ -96,10 +96,7 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
   // buildApp rather than startFauxqs: startFauxqs binds 0.0.0.0 and reads FAUXQS_* environment variables.
   const app = buildApp({ logger: false });
   let endpoint = '';
-  // fauxqs names queues `sqs.<region>.localhost`, which does not resolve here, and the SDK sends each request to
-  // its QueueUrl's host unless the client was given an endpoint in code (AWS_ENDPOINT_URL_SQS does not count).
-  // Handing out URLs on this server's own address keeps queue URLs usable by any client; fauxqs finds a queue by
-  // the last path segment of whatever URL it is given.
+  // Message attribute values, held to the body's character rule (refuseBadAttributes).
   app.addHook('preHandler', (request, _reply, done) => {
     const target = request.headers['x-amz-target'];
     const body = request.body as { Entries?: unknown } | null | undefined;
@@ -109,6 +106,10 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
     }
     done();
   });
+  // fauxqs names queues `sqs.<region>.localhost`, which does not resolve here, and the SDK sends each request to
+  // its QueueUrl's host unless the client was given an endpoint in code (AWS_ENDPOINT_URL_SQS does not count).
+  // Handing out URLs on this server's own address keeps queue URLs usable by any client; fauxqs finds a queue by
+  // the last path segment of whatever URL it is given.
   app.addHook('onSend', (request, _reply, payload) => {
     const target = request.headers['x-amz-target'];
     if (typeof payload !== 'string' || typeof target !== 'string' || !RETURNS_QUEUE_URLS.has(target)) {
