@@ -70,7 +70,7 @@ export async function acceptWebhook(
       meta: event.meta,
       payload: event.payload,
     });
-    // ASCII JSON: the size counted here is the size sent (a non-ASCII character takes 6 or 12 bytes).
+    // Counted after encoding: the size checked is the size sent (U+FFFE/U+FFFF take 6 bytes instead of 3).
     const body = encodeMessageBody(message);
     const bytes = Buffer.byteLength(body);
     if (bytes > MAX_MESSAGE_BYTES) {

@@ -1,5 +1,5 @@
 // The queue port over SQS: batched sends (10 entries and 256 KiB a call), per-message results, and the
-// visibility change that turns a retryable failure into a delayed retry. Every body leaves as ASCII JSON
+// visibility change that turns a retryable failure into a delayed retry. Every body leaves queue-safe
 // (message-body.ts), so no character in a valid JSON text can make SQS refuse it.
 import {
   ChangeMessageVisibilityCommand,
@@ -7,12 +7,12 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { toAsciiJson, toAsciiText } from './message-body.ts';
+import { toQueueSafeJson, toQueueSafeText } from './message-body.ts';
 
 export interface OutgoingMessage {
   /** Unique within one sendBatch call. */
   id: string;
-  /** A JSON text, sent as ASCII JSON (toAsciiJson); encodeMessageBody writes it so, at its final size. */
+  /** A JSON text, sent queue-safe (toQueueSafeJson); encodeMessageBody writes it so, at its final size. */
   body: string;
   correlationId: string;
 }
@@ -46,13 +46,13 @@ function chunk(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
 
 /** The correlation id attribute: SQS refuses the message if the value holds U+FFFF and the like. */
 const correlation = (id: string) => ({
-  correlation_id: { DataType: 'String', StringValue: toAsciiText(id) },
+  correlation_id: { DataType: 'String', StringValue: toQueueSafeText(id) },
 });
 
 export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueue {
   return {
     async sendBatch(messages) {
-      const encoded = messages.map((m) => ({ ...m, body: toAsciiJson(m.body) }));
+      const encoded = messages.map((m) => ({ ...m, body: toQueueSafeJson(m.body) }));
       const results = await Promise.all(
         chunk(encoded).map(async (entries) => {
           try {
@@ -86,7 +86,7 @@ export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueu
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
-          MessageBody: toAsciiJson(message.body),
+          MessageBody: toQueueSafeJson(message.body),
           MessageAttributes: correlation(message.correlationId),
         }),
       );

@@ -235,9 +235,9 @@ describe('other guarantees', () => {
 
   it('counts the encoded size of a message against the limit: 413, not a 503 on every retry', async () => {
     const deliveryId = randomUUID();
-    // 400,000 bytes of UTF-8, 1,200,000 once each emoji is written as two \uXXXX escapes.
-    const body = Buffer.from(JSON.stringify({ id: 1, pad: '😀'.repeat(100_000) }));
-    expect(body.length).toBeLessThan(MAX_MESSAGE_BYTES / 2);
+    // 600,000 bytes of UTF-8, 1,200,000 once each U+FFFF (3 bytes) is written as a 6-byte \uffff escape.
+    const body = Buffer.from(JSON.stringify({ id: 1, pad: '\uFFFF'.repeat(200_000) }));
+    expect(body.length).toBeLessThan(MAX_MESSAGE_BYTES); // the raw body fits; its encoding does not
     const sign = (b: Buffer) => signedHeaders(sourceNamed('woo'), b, secrets.WOO_SECRET, { deliveryId });
     const answer = await send('woo', body, sign(body));
     expect(answer).toMatchObject({ status: 413, body: { code: 'event_too_large' } });
