@@ -20,6 +20,16 @@ export const DEMO_CUSTOMERS: Record<string, DemoCustomer> = {
     phone: '+15005550006',
     default_address_id: 'addr_2001',
   },
+  // Valid JSON that is awkward to carry: U+FFFF and U+FFFE (which SQS refuses raw), characters outside the
+  // BMP, and lone surrogates (sent as \ud83d-style escapes, the only way JSON over UTF-8 can hold them).
+  cus_1002: {
+    id: 'cus_1002',
+    email: 'zoe.unicode@example.com',
+    first_name: 'Zoë 😀',
+    last_name: 'Noncharacter\uFFFF\uFFFE',
+    phone: '+15005550007',
+    default_address_id: 'addr_2002',
+  },
 };
 
 export const DEMO_ADDRESSES: Record<string, Record<string, string>> = {
@@ -30,6 +40,14 @@ export const DEMO_ADDRESSES: Record<string, Record<string, string>> = {
     province: 'Greater London',
     zip: 'SW1Y 4JH',
     country_code: 'GB',
+  },
+  addr_2002: {
+    id: 'addr_2002',
+    address1: '1 Lone \uD800 Surrogate Lane',
+    city: 'Zürich 🏔',
+    province: 'Zürich\uDC00',
+    zip: '8001',
+    country_code: 'CH',
   },
 };
 

@@ -4,6 +4,7 @@ import type { Hydration, RelayConfig } from '../shared/config.ts';
 import type { KlaviyoEventV1, WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
+import { encodeMessageBody } from '../shared/message-body.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
@@ -40,7 +41,7 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   }
   // An event and a profile upsert at most; a retry after a partial send is harmless downstream (unique_id, upsert).
   for (const out of messages) {
-    await ports.deliverQueue.send({ body: JSON.stringify(out), correlationId: out.correlation_id });
+    await ports.deliverQueue.send({ body: encodeMessageBody(out), correlationId: out.correlation_id });
   }
   const event = messages.find((m): m is KlaviyoEventV1 => m.type === 'klaviyo.event');
   ports.log.info('hydrated', {

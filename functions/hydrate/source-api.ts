@@ -7,7 +7,11 @@ import type { ResolveSecret } from '../shared/secrets.ts';
 
 export type Fetch = typeof fetch;
 
-/** Fills `{dot.path}` placeholders from the context; each value is URL-encoded. */
+/**
+ * Fills `{dot.path}` placeholders from the context; each value is URL-encoded (UTF-8). A value holding a lone
+ * surrogate (valid JSON, `"\ud800"`) has no UTF-8 form, so no URL can name it: that fails the same way on
+ * every retry, and is a permanent failure with its reason.
+ */
 export function renderPath(template: string, context: unknown): string {
   return template.replace(/\{([^{}]+)\}/g, (_, path: string) => {
     const value = getPath(context, path.trim());
@@ -17,7 +21,17 @@ export function renderPath(template: string, context: unknown): string {
         'hydration_input_missing',
       );
     }
-    return encodeURIComponent(String(value));
+    try {
+      return encodeURIComponent(String(value));
+    } catch (error) {
+      if (!(error instanceof URIError)) throw error;
+      throw new PermanentError(
+        `hydration cannot put ${path} in a URL: it holds a lone surrogate, which has no UTF-8 form`,
+        'hydration_input_malformed',
+        { path, value: JSON.stringify(String(value).slice(0, 200)) },
+        { cause: error },
+      );
+    }
   });
 }
 

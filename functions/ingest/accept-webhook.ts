@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
+import { encodeMessageBody } from '../shared/message-body.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import type { DedupeStore } from './dedupe-store.ts';
 import { HttpError } from './http-error.ts';
@@ -69,7 +70,8 @@ export async function acceptWebhook(
       meta: event.meta,
       payload: event.payload,
     });
-    const body = JSON.stringify(message);
+    // Counted after encoding: the size checked is the size sent (U+FFFE/U+FFFF take 6 bytes instead of 3).
+    const body = encodeMessageBody(message);
     const bytes = Buffer.byteLength(body);
     if (bytes > MAX_MESSAGE_BYTES) {
       throw new HttpError(

@@ -1,15 +1,18 @@
 // The queue port over SQS: batched sends (10 entries and 256 KiB a call), per-message results, and the
-// visibility change that turns a retryable failure into a delayed retry.
+// visibility change that turns a retryable failure into a delayed retry. Every body leaves queue-safe
+// (message-body.ts), so no character in a valid JSON text can make SQS refuse it.
 import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { toQueueSafeJson, toQueueSafeText } from './message-body.ts';
 
 export interface OutgoingMessage {
   /** Unique within one sendBatch call. */
   id: string;
+  /** A JSON text, sent queue-safe (toQueueSafeJson); encodeMessageBody writes it so, at its final size. */
   body: string;
   correlationId: string;
 }
@@ -41,13 +44,17 @@ function chunk(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
   return chunks;
 }
 
-const correlation = (id: string) => ({ correlation_id: { DataType: 'String', StringValue: id } });
+/** The correlation id attribute: SQS refuses the message if the value holds U+FFFF and the like. */
+const correlation = (id: string) => ({
+  correlation_id: { DataType: 'String', StringValue: toQueueSafeText(id) },
+});
 
 export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueue {
   return {
     async sendBatch(messages) {
+      const encoded = messages.map((m) => ({ ...m, body: toQueueSafeJson(m.body) }));
       const results = await Promise.all(
-        chunk(messages).map(async (entries) => {
+        chunk(encoded).map(async (entries) => {
           try {
             const out = await client.send(
               new SendMessageBatchCommand({
@@ -79,7 +86,7 @@ export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueu
       await client.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
-          MessageBody: message.body,
+          MessageBody: toQueueSafeJson(message.body),
           MessageAttributes: correlation(message.correlationId),
         }),
       );

@@ -12,6 +12,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { DeadLetterV1 } from './contracts.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
 import { createSqsQueue, delayRetry } from './sqs-queue.ts';
 import type * as z from './zod.ts';
@@ -74,7 +75,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
 
   async function deadLetter(record: SQSRecord, error: PermanentError, log: Logger) {
     const letter = deadLetterOf(stage, record, error, now());
-    await dlq.send({ body: JSON.stringify(letter), correlationId: correlationOf(record) });
+    await dlq.send({ body: encodeMessageBody(letter), correlationId: correlationOf(record) });
     log.warn('sent to DLQ', { outcome: 'dead_lettered', reason: error.reason, detail: error.message });
     countDeadLetters(metrics, error.reason, 1);
   }
@@ -152,7 +153,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const { failedIds, reasons } = await dlq.sendBatch(
       letters.map(({ record, error }) => ({
         id: record.messageId,
-        body: JSON.stringify(deadLetterOf(stage, record, error, now())),
+        body: encodeMessageBody(deadLetterOf(stage, record, error, now())),
         correlationId: correlationOf(record),
       })),
     );

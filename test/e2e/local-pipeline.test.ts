@@ -128,6 +128,66 @@ describe('local pipeline', () => {
     expect(mock.events()).toHaveLength(0);
   });
 
+  it('delivers values holding U+FFFF, U+FFFE, emoji and lone surrogates, from the webhook and the source API, intact', async () => {
+    // U+FFFF, U+FFFE and the emoji go raw (UTF-8); lone surrogates can only travel as \ud800-style escapes.
+    const webhook = {
+      id: '1002',
+      note: 'a\uFFFFb\uFFFE',
+      gift_message: 'Happy birthday 🎂',
+      tag: 'x\uD800y\uDFFF',
+      products: [{ sku: 'TEE-\uFFFF-😀', item_id: 7, quantity: 1, price: 5 }],
+      customer: 'cus_1002',
+    };
+    const sent = await sendDemo(Buffer.from(JSON.stringify(webhook)));
+    expect(sent).toMatchObject({ status: 202, body: { code: 'accepted' } });
+
+    const [event, ...others] = await waitFor(
+      'an event at the Klaviyo mock',
+      () => mock.events().length > 0 && mock.events(),
+    );
+    expect(others).toHaveLength(0);
+    expect(event).toMatchObject({
+      uniqueId: `demo:${sent.deliveryId}`,
+      profile: { email: 'zoe.unicode@example.com', external_id: 'cus_1002' },
+    });
+    const properties = event?.properties ?? {};
+    expect({
+      note: properties.note,
+      gift_message: properties.gift_message,
+      tag: properties.tag,
+      products_sku: properties.products_sku,
+      customer_first_name: properties.customer_first_name,
+      customer_last_name: properties.customer_last_name,
+      address_address1: properties.address_address1,
+      address_city: properties.address_city,
+      address_province: properties.address_province,
+    }).toStrictEqual({
+      note: 'a\uFFFFb\uFFFE',
+      gift_message: 'Happy birthday 🎂',
+      tag: 'x\uD800y\uDFFF',
+      products_sku: ['TEE-\uFFFF-😀'],
+      customer_first_name: 'Zoë 😀',
+      customer_last_name: 'Noncharacter\uFFFF\uFFFE',
+      address_address1: '1 Lone \uD800 Surrogate Lane',
+      address_city: 'Zürich 🏔',
+      address_province: 'Zürich\uDC00',
+    });
+    await drained();
+    expect(mock.events()).toHaveLength(1);
+  });
+
+  it('sends an order whose customer id holds a lone surrogate to the hydrate DLQ at once, with the reason', async () => {
+    const sent = await sendDemo(
+      Buffer.from(JSON.stringify({ id: '9', products: [], customer: 'cus_\uD800' })),
+    );
+    expect(sent.status).toBe(202);
+    const letter = await waitFor('its dead letter', () =>
+      deadLetters(stack.aws.hydrate.dlqUrl).then((l) => l.find((d) => d.original.includes(sent.deliveryId))),
+    );
+    expect(letter).toMatchObject({ stage: 'hydrate', reason: 'hydration_input_malformed' });
+    expect(letter).toMatchObject({ detail: { path: 'event.customer', value: '"cus_\\ud800"' } });
+  });
+
   it('sends an order whose customer does not exist to the hydrate DLQ with the reason', async () => {
     const ghost = Buffer.from(JSON.stringify({ id: '9', products: [], customer: 'cus_missing' }));
     await sendDemo(ghost);

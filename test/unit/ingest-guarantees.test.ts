@@ -6,6 +6,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MAX_MESSAGE_BYTES } from '../../functions/ingest/accept-webhook.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config.ts';
@@ -192,6 +193,56 @@ describe('other guarantees', () => {
     const small = Buffer.from(JSON.stringify({ id: 1 }));
     expect((await send('woo', small, sign(small))).status).toBe(202);
     expect(await drain()).toHaveLength(1);
+  });
+
+  it('enqueues an event whose strings hold U+FFFF, U+FFFE, an emoji and a lone surrogate, exactly', async () => {
+    const deliveryId = randomUUID();
+    const payload = {
+      id: 1,
+      note: 'a\uFFFFb\uFFFE',
+      customer: { name: 'Zoë 😀', nick: 'x\uD800y', '\uFFFF key': '\uDC00' },
+    };
+    // The lone surrogates travel as \ud800 escapes (UTF-8 cannot carry them); U+FFFF, U+FFFE and the emoji raw.
+    const body = Buffer.from(JSON.stringify(payload));
+    expect(body.includes(Buffer.from('\uFFFF'))).toBe(true);
+    const sign = (b: Buffer) => signedHeaders(sourceNamed('woo'), b, secrets.WOO_SECRET, { deliveryId });
+    expect(await send('woo', body, sign(body))).toMatchObject({ status: 202, body: { code: 'accepted' } });
+    const [message, ...others] = await drain();
+    expect(others).toHaveLength(0);
+    expect(message?.payload).toStrictEqual(payload);
+  });
+
+  it('enqueues events whose delivery ids hold U+FFFF, U+FFFE, an emoji or a lone surrogate', async () => {
+    // Klaviyo system webhooks take each event's delivery id from the body (external_id): any JSON string.
+    const ids = [
+      `a\uFFFF-${randomUUID()}`,
+      `b\uFFFE-${randomUUID()}`,
+      `c😀-${randomUUID()}`,
+      `d\uD800-${randomUUID()}`,
+    ];
+    const body = klaviyoBody(ids);
+    expect(await send('klaviyo', body, klaviyoHeaders(body))).toMatchObject({
+      status: 202,
+      body: { code: 'accepted' },
+    });
+    const messages = await drain();
+    expect(messages.map((m) => m.delivery_id).sort()).toEqual([...ids].sort());
+    expect(await send('klaviyo', body, klaviyoHeaders(body))).toMatchObject({
+      status: 200,
+      body: { code: 'duplicate' },
+    });
+  });
+
+  it('counts the encoded size of a message against the limit: 413, not a 503 on every retry', async () => {
+    const deliveryId = randomUUID();
+    // 600,000 bytes of UTF-8, 1,200,000 once each U+FFFF (3 bytes) is written as a 6-byte \uffff escape.
+    const body = Buffer.from(JSON.stringify({ id: 1, pad: '\uFFFF'.repeat(200_000) }));
+    expect(body.length).toBeLessThan(MAX_MESSAGE_BYTES); // the raw body fits; its encoding does not
+    const sign = (b: Buffer) => signedHeaders(sourceNamed('woo'), b, secrets.WOO_SECRET, { deliveryId });
+    const answer = await send('woo', body, sign(body));
+    expect(answer).toMatchObject({ status: 413, body: { code: 'event_too_large' } });
+    expect(answer.body.message).toMatch(/makes a 12\d{5}-byte message/);
+    expect(await drain()).toHaveLength(0);
   });
 
   it('refuses a delivery id longer than the message contract allows with 400', async () => {

@@ -22,6 +22,24 @@ describe('hydration HTTP calls', () => {
     expect(() => renderPath('/customers/{event.customer}', { event: {} })).toThrowError(PermanentError);
   });
 
+  it('a value with a lone surrogate cannot be put in a URL: a permanent failure with a reason', () => {
+    for (const customer of ['\uD800', 'cus_\uDC00', 'a\uD83D']) {
+      let thrown: unknown;
+      try {
+        renderPath('/customers/{event.customer}', { event: { customer } });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(PermanentError);
+      expect(thrown).toMatchObject({ reason: 'hydration_input_malformed' });
+      expect((thrown as Error).message).toContain('event.customer');
+    }
+    // Characters that are merely unusual are fine: U+FFFF, U+FFFE and a surrogate pair are encoded as UTF-8.
+    expect(renderPath('/c/{event.customer}', { event: { customer: '\uFFFF\uFFFE😀' } })).toBe(
+      '/c/%EF%BF%BF%EF%BF%BE%F0%9F%98%80',
+    );
+  });
+
   it('sends the credential and returns the JSON', async () => {
     let auth: string | undefined;
     const fetch: Fetch = (_url, init) => {

@@ -250,6 +250,91 @@ describe('messages', () => {
     expect(message?.Body).toHaveLength(MIB);
   });
 
+  // SQS's allowed set: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF. Characters
+  // outside the BMP (an emoji in a customer name) are allowed; U+FFFE, U+FFFF, most controls and lone
+  // surrogates are not. The emulator must refuse exactly what SQS refuses, or local mode hides the bug.
+  it('accepts every character SQS allows, outside the BMP too, and refuses the ones SQS refuses', async () => {
+    const url = await createQueue();
+    const allowed = ['\t\n\r \u007f', '\ud7ff\ue000\ufffd', 'Zo\u00eb \u{1F600} \u{10000}\u{10FFFF}'];
+    for (const body of allowed) await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+    expect((await receive(url)).map((m) => m.Body).sort()).toEqual([...allowed].sort());
+
+    const refused = ['\uffff', '\ufffe', 'a\u0000', '\u0008', 'x\ud800', '\udc00y', '\ud83d'];
+    for (const body of refused) {
+      expect(
+        await errorName(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))),
+        JSON.stringify(body),
+      ).toMatch(/(^|\.)InvalidMessageContents$/);
+    }
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'emoji', MessageBody: '\u{1F600}' },
+          { Id: 'ffff', MessageBody: '\uffff' },
+          { Id: 'lone', MessageBody: '\ud800' },
+        ],
+      }),
+    );
+    expect(batch.Successful?.map((e) => e.Id)).toEqual(['emoji']);
+    expect(batch.Failed?.map((e) => [e.Id, e.Code]).sort()).toEqual([
+      ['ffff', 'InvalidMessageContents'],
+      ['lone', 'InvalidMessageContents'],
+    ]);
+    expect((await receive(url)).map((m) => m.Body)).toEqual(['\u{1F600}']);
+  });
+
+  // SQS: "For string data types, the Value attribute has the same restrictions on the content as the message body."
+  it('checks String and Number message attribute values with the same rule as bodies', async () => {
+    const url = await createQueue();
+    const attribute = (value: string) => ({ id: { DataType: 'String', StringValue: value } });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: 'ok', MessageAttributes: attribute('Zoë 😀') }),
+    );
+    for (const value of ['\uffff', 'a\ufffe', '\u0000', 'x\ud800']) {
+      expect(
+        await errorName(
+          sqs.send(
+            new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageAttributes: attribute(value) }),
+          ),
+        ),
+        JSON.stringify(value),
+      ).toMatch(/(^|\.)InvalidMessageContents$/);
+    }
+    const batch = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [
+          { Id: 'good', MessageBody: 'g', MessageAttributes: attribute('😀') },
+          { Id: 'bad', MessageBody: 'b', MessageAttributes: attribute('\uffff') },
+          {
+            Id: 'number',
+            MessageBody: 'n',
+            MessageAttributes: { n: { DataType: 'Number', StringValue: '1\ufffe' } },
+          },
+        ],
+      }),
+    );
+    expect(batch.Successful?.map((e) => e.Id)).toEqual(['good']);
+    expect(batch.Failed?.map((e) => [e.Id, e.Code, e.SenderFault]).sort()).toEqual([
+      ['bad', 'InvalidMessageContents', true],
+      ['number', 'InvalidMessageContents', true],
+    ]);
+    const all = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: url,
+        Entries: [{ Id: 'only', MessageBody: 'o', MessageAttributes: attribute('\uffff') }],
+      }),
+    );
+    expect(all.Successful ?? []).toEqual([]);
+    expect(all.Failed?.map((e) => e.Id)).toEqual(['only']);
+    const bodies = (await receive(url)).map((m) => [m.Body, m.MessageAttributes?.id?.StringValue]);
+    expect(bodies.sort()).toEqual([
+      ['g', '😀'],
+      ['ok', 'Zoë 😀'],
+    ]);
+  });
+
   it('holds back a delayed message until its delay has passed', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const url = await createQueue();
