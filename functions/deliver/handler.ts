@@ -6,7 +6,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { KlaviyoSettings } from '../shared/config.ts';
-import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
+import {
+  createConfigLoader,
+  requireEnv,
+  requireMaxReceiveCount,
+  type LoadConfig,
+} from '../shared/config-loader.ts';
 import { DeliverMessageSchema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
@@ -73,6 +78,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     sqs,
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),
+    maxReceiveCount: requireMaxReceiveCount(env),
     logger,
     metrics,
     now,

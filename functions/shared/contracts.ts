@@ -123,6 +123,10 @@ export const DeadLetterV1Schema = z.strictObject({
   reason: NonEmptyString,
   detail: z.optional(z.unknown()),
   failed_at: z.iso.datetime(),
+  /** Failed receives, counting those before deferrals (absent on letters written before it was added). */
+  attempts: z.optional(z.int().check(z.positive())),
+  /** The error of the last failed receive, when the receives ran out (`reason: retries_exhausted`). */
+  last_error: z.optional(z.strictObject({ reason: NonEmptyString, message: z.string() })),
   original: z.string(),
 });
 export type DeadLetterV1 = z.infer<typeof DeadLetterV1Schema>;

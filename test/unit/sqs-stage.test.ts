@@ -48,11 +48,10 @@ function recordingLogger(lines: LogLine[] = [], keys: Record<string, unknown> = 
 function recordingSqs(fail: string[] = []) {
   const commands: { name: string; input: Record<string, unknown> }[] = [];
   const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
       const name = command.constructor.name;
       commands.push({ name, input: command.input });
-      if (fail.includes(name)) throw new Error(`${name} refused`);
-      return {};
+      return fail.includes(name) ? Promise.reject(new Error(`${name} refused`)) : Promise.resolve({});
     },
   } as unknown as SQSClient;
   return { client, commands, named: (name: string) => commands.filter((c) => c.name === name) };
@@ -95,7 +94,7 @@ function batchStage(outcome: (id: string) => RecordOutcome, sqs: SQSClient, line
     logger: recordingLogger(lines),
     metrics: createMetrics('deliver'),
     now: () => Date.parse('2026-12-03T06:00:00.000Z'),
-    processBatch: async (records) => new Map(records.map((r) => [r.id, outcome(r.id)])),
+    processBatch: (records) => Promise.resolve(new Map(records.map((r) => [r.id, outcome(r.id)]))),
   });
 }
 
