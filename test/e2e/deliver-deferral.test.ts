@@ -5,7 +5,6 @@
 // the stage, never by SQS's redrive.
 import type { SendMessageBatchRequest } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { eventFixture } from '../unit/deliver-fixtures.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startDeliverStack, type DeliverStack } from './deliver-harness.ts';
@@ -56,16 +55,17 @@ describe('deferral does not use up the receives meant for failures', () => {
   }, 60_000);
 
   it('a backlog paced over several of Klaviyo’s windows with maxReceiveCount 2: every event delivered once', async () => {
-    // 4 requests per (scaled) 6 s window, and no wait slept: 20 events need five windows, and the pacer defers
-    // each one until its turn, some several times.
+    // 4 requests per (scaled) 6 s window, and no wait slept: 20 events need five windows, so most are deferred,
+    // and the deferrals are spread over the windows to come rather than all sent back at the next free slot.
     const { mock, resends } = await start(
-      { max_pacing_wait_ms: 0 },
+      { max_pacing_wait_ms: 0, max_concurrency: 1 },
       {
         maxReceiveCount: 2,
         klaviyoMock: { timeScale: 10, limits: { create_event: { burst: 350, steady: 4 } } },
         deliver: { backoff: () => 1 },
       },
     );
+    const started = Date.now();
     await harness?.enqueue(events(20));
     await drained(90_000);
     expect(new Set(mock.events().map((e) => e.uniqueId)).size).toBe(20);
@@ -73,8 +73,13 @@ describe('deferral does not use up the receives meant for failures', () => {
     const dlq = await harness?.drainDlq();
     expect(dlq?.letters).toEqual([]);
     expect(dlq?.raw).toEqual([]);
-    // Deferred, and at least one message more often than the queue allows receives.
-    expect(Math.max(0, ...resends.values())).toBeGreaterThan(2);
+    const deferrals = [...resends.values()].reduce((a, b) => a + b, 0);
+    expect(deferrals).toBeGreaterThanOrEqual(10);
+    // Diagnostics for the reader, not an assertion on time (tests never assert wall-clock times).
+    console.info(
+      `paced backlog: ${deferrals} deferrals, at most ${Math.max(...resends.values())} for one message, ` +
+        `${mock.requests().filter((r) => r.status === 429).length} 429s, drained in ${Date.now() - started} ms`,
+    );
   }, 120_000);
 });
 
