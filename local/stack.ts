@@ -48,7 +48,7 @@ export interface DeliverRuntimeOptions {
   maxBatchingWindowMs?: number;
   /** The function's timeout; default 30000. */
   timeoutMs?: number;
-  /** Seconds before a retry without Retry-After, by receive count (tests shorten the 10 s default). */
+  /** Seconds before a retry without Retry-After, by failed attempt (tests shorten the 10 s default). */
   backoff?: (receiveCount: number) => number;
 }
 

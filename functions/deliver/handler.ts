@@ -31,7 +31,7 @@ export interface DeliverDependencies {
   logger?: Logger;
   metrics?: Metrics;
   now?: () => number;
-  /** Seconds before a retry without Retry-After, by receive count; default 10 s doubling (tests shorten it). */
+  /** Seconds before a retry without Retry-After, by failed attempt; default 10 s doubling (tests shorten it). */
   backoff?: (receiveCount: number) => number;
 }
 

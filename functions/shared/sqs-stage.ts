@@ -44,9 +44,9 @@ export interface StageOptions<T> {
   process: (message: T, log: Logger, record: SQSRecord) => Promise<void>;
 }
 
-/** 10 s, 20 s, 40 s … capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
-export function backoffSeconds(receiveCount: number, random: () => number = Math.random): number {
-  const base = Math.min(900, 10 * 2 ** Math.max(0, receiveCount - 1));
+/** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
+export function backoffSeconds(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(900, 10 * 2 ** Math.max(0, attempts - 1));
   return Math.ceil(base * (1 + 0.2 * random()));
 }
 
@@ -256,7 +256,7 @@ export interface ParsedRecord<T> {
 
 export interface BatchStageOptions<T> extends Omit<StageOptions<T>, 'process'> {
   /** Delay before a retry without Retry-After, by failed attempts; default backoffSeconds. */
-  backoff?: (receiveCount: number) => number;
+  backoff?: (attempts: number) => number;
   /** Gets every message that met its contract; returns an outcome per message id (a missing one is retried). */
   processBatch: (records: ParsedRecord<T>[], context: Context) => Promise<Map<string, RecordOutcome>>;
 }
@@ -268,7 +268,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const dlq = createSqsQueue(sqs, options.dlqUrl);
-  const backoff = options.backoff ?? ((receiveCount: number) => backoffSeconds(receiveCount));
+  const backoff = options.backoff ?? ((attempts: number) => backoffSeconds(attempts));
 
   /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
   async function deadLetterAll(
