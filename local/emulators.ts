@@ -13,7 +13,15 @@ export interface QueuePair {
   url: string;
   arn: string;
   dlqUrl: string;
+  /** The redrive policy's maxReceiveCount (the consumer gets it as MAX_RECEIVE_COUNT). */
+  maxReceiveCount: number;
 }
+
+/**
+ * The Terraform module's defaults (terraform/queues.tf `default_max_receive_count`; a test keeps them equal), so
+ * local mode dead-letters after exactly as many failed receives as a deployment.
+ */
+export const DEFAULT_MAX_RECEIVE_COUNT = { hydrate: 5, deliver: 10 } as const;
 
 export interface LocalAws {
   dynamodb: DynamoDBClient;
@@ -27,6 +35,7 @@ export interface LocalAws {
 }
 
 export interface LocalAwsOptions {
+  /** Both queues' maxReceiveCount; default DEFAULT_MAX_RECEIVE_COUNT (5 for hydrate, 10 for deliver). */
   maxReceiveCount?: number;
   visibilityTimeoutSeconds?: number;
 }
@@ -36,6 +45,7 @@ async function createQueuePair(
   name: string,
   options: Required<LocalAwsOptions>,
 ): Promise<QueuePair> {
+  const { maxReceiveCount } = options;
   const dlq = await sqs.send(
     new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }),
   );
@@ -58,11 +68,15 @@ async function createQueuePair(
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
   ).Attributes?.QueueArn;
   if (!queue.QueueUrl || !dlq.QueueUrl || !arn) throw new Error(`could not create queue ${name}`);
-  return { url: queue.QueueUrl, arn, dlqUrl: dlq.QueueUrl };
+  return { url: queue.QueueUrl, arn, dlqUrl: dlq.QueueUrl, maxReceiveCount };
 }
 
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
-  const settings = { maxReceiveCount: 5, visibilityTimeoutSeconds: 30, ...options };
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 30;
+  const settingsOf = (queue: keyof typeof DEFAULT_MAX_RECEIVE_COUNT) => ({
+    visibilityTimeoutSeconds,
+    maxReceiveCount: options.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT[queue],
+  });
   const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', resolve));
   const dynamoPort = (dynamoServer.address() as AddressInfo).port;
@@ -80,8 +94,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  const hydrate = await createQueuePair(sqs, 'klaviyo-webhook-relay-hydrate', settings);
-  const deliver = await createQueuePair(sqs, 'klaviyo-webhook-relay-deliver', settings);
+  const hydrate = await createQueuePair(sqs, 'klaviyo-webhook-relay-hydrate', settingsOf('hydrate'));
+  const deliver = await createQueuePair(sqs, 'klaviyo-webhook-relay-deliver', settingsOf('deliver'));
 
   return {
     dynamodb,

@@ -33,6 +33,7 @@ export interface LocalStackOptions {
   /** A real (or any Klaviyo-compatible) API; when absent, the Klaviyo mock is started. */
   klaviyo?: { baseUrl: string; apiKey: string };
   klaviyoMock?: Omit<KlaviyoMockOptions, 'apiKey'>;
+  /** Both queues' maxReceiveCount; default the module's (5 for hydrate, 10 for deliver). */
   maxReceiveCount?: number;
   visibilityTimeoutSeconds?: number;
   /** How deliver runs: pollers stand for concurrent instances (the mapping's maximum concurrency). */
@@ -47,7 +48,7 @@ export interface DeliverRuntimeOptions {
   maxBatchingWindowMs?: number;
   /** The function's timeout; default 30000. */
   timeoutMs?: number;
-  /** Seconds before a retry without Retry-After, by receive count (tests shorten the 10 s default). */
+  /** Seconds before a retry without Retry-After, by failed attempt (tests shorten the 10 s default). */
   backoff?: (receiveCount: number) => number;
 }
 
@@ -60,7 +61,7 @@ export interface LocalStack {
   klaviyoMock?: KlaviyoMock;
   klaviyoBaseUrl: string;
   demoApiUrl: string;
-  /** True when no message waits or is in flight in either stage's queue. */
+  /** True when no message waits, is delayed or is in flight in either stage's queue. */
   drained(): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -121,10 +122,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       DELIVER_DLQ_URL: aws.deliver.dlqUrl,
     };
     const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, dynamodb: aws.dynamodb });
-    const hydrate = createHydrateHandler({ env: handlerEnv, sqs: aws.sqs });
+    // Each consumer learns its own queue's maxReceiveCount, as the module's MAX_RECEIVE_COUNT tells it.
+    const hydrate = createHydrateHandler({
+      env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount) },
+      sqs: aws.sqs,
+    });
     const deliverOptions = options.deliver ?? {};
     const deliver = createDeliverHandler({
-      env: handlerEnv,
+      env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.deliver.maxReceiveCount) },
       sqs: aws.sqs,
       ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
     });
@@ -159,12 +164,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           const { Attributes = {} } = await aws.sqs.send(
             new GetQueueAttributesCommand({
               QueueUrl: url,
-              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
             }),
           );
+          // Delayed: messages a stage deferred (re-sent with DelaySeconds) still count as waiting.
           if (
             Number(Attributes.ApproximateNumberOfMessages) +
-              Number(Attributes.ApproximateNumberOfMessagesNotVisible) >
+              Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
+              (Number(Attributes.ApproximateNumberOfMessagesDelayed) || 0) >
             0
           ) {
             return false;

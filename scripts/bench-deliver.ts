@@ -206,6 +206,7 @@ async function run(options: RunOptions): Promise<RunResult> {
       KLAVIYO_API_KEY: API_KEY,
       DELIVER_QUEUE_URL: remote.deliver.url,
       DELIVER_DLQ_URL: remote.deliver.dlqUrl,
+      MAX_RECEIVE_COUNT: String(remote.deliver.maxReceiveCount),
     };
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench', logger: quiet });

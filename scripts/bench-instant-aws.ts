@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { LocalAws } from '../local/emulators.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT, type LocalAws } from '../local/emulators.ts';
 
 interface HttpRequestLike {
   headers: Record<string, string>;
@@ -72,10 +72,11 @@ export function instantAws(): LocalAws {
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     requestHandler: instantHandler,
   };
-  const queue = (name: string) => ({
+  const queue = (name: keyof typeof DEFAULT_MAX_RECEIVE_COUNT) => ({
     url: `http://instant.invalid/000000000000/${name}`,
     arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
     dlqUrl: `http://instant.invalid/000000000000/${name}-dlq`,
+    maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT[name],
   });
   return {
     dynamodb: new DynamoDBClient(config),

@@ -124,10 +124,11 @@ locals {
           Resource = [module.queue["deliver"].queue_arn]
         },
         {
-          Sid      = "DeadLetter"
+          # The DLQ for dead letters; its own queue for deferrals (re-sent with a delay, the original deleted).
+          Sid      = "DeadLetterAndDefer"
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
-          Resource = [module.queue["deliver"].dlq_arn]
+          Resource = [module.queue["deliver"].dlq_arn, module.queue["deliver"].queue_arn]
         },
       ],
       local.read_config_statements.deliver,

@@ -66,11 +66,14 @@ locals {
       HYDRATE_QUEUE_URL    = module.queue["hydrate"].queue_url
       HYDRATE_DLQ_URL      = module.queue["hydrate"].dlq_url
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
+      # The stage dead-letters a message itself, with the reason, before its last allowed receive fails.
+      MAX_RECEIVE_COUNT = tostring(local.queue_settings["hydrate"].max_receive_count)
     })
     deliver = merge(local.common_environment, {
       POWERTOOLS_LOG_LEVEL = local.function_settings.deliver.log_level
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
       DELIVER_DLQ_URL      = module.queue["deliver"].dlq_url
+      MAX_RECEIVE_COUNT    = tostring(local.queue_settings["deliver"].max_receive_count)
     })
   }
 

@@ -4,7 +4,8 @@ locals {
     deliver = "deliver"
   }
 
-  # A deferral for Klaviyo's budget and a 429 each cost deliver a receive, so it gets more of them.
+  # Deliver's failures (5xx, timeouts, a bad key) get more receives than hydrate's; deferrals for Klaviyo's budget
+  # and 429s cost none (they are re-sent). local/emulators.ts DEFAULT_MAX_RECEIVE_COUNT must equal these.
   default_max_receive_count = {
     hydrate = 5
     deliver = 10

@@ -487,7 +487,7 @@ variable "functions" {
 ################################################################################
 
 variable "queues" {
-  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver, where deferrals and 429s each cost a receive), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
+  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver; the consumer dead-letters a message with its reason when a failing receive is the last allowed, and deferrals cost none), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
   type = map(object({
     visibility_timeout_seconds         = optional(number)
     max_receive_count                  = optional(number)

@@ -6,7 +6,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { KlaviyoSettings } from '../shared/config.ts';
-import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
+import {
+  createConfigLoader,
+  requireEnv,
+  requireMaxReceiveCount,
+  type LoadConfig,
+} from '../shared/config-loader.ts';
 import { deliverMessageSchema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
@@ -26,7 +31,7 @@ export interface DeliverDependencies {
   logger?: Logger;
   metrics?: Metrics;
   now?: () => number;
-  /** Seconds before a retry without Retry-After, by receive count; default 10 s doubling (tests shorten it). */
+  /** Seconds before a retry without Retry-After, by failed attempt; default 10 s doubling (tests shorten it). */
   backoff?: (receiveCount: number) => number;
 }
 
@@ -73,6 +78,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     sqs,
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),
+    maxReceiveCount: requireMaxReceiveCount(env),
     logger,
     metrics,
     now,

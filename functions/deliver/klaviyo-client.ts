@@ -2,7 +2,7 @@
 // answer. 429 carries Retry-After; 401/403 (a bad or revoked key) are retried — never dropped — so the
 // events wait for the key to be fixed; other 4xx are permanent, with Klaviyo's error detail and pointer.
 import type { KlaviyoSettings } from '../shared/config.ts';
-import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
 import type { RatePacer, RateObservation } from './rate-pacer.ts';
 
 export type Fetch = typeof fetch;
@@ -135,7 +135,8 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
       const summary = `POST ${path} answered ${response.status}: ${describe(errors, text.slice(0, 300))}`;
       if (response.status === 429) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at) ?? 1;
-        throw new RetryableError(summary, 'klaviyo_throttled', retryAfter);
+        // Not the message's failure: it waits for Klaviyo's budget like a paced deferral.
+        throw new DeferredError(summary, 'klaviyo_throttled', retryAfter);
       }
       if (response.status === 401 || response.status === 403) {
         throw new RetryableError(summary, 'klaviyo_auth');

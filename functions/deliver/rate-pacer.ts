@@ -9,9 +9,12 @@
 //   - before the first answer, and when the known window has ended, one probe request goes alone and its
 //     answer tells the rest;
 //   - a 429 blocks the endpoint until its Retry-After.
-// A wait longer than max_pacing_wait_ms is not slept: acquire() throws a RetryableError carrying the wait, and
-// the message goes back on the queue with that delay (docs/adr/0008-deliver-pacing-and-bulk.md).
-import { RetryableError } from '../shared/errors.ts';
+// A wait longer than max_pacing_wait_ms is not slept: acquire() throws a DeferredError, and the stage re-sends the
+// message to the queue with that delay (docs/adr/0008-deliver-pacing-and-bulk.md). The delay is not simply the
+// next free slot, which every message of a backlog would share (and come back together, to be deferred again):
+// each deferral takes the next place in a queue of deferred requests that drains at this instance's part of the
+// budget, starting when the budget is free again (docs/adr/0012-deferral-and-dead-letters.md).
+import { DeferredError } from '../shared/errors.ts';
 
 /** Published limits (requests per 1 s burst window, per 60 s steady window), from the OpenAPI files. */
 export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }> = {
@@ -64,6 +67,11 @@ export interface PacerState {
  */
 export const CATCH_UP_MS = 50;
 
+/** Klaviyo's steady window, until an answer's RateLimit-Reset shows a different one (a time-scaled mock). */
+export const STEADY_WINDOW_MS = 60_000;
+/** SQS's longest DelaySeconds: deferrals never wait longer; a deeper backlog comes back and is placed again. */
+export const MAX_DEFERRAL_MS = 900_000;
+
 /** Time between requests now: what is left of the window spread over what is left of it, or the burst spacing. */
 export function sendInterval(state: PacerState, now: number, spacingMs: number): number {
   const windowKnown = state.windowEndsAt !== undefined && now < state.windowEndsAt;
@@ -91,6 +99,11 @@ export class RatePacer {
   /** Ticket of the answer the current estimate rests on: older answers do not overwrite newer ones. */
   private observedTicket = 0;
   private limit: number;
+  /** Longest RateLimit-Reset seen: the steady window's length. */
+  private windowMs = STEADY_WINDOW_MS;
+  private windowSeen = false;
+  /** When the next deferred request is due: the end of the queue of requests deferred so far (local ms). */
+  private deferredUntil = 0;
   private waiters: (() => void)[] = [];
 
   constructor(private readonly options: PacerOptions) {
@@ -119,7 +132,7 @@ export class RatePacer {
         if (this.now() >= deadline) throw this.tooLong(1_000, 'deliver_deadline');
         continue;
       }
-      if (delay > this.options.maxWaitMs) throw this.tooLong(delay, 'klaviyo_budget');
+      if (delay > this.options.maxWaitMs) throw this.defer(now, delay);
       if (now + delay > deadline) throw this.tooLong(delay, 'deliver_deadline');
       await this.changed(delay);
     }
@@ -139,6 +152,11 @@ export class RatePacer {
     ) {
       this.observedTicket = observation.ticket;
       if (observation.limit !== undefined && observation.limit > 0) this.limit = observation.limit;
+      const resetMs = observation.resetSeconds * 1_000;
+      if (resetMs > 0 && (!this.windowSeen || resetMs > this.windowMs)) {
+        this.windowMs = resetMs;
+        this.windowSeen = true;
+      }
       // Requests this instance sent after the answered one may not be counted in Remaining yet.
       const uncounted = this.nextTicket - 1 - observation.ticket;
       const reserve = Math.ceil(this.limit * (1 - this.options.share));
@@ -156,8 +174,27 @@ export class RatePacer {
     return this.nextTicket++;
   }
 
-  private tooLong(waitMs: number, reason: string): RetryableError {
-    return new RetryableError(
+  /**
+   * Requests a second this instance may send over a whole window: its share of the limit, divided among the
+   * instances that share the budget.
+   */
+  deferralRatePerMs(): number {
+    return (this.limit * this.options.share) / this.windowMs / this.options.instances;
+  }
+
+  /**
+   * Defers one request that would wait `waitMs`: it goes to the end of the queue of deferred requests, which
+   * starts when the budget is free again (the wait) and drains at deferralRatePerMs, so a backlog comes back
+   * spread at the pace the budget allows instead of all at the next free slot. Capped at MAX_DEFERRAL_MS.
+   */
+  private defer(now: number, waitMs: number): DeferredError {
+    const due = Math.min(now + MAX_DEFERRAL_MS, Math.max(now + waitMs, this.deferredUntil));
+    this.deferredUntil = due + 1 / Math.max(this.deferralRatePerMs(), 1 / MAX_DEFERRAL_MS);
+    return this.tooLong(due - now, 'klaviyo_budget');
+  }
+
+  private tooLong(waitMs: number, reason: string): DeferredError {
+    return new DeferredError(
       `Klaviyo budget: next request possible in ${Math.ceil(waitMs)} ms`,
       reason,
       Math.max(1, Math.ceil(waitMs / 1_000)),

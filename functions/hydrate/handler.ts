@@ -4,7 +4,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
+import {
+  createConfigLoader,
+  requireEnv,
+  requireMaxReceiveCount,
+  type LoadConfig,
+} from '../shared/config-loader.ts';
 import { webhookReceivedV1Schema } from '../shared/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
@@ -41,6 +46,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     sqs,
     queueUrl: requireEnv(env, 'HYDRATE_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'HYDRATE_DLQ_URL'),
+    maxReceiveCount: requireMaxReceiveCount(env),
     logger,
     metrics,
     now,

@@ -52,3 +52,11 @@ export function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
   if (!value) throw new ConfigError(`environment variable ${name} is not set`);
   return value;
 }
+
+/** MAX_RECEIVE_COUNT: the consumed queue's redrive maxReceiveCount (Terraform and local mode set it). */
+export function requireMaxReceiveCount(env: NodeJS.ProcessEnv): number {
+  const value = Number(requireEnv(env, 'MAX_RECEIVE_COUNT'));
+  if (!Number.isInteger(value) || value < 1 || value > 1_000)
+    throw new ConfigError(`environment variable MAX_RECEIVE_COUNT must be a whole number from 1 to 1000`);
+  return value;
+}

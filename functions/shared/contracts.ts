@@ -132,6 +132,10 @@ export const deadLetterV1Schema = memo(() =>
     reason: nonEmptyString(),
     detail: z.optional(z.unknown()),
     failed_at: z.iso.datetime(),
+    /** Failed receives, counting those before deferrals (absent on letters written before it was added). */
+    attempts: z.optional(z.int().check(z.positive())),
+    /** The error of the last failed receive, when the receives ran out (`reason: retries_exhausted`). */
+    last_error: z.optional(z.strictObject({ reason: nonEmptyString(), message: z.string() })),
     original: z.string(),
   }),
 );

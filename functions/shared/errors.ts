@@ -3,7 +3,7 @@
 
 /** Worth trying again later: 5xx, timeouts, network errors, 429 (with the server's Retry-After). */
 export class RetryableError extends Error {
-  override readonly name = 'RetryableError';
+  override readonly name: string = 'RetryableError';
   constructor(
     message: string,
     readonly reason: string,
@@ -12,6 +12,15 @@ export class RetryableError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * Not a failure: the message waits for capacity (Klaviyo's budget, a 429's Retry-After, the function's time
+ * left). The stage re-sends it to its own queue with the delay and deletes the original, so waiting never uses
+ * up the receives that maxReceiveCount allows for failures (docs/adr/0012-deferral-and-dead-letters.md).
+ */
+export class DeferredError extends RetryableError {
+  override readonly name = 'DeferredError';
 }
 
 /** Will fail the same way every time: schema errors, 4xx validation errors. Needs a person. */

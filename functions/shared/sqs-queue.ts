@@ -3,6 +3,7 @@
 // (message-body.ts), so no character in a valid JSON text can make SQS refuse it.
 import {
   ChangeMessageVisibilityCommand,
+  type MessageAttributeValue,
   SendMessageBatchCommand,
   SendMessageCommand,
   type SQSClient,
@@ -26,9 +27,9 @@ export interface MessageQueue {
 const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024;
 
-function chunk(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
-  const chunks: OutgoingMessage[][] = [];
-  let current: OutgoingMessage[] = [];
+function chunk<M extends { body: string }>(messages: readonly M[]): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
   let bytes = 0;
   for (const message of messages) {
     const size = Buffer.byteLength(message.body);
@@ -91,6 +92,49 @@ export function createSqsQueue(client: SQSClient, queueUrl: string): MessageQueu
         }),
       );
     },
+  };
+}
+
+/** A message sent again to its own queue after a delay (a deferral), with the attributes it should carry. */
+export interface DelayedMessage {
+  /** Unique within one call. */
+  id: string;
+  body: string;
+  /** 0–900 (SQS's limit). */
+  delaySeconds: number;
+  attributes: Record<string, MessageAttributeValue>;
+}
+
+/** Sends each message with its delay (batched); returns the ids that were not sent, and why. */
+export async function sendDelayed(
+  client: SQSClient,
+  queueUrl: string,
+  messages: readonly DelayedMessage[],
+): Promise<{ failedIds: string[]; reasons: string[] }> {
+  const results = await Promise.all(
+    chunk(messages).map(async (entries) => {
+      try {
+        const out = await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: entries.map((m) => ({
+              Id: m.id,
+              MessageBody: m.body,
+              DelaySeconds: m.delaySeconds,
+              MessageAttributes: m.attributes,
+            })),
+          }),
+        );
+        const failed = out.Failed ?? [];
+        return { ids: failed.map((f) => f.Id ?? ''), reasons: failed.map((f) => `${f.Code}: ${f.Message}`) };
+      } catch (error) {
+        return { ids: entries.map((m) => m.id), reasons: [(error as Error).message] };
+      }
+    }),
+  );
+  return {
+    failedIds: results.flatMap((r) => r.ids),
+    reasons: [...new Set(results.flatMap((r) => r.reasons))],
   };
 }
 

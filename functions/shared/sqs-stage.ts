@@ -1,20 +1,31 @@
 // Runs one SQS-triggered stage over a batch with partial batch responses:
 //   - a message that fails its contract, or a PermanentError, goes to the stage's DLQ at once with the
 //     reason, and counts as handled (so the queue deletes it);
+//   - a DeferredError (waiting for capacity, not a failure) re-sends the message to its own queue with the
+//     delay (≤ 900 s) and the failures so far in the `relay_failed_attempts` attribute, and the original counts
+//     as handled once the re-send succeeded (if it fails, the visibility change below applies instead);
 //   - a RetryableError (or any unexpected error) leaves the message on the queue, made visible again
-//     after Retry-After or an exponential backoff, until SQS's redrive moves it after maxReceiveCount.
+//     after Retry-After or an exponential backoff. Failed attempts = the attribute + this copy's receive count;
+//     when the failing receive is the last one maxReceiveCount allows, the stage sends the message to the DLQ
+//     itself (reason `retries_exhausted`, the last error, the attempts) and logs it, so SQS's redrive (which
+//     knows no reason) only acts when the stage could not (docs/adr/0012-deferral-and-dead-letters.md).
 // Two modes: createSqsStage hands records one at a time to the use case (Powertools Batch runs them);
 // createSqsBatchStage hands the whole batch over at once, for use cases that combine messages into one
 // request (Klaviyo's bulk endpoint), and takes back an outcome per message.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  type MessageAttributeValue,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeadLetterV1 } from './contracts.ts';
-import { PermanentError, RetryableError } from './errors.ts';
+import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
-import { createSqsQueue, delayRetry } from './sqs-queue.ts';
+import { createSqsQueue, delayRetry, sendDelayed, type DelayedMessage } from './sqs-queue.ts';
 import type * as z from './zod.ts';
 
 export interface StageOptions<T> {
@@ -25,13 +36,18 @@ export interface StageOptions<T> {
   dlqUrl: string;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * The queue's redrive maxReceiveCount (MAX_RECEIVE_COUNT). The stage dead-letters a message itself, with the
+   * reason, when its failed attempts reach it; without it, SQS's redrive does (without a reason).
+   */
+  maxReceiveCount?: number;
   now?: () => number;
   process: (message: T, log: Logger, record: SQSRecord) => Promise<void>;
 }
 
-/** 10 s, 20 s, 40 s … capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
-export function backoffSeconds(receiveCount: number, random: () => number = Math.random): number {
-  const base = Math.min(900, 10 * 2 ** Math.max(0, receiveCount - 1));
+/** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
+export function backoffSeconds(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(900, 10 * 2 ** Math.max(0, attempts - 1));
   return Math.ceil(base * (1 + 0.2 * random()));
 }
 
@@ -41,6 +57,65 @@ function correlationOf(record: SQSRecord): string {
 
 function receiveCountOf(record: SQSRecord): number {
   return Number(record.attributes.ApproximateReceiveCount) || 1;
+}
+
+/** Message attribute carrying the failed attempts of the message's earlier copies (deferrals re-send it). */
+export const FAILED_ATTEMPTS_ATTRIBUTE = 'relay_failed_attempts';
+/** The reason of a dead letter whose receives ran out; `last_error` says what failed. */
+export const EXHAUSTED_REASON = 'retries_exhausted';
+/** SQS's longest DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
+function failedBeforeOf(record: SQSRecord): number {
+  const value = Number(record.messageAttributes[FAILED_ATTEMPTS_ATTRIBUTE]?.stringValue);
+  return Number.isInteger(value) && value > 0 ? value : 0;
+}
+
+/**
+ * Failed attempts, counting this receive as one: the earlier copies' (attribute) plus this copy's receives. A
+ * deferral ends a copy (the re-send starts a new one), so every earlier receive of this copy failed (or timed out).
+ */
+export function failedAttemptsOf(record: SQSRecord): number {
+  return failedBeforeOf(record) + receiveCountOf(record);
+}
+
+/** The copy of `record` that a deferral sends: same body and attributes, this copy's failures carried over. */
+function deferredCopy(record: SQSRecord, delaySeconds: number): Omit<DelayedMessage, 'id'> {
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(record.messageAttributes)) {
+    if (value.stringValue !== undefined)
+      attributes[name] = { DataType: value.dataType, StringValue: value.stringValue };
+    else if (value.binaryValue !== undefined)
+      attributes[name] = { DataType: value.dataType, BinaryValue: Buffer.from(value.binaryValue, 'base64') };
+  }
+  attributes[FAILED_ATTEMPTS_ATTRIBUTE] = {
+    DataType: 'Number',
+    StringValue: String(failedBeforeOf(record) + receiveCountOf(record) - 1),
+  };
+  return {
+    body: record.body,
+    delaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
+    attributes,
+  };
+}
+
+/** Whether this failing receive is the last one the queue allows (so the stage must dead-letter it now). */
+function lastAllowed(record: SQSRecord, maxReceiveCount: number | undefined): boolean {
+  return maxReceiveCount !== undefined && failedAttemptsOf(record) >= maxReceiveCount;
+}
+
+/** The PermanentError a message gets when its receives ran out: reason retries_exhausted, the last error kept. */
+function exhausted(error: Error): PermanentError {
+  return new PermanentError(`gave up after the last allowed receive: ${error.message}`, EXHAUSTED_REASON, {
+    last_error: lastErrorOf(error),
+  });
+}
+
+function lastErrorOf(error: Error): { reason: string; message: string } {
+  return {
+    reason: error instanceof RetryableError ? error.reason : 'unexpected_error',
+    message: error.message,
+  };
 }
 
 /** `dead_lettered` in total (for the DLQ alarm) and per reason (a `reason` dimension, for the dashboard). */
@@ -57,14 +132,32 @@ function deadLetterOf(
   error: PermanentError,
   now: number,
 ): DeadLetterV1 {
+  const lastError = error.reason === EXHAUSTED_REASON ? (error.detail as ExhaustedDetail) : undefined;
   return {
     type: 'dead-letter',
     version: 1,
     stage,
     reason: error.reason,
-    detail: error.detail ?? error.message,
+    detail: lastError ? error.message : (error.detail ?? error.message),
     failed_at: new Date(now).toISOString(),
+    attempts: failedAttemptsOf(record),
+    ...(lastError && { last_error: lastError.last_error }),
     original: record.body,
+  };
+}
+
+type ExhaustedDetail = { last_error: { reason: string; message: string } };
+
+/** What the 'sent to DLQ' log line says. */
+function deadLetterLog(record: SQSRecord, error: PermanentError) {
+  const lastError = error.reason === EXHAUSTED_REASON ? (error.detail as ExhaustedDetail) : undefined;
+  return {
+    outcome: 'dead_lettered',
+    reason: error.reason,
+    detail: error.message,
+    attempts: failedAttemptsOf(record),
+    receive_count: receiveCountOf(record),
+    ...(lastError && { last_error_reason: lastError.last_error.reason }),
   };
 }
 
@@ -76,8 +169,30 @@ export function createSqsStage<T>(options: StageOptions<T>) {
   async function deadLetter(record: SQSRecord, error: PermanentError, log: Logger) {
     const letter = deadLetterOf(stage, record, error, now());
     await dlq.send({ body: encodeMessageBody(letter), correlationId: correlationOf(record) });
-    log.warn('sent to DLQ', { outcome: 'dead_lettered', reason: error.reason, detail: error.message });
+    log.warn('sent to DLQ', deadLetterLog(record, error));
     countDeadLetters(metrics, error.reason, 1);
+  }
+
+  /** Re-sends a deferred message; false when the re-send failed (then it is retried as a failure). */
+  async function defer(record: SQSRecord, error: DeferredError, log: Logger): Promise<boolean> {
+    const copy = deferredCopy(record, error.retryAfterSeconds ?? 1);
+    try {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: copy.body,
+          DelaySeconds: copy.delaySeconds,
+          MessageAttributes: copy.attributes,
+        }),
+      );
+      log.debug('deferred', { outcome: 'deferred', reason: error.reason, delay_seconds: copy.delaySeconds });
+      return true;
+    } catch (e) {
+      log.error('could not re-send the deferred message; it waits on the queue instead', {
+        error: e as Error,
+      });
+      return false;
+    }
   }
 
   async function handleRecord(record: SQSRecord): Promise<void> {
@@ -92,13 +207,24 @@ export function createSqsStage<T>(options: StageOptions<T>) {
       await options.process(message, log, record);
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
+      if (error instanceof DeferredError && (await defer(record, error, log))) return;
+      if (!(error instanceof DeferredError) && lastAllowed(record, options.maxReceiveCount)) {
+        const failed = error instanceof Error ? error : new Error(String(error));
+        try {
+          return await deadLetter(record, exhausted(failed), log);
+        } catch (e) {
+          log.error('could not send to the DLQ; the message stays on the queue', { error: e as Error });
+        }
+      }
       const receiveCount = receiveCountOf(record);
+      const attempts = failedAttemptsOf(record);
       const retryable = error instanceof RetryableError ? error : undefined;
-      const delay = retryable?.retryAfterSeconds ?? backoffSeconds(receiveCount);
+      const delay = retryable?.retryAfterSeconds ?? backoffSeconds(attempts);
       log.warn('will retry', {
         outcome: 'retry',
         reason: retryable?.reason ?? 'unexpected_error',
         receive_count: receiveCount,
+        attempts,
         delay_seconds: delay,
         error: error as Error,
       });
@@ -130,8 +256,8 @@ export interface ParsedRecord<T> {
 }
 
 export interface BatchStageOptions<T> extends Omit<StageOptions<T>, 'process'> {
-  /** Delay before a retry without Retry-After, by receive count; default backoffSeconds. */
-  backoff?: (receiveCount: number) => number;
+  /** Delay before a retry without Retry-After, by failed attempts; default backoffSeconds. */
+  backoff?: (attempts: number) => number;
   /** Gets every message that met its contract; returns an outcome per message id (a missing one is retried). */
   processBatch: (records: ParsedRecord<T>[], context: Context) => Promise<Map<string, RecordOutcome>>;
 }
@@ -143,7 +269,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const dlq = createSqsQueue(sqs, options.dlqUrl);
-  const backoff = options.backoff ?? ((receiveCount: number) => backoffSeconds(receiveCount));
+  const backoff = options.backoff ?? ((attempts: number) => backoffSeconds(attempts));
 
   /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
   async function deadLetterAll(
@@ -164,23 +290,48 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
         log.error('could not send to the DLQ; the message stays on the queue', { reasons });
         continue;
       }
-      log.warn('sent to DLQ', { outcome: 'dead_lettered', reason: error.reason, detail: error.message });
+      log.warn('sent to DLQ', deadLetterLog(record, error));
       byReason.set(error.reason, (byReason.get(error.reason) ?? 0) + 1);
     }
     for (const [reason, count] of byReason) countDeadLetters(metrics, reason, count);
     return failed;
   }
 
+  /** Re-sends the deferred messages with their delays; returns those whose re-send failed. */
+  async function deferAll(
+    deferrals: { record: SQSRecord; error: DeferredError; log: Logger }[],
+  ): Promise<{ record: SQSRecord; error: Error; log: Logger }[]> {
+    if (deferrals.length === 0) return [];
+    const copies = deferrals.map(({ record, error }) => ({
+      id: record.messageId,
+      ...deferredCopy(record, error.retryAfterSeconds ?? 1),
+    }));
+    const { failedIds, reasons } = await sendDelayed(sqs, queueUrl, copies);
+    const failed = new Set(failedIds);
+    for (const [i, { log, error }] of deferrals.entries())
+      if (failed.has(copies[i]?.id ?? ''))
+        log.error('could not re-send the deferred message; it waits on the queue instead', { reasons });
+      else
+        log.debug('deferred', {
+          outcome: 'deferred',
+          reason: error.reason,
+          delay_seconds: copies[i]?.delaySeconds,
+        });
+    return deferrals.filter(({ record }) => failed.has(record.messageId));
+  }
+
   /** Hides each retried message for its delay (Retry-After, else backoff) with batched visibility changes. */
   async function delayAll(retries: { record: SQSRecord; error: Error; log: Logger }[]): Promise<void> {
     const entries = retries.map(({ record, error, log }) => {
       const receiveCount = receiveCountOf(record);
+      const attempts = failedAttemptsOf(record);
       const retryable = error instanceof RetryableError ? error : undefined;
-      const delay = retryable?.retryAfterSeconds ?? backoff(receiveCount);
+      const delay = retryable?.retryAfterSeconds ?? backoff(attempts);
       log.warn('will retry', {
         outcome: 'retry',
         reason: retryable?.reason ?? 'unexpected_error',
         receive_count: receiveCount,
+        attempts,
         delay_seconds: delay,
         error,
       });
@@ -216,6 +367,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const parsed: ParsedRecord<T>[] = [];
     const letters: { record: SQSRecord; error: PermanentError; log: Logger }[] = [];
     const retries: { record: SQSRecord; error: Error; log: Logger }[] = [];
+    const deferrals: { record: SQSRecord; error: DeferredError; log: Logger }[] = [];
     for (const record of event.Records) {
       const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
       try {
@@ -248,10 +400,15 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
         error: new RetryableError('no outcome for this message', 'no_outcome'),
       };
       if (outcome.kind === 'dead-letter') letters.push({ record, error: outcome.error, log });
-      else if (outcome.kind === 'retry') retries.push({ record, error: outcome.error, log });
+      else if (outcome.kind !== 'retry') continue;
+      else if (outcome.error instanceof DeferredError) deferrals.push({ record, error: outcome.error, log });
+      else if (lastAllowed(record, options.maxReceiveCount))
+        letters.push({ record, error: exhausted(outcome.error), log });
+      else retries.push({ record, error: outcome.error, log });
     }
 
     const unsent = await deadLetterAll(letters);
+    retries.push(...(await deferAll(deferrals)));
     await delayAll(retries);
     const failures = [...retries.map((r) => r.record.messageId), ...unsent];
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };

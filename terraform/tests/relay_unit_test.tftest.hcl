@@ -289,6 +289,7 @@ run "environment_follows_the_runtime_contract" {
       HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
       HYDRATE_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+      MAX_RECEIVE_COUNT            = "5"
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
@@ -301,6 +302,7 @@ run "environment_follows_the_runtime_contract" {
       RELAY_CONFIG_PARAMETER       = "/relay/config"
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
       DELIVER_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
+      MAX_RECEIVE_COUNT            = "10"
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
@@ -508,7 +510,15 @@ run "iam_is_least_privilege" {
       "sqs:SendMessage",
       "ssm:GetParameter",
     ])
-    error_message = "deliver may only consume its queue, send to its DLQ, and read its configuration and the Klaviyo key."
+    error_message = "deliver may only consume its queue, send to its DLQ and its own queue, and read its configuration and the Klaviyo key."
+  }
+
+  assert {
+    condition = toset(one([for s in local.policy_statements.deliver : s.Resource if contains(s.Action, "sqs:SendMessage")])) == toset([
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq",
+    ])
+    error_message = "deliver may send only to its DLQ (dead letters) and its own queue (deferrals)."
   }
 
   assert {
@@ -553,6 +563,11 @@ run "per_function_and_per_queue_settings" {
   assert {
     condition     = jsondecode(module.queue["deliver"].redrive_policy).maxReceiveCount == 12 && jsondecode(module.queue["hydrate"].redrive_policy).maxReceiveCount == 5
     error_message = "max_receive_count must reach that queue's redrive policy only."
+  }
+
+  assert {
+    condition     = module.function["deliver"].environment_variables.MAX_RECEIVE_COUNT == "12" && module.function["hydrate"].environment_variables.MAX_RECEIVE_COUNT == "5"
+    error_message = "Each consumer must get its own queue's max_receive_count as MAX_RECEIVE_COUNT, so it dead-letters before the redrive does."
   }
 
   assert {

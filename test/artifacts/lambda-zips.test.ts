@@ -82,6 +82,7 @@ function toSsmReferences(value: unknown, seen: Set<string>): unknown {
 function configuredEnvironment(
   fn: FunctionName,
   contract: readonly ContractVariable[],
+  /** By variable name, or `<function>:<name>` where the functions get different values. */
   values: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const environment: Record<string, string> = {};
@@ -89,7 +90,7 @@ function configuredEnvironment(
     const use = variable.use[fn];
     if (use === undefined) throw new Error(`docs/runtime-contract.md has no column for ${fn}`);
     if (use !== 'yes') continue;
-    const value = variable.fixedValue ?? values[variable.name];
+    const value = variable.fixedValue ?? values[`${fn}:${variable.name}`] ?? values[variable.name];
     if (value === undefined)
       throw new Error(`docs/runtime-contract.md gives ${fn} ${variable.name}; this test has no value for it`);
     environment[variable.name] = value;
@@ -165,6 +166,8 @@ beforeAll(async () => {
     HYDRATE_DLQ_URL: aws.hydrate.dlqUrl,
     DELIVER_QUEUE_URL: aws.deliver.url,
     DELIVER_DLQ_URL: aws.deliver.dlqUrl,
+    'hydrate:MAX_RECEIVE_COUNT': String(aws.hydrate.maxReceiveCount),
+    'deliver:MAX_RECEIVE_COUNT': String(aws.deliver.maxReceiveCount),
   };
   // Not the module's: what points the SDK at the local services instead of AWS.
   const endpoints = {

@@ -2,6 +2,7 @@
 // Klaviyo mock: a lost response after Klaviyo recorded the event, 5xx, a permanent 400 with its reason, and a
 // bad key — nothing lost, nothing recorded twice.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { eventFixture } from '../unit/deliver-fixtures.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -103,20 +104,31 @@ describe('deliver failures, end to end', () => {
     expect(statuses('/api/event-bulk-create-jobs')).toEqual([400, 202]);
   });
 
-  it('a bad key: retried, never dropped, in the DLQ only after the receive count, delivered after a redrive', async () => {
+  it('a bad key: retried, never dropped, in the DLQ with its reason after the receive count, delivered after a redrive', async () => {
     mock.inject({ status: 401, times: 1_000, path: '/api/events' });
     await harness.enqueue([eventFixture(6), eventFixture(7)]);
+    await waitFor('both messages in the DLQ', async () => (await harness.dlqDepth()) === 2);
     await drained();
-    // Three receives, three 401s each, then SQS's redrive moved the messages, untouched, to the DLQ.
+    // Three receives, three 401s each; at the third the stage itself sent each to the DLQ with the reason, the
+    // last error and the attempts (SQS's redrive, which would have moved them without a reason, never acts).
     expect(statuses('/api/events').filter((s) => s === 401)).toHaveLength(6);
     expect(mock.events()).toHaveLength(0);
-    await waitFor('both messages in the DLQ', async () => (await harness.dlqDepth()) === 2);
-    // The key is fixed; a redrive brings the untouched messages back and they are delivered once.
+    // The key is fixed; a redrive puts each letter's original message back and they are delivered once.
     await fetch(`${mock.url}/_mock/faults`, { method: 'DELETE' });
     const redriven = await harness.redrive();
-    expect(redriven.map((body) => (JSON.parse(body) as { type: string }).type)).toEqual([
-      'klaviyo.event',
-      'klaviyo.event',
+    expect(
+      redriven.map((body) => {
+        const letter = deadLetterV1Schema().parse(JSON.parse(body));
+        return [
+          letter.reason,
+          letter.attempts,
+          letter.last_error?.reason,
+          (JSON.parse(letter.original) as { type: string }).type,
+        ];
+      }),
+    ).toEqual([
+      ['retries_exhausted', 3, 'klaviyo_auth', 'klaviyo.event'],
+      ['retries_exhausted', 3, 'klaviyo_auth', 'klaviyo.event'],
     ]);
     await drained();
     expect(

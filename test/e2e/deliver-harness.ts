@@ -24,7 +24,10 @@ export interface DeliverStack {
   drainDlq(): Promise<{ letters: DeadLetterV1[]; raw: string[] }>;
   /** Messages waiting in the deliver DLQ. */
   dlqDepth(): Promise<number>;
-  /** Moves every DLQ message back to the deliver queue, as a redrive does once the cause is fixed; returns them. */
+  /**
+   * Moves every DLQ message back to the deliver queue, as a redrive does once the cause is fixed (a dead letter's
+   * `original`, anything else as it is); returns what was in the DLQ.
+   */
   redrive(): Promise<string[]>;
   stop(): Promise<void>;
 }
@@ -94,8 +97,15 @@ export async function startDeliverStack(
     },
     async redrive() {
       const bodies = await receiveAll(deliver.dlqUrl);
-      for (const body of bodies)
-        await sqs.send(new SendMessageCommand({ QueueUrl: deliver.url, MessageBody: body }));
+      for (const body of bodies) {
+        const letter = deadLetterV1Schema().safeParse(JSON.parse(body));
+        await sqs.send(
+          new SendMessageCommand({
+            QueueUrl: deliver.url,
+            MessageBody: letter.success ? letter.data.original : body,
+          }),
+        );
+      }
       return bodies;
     },
     async stop() {

@@ -88,8 +88,8 @@ const NAME = 'relay-complete'; // the example's default name
 // docs/runtime-contract.md, "Environment variables".
 const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
   ingest: ['DEDUPE_TABLE_NAME', 'HYDRATE_QUEUE_URL'],
-  hydrate: ['HYDRATE_QUEUE_URL', 'HYDRATE_DLQ_URL', 'DELIVER_QUEUE_URL'],
-  deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL'],
+  hydrate: ['HYDRATE_QUEUE_URL', 'HYDRATE_DLQ_URL', 'DELIVER_QUEUE_URL', 'MAX_RECEIVE_COUNT'],
+  deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL', 'MAX_RECEIVE_COUNT'],
 };
 const COMMON_ENV = [
   'RELAY_CONFIG_PARAMETER',
@@ -293,6 +293,9 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     expect(deliver.DELIVER_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'deliver'));
     expect(deliver.DELIVER_DLQ_URL).toBe(at(outputs.dlq_urls.value, 'deliver'));
     expect(deliver.POWERTOOLS_LOG_LEVEL).toBe('WARN');
+    // examples/complete's queues: each consumer knows its own queue's maxReceiveCount.
+    expect(hydrate.MAX_RECEIVE_COUNT).toBe('5');
+    expect(deliver.MAX_RECEIVE_COUNT).toBe('12');
   });
 
   it('wired each queue to its consumer with partial batch responses', { timeout: 120_000 }, async () => {

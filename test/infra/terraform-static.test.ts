@@ -16,6 +16,7 @@ import {
   terraformEnv,
 } from './tools.ts';
 import type { RunResult } from './tools.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT } from '../../local/emulators.ts';
 
 const TERRAFORM_DIRS = [
   'terraform',
@@ -125,5 +126,20 @@ describe('terraform/README.md', () => {
     const readme = await readFile(path.join(repoRoot, 'terraform', 'README.md'), 'utf8');
     expect(documented(readme, 'Inputs')).toEqual(await declared('variables.tf', 'variable'));
     expect(documented(readme, 'Outputs')).toEqual(await declared('outputs.tf', 'output'));
+  });
+});
+
+describe('local mode keeps the module’s queue settings', () => {
+  it('maxReceiveCount defaults: local/emulators.ts equals terraform/queues.tf', async () => {
+    const queuesTf = await readFile(path.join(repoRoot, 'terraform', 'queues.tf'), 'utf8');
+    const block = /default_max_receive_count\s*=\s*\{([^}]*)\}/.exec(queuesTf)?.[1] ?? '';
+    const module: Record<string, number> = Object.fromEntries(
+      [...block.matchAll(/^\s*([a-z]+)\s*=\s*(\d+)\s*$/gm)].map((m): [string, number] => [
+        m[1] ?? '',
+        Number(m[2]),
+      ]),
+    );
+    expect(Object.keys(module).sort()).toEqual(['deliver', 'hydrate']);
+    expect({ ...DEFAULT_MAX_RECEIVE_COUNT }).toEqual(module);
   });
 });

@@ -1,7 +1,7 @@
 // Pacing decisions from Klaviyo's RateLimit-* headers, without timers: nextSendDelay is pure, and the pacer's
 // clock is injected.
 import { describe, expect, it } from 'vitest';
-import { RetryableError } from '../../functions/shared/errors.ts';
+import { DeferredError, RetryableError } from '../../functions/shared/errors.ts';
 import {
   RatePacer,
   nextSendDelay,
@@ -132,5 +132,41 @@ describe('RatePacer', () => {
     await expect(pacer.acquire()).rejects.toMatchObject({ reason: 'klaviyo_budget' });
     clock.t = 200;
     await expect(pacer.acquire()).resolves.toBe(2);
+  });
+
+  it('spreads a deferred backlog over the budget instead of sending it all back at the next free slot', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { maxWaitMs: 1_000, share: 0.5, instances: 2 });
+    const ticket = await pacer.acquire();
+    // 120 a 60 s window, none left for 10 s; our part: 120 × 0.5 / 2 instances = 30 a window, one every 2 s.
+    pacer.observe({ ticket, at: 0, status: 202, limit: 120, remaining: 0, resetSeconds: 60 });
+    clock.t = 50_000;
+    const delays: unknown[] = [];
+    for (let i = 0; i < 5; i++) delays.push(await pacer.acquire().catch((e: unknown) => e));
+    expect(delays.every((e) => e instanceof DeferredError)).toBe(true);
+    expect(delays.map((e) => (e as DeferredError).retryAfterSeconds)).toEqual([10, 12, 14, 16, 18]);
+    // Later deferrals queue behind the earlier ones, never before the budget is free.
+    clock.t = 55_000;
+    await expect(pacer.acquire()).rejects.toMatchObject({ retryAfterSeconds: 15 });
+  });
+
+  it('takes the window from RateLimit-Reset (a time-scaled Klaviyo) and never defers past 900 s', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { maxWaitMs: 0 });
+    const ticket = await pacer.acquire();
+    // A 6 s window with 6 requests: one a second.
+    pacer.observe({ ticket, at: 0, status: 202, limit: 6, remaining: 0, resetSeconds: 6 });
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++)
+      delays.push(((await pacer.acquire().catch((e: unknown) => e)) as DeferredError).retryAfterSeconds ?? 0);
+    expect(delays).toEqual([6, 7, 8]);
+
+    const slow = pacerAt(clock, { maxWaitMs: 0, instances: 1 });
+    const first = await slow.acquire();
+    slow.observe({ ticket: first, at: 0, status: 202, limit: 1, remaining: 0, resetSeconds: 60 });
+    const capped: number[] = [];
+    for (let i = 0; i < 20; i++)
+      capped.push(((await slow.acquire().catch((e: unknown) => e)) as DeferredError).retryAfterSeconds ?? 0);
+    expect(Math.max(...capped)).toBe(900);
   });
 });
