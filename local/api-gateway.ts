@@ -30,6 +30,19 @@ export function startApiGateway(ingest: HttpLambda, port = 0): Promise<RunningSe
     const match = ROUTE.exec(url.pathname);
     // Like API Gateway: anything but the one route is "Not Found" and never reaches the function.
     if (!match || req.method !== 'POST') return sendJson(res, 404, { message: 'Not Found' });
+    const requestId = randomUUID();
+    let source: string;
+    try {
+      source = decodeURIComponent(match[1] ?? '');
+    } catch {
+      // `%` not followed by two hex digits (`/webhooks/sh%op`): the sender's mistake, not our failure.
+      req.resume();
+      return sendJson(res, 400, {
+        code: 'malformed_path',
+        message: `the path ${url.pathname} has a malformed percent-escape`,
+        request_id: requestId,
+      });
+    }
 
     const body = await readBody(req);
     const headers: Record<string, string> = {};
@@ -37,14 +50,13 @@ export function startApiGateway(ingest: HttpLambda, port = 0): Promise<RunningSe
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     }
     const asText = TEXTUAL.test(headers['content-type'] ?? '') && isUtf8(body);
-    const requestId = randomUUID();
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',
       routeKey: 'POST /webhooks/{source}',
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
       headers,
-      pathParameters: { source: decodeURIComponent(match[1] ?? '') },
+      pathParameters: { source },
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',

@@ -15,11 +15,53 @@ export function fillPlaceholders(text: string, vars: Vars, origin: string, missi
   });
 }
 
+/**
+ * Every secret reference `{ "env": NAME }` in the document whose variable is unset or empty, with where it
+ * is (`sources.shop.secrets[0]`). The handlers would fail each request that needs one (500, retried by the
+ * sender for days), so local mode refuses to start instead. Found by shape, wherever the schema allows one.
+ */
+export function unsetSecretVariables(config: RelayConfig, vars: Vars): { name: string; where: string }[] {
+  const found: { name: string; where: string }[] = [];
+  const visit = (node: unknown, where: string) => {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => visit(item, `${where}[${i}]`));
+    } else if (node !== null && typeof node === 'object') {
+      const entries = Object.entries(node);
+      const [only] = entries;
+      if (entries.length === 1 && only?.[0] === 'env' && typeof only[1] === 'string') {
+        if (!vars[only[1]]) found.push({ name: only[1], where });
+        return;
+      }
+      for (const [key, value] of entries) visit(value, where === '' ? key : `${where}.${key}`);
+    }
+  };
+  visit(config, '');
+  return found;
+}
+
+/**
+ * `missing`: what an unset placeholder becomes (for tools that only read the document, such as
+ * `npm run send`). Without it the document is read to run the relay: every placeholder and every secret
+ * variable it references must be set, or this throws a ConfigError naming them.
+ */
 export async function readLocalConfig(
   file: string,
   vars: Vars,
   missing?: string,
 ): Promise<{ config: RelayConfig; text: string }> {
   const text = fillPlaceholders(await readFile(file, 'utf8'), vars, file, missing);
-  return { config: parseRelayConfig(text, file), text };
+  const config = parseRelayConfig(text, file);
+  if (missing === undefined) {
+    const unset = unsetSecretVariables(config, vars);
+    if (unset.length > 0) {
+      throw new ConfigError(
+        `${file}: ${unset
+          .map(({ name, where }) => `${where} names the environment variable ${name}, which is not set`)
+          .join(
+            '; ',
+          )}. Set ${unset.length === 1 ? 'it' : 'them'} (or change the configuration) and start again.`,
+      );
+    }
+  }
+  return { config, text };
 }

@@ -3,7 +3,7 @@
 //   KLAVIYO_BASE_URL only    → to that Klaviyo-compatible server;
 //   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
 // PORT (default 3000) is the webhook port; RELAY_CONFIG (default config/local.json) the configuration.
-import { DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
+import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
 
 // EMF metric lines are for CloudWatch; locally they would drown the logs.
@@ -20,7 +20,15 @@ if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
   options.klaviyoMock = { log: (line) => console.log(line) };
 }
 
-const stack = await startLocalStack(options);
+const stack = await startLocalStack(options).catch((error: unknown) => {
+  // A configuration the relay cannot run with (an unset placeholder or secret variable, a schema error):
+  // say what to fix and stop, rather than serve webhooks that would all fail.
+  if (error instanceof ConfigError) {
+    console.error(`npm start: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+});
 const sources = Object.keys(stack.config.sources);
 console.log(`
 klaviyo-webhook-relay is running locally.

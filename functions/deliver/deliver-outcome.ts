@@ -4,7 +4,10 @@ import { PermanentError, RetryableError } from '../shared/errors.ts';
 
 /** The deliver metrics a call can move (names are what CloudWatch and the Terraform alarms see). */
 export interface DeliverCounters {
-  count(name: 'delivered' | 'throttled' | 'klaviyo_auth_failed' | 'deferred', value?: number): void;
+  count(
+    name: 'delivered' | 'throttled' | 'klaviyo_auth_failed' | 'klaviyo_challenged' | 'deferred',
+    value?: number,
+  ): void;
 }
 
 export const DONE: RecordOutcome = { kind: 'done' };
@@ -15,6 +18,7 @@ export function outcomeOfError(error: unknown, counters: DeliverCounters): Recor
   if (error instanceof RetryableError) {
     if (error.reason === 'klaviyo_throttled') counters.count('throttled');
     if (error.reason === 'klaviyo_auth') counters.count('klaviyo_auth_failed');
+    if (error.reason === 'klaviyo_challenge') counters.count('klaviyo_challenged');
     if (error.reason === 'klaviyo_budget' || error.reason === 'deliver_deadline') counters.count('deferred');
     return { kind: 'retry', error };
   }

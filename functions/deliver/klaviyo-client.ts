@@ -1,8 +1,11 @@
 // Klaviyo's HTTP API: authentication, the revision header, timeouts, pacing, and the classification of every
 // answer. 429 carries Retry-After; 401/403 (a bad or revoked key) are retried — never dropped — so the
-// events wait for the key to be fixed; other 4xx are permanent, with Klaviyo's error detail and pointer.
+// events wait for the key to be fixed; a 403 challenge page from the edge in front of Klaviyo (Cloudflare's
+// `cf-mitigated: challenge`, an HTML page) is retried too, but counted apart from auth failures because no
+// key rotation fixes it; other 4xx are permanent, with Klaviyo's error detail and pointer.
 import type { KlaviyoSettings } from '../shared/config.ts';
 import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import { RELAY_USER_AGENT } from '../shared/version.ts';
 import type { RatePacer, RateObservation } from './rate-pacer.ts';
 
 export type Fetch = typeof fetch;
@@ -69,6 +72,18 @@ function observationOf(ticket: number, at: number, response: Response): RateObse
   return observation;
 }
 
+/**
+ * A 403 that an edge in front of Klaviyo answered with a bot challenge rather than Klaviyo with a JSON:API
+ * error: Cloudflare marks it `cf-mitigated: challenge`, and Klaviyo's own errors are never HTML. Seen from
+ * AWS Lambda's shared egress addresses; it passes, so it is retried rather than dead-lettered.
+ */
+function isEdgeChallenge(response: Response): boolean {
+  if (response.status !== 403) return false;
+  const mitigated = response.headers.get('cf-mitigated')?.trim().toLowerCase();
+  const contentType = response.headers.get('content-type')?.trim().toLowerCase() ?? '';
+  return mitigated === 'challenge' || contentType.startsWith('text/html');
+}
+
 /** A 4xx that will fail the same way again; `errors` is Klaviyo's error list (detail, pointer). */
 export class KlaviyoRejection extends PermanentError {
   constructor(
@@ -109,6 +124,7 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
             revision: options.settings.revision,
             accept: 'application/vnd.api+json',
             'content-type': 'application/vnd.api+json',
+            'user-agent': RELAY_USER_AGENT,
           },
           body: payload,
           signal: AbortSignal.timeout(options.settings.timeout_ms),
@@ -130,6 +146,17 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
         return response;
       }
 
+      if (isEdgeChallenge(response)) {
+        await response.arrayBuffer().catch(() => undefined);
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at);
+        throw new RetryableError(
+          `POST ${path} answered ${response.status} with an edge challenge page (cf-mitigated: ${
+            response.headers.get('cf-mitigated') ?? 'absent'
+          }, content-type: ${response.headers.get('content-type') ?? 'absent'}), not a Klaviyo answer`,
+          'klaviyo_challenge',
+          retryAfter,
+        );
+      }
       const text = await response.text();
       const errors = errorsOf(text);
       const summary = `POST ${path} answered ${response.status}: ${describe(errors, text.slice(0, 300))}`;

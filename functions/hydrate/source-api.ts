@@ -4,6 +4,7 @@ import type { Hydration } from '../shared/config.ts';
 import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
 import { getPath } from '../shared/json-path.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
+import { RELAY_USER_AGENT } from '../shared/version.ts';
 
 export type Fetch = typeof fetch;
 
@@ -40,7 +41,7 @@ export async function fetchJson(
   hydration: Hydration,
   deps: { fetch: Fetch; resolveSecret: ResolveSecret; now: () => number },
 ): Promise<unknown> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'user-agent': RELAY_USER_AGENT };
   if (hydration.auth) {
     headers[hydration.auth.header] =
       hydration.auth.prefix + (await deps.resolveSecret(hydration.auth.secret));

@@ -1,5 +1,5 @@
 // Dedupe as a small state machine in DynamoDB, one item per `source#deliveryId`:
-//   (absent | expired | pending with lapsed lease) --claim--> pending --confirm--> done
+//   (absent | expired | pending with lapsed lease) --claim--> pending --confirmAll--> done
 //                                               pending --release--> (absent)
 // The claim is one conditional put, so two concurrent deliveries of one event cannot both pass. The lease
 // means a request that died between claim and enqueue blocks the sender's retry only briefly.
@@ -10,7 +10,6 @@ import {
   GetItemCommand,
   PutItemCommand,
   type PutItemCommandInput,
-  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -39,13 +38,11 @@ const BATCH_WRITE_ROUNDS = 4;
 
 export interface DedupeStore {
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** Marks the delivery done; only the holder of the claim's token can. */
-  confirm(key: string, token: string): Promise<void>;
   /**
    * Marks many enqueued deliveries done in batches of 25. Unconditional, which is safe because it is
    * called only after our own enqueue succeeded: whoever holds the claim now, a message for the delivery
    * is in the queue, so `done` is true. Returns the keys that could not be written (they stay pending
-   * and their lease lapses, as when a single confirm fails).
+   * and their lease lapses, so a sender's retry after it enqueues again).
    */
   confirmAll(entries: readonly ConfirmEntry[]): Promise<string[]>;
   /** Gives the claim up so the sender's retry goes through. */
@@ -111,19 +108,6 @@ export function createDynamoDedupeStore(client: DynamoDBClient, tableName: strin
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         return classifyExisting(key, nowSeconds, error.Item);
       }
-    },
-
-    async confirm(key, token) {
-      await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: byKey(key),
-          UpdateExpression: 'SET #status = :done REMOVE lease_until',
-          ...ownedBy,
-          ExpressionAttributeNames: { ...ownedBy.ExpressionAttributeNames, '#status': 'status' },
-          ExpressionAttributeValues: { ':token': { S: token }, ':done': { S: 'done' } },
-        }),
-      );
     },
 
     async confirmAll(entries) {

@@ -458,7 +458,7 @@ run "iam_is_least_privilege" {
 
   assert {
     condition = toset(flatten([for s in local.policy_statements.ingest : s.Action])) == toset([
-      "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+      "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
       "sqs:SendMessage",
       "ssm:GetParameter",
       "secretsmanager:GetSecretValue",

@@ -11,10 +11,17 @@ describe('dedupe store', () => {
   const store = () => createDynamoDedupeStore(aws().dynamodb, aws().tableName);
   const claim = (key: string, nowSeconds: number, token: string = randomUUID()) =>
     store().claim({ key, token, nowSeconds, ...settings });
+  // What ingest does after its enqueue succeeded (functions/ingest/accept-webhook.ts).
+  const markDone = (key: string, token: string, nowSeconds: number) =>
+    store().confirmAll([{ key, token, expiresAtSeconds: nowSeconds + settings.ttlSeconds }]);
+
+  it('offers claim, confirmAll and release only: no single-item confirm that needs dynamodb:UpdateItem', () => {
+    expect(Object.keys(store()).sort()).toEqual(['claim', 'confirmAll', 'release']);
+  });
 
   it('claims once; a confirmed delivery is then a duplicate', async () => {
     expect(await claim('s#1', 1000, 't1')).toBe('claimed');
-    await store().confirm('s#1', 't1');
+    expect(await markDone('s#1', 't1', 1000)).toEqual([]);
     expect(await claim('s#1', 1001)).toBe('duplicate');
   });
 
@@ -30,16 +37,15 @@ describe('dedupe store', () => {
     expect(await claim('s#3', 1001, 'b')).toBe('claimed');
   });
 
-  it('only the token holder can release or confirm', async () => {
+  it('only the token holder can release', async () => {
     expect(await claim('s#4', 1000, 'owner')).toBe('claimed');
     await store().release('s#4', 'intruder');
     expect(await claim('s#4', 1001)).toBe('in_progress');
-    await expect(store().confirm('s#4', 'intruder')).rejects.toThrow();
   });
 
   it('treats an item past its TTL as absent (TTL deletion lags)', async () => {
     expect(await claim('s#5', 1000, 'a')).toBe('claimed');
-    await store().confirm('s#5', 'a');
+    expect(await markDone('s#5', 'a', 1000)).toEqual([]);
     expect(await claim('s#5', 1000 + settings.ttlSeconds + 1)).toBe('claimed');
   });
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { klaviyoSettingsSchema } from '../../functions/shared/config.ts';
 import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
 import { createKlaviyoClient, type Fetch } from '../../functions/deliver/klaviyo-client.ts';
+import { outcomeOfError, type DeliverCounters } from '../../functions/deliver/deliver-outcome.ts';
+import { RELAY_USER_AGENT } from '../../functions/shared/version.ts';
 
 const settings = klaviyoSettingsSchema().parse({
   api_key: { env: 'K' },
@@ -47,6 +49,44 @@ describe('Klaviyo client', () => {
     expect(headers.authorization).toBe('Klaviyo-API-Key pk_abc');
     expect(headers.revision).toBe('2026-07-15');
     expect(headers['content-type']).toBe('application/vnd.api+json');
+  });
+
+  it('names the relay and its version in User-Agent', async () => {
+    const { client, seen } = clientAnswering(202);
+    await client.post('/api/events', { data: {} });
+    const headers = seen[0]?.init.headers as Record<string, string>;
+    expect(headers['user-agent']).toBe(RELAY_USER_AGENT);
+    expect(headers['user-agent']).toMatch(/^klaviyo-webhook-relay\/\d+\.\d+\.\d+/);
+  });
+
+  it('a 403 challenge page (cf-mitigated: challenge) is retryable and counted, not an auth failure', async () => {
+    const page = '<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>…</body></html>';
+    for (const headers of [
+      { 'cf-mitigated': 'challenge', 'content-type': 'text/html; charset=UTF-8' },
+      { 'cf-mitigated': 'Challenge' },
+      { 'content-type': 'text/html' }, // an HTML 403 is an edge's page, never Klaviyo's JSON:API answer
+    ]) {
+      const { client } = clientAnswering(403, page, headers);
+      const error = await client.post('/api/events', {}).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryableError);
+      expect(error).toMatchObject({ reason: 'klaviyo_challenge' });
+      expect((error as Error).message).not.toContain('<html>');
+      const counted: string[] = [];
+      const counters: DeliverCounters = { count: (name) => void counted.push(name) };
+      expect(outcomeOfError(error, counters)).toMatchObject({ kind: 'retry' });
+      expect(counted).toEqual(['klaviyo_challenged']);
+    }
+  });
+
+  it('a JSON:API 403 stays an auth failure (klaviyo_auth_failed)', async () => {
+    const { client } = clientAnswering(403, '{"errors":[{"code":"permission_denied"}]}', {
+      'content-type': 'application/vnd.api+json',
+    });
+    const error = await client.post('/api/events', {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'RetryableError', reason: 'klaviyo_auth' });
+    const counted: string[] = [];
+    outcomeOfError(error, { count: (name) => void counted.push(name) });
+    expect(counted).toEqual(['klaviyo_auth_failed']);
   });
 
   it('429 is retryable after Retry-After seconds', async () => {

@@ -1,0 +1,75 @@
+// `npm start` with a configuration that names a secret variable nobody set must stop at once and say which,
+// instead of starting a relay that answers every webhook of that source with 500 (senders retry forever).
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const UNSET = 'RELAY_TEST_UNSET_WEBHOOK_SECRET';
+let dir: string;
+let configFile: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'local-start-'));
+  const config = JSON.parse(await readFile('config/local.json', 'utf8')) as {
+    sources: Record<string, { secrets: unknown[] }>;
+  };
+  const shopify = config.sources.shopify;
+  if (!shopify) throw new Error('config/local.json has no shopify source');
+  shopify.secrets = [{ env: UNSET }];
+  configFile = path.join(dir, 'relay.json');
+  await writeFile(configFile, JSON.stringify(config));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** True when it started serving instead of stopping (it was then stopped by the test). */
+  started: boolean;
+}
+
+function npmStart(env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    // What `npm start` runs (package.json), without npm in between so the exit code is the script's.
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/start.ts'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    let started = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (!started && stdout.includes('is running locally')) {
+        started = true;
+        child.kill('SIGTERM');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, started }));
+  });
+}
+
+describe('npm start', () => {
+  it('stops with a message naming an unset secret variable', { timeout: 60_000 }, async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, RELAY_CONFIG: configFile, PORT: '0' };
+    delete env[UNSET];
+    const run = await npmStart(env);
+    expect(run.started, `stdout: ${run.stdout}`).toBe(false);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(UNSET);
+    expect(run.stderr).toContain('shopify');
+    // A message, not a stack trace.
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('starts when the variable is set', { timeout: 60_000 }, async () => {
+    const run = await npmStart({ ...process.env, RELAY_CONFIG: configFile, PORT: '0', [UNSET]: 'a-secret' });
+    expect(run.started, `stderr: ${run.stderr}`).toBe(true);
+  });
+});
