@@ -50,7 +50,7 @@ variable "alarm_tags" {
 }
 
 ################################################################################
-# Configuration document (mirrors RelayConfigSchema in functions/shared/config.ts)
+# Configuration document (mirrors relayConfigSchema() in functions/shared/config.ts)
 ################################################################################
 
 variable "sources" {
