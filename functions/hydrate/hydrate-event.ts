@@ -9,7 +9,7 @@ import type { ResolveSecret } from '../shared/secrets.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
-import { fetchJson, renderPath, type Fetch } from './source-api.ts';
+import { fetchStep, type Fetch } from './source-api.ts';
 
 export interface HydratePorts {
   config: RelayConfig;
@@ -53,8 +53,6 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
 
 async function runSteps(hydration: Hydration, context: MappingContext, ports: HydratePorts): Promise<void> {
   for (const step of hydration.steps) {
-    // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
-    const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
-    context[step.name] = await fetchJson(url, hydration, ports);
+    context[step.name] = await fetchStep(hydration, step, context, ports);
   }
 }

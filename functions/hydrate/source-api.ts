@@ -1,6 +1,6 @@
 // Calls a source's own API to fetch what a thin webhook leaves out. Every call has a timeout, and every
 // failure is classified: 429/5xx/timeouts are retried later, other 4xx mean the data is not there.
-import type { Hydration } from '../shared/config.ts';
+import type { Hydration, HydrationStep } from '../shared/config.ts';
 import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
 import { getPath } from '../shared/json-path.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
@@ -33,6 +33,18 @@ export function renderPath(template: string, context: unknown): string {
       );
     }
   });
+}
+
+/** One hydration step: its path filled from the context, joined to the base URL, fetched as JSON. */
+export function fetchStep(
+  hydration: Hydration,
+  step: HydrationStep,
+  context: unknown,
+  deps: { fetch: Fetch; resolveSecret: ResolveSecret; now: () => number },
+): Promise<unknown> {
+  // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
+  const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
+  return fetchJson(url, hydration, deps);
 }
 
 export async function fetchJson(
