@@ -8,7 +8,8 @@ import type { ResolveSecret } from '../shared/secrets.ts';
 export type Fetch = typeof fetch;
 
 /**
- * Fills `{dot.path}` placeholders from the context; each value is URL-encoded (UTF-8). A value holding a lone
+ * Fills `{dot.path}` placeholders from the context; each value is URL-encoded (UTF-8). An empty value, `.` or
+ * `..` is refused (permanent): it would change which resource the path names. A value holding a lone
  * surrogate (valid JSON, `"\ud800"`) has no UTF-8 form, so no URL can name it: that fails the same way on
  * every retry, and is a permanent failure with its reason.
  */
@@ -19,6 +20,20 @@ export function renderPath(template: string, context: unknown): string {
       throw new PermanentError(
         `hydration needs ${path}, which the event does not have`,
         'hydration_input_missing',
+      );
+    }
+    // `.` and `..` are dot segments, which URL parsing resolves: `/customers/{event.id}/orders` with id `..`
+    // would fetch `/orders`, outside what the step names; an empty value drops a segment the same way.
+    if (value === '') {
+      throw new PermanentError(`hydration needs ${path}, which is empty`, 'hydration_input_missing', {
+        path,
+      });
+    }
+    if (value === '.' || value === '..') {
+      throw new PermanentError(
+        `hydration cannot put ${path} in a URL: "${value}" would leave the path the step names`,
+        'hydration_input_unsafe',
+        { path, value },
       );
     }
     try {
@@ -36,7 +51,7 @@ export function renderPath(template: string, context: unknown): string {
 }
 
 /** One hydration step: its path filled from the context, joined to the base URL, fetched as JSON. */
-export function fetchStep(
+export async function fetchStep(
   hydration: Hydration,
   step: HydrationStep,
   context: unknown,

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HydrationSchema } from '../../functions/shared/config.ts';
 import { PermanentError, RetryableError, parseRetryAfter } from '../../functions/shared/errors.ts';
-import { fetchJson, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
+import { fetchJson, fetchStep, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
 
 const hydration = HydrationSchema.parse({
   base_url: 'http://api.test',
@@ -77,5 +79,61 @@ describe('hydration HTTP calls', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 0)).toBe(10);
     expect(parseRetryAfter(null, 0)).toBeUndefined();
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+});
+
+// Hydration requests against real HTTP servers on loopback, with Node's own fetch: redirects, hostile
+// placeholder values, huge bodies and stalled bodies behave as they would against a source's API.
+describe('hydration request policy (local HTTP servers)', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  const serve = async (handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> => {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const shopify = (base: string, extra: Record<string, unknown> = {}) =>
+    HydrationSchema.parse({
+      base_url: base,
+      auth: { header: 'X-Shopify-Access-Token', secret: { env: 'T' } },
+      steps: [{ name: 'orders', path: '/customers/{event.id}/orders' }],
+      ...extra,
+    });
+  const real = deps(fetch);
+  const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+  it('refuses placeholder values that are ".", ".." or empty: they would leave the base path', async () => {
+    const paths: (string | undefined)[] = [];
+    const base = await serve((req, res) => {
+      paths.push(req.url);
+      res.end('{}');
+    });
+    const hydration = shopify(base);
+    const step = { name: 'orders', path: '/customers/{event.id}/orders' };
+    for (const [id, reason] of [
+      ['..', 'hydration_input_unsafe'],
+      ['.', 'hydration_input_unsafe'],
+      ['', 'hydration_input_missing'],
+    ] as const) {
+      const error = await failure(fetchStep(hydration, step, { event: { id } }, real));
+      expect(error).toBeInstanceOf(PermanentError);
+      expect(error).toMatchObject({ reason });
+      expect((error as Error).message).toContain('event.id');
+    }
+    expect(paths).toEqual([]);
+    // Dots inside a value are just characters.
+    await fetchStep(hydration, step, { event: { id: '...' } }, real);
+    await fetchStep(hydration, step, { event: { id: 'a..b' } }, real);
+    expect(paths).toEqual(['/customers/.../orders', '/customers/a..b/orders']);
   });
 });
