@@ -55,32 +55,43 @@ export async function fetchStep(
   hydration: Hydration,
   step: HydrationStep,
   context: unknown,
-  deps: { fetch: Fetch; resolveSecret: ResolveSecret; now: () => number },
+  deps: SourceApiDeps,
 ): Promise<unknown> {
   // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
   const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
   return fetchJson(url, hydration, deps);
 }
 
-export async function fetchJson(
-  url: string,
-  hydration: Hydration,
-  deps: { fetch: Fetch; resolveSecret: ResolveSecret; now: () => number },
-): Promise<unknown> {
+export interface SourceApiDeps {
+  fetch: Fetch;
+  resolveSecret: ResolveSecret;
+  now: () => number;
+}
+
+/**
+ * GETs a URL of the source's API and parses its JSON. One deadline (`timeout_ms`) covers the whole exchange,
+ * body included: a server that sends its headers and then stalls is a timeout, retried like any other.
+ */
+export async function fetchJson(url: string, hydration: Hydration, deps: SourceApiDeps): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (hydration.auth) {
     headers[hydration.auth.header] =
       hydration.auth.prefix + (await deps.resolveSecret(hydration.auth.secret));
   }
-  let response: Response;
+  const signal = AbortSignal.timeout(hydration.timeout_ms);
   try {
-    response = await deps.fetch(url, { headers, signal: AbortSignal.timeout(hydration.timeout_ms) });
+    const response = await deps.fetch(url, { headers, signal });
+    return await readJson(url, response, deps);
   } catch (error) {
+    if (error instanceof PermanentError || error instanceof RetryableError) throw error;
     const reason = (error as Error).name === 'TimeoutError' ? 'source_api_timeout' : 'source_api_unreachable';
     throw new RetryableError(`GET ${url} failed: ${(error as Error).message}`, reason, undefined, {
       cause: error,
     });
   }
+}
+
+async function readJson(url: string, response: Response, deps: SourceApiDeps): Promise<unknown> {
   const text = await response.text();
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), deps.now());

@@ -136,4 +136,14 @@ describe('hydration request policy (local HTTP servers)', () => {
     await fetchStep(hydration, step, { event: { id: 'a..b' } }, real);
     expect(paths).toEqual(['/customers/.../orders', '/customers/a..b/orders']);
   });
+
+  it('a timeout while the body is being read is retryable', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":'); // and then nothing more
+    });
+    const error = await failure(fetchJson(`${base}/slow`, shopify(base, { timeout_ms: 200 }), real));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(error).toMatchObject({ reason: 'source_api_timeout' });
+  });
 });
