@@ -80,7 +80,7 @@ export async function fetchJson(url: string, hydration: Hydration, deps: SourceA
   }
   const signal = AbortSignal.timeout(hydration.timeout_ms);
   try {
-    const response = await deps.fetch(url, { headers, signal });
+    const response = await get(url, headers, signal, deps.fetch);
     return await readJson(url, response, deps);
   } catch (error) {
     if (error instanceof PermanentError || error instanceof RetryableError) throw error;
@@ -88,6 +88,48 @@ export async function fetchJson(url: string, hydration: Hydration, deps: SourceA
     throw new RetryableError(`GET ${url} failed: ${(error as Error).message}`, reason, undefined, {
       cause: error,
     });
+  }
+}
+
+/** Redirect hops followed within the source's origin; one more is refused (a loop or a misconfiguration). */
+export const MAX_REDIRECTS = 3;
+
+/**
+ * A GET that follows redirects itself. fetch's own redirect handling carries every custom header, the
+ * credential included (X-Shopify-Access-Token, X-Auth-Token…), to wherever a Location points. So: a hop
+ * within the same origin (scheme, host and port) is followed with the credential, at most MAX_REDIRECTS; a
+ * hop to another origin is refused, permanently, with the origin it asked for. Following it without the
+ * credential would at best get a 401 from an API that needs one, and a source API that moved is fixed by
+ * pointing hydration.base_url at it: the operator decides where the credential goes (docs/adr/0013).
+ */
+async function get(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  fetch: Fetch,
+): Promise<Response> {
+  let current = url;
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(current, { headers, signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel();
+    const next = new URL(location, current);
+    if (next.origin !== new URL(current).origin) {
+      throw new PermanentError(
+        `GET ${current} redirected to ${next.origin}, another origin: the credential is not sent there`,
+        'source_api_redirect_cross_origin',
+        { from: new URL(current).origin, to: next.origin },
+      );
+    }
+    if (hops === MAX_REDIRECTS) {
+      throw new PermanentError(
+        `GET ${url} redirected more than ${MAX_REDIRECTS} times`,
+        'source_api_too_many_redirects',
+        { last: next.href },
+      );
+    }
+    current = next.href;
   }
 }
 

@@ -112,6 +112,33 @@ describe('hydration request policy (local HTTP servers)', () => {
       (error: unknown) => error,
     );
 
+  it('never sends the credential to another origin: a cross-origin redirect is refused', async () => {
+    const tokensElsewhere: (string | undefined)[] = [];
+    const elsewhere = await serve((req, res) => {
+      tokensElsewhere.push(req.headers['x-shopify-access-token'] as string | undefined);
+      res.end('{"stolen":true}');
+    });
+    const base = await serve((_req, res) => {
+      res.writeHead(302, { location: `${elsewhere}/collect` }).end();
+    });
+    const error = await failure(fetchJson(`${base}/customers/1/orders`, shopify(base), real));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ reason: 'source_api_redirect_cross_origin' });
+    expect(tokensElsewhere).toEqual([]);
+  });
+
+  it('follows a redirect within the same origin, credential included, a few hops at most', async () => {
+    const base = await serve((req, res) => {
+      if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
+      else if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
+      else res.end(JSON.stringify({ token: req.headers['x-shopify-access-token'] }));
+    });
+    await expect(fetchJson(`${base}/old`, shopify(base), real)).resolves.toEqual({ token: 'tok' });
+    const error = await failure(fetchJson(`${base}/loop`, shopify(base), real));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ reason: 'source_api_too_many_redirects' });
+  });
+
   it('refuses placeholder values that are ".", ".." or empty: they would leave the base path', async () => {
     const paths: (string | undefined)[] = [];
     const base = await serve((req, res) => {
