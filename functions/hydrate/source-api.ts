@@ -62,10 +62,15 @@ export async function fetchStep(
   return fetchJson(url, hydration, deps);
 }
 
+/** Default cap on a source API's response body: hydration reads records, not exports. */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
 export interface SourceApiDeps {
   fetch: Fetch;
   resolveSecret: ResolveSecret;
   now: () => number;
+  /** Cap on a response body (default MAX_RESPONSE_BYTES); a larger one is a permanent failure. */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -134,8 +139,8 @@ async function get(
 }
 
 async function readJson(url: string, response: Response, deps: SourceApiDeps): Promise<unknown> {
-  const text = await response.text();
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
+    await response.body?.cancel();
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), deps.now());
     throw new RetryableError(
       `GET ${url} answered ${response.status}`,
@@ -147,7 +152,16 @@ async function readJson(url: string, response: Response, deps: SourceApiDeps): P
     throw new PermanentError(
       `GET ${url} answered ${response.status}`,
       `source_api_${response.status}`,
-      text.slice(0, 1000),
+      (await readAtMost(response, 1000)).text,
+    );
+  }
+  const limit = deps.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const { text, complete } = await readAtMost(response, limit);
+  if (!complete) {
+    throw new PermanentError(
+      `GET ${url} answered more than ${limit} bytes`,
+      'source_api_response_too_large',
+      { limit },
     );
   }
   try {
@@ -155,4 +169,25 @@ async function readJson(url: string, response: Response, deps: SourceApiDeps): P
   } catch {
     throw new RetryableError(`GET ${url} did not answer JSON`, 'source_api_not_json');
   }
+}
+
+/** Reads the body as a stream, up to `limit` bytes: past that it stops and drops the rest, unread. */
+async function readAtMost(response: Response, limit: number): Promise<{ text: string; complete: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let complete = true;
+  if (response.body) {
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      if (size + read.value.byteLength > limit) {
+        chunks.push(read.value.subarray(0, limit - size));
+        complete = false;
+        await reader.cancel();
+        break;
+      }
+      chunks.push(read.value);
+      size += read.value.byteLength;
+    }
+  }
+  return { text: new TextDecoder().decode(Buffer.concat(chunks)), complete };
 }

@@ -164,6 +164,43 @@ describe('hydration request policy (local HTTP servers)', () => {
     expect(paths).toEqual(['/customers/.../orders', '/customers/a..b/orders']);
   });
 
+  it('caps the response size: a 50 MiB body is refused while streaming, not read whole', async () => {
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    const base = await serve((req, res) => {
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-length': String(50 * 1024 * 1024) });
+      }
+      const write = () => {
+        while (sent < 50 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', write);
+        }
+        res.end();
+      };
+      write();
+    });
+    const error = await failure(fetchJson(`${base}/streamed`, shopify(base), real));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect(error).toMatchObject({ reason: 'source_api_response_too_large' });
+    expect(sent).toBeLessThan(50 * 1024 * 1024);
+
+    sent = 0;
+    const declared = await failure(fetchJson(`${base}/declared`, shopify(base), real));
+    expect(declared).toMatchObject({ reason: 'source_api_response_too_large' });
+    expect(sent).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('the cap is configurable', async () => {
+    const base = await serve((_req, res) => res.end(JSON.stringify({ pad: 'x'.repeat(2000) })));
+    await expect(
+      fetchJson(`${base}/x`, shopify(base), { ...real, maxResponseBytes: 1024 }),
+    ).rejects.toMatchObject({ reason: 'source_api_response_too_large' });
+    await expect(
+      fetchJson(`${base}/x`, shopify(base), { ...real, maxResponseBytes: 4096 }),
+    ).resolves.toMatchObject({ pad: 'x'.repeat(2000) });
+  });
+
   it('a timeout while the body is being read is retryable', async () => {
     const base = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
