@@ -1,6 +1,7 @@
 // The one configuration document: what each source is, how to verify it, how to hydrate and map it, and
 // how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
 // names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
+import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-url.ts';
 import * as z from './zod.ts';
 
 export const CONFIG_VERSION = 1;
@@ -42,7 +43,7 @@ export const HydrationStepSchema = z.strictObject({
 export type HydrationStep = z.infer<typeof HydrationStepSchema>;
 
 export const HydrationSchema = z.strictObject({
-  base_url: z.url(),
+  base_url: z.url().check(z.refine(isHydrationBaseUrl, HYDRATION_BASE_URL_RULE)),
   /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
   auth: z.optional(
     z.strictObject({

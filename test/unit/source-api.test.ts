@@ -6,7 +6,7 @@ import { PermanentError, RetryableError, parseRetryAfter } from '../../functions
 import { fetchJson, fetchStep, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
 
 const hydration = HydrationSchema.parse({
-  base_url: 'http://api.test',
+  base_url: 'https://api.test',
   auth: { header: 'authorization', prefix: 'Bearer ', secret: { env: 'T' } },
   steps: [{ name: 'customer', path: '/customers/{event.customer}' }],
 });
@@ -48,7 +48,7 @@ describe('hydration HTTP calls', () => {
       auth = (init?.headers as Record<string, string>).authorization;
       return Promise.resolve(new Response('{"id":1}', { status: 200 }));
     };
-    await expect(fetchJson('http://api.test/x', hydration, deps(fetch))).resolves.toEqual({ id: 1 });
+    await expect(fetchJson('https://api.test/x', hydration, deps(fetch))).resolves.toEqual({ id: 1 });
     expect(auth).toBe('Bearer tok');
   });
 
