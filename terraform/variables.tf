@@ -230,13 +230,13 @@ variable "sources" {
 
   validation {
     condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
-      can(regex("^https?://[^\\s/$.?#][^\\s]*$", s.hydration.base_url)) &&
+      can(regex("^(https://[^\\s/$.?#][^\\s]*|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#][^\\s]*)?)$", s.hydration.base_url)) &&
       s.hydration.timeout_ms >= 100 && s.hydration.timeout_ms <= 30000 && floor(s.hydration.timeout_ms) == s.hydration.timeout_ms &&
       length(s.hydration.steps) >= 1 && length(s.hydration.steps) <= 10 &&
       alltrue([for st in s.hydration.steps : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")]) &&
       (s.hydration.auth == null ? true : length(s.hydration.auth.header) > 0)
     )])
-    error_message = "hydration needs an http(s) base_url, timeout_ms from 100 to 30000, 1 to 10 steps each with a lower_snake_case name and a path starting with /, and a non-empty auth.header when auth is set."
+    error_message = "hydration needs a base_url that is https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode), timeout_ms from 100 to 30000, 1 to 10 steps each with a lower_snake_case name and a path starting with /, and a non-empty auth.header when auth is set."
   }
 
   validation {

@@ -23,6 +23,8 @@ export interface HydrateDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
   fetch?: Fetch;
+  /** Cap on a source API's response body; default MAX_RESPONSE_BYTES (5 MiB). */
+  maxResponseBytes?: number;
   loadConfig?: LoadConfig;
   resolveSecret?: ResolveSecret;
   logger?: Logger;
@@ -58,6 +60,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
         resolveSecret,
         now,
         log,
+        ...(deps.maxResponseBytes === undefined ? {} : { maxResponseBytes: deps.maxResponseBytes }),
       });
       metrics.addMetric('hydrated', MetricUnit.Count, 1);
     },

@@ -5,18 +5,15 @@ import type { KlaviyoEventV1, WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { encodeMessageBody } from '../shared/message-body.ts';
-import type { ResolveSecret } from '../shared/secrets.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
-import { fetchJson, renderPath, type Fetch } from './source-api.ts';
+import { fetchStep, type SourceApiDeps } from './source-api.ts';
 
-export interface HydratePorts {
+/** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
+export interface HydratePorts extends SourceApiDeps {
   config: RelayConfig;
   deliverQueue: MessageQueue;
-  fetch: Fetch;
-  resolveSecret: ResolveSecret;
-  now: () => number;
   log: Logger;
 }
 
@@ -53,8 +50,6 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
 
 async function runSteps(hydration: Hydration, context: MappingContext, ports: HydratePorts): Promise<void> {
   for (const step of hydration.steps) {
-    // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
-    const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
-    context[step.name] = await fetchJson(url, hydration, ports);
+    context[step.name] = await fetchStep(hydration, step, context, ports);
   }
 }

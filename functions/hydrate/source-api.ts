@@ -1,6 +1,6 @@
 // Calls a source's own API to fetch what a thin webhook leaves out. Every call has a timeout, and every
 // failure is classified: 429/5xx/timeouts are retried later, other 4xx mean the data is not there.
-import type { Hydration } from '../shared/config.ts';
+import type { Hydration, HydrationStep } from '../shared/config.ts';
 import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
 import { getPath } from '../shared/json-path.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
@@ -9,7 +9,8 @@ import { RELAY_USER_AGENT } from '../shared/version.ts';
 export type Fetch = typeof fetch;
 
 /**
- * Fills `{dot.path}` placeholders from the context; each value is URL-encoded (UTF-8). A value holding a lone
+ * Fills `{dot.path}` placeholders from the context; each value is URL-encoded (UTF-8). An empty value, `.` or
+ * `..` is refused (permanent): it would change which resource the path names. A value holding a lone
  * surrogate (valid JSON, `"\ud800"`) has no UTF-8 form, so no URL can name it: that fails the same way on
  * every retry, and is a permanent failure with its reason.
  */
@@ -20,6 +21,20 @@ export function renderPath(template: string, context: unknown): string {
       throw new PermanentError(
         `hydration needs ${path}, which the event does not have`,
         'hydration_input_missing',
+      );
+    }
+    // `.` and `..` are dot segments, which URL parsing resolves: `/customers/{event.id}/orders` with id `..`
+    // would fetch `/orders`, outside what the step names; an empty value drops a segment the same way.
+    if (value === '') {
+      throw new PermanentError(`hydration needs ${path}, which is empty`, 'hydration_input_missing', {
+        path,
+      });
+    }
+    if (value === '.' || value === '..') {
+      throw new PermanentError(
+        `hydration cannot put ${path} in a URL: "${value}" would leave the path the step names`,
+        'hydration_input_unsafe',
+        { path, value },
       );
     }
     try {
@@ -36,27 +51,97 @@ export function renderPath(template: string, context: unknown): string {
   });
 }
 
-export async function fetchJson(
-  url: string,
+/** One hydration step: its path filled from the context, joined to the base URL, fetched as JSON. */
+export async function fetchStep(
   hydration: Hydration,
-  deps: { fetch: Fetch; resolveSecret: ResolveSecret; now: () => number },
+  step: HydrationStep,
+  context: unknown,
+  deps: SourceApiDeps,
 ): Promise<unknown> {
+  // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
+  const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
+  return fetchJson(url, hydration, deps);
+}
+
+/** Default cap on a source API's response body: hydration reads records, not exports. */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+export interface SourceApiDeps {
+  fetch: Fetch;
+  resolveSecret: ResolveSecret;
+  now: () => number;
+  /** Cap on a response body (default MAX_RESPONSE_BYTES); a larger one is a permanent failure. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * GETs a URL of the source's API and parses its JSON. One deadline (`timeout_ms`) covers the whole exchange,
+ * body included: a server that sends its headers and then stalls is a timeout, retried like any other.
+ */
+export async function fetchJson(url: string, hydration: Hydration, deps: SourceApiDeps): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': RELAY_USER_AGENT };
   if (hydration.auth) {
     headers[hydration.auth.header] =
       hydration.auth.prefix + (await deps.resolveSecret(hydration.auth.secret));
   }
-  let response: Response;
+  const signal = AbortSignal.timeout(hydration.timeout_ms);
   try {
-    response = await deps.fetch(url, { headers, signal: AbortSignal.timeout(hydration.timeout_ms) });
+    const response = await get(url, headers, signal, deps.fetch);
+    return await readJson(url, response, deps);
   } catch (error) {
+    if (error instanceof PermanentError || error instanceof RetryableError) throw error;
     const reason = (error as Error).name === 'TimeoutError' ? 'source_api_timeout' : 'source_api_unreachable';
     throw new RetryableError(`GET ${url} failed: ${(error as Error).message}`, reason, undefined, {
       cause: error,
     });
   }
-  const text = await response.text();
+}
+
+/** Redirect hops followed within the source's origin; one more is refused (a loop or a misconfiguration). */
+export const MAX_REDIRECTS = 3;
+
+/**
+ * A GET that follows redirects itself. fetch's own redirect handling carries every custom header, the
+ * credential included (X-Shopify-Access-Token, X-Auth-Token…), to wherever a Location points. So: a hop
+ * within the same origin (scheme, host and port) is followed with the credential, at most MAX_REDIRECTS; a
+ * hop to another origin is refused, permanently, with the origin it asked for. Following it without the
+ * credential would at best get a 401 from an API that needs one, and a source API that moved is fixed by
+ * pointing hydration.base_url at it: the operator decides where the credential goes (docs/adr/0013).
+ */
+async function get(
+  url: string,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  fetch: Fetch,
+): Promise<Response> {
+  let current = url;
+  for (let hops = 0; ; hops++) {
+    const response = await fetch(current, { headers, signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (response.status < 300 || response.status > 399 || location === null) return response;
+    await response.body?.cancel();
+    const next = new URL(location, current);
+    if (next.origin !== new URL(current).origin) {
+      throw new PermanentError(
+        `GET ${current} redirected to ${next.origin}, another origin: the credential is not sent there`,
+        'source_api_redirect_cross_origin',
+        { from: new URL(current).origin, to: next.origin },
+      );
+    }
+    if (hops === MAX_REDIRECTS) {
+      throw new PermanentError(
+        `GET ${url} redirected more than ${MAX_REDIRECTS} times`,
+        'source_api_too_many_redirects',
+        { last: next.href },
+      );
+    }
+    current = next.href;
+  }
+}
+
+async function readJson(url: string, response: Response, deps: SourceApiDeps): Promise<unknown> {
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
+    await response.body?.cancel();
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), deps.now());
     throw new RetryableError(
       `GET ${url} answered ${response.status}`,
@@ -68,7 +153,16 @@ export async function fetchJson(
     throw new PermanentError(
       `GET ${url} answered ${response.status}`,
       `source_api_${response.status}`,
-      text.slice(0, 1000),
+      (await readAtMost(response, 1000)).text,
+    );
+  }
+  const limit = deps.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  const { text, complete } = await readAtMost(response, limit);
+  if (!complete) {
+    throw new PermanentError(
+      `GET ${url} answered more than ${limit} bytes`,
+      'source_api_response_too_large',
+      { limit },
     );
   }
   try {
@@ -76,4 +170,25 @@ export async function fetchJson(
   } catch {
     throw new RetryableError(`GET ${url} did not answer JSON`, 'source_api_not_json');
   }
+}
+
+/** Reads the body as a stream, up to `limit` bytes: past that it stops and drops the rest, unread. */
+async function readAtMost(response: Response, limit: number): Promise<{ text: string; complete: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let complete = true;
+  if (response.body) {
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      if (size + read.value.byteLength > limit) {
+        chunks.push(read.value.subarray(0, limit - size));
+        complete = false;
+        await reader.cancel();
+        break;
+      }
+      chunks.push(read.value);
+      size += read.value.byteLength;
+    }
+  }
+  return { text: new TextDecoder().decode(Buffer.concat(chunks)), complete };
 }

@@ -1,6 +1,7 @@
 // The one configuration document: what each source is, how to verify it, how to hydrate and map it, and
 // how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
 // names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
+import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-url.ts';
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 
@@ -46,7 +47,7 @@ export type HydrationStep = z.infer<ReturnType<typeof hydrationStepSchema>>;
 
 export const hydrationSchema = memo(() =>
   z.strictObject({
-    base_url: z.url(),
+    base_url: z.url().check(z.refine(isHydrationBaseUrl, HYDRATION_BASE_URL_RULE)),
     /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
     auth: z.optional(
       z.strictObject({

@@ -289,6 +289,43 @@ run "hydration_base_url_must_be_http" {
   expect_failures = [var.sources]
 }
 
+run "hydration_base_url_plain_http_only_to_loopback" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "http://shop.example.com/admin/api", steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_base_url_loopback_lookalike_is_not_loopback" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "http://127.0.0.1.example.com", steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_base_url_http_to_loopback_is_allowed" {
+  command = plan
+
+  variables {
+    sources = {
+      a = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "http://127.0.0.1:4010/api", steps = [{ name = "customer", path = "/c" }] } }
+      b = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "http://localhost:4010", steps = [{ name = "customer", path = "/c" }] } }
+      c = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "http://[::1]:4010", steps = [{ name = "customer", path = "/c" }] } }
+      d = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://shop.myshopify.com/admin/api/2025-01", steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+}
+
 run "hydration_needs_a_step" {
   command = plan
 

@@ -4,6 +4,7 @@ import {
   ConfigError,
   DEFAULT_KLAVIYO_REVISION,
   dropNulls,
+  hydrationSchema,
   parseRelayConfig,
 } from '../../functions/shared/config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
@@ -56,6 +57,36 @@ describe('relay configuration', () => {
       expect(message).toContain('file.json: invalid relay configuration');
       expect(message).toContain('sources.Bad Name');
       expect(message).toContain('sources.gh.signature');
+    }
+  });
+
+  it('a hydration base_url is https, or http to loopback (local mode) only', () => {
+    const parses = (base_url: string) =>
+      hydrationSchema().safeParse({ base_url, steps: [{ name: 'c', path: '/c' }] }).success;
+    for (const ok of [
+      'https://api.example.com',
+      'https://shop.myshopify.com/admin/api/2025-01',
+      'https://api.example.com:8443/v2/',
+      'http://127.0.0.1:4010',
+      'http://127.1.2.3',
+      'http://localhost:3000/api',
+      'http://[::1]:8080',
+    ]) {
+      expect(parses(ok), ok).toBe(true);
+    }
+    for (const refused of [
+      'http://api.example.com',
+      'http://10.0.0.5',
+      'http://169.254.169.254/latest/meta-data',
+      'http://0.0.0.0:80',
+      'http://127.0.0.1.example.com',
+      'http://localhost.example.com',
+      'http://127.0.0.1@example.com',
+      'ftp://127.0.0.1',
+      'file:///etc/passwd',
+      'ws://localhost:1',
+    ]) {
+      expect(parses(refused), refused).toBe(false);
     }
   });
 

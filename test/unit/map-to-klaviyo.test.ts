@@ -26,7 +26,7 @@ const source = sourceSchema().parse({
   kind: 'generic-hmac',
   secrets: [{ env: 'S' }],
   signature: { header: 'x-sig' },
-  hydration: { base_url: 'http://api.local', steps: [{ name: 'customer', path: '/c/{event.customer}' }] },
+  hydration: { base_url: 'https://api.local', steps: [{ name: 'customer', path: '/c/{event.customer}' }] },
   mapping: {
     metric_by_event_type: { 'order.created': 'Placed Order' },
     profile: { email: ['customer.email'], external_id: ['customer.id'] },
