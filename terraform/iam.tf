@@ -105,10 +105,12 @@ locals {
           Resource = [module.queue["hydrate"].queue_arn]
         },
         {
-          Sid      = "EnqueueForDeliveryAndDeadLetter"
+          # The deliver queue; the DLQ for dead letters; its own queue for deferrals (a source API's 429 or
+          # pacing: re-sent with a delay, the original deleted).
+          Sid      = "EnqueueForDeliveryDeadLetterAndDefer"
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
-          Resource = [module.queue["deliver"].queue_arn, module.queue["hydrate"].dlq_arn]
+          Resource = [module.queue["deliver"].queue_arn, module.queue["hydrate"].dlq_arn, module.queue["hydrate"].queue_arn]
         },
       ],
       local.read_config_statements.hydrate,

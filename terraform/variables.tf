@@ -96,6 +96,9 @@ variable "sources" {
         })
       }))
       timeout_ms = optional(number, 5000)
+      # Requests a second each hydrate instance sends this source's API at most; unset: only the API's
+      # Retry-After and rate headers set the pace.
+      requests_per_second = optional(number)
       steps = list(object({
         name = string
         path = string
@@ -237,6 +240,13 @@ variable "sources" {
       (s.hydration.auth == null ? true : length(s.hydration.auth.header) > 0)
     )])
     error_message = "hydration needs a base_url that is https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode), timeout_ms from 100 to 30000, 1 to 10 steps each with a lower_snake_case name and a path starting with /, and a non-empty auth.header when auth is set."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
+      s.hydration.requests_per_second == null ? true : s.hydration.requests_per_second >= 0.1 && s.hydration.requests_per_second <= 1000
+    )])
+    error_message = "hydration.requests_per_second, when set, must be from 0.1 to 1000."
   }
 
   validation {

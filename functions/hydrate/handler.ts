@@ -17,6 +17,7 @@ import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { createSqsStage } from '../shared/sqs-stage.ts';
 import { hydrateEvent } from './hydrate-event.ts';
+import { createSourcePacers } from './source-pacer.ts';
 import type { Fetch } from './source-api.ts';
 
 export interface HydrateDependencies {
@@ -32,6 +33,9 @@ export interface HydrateDependencies {
   now?: () => number;
 }
 
+/** Time kept back at the end of an invocation for the stage's own work (re-sends, dead letters, the answer). */
+const DEADLINE_MARGIN_MS = 1_000;
+
 export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const env = deps.env ?? process.env;
   const sqs = deps.sqs ?? new SQSClient({});
@@ -41,6 +45,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const loadConfig = deps.loadConfig ?? createConfigLoader(env);
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'));
+  // One pacer per source API for this instance: requests_per_second and the API's rate headers set its pace.
+  const pacers = createSourcePacers({ now });
 
   const stage = createSqsStage({
     stage: 'hydrate',
@@ -52,9 +58,12 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     logger,
     metrics,
     now,
-    process: async (message, log) => {
+    process: async (message, log, _record, context) => {
+      const started = now();
       await hydrateEvent(message, {
         config: await loadConfig(),
+        pacers,
+        ...(context ? { deadline: started + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS } : {}),
         deliverQueue,
         fetch: deps.fetch ?? fetch,
         resolveSecret,

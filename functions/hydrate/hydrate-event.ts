@@ -9,10 +9,13 @@ import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import { fetchStep, type SourceApiDeps } from './source-api.ts';
+import type { SourcePacers } from './source-pacer.ts';
 
 /** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
-export interface HydratePorts extends SourceApiDeps {
+export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   config: RelayConfig;
+  /** The instance's pacers, one per source (source-pacer.ts); without them, requests go unpaced. */
+  pacers?: SourcePacers;
   deliverQueue: MessageQueue;
   log: Logger;
 }
@@ -30,7 +33,10 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   }
 
   const context: MappingContext = { event: message.payload, meta: message.meta };
-  if (source.hydration) await runSteps(source.hydration, context, ports);
+  if (source.hydration) {
+    const pacer = ports.pacers?.(message.source, source.hydration.requests_per_second);
+    await runSteps(source.hydration, context, pacer ? { ...ports, pacer } : ports);
+  }
 
   const { messages, droppedProperties } = mapToKlaviyoMessages(message, source, context);
   if (droppedProperties.length > 0) {
@@ -48,7 +54,7 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   });
 }
 
-async function runSteps(hydration: Hydration, context: MappingContext, ports: HydratePorts): Promise<void> {
+async function runSteps(hydration: Hydration, context: MappingContext, ports: SourceApiDeps): Promise<void> {
   for (const step of hydration.steps) {
     context[step.name] = await fetchStep(hydration, step, context, ports);
   }

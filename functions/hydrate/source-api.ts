@@ -1,10 +1,13 @@
-// Calls a source's own API to fetch what a thin webhook leaves out. Every call has a timeout, and every
-// failure is classified: 429/5xx/timeouts are retried later, other 4xx mean the data is not there.
+// Calls a source's own API to fetch what a thin webhook leaves out. Every call has a timeout and waits for
+// its source's pacer, and every answer is classified: a 429 (or a 503 with Retry-After) is the source's budget,
+// not a failure, so the record is deferred (source-pacer.ts); other 5xx and timeouts are retried later; other
+// 4xx mean the data is not there.
 import type { Hydration, HydrationStep } from '../shared/config.ts';
-import { PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
 import { getPath } from '../shared/json-path.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { RELAY_USER_AGENT } from '../shared/version.ts';
+import { rateHintFrom, type SourcePacer } from './source-pacer.ts';
 
 export type Fetch = typeof fetch;
 
@@ -60,6 +63,8 @@ export async function fetchStep(
 ): Promise<unknown> {
   // Joined as text, so a base URL with a path (https://api.example.com/v2) keeps it.
   const url = hydration.base_url.replace(/\/+$/, '') + renderPath(step.path, context);
+  // The slot must leave room for the whole request before the invocation's time runs out.
+  await deps.pacer?.acquire((deps.deadline ?? Number.POSITIVE_INFINITY) - hydration.timeout_ms);
   return fetchJson(url, hydration, deps);
 }
 
@@ -72,6 +77,10 @@ export interface SourceApiDeps {
   now: () => number;
   /** Cap on a response body (default MAX_RESPONSE_BYTES); a larger one is a permanent failure. */
   maxResponseBytes?: number;
+  /** This source's pacer (per function instance); without one, requests go unpaced. */
+  pacer?: SourcePacer;
+  /** Local time (ms) by which the invocation must be done; a slot after it defers the record. */
+  deadline?: number;
 }
 
 /**
@@ -87,6 +96,7 @@ export async function fetchJson(url: string, hydration: Hydration, deps: SourceA
   const signal = AbortSignal.timeout(hydration.timeout_ms);
   try {
     const response = await get(url, headers, signal, deps.fetch);
+    deps.pacer?.observe(rateHintFrom(response.status, response.headers, deps.now()));
     return await readJson(url, response, deps);
   } catch (error) {
     if (error instanceof PermanentError || error instanceof RetryableError) throw error;
@@ -140,7 +150,18 @@ async function get(
 }
 
 async function readJson(url: string, response: Response, deps: SourceApiDeps): Promise<unknown> {
-  if (response.status === 429 || response.status === 408 || response.status >= 500) {
+  const throttled =
+    response.status === 429 || (response.status === 503 && response.headers.get('retry-after') !== null);
+  if (throttled) {
+    // The source's budget, not a failure: wait (re-sent with a delay) without using up a receive.
+    await response.body?.cancel();
+    const message = `GET ${url} answered ${response.status}`;
+    const reason = `source_api_${response.status}`;
+    if (deps.pacer) throw deps.pacer.defer(reason, message);
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'), deps.now());
+    throw new DeferredError(message, reason, Math.max(1, retryAfter ?? 1));
+  }
+  if (response.status === 408 || response.status >= 500) {
     await response.body?.cancel();
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'), deps.now());
     throw new RetryableError(

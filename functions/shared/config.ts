@@ -57,6 +57,11 @@ export const hydrationSchema = memo(() =>
       }),
     ),
     timeout_ms: z._default(intBetween(100, 30_000), 5_000),
+    /**
+     * Requests a second each hydrate instance sends this source's API at most (0.1–1,000), evenly spaced. Unset:
+     * no limit of the relay's own; the API's Retry-After and rate headers still set the pace (source-pacer.ts).
+     */
+    requests_per_second: z.optional(z.number().check(z.minimum(0.1), z.maximum(1_000))),
     steps: z.array(hydrationStepSchema()).check(z.minLength(1), z.maxLength(10)),
   }),
 );

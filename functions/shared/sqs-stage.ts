@@ -42,7 +42,8 @@ export interface StageOptions<T> {
    */
   maxReceiveCount?: number;
   now?: () => number;
-  process: (message: T, log: Logger, record: SQSRecord) => Promise<void>;
+  /** `context` is the invocation's (its time left); absent when the stage runs without one. */
+  process: (message: T, log: Logger, record: SQSRecord, context?: Context) => Promise<void>;
 }
 
 /** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
@@ -195,7 +196,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     }
   }
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
+  async function handleRecord(record: SQSRecord, context?: Context): Promise<void> {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
     try {
       let message: T;
@@ -204,7 +205,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
       } catch (error) {
         throw new PermanentError('message does not match its contract', 'contract_violation', String(error));
       }
-      await options.process(message, log, record);
+      await options.process(message, log, record, context);
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
       if (error instanceof DeferredError && (await defer(record, error, log))) return;

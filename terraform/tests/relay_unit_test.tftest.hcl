@@ -500,6 +500,15 @@ run "iam_is_least_privilege" {
   }
 
   assert {
+    condition = toset(flatten([for s in local.policy_statements.hydrate : s.Resource if contains(s.Action, "sqs:SendMessage")])) == toset([
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
+      "arn:aws:sqs:us-east-2:123456789012:relay-hydrate-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
+    ])
+    error_message = "hydrate may send only to the deliver queue, its DLQ (dead letters) and its own queue (deferrals: a source API's 429)."
+  }
+
+  assert {
     condition     = one([for s in local.policy_statements.hydrate : s.Resource if s.Sid == "ConsumeHydrateQueue"]) == ["arn:aws:sqs:us-east-2:123456789012:relay-hydrate"]
     error_message = "hydrate may only receive from the hydrate queue."
   }

@@ -704,3 +704,50 @@ run "inputs_round_16" {
     var.alarms,
   ]
 }
+
+run "hydration_requests_per_second_is_rendered_when_set" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", requests_per_second = 2.5, steps = [{ name = "customer", path = "/c" }] } }
+      slow = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", requests_per_second = 0.1, steps = [{ name = "customer", path = "/c" }] } }
+      fast = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", requests_per_second = 1000, steps = [{ name = "customer", path = "/c" }] } }
+      free = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.shop.hydration.requests_per_second == 2.5
+    error_message = "hydration.requests_per_second must reach the configuration document."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.free.hydration.requests_per_second == null
+    error_message = "An unset hydration.requests_per_second stays unset (no client-side limit)."
+  }
+}
+
+run "hydration_requests_per_second_below_range" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", requests_per_second = 0, steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "hydration_requests_per_second_above_range" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://x", requests_per_second = 1001, steps = [{ name = "customer", path = "/c" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}

@@ -60,6 +60,21 @@ describe('relay configuration', () => {
     }
   });
 
+  it('hydration.requests_per_second is optional, from 0.1 to 1,000', () => {
+    const parse = (extra: Record<string, unknown>) =>
+      hydrationSchema().safeParse({
+        base_url: 'https://api.test',
+        steps: [{ name: 'c', path: '/c' }],
+        ...extra,
+      });
+    expect(parse({}).data?.requests_per_second).toBeUndefined();
+    expect(parse({ requests_per_second: 2 }).data?.requests_per_second).toBe(2);
+    expect(parse({ requests_per_second: 0.1 }).success).toBe(true);
+    expect(parse({ requests_per_second: 1_000 }).success).toBe(true);
+    for (const refused of [0, 0.05, -1, 1_001, '5'])
+      expect(parse({ requests_per_second: refused }).success).toBe(false);
+  });
+
   it('a hydration base_url is https, or http to loopback (local mode) only', () => {
     const parses = (base_url: string) =>
       hydrationSchema().safeParse({ base_url, steps: [{ name: 'c', path: '/c' }] }).success;

@@ -2,8 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hydrationSchema } from '../../functions/shared/config.ts';
-import { PermanentError, RetryableError, parseRetryAfter } from '../../functions/shared/errors.ts';
+import {
+  DeferredError,
+  PermanentError,
+  RetryableError,
+  parseRetryAfter,
+} from '../../functions/shared/errors.ts';
 import { fetchJson, fetchStep, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
+import { SourcePacer } from '../../functions/hydrate/source-pacer.ts';
 
 const hydration = hydrationSchema().parse({
   base_url: 'https://api.test',
@@ -52,17 +58,47 @@ describe('hydration HTTP calls', () => {
     expect(auth).toBe('Bearer tok');
   });
 
-  it('404 is permanent; 429 and 5xx are retryable, with Retry-After', async () => {
+  it('404 is permanent; 5xx is retryable; 429 and 503 with Retry-After are deferred, not failures', async () => {
     await expect(fetchJson('u', hydration, deps(answering(404, 'no')))).rejects.toBeInstanceOf(
       PermanentError,
     );
     await expect(
       fetchJson('u', hydration, deps(answering(429, '', { 'retry-after': '30' }))),
-    ).rejects.toMatchObject({
-      name: 'RetryableError',
-      retryAfterSeconds: 30,
+    ).rejects.toMatchObject({ name: 'DeferredError', reason: 'source_api_429', retryAfterSeconds: 30 });
+    await expect(
+      fetchJson('u', hydration, deps(answering(503, '', { 'retry-after': '7' }))),
+    ).rejects.toMatchObject({ name: 'DeferredError', reason: 'source_api_503', retryAfterSeconds: 7 });
+    await expect(fetchJson('u', hydration, deps(answering(429, '')))).rejects.toMatchObject({
+      name: 'DeferredError',
+      retryAfterSeconds: 1,
     });
-    await expect(fetchJson('u', hydration, deps(answering(502, '')))).rejects.toBeInstanceOf(RetryableError);
+    const failed = fetchJson('u', hydration, deps(answering(503, '')));
+    await expect(failed).rejects.toBeInstanceOf(RetryableError);
+    await expect(failed).rejects.not.toBeInstanceOf(DeferredError);
+    await expect(fetchJson('u', hydration, deps(answering(502, '')))).rejects.toMatchObject({
+      name: 'RetryableError',
+    });
+  });
+
+  it('with a pacer: the answer’s rate headers pace the next request; a 429 defers to the next place', async () => {
+    let now = 0;
+    const [step] = hydration.steps;
+    if (!step) throw new Error('the fixture has a step');
+    const pacer = new SourcePacer({ now: () => now });
+    const paced = { ...deps(answering(200, '{}', { 'x-shopify-shop-api-call-limit': '40/40' })), pacer };
+    await fetchStep(hydration, step, { event: { customer: 'c' } }, paced);
+    // The bucket is full: the next request is 500 ms away, which it sleeps; a 429 then waits for Retry-After.
+    const throttled = { ...deps(answering(429, '', { 'retry-after': '3' })), pacer, now: () => now };
+    await expect(fetchStep(hydration, step, { event: { customer: 'c' } }, throttled)).rejects.toMatchObject({
+      name: 'DeferredError',
+      reason: 'source_api_429',
+      retryAfterSeconds: 3,
+    });
+    now += 100;
+    // No slot before the deadline (less the request's timeout): deferred, not failed.
+    await expect(
+      fetchStep(hydration, step, { event: { customer: 'c' } }, { ...throttled, deadline: 0 }),
+    ).rejects.toMatchObject({ name: 'DeferredError' });
   });
 
   it('a timeout is retryable', async () => {

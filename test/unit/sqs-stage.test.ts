@@ -283,6 +283,25 @@ describe('the per-record stage (hydrate) does the same', () => {
     expect(sqs.named('ChangeMessageVisibilityCommand').map((c) => c.input.ReceiptHandle)).toEqual(['rh-m4']);
   });
 
+  it('hands the invocation context to the use case (hydrate paces within its time left)', async () => {
+    const seen: unknown[] = [];
+    const stage = createSqsStage({
+      stage: 'hydrate',
+      schema,
+      sqs: recordingSqs().client,
+      queueUrl: QUEUE,
+      dlqUrl: DLQ,
+      logger: recordingLogger([]),
+      metrics: createMetrics('hydrate'),
+      process: (_message, _log, _record, invocation) => {
+        seen.push(invocation);
+        return Promise.resolve();
+      },
+    });
+    await stage({ Records: [record('m8', 1)] }, context);
+    expect(seen).toEqual([context]);
+  });
+
   it('a deferral is re-sent with its delay and failure count; the original is deleted', async () => {
     const sqs = recordingSqs();
     const stage = recordStage(

@@ -201,6 +201,8 @@ module "relay" {
           secret = { secrets_manager = aws_secretsmanager_secret.demo_api_token.arn }
         }
         timeout_ms = 3000
+        # At most 10 calls a second from each hydrate instance; the API's rate headers may slow it further.
+        requests_per_second = 10
         steps = [
           { name = "customer", path = "/customers/{event.customer}" },
           { name = "address", path = "/customers/{event.customer}/address" },
