@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   createConfigLoader,
+  reportRefreshError,
   requireEnv,
   requireMaxReceiveCount,
   type LoadConfig,
@@ -38,7 +39,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const logger = deps.logger ?? createLogger('hydrate');
   const metrics = deps.metrics ?? createMetrics('hydrate');
   const now = deps.now ?? Date.now;
-  const loadConfig = deps.loadConfig ?? createConfigLoader(env);
+  const loadConfig =
+    deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'));
 
