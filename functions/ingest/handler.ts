@@ -125,6 +125,10 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
           logger.info('webhook acknowledged', { source, outcome: code, status: 200 });
           metrics.addMetric('acknowledged', MetricUnit.Count, 1);
         },
+        onSecretUnavailable: (source, error) => {
+          logger.warn('secret unavailable', { source, error });
+          metrics.addMetric('secret_unavailable', MetricUnit.Count, 1);
+        },
       }),
     )
     .use(httpJsonBodyParser())
