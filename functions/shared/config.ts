@@ -272,6 +272,11 @@ export const klaviyoSettingsSchema = memo(() =>
 );
 export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;
 
+/** Stripe's retry window, the longest a sender we document retries for (3 days). */
+export const MIN_DEDUPE_TTL_SECONDS = 3 * 86_400;
+/** Ingest's longest timeout: API Gateway HTTP APIs stop waiting after 30 s (Terraform caps ingest there). */
+export const MIN_CLAIM_LEASE_SECONDS = 30;
+
 export const relayConfigSchema = memo(() =>
   z.strictObject({
     version: z.literal(CONFIG_VERSION),
@@ -286,10 +291,17 @@ export const relayConfigSchema = memo(() =>
         max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
         /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
         max_json_depth: z._default(intBetween(8, 512), 64),
-        /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
-        dedupe_ttl_seconds: z._default(intBetween(3_600, 90 * 86_400), 7 * 86_400),
-        /** How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. */
-        claim_lease_seconds: z._default(intBetween(5, 900), 60),
+        /**
+         * How long a delivery id is remembered. At least the longest sender retry window we document (Stripe:
+         * 3 days), or a retry arriving after the id was forgotten is enqueued again.
+         */
+        dedupe_ttl_seconds: z._default(intBetween(MIN_DEDUPE_TTL_SECONDS, 90 * 86_400), 7 * 86_400),
+        /**
+         * How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. At
+         * least ingest's longest timeout (30 s: API Gateway stops waiting then), or a lease could lapse while its
+         * request still runs and a concurrent retry would enqueue the event a second time.
+         */
+        claim_lease_seconds: z._default(intBetween(MIN_CLAIM_LEASE_SECONDS, 900), 60),
       }),
       {},
     ),
