@@ -215,9 +215,11 @@ variable "sources" {
   validation {
     condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
       length(split("{body}", s.signature.signed_content == null ? "{body}" : s.signature.signed_content)) == 2 &&
-      (strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}") ? s.signature.timestamp_header != null : true)
+      (strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}") ? s.signature.timestamp_header != null : true) &&
+      # A timestamp header must be signed: an unsigned one can be rewritten to pass the tolerance.
+      (s.signature.timestamp_header == null ? true : strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}"))
     )])
-    error_message = "signature.signed_content must contain {body} exactly once (default {body}), and when it uses {timestamp}, signature.timestamp_header is required."
+    error_message = "signature.signed_content must contain {body} exactly once (default {body}); when it uses {timestamp}, signature.timestamp_header is required; and when signature.timestamp_header is set, signed_content must include {timestamp} (an unsigned timestamp could be rewritten to pass the tolerance)."
   }
 
   validation {

@@ -204,7 +204,10 @@ export const sourceSchema = memo(() => {
           encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
           /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
           prefix: z._default(z.string(), ''),
-          /** Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601). */
+          /**
+           * Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601); signed_content must
+           * then include `{timestamp}`.
+           */
           timestamp_header: z.optional(headerName),
           /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
           signed_content: z._default(
@@ -219,6 +222,13 @@ export const sourceSchema = memo(() => {
           z.refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
             message: 'signed_content uses {timestamp}, so timestamp_header is required',
             path: ['timestamp_header'],
+          }),
+          // An unsigned timestamp would be checked against the tolerance but could be rewritten by anyone
+          // replaying a captured request: a timestamp header is only meaningful when it is signed.
+          z.refine((s) => !s.timestamp_header || s.signed_content.includes('{timestamp}'), {
+            message:
+              'timestamp_header is set, so signed_content must include {timestamp} (e.g. "{timestamp}.{body}")',
+            path: ['signed_content'],
           }),
         ),
       /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */

@@ -241,6 +241,19 @@ run "timestamp_in_signed_content_needs_header" {
   expect_failures = [var.sources]
 }
 
+run "timestamp_header_needs_timestamp_in_signed_content" {
+  command = plan
+
+  variables {
+    # An unsigned timestamp can be rewritten to pass the tolerance: the header is only allowed when it is signed.
+    sources = {
+      gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }], signature = { header = "x-sig", timestamp_header = "x-ts" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
 run "profile_attribute_must_be_known" {
   command = plan
 
