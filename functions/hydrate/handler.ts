@@ -31,6 +31,8 @@ export interface HydrateDependencies {
   logger?: Logger;
   metrics?: Metrics;
   now?: () => number;
+  /** Time kept back at the end of an invocation (default DEADLINE_MARGIN_MS, 2 s; tests shorten it). */
+  deadlineMarginMs?: number;
 }
 
 export function createHydrateHandler(deps: HydrateDependencies = {}) {
@@ -54,8 +56,12 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     logger,
     metrics,
     now,
-    process: async (message, log) => {
+    // Records run within the invocation's time left: one a slow source API holds past it is aborted and
+    // reported as a batch item failure (out_of_time) before Lambda's timeout would fail the whole batch.
+    ...(deps.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: deps.deadlineMarginMs }),
+    process: async (message, log, _record, signal) => {
       await hydrateEvent(message, {
+        signal,
         config: await loadConfig(),
         deliverQueue,
         fetch: deps.fetch ?? fetch,

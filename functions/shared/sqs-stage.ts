@@ -9,6 +9,8 @@
 //     when the failing receive is the last one maxReceiveCount allows, the stage sends the message to the DLQ
 //     itself (reason `retries_exhausted`, the last error, the attempts) and logs it, so SQS's redrive (which
 //     knows no reason) only acts when the stage could not (docs/adr/0012-deferral-and-dead-letters.md).
+// The per-record stage runs each record within the invocation's time left (less a margin): one still running
+// then is aborted and retried (`out_of_time`) as a batch item failure, never a timed-out batch.
 // Two modes: createSqsStage hands records one at a time to the use case (Powertools Batch runs them);
 // createSqsBatchStage hands the whole batch over at once, for use cases that combine messages into one
 // request (Klaviyo's bulk endpoint), and takes back an outcome per message.
@@ -42,7 +44,54 @@ export interface StageOptions<T> {
    */
   maxReceiveCount?: number;
   now?: () => number;
-  process: (message: T, log: Logger, record: SQSRecord) => Promise<void>;
+  /**
+   * Time kept back at the end of the invocation for the retry bookkeeping and the answer (default: 2 s, or a
+   * tenth of the time the invocation starts with when that is less). A record still running when only this much
+   * is left is aborted (its `signal`) and retried as `out_of_time`; one that would start with less left is not
+   * started and retried the same way. So a slow record is one batch item failure, never a timed-out invocation
+   * that retries (and counts a failure against) the whole batch.
+   */
+  deadlineMarginMs?: number;
+  process: (message: T, log: Logger, record: SQSRecord, signal: AbortSignal) => Promise<void>;
+}
+
+/** Default time kept back at the end of an invocation of the per-record stage (at most a tenth of it). */
+export const DEADLINE_MARGIN_MS = 2_000;
+/** The reason of a record the invocation's deadline stopped (or never started). */
+export const OUT_OF_TIME_REASON = 'out_of_time';
+
+/**
+ * Runs `work` within the invocation's time left less `marginMs`: with nothing left it does not start; past the
+ * deadline its signal is aborted. Either way a RetryableError (`out_of_time`) is thrown at once, whatever the
+ * work still awaits, so the record becomes a batch item failure. (Not a deferral: that re-sends to the stage's
+ * own queue, which hydrate's role may not do, and a record that never fits its invocation must reach the DLQ
+ * with a reason rather than be deferred for ever.)
+ */
+export async function runWithinDeadline(
+  context: Context,
+  marginMs: number,
+  work: (signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const leftMs = context.getRemainingTimeInMillis() - marginMs;
+  if (leftMs <= 0)
+    throw new RetryableError('no time left in this invocation to start the record', OUT_OF_TIME_REASON, 1);
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new RetryableError(
+        `did not finish within the invocation's time left (${leftMs} ms)`,
+        OUT_OF_TIME_REASON,
+      );
+      controller.abort(error);
+      reject(error);
+    }, leftMs);
+  });
+  try {
+    await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
@@ -195,7 +244,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     }
   }
 
-  async function handleRecord(record: SQSRecord): Promise<void> {
+  async function handleRecord(record: SQSRecord, context: Context, marginMs: number): Promise<void> {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
     try {
       let message: T;
@@ -204,7 +253,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
       } catch (error) {
         throw new PermanentError('message does not match its contract', 'contract_violation', String(error));
       }
-      await options.process(message, log, record);
+      await runWithinDeadline(context, marginMs, (signal) => options.process(message, log, record, signal));
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
       if (error instanceof DeferredError && (await defer(record, error, log))) return;
@@ -236,11 +285,17 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     }
   }
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const marginMs =
+      options.deadlineMarginMs ??
+      Math.min(DEADLINE_MARGIN_MS, Math.floor(context.getRemainingTimeInMillis() / 10));
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => handleRecord(record, context, marginMs),
+      new BatchProcessor(EventType.SQS),
+      { context, throwOnFullBatchFailure: false },
+    );
+  };
 }
 
 /** What became of one message of a batch. */
