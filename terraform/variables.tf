@@ -218,9 +218,11 @@ variable "sources" {
   validation {
     condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
       length(split("{body}", s.signature.signed_content == null ? "{body}" : s.signature.signed_content)) == 2 &&
-      (strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}") ? s.signature.timestamp_header != null : true)
+      (strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}") ? s.signature.timestamp_header != null : true) &&
+      # A timestamp header must be signed: an unsigned one can be rewritten to pass the tolerance.
+      (s.signature.timestamp_header == null ? true : strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}"))
     )])
-    error_message = "signature.signed_content must contain {body} exactly once (default {body}), and when it uses {timestamp}, signature.timestamp_header is required."
+    error_message = "signature.signed_content must contain {body} exactly once (default {body}); when it uses {timestamp}, signature.timestamp_header is required; and when signature.timestamp_header is set, signed_content must include {timestamp} (an unsigned timestamp could be rewritten to pass the tolerance)."
   }
 
   validation {
@@ -362,7 +364,7 @@ variable "klaviyo" {
 }
 
 variable "ingest" {
-  description = "Ingest settings: max_body_bytes from 1024 to 921600, dedupe_ttl_seconds (how long a delivery id is remembered) from 3600 to 7776000, claim_lease_seconds from 5 to 900."
+  description = "Ingest settings: max_body_bytes from 1024 to 921600, dedupe_ttl_seconds (how long a delivery id is remembered) from 259200 (3 days, Stripe's retry window, the longest a documented sender retries) to 7776000, claim_lease_seconds from 30 (ingest's longest timeout, so a lease cannot lapse while its request runs) to 900."
   type = object({
     max_body_bytes      = optional(number, 262144)
     dedupe_ttl_seconds  = optional(number, 604800)
@@ -376,13 +378,15 @@ variable "ingest" {
   }
 
   validation {
-    condition     = var.ingest.dedupe_ttl_seconds >= 3600 && var.ingest.dedupe_ttl_seconds <= 7776000 && floor(var.ingest.dedupe_ttl_seconds) == var.ingest.dedupe_ttl_seconds
-    error_message = "ingest.dedupe_ttl_seconds must be a whole number from 3600 (1 hour) to 7776000 (90 days), longer than any sender's retry window."
+    condition     = var.ingest.dedupe_ttl_seconds >= 259200 && var.ingest.dedupe_ttl_seconds <= 7776000 && floor(var.ingest.dedupe_ttl_seconds) == var.ingest.dedupe_ttl_seconds
+    error_message = "ingest.dedupe_ttl_seconds must be a whole number from 259200 (3 days: Stripe retries that long, the longest of the senders we document) to 7776000 (90 days); a shorter TTL forgets delivery ids senders still retry."
   }
 
   validation {
-    condition     = var.ingest.claim_lease_seconds >= 5 && var.ingest.claim_lease_seconds <= 900 && floor(var.ingest.claim_lease_seconds) == var.ingest.claim_lease_seconds
-    error_message = "ingest.claim_lease_seconds must be a whole number from 5 to 900."
+    # Ingest's timeout is at most 30 s (the functions validation below, API Gateway's limit), so a lease of 30 s
+    # or more never lapses while the request that took it still runs, whatever functions.ingest.timeout is.
+    condition     = var.ingest.claim_lease_seconds >= 30 && var.ingest.claim_lease_seconds <= 900 && floor(var.ingest.claim_lease_seconds) == var.ingest.claim_lease_seconds
+    error_message = "ingest.claim_lease_seconds must be a whole number from 30 (ingest's longest timeout; a shorter lease can lapse while its request runs, and a retry then enqueues the event twice) to 900."
   }
 }
 
@@ -463,7 +467,7 @@ variable "functions" {
 
   validation {
     condition     = try(var.functions["ingest"].timeout, null) == null || try(var.functions["ingest"].timeout <= 30, false)
-    error_message = "functions.ingest.timeout must be at most 30 seconds: API Gateway HTTP APIs stop waiting after 30 s."
+    error_message = "functions.ingest.timeout must be at most 30 seconds: API Gateway HTTP APIs stop waiting after 30 s (and ingest.claim_lease_seconds, at least 30, must cover the timeout)."
   }
 
   validation {

@@ -9,6 +9,7 @@ import type { KlaviyoSettings } from '../shared/config.ts';
 import {
   createConfigLoader,
   requireEnv,
+  reportRefreshError,
   requireMaxReceiveCount,
   type LoadConfig,
 } from '../shared/config-loader.ts';
@@ -44,19 +45,33 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const logger = deps.logger ?? createLogger('deliver');
   const metrics = deps.metrics ?? createMetrics('deliver');
   const now = deps.now ?? Date.now;
-  const loadConfig = deps.loadConfig ?? createConfigLoader(env);
+  const loadConfig =
+    deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
-  // Kept for the life of the instance, so pacing carries over from one invocation to the next.
-  let klaviyo: { client: KlaviyoClient; settings: KlaviyoSettings } | undefined;
+  // Rebuilt when the loaded document's Klaviyo settings change (the loader rereads it every few minutes), so
+  // a changed base URL, revision, key reference, timeout or budget reaches a warm instance without a deploy.
+  // The pacers are kept across invocations, and across refreshes that leave the account and budget as they
+  // were, so pacing carries over from one invocation to the next.
+  let klaviyo: { client: KlaviyoClient; settings: KlaviyoSettings; key: string } | undefined;
+  let pacers: { pacer: ReturnType<typeof createPacers>; key: string } | undefined;
 
   async function klaviyoClient() {
-    if (klaviyo) return klaviyo;
     const settings = (await loadConfig()).klaviyo;
+    if (klaviyo && (klaviyo.settings === settings || klaviyo.key === JSON.stringify(settings)))
+      return klaviyo;
+    const pacerKey = JSON.stringify([
+      settings.base_url,
+      settings.api_key,
+      settings.rate_budget_share,
+      settings.max_concurrency,
+      settings.max_pacing_wait_ms,
+    ]);
+    if (pacers?.key !== pacerKey) pacers = { pacer: createPacers({ ...settings, now }), key: pacerKey };
     const client = createKlaviyoClient({
       settings,
       apiKey: () => resolveSecret(settings.api_key),
       now,
-      pacer: createPacers({ ...settings, now }),
+      pacer: pacers.pacer,
       // Values of one metric share an EMF line (up to 100 of them), so per-call latency costs little log volume.
       onCall: ({ status, latencyMs }) => {
         metrics.addMetric('klaviyo_latency', MetricUnit.Milliseconds, latencyMs);
@@ -64,7 +79,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
       },
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
-    klaviyo = { client, settings };
+    klaviyo = { client, settings, key: JSON.stringify(settings) };
     return klaviyo;
   }
 

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import {
   createConfigLoader,
+  reportRefreshError,
   requireEnv,
   requireMaxReceiveCount,
   type LoadConfig,
@@ -15,7 +16,7 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
-import { createSqsStage } from '../shared/sqs-stage.ts';
+import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
 import { hydrateEvent } from './hydrate-event.ts';
 import { createSourcePacers } from './source-pacer.ts';
 import type { Fetch } from './source-api.ts';
@@ -31,10 +32,9 @@ export interface HydrateDependencies {
   logger?: Logger;
   metrics?: Metrics;
   now?: () => number;
+  /** Time kept back at the end of an invocation (default DEADLINE_MARGIN_MS, 2 s; tests shorten it). */
+  deadlineMarginMs?: number;
 }
-
-/** Time kept back at the end of an invocation for the stage's own work (re-sends, dead letters, the answer). */
-const DEADLINE_MARGIN_MS = 1_000;
 
 export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const env = deps.env ?? process.env;
@@ -42,7 +42,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const logger = deps.logger ?? createLogger('hydrate');
   const metrics = deps.metrics ?? createMetrics('hydrate');
   const now = deps.now ?? Date.now;
-  const loadConfig = deps.loadConfig ?? createConfigLoader(env);
+  const loadConfig =
+    deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'));
   // One pacer per source API for this instance: requests_per_second and the API's rate headers set its pace.
@@ -58,12 +59,18 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     logger,
     metrics,
     now,
-    process: async (message, log, _record, context) => {
+    // Records run within the invocation's time left: one a slow source API holds past it is aborted and
+    // reported as a batch item failure (out_of_time) before Lambda's timeout would fail the whole batch.
+    ...(deps.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: deps.deadlineMarginMs }),
+    process: async (message, log, _record, signal, context) => {
       const started = now();
       await hydrateEvent(message, {
+        signal,
         config: await loadConfig(),
         pacers,
-        ...(context ? { deadline: started + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS } : {}),
+        // The pacer defers a record whose slot falls after the point where the stage would abort it.
+        deadline:
+          started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),
         deliverQueue,
         fetch: deps.fetch ?? fetch,
         resolveSecret,

@@ -42,6 +42,8 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
   }
+  // Past the invocation's deadline the stage has already reported this record for a retry: send nothing more.
+  ports.signal?.throwIfAborted();
   // An event and a profile upsert at most; a retry after a partial send is harmless downstream (unique_id, upsert).
   for (const out of messages) {
     await ports.deliverQueue.send({ body: encodeMessageBody(out), correlationId: out.correlation_id });

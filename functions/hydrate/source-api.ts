@@ -81,6 +81,8 @@ export interface SourceApiDeps {
   pacer?: SourcePacer;
   /** Local time (ms) by which the invocation must be done; a slot after it defers the record. */
   deadline?: number;
+  /** Aborted when the invocation runs out of time (the stage's deadline): the request stops with it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -93,13 +95,16 @@ export async function fetchJson(url: string, hydration: Hydration, deps: SourceA
     headers[hydration.auth.header] =
       hydration.auth.prefix + (await deps.resolveSecret(hydration.auth.secret));
   }
-  const signal = AbortSignal.timeout(hydration.timeout_ms);
+  const timeout = AbortSignal.timeout(hydration.timeout_ms);
+  const signal = deps.signal ? AbortSignal.any([timeout, deps.signal]) : timeout;
   try {
     const response = await get(url, headers, signal, deps.fetch);
     deps.pacer?.observe(rateHintFrom(response.status, response.headers, deps.now()));
     return await readJson(url, response, deps);
   } catch (error) {
     if (error instanceof PermanentError || error instanceof RetryableError) throw error;
+    // The invocation's deadline, not the source: the stage reports it (out_of_time).
+    if (deps.signal?.aborted) throw deps.signal.reason;
     const reason = (error as Error).name === 'TimeoutError' ? 'source_api_timeout' : 'source_api_unreachable';
     throw new RetryableError(`GET ${url} failed: ${(error as Error).message}`, reason, undefined, {
       cause: error,

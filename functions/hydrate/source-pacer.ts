@@ -129,7 +129,8 @@ export class SourcePacer {
     const at = Math.max(now, this.nextSlotAt, this.blockedUntil);
     if (at - now > this.maxWaitMs)
       throw this.defer('source_api_paced', `the source API's pace allows a request in ${at - now} ms`);
-    if (at > deadline)
+    // Only a wait can push a request past the invocation; one that goes now is the stage's to cut short.
+    if (at > now && at > deadline)
       throw this.defer('hydrate_deadline', 'no slot for the source API within the invocation’s time left');
     this.nextSlotAt = at + this.intervalMs();
     if (at > now) await this.sleep(at - now);

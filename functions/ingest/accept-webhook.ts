@@ -83,16 +83,41 @@ export async function acceptWebhook(
     built.set(event.deliveryId, body);
   }
 
-  const claims = await mapBounded(unique, CLAIM_CONCURRENCY, async (event) => ({
-    event,
-    result: await ports.dedupe.claim({
-      key: keyOf(event),
-      token,
-      nowSeconds,
-      leaseSeconds: settings.leaseSeconds,
-      ttlSeconds: settings.ttlSeconds,
-    }),
-  }));
+  // Every claim runs to its end even when one errors, so the request knows what it holds.
+  const claims = await mapBounded(unique, CLAIM_CONCURRENCY, async (event) => {
+    try {
+      const result = await ports.dedupe.claim({
+        key: keyOf(event),
+        token,
+        nowSeconds,
+        leaseSeconds: settings.leaseSeconds,
+        ttlSeconds: settings.ttlSeconds,
+      });
+      return { event, result, error: undefined };
+    } catch (error) {
+      return { event, result: undefined, error };
+    }
+  });
+
+  const claimErrors = claims.filter((c) => c.result === undefined);
+  if (claimErrors.length > 0) {
+    // One failed claim fails the request (5xx, the sender retries it whole). Give back what this request
+    // took — and the errored ones, whose put may have landed before the error — so that retry is claimed
+    // afresh instead of answered "in progress" until the lease ends. Release is conditional on our token.
+    const ours = claims.filter((c) => c.result === 'claimed' || c.result === undefined);
+    await mapBounded(ours, CLAIM_CONCURRENCY, async ({ event }) => {
+      const key = keyOf(event);
+      await ports.dedupe.release(key, token).catch((error: unknown) => {
+        ports.logger.warn('could not release claim', { key, error: error as Error });
+      });
+    });
+    ports.logger.error('claim failed', {
+      source: sourceName,
+      count: claimErrors.length,
+      released: ours.length,
+    });
+    throw claimErrors[0]?.error;
+  }
 
   const claimed: ReceivedEvent[] = [];
   for (const { event, result } of claims) {

@@ -7,7 +7,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createConfigLoader, requireEnv, type LoadConfig } from '../shared/config-loader.ts';
+import {
+  createConfigLoader,
+  reportRefreshError,
+  requireEnv,
+  type LoadConfig,
+} from '../shared/config-loader.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
@@ -112,12 +117,17 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     .use(errorResponses({ logger, metrics }))
     .use(
       verifyWebhook({
-        loadConfig: deps.loadConfig ?? createConfigLoader(env),
+        loadConfig:
+          deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) }),
         resolveSecret: deps.resolveSecret ?? createSecretResolver({ env }),
         now,
         onAcknowledged: (source, code) => {
           logger.info('webhook acknowledged', { source, outcome: code, status: 200 });
           metrics.addMetric('acknowledged', MetricUnit.Count, 1);
+        },
+        onSecretUnavailable: (source, error) => {
+          logger.warn('secret unavailable', { source, error });
+          metrics.addMetric('secret_unavailable', MetricUnit.Count, 1);
         },
       }),
     )

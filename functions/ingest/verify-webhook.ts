@@ -37,6 +37,8 @@ export function verifyWebhook(deps: {
   now: () => number;
   /** Told about requests answered without enqueueing (pings), for logs and metrics. */
   onAcknowledged?: (sourceName: string, code: string) => void;
+  /** Told about each secret reference that could not be read (the request may still verify with another). */
+  onSecretUnavailable?: (sourceName: string, error: unknown) => void;
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, IngestContext> {
   return {
     name: 'verifyWebhook',
@@ -71,9 +73,21 @@ export function verifyWebhook(deps: {
         return jsonResponse(200, { code: ack.code, message: ack.message, request_id: requestId });
       }
 
-      const secrets = await Promise.all(source.secrets.map(deps.resolveSecret));
+      // Each reference is read on its own: one that cannot be read (a deleted rotation secret, an SSM hiccup)
+      // must not fail a request another configured secret verifies. Only when nothing verified and a secret
+      // was unreadable is the answer 5xx (that secret might have matched; the sender retries); a mismatch
+      // against every configured secret is a 401.
+      const settled = await Promise.allSettled(source.secrets.map(deps.resolveSecret));
+      const secrets = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const unreadable = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+      for (const error of unreadable) deps.onSecretUnavailable?.(sourceName, error);
       const verdict = adapter.verify(inbound, secrets, source, deps.now());
-      if (!verdict.ok) throw new HttpError(401, verdict.code, verdict.message);
+      if (!verdict.ok) {
+        // missing_signature depends on the request alone, and stale_timestamp means a readable secret verified
+        // the signature: those refusals stand whatever could not be read.
+        if (unreadable.length > 0 && verdict.code === 'invalid_signature') throw unreadable[0];
+        throw new HttpError(401, verdict.code, verdict.message);
+      }
 
       try {
         utf8.decode(rawBody);

@@ -1,16 +1,25 @@
 // Reads the configuration document: from RELAY_CONFIG_FILE in local mode, from the SSM parameter named by
 // RELAY_CONFIG_PARAMETER in AWS (where Terraform writes it). Kept for `maxAgeMs` (default 5 minutes), so a
-// changed document reaches warm functions without a deploy, and a failed read is retried on next use.
+// changed document reaches warm functions without a deploy. A failed first read is retried on next use; a failed
+// reread (SSM throttled, a broken document written) keeps serving the last good document, reports the error
+// through `onRefreshError` (the handlers log it and count `config_refresh_failed`) and is tried again after
+// `retryAfterMs` (default 30 s, at most maxAge), so one bad write or outage does not fail every request.
 import { readFile } from 'node:fs/promises';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { ConfigError, parseRelayConfig, type RelayConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+import { MetricUnit, type Metrics } from './metrics.ts';
 
 export type LoadConfig = () => Promise<RelayConfig>;
 
 export interface ConfigLoaderOptions {
   ssm?: SSMProvider;
   maxAgeMs?: number;
+  /** After a failed reread, how long the last good document is served before the next try (default 30 s). */
+  retryAfterMs?: number;
   now?: () => number;
+  /** Called for each failed reread while the last good document is still served. */
+  onRefreshError?: (error: unknown) => void;
 }
 
 export function createConfigLoader(
@@ -18,8 +27,11 @@ export function createConfigLoader(
   options: ConfigLoaderOptions = {},
 ): LoadConfig {
   const maxAgeMs = options.maxAgeMs ?? 300_000;
+  const retryAfterMs = Math.min(options.retryAfterMs ?? 30_000, maxAgeMs);
   const now = options.now ?? Date.now;
-  let cached: { config: Promise<RelayConfig>; loadedAt: number } | undefined;
+  let lastGood: RelayConfig | undefined;
+  type Entry = { config: Promise<RelayConfig>; expiresAt: number };
+  let cached: Entry | undefined;
 
   const load = async (): Promise<RelayConfig> => {
     if (env.RELAY_CONFIG_FILE) {
@@ -35,15 +47,38 @@ export function createConfigLoader(
     throw new ConfigError('neither RELAY_CONFIG_FILE nor RELAY_CONFIG_PARAMETER is set');
   };
 
+  const reload = (entry: Entry): Promise<RelayConfig> =>
+    load().then(
+      (config) => {
+        lastGood = config;
+        return config;
+      },
+      (error: unknown) => {
+        if (!lastGood) {
+          if (cached === entry) cached = undefined;
+          throw error;
+        }
+        options.onRefreshError?.(error);
+        if (cached === entry) cached = { config: Promise.resolve(lastGood), expiresAt: now() + retryAfterMs };
+        return lastGood;
+      },
+    );
+
   return () => {
-    if (!cached || now() - cached.loadedAt > maxAgeMs) {
-      const entry = { config: load(), loadedAt: now() };
-      entry.config.catch(() => {
-        if (cached === entry) cached = undefined;
-      });
+    if (!cached || now() > cached.expiresAt) {
+      const entry = { expiresAt: now() + maxAgeMs } as Entry;
+      entry.config = reload(entry);
       cached = entry;
     }
     return cached.config;
+  };
+}
+
+/** The handlers' `onRefreshError`: a warning with the error and one `config_refresh_failed` count. */
+export function reportRefreshError(logger: Logger, metrics: Metrics) {
+  return (error: unknown) => {
+    logger.warn('configuration reread failed; serving the last good document', { error });
+    metrics.addMetric('config_refresh_failed', MetricUnit.Count, 1);
   };
 }
 

@@ -209,7 +209,10 @@ export const sourceSchema = memo(() => {
           encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
           /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
           prefix: z._default(z.string(), ''),
-          /** Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601). */
+          /**
+           * Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601); signed_content must
+           * then include `{timestamp}`.
+           */
           timestamp_header: z.optional(headerName),
           /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
           signed_content: z._default(
@@ -224,6 +227,13 @@ export const sourceSchema = memo(() => {
           z.refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
             message: 'signed_content uses {timestamp}, so timestamp_header is required',
             path: ['timestamp_header'],
+          }),
+          // An unsigned timestamp would be checked against the tolerance but could be rewritten by anyone
+          // replaying a captured request: a timestamp header is only meaningful when it is signed.
+          z.refine((s) => !s.timestamp_header || s.signed_content.includes('{timestamp}'), {
+            message:
+              'timestamp_header is set, so signed_content must include {timestamp} (e.g. "{timestamp}.{body}")',
+            path: ['signed_content'],
           }),
         ),
       /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
@@ -277,6 +287,11 @@ export const klaviyoSettingsSchema = memo(() =>
 );
 export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;
 
+/** Stripe's retry window, the longest a sender we document retries for (3 days). */
+export const MIN_DEDUPE_TTL_SECONDS = 3 * 86_400;
+/** Ingest's longest timeout: API Gateway HTTP APIs stop waiting after 30 s (Terraform caps ingest there). */
+export const MIN_CLAIM_LEASE_SECONDS = 30;
+
 export const relayConfigSchema = memo(() =>
   z.strictObject({
     version: z.literal(CONFIG_VERSION),
@@ -291,10 +306,17 @@ export const relayConfigSchema = memo(() =>
         max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
         /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
         max_json_depth: z._default(intBetween(8, 512), 64),
-        /** How long a delivery id is remembered: longer than any sender's retry window (Stripe: 3 days). */
-        dedupe_ttl_seconds: z._default(intBetween(3_600, 90 * 86_400), 7 * 86_400),
-        /** How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. */
-        claim_lease_seconds: z._default(intBetween(5, 900), 60),
+        /**
+         * How long a delivery id is remembered. At least the longest sender retry window we document (Stripe:
+         * 3 days), or a retry arriving after the id was forgotten is enqueued again.
+         */
+        dedupe_ttl_seconds: z._default(intBetween(MIN_DEDUPE_TTL_SECONDS, 90 * 86_400), 7 * 86_400),
+        /**
+         * How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. At
+         * least ingest's longest timeout (30 s: API Gateway stops waiting then), or a lease could lapse while its
+         * request still runs and a concurrent retry would enqueue the event a second time.
+         */
+        claim_lease_seconds: z._default(intBetween(MIN_CLAIM_LEASE_SECONDS, 900), 60),
       }),
       {},
     ),

@@ -9,6 +9,8 @@
 //     when the failing receive is the last one maxReceiveCount allows, the stage sends the message to the DLQ
 //     itself (reason `retries_exhausted`, the last error, the attempts) and logs it, so SQS's redrive (which
 //     knows no reason) only acts when the stage could not (docs/adr/0012-deferral-and-dead-letters.md).
+// The per-record stage runs each record within the invocation's time left (less a margin): one still running
+// then is aborted and retried (`out_of_time`) as a batch item failure, never a timed-out batch.
 // Two modes: createSqsStage hands records one at a time to the use case (Powertools Batch runs them);
 // createSqsBatchStage hands the whole batch over at once, for use cases that combine messages into one
 // request (Klaviyo's bulk endpoint), and takes back an outcome per message.
@@ -42,8 +44,65 @@ export interface StageOptions<T> {
    */
   maxReceiveCount?: number;
   now?: () => number;
-  /** `context` is the invocation's (its time left); absent when the stage runs without one. */
-  process: (message: T, log: Logger, record: SQSRecord, context?: Context) => Promise<void>;
+  /**
+   * Time kept back at the end of the invocation for the retry bookkeeping and the answer (default: 2 s, or a
+   * tenth of the time the invocation starts with when that is less). A record still running when only this much
+   * is left is aborted (its `signal`) and retried as `out_of_time`; one that would start with less left is not
+   * started and retried the same way. So a slow record is one batch item failure, never a timed-out invocation
+   * that retries (and counts a failure against) the whole batch.
+   */
+  deadlineMarginMs?: number;
+  /** `signal` aborts when the invocation runs out of time; `context` tells the time left (e.g. for pacing). */
+  process: (
+    message: T,
+    log: Logger,
+    record: SQSRecord,
+    signal: AbortSignal,
+    context: Context,
+  ) => Promise<void>;
+}
+
+/** Default time kept back at the end of an invocation of the per-record stage (at most a tenth of it). */
+export const DEADLINE_MARGIN_MS = 2_000;
+
+/** The time kept back at the end of this invocation: the override, else 2 s or a tenth of it if less. */
+export const deadlineMarginFor = (context: Context, overrideMs?: number): number =>
+  overrideMs ?? Math.min(DEADLINE_MARGIN_MS, Math.floor(context.getRemainingTimeInMillis() / 10));
+/** The reason of a record the invocation's deadline stopped (or never started). */
+export const OUT_OF_TIME_REASON = 'out_of_time';
+
+/**
+ * Runs `work` within the invocation's time left less `marginMs`: with nothing left it does not start; past the
+ * deadline its signal is aborted. Either way a RetryableError (`out_of_time`) is thrown at once, whatever the
+ * work still awaits, so the record becomes a batch item failure. (Not a deferral: that re-sends to the stage's
+ * own queue, which hydrate's role may not do, and a record that never fits its invocation must reach the DLQ
+ * with a reason rather than be deferred for ever.)
+ */
+export async function runWithinDeadline(
+  context: Context,
+  marginMs: number,
+  work: (signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const leftMs = context.getRemainingTimeInMillis() - marginMs;
+  if (leftMs <= 0)
+    throw new RetryableError('no time left in this invocation to start the record', OUT_OF_TIME_REASON, 1);
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new RetryableError(
+        `did not finish within the invocation's time left (${leftMs} ms)`,
+        OUT_OF_TIME_REASON,
+      );
+      controller.abort(error);
+      reject(error);
+    }, leftMs);
+  });
+  try {
+    await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
@@ -196,7 +255,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     }
   }
 
-  async function handleRecord(record: SQSRecord, context?: Context): Promise<void> {
+  async function handleRecord(record: SQSRecord, context: Context, marginMs: number): Promise<void> {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
     try {
       let message: T;
@@ -205,7 +264,9 @@ export function createSqsStage<T>(options: StageOptions<T>) {
       } catch (error) {
         throw new PermanentError('message does not match its contract', 'contract_violation', String(error));
       }
-      await options.process(message, log, record, context);
+      await runWithinDeadline(context, marginMs, (signal) =>
+        options.process(message, log, record, signal, context),
+      );
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
       if (error instanceof DeferredError && (await defer(record, error, log))) return;
@@ -237,11 +298,15 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     }
   }
 
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const marginMs = deadlineMarginFor(context, options.deadlineMarginMs);
+    return processPartialResponse(
+      event,
+      (record: SQSRecord) => handleRecord(record, context, marginMs),
+      new BatchProcessor(EventType.SQS),
+      { context, throwOnFullBatchFailure: false },
+    );
+  };
 }
 
 /** What became of one message of a batch. */

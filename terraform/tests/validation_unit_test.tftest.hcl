@@ -241,6 +241,19 @@ run "timestamp_in_signed_content_needs_header" {
   expect_failures = [var.sources]
 }
 
+run "timestamp_header_needs_timestamp_in_signed_content" {
+  command = plan
+
+  variables {
+    # An unsigned timestamp can be rewritten to pass the tolerance: the header is only allowed when it is signed.
+    sources = {
+      gh = { kind = "generic-hmac", secrets = [{ ssm = "/s" }], signature = { header = "x-sig", timestamp_header = "x-ts" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
 run "profile_attribute_must_be_known" {
   command = plan
 
@@ -408,6 +421,38 @@ run "mapping_paths_are_dot_paths" {
   }
 
   expect_failures = [var.sources]
+}
+
+run "ingest_claim_lease_covers_the_ingest_timeout" {
+  command = plan
+
+  variables {
+    # A lease shorter than ingest's longest timeout (30 s) can lapse while the request still runs, and a
+    # concurrent retry then enqueues the event a second time.
+    ingest = { claim_lease_seconds = 29 }
+  }
+
+  expect_failures = [var.ingest]
+}
+
+run "ingest_dedupe_ttl_covers_stripe_retries" {
+  command = plan
+
+  variables {
+    # Stripe retries for 3 days: a shorter TTL forgets a delivery id its sender still retries.
+    ingest = { dedupe_ttl_seconds = 259199 }
+  }
+
+  expect_failures = [var.ingest]
+}
+
+run "ingest_bounds_at_their_minimum_plan" {
+  command = plan
+
+  variables {
+    ingest    = { claim_lease_seconds = 30, dedupe_ttl_seconds = 259200 }
+    functions = { ingest = { timeout = 30 } }
+  }
 }
 
 run "inputs_round_1" {

@@ -45,4 +45,32 @@ describe('config loader', () => {
   it('says which variable is missing', async () => {
     await expect(createConfigLoader({})()).rejects.toThrow(/RELAY_CONFIG_FILE nor RELAY_CONFIG_PARAMETER/);
   });
+
+  it('keeps serving the last good document when a reread fails, and reports it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cfg-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'relay.json');
+    await writeFile(file, doc('2026-07-15'));
+    let clock = 0;
+    const failures: unknown[] = [];
+    const load = createConfigLoader(
+      { RELAY_CONFIG_FILE: file },
+      { maxAgeMs: 1000, now: () => clock, onRefreshError: (error) => failures.push(error) },
+    );
+    expect((await load()).klaviyo.revision).toBe('2026-07-15');
+    await writeFile(file, '{ broken');
+    clock = 1001;
+    expect((await load()).klaviyo.revision).toBe('2026-07-15');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(ConfigError);
+    // Not reread on every call while it stays broken…
+    clock = 1002;
+    expect((await load()).klaviyo.revision).toBe('2026-07-15');
+    expect(failures).toHaveLength(1);
+    // …but tried again later, and a repaired document is picked up.
+    await writeFile(file, doc('2026-10-15'));
+    clock = 2003;
+    expect((await load()).klaviyo.revision).toBe('2026-10-15');
+    expect(failures).toHaveLength(1);
+  });
 });

@@ -130,3 +130,25 @@ describe('relay configuration', () => {
     expect(fillPlaceholders('"${A}"', { A: 'say "hi"' }, 'f')).toBe('"say \\"hi\\""');
   });
 });
+
+describe('dedupe bounds that would allow duplicates', () => {
+  const withIngest = (ingest: Record<string, number>) => JSON.stringify({ ...minimal, ingest });
+
+  it('refuses a claim lease shorter than the ingest timeout can be (30 s, API Gateway)', () => {
+    expect(() => parseRelayConfig(withIngest({ claim_lease_seconds: 29 }), 'test')).toThrow(
+      /ingest\.claim_lease_seconds/,
+    );
+    expect(parseRelayConfig(withIngest({ claim_lease_seconds: 30 }), 'test').ingest.claim_lease_seconds).toBe(
+      30,
+    );
+  });
+
+  it('refuses a dedupe TTL shorter than the longest documented sender retry window (Stripe: 3 days)', () => {
+    expect(() => parseRelayConfig(withIngest({ dedupe_ttl_seconds: 3 * 86_400 - 1 }), 'test')).toThrow(
+      /ingest\.dedupe_ttl_seconds/,
+    );
+    expect(
+      parseRelayConfig(withIngest({ dedupe_ttl_seconds: 3 * 86_400 }), 'test').ingest.dedupe_ttl_seconds,
+    ).toBe(3 * 86_400);
+  });
+});

@@ -285,6 +285,23 @@ describe('scheme details', () => {
     });
   });
 
+  it('generic-hmac: a timestamp header needs a template that signs {timestamp}', () => {
+    // Otherwise the timestamp is unsigned: anyone replaying a captured request rewrites it to pass the tolerance.
+    expect(() =>
+      sourceOf('generic-hmac', { signature: { header: 'x-sig', timestamp_header: 'x-ts' } }),
+    ).toThrow(/signed_content/);
+    expect(() =>
+      sourceOf('generic-hmac', {
+        signature: { header: 'x-sig', timestamp_header: 'x-ts', signed_content: 'v0:{body}' },
+      }),
+    ).toThrow(/\{timestamp\}/);
+    expect(
+      sourceOf('generic-hmac', {
+        signature: { header: 'x-sig', timestamp_header: 'x-ts', signed_content: '{timestamp}.{body}' },
+      }),
+    ).toMatchObject({ kind: 'generic-hmac' });
+  });
+
   it('generic-hmac: a template that uses {timestamp} needs a timestamp header', () => {
     expect(() =>
       sourceOf('generic-hmac', { signature: { header: 'x-sig', signed_content: '{timestamp}.{body}' } }),

@@ -293,7 +293,7 @@ describe('the per-record stage (hydrate) does the same', () => {
       dlqUrl: DLQ,
       logger: recordingLogger([]),
       metrics: createMetrics('hydrate'),
-      process: (_message, _log, _record, invocation) => {
+      process: (_message, _log, _record, _signal, invocation) => {
         seen.push(invocation);
         return Promise.resolve();
       },
@@ -319,5 +319,123 @@ describe('the per-record stage (hydrate) does the same', () => {
       MessageAttributes: { [FAILED_ATTEMPTS_ATTRIBUTE]: { DataType: 'Number', StringValue: '6' } },
     });
     expect(sqs.named('ChangeMessageVisibilityCommand')).toHaveLength(0);
+  });
+});
+
+describe('the per-record stage runs within the time the invocation has left', () => {
+  /** A context whose deadline is `leftMs` from now, as Lambda's is. */
+  function contextWith(leftMs: number): Context {
+    const deadline = Date.now() + leftMs;
+    return { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as unknown as Context;
+  }
+
+  function timedStage(
+    process: (signal: AbortSignal | undefined) => Promise<void>,
+    sqs: SQSClient,
+    lines: LogLine[],
+  ) {
+    return createSqsStage({
+      stage: 'hydrate',
+      schema,
+      sqs,
+      queueUrl: QUEUE,
+      dlqUrl: DLQ,
+      maxReceiveCount: 5,
+      logger: recordingLogger(lines),
+      metrics: createMetrics('hydrate'),
+      deadlineMarginMs: 200,
+      process: (_message, _log, _record, signal) => process(signal),
+    });
+  }
+
+  /** Fails the test instead of hanging when the stage does not answer in time. */
+  async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the stage did not answer within ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([work, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  it('a record that cannot finish is a batch item failure before the timeout, and its work is aborted', async () => {
+    const sqs = recordingSqs();
+    const lines: LogLine[] = [];
+    const signals: (AbortSignal | undefined)[] = [];
+    const stage = timedStage(
+      (signal) => {
+        signals.push(signal);
+        // A source API that never answers (its own timeout is longer than the invocation has left).
+        return new Promise<void>(() => undefined);
+      },
+      sqs.client,
+      lines,
+    );
+    const started = Date.now();
+    const out = await within(2_000, stage({ Records: [record('m1', 1)] }, contextWith(700)));
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(signals[0]?.aborted).toBe(true);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'will retry',
+        fields: expect.objectContaining({ reason: 'out_of_time' }) as unknown,
+      }),
+    );
+  });
+
+  it('records that finish in time are unaffected', async () => {
+    const sqs = recordingSqs();
+    const stage = timedStage(() => Promise.resolve(), sqs.client, []);
+    const out = await within(2_000, stage({ Records: [record('m1', 1), record('m2', 1)] }, contextWith(700)));
+    expect(out.batchItemFailures).toEqual([]);
+  });
+
+  it('with no time left a record is not started: a batch item failure, retried as out_of_time', async () => {
+    const sqs = recordingSqs();
+    const lines: LogLine[] = [];
+    let calls = 0;
+    const stage = timedStage(
+      () => {
+        calls += 1;
+        return Promise.resolve();
+      },
+      sqs.client,
+      lines,
+    );
+    const out = await within(2_000, stage({ Records: [record('m1', 2)] }, contextWith(100)));
+    expect(calls).toBe(0);
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'will retry',
+        fields: expect.objectContaining({ reason: 'out_of_time' }) as unknown,
+      }),
+    );
+  });
+
+  it('the default margin is 2 s, or a tenth of a short invocation', async () => {
+    const sqs = recordingSqs();
+    let calls = 0;
+    const stage = createSqsStage({
+      stage: 'hydrate',
+      schema,
+      sqs: sqs.client,
+      queueUrl: QUEUE,
+      dlqUrl: DLQ,
+      logger: recordingLogger([]),
+      metrics: createMetrics('hydrate'),
+      process: () => {
+        calls += 1;
+        return Promise.resolve();
+      },
+    });
+    // A 1 s function still runs its records (a fixed 2 s margin would leave it nothing).
+    const out = await within(2_000, stage({ Records: [record('m1', 1)] }, contextWith(1_000)));
+    expect(out.batchItemFailures).toEqual([]);
+    expect(calls).toBe(1);
   });
 });

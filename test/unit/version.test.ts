@@ -22,7 +22,7 @@ describe('relay version', () => {
   // Klaviyo's requests: test/unit/klaviyo-client.test.ts. Kept here so source-api.test.ts stays as it is.
   it('is sent on source API (hydration) requests', async () => {
     const hydration = hydrationSchema().parse({
-      base_url: 'http://api.test',
+      base_url: 'https://api.test',
       steps: [{ name: 'customer', path: '/customers/{event.customer}' }],
     });
     let userAgent: string | null = null;

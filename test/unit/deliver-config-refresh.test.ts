@@ -1,0 +1,72 @@
+// Deliver follows the loaded configuration: Klaviyo settings changed in the document (base URL, revision, key
+// reference) reach a warm instance on the next batch after a refresh, not only after a cold start.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createDeliverHandler } from '../../functions/deliver/handler.ts';
+import type { Fetch } from '../../functions/deliver/klaviyo-client.ts';
+import { relayConfigSchema, type RelayConfig, type SecretRef } from '../../functions/shared/config.ts';
+import { testContext } from '../helpers/http-event.ts';
+import { eventFixture } from './deliver-fixtures.ts';
+
+const config = (klaviyo: Record<string, unknown>): RelayConfig =>
+  relayConfigSchema().parse({ version: 1, sources: {}, klaviyo: { api_key: { env: 'K1' }, ...klaviyo } });
+
+function sqsEvent(n: number): SQSEvent {
+  const message = eventFixture(n);
+  return {
+    Records: [
+      {
+        messageId: `m-${n}`,
+        receiptHandle: `rh-${n}`,
+        body: JSON.stringify(message),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: { correlation_id: { stringValue: message.correlation_id, dataType: 'String' } },
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:deliver',
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+}
+
+describe('deliver and configuration refresh', () => {
+  it('uses the Klaviyo settings of the document loaded for each batch', async () => {
+    let current = config({ base_url: 'http://one.test/', revision: '2026-07-15' });
+    const seen: { url: string; headers: Record<string, string> }[] = [];
+    const fakeFetch: Fetch = (url, init) => {
+      seen.push({ url: url as string, headers: (init?.headers ?? {}) as Record<string, string> });
+      return Promise.resolve(new Response(null, { status: 202 }));
+    };
+    const handler = createDeliverHandler({
+      env: {
+        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
+        DELIVER_DLQ_URL: 'http://sqs.local/000000000000/deliver-dlq',
+        MAX_RECEIVE_COUNT: '5',
+      },
+      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      fetch: fakeFetch,
+      loadConfig: () => Promise.resolve(current),
+      resolveSecret: (ref: SecretRef) => Promise.resolve(`key-${'env' in ref ? ref.env : 'other'}`),
+    });
+
+    const first = await handler(sqsEvent(1), testContext('deliver'));
+    expect(first.batchItemFailures).toEqual([]);
+    expect(seen[0]?.url).toBe('http://one.test/api/events');
+    expect(seen[0]?.headers.revision).toBe('2026-07-15');
+    expect(seen[0]?.headers.authorization).toBe('Klaviyo-API-Key key-K1');
+
+    current = config({ base_url: 'http://two.test/', revision: '2026-10-15', api_key: { env: 'K2' } });
+    const second = await handler(sqsEvent(2), testContext('deliver'));
+    expect(second.batchItemFailures).toEqual([]);
+    expect(seen[1]?.url).toBe('http://two.test/api/events');
+    expect(seen[1]?.headers.revision).toBe('2026-10-15');
+    expect(seen[1]?.headers.authorization).toBe('Klaviyo-API-Key key-K2');
+  });
+});

@@ -1,0 +1,99 @@
+// Hydrate within the function's time left: a source API slower than the invocation has left makes the record a
+// batch item failure (its request aborted) before Lambda's timeout, never a timed-out batch.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
+import type { Fetch } from '../../functions/hydrate/source-api.ts';
+import { relayConfigSchema } from '../../functions/shared/config.ts';
+import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+
+const config = relayConfigSchema().parse({
+  version: 1,
+  sources: {
+    shop: {
+      kind: 'shopify',
+      secrets: [{ env: 'S' }],
+      hydration: {
+        base_url: 'https://api.test',
+        // Longer than the invocation has left: only the invocation's deadline can stop it.
+        timeout_ms: 30_000,
+        steps: [{ name: 'customer', path: '/customers/{event.customer}' }],
+      },
+    },
+  },
+  klaviyo: { api_key: { env: 'K' } },
+});
+
+function sqsEvent(ids: string[]): SQSEvent {
+  return {
+    Records: ids.map((id) => {
+      const message = webhookReceivedV1Schema().parse({
+        type: 'webhook.received',
+        version: 1,
+        correlation_id: `shop:${id}`,
+        source: 'shop',
+        delivery_id: id,
+        event_type: 'orders/create',
+        received_at: '2026-12-03T07:00:00.000Z',
+        meta: {},
+        payload: { id: 1, customer: 'c1', email: 'ada@example.com' },
+      });
+      return {
+        messageId: id,
+        receiptHandle: `rh-${id}`,
+        body: JSON.stringify(message),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 'test',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: { correlation_id: { stringValue: message.correlation_id, dataType: 'String' } },
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hydrate',
+        awsRegion: 'us-east-1',
+      };
+    }),
+  };
+}
+
+describe('hydrate and the time left', () => {
+  it('reports records a slow source API keeps past the deadline as batch item failures, in time', async () => {
+    const signals: AbortSignal[] = [];
+    // Answers only when aborted, as a stalled source API would.
+    const stalled: Fetch = (_url, init) =>
+      new Promise((_, reject) => {
+        const signal = init?.signal;
+        if (signal) signals.push(signal);
+        signal?.addEventListener('abort', () => reject(signal.reason as Error));
+      });
+    const handler = createHydrateHandler({
+      env: {
+        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
+        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
+        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
+        MAX_RECEIVE_COUNT: '5',
+      },
+      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      fetch: stalled,
+      loadConfig: () => Promise.resolve(config),
+      resolveSecret: () => Promise.resolve('secret'),
+      deadlineMarginMs: 300,
+    });
+    const context: Context = lambdaContext('hydrate', 'ctx-deadline', 1_000);
+    const started = Date.now();
+    const out = await Promise.race([
+      handler(sqsEvent(['d1', 'd2']), context),
+      new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), 1_000)),
+    ]);
+    expect(out).not.toBe('timed out');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const failed = (out as { batchItemFailures: { itemIdentifier: string }[] }).batchItemFailures;
+    expect(failed.map((f) => f.itemIdentifier).sort()).toEqual(['d1', 'd2']);
+    expect(signals).toHaveLength(2);
+    expect(signals.every((s) => s.aborted)).toBe(true);
+  });
+});
