@@ -1,10 +1,12 @@
 // Lambda entry for deliver: SQS batch of Klaviyo events and profile upserts in, paced Klaviyo API calls out,
 // an outcome per message back (partial batch response).
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { claimCheckFromEnv } from '../shared/claim-check.ts';
 import type { KlaviyoSettings } from '../shared/config.ts';
 import {
   createConfigLoader,
@@ -25,6 +27,8 @@ import { createPacers } from './rate-pacer.ts';
 export interface DeliverDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
+  /** The payload bucket's client (claim checks); default a new S3Client. */
+  s3?: S3Client;
   fetch?: Fetch;
   loadConfig?: LoadConfig;
   resolveSecret?: ResolveSecret;
@@ -46,6 +50,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig = deps.loadConfig ?? createConfigLoader(env);
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
+  const claimCheck = claimCheckFromEnv(env, deps.s3 ?? new S3Client({}), 'deliver');
   // Kept for the life of the instance, so pacing carries over from one invocation to the next.
   let klaviyo: { client: KlaviyoClient; settings: KlaviyoSettings } | undefined;
 
@@ -79,6 +84,8 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),
     maxReceiveCount: requireMaxReceiveCount(env),
+    claimCheck: claimCheck.store,
+    maxMessageBytes: claimCheck.maxMessageBytes,
     logger,
     metrics,
     now,

@@ -1,9 +1,11 @@
 // Lambda entry for hydrate: SQS batch in (webhook.received v1), Klaviyo events out to the deliver queue.
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { claimCheckFromEnv } from '../shared/claim-check.ts';
 import {
   createConfigLoader,
   requireEnv,
@@ -22,6 +24,8 @@ import type { Fetch } from './source-api.ts';
 export interface HydrateDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
+  /** The payload bucket's client (claim checks); default a new S3Client. */
+  s3?: S3Client;
   fetch?: Fetch;
   /** Cap on a source API's response body; default MAX_RESPONSE_BYTES (5 MiB). */
   maxResponseBytes?: number;
@@ -40,7 +44,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig = deps.loadConfig ?? createConfigLoader(env);
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
-  const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'));
+  const claimCheck = claimCheckFromEnv(env, deps.s3 ?? new S3Client({}), 'hydrate');
+  const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'), claimCheck.queueOptions);
 
   const stage = createSqsStage({
     stage: 'hydrate',
@@ -49,6 +54,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     queueUrl: requireEnv(env, 'HYDRATE_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'HYDRATE_DLQ_URL'),
     maxReceiveCount: requireMaxReceiveCount(env),
+    claimCheck: claimCheck.store,
+    maxMessageBytes: claimCheck.maxMessageBytes,
     logger,
     metrics,
     now,

@@ -1,0 +1,93 @@
+// The claim check (functions/shared/claim-check.ts) through the queue port and the stages' decode step, against
+// local mode's emulators (queues at the module's 262,144-byte limit, fauxqs's S3).
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claimCheckKey, claimCheckOf, createS3ClaimCheck } from '../../functions/shared/claim-check.ts';
+import { PermanentError } from '../../functions/shared/errors.ts';
+import { encodeMessageBody } from '../../functions/shared/message-body.ts';
+import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
+import { decodeRecord } from '../../functions/shared/sqs-stage.ts';
+import * as z from '../../functions/shared/zod.ts';
+import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from '../../local/emulators.ts';
+
+let aws: LocalAws;
+beforeAll(async () => {
+  aws = await startLocalAws();
+});
+afterAll(async () => {
+  await aws.close();
+});
+
+const schema = z.object({ id: z.string(), pad: z.string() });
+
+async function receive(): Promise<SQSRecord[]> {
+  const out = await aws.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: aws.hydrate.url, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+  );
+  return (out.Messages ?? []).map(
+    (m) =>
+      ({
+        messageId: m.MessageId,
+        body: m.Body,
+        messageAttributes: {},
+        attributes: {},
+      }) as unknown as SQSRecord,
+  );
+}
+
+describe('claim check', () => {
+  it('sends a body over the queue limit as a reference and the stage reads it back', async () => {
+    const store = createS3ClaimCheck(aws.s3, { bucket: aws.payloadBucket, stage: 'ingest' });
+    const queue = createSqsQueue(aws.sqs, aws.hydrate.url, {
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      claimCheck: store,
+    });
+    const small = encodeMessageBody({ id: 'small', pad: 'x'.repeat(1_000) });
+    const large = encodeMessageBody({ id: 'large', pad: 'é\uFFFF'.repeat(200_000) });
+    const { failedIds } = await queue.sendBatch([
+      { id: 'a', body: small, correlationId: 'demo:small' },
+      { id: 'b', body: large, correlationId: 'demo:large' },
+    ]);
+    expect(failedIds).toEqual([]);
+    const records = await receive();
+    expect(records).toHaveLength(2);
+    const byId = new Map<string, SQSRecord>();
+    for (const record of records) {
+      const parsed = JSON.parse(record.body) as { id?: string; correlation_id?: string };
+      byId.set(parsed.id ?? parsed.correlation_id ?? '', record);
+    }
+    expect(byId.get('small')?.body).toBe(small);
+    const reference = claimCheckOf(JSON.parse(byId.get('demo:large')?.body ?? ''));
+    expect(reference).toMatchObject({ bucket: aws.payloadBucket, bytes: Buffer.byteLength(large) });
+    expect(reference?.key).toMatch(/^ingest\/demo\/[0-9a-f]{32}\/[0-9a-f-]{36}\.json$/);
+    const message = await decodeRecord(byId.get('demo:large') as SQSRecord, schema, store);
+    expect(message).toEqual({ id: 'large', pad: 'é\uFFFF'.repeat(200_000) });
+  });
+
+  it('without a bucket, bounds bodies by the queue limit (ingest answers 413)', () => {
+    const queue = createSqsQueue(aws.sqs, aws.hydrate.url, { maxMessageBytes: MAX_MESSAGE_BYTES });
+    expect(queue.maxBodyBytes).toBeLessThan(MAX_MESSAGE_BYTES);
+    expect(queue.maxBodyBytes).toBeGreaterThan(MAX_MESSAGE_BYTES - 200);
+  });
+
+  it('a claim check whose object is gone is a permanent failure with a reason', async () => {
+    const store = createS3ClaimCheck(aws.s3, { bucket: aws.payloadBucket, stage: 'ingest' });
+    const body = encodeMessageBody({
+      type: 'claim-check',
+      version: 1,
+      correlation_id: 'demo:gone',
+      claim_check: { bucket: aws.payloadBucket, key: claimCheckKey('ingest', 'demo:gone'), bytes: 10 },
+    });
+    const record = { messageId: '1', body, messageAttributes: {}, attributes: {} } as unknown as SQSRecord;
+    const error = await decodeRecord(record, schema, store).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).reason).toBe('claim_check_missing');
+  });
+
+  it('names the source and a hash of the correlation id in the key, nothing else of it', () => {
+    expect(claimCheckKey('hydrate', 'shop/1:order ../x', 'u')).toMatch(
+      /^hydrate\/shop_1\/[0-9a-f]{32}\/u\.json$/,
+    );
+  });
+});
