@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { claimCheckFromEnv } from '../shared/claim-check.ts';
+import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import type { KlaviyoSettings } from '../shared/config.ts';
 import {
   createConfigLoader,
@@ -50,7 +50,8 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig = deps.loadConfig ?? createConfigLoader(env);
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
-  const claimCheck = claimCheckFromEnv(env, deps.s3 ?? new S3Client({}), 'deliver');
+  const s3 = deps.s3 ?? new S3Client({});
+  const claimCheck = claimCheckFromEnv(env, s3, 'deliver');
   // Kept for the life of the instance, so pacing carries over from one invocation to the next.
   let klaviyo: { client: KlaviyoClient; settings: KlaviyoSettings } | undefined;
 
@@ -84,6 +85,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),
     maxReceiveCount: requireMaxReceiveCount(env),
+    claimCheckReader: createS3ClaimCheckReader(s3),
     claimCheck: claimCheck.store,
     maxMessageBytes: claimCheck.maxMessageBytes,
     logger,

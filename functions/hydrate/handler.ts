@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { claimCheckFromEnv } from '../shared/claim-check.ts';
+import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import {
   createConfigLoader,
   requireEnv,
@@ -44,7 +44,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig = deps.loadConfig ?? createConfigLoader(env);
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
-  const claimCheck = claimCheckFromEnv(env, deps.s3 ?? new S3Client({}), 'hydrate');
+  const s3 = deps.s3 ?? new S3Client({});
+  const claimCheck = claimCheckFromEnv(env, s3, 'hydrate');
   const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'), claimCheck.queueOptions);
 
   const stage = createSqsStage({
@@ -54,6 +55,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     queueUrl: requireEnv(env, 'HYDRATE_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'HYDRATE_DLQ_URL'),
     maxReceiveCount: requireMaxReceiveCount(env),
+    claimCheckReader: createS3ClaimCheckReader(s3),
     claimCheck: claimCheck.store,
     maxMessageBytes: claimCheck.maxMessageBytes,
     logger,

@@ -11,10 +11,15 @@ import { PermanentError, RetryableError } from './errors.ts';
 
 export type ClaimCheckReference = ClaimCheckV1['claim_check'];
 
-export interface ClaimCheckStore {
+// Writer and reader are apart so that a bundle holds only the S3 calls its function makes (ingest only writes),
+// which test/infra/code-actions.ts holds the IAM policies to.
+export interface ClaimCheckWriter {
   /** Stores a message body; the key names the writing stage, the source and a hash of the correlation id. */
   store(body: string, correlationId: string): Promise<ClaimCheckReference>;
-  /** The body a reference was made for; a RetryableError when it cannot be read now. */
+}
+
+export interface ClaimCheckReader {
+  /** The body a reference was made for; a RetryableError when it cannot be read now, a PermanentError if gone. */
   load(reference: ClaimCheckReference): Promise<string>;
 }
 
@@ -52,7 +57,7 @@ export interface S3ClaimCheckOptions {
   stage: 'ingest' | 'hydrate' | 'deliver';
 }
 
-export function createS3ClaimCheck(client: S3Client, options: S3ClaimCheckOptions): ClaimCheckStore {
+export function createS3ClaimCheckWriter(client: S3Client, options: S3ClaimCheckOptions): ClaimCheckWriter {
   return {
     async store(body, correlationId) {
       if (!options.bucket) throw new Error('CLAIM_CHECK_BUCKET is not set');
@@ -68,7 +73,11 @@ export function createS3ClaimCheck(client: S3Client, options: S3ClaimCheckOption
       );
       return { bucket: options.bucket, key, bytes };
     },
+  };
+}
 
+export function createS3ClaimCheckReader(client: S3Client): ClaimCheckReader {
+  return {
     async load(reference) {
       try {
         const out = await client.send(new GetObjectCommand({ Bucket: reference.bucket, Key: reference.key }));
@@ -118,10 +127,10 @@ export function claimCheckFromEnv(
   stage: S3ClaimCheckOptions['stage'],
 ) {
   const bucket = env.CLAIM_CHECK_BUCKET || undefined;
-  const store = createS3ClaimCheck(client, { bucket, stage });
+  const store = createS3ClaimCheckWriter(client, { bucket, stage });
   const maxMessageBytes = maxMessageBytesOf(env);
   return {
-    /** Loads what any claim check names. */
+    /** Stores bodies for this stage (fails without CLAIM_CHECK_BUCKET). */
     store,
     maxMessageBytes,
     /** For createSqsQueue: stores bodies over the limit when there is a bucket to store them in. */

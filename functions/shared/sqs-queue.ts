@@ -9,7 +9,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { claimCheckMessage, DEFAULT_MAX_MESSAGE_BYTES, type ClaimCheckStore } from './claim-check.ts';
+import { claimCheckMessage, DEFAULT_MAX_MESSAGE_BYTES, type ClaimCheckWriter } from './claim-check.ts';
 import { encodeMessageBody, toQueueSafeJson, toQueueSafeText } from './message-body.ts';
 
 export interface OutgoingMessage {
@@ -82,7 +82,7 @@ export interface QueueOptions {
   /** The queue's max_message_size (MAX_MESSAGE_BYTES); default 262,144. */
   maxMessageBytes?: number;
   /** Where bodies over that go; without it such a body is sent as it is and the queue refuses it. */
-  claimCheck?: ClaimCheckStore;
+  claimCheck?: ClaimCheckWriter;
 }
 
 export function createSqsQueue(

@@ -20,7 +20,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { claimCheckOf, type ClaimCheckStore } from './claim-check.ts';
+import { claimCheckOf, type ClaimCheckReader, type ClaimCheckWriter } from './claim-check.ts';
 import type { DeadLetterV1 } from './contracts.ts';
 import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -42,11 +42,10 @@ export interface StageOptions<T> {
    * reason, when its failed attempts reach it; without it, SQS's redrive does (without a reason).
    */
   maxReceiveCount?: number;
-  /**
-   * Loads the bodies of claim checks (ClaimCheckV1) before the contract is checked, and stores dead letters too
-   * large for the DLQ (with the DLQ's MAX_MESSAGE_BYTES).
-   */
-  claimCheck?: ClaimCheckStore;
+  /** Loads the bodies of claim checks (ClaimCheckV1) before the contract is checked. */
+  claimCheckReader?: ClaimCheckReader;
+  /** Stores dead letters larger than the DLQ takes (maxMessageBytes, MAX_MESSAGE_BYTES). */
+  claimCheck?: ClaimCheckWriter;
   maxMessageBytes?: number;
   now?: () => number;
   process: (message: T, log: Logger, record: SQSRecord) => Promise<void>;
@@ -63,7 +62,7 @@ const contractViolation = (error: unknown) =>
 export async function decodeRecord<T>(
   record: SQSRecord,
   schema: z.ZodMiniType<T>,
-  claimCheck: ClaimCheckStore | undefined,
+  claimCheck: ClaimCheckReader | undefined,
 ): Promise<T> {
   let value: unknown;
   let reference: ReturnType<typeof claimCheckOf>;
@@ -250,7 +249,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
   async function handleRecord(record: SQSRecord): Promise<void> {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
     try {
-      const message = await decodeRecord(record, schema, options.claimCheck);
+      const message = await decodeRecord(record, schema, options.claimCheckReader);
       await options.process(message, log, record);
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
@@ -419,7 +418,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
       event.Records.map(async (record) => {
         const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
         try {
-          return { record, log, message: await decodeRecord(record, schema, options.claimCheck) };
+          return { record, log, message: await decodeRecord(record, schema, options.claimCheckReader) };
         } catch (error) {
           return { record, log, error: error instanceof Error ? error : new Error(String(error)) };
         }

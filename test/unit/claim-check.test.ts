@@ -3,7 +3,12 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimCheckKey, claimCheckOf, createS3ClaimCheck } from '../../functions/shared/claim-check.ts';
+import {
+  claimCheckKey,
+  claimCheckOf,
+  createS3ClaimCheckReader,
+  createS3ClaimCheckWriter,
+} from '../../functions/shared/claim-check.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
 import { encodeMessageBody } from '../../functions/shared/message-body.ts';
 import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
@@ -38,7 +43,7 @@ async function receive(): Promise<SQSRecord[]> {
 
 describe('claim check', () => {
   it('sends a body over the queue limit as a reference and the stage reads it back', async () => {
-    const store = createS3ClaimCheck(aws.s3, { bucket: aws.payloadBucket, stage: 'ingest' });
+    const store = createS3ClaimCheckWriter(aws.s3, { bucket: aws.payloadBucket, stage: 'ingest' });
     const queue = createSqsQueue(aws.sqs, aws.hydrate.url, {
       maxMessageBytes: MAX_MESSAGE_BYTES,
       claimCheck: store,
@@ -61,7 +66,11 @@ describe('claim check', () => {
     const reference = claimCheckOf(JSON.parse(byId.get('demo:large')?.body ?? ''));
     expect(reference).toMatchObject({ bucket: aws.payloadBucket, bytes: Buffer.byteLength(large) });
     expect(reference?.key).toMatch(/^ingest\/demo\/[0-9a-f]{32}\/[0-9a-f-]{36}\.json$/);
-    const message = await decodeRecord(byId.get('demo:large') as SQSRecord, schema, store);
+    const message = await decodeRecord(
+      byId.get('demo:large') as SQSRecord,
+      schema,
+      createS3ClaimCheckReader(aws.s3),
+    );
     expect(message).toEqual({ id: 'large', pad: 'é\uFFFF'.repeat(200_000) });
   });
 
@@ -72,7 +81,7 @@ describe('claim check', () => {
   });
 
   it('a claim check whose object is gone is a permanent failure with a reason', async () => {
-    const store = createS3ClaimCheck(aws.s3, { bucket: aws.payloadBucket, stage: 'ingest' });
+    const store = createS3ClaimCheckReader(aws.s3);
     const body = encodeMessageBody({
       type: 'claim-check',
       version: 1,
