@@ -9,10 +9,13 @@ import {
   createS3ClaimCheckReader,
   createS3ClaimCheckWriter,
 } from '../../functions/shared/claim-check.ts';
+import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
+import type { Logger } from '../../functions/shared/logger.ts';
+import { createMetrics } from '../../functions/shared/metrics.ts';
 import { encodeMessageBody } from '../../functions/shared/message-body.ts';
 import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
-import { decodeRecord } from '../../functions/shared/sqs-stage.ts';
+import { createSqsStage, decodeRecord } from '../../functions/shared/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from '../../local/emulators.ts';
 
@@ -92,6 +95,45 @@ describe('claim check', () => {
     const error = await decodeRecord(record, schema, store).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as PermanentError).reason).toBe('claim_check_missing');
+  });
+
+  it('stores a dead letter larger than the DLQ takes, and the letter keeps the original', async () => {
+    const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined };
+    const logger = { ...quiet, info: () => undefined, createChild: () => logger } as unknown as Logger;
+    const stage = createSqsStage({
+      stage: 'hydrate',
+      schema,
+      sqs: aws.sqs,
+      queueUrl: aws.hydrate.url,
+      dlqUrl: aws.hydrate.dlqUrl,
+      logger,
+      metrics: createMetrics('hydrate'),
+      maxMessageBytes: MAX_MESSAGE_BYTES,
+      claimCheck: createS3ClaimCheckWriter(aws.s3, { bucket: aws.payloadBucket, stage: 'hydrate' }),
+      claimCheckReader: createS3ClaimCheckReader(aws.s3),
+      process: () => Promise.reject(new PermanentError('refused', 'test_refusal')),
+    });
+    // Under the queue limit as a message; over it once its quotes are escaped inside the letter.
+    const original = JSON.stringify({ id: 'quoted', pad: JSON.stringify(Array(40_000).fill('a')) });
+    expect(Buffer.byteLength(original)).toBeLessThan(MAX_MESSAGE_BYTES);
+    const record = {
+      messageId: 'm1',
+      receiptHandle: 'rh',
+      body: original,
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: { correlation_id: { stringValue: 'demo:quoted', dataType: 'String' } },
+    } as unknown as SQSRecord;
+    const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Parameters<typeof stage>[1];
+    expect(await stage({ Records: [record] }, context)).toEqual({ batchItemFailures: [] });
+
+    const out = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.hydrate.dlqUrl }));
+    const [message] = out.Messages ?? [];
+    const reference = claimCheckOf(JSON.parse(message?.Body ?? ''));
+    expect(reference?.key).toMatch(/^hydrate\/demo\//);
+    const letter = deadLetterV1Schema().parse(
+      JSON.parse(await createS3ClaimCheckReader(aws.s3).load(reference ?? { bucket: '', key: '', bytes: 1 })),
+    );
+    expect(letter).toMatchObject({ reason: 'test_refusal', original });
   });
 
   it('names the source and a hash of the correlation id in the key, nothing else of it', () => {
