@@ -304,7 +304,12 @@ describe('the built Lambda zips, unpacked and invoked as Lambda runs them', () =
       const others = seen.filter((name) => !configured.includes(name));
       expect(others.sort(), fn).toEqual(
         [
-          ...['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SSM'],
+          ...[
+            'AWS_ENDPOINT_URL_DYNAMODB',
+            'AWS_ENDPOINT_URL_S3',
+            'AWS_ENDPOINT_URL_SQS',
+            'AWS_ENDPOINT_URL_SSM',
+          ],
           ...[
             'AWS_REGION',
             'AWS_DEFAULT_REGION',
