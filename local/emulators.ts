@@ -1,7 +1,9 @@
-// The AWS side of local mode: DynamoDB (dynalite, in memory) and SQS (our emulator), with the table and
-// the queues created as the Terraform module creates them (DLQs, redrive after maxReceiveCount).
+// The AWS side of local mode: DynamoDB (dynalite, in memory), SQS and S3 (fauxqs serves both), with the table,
+// the queues (DLQs, redrive after maxReceiveCount, max_message_size) and the payload bucket of the claim check
+// created as the Terraform module creates them.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
 import { startSqsEmulator } from './sqs/emulator.ts';
@@ -23,9 +25,19 @@ export interface QueuePair {
  */
 export const DEFAULT_MAX_RECEIVE_COUNT = { hydrate: 5, deliver: 10 } as const;
 
+/**
+ * The module's `max_message_size` (terraform/modules/queue; the AWS provider 5.x ceiling), on every local queue,
+ * so a message too large for a deployment is too large here too; the functions get it as MAX_MESSAGE_BYTES.
+ */
+export const MAX_MESSAGE_BYTES = 262_144;
+
 export interface LocalAws {
   dynamodb: DynamoDBClient;
   sqs: SQSClient;
+  /** The same emulator's S3, path-style (fauxqs answers both on one port). */
+  s3: S3Client;
+  /** The claim check's payload bucket (CLAIM_CHECK_BUCKET). */
+  payloadBucket: string;
   /** For clients of one's own, e.g. a test that injects faults into its SQS client. */
   sqsEndpoint: string;
   tableName: string;
@@ -47,7 +59,10 @@ async function createQueuePair(
 ): Promise<QueuePair> {
   const { maxReceiveCount } = options;
   const dlq = await sqs.send(
-    new CreateQueueCommand({ QueueName: `${name}-dlq`, Attributes: { MessageRetentionPeriod: '1209600' } }),
+    new CreateQueueCommand({
+      QueueName: `${name}-dlq`,
+      Attributes: { MessageRetentionPeriod: '1209600', MaximumMessageSize: String(MAX_MESSAGE_BYTES) },
+    }),
   );
   const dlqArn = (
     await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
@@ -57,6 +72,7 @@ async function createQueuePair(
       QueueName: name,
       Attributes: {
         VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+        MaximumMessageSize: String(MAX_MESSAGE_BYTES),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlqArn,
           maxReceiveCount: options.maxReceiveCount,
@@ -84,6 +100,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
 
   const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoPort}`, region, credentials });
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region, credentials });
+  const s3 = new S3Client({ endpoint: sqsEmulator.endpoint, region, credentials, forcePathStyle: true });
+  const payloadBucket = 'klaviyo-webhook-relay-payloads';
+  await s3.send(new CreateBucketCommand({ Bucket: payloadBucket }));
   const tableName = 'klaviyo-webhook-relay-dedupe';
   // Same key as the Terraform table. dynalite has no TTL; local runs are too short to need it.
   await dynamodb.send(
@@ -100,6 +119,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   return {
     dynamodb,
     sqs,
+    s3,
+    payloadBucket,
     sqsEndpoint: sqsEmulator.endpoint,
     tableName,
     hydrate,
@@ -107,6 +128,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     async close() {
       dynamodb.destroy();
       sqs.destroy();
+      s3.destroy();
       await sqsEmulator.close();
       await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
     },

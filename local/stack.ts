@@ -14,7 +14,7 @@ import { createIngestHandler } from '../functions/ingest/handler.ts';
 import { startApiGateway } from './api-gateway.ts';
 import { readLocalConfig } from './config-file.ts';
 import { startDemoSourceApi } from './demo-source-api.ts';
-import { startLocalAws, type LocalAws } from './emulators.ts';
+import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
 import { startPoller } from './sqs/poller.ts';
 
@@ -120,17 +120,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       HYDRATE_DLQ_URL: aws.hydrate.dlqUrl,
       DELIVER_QUEUE_URL: aws.deliver.url,
       DELIVER_DLQ_URL: aws.deliver.dlqUrl,
+      CLAIM_CHECK_BUCKET: aws.payloadBucket,
+      MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
     };
-    const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, dynamodb: aws.dynamodb });
+    const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, s3: aws.s3, dynamodb: aws.dynamodb });
     // Each consumer learns its own queue's maxReceiveCount, as the module's MAX_RECEIVE_COUNT tells it.
     const hydrate = createHydrateHandler({
       env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount) },
       sqs: aws.sqs,
+      s3: aws.s3,
     });
     const deliverOptions = options.deliver ?? {};
     const deliver = createDeliverHandler({
       env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.deliver.maxReceiveCount) },
       sqs: aws.sqs,
+      s3: aws.s3,
       ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
     });
 

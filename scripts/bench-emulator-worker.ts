@@ -3,6 +3,7 @@
 // SQS do their work on other machines).
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startLocalAws, type LocalAws } from '../local/emulators.ts';
 
@@ -10,6 +11,7 @@ interface Endpoints {
   dynamodb: string;
   sqs: string;
   tableName: string;
+  payloadBucket: string;
   hydrate: LocalAws['hydrate'];
   deliver: LocalAws['deliver'];
 }
@@ -25,9 +27,13 @@ export async function startLocalAwsInWorker(): Promise<LocalAws> {
   });
   const dynamodb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials });
   const sqs = new SQSClient({ endpoint: endpoints.sqs, region, credentials });
+  // fauxqs serves S3 on the SQS port.
+  const s3 = new S3Client({ endpoint: endpoints.sqs, region, credentials, forcePathStyle: true });
   return {
     dynamodb,
     sqs,
+    s3,
+    payloadBucket: endpoints.payloadBucket,
     sqsEndpoint: endpoints.sqs,
     tableName: endpoints.tableName,
     hydrate: endpoints.hydrate,
@@ -35,6 +41,7 @@ export async function startLocalAwsInWorker(): Promise<LocalAws> {
     async close() {
       dynamodb.destroy();
       sqs.destroy();
+      s3.destroy();
       worker.postMessage('close');
       await new Promise((resolve) => worker.once('exit', resolve));
     },
@@ -50,6 +57,7 @@ if (!isMainThread && parentPort) {
     dynamodb: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port ?? ''}${endpoint.path}`,
     sqs: aws.sqsEndpoint,
     tableName: aws.tableName,
+    payloadBucket: aws.payloadBucket,
     hydrate: aws.hydrate,
     deliver: aws.deliver,
   } satisfies Endpoints);

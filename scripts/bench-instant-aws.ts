@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_MAX_RECEIVE_COUNT, type LocalAws } from '../local/emulators.ts';
 
@@ -81,6 +82,9 @@ export function instantAws(): LocalAws {
   return {
     dynamodb: new DynamoDBClient(config),
     sqs: new SQSClient(config),
+    // No claim check in this benchmark: its bodies are small, so nothing is stored (a store would fail here).
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    payloadBucket: 'instant-payloads',
     sqsEndpoint: config.endpoint,
     tableName: 'instant-dedupe',
     hydrate: queue('hydrate'),

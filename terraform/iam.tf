@@ -92,6 +92,13 @@ locals {
           Action   = ["sqs:SendMessage"]
           Resource = [module.queue["hydrate"].queue_arn]
         },
+        {
+          # Claim checks: bodies over MAX_MESSAGE_BYTES, under its own prefix (payloads.tf).
+          Sid      = "StoreClaimCheckedBodies"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject"]
+          Resource = ["${local.payload_bucket_arn}/ingest/*"]
+        },
       ],
       local.read_config_statements.ingest,
       local.kms_statements,
@@ -112,6 +119,19 @@ locals {
           Action   = ["sqs:SendMessage"]
           Resource = [module.queue["deliver"].queue_arn, module.queue["hydrate"].dlq_arn, module.queue["hydrate"].queue_arn]
         },
+        {
+          # Reads what ingest claim-checked; stores its own large messages and dead letters under its prefix.
+          Sid      = "ReadClaimCheckedBodies"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject"]
+          Resource = ["${local.payload_bucket_arn}/ingest/*"]
+        },
+        {
+          Sid      = "StoreClaimCheckedBodies"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject"]
+          Resource = ["${local.payload_bucket_arn}/hydrate/*"]
+        },
       ],
       local.read_config_statements.hydrate,
       local.kms_statements,
@@ -130,6 +150,19 @@ locals {
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
           Resource = [module.queue["deliver"].dlq_arn, module.queue["deliver"].queue_arn]
+        },
+        {
+          # Reads what hydrate claim-checked; stores dead letters too large for the DLQ under its prefix.
+          Sid      = "ReadClaimCheckedBodies"
+          Effect   = "Allow"
+          Action   = ["s3:GetObject"]
+          Resource = ["${local.payload_bucket_arn}/hydrate/*"]
+        },
+        {
+          Sid      = "StoreClaimCheckedBodies"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject"]
+          Resource = ["${local.payload_bucket_arn}/deliver/*"]
         },
       ],
       local.read_config_statements.deliver,

@@ -52,6 +52,9 @@ locals {
     RELAY_CONFIG_PARAMETER       = aws_ssm_parameter.config.name
     POWERTOOLS_SERVICE_NAME      = var.name
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
+    # Bodies larger than the queues take travel as claim checks through the payload bucket (payloads.tf).
+    MAX_MESSAGE_BYTES  = tostring(local.max_message_bytes)
+    CLAIM_CHECK_BUCKET = aws_s3_bucket.payloads.bucket
   }
 
   # Exactly the variables docs/runtime-contract.md lists for each function.

@@ -128,3 +128,17 @@ output "alarm_arns" {
     { for k, a in aws_cloudwatch_metric_alarm.sustained_failures : k => a.arn },
   )
 }
+
+################################################################################
+# Claim check
+################################################################################
+
+output "payload_bucket_name" {
+  description = "Name of the payload bucket: message bodies larger than the queues take (claim checks)."
+  value       = aws_s3_bucket.payloads.bucket
+}
+
+output "payload_bucket_arn" {
+  description = "ARN of the payload bucket."
+  value       = aws_s3_bucket.payloads.arn
+}

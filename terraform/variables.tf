@@ -501,12 +501,13 @@ variable "functions" {
 ################################################################################
 
 variable "queues" {
-  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver; the consumer dead-letters a message with its reason when a failing receive is the last allowed, and deferrals cost none), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
+  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver; the consumer dead-letters a message with its reason when a failing receive is the last allowed, and deferrals cost none), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), max_message_size (1024 to 262144 bytes, default 262144, the AWS provider 5.x ceiling; larger bodies travel through the payload bucket as claim checks), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
   type = map(object({
     visibility_timeout_seconds         = optional(number)
     max_receive_count                  = optional(number)
     message_retention_seconds          = optional(number, 345600)
     dlq_message_retention_seconds      = optional(number, 1209600)
+    max_message_size                   = optional(number, 262144)
     batch_size                         = optional(number, 10)
     maximum_batching_window_in_seconds = optional(number, 0)
     maximum_concurrency                = optional(number)
@@ -535,6 +536,11 @@ variable "queues" {
       q.dlq_message_retention_seconds > q.message_retention_seconds
     )])
     error_message = "queues[*] retention must be from 60 to 1209600 seconds, and dlq_message_retention_seconds must be longer than message_retention_seconds."
+  }
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : q.max_message_size >= 1024 && q.max_message_size <= 262144 && floor(q.max_message_size) == q.max_message_size])
+    error_message = "queues[*].max_message_size must be a whole number from 1024 to 262144 (the AWS provider 5.x ceiling)."
   }
 
   validation {
@@ -609,8 +615,19 @@ variable "api" {
 # Encryption
 ################################################################################
 
+variable "payload_expiration_days" {
+  description = "Days the payload bucket keeps a claim-checked message body (one larger than the queues take) before its lifecycle rule expires it; null for the longest queue retention plus the longest DLQ retention, plus a day, so a body outlives its message and that message's dead letter. At least that when set."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.payload_expiration_days == null || (coalesce(var.payload_expiration_days, 1) >= 1 && coalesce(var.payload_expiration_days, 1) <= 3650 && floor(coalesce(var.payload_expiration_days, 1)) == coalesce(var.payload_expiration_days, 1))
+    error_message = "payload_expiration_days must be null or a whole number from 1 to 3650."
+  }
+}
+
 variable "kms_key_arn" {
-  description = "ARN of a customer-managed KMS key for the queues, the table, the log groups, the functions' environment and the configuration parameter (SecureString); null for AWS-managed encryption. The key policy must let CloudWatch Logs use the key."
+  description = "ARN of a customer-managed KMS key for the queues, the payload bucket, the table, the log groups, the functions' environment and the configuration parameter (SecureString); null for AWS-managed encryption. The key policy must let CloudWatch Logs use the key."
   type        = string
   default     = null
 

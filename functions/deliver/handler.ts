@@ -1,10 +1,12 @@
 // Lambda entry for deliver: SQS batch of Klaviyo events and profile upserts in, paced Klaviyo API calls out,
 // an outcome per message back (partial batch response).
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import type { KlaviyoSettings } from '../shared/config.ts';
 import {
   createConfigLoader,
@@ -26,6 +28,8 @@ import { createPacers } from './rate-pacer.ts';
 export interface DeliverDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
+  /** The payload bucket's client (claim checks); default a new S3Client. */
+  s3?: S3Client;
   fetch?: Fetch;
   loadConfig?: LoadConfig;
   resolveSecret?: ResolveSecret;
@@ -48,6 +52,8 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const loadConfig =
     deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
+  const s3 = deps.s3 ?? new S3Client({});
+  const claimCheck = claimCheckFromEnv(env, s3, 'deliver');
   // Rebuilt when the loaded document's Klaviyo settings change (the loader rereads it every few minutes), so
   // a changed base URL, revision, key reference, timeout or budget reaches a warm instance without a deploy.
   // The pacers are kept across invocations, and across refreshes that leave the account and budget as they
@@ -94,6 +100,9 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),
     maxReceiveCount: requireMaxReceiveCount(env),
+    claimCheckReader: createS3ClaimCheckReader(s3),
+    claimCheck: claimCheck.store,
+    maxMessageBytes: claimCheck.maxMessageBytes,
     logger,
     metrics,
     now,

@@ -1,9 +1,11 @@
 // Lambda entry for hydrate: SQS batch in (webhook.received v1), Klaviyo events out to the deliver queue.
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import {
   createConfigLoader,
   reportRefreshError,
@@ -24,6 +26,8 @@ import type { Fetch } from './source-api.ts';
 export interface HydrateDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
+  /** The payload bucket's client (claim checks); default a new S3Client. */
+  s3?: S3Client;
   fetch?: Fetch;
   /** Cap on a source API's response body; default MAX_RESPONSE_BYTES (5 MiB). */
   maxResponseBytes?: number;
@@ -45,7 +49,9 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const loadConfig =
     deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
-  const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'));
+  const s3 = deps.s3 ?? new S3Client({});
+  const claimCheck = claimCheckFromEnv(env, s3, 'hydrate');
+  const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'), claimCheck.queueOptions);
   // One pacer per source API for this instance: requests_per_second and the API's rate headers set its pace.
   const pacers = createSourcePacers({ now });
 
@@ -56,6 +62,9 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     queueUrl: requireEnv(env, 'HYDRATE_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'HYDRATE_DLQ_URL'),
     maxReceiveCount: requireMaxReceiveCount(env),
+    claimCheckReader: createS3ClaimCheckReader(s3),
+    claimCheck: claimCheck.store,
+    maxMessageBytes: claimCheck.maxMessageBytes,
     logger,
     metrics,
     now,

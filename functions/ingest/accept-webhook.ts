@@ -11,8 +11,6 @@ import { HttpError } from './http-error.ts';
 import { mapBounded } from './map-bounded.ts';
 import type { ReceivedEvent } from './sources/source-adapter.ts';
 
-/** SQS's message limit (1 MiB) less room for the message attributes, which count towards it. */
-export const MAX_MESSAGE_BYTES = 1_048_576 - 4_096;
 /**
  * DynamoDB calls in flight at once for one request. Each claim stays its own conditional put (DynamoDB
  * has no conditional batch write); the bound keeps a 1,000-event request from opening 1,000 sockets.
@@ -54,8 +52,9 @@ export async function acceptWebhook(
   // One request can carry the same event twice (a sender's batch); it is one delivery.
   const unique = [...new Map(events.map((e) => [e.deliveryId, e])).values()];
 
-  // Messages are built (and bounded) before anything is claimed: an event too large for SQS must be a
-  // 413 now, not a claim followed by an enqueue that fails on every retry.
+  // Messages are built (and bounded) before anything is claimed: an event too large for the queue (its claim
+  // check's bound, else the queue's MAX_MESSAGE_BYTES) must be a 413 now, not a claim followed by an enqueue
+  // that fails on every retry.
   const receivedAt = new Date(nowMs).toISOString();
   const built = new Map<string, string>();
   for (const event of unique) {
@@ -73,11 +72,11 @@ export async function acceptWebhook(
     // Counted after encoding: the size checked is the size sent (U+FFFE/U+FFFF take 6 bytes instead of 3).
     const body = encodeMessageBody(message);
     const bytes = Buffer.byteLength(body);
-    if (bytes > MAX_MESSAGE_BYTES) {
+    if (bytes > ports.queue.maxBodyBytes) {
       throw new HttpError(
         413,
         'event_too_large',
-        `event ${event.deliveryId} makes a ${bytes}-byte message; a queue message holds at most ${MAX_MESSAGE_BYTES}`,
+        `event ${event.deliveryId} makes a ${bytes}-byte message; a queue message holds at most ${ports.queue.maxBodyBytes}`,
       );
     }
     built.set(event.deliveryId, body);

@@ -1,12 +1,14 @@
 // Lambda entry for ingest: adapts API Gateway (HTTP API, payload 2.0) to the accept-webhook use case.
 // Order matters: signature on raw bytes → JSON parse → use case; errors become JSON answers.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { claimCheckFromEnv } from '../shared/claim-check.ts';
 import {
   createConfigLoader,
   reportRefreshError,
@@ -33,6 +35,8 @@ const LOGGED_IDS = 20;
 export interface IngestDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
+  /** The payload bucket's client (claim checks); default a new S3Client. */
+  s3?: S3Client;
   dynamodb?: DynamoDBClient;
   loadConfig?: LoadConfig;
   resolveSecret?: ResolveSecret;
@@ -50,7 +54,12 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     deps.dynamodb ?? new DynamoDBClient({}),
     requireEnv(env, 'DEDUPE_TABLE_NAME'),
   );
-  const queue = createSqsQueue(deps.sqs ?? new SQSClient({}), requireEnv(env, 'HYDRATE_QUEUE_URL'));
+  const { queueOptions } = claimCheckFromEnv(env, deps.s3 ?? new S3Client({}), 'ingest');
+  const queue = createSqsQueue(
+    deps.sqs ?? new SQSClient({}),
+    requireEnv(env, 'HYDRATE_QUEUE_URL'),
+    queueOptions,
+  );
 
   async function ingest(
     event: APIGatewayProxyEventV2,

@@ -123,6 +123,24 @@ export const deliverMessageSchema = memo(() =>
 );
 export type DeliverMessage = z.infer<ReturnType<typeof deliverMessageSchema>>;
 
+/**
+ * Stands in a queue for a body larger than the queue holds (MAX_MESSAGE_BYTES): the body (any message above, or a
+ * dead letter) is the S3 object the reference names, `bytes` long (UTF-8). functions/shared/claim-check.ts.
+ */
+export const claimCheckV1Schema = memo(() =>
+  z.strictObject({
+    type: z.literal('claim-check'),
+    version: z.literal(1),
+    correlation_id: nonEmptyString(),
+    claim_check: z.strictObject({
+      bucket: nonEmptyString(),
+      key: z.string().check(z.minLength(1), z.maxLength(1024)),
+      bytes: z.int().check(z.positive()),
+    }),
+  }),
+);
+export type ClaimCheckV1 = z.infer<ReturnType<typeof claimCheckV1Schema>>;
+
 /** Attached to what a stage sends to its DLQ itself, so a person can see why without digging in logs. */
 export const deadLetterV1Schema = memo(() =>
   z.strictObject({

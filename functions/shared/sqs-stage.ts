@@ -22,6 +22,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { claimCheckOf, type ClaimCheckReader, type ClaimCheckWriter } from './claim-check.ts';
 import type { DeadLetterV1 } from './contracts.ts';
 import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -43,6 +44,11 @@ export interface StageOptions<T> {
    * reason, when its failed attempts reach it; without it, SQS's redrive does (without a reason).
    */
   maxReceiveCount?: number;
+  /** Loads the bodies of claim checks (ClaimCheckV1) before the contract is checked. */
+  claimCheckReader?: ClaimCheckReader;
+  /** Stores dead letters larger than the DLQ takes (maxMessageBytes, MAX_MESSAGE_BYTES). */
+  claimCheck?: ClaimCheckWriter;
+  maxMessageBytes?: number;
   now?: () => number;
   /**
    * Time kept back at the end of the invocation for the retry bookkeeping and the answer (default: 2 s, or a
@@ -103,6 +109,51 @@ export async function runWithinDeadline(
   } finally {
     clearTimeout(timer);
   }
+}
+
+const contractViolation = (error: unknown) =>
+  new PermanentError('message does not match its contract', 'contract_violation', String(error));
+
+/**
+ * The message a record carries: its body, or the body its claim check names (loaded first), checked against the
+ * stage's contract. A contract violation and a claim check that is gone are PermanentErrors; a claim check that
+ * cannot be read now is a RetryableError.
+ */
+export async function decodeRecord<T>(
+  record: SQSRecord,
+  schema: z.ZodMiniType<T>,
+  claimCheck: ClaimCheckReader | undefined,
+): Promise<T> {
+  let value: unknown;
+  let reference: ReturnType<typeof claimCheckOf>;
+  try {
+    value = JSON.parse(record.body);
+    reference = claimCheckOf(value);
+  } catch (error) {
+    throw contractViolation(error);
+  }
+  if (reference) {
+    if (!claimCheck)
+      throw new PermanentError('this stage cannot read claim checks', 'claim_check_unsupported', reference);
+    const body = await claimCheck.load(reference);
+    try {
+      value = JSON.parse(body);
+    } catch (error) {
+      throw contractViolation(error);
+    }
+  }
+  try {
+    return schema.parse(value);
+  } catch (error) {
+    throw contractViolation(error);
+  }
+}
+
+function dlqOptions<T>(options: StageOptions<T> | BatchStageOptions<T>) {
+  return {
+    ...(options.claimCheck && { claimCheck: options.claimCheck }),
+    ...(options.maxMessageBytes !== undefined && { maxMessageBytes: options.maxMessageBytes }),
+  };
 }
 
 /** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
@@ -224,7 +275,7 @@ function deadLetterLog(record: SQSRecord, error: PermanentError) {
 export function createSqsStage<T>(options: StageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
-  const dlq = createSqsQueue(sqs, options.dlqUrl);
+  const dlq = createSqsQueue(sqs, options.dlqUrl, dlqOptions(options));
 
   async function deadLetter(record: SQSRecord, error: PermanentError, log: Logger) {
     const letter = deadLetterOf(stage, record, error, now());
@@ -258,12 +309,7 @@ export function createSqsStage<T>(options: StageOptions<T>) {
   async function handleRecord(record: SQSRecord, context: Context, marginMs: number): Promise<void> {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
     try {
-      let message: T;
-      try {
-        message = schema.parse(JSON.parse(record.body));
-      } catch (error) {
-        throw new PermanentError('message does not match its contract', 'contract_violation', String(error));
-      }
+      const message = await decodeRecord(record, schema, options.claimCheckReader);
       await runWithinDeadline(context, marginMs, (signal) =>
         options.process(message, log, record, signal, context),
       );
@@ -334,7 +380,7 @@ const SQS_BATCH = 10;
 export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
-  const dlq = createSqsQueue(sqs, options.dlqUrl);
+  const dlq = createSqsQueue(sqs, options.dlqUrl, dlqOptions(options));
   const backoff = options.backoff ?? ((attempts: number) => backoffSeconds(attempts));
 
   /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
@@ -434,21 +480,23 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const letters: { record: SQSRecord; error: PermanentError; log: Logger }[] = [];
     const retries: { record: SQSRecord; error: Error; log: Logger }[] = [];
     const deferrals: { record: SQSRecord; error: DeferredError; log: Logger }[] = [];
-    for (const record of event.Records) {
-      const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
-      try {
-        parsed.push({ id: record.messageId, message: schema.parse(JSON.parse(record.body)), record, log });
-      } catch (error) {
-        letters.push({
-          record,
-          log,
-          error: new PermanentError(
-            'message does not match its contract',
-            'contract_violation',
-            String(error),
-          ),
-        });
-      }
+    const decoded = await Promise.all(
+      event.Records.map(async (record) => {
+        const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
+        try {
+          return { record, log, message: await decodeRecord(record, schema, options.claimCheckReader) };
+        } catch (error) {
+          return { record, log, error: error instanceof Error ? error : new Error(String(error)) };
+        }
+      }),
+    );
+    for (const item of decoded) {
+      const { record, log } = item;
+      if (!('error' in item)) parsed.push({ id: record.messageId, message: item.message, record, log });
+      else if (item.error instanceof PermanentError) letters.push({ record, log, error: item.error });
+      else if (lastAllowed(record, options.maxReceiveCount))
+        letters.push({ record, log, error: exhausted(item.error) });
+      else retries.push({ record, log, error: item.error });
     }
 
     let outcomes: Map<string, RecordOutcome>;

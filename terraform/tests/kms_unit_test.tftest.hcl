@@ -74,6 +74,15 @@ run "customer_key_everywhere" {
   }
 
   assert {
+    condition = (
+      one(one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms" &&
+      one(one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).apply_server_side_encryption_by_default).kms_master_key_id == var.kms_key_arn &&
+      one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).bucket_key_enabled
+    )
+    error_message = "The payload bucket must encrypt with the customer key (with an S3 bucket key)."
+  }
+
+  assert {
     condition     = aws_cloudwatch_log_group.api_access[0].kms_key_id == var.kms_key_arn
     error_message = "The access log group must be encrypted with the customer key."
   }

@@ -43,6 +43,16 @@ override_resource {
 }
 
 override_resource {
+  target          = aws_s3_bucket.payloads
+  override_during = plan
+  values = {
+    bucket = "relay-payloads-0001"
+    id     = "relay-payloads-0001"
+    arn    = "arn:aws:s3:::relay-payloads-0001"
+  }
+}
+
+override_resource {
   target          = module.queue["hydrate"].aws_sqs_queue.this
   override_during = plan
   values = {
@@ -276,6 +286,8 @@ run "environment_follows_the_runtime_contract" {
       RELAY_CONFIG_PARAMETER       = "/relay/config"
       DEDUPE_TABLE_NAME            = "relay-dedupe"
       HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
+      MAX_MESSAGE_BYTES            = "262144"
+      CLAIM_CHECK_BUCKET           = "relay-payloads-0001"
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
@@ -290,6 +302,8 @@ run "environment_follows_the_runtime_contract" {
       HYDRATE_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
       MAX_RECEIVE_COUNT            = "5"
+      MAX_MESSAGE_BYTES            = "262144"
+      CLAIM_CHECK_BUCKET           = "relay-payloads-0001"
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
@@ -303,6 +317,8 @@ run "environment_follows_the_runtime_contract" {
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
       DELIVER_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
       MAX_RECEIVE_COUNT            = "10"
+      MAX_MESSAGE_BYTES            = "262144"
+      CLAIM_CHECK_BUCKET           = "relay-payloads-0001"
       POWERTOOLS_SERVICE_NAME      = "relay"
       POWERTOOLS_METRICS_NAMESPACE = "KlaviyoWebhookRelay"
       POWERTOOLS_LOG_LEVEL         = "INFO"
@@ -460,16 +476,18 @@ run "iam_is_least_privilege" {
     condition = toset(flatten([for s in local.policy_statements.ingest : s.Action])) == toset([
       "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
       "sqs:SendMessage",
+      "s3:PutObject",
       "ssm:GetParameter",
       "secretsmanager:GetSecretValue",
     ])
-    error_message = "ingest may only write the dedupe table, send to the hydrate queue and read its configuration and secrets."
+    error_message = "ingest may only write the dedupe table, send to the hydrate queue, store claim-checked bodies and read its configuration and secrets."
   }
 
   assert {
     condition = toset(flatten([for s in local.policy_statements.ingest : s.Resource])) == toset([
       "arn:aws:dynamodb:us-east-2:123456789012:table/relay-dedupe",
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
+      "arn:aws:s3:::relay-payloads-0001/ingest/*",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/shop/secret",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/shop/secret-next",
@@ -483,9 +501,10 @@ run "iam_is_least_privilege" {
     condition = toset(flatten([for s in local.policy_statements.hydrate : s.Action])) == toset([
       "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
       "sqs:SendMessage",
+      "s3:GetObject", "s3:PutObject",
       "ssm:GetParameter",
     ])
-    error_message = "hydrate may only consume its queue, send to the deliver queue and its DLQ, and read its configuration."
+    error_message = "hydrate may only consume its queue, send to the deliver queue and its DLQ, read and store claim-checked bodies, and read its configuration."
   }
 
   assert {
@@ -493,6 +512,8 @@ run "iam_is_least_privilege" {
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate-dlq",
+      "arn:aws:s3:::relay-payloads-0001/ingest/*",
+      "arn:aws:s3:::relay-payloads-0001/hydrate/*",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/demo/api-token",
     ])
@@ -517,9 +538,10 @@ run "iam_is_least_privilege" {
     condition = toset(flatten([for s in local.policy_statements.deliver : s.Action])) == toset([
       "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
       "sqs:SendMessage",
+      "s3:GetObject", "s3:PutObject",
       "ssm:GetParameter",
     ])
-    error_message = "deliver may only consume its queue, send to its DLQ and its own queue, and read its configuration and the Klaviyo key."
+    error_message = "deliver may only consume its queue, send to its DLQ and its own queue, read and store claim-checked bodies, and read its configuration and the Klaviyo key."
   }
 
   assert {
@@ -534,11 +556,63 @@ run "iam_is_least_privilege" {
     condition = toset(flatten([for s in local.policy_statements.deliver : s.Resource])) == toset([
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq",
+      "arn:aws:s3:::relay-payloads-0001/hydrate/*",
+      "arn:aws:s3:::relay-payloads-0001/deliver/*",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/klaviyo-api-key",
     ])
     error_message = "deliver's policy must name exactly its queue, its DLQ, the configuration and the Klaviyo API key."
   }
+}
+
+run "claim_check_payload_bucket" {
+  command = plan
+
+  assert {
+    condition = alltrue([for q in ["hydrate", "deliver"] : (
+      module.queue[q].max_message_size == 262144
+    )])
+    error_message = "Each queue and its DLQ must take the largest message AWS provider 5.x allows (262144 bytes)."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.payloads.block_public_acls &&
+      aws_s3_bucket_public_access_block.payloads.block_public_policy &&
+      aws_s3_bucket_public_access_block.payloads.ignore_public_acls &&
+      aws_s3_bucket_public_access_block.payloads.restrict_public_buckets &&
+      one(aws_s3_bucket_ownership_controls.payloads.rule).object_ownership == "BucketOwnerEnforced"
+    )
+    error_message = "The payload bucket must be private and owner-enforced."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "Without a customer key the payload bucket must encrypt with SSE-S3."
+  }
+
+  assert {
+    condition = (
+      one(aws_s3_bucket_lifecycle_configuration.payloads.rule).status == "Enabled" &&
+      one(one(aws_s3_bucket_lifecycle_configuration.payloads.rule).expiration).days == 19
+    )
+    error_message = "Claim-checked bodies must expire after the longest queue retention (4 days) plus the longest DLQ retention (14 days), plus a day."
+  }
+
+  assert {
+    condition     = jsondecode(aws_s3_bucket_policy.payloads.policy).Statement[0].Effect == "Deny" && jsondecode(aws_s3_bucket_policy.payloads.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
+    error_message = "The payload bucket must refuse requests without TLS."
+  }
+}
+
+run "payload_expiration_below_the_retention_is_refused" {
+  command = plan
+
+  variables {
+    payload_expiration_days = 5
+  }
+
+  expect_failures = [aws_s3_bucket_lifecycle_configuration.payloads]
 }
 
 run "per_function_and_per_queue_settings" {

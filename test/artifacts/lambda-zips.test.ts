@@ -21,7 +21,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseRelayConfig, type SourceConfig } from '../../functions/shared/config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
 import { startDemoSourceApi } from '../../local/demo-source-api.ts';
-import { startLocalAws, type LocalAws, type QueuePair } from '../../local/emulators.ts';
+import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws, type QueuePair } from '../../local/emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { readBatchResponse } from '../../local/sqs/batch-response.ts';
@@ -168,10 +168,14 @@ beforeAll(async () => {
     DELIVER_DLQ_URL: aws.deliver.dlqUrl,
     'hydrate:MAX_RECEIVE_COUNT': String(aws.hydrate.maxReceiveCount),
     'deliver:MAX_RECEIVE_COUNT': String(aws.deliver.maxReceiveCount),
+    MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+    CLAIM_CHECK_BUCKET: aws.payloadBucket,
   };
   // Not the module's: what points the SDK at the local services instead of AWS.
   const endpoints = {
     AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint,
+    // fauxqs serves S3 on the same port (an IP endpoint, so the SDK addresses buckets by path).
+    AWS_ENDPOINT_URL_S3: aws.sqsEndpoint,
     AWS_ENDPOINT_URL_DYNAMODB: new URL(
       dynamodbEndpoint.path,
       `http://${dynamodbEndpoint.hostname}:${dynamodbEndpoint.port}`,
@@ -300,7 +304,12 @@ describe('the built Lambda zips, unpacked and invoked as Lambda runs them', () =
       const others = seen.filter((name) => !configured.includes(name));
       expect(others.sort(), fn).toEqual(
         [
-          ...['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_SQS', 'AWS_ENDPOINT_URL_SSM'],
+          ...[
+            'AWS_ENDPOINT_URL_DYNAMODB',
+            'AWS_ENDPOINT_URL_S3',
+            'AWS_ENDPOINT_URL_SQS',
+            'AWS_ENDPOINT_URL_SSM',
+          ],
           ...[
             'AWS_REGION',
             'AWS_DEFAULT_REGION',

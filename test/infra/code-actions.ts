@@ -22,6 +22,9 @@ const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
   DeleteMessageBatchCommand: 'sqs:DeleteMessage',
   GetParameterCommand: 'ssm:GetParameter',
   GetSecretValueCommand: 'secretsmanager:GetSecretValue',
+  // The claim check's payload bucket (functions/shared/claim-check.ts).
+  PutObjectCommand: 's3:PutObject',
+  GetObjectCommand: 's3:GetObject',
 };
 
 // What this does not see: calls made through the aggregated clients (`new DynamoDB().putItem()`, which the

@@ -48,6 +48,15 @@ import {
   ListFunctionsCommand,
 } from '@aws-sdk/client-lambda';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import {
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -92,6 +101,8 @@ const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
   deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL', 'MAX_RECEIVE_COUNT'],
 };
 const COMMON_ENV = [
+  'MAX_MESSAGE_BYTES',
+  'CLAIM_CHECK_BUCKET',
   'RELAY_CONFIG_PARAMETER',
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
@@ -114,6 +125,8 @@ const OutputsSchema = z.object({
   webhook_urls: z.object({ value: StringMap }),
   alarm_arns: z.object({ value: StringMap }),
   alarm_topic_arn: z.object({ value: z.string() }),
+  payload_bucket_name: z.object({ value: z.string() }),
+  payload_bucket_arn: z.object({ value: z.string() }),
 });
 type Outputs = z.infer<typeof OutputsSchema>;
 
@@ -278,6 +291,9 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       // The service dimension of the relay's metrics is the deployment's name (the alarms select on it).
       expect(variables.POWERTOOLS_SERVICE_NAME).toBe(NAME);
       expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('KlaviyoWebhookRelay');
+      // The queues' max_message_size, and the bucket that takes what is larger (the claim check).
+      expect(variables.MAX_MESSAGE_BYTES).toBe('262144');
+      expect(variables.CLAIM_CHECK_BUCKET).toBe(outputs.payload_bucket_name.value);
     }
     const variablesOf = async (fn: FunctionName) =>
       (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: `${NAME}-${fn}` }))).Environment
@@ -364,6 +380,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
           Number(attributes.MessageRetentionPeriod),
         );
 
+        // The largest message AWS provider 5.x lets a queue take; larger bodies go through the claim check.
+        expect(attributes.MaximumMessageSize).toBe('262144');
+        expect(dlqAttributes.MaximumMessageSize).toBe('262144');
+
         // The complete example encrypts with its customer-managed key.
         expect(attributes.KmsMasterKeyId).toBe(outputs.kms_key_arn.value);
         expect(dlqAttributes.KmsMasterKeyId).toBe(outputs.kms_key_arn.value);
@@ -436,6 +456,71 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         [`/aws/lambda/${NAME}-ingest`]: 14,
         [`/aws/lambda/${NAME}-hydrate`]: 30,
         [`/aws/lambda/${NAME}-deliver`]: 30,
+      });
+    },
+  );
+
+  it(
+    'made the payload bucket: private, owner-enforced, encrypted with the key, TLS only, expiring',
+    { timeout: 120_000 },
+    async () => {
+      const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+      const Bucket = outputs.payload_bucket_name.value;
+      expect(outputs.payload_bucket_arn.value).toBe(`arn:aws:s3:::${Bucket}`);
+
+      const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket }));
+      expect(block.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      const ownership = await s3.send(new GetBucketOwnershipControlsCommand({ Bucket }));
+      expect(ownership.OwnershipControls?.Rules?.map((r) => r.ObjectOwnership)).toEqual([
+        'BucketOwnerEnforced',
+      ]);
+
+      const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+      const [rule] = encryption.ServerSideEncryptionConfiguration?.Rules ?? [];
+      expect(rule?.ApplyServerSideEncryptionByDefault).toMatchObject({
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: outputs.kms_key_arn.value,
+      });
+
+      const policy = JSON.parse((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? '{}') as {
+        Statement?: { Effect?: string; Condition?: { Bool?: Record<string, unknown> } }[];
+      };
+      expect(policy.Statement).toEqual([
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      ]);
+
+      // The example keeps messages 4 days and dead letters 14: a body lives 4 + 14 + 1 days.
+      const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }));
+      expect(lifecycle.Rules?.map((r) => ({ status: r.Status, days: r.Expiration?.Days }))).toEqual([
+        { status: 'Enabled', days: 19 },
+      ]);
+
+      // Each function writes only under its own stage's prefix and reads only what the stage before it wrote.
+      const iam = new IAMClient(aws());
+      const s3Grants: Record<string, Record<string, string[]>> = {};
+      for (const fn of FUNCTIONS) {
+        const { PolicyDocument } = await iam.send(
+          new GetRolePolicyCommand({ RoleName: `${NAME}-${fn}`, PolicyName: 'runtime' }),
+        );
+        const grants: Record<string, string[]> = {};
+        for (const statement of parsePolicyDocument(PolicyDocument ?? '').Statement)
+          for (const action of ([] as string[]).concat(statement.Action))
+            if (action.startsWith('s3:')) grants[action] = ([] as string[]).concat(statement.Resource);
+        s3Grants[fn] = grants;
+      }
+      const arn = outputs.payload_bucket_arn.value;
+      expect(s3Grants).toEqual({
+        ingest: { 's3:PutObject': [`${arn}/ingest/*`] },
+        hydrate: { 's3:GetObject': [`${arn}/ingest/*`], 's3:PutObject': [`${arn}/hydrate/*`] },
+        deliver: { 's3:GetObject': [`${arn}/hydrate/*`], 's3:PutObject': [`${arn}/deliver/*`] },
       });
     },
   );
@@ -667,6 +752,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     const dynamodb = new DynamoDBClient(aws());
     const tables = (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
     expect(tables.filter((t) => t.startsWith(NAME))).toEqual([]);
+
+    const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+    const buckets = (await s3.send(new ListBucketsCommand({}))).Buckets ?? [];
+    expect(buckets.map((b) => b.Name).filter((n) => n?.startsWith(NAME))).toEqual([]);
 
     const ssm = new SSMClient(aws());
     const parameters = (await ssm.send(new GetParametersByPathCommand({ Path: `/${NAME}`, Recursive: true })))

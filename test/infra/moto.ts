@@ -85,6 +85,7 @@ export const PROVIDER_SERVICES = [
   'iam',
   'kms',
   'lambda',
+  's3',
   'secretsmanager',
   'sns',
   'sqs',

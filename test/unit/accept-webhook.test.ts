@@ -43,6 +43,7 @@ describe('a claim that errors in a multi-event request', () => {
     const { store, held, released } = memoryStore((key) => key === 'kl#e2');
     const sent: unknown[] = [];
     const queue: MessageQueue = {
+      maxBodyBytes: 256 * 1024,
       sendBatch: (messages) => {
         sent.push(...messages);
         return Promise.resolve({ failedIds: [], reasons: [] });

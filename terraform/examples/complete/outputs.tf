@@ -77,3 +77,13 @@ output "config_document" {
   description = "The configuration document the functions read (JSON, secret references only); re-exported so that plans show its changes."
   value       = module.relay.config_document
 }
+
+output "payload_bucket_name" {
+  description = "Payload bucket of the claim check (message bodies larger than the queues take)."
+  value       = module.relay.payload_bucket_name
+}
+
+output "payload_bucket_arn" {
+  description = "ARN of the payload bucket."
+  value       = module.relay.payload_bucket_arn
+}

@@ -9,6 +9,7 @@ locals {
 resource "aws_sqs_queue" "dlq" {
   name                      = "${var.name}-dlq"
   message_retention_seconds = var.dlq_message_retention_seconds
+  max_message_size          = var.max_message_size
 
   sqs_managed_sse_enabled           = local.sqs_managed_sse ? true : null
   kms_master_key_id                 = var.kms_key_arn
@@ -33,6 +34,7 @@ resource "aws_sqs_queue" "this" {
   visibility_timeout_seconds = var.visibility_timeout_seconds
   message_retention_seconds  = var.message_retention_seconds
   receive_wait_time_seconds  = var.receive_wait_time_seconds
+  max_message_size           = var.max_message_size
 
   sqs_managed_sse_enabled           = local.sqs_managed_sse ? true : null
   kms_master_key_id                 = var.kms_key_arn

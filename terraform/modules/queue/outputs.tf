@@ -69,3 +69,8 @@ output "alarm_arns" {
     { for a in aws_cloudwatch_metric_alarm.oldest_message_age : "oldest_message_age" => a.arn },
   )
 }
+
+output "max_message_size" {
+  description = "Largest message the queue and its DLQ take, in bytes (both queues' max_message_size, as created)."
+  value       = aws_sqs_queue.this.max_message_size == aws_sqs_queue.dlq.max_message_size ? aws_sqs_queue.this.max_message_size : null
+}

@@ -51,6 +51,17 @@ variable "dlq_message_retention_seconds" {
   }
 }
 
+variable "max_message_size" {
+  description = "Largest message the queue and its DLQ take, in bytes, from 1024 to 262144 (the ceiling of AWS provider 5.x, which this module supports; the relay stores larger bodies in its payload bucket and sends a claim check)."
+  type        = number
+  default     = 262144
+
+  validation {
+    condition     = var.max_message_size >= 1024 && var.max_message_size <= 262144 && floor(var.max_message_size) == var.max_message_size
+    error_message = "max_message_size must be a whole number from 1024 to 262144."
+  }
+}
+
 variable "max_receive_count" {
   description = "Receives before a message moves to the dead-letter queue, from 1 to 1000 (5 or more recommended so throttling alone does not dead-letter a message)."
   type        = number
