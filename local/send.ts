@@ -27,7 +27,8 @@ if (!sourceName || !file) {
 
 // Placeholders only matter to the running relay; the sender needs the source's scheme and secret.
 const env: Record<string, string | undefined> = { ...DEV_SECRETS, ...process.env };
-const { config } = await readLocalConfig(path.resolve(values.config), env, 'http://unused.invalid');
+// The stand-in must pass the schema (hydration base URLs: https, or http to loopback).
+const { config } = await readLocalConfig(path.resolve(values.config), env, 'http://127.0.0.1/unused');
 const source = config.sources[sourceName];
 if (!source) throw new ConfigError(`no source "${sourceName}" in ${values.config}`);
 const secretRef = source.secrets[0];
