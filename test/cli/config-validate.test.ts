@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { validateConfigFile } from '../../cli/commands/config.ts';
+
+const relay = (...args: string[]) =>
+  promisify(execFile)(process.execPath, [
+    '--disable-warning=ExperimentalWarning',
+    '--import',
+    'tsx',
+    'cli/relay.ts',
+    ...args,
+  ]);
+
+async function documentFile(document: unknown): Promise<string> {
+  const file = path.join(await mkdtemp(path.join(tmpdir(), 'relay-config-')), 'config.json');
+  await writeFile(file, typeof document === 'string' ? document : JSON.stringify(document));
+  return file;
+}
+
+describe('relay config validate', () => {
+  it('accepts local mode’s configuration, placeholders and all', async () => {
+    expect(await validateConfigFile('config/local.json')).toEqual({
+      valid: true,
+      sources: ['demo', 'shopify'],
+    });
+    const { stdout } = await relay('config', 'validate', 'config/local.json');
+    expect(stdout).toMatch(/valid \(2 sources: demo, shopify\)/);
+  });
+
+  it('reports each problem with its JSON path, and exits 1', async () => {
+    const file = await documentFile({
+      version: 1,
+      klaviyo: { api_key: { env: 'K' } },
+      sources: { shop: { kind: 'shopify', secrets: [] }, typo: { kind: 'shopfiy', secrets: [{ env: 'S' }] } },
+    });
+    const result = await validateConfigFile(file);
+    expect(result.valid).toBe(false);
+    expect(!result.valid && result.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(['sources.shop.secrets', 'sources.typo.kind']),
+    );
+    const failed = await relay('config', 'validate', file).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in failed && failed.code).toBe(1);
+    expect('stderr' in failed && failed.stderr).toMatch(/sources\.shop\.secrets: /);
+  });
+
+  it('prints JSON with --json, and says when the file is not JSON', async () => {
+    const file = await documentFile('{ not json');
+    const failed = await relay('config', 'validate', file, '--json').catch((e: { stdout: string }) => e);
+    const printed = JSON.parse(failed.stdout) as {
+      valid: boolean;
+      problems: { path: string; message: string }[];
+    };
+    expect(printed.valid).toBe(false);
+    expect(printed.problems).toHaveLength(1);
+    expect(printed.problems[0]?.path).toBe('(root)');
+    expect(printed.problems[0]?.message).toMatch(/^not valid JSON/);
+  });
+});
