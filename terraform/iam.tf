@@ -120,11 +120,12 @@ locals {
           Resource = [module.queue["deliver"].queue_arn, module.queue["hydrate"].dlq_arn, module.queue["hydrate"].queue_arn]
         },
         {
-          # Reads what ingest claim-checked; stores its own large messages and dead letters under its prefix.
+          # Reads what ingest claim-checked, and its own dead letters when SQS redrives them to its queue;
+          # stores its own large messages and dead letters under its prefix.
           Sid      = "ReadClaimCheckedBodies"
           Effect   = "Allow"
           Action   = ["s3:GetObject"]
-          Resource = ["${local.payload_bucket_arn}/ingest/*"]
+          Resource = ["${local.payload_bucket_arn}/ingest/*", "${local.payload_bucket_arn}/hydrate/*"]
         },
         {
           Sid      = "StoreClaimCheckedBodies"
@@ -152,11 +153,12 @@ locals {
           Resource = [module.queue["deliver"].dlq_arn, module.queue["deliver"].queue_arn]
         },
         {
-          # Reads what hydrate claim-checked; stores dead letters too large for the DLQ under its prefix.
+          # Reads what hydrate claim-checked, and its own dead letters when SQS redrives them to its queue;
+          # stores dead letters too large for the DLQ under its prefix.
           Sid      = "ReadClaimCheckedBodies"
           Effect   = "Allow"
           Action   = ["s3:GetObject"]
-          Resource = ["${local.payload_bucket_arn}/hydrate/*"]
+          Resource = ["${local.payload_bucket_arn}/hydrate/*", "${local.payload_bucket_arn}/deliver/*"]
         },
         {
           Sid      = "StoreClaimCheckedBodies"

@@ -28,6 +28,7 @@ import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
+import { unwrapRedriven, type RedriveContext } from './redriven-letter.ts';
 import { createSqsQueue, delayRetry, sendDelayed, type DelayedMessage } from './sqs-queue.ts';
 import type * as z from './zod.ts';
 
@@ -147,6 +148,36 @@ export async function decodeRecord<T>(
   } catch (error) {
     throw contractViolation(error);
   }
+}
+
+/**
+ * The record to process: a dead letter redriven to this stage's queue by SQS becomes its original message
+ * (redriven-letter.ts), logged and counted; any other record is itself.
+ */
+async function openRecord(
+  received: SQSRecord,
+  redrive: RedriveContext,
+  log: Logger,
+  metrics: Metrics,
+): Promise<SQSRecord> {
+  const { record, redriven } = await unwrapRedriven(received, redrive);
+  if (redriven) {
+    log.info('processing a redriven dead letter again', {
+      outcome: 'redriven',
+      letter_reason: redriven.reason,
+      letter_failed_at: redriven.failed_at,
+    });
+    metrics.addMetric('redriven', MetricUnit.Count, 1);
+  }
+  return record;
+}
+
+function redriveContextOf<T>(options: StageOptions<T> | BatchStageOptions<T>): RedriveContext {
+  return {
+    stage: options.stage,
+    claimCheckReader: options.claimCheckReader,
+    forgetAttributes: [FAILED_ATTEMPTS_ATTRIBUTE],
+  };
 }
 
 function dlqOptions<T>(options: StageOptions<T> | BatchStageOptions<T>) {
@@ -306,9 +337,14 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     }
   }
 
-  async function handleRecord(record: SQSRecord, context: Context, marginMs: number): Promise<void> {
-    const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
+  const redrive = redriveContextOf(options);
+
+  async function handleRecord(received: SQSRecord, context: Context, marginMs: number): Promise<void> {
+    const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(received) } });
+    // After a redrive, everything below (retries, deferrals, dead letters) concerns the original message.
+    let record = received;
     try {
+      record = await openRecord(received, redrive, log, metrics);
       const message = await decodeRecord(record, schema, options.claimCheckReader);
       await runWithinDeadline(context, marginMs, (signal) =>
         options.process(message, log, record, signal, context),
@@ -382,6 +418,7 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
   const now = options.now ?? Date.now;
   const dlq = createSqsQueue(sqs, options.dlqUrl, dlqOptions(options));
   const backoff = options.backoff ?? ((attempts: number) => backoffSeconds(attempts));
+  const redrive = redriveContextOf(options);
 
   /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
   async function deadLetterAll(
@@ -481,9 +518,11 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const retries: { record: SQSRecord; error: Error; log: Logger }[] = [];
     const deferrals: { record: SQSRecord; error: DeferredError; log: Logger }[] = [];
     const decoded = await Promise.all(
-      event.Records.map(async (record) => {
-        const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(record) } });
+      event.Records.map(async (received) => {
+        const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(received) } });
+        let record = received;
         try {
+          record = await openRecord(received, redrive, log, metrics);
           return { record, log, message: await decodeRecord(record, schema, options.claimCheckReader) };
         } catch (error) {
           return { record, log, error: error instanceof Error ? error : new Error(String(error)) };

@@ -563,6 +563,22 @@ run "iam_is_least_privilege" {
     ])
     error_message = "deliver's policy must name exactly its queue, its DLQ, the configuration and the Klaviyo API key."
   }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.hydrate : s.Resource if contains(s.Action, "s3:GetObject")])) == toset([
+      "arn:aws:s3:::relay-payloads-0001/ingest/*",
+      "arn:aws:s3:::relay-payloads-0001/hydrate/*",
+    ])
+    error_message = "hydrate may read only what ingest claim-checked and its own dead letters (redriven by SQS)."
+  }
+
+  assert {
+    condition = toset(flatten([for s in local.policy_statements.deliver : s.Resource if contains(s.Action, "s3:GetObject")])) == toset([
+      "arn:aws:s3:::relay-payloads-0001/hydrate/*",
+      "arn:aws:s3:::relay-payloads-0001/deliver/*",
+    ])
+    error_message = "deliver may read only what hydrate claim-checked and its own dead letters (redriven by SQS)."
+  }
 }
 
 run "claim_check_payload_bucket" {

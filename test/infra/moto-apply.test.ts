@@ -519,8 +519,15 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       const arn = outputs.payload_bucket_arn.value;
       expect(s3Grants).toEqual({
         ingest: { 's3:PutObject': [`${arn}/ingest/*`] },
-        hydrate: { 's3:GetObject': [`${arn}/ingest/*`], 's3:PutObject': [`${arn}/hydrate/*`] },
-        deliver: { 's3:GetObject': [`${arn}/hydrate/*`], 's3:PutObject': [`${arn}/deliver/*`] },
+        // Each stage also reads its own prefix: its dead letters too large for the DLQ, when SQS redrives them.
+        hydrate: {
+          's3:GetObject': [`${arn}/ingest/*`, `${arn}/hydrate/*`],
+          's3:PutObject': [`${arn}/hydrate/*`],
+        },
+        deliver: {
+          's3:GetObject': [`${arn}/hydrate/*`, `${arn}/deliver/*`],
+          's3:PutObject': [`${arn}/deliver/*`],
+        },
       });
     },
   );
