@@ -30,7 +30,6 @@ import { verifyWebhook, type IngestContext } from './verify-webhook.ts';
 
 /** The message contract's bound; longer ids would fail validation after the claim. */
 const MAX_DELIVERY_ID_LENGTH = 512;
-const LOGGED_IDS = 20;
 
 export interface IngestDependencies {
   env?: NodeJS.ProcessEnv;
@@ -102,11 +101,13 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     else if (outcome.inProgress.length > 0) [status, code] = [409, 'in_progress'];
     else if (outcome.accepted.length > 0) [status, code] = [202, 'accepted'];
     else [status, code] = [200, 'duplicate'];
+    // The same correlation field as hydrate and deliver log (`<source>:<delivery id>`), so one query finds a
+    // webhook in every stage; a request carrying several events (Klaviyo's, up to 1,000) lists every one.
+    const correlationIds = deliveryIds.map((id) => `${sourceName}:${id}`);
     logger.info('webhook handled', {
       source: sourceName,
-      delivery_id: deliveryIds[0],
-      // A Klaviyo request carries up to 1,000 ids: the log line names the first few and counts the rest.
-      delivery_ids: deliveryIds.slice(0, LOGGED_IDS),
+      correlation_id: correlationIds[0],
+      ...(correlationIds.length > 1 && { correlation_ids: correlationIds }),
       event_count: deliveryIds.length,
       accepted: outcome.accepted.length,
       duplicates: outcome.duplicates.length,

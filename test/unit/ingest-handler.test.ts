@@ -3,7 +3,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig, testSecrets } from '../helpers/configs.ts';
@@ -13,9 +14,10 @@ import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
 const aws = useLocalAws();
 const config = testConfig();
 
-function ingest(sqs?: SQSClient) {
+function ingest(sqs?: SQSClient, logger?: Logger) {
   const a = aws();
   return createIngestHandler({
+    ...(logger && { logger }),
     env: { ...testSecrets, DEDUPE_TABLE_NAME: a.tableName, HYDRATE_QUEUE_URL: a.hydrate.url },
     sqs: sqs ?? a.sqs,
     dynamodb: a.dynamodb,
@@ -49,7 +51,7 @@ function shopifyRequest(
 
 async function send(
   request: { body: Buffer; headers: Record<string, string> },
-  extra: { source?: string; base64?: boolean; sqs?: SQSClient } = {},
+  extra: { source?: string; base64?: boolean; sqs?: SQSClient; logger?: Logger } = {},
 ) {
   // API Gateway base64-encodes what is not UTF-8 text; do the same, or the bytes would not survive.
   const isText = Buffer.from(request.body.toString('utf8')).equals(request.body);
@@ -59,7 +61,7 @@ async function send(
     headers: request.headers,
     base64: extra.base64 ?? !isText,
   });
-  const result = await ingest(extra.sqs)(event, testContext());
+  const result = await ingest(extra.sqs, extra.logger)(event, testContext());
   return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') as Record<string, unknown> };
 }
 
@@ -100,6 +102,25 @@ describe('ingest', () => {
       meta: { topic: 'orders/create' },
       payload: order,
     });
+  });
+
+  it('logs the correlation id hydrate and deliver log for the same webhook', async () => {
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const logger = new Logger({ logLevel: 'INFO', persistentKeys: { function: 'ingest' } });
+      expect((await send(shopifyRequest({ eventId: 'evt-trace' }), { logger })).status).toBe(202);
+    } finally {
+      write.mockRestore();
+    }
+    const handled = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.message === 'webhook handled');
+    expect(handled).toMatchObject({ correlation_id: 'shop:evt-trace', event_count: 1 });
+    expect(handled).not.toHaveProperty('delivery_id');
   });
 
   it('answers a redelivery 200 as a duplicate and does not enqueue it again', async () => {
