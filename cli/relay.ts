@@ -3,15 +3,19 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../functions/shared/config.ts';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerDlqCommands } from './commands/dlq.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
 const program = new Command('klaviyo-relay')
-  .description('Operate klaviyo-webhook-relay: check configurations and try mappings without deploying.')
+  .description(
+    'Operate klaviyo-webhook-relay, deployed or in local mode: dead letters, configurations, mappings.',
+  )
   .version(RELAY_VERSION)
   .showHelpAfterError()
   .exitOverride();
 
 registerConfigCommands(program);
+registerDlqCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -40,6 +40,8 @@ export interface LocalAws {
   payloadBucket: string;
   /** For clients of one's own, e.g. a test that injects faults into its SQS client. */
   sqsEndpoint: string;
+  /** dynalite's endpoint, for clients in another process (the relay CLI against local mode). */
+  dynamodbEndpoint: string;
   tableName: string;
   hydrate: QueuePair;
   deliver: QueuePair;
@@ -122,6 +124,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     s3,
     payloadBucket,
     sqsEndpoint: sqsEmulator.endpoint,
+    dynamodbEndpoint: `http://127.0.0.1:${dynamoPort}`,
     tableName,
     hydrate,
     deliver,

@@ -54,6 +54,8 @@ export interface DeliverRuntimeOptions {
 
 export interface LocalStack {
   webhookUrl(source: string): string;
+  /** The API Gateway stand-in's base URL (the module's `api_endpoint`). */
+  apiEndpoint: string;
   config: RelayConfig;
   /** The values handlers read secrets from (env references). */
   env: Readonly<Record<string, string | undefined>>;
@@ -158,6 +160,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const stack: LocalStack = {
       webhookUrl: (source) => `${gateway.url}/webhooks/${encodeURIComponent(source)}`,
+      apiEndpoint: gateway.url,
       config,
       env,
       aws,

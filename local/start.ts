@@ -4,6 +4,7 @@
 //   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
 // PORT (default 3000) is the webhook port; RELAY_CONFIG (default config/local.json) the configuration.
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
+import { LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
 
 // EMF metric lines are for CloudWatch; locally they would drown the logs.
@@ -29,6 +30,8 @@ const stack = await startLocalStack(options).catch((error: unknown) => {
   }
   throw error;
 });
+// The relay CLI (npm run relay -- dlq list hydrate, trace, …) finds local mode through this file.
+const removeStackFile = await writeStackFile(LOCAL_STACK_FILE, localStackOutputs(stack, stack.apiEndpoint));
 const sources = Object.keys(stack.config.sources);
 console.log(`
 klaviyo-webhook-relay is running locally.
@@ -41,6 +44,10 @@ Send a signed sample order (in another terminal):
 
   npm run send -- demo samples/demo-order.json
 
+Operate it like a deployment (the CLI reads ${LOCAL_STACK_FILE}):
+
+  npm run relay -- dlq list hydrate
+
 Ctrl-C stops everything.
 `);
 
@@ -50,6 +57,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('stopping…');
-    void stack.stop().then(() => process.exit(0));
+    void removeStackFile()
+      .then(() => stack.stop())
+      .then(() => process.exit(0));
   });
 }

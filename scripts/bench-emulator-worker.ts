@@ -35,6 +35,7 @@ export async function startLocalAwsInWorker(): Promise<LocalAws> {
     s3,
     payloadBucket: endpoints.payloadBucket,
     sqsEndpoint: endpoints.sqs,
+    dynamodbEndpoint: endpoints.dynamodb,
     tableName: endpoints.tableName,
     hydrate: endpoints.hydrate,
     deliver: endpoints.deliver,

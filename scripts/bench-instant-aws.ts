@@ -86,6 +86,7 @@ export function instantAws(): LocalAws {
     s3: new S3Client({ ...config, forcePathStyle: true }),
     payloadBucket: 'instant-payloads',
     sqsEndpoint: config.endpoint,
+    dynamodbEndpoint: config.endpoint,
     tableName: 'instant-dedupe',
     hydrate: queue('hydrate'),
     deliver: queue('deliver'),

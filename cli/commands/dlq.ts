@@ -1,0 +1,242 @@
+// `dlq list|show|redrive <stage>`: a stage's dead letters grouped by reason, one in full, and a redrive of all
+// or a filtered part of them back to the stage's queue at a bounded rate — each deleted from the DLQ only
+// after its resend succeeded.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Option, type Command } from 'commander';
+import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../dead-letters.ts';
+import { parseDuration } from '../duration.ts';
+import { startProgress } from '../progress.ts';
+import {
+  loadStack,
+  required,
+  STAGES,
+  withStackOptions,
+  type RelayStack,
+  type Stage,
+  type StackOptions,
+} from '../stack.ts';
+
+interface FilterOptions {
+  reason?: string[];
+  source?: string[];
+  olderThan?: string;
+  newerThan?: string;
+  limit?: string;
+}
+
+export interface DeadLetterFilter {
+  reasons?: ReadonlySet<string>;
+  sources?: ReadonlySet<string>;
+  /** Only letters that failed before this time. */
+  failedBefore?: Date;
+  /** Only letters that failed after this time. */
+  failedAfter?: Date;
+}
+
+export function filterOf(options: FilterOptions, now: number): DeadLetterFilter {
+  const filter: DeadLetterFilter = {};
+  if (options.reason?.length) filter.reasons = new Set(options.reason);
+  if (options.source?.length) filter.sources = new Set(options.source);
+  if (options.olderThan) filter.failedBefore = new Date(now - parseDuration(options.olderThan));
+  if (options.newerThan) filter.failedAfter = new Date(now - parseDuration(options.newerThan));
+  return filter;
+}
+
+export function matches(entry: DeadLetterEntry, filter: DeadLetterFilter): boolean {
+  if (filter.reasons && !filter.reasons.has(entry.reason)) return false;
+  if (filter.sources && !(entry.source && filter.sources.has(entry.source))) return false;
+  if (filter.failedBefore && entry.failedAt >= filter.failedBefore) return false;
+  if (filter.failedAfter && entry.failedAt <= filter.failedAfter) return false;
+  return true;
+}
+
+function stageArgument(stage: string): Stage {
+  if (!STAGES.includes(stage as Stage)) throw new Error(`"${stage}" is not a stage: use hydrate or deliver`);
+  return stage as Stage;
+}
+
+const dlqUrlOf = (stack: RelayStack, stage: Stage) =>
+  required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack);
+
+function withFilters(command: Command): Command {
+  return command
+    .option('--reason <reason...>', 'only these reasons (e.g. retries_exhausted klaviyo_400)')
+    .option('--source <source...>', 'only these sources')
+    .option('--older-than <duration>', 'only letters that failed longer ago than this (e.g. 2h)')
+    .option('--newer-than <duration>', 'only letters that failed more recently than this (e.g. 30m)');
+}
+
+/** Summary of one letter, for lists and JSON output. */
+export function summaryOf(entry: DeadLetterEntry) {
+  return {
+    message_id: entry.messageId,
+    correlation_id: entry.correlationId ?? null,
+    source: entry.source ?? null,
+    reason: entry.reason,
+    failed_at: entry.failedAt.toISOString(),
+    attempts: entry.letter?.attempts ?? null,
+    last_error: entry.letter?.last_error ?? null,
+  };
+}
+
+/** Reads every letter once (they are hidden while read, then released), passing each batch to `visit`. */
+async function readAll(
+  stack: RelayStack,
+  stage: Stage,
+  label: string,
+  json: boolean | undefined,
+  visit: (entries: DeadLetterEntry[], reader: ReturnType<typeof openDlq>) => Promise<void>,
+): Promise<void> {
+  const reader = openDlq(stack, stage, dlqUrlOf(stack, stage));
+  const progress = startProgress(label, 0, { json });
+  let seen = 0;
+  try {
+    for (let batch = await reader.next(); batch.length > 0; batch = await reader.next()) {
+      seen += batch.length;
+      progress.setTotal(seen);
+      await visit(batch, reader);
+      progress.increment(batch.length);
+    }
+  } finally {
+    progress.stop();
+    await reader.release();
+  }
+}
+
+export function registerDlqCommands(program: Command): void {
+  const dlq = program.command('dlq').description("Inspect and redrive a stage's dead letters.");
+
+  withFilters(withStackOptions(dlq.command('list')))
+    .description('List dead letters grouped by reason, with counts.')
+    .argument('<stage>', 'hydrate or deliver')
+    .option('--json', 'print JSON')
+    .option('--all', 'list every letter, not only the counts')
+    .action(
+      async (
+        stageName: string,
+        options: StackOptions & FilterOptions & { json?: boolean; all?: boolean },
+      ) => {
+        const stage = stageArgument(stageName);
+        const stack = await loadStack(options);
+        const filter = filterOf(options, Date.now());
+        const letters: DeadLetterEntry[] = [];
+        await readAll(stack, stage, `reading ${stage} DLQ`, options.json, (batch) => {
+          letters.push(...batch.filter((e) => matches(e, filter)));
+          return Promise.resolve();
+        });
+        const byReason = new Map<string, DeadLetterEntry[]>();
+        for (const letter of letters)
+          byReason.set(letter.reason, [...(byReason.get(letter.reason) ?? []), letter]);
+        const groups = [...byReason.entries()]
+          .sort((a, b) => b[1].length - a[1].length)
+          .map(([reason, entries]) => ({
+            reason,
+            count: entries.length,
+            sources: [...new Set(entries.map((e) => e.source ?? '?'))].sort(),
+            oldest: new Date(Math.min(...entries.map((e) => e.failedAt.getTime()))).toISOString(),
+            newest: new Date(Math.max(...entries.map((e) => e.failedAt.getTime()))).toISOString(),
+            ...(options.all && { letters: entries.map(summaryOf) }),
+          }));
+        if (options.json) {
+          console.log(JSON.stringify({ stage, total: letters.length, reasons: groups }, null, 2));
+          return;
+        }
+        console.log(`${stage} DLQ: ${letters.length} dead letter${letters.length === 1 ? '' : 's'}`);
+        for (const group of groups) {
+          const note = group.reason === MOVED_BY_SQS ? ' (moved by SQS without a letter)' : '';
+          console.log(
+            `  ${String(group.count).padStart(6)}  ${group.reason}${note}  sources: ${group.sources.join(', ')}  ${group.oldest} … ${group.newest}`,
+          );
+          for (const letter of group.letters ?? [])
+            console.log(
+              `          ${letter.message_id}  ${letter.correlation_id ?? '-'}  ${letter.failed_at}`,
+            );
+        }
+      },
+    );
+
+  withStackOptions(dlq.command('show'))
+    .description('Show one dead letter in full: its letter and its original message.')
+    .argument('<stage>', 'hydrate or deliver')
+    .argument('<id>', 'the SQS message id or the correlation id (<source>:<delivery id>)')
+    .action(async (stageName: string, id: string, options: StackOptions) => {
+      const stage = stageArgument(stageName);
+      const stack = await loadStack(options);
+      let found: DeadLetterEntry | undefined;
+      await readAll(stack, stage, `searching ${stage} DLQ`, true, (batch) => {
+        found ??= batch.find((e) => e.messageId === id || e.correlationId === id);
+        return Promise.resolve();
+      });
+      if (!found) throw new Error(`no dead letter ${id} in the ${stage} DLQ`);
+      const original = found.letter?.original ?? found.body;
+      let message: unknown = original;
+      try {
+        message = JSON.parse(original);
+      } catch {
+        // shown as text
+      }
+      console.log(
+        JSON.stringify({ ...summaryOf(found), letter: found.letter ?? null, original: message }, null, 2),
+      );
+    });
+
+  withFilters(withStackOptions(dlq.command('redrive')))
+    .description(
+      "Send dead letters back to the stage's queue; each is deleted from the DLQ only after its send succeeded.",
+    )
+    .argument('<stage>', 'hydrate or deliver')
+    .addOption(new Option('--rate <per-second>', 'letters sent a second at most').default('50'))
+    .option('--dry-run', 'say what would be redriven; change nothing')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        stageName: string,
+        options: StackOptions & FilterOptions & { rate: string; dryRun?: boolean; json?: boolean },
+      ) => {
+        const stage = stageArgument(stageName);
+        const rate = Number(options.rate);
+        if (!Number.isFinite(rate) || rate <= 0)
+          throw new Error(`--rate must be a positive number, not ${options.rate}`);
+        const stack = await loadStack(options);
+        const queueUrl = required(
+          stack.queueUrls[stage],
+          `the ${stage} queue`,
+          `--${stage}-queue-url`,
+          stack,
+        );
+        const filter = filterOf(options, Date.now());
+        const result = {
+          stage,
+          dry_run: Boolean(options.dryRun),
+          matched: 0,
+          redriven: 0,
+          failed: 0,
+          skipped: 0,
+        };
+        const started = Date.now();
+        await readAll(stack, stage, `redriving ${stage} DLQ`, options.json, async (batch, reader) => {
+          const chosen = batch.filter((e) => matches(e, filter));
+          result.matched += chosen.length;
+          result.skipped += batch.length - chosen.length;
+          if (options.dryRun || chosen.length === 0) return;
+          const sent = await sendBack(stack, queueUrl, chosen);
+          await reader.remove(sent);
+          result.redriven += sent.length;
+          result.failed += chosen.length - sent.length;
+          // Bounded rate: the stage's queue (and Klaviyo behind it) takes the redrive as it takes new traffic.
+          const due = started + (result.redriven / rate) * 1000;
+          if (due > Date.now()) await sleep(due - Date.now());
+        });
+        if (options.json) console.log(JSON.stringify(result, null, 2));
+        else if (result.dry_run)
+          console.log(
+            `${stage}: would redrive ${result.matched} dead letters (${result.skipped} left as they are)`,
+          );
+        else
+          console.log(
+            `${stage}: redrove ${result.redriven} of ${result.matched} matching dead letters (${result.failed} could not be sent and stay in the DLQ; ${result.skipped} did not match)`,
+          );
+        if (result.failed > 0) process.exitCode = 1;
+      },
+    );
+}

@@ -1,0 +1,125 @@
+// Which relay a command talks to: a deployment, named by the module's outputs (`terraform output -json >
+// stack.json`, then `--stack stack.json`), flags for the queue URLs and table, or local mode, which writes the
+// same outputs to .local/stack.json while `npm start` runs (the default). AWS clients use the standard
+// credential chain and region; against local mode, the emulators' endpoints with static credentials.
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Command } from 'commander';
+import { LOCAL_STACK_FILE } from '../local/stack-file.ts';
+
+export type Stage = 'hydrate' | 'deliver';
+export const STAGES: readonly Stage[] = ['hydrate', 'deliver'];
+
+export interface RelayStack {
+  /** Where it came from, for messages: the file or "flags". */
+  origin: string;
+  queueUrls: Partial<Record<Stage, string>>;
+  dlqUrls: Partial<Record<Stage, string>>;
+  dedupeTableName?: string;
+  apiEndpoint?: string;
+  webhookBaseUrl?: string;
+  logGroupNames?: Partial<Record<'ingest' | Stage, string>>;
+  configParameterName?: string;
+  sqs: SQSClient;
+  s3: S3Client;
+  dynamodb: DynamoDBClient;
+}
+
+export interface StackOptions {
+  stack?: string;
+  region?: string;
+  hydrateQueueUrl?: string;
+  hydrateDlqUrl?: string;
+  deliverQueueUrl?: string;
+  deliverDlqUrl?: string;
+  table?: string;
+}
+
+/** Adds the options every command that reaches a relay takes. */
+export function withStackOptions(command: Command): Command {
+  return command
+    .option(
+      '--stack <file>',
+      `outputs of the module (terraform output -json); default: local mode's ${LOCAL_STACK_FILE}`,
+    )
+    .option('--region <region>', 'AWS region (default: the standard chain, e.g. AWS_REGION)')
+    .option('--hydrate-queue-url <url>', 'the hydrate queue, instead of --stack')
+    .option('--hydrate-dlq-url <url>', 'the hydrate DLQ, instead of --stack')
+    .option('--deliver-queue-url <url>', 'the deliver queue, instead of --stack')
+    .option('--deliver-dlq-url <url>', 'the deliver DLQ, instead of --stack')
+    .option('--table <name>', 'the dedupe table, instead of --stack');
+}
+
+type Outputs = Record<string, { value?: unknown } | undefined>;
+
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+function asRecord<K extends string>(value: unknown): Partial<Record<K, string>> {
+  if (value === null || typeof value !== 'object') return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Partial<
+    Record<K, string>
+  >;
+}
+
+async function readOutputs(file: string, explicit: boolean): Promise<Outputs | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read the stack file ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as Outputs;
+  } catch (error) {
+    throw new Error(`${file} is not JSON: write it with \`terraform output -json > ${file}\``, {
+      cause: error,
+    });
+  }
+}
+
+export async function loadStack(options: StackOptions): Promise<RelayStack> {
+  const file = options.stack ?? LOCAL_STACK_FILE;
+  const outputs = (await readOutputs(file, options.stack !== undefined)) ?? {};
+  const value = (name: string) => outputs[name]?.value;
+  const flags = {
+    queueUrls: asRecord<Stage>({ hydrate: options.hydrateQueueUrl, deliver: options.deliverQueueUrl }),
+    dlqUrls: asRecord<Stage>({ hydrate: options.hydrateDlqUrl, deliver: options.deliverDlqUrl }),
+  };
+  const local = asRecord<'sqs' | 's3' | 'dynamodb'>(value('local_endpoints'));
+  const region = options.region ?? (local.sqs ? 'us-east-1' : undefined);
+  const client = (endpoint: string | undefined) => ({
+    ...(region && { region }),
+    ...(endpoint && { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  });
+  const stack: RelayStack = {
+    origin: Object.keys(outputs).length > 0 ? file : 'flags',
+    queueUrls: { ...asRecord<Stage>(value('queue_urls')), ...flags.queueUrls },
+    dlqUrls: { ...asRecord<Stage>(value('dlq_urls')), ...flags.dlqUrls },
+    logGroupNames: asRecord(value('log_group_names')),
+    sqs: new SQSClient(client(local.sqs)),
+    s3: new S3Client({ ...client(local.s3), forcePathStyle: local.s3 !== undefined }),
+    dynamodb: new DynamoDBClient(client(local.dynamodb)),
+  };
+  const table = options.table ?? asString(value('dedupe_table_name'));
+  if (table) stack.dedupeTableName = table;
+  const api = asString(value('api_endpoint'));
+  if (api) stack.apiEndpoint = api;
+  const webhooks = asString(value('webhook_base_url'));
+  if (webhooks) stack.webhookBaseUrl = webhooks;
+  const parameter = asString(value('config_parameter_name'));
+  if (parameter) stack.configParameterName = parameter;
+  return stack;
+}
+
+/** A stack value a command cannot go without, or an error that says how to give it. */
+export function required<T>(value: T | undefined, what: string, flag: string, stack: RelayStack): T {
+  if (value !== undefined) return value;
+  const where =
+    stack.origin === 'flags'
+      ? `no stack file (${LOCAL_STACK_FILE} is written while \`npm start\` runs; or pass --stack <terraform output -json file>)`
+      : `${stack.origin} does not name it`;
+  throw new Error(`${what} is not known: ${where}; pass ${flag}`);
+}

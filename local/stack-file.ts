@@ -1,0 +1,33 @@
+// What `npm start` tells the relay CLI about the running local mode: the module's outputs that the CLI reads
+// (in `terraform output -json`'s format, so the CLI has one way to read a stack) plus the emulators' endpoints.
+// Written to .local/stack.json while local mode runs; removed when it stops.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LocalStack } from './stack.ts';
+
+/** Where local mode writes its stack file, relative to the repository root; the CLI's default `--stack`. */
+export const LOCAL_STACK_FILE = path.join('.local', 'stack.json');
+
+/** `terraform output -json`'s shape: each output's value under `value`. */
+export type StackOutputs = Record<string, { value: unknown }>;
+
+export function localStackOutputs(stack: LocalStack, apiEndpoint: string): StackOutputs {
+  const { aws } = stack;
+  const outputs: Record<string, unknown> = {
+    api_endpoint: apiEndpoint,
+    webhook_base_url: `${apiEndpoint}/webhooks`,
+    queue_urls: { hydrate: aws.hydrate.url, deliver: aws.deliver.url },
+    dlq_urls: { hydrate: aws.hydrate.dlqUrl, deliver: aws.deliver.dlqUrl },
+    dedupe_table_name: aws.tableName,
+    payload_bucket_name: aws.payloadBucket,
+    // Not a module output: where the emulators answer (the CLI uses static local credentials with them).
+    local_endpoints: { sqs: aws.sqsEndpoint, s3: aws.sqsEndpoint, dynamodb: aws.dynamodbEndpoint },
+  };
+  return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, { value }]));
+}
+
+export async function writeStackFile(file: string, outputs: StackOutputs): Promise<() => Promise<void>> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(outputs, null, 2)}\n`);
+  return () => rm(file, { force: true });
+}

@@ -1,0 +1,150 @@
+// The relay CLI against local mode, as an operator uses it against a deployment: dead letters listed by
+// reason, one shown in full, a dry run that changes nothing, and a filtered redrive after which the stage
+// delivers the original and the DLQ no longer holds it.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { signedHeaders } from '../../local/sign.ts';
+import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
+import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+let stack: LocalStack;
+let mock: KlaviyoMock;
+let dir: string;
+let stackFile: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack({ env: {}, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
+  mock = stack.klaviyoMock;
+  dir = await mkdtemp(path.join(tmpdir(), 'relay-cli-'));
+  stackFile = path.join(dir, 'stack.json');
+  await writeStackFile(stackFile, localStackOutputs(stack, stack.apiEndpoint));
+});
+afterAll(async () => {
+  await stack.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const relay = async (...args: string[]) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--disable-warning=ExperimentalWarning',
+    '--import',
+    'tsx',
+    'cli/relay.ts',
+    ...args,
+    '--stack',
+    stackFile,
+  ]);
+  return stdout;
+};
+
+async function sendDemo(body: Buffer): Promise<string> {
+  const source = stack.config.sources.demo;
+  if (!source) throw new Error('config/local.json has no demo source');
+  const deliveryId = randomUUID();
+  const headers = signedHeaders(source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
+  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
+  expect(response.status).toBe(202);
+  return deliveryId;
+}
+
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await stack.aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+describe('relay dlq', () => {
+  it('lists, shows and redrives dead letters; a redriven letter is delivered once and leaves the DLQ', async () => {
+    const order = await readFile('samples/demo-order.json');
+    // Two letters in the deliver DLQ: Klaviyo refused both events (400) while it misbehaved.
+    mock.inject({ status: 400, times: 2, path: '/api/events' });
+    const first = await sendDemo(order);
+    const second = await sendDemo(order);
+    await waitFor('two deliver dead letters', async () => (await depth(stack.aws.deliver.dlqUrl)) === 2);
+    expect(mock.events()).toHaveLength(0);
+
+    const listed = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as {
+      total: number;
+      reasons: { reason: string; count: number; sources: string[] }[];
+    };
+    expect(listed).toMatchObject({
+      total: 2,
+      reasons: [{ reason: 'klaviyo_400', count: 2, sources: ['demo'] }],
+    });
+    // Reading does not take anything out.
+    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
+
+    const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`)) as Record<
+      string,
+      unknown
+    >;
+    expect(shown).toMatchObject({
+      correlation_id: `demo:${first}`,
+      reason: 'klaviyo_400',
+      letter: { stage: 'deliver', reason: 'klaviyo_400' },
+      original: { type: 'klaviyo.event', delivery_id: first },
+    });
+
+    const dry = JSON.parse(await relay('dlq', 'redrive', 'deliver', '--dry-run', '--json')) as Record<
+      string,
+      unknown
+    >;
+    expect(dry).toMatchObject({ dry_run: true, matched: 2, redriven: 0 });
+    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
+
+    // A filter that matches nothing leaves both.
+    const none = JSON.parse(
+      await relay('dlq', 'redrive', 'deliver', '--reason', 'retries_exhausted', '--json'),
+    ) as Record<string, unknown>;
+    expect(none).toMatchObject({ matched: 0, redriven: 0, skipped: 2 });
+
+    const redriven = JSON.parse(
+      await relay('dlq', 'redrive', 'deliver', '--reason', 'klaviyo_400', '--source', 'demo', '--json'),
+    ) as Record<string, unknown>;
+    expect(redriven).toMatchObject({ matched: 2, redriven: 2, failed: 0 });
+    await waitFor('both events at Klaviyo', () => mock.events().length === 2);
+    await waitFor('the queues drained', () => stack.drained());
+    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(0);
+    expect(
+      mock
+        .events()
+        .map((e) => e.uniqueId)
+        .sort(),
+    ).toEqual([`demo:${first}`, `demo:${second}`].sort());
+
+    const after = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as { total: number };
+    expect(after.total).toBe(0);
+  });
+
+  it('says which stage names are valid and how to name the stack', async () => {
+    const failed = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      'cli/relay.ts',
+      'dlq',
+      'list',
+      'ingest',
+      '--stack',
+      stackFile,
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/"ingest" is not a stage: use hydrate or deliver/),
+    });
+  });
+});
