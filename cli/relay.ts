@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../functions/shared/config.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
+import { registerSendCommand } from './commands/send.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
 const program = new Command('klaviyo-relay')
@@ -16,6 +17,7 @@ const program = new Command('klaviyo-relay')
 
 registerConfigCommands(program);
 registerDlqCommands(program);
+registerSendCommand(program);
 
 try {
   await program.parseAsync(process.argv);
