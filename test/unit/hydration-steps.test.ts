@@ -16,13 +16,16 @@ interface Call {
   body: string | undefined;
 }
 
+const urlOf = (input: Parameters<Fetch>[0]): string =>
+  typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+
 /** A fetch that records each call and answers with `answer(call)` (a Response or JSON to send with 200). */
 function recorder(answer: (call: Call) => unknown) {
   const calls: Call[] = [];
   const fetch: Fetch = (input, init) => {
     const call: Call = {
       method: init?.method ?? 'GET',
-      url: String(input),
+      url: urlOf(input),
       headers: { ...(init?.headers as Record<string, string>) },
       body: typeof init?.body === 'string' ? init.body : undefined,
     };
@@ -285,14 +288,12 @@ describe('steps', () => {
     let most = 0;
     const calls: string[] = [];
     const fetch: Fetch = async (input) => {
-      calls.push(String(input));
+      calls.push(urlOf(input));
       inFlight += 1;
       most = Math.max(most, inFlight);
       await new Promise((resolve) => setTimeout(resolve, 5));
       inFlight -= 1;
-      const id = String(input)
-        .split('/')
-        .at(-1);
+      const id = urlOf(input).split('/').at(-1);
       return Response.json({ data: { id, sku: `sku-${id}` } });
     };
     const context = await run(
@@ -510,7 +511,7 @@ describe('cache and coalescing', () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const fetch: Fetch = async (input) => {
-      calls.push(String(input));
+      calls.push(urlOf(input));
       await gate;
       return Response.json({ id: 'c1' });
     };
