@@ -155,3 +155,20 @@ describe('hydration configuration', () => {
     }
   });
 });
+
+describe('the README’s hydration reference', () => {
+  it('every JSON example parses', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile('README.md', 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Hydration reference'),
+      readme.indexOf('## Deploy with Terraform'),
+    );
+    const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    expect(blocks).toHaveLength(3);
+    for (const block of blocks) {
+      const { hydration } = JSON.parse(`{${block}}`) as { hydration: unknown };
+      expect(problems(hydration), block.slice(0, 80)).toEqual([]);
+    }
+  });
+});
