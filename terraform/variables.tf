@@ -101,6 +101,8 @@ variable "sources" {
       }))
       connections = optional(map(object({
         base_url = string
+        # Values every step on the connection has as {params.name}; a step's own params win.
+        params = optional(map(string))
         auth = optional(object({
           # header (default), bearer, basic or query.
           kind        = optional(string)
@@ -348,11 +350,12 @@ variable "sources" {
     condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
       (s.hydration.requests_per_second == null ? true : s.hydration.requests_per_second >= 0.1 && s.hydration.requests_per_second <= 1000) &&
       alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : (
+        alltrue([for k, v in(c.params == null ? {} : c.params) : can(regex("^[a-z][a-z0-9_]*$", k)) && (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
         (c.requests_per_second == null || (coalesce(c.requests_per_second, 1) >= 0.1 && coalesce(c.requests_per_second, 1) <= 1000)) &&
         (c.timeout_ms == null || (coalesce(c.timeout_ms, 5000) >= 100 && coalesce(c.timeout_ms, 5000) <= 30000 && floor(coalesce(c.timeout_ms, 5000)) == c.timeout_ms))
       )])
     )])
-    error_message = "hydration.requests_per_second (and each connection's), when set, must be from 0.1 to 1000; a connection's timeout_ms from 100 to 30000."
+    error_message = "hydration.requests_per_second (and each connection's), when set, must be from 0.1 to 1000; a connection's timeout_ms from 100 to 30000; a connection's params names are lower_snake_case and values dot paths or \"=\" followed by a JSONata expression."
   }
 
   validation {

@@ -88,6 +88,11 @@ export const hydrationConnectionSchema = memo(() =>
     /** Base URL, with `{dot.path}` placeholders filled from the context, e.g. `…/stores/{meta.store_hash}/v2`. */
     base_url: baseUrlTemplate(),
     auth: z.optional(hydrationAuthSchema()),
+    /**
+     * Values every step on this connection has as `{params.name}` (a step's own `params` win), e.g. the store
+     * hash a base URL needs: `{ "store_hash": { "expr": "$substringAfter(meta.producer, 'stores/')" } }`.
+     */
+    params: z.optional(z.record(lowerSnake(), valueSpecSchema())),
     /** This connection's timeout; default the hydration's `timeout_ms`. */
     timeout_ms: z.optional(intBetween(100, 30_000)),
     /** This connection's own pace; default the hydration's `requests_per_second`. */

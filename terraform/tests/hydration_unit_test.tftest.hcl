@@ -42,7 +42,8 @@ variables {
       hydration = {
         connections = {
           store = {
-            base_url = "https://api.bigcommerce.com/stores/{meta.store_hash}/v2"
+            base_url = "https://api.bigcommerce.com/stores/{params.store_hash}/v2"
+            params   = { store_hash = "=$substringAfter(meta.producer, 'stores/')" }
             auth     = { header = "X-Auth-Token", secret = { ssm = "/relay/bc/token" } }
           }
           woo = {
@@ -124,6 +125,11 @@ run "renders_the_hydration_section" {
   assert {
     condition     = jsondecode(output.config_document).sources.bc.hydration.steps[4].body == { query = "{ shop { name } }", variables = { id = { expr = "event.data.id" } } }
     error_message = "body is JSON text in Terraform and JSON in the document."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.bc.hydration.connections.store.params == { store_hash = { expr = "$substringAfter(meta.producer, 'stores/')" } } && jsondecode(output.config_document).sources.bc.hydration.connections.woo.params == null
+    error_message = "A connection's params render as value specs."
   }
 
   assert {
@@ -277,6 +283,16 @@ run "pagination_is_for_get_steps" {
   variables {
     sources = {
       s = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://a.test", steps = [{ name = "a", path = "/a", method = "POST", paginate = { next = "link_header", max_pages = 60 } }] } }
+    }
+  }
+  expect_failures = [var.sources]
+}
+
+run "connection_params_are_value_specs" {
+  command = plan
+  variables {
+    sources = {
+      s = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { connections = { x = { base_url = "https://a.test/{params.a}", params = { a = "not a path" } } }, steps = [{ name = "a", path = "/a" }] } }
     }
   }
   expect_failures = [var.sources]

@@ -352,6 +352,35 @@ describe('steps', () => {
   });
 });
 
+describe('connection params', () => {
+  it('a connection’s params fill its base URL for every step; a step’s own params win', async () => {
+    const { calls, fetch } = recorder(() => ({}));
+    await run(
+      {
+        connections: {
+          store: {
+            base_url: 'https://api.bigcommerce.com/stores/{params.store_hash}/v2',
+            params: { store_hash: { expr: "$substringAfter(meta.producer, 'stores/')" }, kind: 'meta.scope' },
+          },
+        },
+        steps: [
+          { name: 'order', path: '/orders/{event.data.id}?scope={params.kind}' },
+          { name: 'other', path: '/x', params: { store_hash: 'event.other_store' } },
+        ],
+      },
+      {
+        event: { data: { id: 9 }, other_store: 'zz9' },
+        meta: { producer: 'stores/abc123', scope: 'store/order/created' },
+      },
+      ports(fetch),
+    );
+    expect(calls.map((c) => c.url)).toEqual([
+      'https://api.bigcommerce.com/stores/abc123/v2/orders/9?scope=store%2Forder%2Fcreated',
+      'https://api.bigcommerce.com/stores/zz9/v2/x',
+    ]);
+  });
+});
+
 describe('pagination', () => {
   const linkPages = (pages: number, origin = 'https://api.test') =>
     recorder((call) => {

@@ -2,6 +2,7 @@
 // several. A base URL is a template: its placeholders are filled per call, and the URL it renders must pass the
 // same rule as a fixed one (https, or http to loopback) before any credential is sent to it.
 import { PermanentError } from '../../shared/errors.ts';
+import type { ValueSpec } from '../../shared/expression.ts';
 import {
   DEFAULT_CONNECTION,
   type Hydration,
@@ -15,6 +16,8 @@ export interface Connection {
   name: string;
   baseUrl: string;
   auth: HydrationAuth | undefined;
+  /** `{params.name}` values every step on the connection has (a step's own params win). */
+  params: Record<string, ValueSpec> | undefined;
   timeoutMs: number;
   requestsPerSecond: number | undefined;
 }
@@ -25,6 +28,7 @@ export function connectionsOf(hydration: Hydration): Connection[] {
       name,
       baseUrl: c.base_url,
       auth: c.auth,
+      params: c.params,
       timeoutMs: c.timeout_ms ?? hydration.timeout_ms,
       requestsPerSecond: c.requests_per_second ?? hydration.requests_per_second,
     }));
@@ -34,6 +38,7 @@ export function connectionsOf(hydration: Hydration): Connection[] {
       name: DEFAULT_CONNECTION,
       baseUrl: hydration.base_url ?? '',
       auth: hydration.auth,
+      params: undefined,
       timeoutMs: hydration.timeout_ms,
       requestsPerSecond: hydration.requests_per_second,
     },

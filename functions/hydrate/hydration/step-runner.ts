@@ -91,9 +91,17 @@ async function call(
   ports: StepRunnerPorts,
   where: string,
 ): Promise<unknown> {
-  if (step.params) {
+  if (connection.params || step.params) {
     const params: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(step.params)) {
+    for (const [name, spec] of Object.entries(connection.params ?? {})) {
+      if (step.params && Object.hasOwn(step.params, name)) continue;
+      params[name] = await readValue(
+        spec,
+        scope,
+        `sources.${source}.hydration.connections.${connection.name}.params.${name}`,
+      );
+    }
+    for (const [name, spec] of Object.entries(step.params ?? {})) {
       params[name] = await readValue(spec, scope, `${where}.params.${name}`);
     }
     scope = { ...scope, params };
