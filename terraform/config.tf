@@ -4,6 +4,15 @@
 ################################################################################
 
 locals {
+  # Terraform's object types are uniform, so a value spec is a string: a dot path as it is, or a JSONata
+  # expression after a leading "=", rendered as { "expr": "..." } (the configuration document's form).
+  value_spec = { for v in distinct(flatten([for s in values(var.sources) : s.hydration == null ? [] : concat(
+    [for st in s.hydration.steps : concat(
+      st.params == null ? [] : values(st.params), compact([st.when, st.pick, try(st.for_each.items, null)])
+    )],
+    s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.params == null ? [] : values(c.params)],
+  )])) : v => jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v)) }
+
   config_document = {
     version = 1
     sources = {
@@ -18,8 +27,32 @@ locals {
         delivery_id       = s.delivery_id
         scheme            = s.scheme
         header            = s.header
-        hydration         = s.hydration
-        mapping           = s.mapping
+        hydration = s.hydration == null ? null : {
+          base_url = s.hydration.base_url
+          auth     = s.hydration.auth
+          connections = s.hydration.connections == null ? null : {
+            for name, c in s.hydration.connections : name => merge(c, {
+              params = c.params == null ? null : { for k, v in c.params : k => local.value_spec[v] }
+            })
+          }
+          timeout_ms          = s.hydration.timeout_ms
+          requests_per_second = s.hydration.requests_per_second
+          steps = [for st in s.hydration.steps : {
+            name              = st.name
+            path              = st.path
+            connection        = st.connection
+            method            = st.method
+            params            = st.params == null ? null : { for k, v in st.params : k => local.value_spec[v] }
+            body              = st.body == null ? null : jsondecode(st.body)
+            when              = st.when == null ? null : local.value_spec[st.when]
+            pick              = st.pick == null ? null : local.value_spec[st.pick]
+            for_each          = st.for_each == null ? null : merge(st.for_each, { items = local.value_spec[st.for_each.items] })
+            paginate          = st.paginate
+            graphql           = st.graphql
+            cache_ttl_seconds = st.cache_ttl_seconds
+          }]
+        }
+        mapping = s.mapping
       }
     }
     klaviyo = var.klaviyo

@@ -12,8 +12,14 @@ locals {
   ssm_parameter_arn = "${local.arn_prefix}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter"
 
   source_secret_refs = flatten([for s in values(var.sources) : s.secrets])
+  # Every reference a hydration auth may hold (secret, user_secret, password), in auth or in any connection.
   hydration_secret_refs = flatten([
-    for s in values(var.sources) : s.hydration == null ? [] : s.hydration.auth == null ? [] : [s.hydration.auth.secret]
+    for s in values(var.sources) : s.hydration == null ? [] : [
+      for a in concat(
+        s.hydration.auth == null ? [] : [s.hydration.auth],
+        s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null],
+      ) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]
+    ]
   ])
   klaviyo_secret_refs = [var.klaviyo.api_key]
 

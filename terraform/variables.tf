@@ -86,22 +86,69 @@ variable "sources" {
     scheme = optional(string)
     header = optional(string)
     hydration = optional(object({
-      base_url = string
+      # One connection (base_url, auth), or several named ones in connections: set one of the two.
+      base_url = optional(string)
       auth = optional(object({
-        header = string
-        prefix = optional(string, "")
-        secret = object({
-          ssm             = optional(string)
-          secrets_manager = optional(string)
-        })
+        # header (default), bearer, basic or query.
+        kind        = optional(string)
+        header      = optional(string)
+        prefix      = optional(string)
+        secret      = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
+        user        = optional(string)
+        user_secret = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
+        password    = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
+        param       = optional(string)
       }))
+      connections = optional(map(object({
+        base_url = string
+        # Values every step on the connection has as {params.name}; a step's own params win.
+        params = optional(map(string))
+        auth = optional(object({
+          # header (default), bearer, basic or query.
+          kind        = optional(string)
+          header      = optional(string)
+          prefix      = optional(string)
+          secret      = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
+          user        = optional(string)
+          user_secret = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
+          password    = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
+          param       = optional(string)
+        }))
+        timeout_ms          = optional(number)
+        requests_per_second = optional(number)
+      })))
       timeout_ms = optional(number, 5000)
       # Requests a second each hydrate instance sends this source's API at most; unset: only the API's
       # Retry-After and rate headers set the pace.
       requests_per_second = optional(number)
+      # Value specs (params values, when, pick, for_each.items) are dot paths, or JSONata after a leading "=".
+      # body is JSON text (jsonencode({ ... })), where { expr = "..." } and { path = "..." } objects are filled in.
       steps = list(object({
-        name = string
-        path = string
+        name       = string
+        path       = string
+        connection = optional(string)
+        method     = optional(string)
+        params     = optional(map(string))
+        body       = optional(string)
+        when       = optional(string)
+        pick       = optional(string)
+        for_each = optional(object({
+          items       = string
+          as          = optional(string)
+          concurrency = optional(number)
+          max_items   = optional(number)
+        }))
+        paginate = optional(object({
+          next          = string
+          items         = optional(string)
+          next_url_path = optional(string)
+          has_more_path = optional(string)
+          cursor_param  = optional(string)
+          cursor_path   = optional(string)
+          max_pages     = optional(number)
+        }))
+        graphql           = optional(bool)
+        cache_ttl_seconds = optional(number)
       }))
     }))
     mapping = optional(object({
@@ -138,19 +185,17 @@ variable "sources" {
   validation {
     condition = alltrue(flatten([for s in values(var.sources) : concat(
       [for r in s.secrets : (r.ssm != null) != (r.secrets_manager != null)],
-      s.hydration == null ? [] : s.hydration.auth == null ? [] : [(s.hydration.auth.secret.ssm != null) != (s.hydration.auth.secret.secrets_manager != null)],
+      [for r in flatten([for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]]) : (r.ssm != null) != (r.secrets_manager != null)],
     )]))
-    error_message = "Each secret reference (sources[*].secrets[*] and sources[*].hydration.auth.secret) must set exactly one of ssm or secrets_manager."
+    error_message = "Each secret reference (sources[*].secrets[*] and the hydration auth's secret, user_secret and password, in auth or in a connection) must set exactly one of ssm or secrets_manager."
   }
 
   validation {
     condition = alltrue(flatten([for s in values(var.sources) : concat(
       [for r in s.secrets : r.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", r.ssm))],
       [for r in s.secrets : r.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", r.secrets_manager))],
-      s.hydration == null ? [] : s.hydration.auth == null ? [] : [
-        s.hydration.auth.secret.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", s.hydration.auth.secret.ssm)),
-        s.hydration.auth.secret.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", s.hydration.auth.secret.secrets_manager)),
-      ],
+      [for r in flatten([for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]]) : r.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", r.ssm))],
+      [for r in flatten([for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]]) : r.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", r.secrets_manager))],
     )]))
     error_message = "An ssm secret reference must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN; a secrets_manager reference must be a Secrets Manager secret ARN."
   }
@@ -235,20 +280,82 @@ variable "sources" {
 
   validation {
     condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
-      can(regex("^(https://[^\\s/$.?#][^\\s]*|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#][^\\s]*)?)$", s.hydration.base_url)) &&
+      (s.hydration.base_url == null) != (s.hydration.connections == null) &&
+      (s.hydration.connections == null || s.hydration.auth == null) &&
+      alltrue([for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url]) : can(regex("^(https://[^\\s/$.?#][^\\s]*|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#][^\\s]*)?)$", replace(u, "/\\{[^{}]+\\}/", "x")))]) &&
       s.hydration.timeout_ms >= 100 && s.hydration.timeout_ms <= 30000 && floor(s.hydration.timeout_ms) == s.hydration.timeout_ms &&
       length(s.hydration.steps) >= 1 && length(s.hydration.steps) <= 10 &&
-      alltrue([for st in s.hydration.steps : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")]) &&
-      (s.hydration.auth == null ? true : length(s.hydration.auth.header) > 0)
+      alltrue([for st in s.hydration.steps : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")])
     )])
-    error_message = "hydration needs a base_url that is https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode), timeout_ms from 100 to 30000, 1 to 10 steps each with a lower_snake_case name and a path starting with /, and a non-empty auth.header when auth is set."
+    error_message = "hydration needs either base_url (with auth) or connections (each with its own auth), every base URL https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, timeout_ms from 100 to 30000, and 1 to 10 steps each with a lower_snake_case name and a path starting with /."
+  }
+
+  validation {
+    # A placeholder in a base URL's host fills one DNS label before a fixed domain ({meta.shop}.myshopify.com).
+    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url]) :
+      !can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://[^/?#@:]*\\}[^{}/?#@:]*\\.[A-Za-z0-9-]+(:[0-9]{1,5})?([/?#].*)?$", u))
+    ]]))
+    error_message = "A placeholder in a hydration base URL's host must be followed by a fixed domain, e.g. https://{meta.shop}.myshopify.com: the configuration, not the webhook, decides where the credential goes."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : (
+      contains(["header", "bearer", "basic", "query"], coalesce(a.kind, "header")) &&
+      (coalesce(a.kind, "header") == "header") == (a.header != null) &&
+      (coalesce(a.kind, "header") == "header" || a.prefix == null) &&
+      contains(["header", "bearer", "query"], coalesce(a.kind, "header")) == (a.secret != null) &&
+      (coalesce(a.kind, "header") == "basic") == (a.password != null) &&
+      (coalesce(a.kind, "header") == "basic" ? (a.user == null) != (a.user_secret == null) : a.user == null && a.user_secret == null) &&
+      (coalesce(a.kind, "header") == "query") == (a.param != null) &&
+      (a.header == null ? true : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", a.header))) &&
+      (a.param == null ? true : can(regex("^[A-Za-z0-9_.~-]+$", a.param))) &&
+      (a.user == null ? true : !strcontains(a.user, ":"))
+    )]]))
+    error_message = "A hydration auth (in auth or in a connection) is one of: header (header, optional prefix, secret), bearer (secret), basic (user or user_secret, and password; a user has no \":\") or query (param, secret); it sets only its own fields."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in s.hydration.steps : (
+      (st.connection == null ? (s.hydration.connections == null ? true : length(s.hydration.connections) == 1) : (
+        s.hydration.connections == null ? st.connection == "default" : contains(keys(s.hydration.connections), st.connection)
+      )) &&
+      contains(["GET", "POST"], coalesce(st.method, "GET")) &&
+      (st.body == null ? true : coalesce(st.method, "GET") == "POST" && can(jsondecode(st.body))) &&
+      alltrue([for k, v in(st.params == null ? {} : st.params) : can(regex("^[a-z][a-z0-9_]*$", k)) && (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
+      alltrue([for v in compact([st.when, st.pick, try(st.for_each.items, null)]) : (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
+      (st.cache_ttl_seconds == null ? true : st.cache_ttl_seconds >= 0 && st.cache_ttl_seconds <= 3600 && floor(st.cache_ttl_seconds) == st.cache_ttl_seconds)
+    )]]))
+    error_message = "Each hydration step names a configured connection (it may leave it out when there is exactly one), has method GET or POST, a body (JSON text) only with POST, params names in lower_snake_case, and params values, when, pick and for_each.items as dot paths or \"=\" followed by a JSONata expression; cache_ttl_seconds is a whole number from 0 to 3600."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in s.hydration.steps : (
+      (st.for_each == null || (
+        can(regex("^[a-z][a-z0-9_]*$", coalesce(try(st.for_each.as, null), "item"))) && coalesce(try(st.for_each.as, null), "item") != "params" &&
+        contains(range(1, 11), coalesce(try(st.for_each.concurrency, null), 4)) &&
+        contains(range(1, 251), coalesce(try(st.for_each.max_items, null), 50))
+      )) &&
+      (st.paginate == null || (
+        coalesce(st.method, "GET") == "GET" &&
+        contains(["link_header", "next_url", "cursor"], try(st.paginate.next, "")) &&
+        contains(range(1, 51), coalesce(try(st.paginate.max_pages, null), 10)) &&
+        (try(st.paginate.next, "") != "next_url" || try(st.paginate.next_url_path, null) != null) &&
+        (try(st.paginate.next, "") != "cursor" || (try(st.paginate.has_more_path, null) != null && try(st.paginate.cursor_param, null) != null && try(st.paginate.cursor_path, null) != null))
+      ))
+    )]]))
+    error_message = "A hydration step's for_each has items, as in lower_snake_case (not params), concurrency from 1 to 10 and max_items from 1 to 250; its paginate (GET steps only) has next link_header, next_url (with next_url_path) or cursor (with has_more_path, cursor_param and cursor_path) and max_pages from 1 to 50."
   }
 
   validation {
     condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
-      s.hydration.requests_per_second == null ? true : s.hydration.requests_per_second >= 0.1 && s.hydration.requests_per_second <= 1000
+      (s.hydration.requests_per_second == null ? true : s.hydration.requests_per_second >= 0.1 && s.hydration.requests_per_second <= 1000) &&
+      alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : (
+        alltrue([for k, v in(c.params == null ? {} : c.params) : can(regex("^[a-z][a-z0-9_]*$", k)) && (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
+        (c.requests_per_second == null || (coalesce(c.requests_per_second, 1) >= 0.1 && coalesce(c.requests_per_second, 1) <= 1000)) &&
+        (c.timeout_ms == null || (coalesce(c.timeout_ms, 5000) >= 100 && coalesce(c.timeout_ms, 5000) <= 30000 && floor(coalesce(c.timeout_ms, 5000)) == c.timeout_ms))
+      )])
     )])
-    error_message = "hydration.requests_per_second, when set, must be from 0.1 to 1000."
+    error_message = "hydration.requests_per_second (and each connection's), when set, must be from 0.1 to 1000; a connection's timeout_ms from 100 to 30000; a connection's params names are lower_snake_case and values dot paths or \"=\" followed by a JSONata expression."
   }
 
   validation {

@@ -20,6 +20,7 @@ import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
 import { hydrateEvent } from './hydrate-event.ts';
+import { ResponseCache } from './hydration/response-cache.ts';
 import { createSourcePacers } from './source-pacer.ts';
 import type { Fetch } from './source-api.ts';
 
@@ -54,6 +55,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'), claimCheck.queueOptions);
   // One pacer per source API for this instance: requests_per_second and the API's rate headers set its pace.
   const pacers = createSourcePacers({ now });
+  // Source API answers a step asks to keep (cache_ttl_seconds), and identical calls in flight, for this instance.
+  const cache = new ResponseCache({ now });
 
   const stage = createSqsStage({
     stage: 'hydrate',
@@ -77,6 +80,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
         signal,
         config: await loadConfig(),
         pacers,
+        cache,
         // The pacer defers a record whose slot falls after the point where the stage would abort it.
         deadline:
           started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),

@@ -1,6 +1,6 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
-import type { Hydration, RelayConfig } from '../shared/config.ts';
+import type { RelayConfig } from '../shared/config.ts';
 import type { KlaviyoEventV1, WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -8,14 +8,18 @@ import { encodeMessageBody } from '../shared/message-body.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
-import { fetchStep, type SourceApiDeps } from './source-api.ts';
+import type { ResponseCache } from './hydration/response-cache.ts';
+import { runHydrationSteps } from './hydration/step-runner.ts';
+import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
 
 /** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
 export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   config: RelayConfig;
-  /** The instance's pacers, one per source (source-pacer.ts); without them, requests go unpaced. */
+  /** The instance's pacers, one per source API (source-pacer.ts); without them, requests go unpaced. */
   pacers?: SourcePacers;
+  /** The instance's cache of source API answers (hydration/response-cache.ts); without it, none is kept. */
+  cache?: ResponseCache;
   deliverQueue: MessageQueue;
   log: Logger;
 }
@@ -34,8 +38,10 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
 
   const context: MappingContext = { event: message.payload, meta: message.meta };
   if (source.hydration) {
-    const pacer = ports.pacers?.(message.source, source.hydration.requests_per_second);
-    await runSteps(source.hydration, context, pacer ? { ...ports, pacer } : ports);
+    await runHydrationSteps(message.source, source.hydration, context, {
+      ...ports,
+      notice: (text, detail) => ports.log.warn(text, detail),
+    });
   }
 
   const { messages, droppedProperties } = mapToKlaviyoMessages(message, source, context);
@@ -54,10 +60,4 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     messages: messages.map((m) => m.type),
     ...(event ? { metric: event.metric, properties: Object.keys(event.properties).length } : {}),
   });
-}
-
-async function runSteps(hydration: Hydration, context: MappingContext, ports: SourceApiDeps): Promise<void> {
-  for (const step of hydration.steps) {
-    context[step.name] = await fetchStep(hydration, step, context, ports);
-  }
 }

@@ -8,7 +8,7 @@ import { encodeMessageBody } from '../shared/message-body.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import type { DedupeStore } from './dedupe-store.ts';
 import { HttpError } from './http-error.ts';
-import { mapBounded } from './map-bounded.ts';
+import { mapBounded } from '../shared/map-bounded.ts';
 import type { ReceivedEvent } from './sources/source-adapter.ts';
 
 /**

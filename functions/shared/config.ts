@@ -1,7 +1,6 @@
 // The one configuration document: what each source is, how to verify it, how to hydrate and map it, and
 // how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
 // names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
-import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-url.ts';
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 
@@ -35,37 +34,14 @@ export const valueSourceSchema = memo(() =>
 );
 export type ValueSource = z.infer<ReturnType<typeof valueSourceSchema>>;
 
-export const hydrationStepSchema = memo(() =>
-  z.strictObject({
-    /** Name under which the response is kept in the mapping context (e.g. `customer`). */
-    name: z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')),
-    /** Path on the source API with `{dot.path}` placeholders, e.g. `/customers/{event.customer}/address`. */
-    path: z.string().check(z.startsWith('/')),
-  }),
-);
-export type HydrationStep = z.infer<ReturnType<typeof hydrationStepSchema>>;
-
-export const hydrationSchema = memo(() =>
-  z.strictObject({
-    base_url: z.url().check(z.refine(isHydrationBaseUrl, HYDRATION_BASE_URL_RULE)),
-    /** Header that carries the API credential, e.g. `authorization` with prefix `Bearer `. */
-    auth: z.optional(
-      z.strictObject({
-        header: nonEmptyString(),
-        prefix: z._default(z.string(), ''),
-        secret: secretRefSchema(),
-      }),
-    ),
-    timeout_ms: z._default(intBetween(100, 30_000), 5_000),
-    /**
-     * Requests a second each hydrate instance sends this source's API at most (0.1–1,000), evenly spaced. Unset:
-     * no limit of the relay's own; the API's Retry-After and rate headers still set the pace (source-pacer.ts).
-     */
-    requests_per_second: z.optional(z.number().check(z.minimum(0.1), z.maximum(1_000))),
-    steps: z.array(hydrationStepSchema()).check(z.minLength(1), z.maxLength(10)),
-  }),
-);
-export type Hydration = z.infer<ReturnType<typeof hydrationSchema>>;
+// The hydration section lives in its own module (connections, auth kinds, steps): ./hydration-config.ts.
+export {
+  hydrationSchema,
+  hydrationStepSchema,
+  type Hydration,
+  type HydrationStep,
+} from './hydration-config.ts';
+import { hydrationSchema } from './hydration-config.ts';
 
 /** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
 export const PROFILE_STANDARD_ATTRIBUTES = [

@@ -38,7 +38,8 @@ function sqsEvent(ids: string[]): SQSEvent {
         event_type: 'orders/create',
         received_at: '2026-12-03T07:00:00.000Z',
         meta: {},
-        payload: { id: 1, customer: 'c1', email: 'ada@example.com' },
+        // One customer each: identical calls in flight would be coalesced into one request.
+        payload: { id: 1, customer: `c-${id}`, email: 'ada@example.com' },
       });
       return {
         messageId: id,

@@ -8,7 +8,8 @@ import {
   RetryableError,
   parseRetryAfter,
 } from '../../functions/shared/errors.ts';
-import { fetchJson, fetchStep, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
+import { fetchJson, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
+import { fetchStep } from '../../functions/hydrate/hydration/step-runner.ts';
 import { SourcePacer } from '../../functions/hydrate/source-pacer.ts';
 
 const hydration = hydrationSchema().parse({
