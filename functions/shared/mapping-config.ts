@@ -38,26 +38,30 @@ const metricNameSchema = memo(() => z.string().check(z.minLength(1), z.maxLength
 const metricSpecSchema = memo(() => z.union([metricNameSchema(), expressionSchema()]));
 
 /**
- * An event property's name. `$`-names are Klaviyo's own (`$extra` is written from `extra`, `$value` from
- * `value`), so a mapping cannot set them by accident.
+ * Named values (`properties`, `keep`, `extra`): at most MAX_NAMED_VALUES names of 1–100 characters. `$`-names are
+ * Klaviyo's own (`$extra` is written from `extra`, `$value` from `value`), so a mapping cannot set them by accident.
  */
-const propertyNameSchema = memo(() =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(100),
-    z.refine((name) => !name.startsWith('$'), 'must not start with $ (Klaviyo reserves those names)'),
-  ),
-);
-
 const namedValuesSchema = memo(() =>
-  z
-    .record(propertyNameSchema(), valueSpecSchema())
-    .check(
-      z.refine(
-        (values) => Object.keys(values).length <= MAX_NAMED_VALUES,
-        `at most ${MAX_NAMED_VALUES} names`,
-      ),
-    ),
+  z.record(z.string(), valueSpecSchema()).check(
+    z.superRefine((values, ctx) => {
+      const names = Object.keys(values);
+      if (names.length > MAX_NAMED_VALUES)
+        ctx.issues.push({
+          code: 'custom',
+          message: `at most ${MAX_NAMED_VALUES} names`,
+          input: names.length,
+        });
+      for (const name of names) {
+        const problem =
+          name.length === 0 || name.length > 100
+            ? 'a name of 1 to 100 characters'
+            : name.startsWith('$')
+              ? 'must not start with $ (Klaviyo reserves those names; use extra for $extra)'
+              : undefined;
+        if (problem) ctx.issues.push({ code: 'custom', message: problem, input: name, path: [name] });
+      }
+    }),
+  ),
 );
 
 /** What shapes one Klaviyo event; shared by the source's single event and each entry of `events`. */

@@ -55,11 +55,11 @@ export async function buildEventProperties(
     value: withoutPaths(getPath(context, root), root, keptPaths),
   }));
   const flattened = Object.entries(flattenProperties(roots, Number.POSITIVE_INFINITY).properties);
-  const computedFlat = Object.entries(
-    flattenProperties(
-      [...computed].map(([name, value]) => ({ prefix: name, value })),
-      Number.POSITIVE_INFINITY,
-    ).properties,
+  // A computed scalar or list of scalars is sent under its own name as it is; anything else is flattened under it.
+  const computedFlat = [...computed].flatMap(([name, value]) =>
+    isSegmentable(value)
+      ? [[name, value] as const]
+      : Object.entries(flattenProperties([{ prefix: name, value }], Number.POSITIVE_INFINITY).properties),
   );
 
   // Kept names, `$extra` and the relay's marker always fit (keep ≤ 100 names); computed names come next.
@@ -91,6 +91,16 @@ export async function buildEventProperties(
     dropped: [...flatFit.slice(flatRoom), ...computedFit.slice(computedRoom)].map(([name]) => name),
     nested: kept.size > 0 || extra.size > 0,
   };
+}
+
+const isScalar = (value: unknown) =>
+  typeof value === 'string' ||
+  typeof value === 'boolean' ||
+  (typeof value === 'number' && Number.isFinite(value));
+
+/** What Klaviyo can segment on as it is: a scalar, or a list of scalars. */
+function isSegmentable(value: unknown): boolean {
+  return isScalar(value) || (Array.isArray(value) && value.every(isScalar));
 }
 
 /** Each named value read from the context; missing (undefined) ones are left out. */
