@@ -54,6 +54,36 @@ export async function buildEventProperties(
     prefix: root === scope.unprefixedRoot ? '' : root,
     value: withoutPaths(getPath(context, root), root, keptPaths),
   }));
+  const { properties, dropped } =
+    computed.size + kept.size + extra.size === 0
+      ? flattenedOnly(roots, scope.relaySource)
+      : combined(roots, computed, kept, extra, scope.relaySource);
+  const bytes = Buffer.byteLength(JSON.stringify(properties));
+  if (bytes > MAX_PROPERTIES_BYTES) {
+    throw new PermanentError(
+      `${scope.where}: the event's properties take ${bytes} bytes, more than Klaviyo accepts in one event (${MAX_PROPERTIES_BYTES})`,
+      'event_too_large',
+      { where: scope.where, bytes },
+    );
+  }
+  return { properties, dropped, nested: kept.size > 0 || extra.size > 0 };
+}
+
+type Roots = Parameters<typeof flattenProperties>[0];
+
+/** The common case, and every mapping written before computed properties: the roots flattened, and the marker. */
+function flattenedOnly(roots: Roots, relaySource: string) {
+  const flat = flattenProperties(roots, MAX_PROPERTIES - 1);
+  return { properties: { ...flat.properties, [RELAY_SOURCE_PROPERTY]: relaySource }, dropped: flat.dropped };
+}
+
+function combined(
+  roots: Roots,
+  computed: ReadonlyMap<string, unknown>,
+  kept: ReadonlyMap<string, unknown>,
+  extra: ReadonlyMap<string, unknown>,
+  relaySource: string,
+) {
   const flattened = Object.entries(flattenProperties(roots, Number.POSITIVE_INFINITY).properties);
   // A computed scalar or list of scalars is sent under its own name as it is; anything else is flattened under it.
   const computedFlat = [...computed].flatMap(([name, value]) =>
@@ -76,21 +106,10 @@ export async function buildEventProperties(
     ...Object.fromEntries(computedFit.slice(0, computedRoom)),
     ...Object.fromEntries(kept),
     ...(extra.size > 0 ? { [EXTRA_PROPERTY]: Object.fromEntries(extra) } : {}),
-    [RELAY_SOURCE_PROPERTY]: scope.relaySource,
+    [RELAY_SOURCE_PROPERTY]: relaySource,
   };
-  const bytes = Buffer.byteLength(JSON.stringify(properties));
-  if (bytes > MAX_PROPERTIES_BYTES) {
-    throw new PermanentError(
-      `${scope.where}: the event's properties take ${bytes} bytes, more than Klaviyo accepts in one event (${MAX_PROPERTIES_BYTES})`,
-      'event_too_large',
-      { where: scope.where, bytes },
-    );
-  }
-  return {
-    properties,
-    dropped: [...flatFit.slice(flatRoom), ...computedFit.slice(computedRoom)].map(([name]) => name),
-    nested: kept.size > 0 || extra.size > 0,
-  };
+  const dropped = [...flatFit.slice(flatRoom), ...computedFit.slice(computedRoom)].map(([name]) => name);
+  return { properties, dropped };
 }
 
 const isScalar = (value: unknown) =>
