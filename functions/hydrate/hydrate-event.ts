@@ -4,11 +4,11 @@ import type { Hydration, RelayConfig } from '../shared/config.ts';
 import type { KlaviyoEvent, WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { encodeMessageBody } from '../shared/message-body.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
+import { sendToDeliver } from './send-to-deliver.ts';
 import { fetchStep, type SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
 
@@ -48,10 +48,7 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   }
   // Past the invocation's deadline the stage has already reported this record for a retry: send nothing more.
   ports.signal?.throwIfAborted();
-  // A retry after a partial send is harmless downstream: each event's unique_id is deterministic, upserts repeat.
-  for (const out of messages) {
-    await ports.deliverQueue.send({ body: encodeMessageBody(out), correlationId: out.correlation_id });
-  }
+  await sendToDeliver(messages, ports.deliverQueue);
   const event = messages.find((m): m is KlaviyoEvent => m.type === 'klaviyo.event');
   ports.log.info('hydrated', {
     outcome: messages.length === 0 ? 'skipped' : 'hydrated',

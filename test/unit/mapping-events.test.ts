@@ -9,9 +9,9 @@ import { mapToKlaviyoMessages } from '../../functions/hydrate/map-to-klaviyo.ts'
 import { relayConfigSchema, sourceSchema } from '../../functions/shared/config.ts';
 import type { KlaviyoEvent, WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { deliverMessageSchema } from '../../functions/shared/contracts.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
+import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
-import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
+import type { MessageQueue, OutgoingMessage } from '../../functions/shared/sqs-queue.ts';
 
 const order = JSON.parse(readFileSync('samples/order-with-line-items.json', 'utf8')) as Record<
   string,
@@ -362,13 +362,40 @@ describe('what deliver sends', () => {
   });
 });
 
-describe('hydrate with a filter', () => {
-  it('logs and counts a skip and sends nothing; it is not a failure, so nothing is dead-lettered', async () => {
-    const config = relayConfigSchema().parse({
-      version: 1,
-      sources: { orders: { kind: 'shopify', secrets: [{ env: 'S' }], mapping: orderMapping } },
-      klaviyo: { api_key: { env: 'K' } },
+describe('hydrate with several events and a filter', () => {
+  const config = relayConfigSchema().parse({
+    version: 1,
+    sources: { orders: { kind: 'shopify', secrets: [{ env: 'S' }], mapping: orderMapping } },
+    klaviyo: { api_key: { env: 'K' } },
+  });
+  const ports = (deliverQueue: MessageQueue) => ({
+    config,
+    deliverQueue,
+    log: { info: vi.fn(), warn: vi.fn() } as unknown as Logger,
+    fetch: () => Promise.reject(new Error('no source API in this test')),
+    resolveSecret: () => Promise.reject(new Error('no secrets in this test')),
+    now: Date.now,
+  });
+
+  it('sends a webhook’s events to deliver in one batch; a message not sent fails the record for a retry', async () => {
+    const batches: OutgoingMessage[][] = [];
+    const queue = (failed: string[]): MessageQueue => ({
+      maxBodyBytes: 1_000_000,
+      send: () => Promise.reject(new Error('sendBatch is used')),
+      sendBatch: (messages) => {
+        batches.push([...messages]);
+        return Promise.resolve({ failedIds: failed, reasons: failed.map(() => 'throttled') });
+      },
     });
+    await hydrateEvent(webhook(), ports(queue([])));
+    expect(batches.map((b) => b.length)).toEqual([4]);
+    expect(batches[0]?.[0]?.correlationId).toBe('orders:d-1');
+    const error = await hydrateEvent(webhook(), ports(queue(['2']))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).reason).toBe('deliver_enqueue_failed');
+  });
+
+  it('logs and counts a skip and sends nothing; it is not a failure, so nothing is dead-lettered', async () => {
     const sent: unknown[] = [];
     const deliverQueue = {
       maxBodyBytes: 1_000_000,
