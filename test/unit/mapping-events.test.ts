@@ -187,6 +187,12 @@ describe('several events', () => {
     expect(error?.message).toContain('sources.orders.mapping.events[0][1]');
   });
 
+  it('refuses a webhook that would become more than 500 events', async () => {
+    const many = { ...order, line_items: Array.from({ length: 501 }, (_, id) => ({ id })) };
+    const error = await failure(map(perItem({ key: 'item.id' }), many));
+    expect(error?.reason).toBe('too_many_events');
+  });
+
   it('refuses an element without a usable key, naming the field', async () => {
     const error = await failure(map(perItem({ key: 'item.missing' })));
     expect(error?.reason).toBe('event_key_invalid');
