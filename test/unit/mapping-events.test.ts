@@ -355,6 +355,14 @@ describe('properties, keep and extra', () => {
     );
     expect((event?.properties.Notes as string[])[0]).toHaveLength(100_000);
   });
+  it('refuses an event whose properties Klaviyo would not take (over 4.5 MB), naming the field', async () => {
+    const huge = { email: 'x@example.com', notes: Array.from({ length: 50 }, () => 'x'.repeat(100_000)) };
+    const error = await failure(
+      map({ profile: { email: ['event.email'] }, include: [], keep: { Notes: 'event.notes' } }, huge),
+    );
+    expect(error?.reason).toBe('event_too_large');
+    expect(error?.message).toMatch(/^sources\.orders\.mapping: /);
+  });
 });
 
 describe('what deliver sends', () => {
