@@ -66,7 +66,10 @@ const namedValuesSchema = memo(() =>
 
 /** What shapes one Klaviyo event; shared by the source's single event and each entry of `events`. */
 const eventFields = memo(() => ({
-  /** Skips the event (logged and counted, not dead-lettered) when this is false, null, empty or missing. */
+  /**
+   * Skips (logged and counted, not dead-lettered) when false, null, 0, empty or missing: at the mapping's top level
+   * the whole webhook (events and profile upsert), on an entry of `events` that event or element.
+   */
   filter: z.optional(valueSpecSchema()),
   /** The event's monetary value, e.g. `event.total_price` or `{ "expr": "$sum(line_items.(price * quantity))" }`. */
   value: z.optional(valueSpecSchema()),
@@ -148,8 +151,9 @@ export const mappingSchema = memo(() => {
       ),
       ...eventFields(),
       /**
-       * Several events from one webhook (e.g. `Placed Order`, and `Ordered Product` for each line item). `filter`,
-       * `time`, `value_currency` and `backfill` above apply to each unless it sets its own.
+       * Several events from one webhook (e.g. `Placed Order`, and `Ordered Product` for each line item). `time`,
+       * `value_currency` and `backfill` above apply to each unless it sets its own; `filter` above skips the whole
+       * webhook, an entry's own `filter` that entry (or, with `for_each`, that element).
        */
       events: z.optional(z.array(eventSpecSchema()).check(z.minLength(1), z.maxLength(MAX_EVENT_SPECS))),
       /**
