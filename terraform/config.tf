@@ -52,11 +52,57 @@ locals {
             cache_ttl_seconds = st.cache_ttl_seconds
           }]
         }
-        mapping = s.mapping
+        mapping = local.mappings[key]
       }
     }
     klaviyo = var.klaviyo
     ingest  = var.ingest
+  }
+
+  # A mapping value is a string here (Terraform's map elements share one type): "=" and a JSONata expression is
+  # rendered as { "expr": "…" }, anything else as it is (a dot path, or a metric's literal name). jsondecode of a
+  # jsonencode keeps both branches of the conditional one type (string), whatever the value becomes.
+  mapping_spec_fields = ["filter", "metric", "value", "value_currency", "time", "for_each", "key"]
+  mappings = {
+    for key, s in var.sources : key => merge(
+      s.mapping,
+      {
+        for f in local.mapping_spec_fields : f => (
+          s.mapping[f] == null ? null :
+          jsondecode(startswith(s.mapping[f], "=") ? jsonencode({ expr = trimspace(substr(s.mapping[f], 1, -1)) }) : jsonencode(s.mapping[f]))
+        ) if contains(keys(s.mapping), f)
+      },
+      {
+        profile = {
+          for name, specs in s.mapping.profile : name => specs == null ? null : [
+            for v in specs : jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+          ]
+        }
+      },
+      {
+        for f in ["properties", "keep", "extra", "profile_attributes"] : f => s.mapping[f] == null ? null : {
+          for name, v in s.mapping[f] : name => jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+        }
+      },
+      {
+        events = s.mapping.events == null ? null : [
+          for e in s.mapping.events : merge(
+            e,
+            {
+              for f in local.mapping_spec_fields : f => (
+                e[f] == null ? null :
+                jsondecode(startswith(e[f], "=") ? jsonencode({ expr = trimspace(substr(e[f], 1, -1)) }) : jsonencode(e[f]))
+              ) if contains(keys(e), f)
+            },
+            {
+              for f in ["properties", "keep", "extra"] : f => e[f] == null ? null : {
+                for name, v in e[f] : name => jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+              }
+            },
+          )
+        ]
+      },
+    )
   }
 
   config_json           = jsonencode(local.config_document)

@@ -151,7 +151,10 @@ variable "sources" {
         cache_ttl_seconds = optional(number)
       }))
     }))
+    # Value specs are strings: a dot path (customer.email), or "=" and a JSONata expression ("= $sum(line_items.price)"),
+    # rendered as { "expr": "…" } (config.tf). Terraform cannot hold a string in one source and an object in another.
     mapping = optional(object({
+      filter               = optional(string)
       metric               = optional(string)
       metric_by_event_type = optional(map(string), {})
       profile = optional(object({
@@ -159,9 +162,29 @@ variable "sources" {
         phone_number = optional(list(string))
         external_id  = optional(list(string))
       }), {})
-      value              = optional(string)
-      time               = optional(string)
-      include            = optional(list(string))
+      value          = optional(string)
+      value_currency = optional(string)
+      time           = optional(string)
+      backfill       = optional(bool)
+      include        = optional(list(string))
+      properties     = optional(map(string))
+      keep           = optional(map(string))
+      extra          = optional(map(string))
+      events = optional(list(object({
+        id             = optional(string)
+        metric         = optional(string)
+        for_each       = optional(string)
+        key            = optional(string)
+        filter         = optional(string)
+        value          = optional(string)
+        value_currency = optional(string)
+        time           = optional(string)
+        backfill       = optional(bool)
+        include        = optional(list(string))
+        properties     = optional(map(string))
+        keep           = optional(map(string))
+        extra          = optional(map(string))
+      })))
       profile_attributes = optional(map(string))
       emit               = optional(string)
     }), {})
@@ -359,11 +382,14 @@ variable "sources" {
   }
 
   validation {
-    condition = alltrue([for s in values(var.sources) : (
-      (s.mapping.metric == null ? true : length(s.mapping.metric) >= 1 && length(s.mapping.metric) <= 128) &&
-      alltrue([for m in values(s.mapping.metric_by_event_type) : length(m) >= 1 && length(m) <= 128])
-    )])
-    error_message = "mapping.metric and each mapping.metric_by_event_type value must be 1 to 128 characters."
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for m in concat(
+        s.mapping.metric == null ? [] : [s.mapping.metric],
+        [for e in coalesce(s.mapping.events, []) : e.metric if e.metric != null],
+        values(s.mapping.metric_by_event_type),
+      ) : length(m) >= 1 && length(m) <= 128 && (!startswith(m, "=") || length(trimspace(substr(m, 1, -1))) > 0)
+    ]]))
+    error_message = "mapping.metric, mapping.events[*].metric and each mapping.metric_by_event_type value must be 1 to 128 characters (a metric name, or \"=\" and a JSONata expression in metric and events[*].metric)."
   }
 
   validation {
@@ -372,25 +398,57 @@ variable "sources" {
         coalesce(s.mapping.profile.email, []),
         coalesce(s.mapping.profile.phone_number, []),
         coalesce(s.mapping.profile.external_id, []),
-        s.mapping.value == null ? [] : [s.mapping.value],
-        s.mapping.time == null ? [] : [s.mapping.time],
-      ) : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", p))
+        [for v in [s.mapping.filter, s.mapping.value, s.mapping.value_currency, s.mapping.time] : v if v != null],
+        values(coalesce(s.mapping.properties, {})),
+        values(coalesce(s.mapping.keep, {})),
+        values(coalesce(s.mapping.extra, {})),
+        values(coalesce(s.mapping.profile_attributes, {})),
+        flatten([for e in coalesce(s.mapping.events, []) : concat(
+          [for v in [e.for_each, e.key, e.filter, e.value, e.value_currency, e.time] : v if v != null],
+          values(coalesce(e.properties, {})),
+          values(coalesce(e.keep, {})),
+          values(coalesce(e.extra, {})),
+        )]),
+      ) : startswith(p, "=") ? (length(trimspace(substr(p, 1, -1))) > 0 && length(p) <= 4097) : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", p))
     ]]))
-    error_message = "mapping.profile paths, mapping.value and mapping.time must be dot paths such as customer.email."
+    error_message = "Each mapping value (profile identifiers, filter, value, value_currency, time, properties, keep, extra, profile_attributes and their events[*] counterparts, for_each and key) must be a dot path such as customer.email, or \"=\" followed by a JSONata expression of at most 4096 characters (\"= $sum(line_items.price)\")."
   }
 
   validation {
-    condition     = alltrue(flatten([for s in values(var.sources) : [for i in coalesce(s.mapping.include, []) : length(i) > 0]]))
-    error_message = "mapping.include entries must be non-empty context roots such as event or customer."
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for m in concat(
+        [s.mapping.properties, s.mapping.keep, s.mapping.extra],
+        flatten([for e in coalesce(s.mapping.events, []) : [e.properties, e.keep, e.extra]]),
+        ) : m == null ? true : length(m) <= 100 && alltrue([
+          for k in keys(m) : length(k) >= 1 && length(k) <= 100 && !startswith(k, "$")
+      ])
+    ]]))
+    error_message = "mapping properties, keep and extra (and those of each events entry) hold at most 100 names of 1 to 100 characters each, none starting with $ (Klaviyo reserves those; extra is written as $extra)."
+  }
+
+  validation {
+    condition = alltrue([for s in values(var.sources) : s.mapping.events == null ? true : (
+      length(s.mapping.events) >= 1 && length(s.mapping.events) <= 10 &&
+      alltrue([for v in [s.mapping.value, s.mapping.include, s.mapping.properties, s.mapping.keep, s.mapping.extra] : v == null]) &&
+      alltrue([for e in s.mapping.events : (e.id == null || can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", e.id))) && (e.key == null || e.for_each != null)]) &&
+      length(distinct([for i, e in s.mapping.events : coalesce(e.id, tostring(i))])) == length(s.mapping.events)
+    )])
+    error_message = "mapping.events, when set, holds 1 to 10 events with distinct ids (1 to 40 lowercase letters, digits, - or _; default the position), key only beside for_each, and the single-event fields value, include, properties, keep and extra are set on each event instead of at the mapping's top level."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.sources) : [
+      for i in concat(coalesce(s.mapping.include, []), flatten([for e in coalesce(s.mapping.events, []) : coalesce(e.include, [])])) : length(i) > 0
+    ]]))
+    error_message = "mapping.include entries (and those of each events entry) must be non-empty context roots such as event or customer."
   }
 
   validation {
     condition = alltrue(flatten([for s in values(var.sources) : [
       for k, p in(s.mapping.profile_attributes == null ? {} : s.mapping.profile_attributes) :
-      can(regex("^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$", k)) &&
-      can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", p))
+      can(regex("^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$", k))
     ]]))
-    error_message = "mapping.profile_attributes keys must be first_name, last_name, organization, locale, title, image, location.<address1|address2|city|country|latitude|longitude|region|zip|timezone|ip> or properties.<name> (up to 100 characters, no dots), and each value a dot path such as customer.first_name."
+    error_message = "mapping.profile_attributes keys must be first_name, last_name, organization, locale, title, image, location.<address1|address2|city|country|latitude|longitude|region|zip|timezone|ip> or properties.<name> (up to 100 characters, no dots)."
   }
 
   validation {

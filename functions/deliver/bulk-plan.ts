@@ -6,7 +6,7 @@
 //   - events of one profile share an entry, as the bulk document nests events under their profile.
 // Each planned request remembers which message sits at which (entry, event) position, so that an error
 // pointer from Klaviyo names the message at fault.
-import type { KlaviyoEventV1 } from '../shared/contracts.ts';
+import type { KlaviyoEvent } from '../shared/contracts.ts';
 import { bulkCreateEventsBody, type BulkEntry } from './klaviyo-requests.ts';
 
 export const BULK_MAX_EVENTS = 1_000;
@@ -16,7 +16,7 @@ export const BULK_MAX_BYTES = 4_800_000;
 export interface BulkItem {
   /** The SQS message id the event came from. */
   id: string;
-  event: KlaviyoEventV1;
+  event: KlaviyoEvent;
 }
 
 export interface PlannedBulkRequest {
@@ -33,10 +33,10 @@ export interface BulkPlan {
   followers: Map<string, string>;
 }
 
-const profileKey = (profile: KlaviyoEventV1['profile']) =>
+const profileKey = (profile: KlaviyoEvent['profile']) =>
   JSON.stringify([profile.email ?? null, profile.phone_number ?? null, profile.external_id ?? null]);
 
-const eventBytes = (event: KlaviyoEventV1) =>
+const eventBytes = (event: KlaviyoEvent) =>
   // The event's attributes plus its profile, counted as if each event had its own entry: an overestimate.
   Buffer.byteLength(JSON.stringify(event.properties)) + Buffer.byteLength(event.metric) + 600;
 

@@ -2,7 +2,7 @@
 // through Bulk Create Events when the batch holds at least `bulk_threshold` of them, else through Create Event
 // one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config.ts';
-import type { DeliverMessage, KlaviyoEventV1 } from '../shared/contracts.ts';
+import type { DeliverMessage, KlaviyoEvent } from '../shared/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/sqs-stage.ts';
 import { deliverBulk } from './deliver-bulk.ts';
@@ -27,7 +27,7 @@ export async function deliverBatch(
   const outcomes = new Map<string, RecordOutcome>();
   const logs = new Map(records.map((r) => [r.id, r.log]));
   const logOf = (id: string) => logs.get(id) ?? ports.log;
-  const events: { id: string; event: KlaviyoEventV1 }[] = [];
+  const events: { id: string; event: KlaviyoEvent }[] = [];
   const singles: ParsedRecord<DeliverMessage>[] = [];
   for (const record of records) {
     if (record.message.type === 'klaviyo.event') events.push({ id: record.id, event: record.message });

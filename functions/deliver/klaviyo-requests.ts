@@ -1,6 +1,6 @@
 // Request bodies for Klaviyo's API, in the JSON:API shapes Klaviyo documents (the project's contract of them:
 // local/klaviyo-mock/contract/): Create Event, Bulk Create Events and Create or Update Profile (profile import).
-import type { KlaviyoEventV1, KlaviyoProfileUpsertV1 } from '../shared/contracts.ts';
+import type { KlaviyoEvent, KlaviyoProfileUpsertV1 } from '../shared/contracts.ts';
 
 /** Where each operation lives; the pacer keeps one budget per path, as Klaviyo does. */
 export const KLAVIYO_PATHS = {
@@ -11,11 +11,15 @@ export const KLAVIYO_PATHS = {
 export type KlaviyoPath = (typeof KLAVIYO_PATHS)[keyof typeof KLAVIYO_PATHS];
 
 /** The event's own attributes, shared by Create Event and each entry of Bulk Create Events. */
-function eventAttributes(event: KlaviyoEventV1) {
+function eventAttributes(event: KlaviyoEvent) {
   return {
     properties: event.properties,
     time: event.time,
     ...(event.value === undefined ? {} : { value: event.value }),
+    // Only a v2 message carries a currency; Klaviyo reads it beside the value.
+    ...(event.version === 2 && event.value_currency !== undefined
+      ? { value_currency: event.value_currency }
+      : {}),
     unique_id: event.unique_id,
     // Replays set backfill so that old events are recorded without triggering flows.
     ...(event.backfill ? { backfill: true } : {}),
@@ -23,7 +27,7 @@ function eventAttributes(event: KlaviyoEventV1) {
   };
 }
 
-export function createEventBody(event: KlaviyoEventV1) {
+export function createEventBody(event: KlaviyoEvent) {
   return {
     data: {
       type: 'event',
@@ -37,8 +41,8 @@ export function createEventBody(event: KlaviyoEventV1) {
 
 /** One entry of a bulk request: a profile and its events. */
 export interface BulkEntry {
-  profile: KlaviyoEventV1['profile'];
-  events: KlaviyoEventV1[];
+  profile: KlaviyoEvent['profile'];
+  events: KlaviyoEvent[];
 }
 
 export function bulkCreateEventsBody(entries: readonly BulkEntry[]) {

@@ -18,7 +18,7 @@ export interface FlattenResult {
   dropped: string[];
 }
 
-function clip(text: string): string {
+export function clip(text: string): string {
   if (Buffer.byteLength(text) <= MAX_STRING_BYTES) return text;
   return Buffer.from(text)
     .subarray(0, MAX_STRING_BYTES)
@@ -34,7 +34,7 @@ function scalar(value: unknown): Scalar | undefined {
 }
 
 /** A copy cut off below `levels`, so that stringifying it is bounded too. */
-function prune(value: unknown, levels: number): unknown {
+export function prune(value: unknown, levels: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (levels === 0) return '…';
   if (Array.isArray(value)) return value.map((v) => prune(v, levels - 1));

@@ -89,6 +89,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
         resolveSecret,
         now,
         log,
+        count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
         ...(deps.maxResponseBytes === undefined ? {} : { maxResponseBytes: deps.maxResponseBytes }),
       });
       metrics.addMetric('hydrated', MetricUnit.Count, 1);

@@ -1,15 +1,16 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
 import type { RelayConfig } from '../shared/config.ts';
-import type { KlaviyoEventV1, WebhookReceivedV1 } from '../shared/contracts.ts';
+import type { KlaviyoEvent, WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { encodeMessageBody } from '../shared/message-body.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import type { ResponseCache } from './hydration/response-cache.ts';
 import { runHydrationSteps } from './hydration/step-runner.ts';
+import { reportSkipped } from './mapping/report-skipped.ts';
+import { sendToDeliver } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
 
@@ -22,6 +23,8 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   cache?: ResponseCache;
   deliverQueue: MessageQueue;
   log: Logger;
+  /** Adds to a count metric (filter skips); optional so tests and tools need not count. */
+  count?: (name: string, value?: number) => void;
 }
 
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
@@ -44,19 +47,17 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  const { messages, droppedProperties } = mapToKlaviyoMessages(message, source, context);
+  const { messages, skipped, droppedProperties } = await mapToKlaviyoMessages(message, source, context);
+  reportSkipped(skipped, ports);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
   }
   // Past the invocation's deadline the stage has already reported this record for a retry: send nothing more.
   ports.signal?.throwIfAborted();
-  // An event and a profile upsert at most; a retry after a partial send is harmless downstream (unique_id, upsert).
-  for (const out of messages) {
-    await ports.deliverQueue.send({ body: encodeMessageBody(out), correlationId: out.correlation_id });
-  }
-  const event = messages.find((m): m is KlaviyoEventV1 => m.type === 'klaviyo.event');
+  await sendToDeliver(messages, ports.deliverQueue);
+  const event = messages.find((m): m is KlaviyoEvent => m.type === 'klaviyo.event');
   ports.log.info('hydrated', {
-    outcome: 'hydrated',
+    outcome: messages.length === 0 ? 'skipped' : 'hydrated',
     messages: messages.map((m) => m.type),
     ...(event ? { metric: event.metric, properties: Object.keys(event.properties).length } : {}),
   });

@@ -3,6 +3,7 @@
 // names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
+import { mappingSchema } from './mapping-config.ts';
 
 export const CONFIG_VERSION = 1;
 export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
@@ -43,74 +44,14 @@ export {
 } from './hydration-config.ts';
 import { hydrationSchema } from './hydration-config.ts';
 
-/** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
-export const PROFILE_STANDARD_ATTRIBUTES = [
-  'first_name',
-  'last_name',
-  'organization',
-  'locale',
-  'title',
-  'image',
-] as const;
-export const PROFILE_LOCATION_FIELDS = [
-  'address1',
-  'address2',
-  'city',
-  'country',
-  'latitude',
-  'longitude',
-  'region',
-  'zip',
-  'timezone',
-  'ip',
-] as const;
-export const mappingSchema = memo(() => {
-  const dotPath = z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dot path such as customer.email'));
-  const profileAttributeKey = z
-    .string()
-    .check(
-      z.regex(
-        new RegExp(
-          `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
-        ),
-        'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
-      ),
-    );
-  const metricName = z.string().check(z.minLength(1), z.maxLength(128));
-
-  return z.strictObject({
-    /** Klaviyo metric name; default: the event type, humanised (`orders/create` → `Orders Create`). */
-    metric: z.optional(metricName),
-    /** Metric per event type, taking precedence over `metric`. */
-    metric_by_event_type: z._default(z.record(z.string(), metricName), {}),
-    /** Dot paths into the context (`event`, `meta`, and each hydration step's name) for profile identifiers. */
-    profile: z.prefault(
-      z.strictObject({
-        email: z._default(z.array(dotPath), ['event.email', 'event.customer.email', 'customer.email']),
-        phone_number: z._default(z.array(dotPath), ['event.phone', 'customer.phone']),
-        external_id: z._default(z.array(dotPath), []),
-      }),
-      {},
-    ),
-    /** Dot path to the event's monetary value, e.g. `event.total_price`. */
-    value: z.optional(dotPath),
-    /** Dot path to the event's time (ISO 8601 or epoch seconds); default: when the relay received it. */
-    time: z.optional(dotPath),
-    /** Context roots flattened into properties; default: the event and every hydration step. */
-    include: z.optional(z.array(nonEmptyString())),
-    /**
-     * Klaviyo profile attribute → dot path, for a profile upsert (profile import) beside the event: a standard
-     * attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`), `location.<field>` or
-     * `properties.<name>`. A path that holds `null` clears the attribute at Klaviyo; a missing one leaves it as is.
-     */
-    profile_attributes: z.optional(z.record(profileAttributeKey, dotPath)),
-    /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
-    emit: z.optional(z.enum(['event', 'profile', 'both'])),
-  });
-});
-export type Mapping = z.infer<ReturnType<typeof mappingSchema>>;
+// The mapping section has its own module (one job per file); re-exported here, where the document is assembled.
+export {
+  mappingSchema,
+  PROFILE_LOCATION_FIELDS,
+  PROFILE_STANDARD_ATTRIBUTES,
+  type EventSpec,
+  type Mapping,
+} from './mapping-config.ts';
 
 /** Largest body a source may raise its own limit to: Lambda carries 6 MB per synchronous invocation. */
 export const MAX_SOURCE_BODY_BYTES = 5 * 1024 * 1024;

@@ -731,12 +731,19 @@ run "more_source_kinds_and_klaviyo_settings" {
       header            = null
       hydration         = null
       mapping = {
+        filter               = null
         metric               = null
         metric_by_event_type = {}
         profile              = { email = null, phone_number = null, external_id = null }
         value                = null
+        value_currency       = null
         time                 = null
+        backfill             = null
         include              = null
+        properties           = null
+        keep                 = null
+        extra                = null
+        events               = null
         profile_attributes   = { first_name = "event.data.object.customer_details.name", "location.city" = "event.data.object.customer_details.address.city" }
         emit                 = "both"
       }

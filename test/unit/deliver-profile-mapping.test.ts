@@ -36,8 +36,8 @@ const attributes = {
 };
 
 describe('profile upserts from the mapping', () => {
-  it('sends the upsert and the event by default when profile_attributes is set', () => {
-    const { messages } = mapToKlaviyoMessages(
+  it('sends the upsert and the event by default when profile_attributes is set', async () => {
+    const { messages } = await mapToKlaviyoMessages(
       message,
       sourceWith({ profile_attributes: attributes }),
       context,
@@ -53,16 +53,16 @@ describe('profile upserts from the mapping', () => {
     expect(messages[0]).not.toHaveProperty('attributes.last_name');
   });
 
-  it('emit: profile sends the upsert alone; no profile_attributes sends the event alone', () => {
-    const profileOnly = mapToKlaviyoMessages(
+  it('emit: profile sends the upsert alone; no profile_attributes sends the event alone', async () => {
+    const profileOnly = await mapToKlaviyoMessages(
       message,
       sourceWith({ profile_attributes: attributes, emit: 'profile' }),
       context,
     );
     expect(profileOnly.messages.map((m) => m.type)).toEqual(['klaviyo.profile-upsert']);
-    expect(mapToKlaviyoMessages(message, sourceWith({}), context).messages.map((m) => m.type)).toEqual([
-      'klaviyo.event',
-    ]);
+    expect(
+      (await mapToKlaviyoMessages(message, sourceWith({}), context)).messages.map((m) => m.type),
+    ).toEqual(['klaviyo.event']);
   });
 
   it('refuses attribute names Klaviyo does not have', () => {

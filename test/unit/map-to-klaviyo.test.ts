@@ -42,8 +42,8 @@ describe('mapToKlaviyoEvent', () => {
     customer: { id: 42, email: 'ada@example.com', name: 'Ada' },
   };
 
-  it('builds a Klaviyo event from the event and what hydration fetched', () => {
-    const { event } = mapToKlaviyoEvent(message, source, context);
+  it('builds a Klaviyo event from the event and what hydration fetched', async () => {
+    const { event } = await mapToKlaviyoEvent(message, source, context);
     expect(event).toMatchObject({
       metric: 'Placed Order',
       profile: { email: 'ada@example.com', external_id: '42' },
@@ -62,16 +62,16 @@ describe('mapToKlaviyoEvent', () => {
     });
   });
 
-  it('derives the same unique_id every time', () => {
-    expect(mapToKlaviyoEvent(message, source, context).event.unique_id).toBe(
-      mapToKlaviyoEvent(message, source, context).event.unique_id,
+  it('derives the same unique_id every time', async () => {
+    expect((await mapToKlaviyoEvent(message, source, context)).event.unique_id).toBe(
+      (await mapToKlaviyoEvent(message, source, context)).event.unique_id,
     );
     expect(uniqueIdFor('s', 'x'.repeat(400))).toMatch(/^s:sha256:[0-9a-f]{64}$/);
   });
 
-  it('falls back to the humanised event type and the receive time', () => {
+  it('falls back to the humanised event type and the receive time', async () => {
     const plain = sourceSchema().parse({ kind: 'shopify', secrets: [{ env: 'S' }] });
-    const { event } = mapToKlaviyoEvent({ ...message, event_type: 'orders/paid' }, plain, {
+    const { event } = await mapToKlaviyoEvent({ ...message, event_type: 'orders/paid' }, plain, {
       event: { email: 'x@example.com' },
       meta: {},
     });
@@ -79,8 +79,10 @@ describe('mapToKlaviyoEvent', () => {
     expect(event.time).toBe(message.received_at);
   });
 
-  it('refuses an event with no profile identifier, as a permanent failure', () => {
-    expect(() => mapToKlaviyoEvent(message, source, { event: {}, meta: {} })).toThrowError(PermanentError);
+  it('refuses an event with no profile identifier, as a permanent failure', async () => {
+    await expect(mapToKlaviyoEvent(message, source, { event: {}, meta: {} })).rejects.toThrowError(
+      PermanentError,
+    );
   });
 
   it('humanises common event type styles', () => {

@@ -1,0 +1,39 @@
+// Everything deliver should send for one webhook: its events, its profile upsert, or both (`mapping.emit`;
+// default both when `profile_attributes` is set, else the events alone) — or nothing, with the reason, when the
+// source's filter says the webhook does not count (a test order, an order still incomplete).
+import type { SourceConfig } from '../../shared/config.ts';
+import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/contracts.ts';
+import { readValue } from '../../shared/expression.ts';
+import { mappingWhere, type MappingContext } from './context.ts';
+import { mapEvents, type SkippedEvent } from './map-events.ts';
+import { mapProfileUpsert, profileOf } from './profile.ts';
+import { isTruthy } from './values.ts';
+
+export interface MappedWebhook {
+  messages: DeliverMessage[];
+  /** What filters left out (the whole webhook, or single events); not failures. */
+  skipped: SkippedEvent[];
+  droppedProperties: string[];
+}
+
+export async function mapWebhook(
+  message: WebhookReceivedV1,
+  source: SourceConfig,
+  context: MappingContext,
+): Promise<MappedWebhook> {
+  const { mapping } = source;
+  if (mapping.filter !== undefined) {
+    const where = `${mappingWhere(message.source)}.filter`;
+    if (!isTruthy(await readValue(mapping.filter, context, where))) {
+      return { messages: [], skipped: [{ where }], droppedProperties: [] };
+    }
+  }
+  const emit = mapping.emit ?? (mapping.profile_attributes ? 'both' : 'event');
+  const profile = await profileOf(message.source, source, context);
+  const messages: DeliverMessage[] = [];
+  if (emit !== 'event') messages.push(await mapProfileUpsert(message, source, context, profile));
+  if (emit === 'profile') return { messages, skipped: [], droppedProperties: [] };
+  const mapped = await mapEvents(message, source, context, profile);
+  messages.push(...mapped.events);
+  return { messages, skipped: mapped.skipped, droppedProperties: mapped.droppedProperties };
+}

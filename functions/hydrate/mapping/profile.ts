@@ -1,0 +1,107 @@
+// Who the events are about (identifiers), and the profile upsert that `profile_attributes` describes.
+import type { SourceConfig } from '../../shared/config.ts';
+import {
+  klaviyoProfileUpsertV1Schema,
+  type KlaviyoProfileUpsertV1,
+  type ProfileIdentifiers,
+  type WebhookReceivedV1,
+} from '../../shared/contracts.ts';
+import { PermanentError } from '../../shared/errors.ts';
+import { readValue } from '../../shared/expression.ts';
+import { mappingWhere, type MappingContext } from './context.ts';
+import { firstIdentifier } from './values.ts';
+
+/** The profile's identifiers from the configured paths or expressions; a permanent failure when none is there. */
+export async function profileOf(
+  sourceName: string,
+  source: SourceConfig,
+  context: MappingContext,
+): Promise<ProfileIdentifiers> {
+  const specs = source.mapping.profile;
+  const where = `${mappingWhere(sourceName)}.profile`;
+  const found = {
+    email: await firstIdentifier(specs.email, context, `${where}.email`),
+    phone_number: await firstIdentifier(specs.phone_number, context, `${where}.phone_number`),
+    external_id: await firstIdentifier(specs.external_id, context, `${where}.external_id`),
+  };
+  if (!found.email && !found.phone_number && !found.external_id) {
+    throw new PermanentError(
+      'no profile identifier found (looked for email, phone_number, external_id at the configured paths)',
+      'no_profile_identifier',
+      specs,
+    );
+  }
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v !== undefined));
+}
+
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
+
+/**
+ * A mapped value as profile import takes it: `null` (clear), a scalar, a list of scalars (custom properties
+ * only) — or undefined (leave unchanged) for a missing value or one that fits none of these.
+ */
+function profileValue(value: unknown, kind: 'text' | 'coordinate' | 'property') {
+  if (value === null) return null;
+  if (kind === 'property') {
+    if (isScalar(value)) return value;
+    if (Array.isArray(value) && value.every(isScalar)) return value;
+    return undefined;
+  }
+  if (kind === 'coordinate' && (typeof value === 'number' || typeof value === 'string')) return value;
+  return isScalar(value) ? String(value) : undefined;
+}
+
+/**
+ * The profile upsert the mapping's `profile_attributes` describe. Only attributes whose value is present in the
+ * context are included, so an attribute the webhook does not mention is left as Klaviyo has it, and one the
+ * webhook sets to `null` is cleared.
+ */
+export async function mapProfileUpsert(
+  message: WebhookReceivedV1,
+  source: SourceConfig,
+  context: MappingContext,
+  profile: ProfileIdentifiers,
+): Promise<KlaviyoProfileUpsertV1> {
+  const attributes: Record<string, unknown> = {};
+  const location: Record<string, unknown> = {};
+  const properties: Record<string, unknown> = {};
+  const where = `${mappingWhere(message.source)}.profile_attributes`;
+  for (const [key, spec] of Object.entries(source.mapping.profile_attributes ?? {})) {
+    const [group, name = ''] = key.includes('.')
+      ? [key.slice(0, key.indexOf('.')), key.slice(key.indexOf('.') + 1)]
+      : [key];
+    const kind =
+      group === 'properties'
+        ? 'property'
+        : name === 'latitude' || name === 'longitude'
+          ? 'coordinate'
+          : 'text';
+    const value = profileValue(await readValue(spec, context, `${where}.${key}`), kind);
+    if (value === undefined) continue;
+    if (group === 'location') location[name] = value;
+    else if (group === 'properties') properties[name] = value;
+    else attributes[group] = value;
+  }
+  const candidate = {
+    type: 'klaviyo.profile-upsert',
+    version: 1,
+    correlation_id: message.correlation_id,
+    source: message.source,
+    delivery_id: message.delivery_id,
+    profile,
+    attributes,
+    ...(Object.keys(location).length > 0 ? { location } : {}),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+  };
+  const parsed = klaviyoProfileUpsertV1Schema().safeParse(candidate);
+  if (!parsed.success) {
+    throw new PermanentError(
+      'mapped profile upsert does not match the contract',
+      'mapping_invalid',
+      parsed.error.issues,
+    );
+  }
+  return parsed.data;
+}

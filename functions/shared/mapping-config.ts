@@ -1,0 +1,193 @@
+// The `mapping` section of a source: how a webhook (and what hydration fetched) becomes Klaviyo events and a
+// profile upsert. Every place that reads a value takes a dot path (the fast path) or a JSONata expression
+// `{ "expr": "…" }`, compiled when the configuration loads (./expression.ts, docs/adr/0015-jsonata-expressions.md).
+import { expressionSchema, valueSpecSchema } from './expression.ts';
+import * as z from './zod.ts';
+import { memo } from './zod.ts';
+
+/** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
+export const PROFILE_STANDARD_ATTRIBUTES = [
+  'first_name',
+  'last_name',
+  'organization',
+  'locale',
+  'title',
+  'image',
+] as const;
+export const PROFILE_LOCATION_FIELDS = [
+  'address1',
+  'address2',
+  'city',
+  'country',
+  'latitude',
+  'longitude',
+  'region',
+  'zip',
+  'timezone',
+  'ip',
+] as const;
+
+/** Events one webhook may become: enough for an order and its line-item events, bounded for the batch's sake. */
+export const MAX_EVENT_SPECS = 10;
+/** Names in `properties`, `keep` and `extra` (each). */
+export const MAX_NAMED_VALUES = 100;
+
+const metricNameSchema = memo(() => z.string().check(z.minLength(1), z.maxLength(128)));
+
+/** A metric: a literal name (not a path: `Placed Order`), or `{ "expr": "…" }` giving the name. */
+const metricSpecSchema = memo(() => z.union([metricNameSchema(), expressionSchema()]));
+
+/**
+ * Named values (`properties`, `keep`, `extra`): at most MAX_NAMED_VALUES names of 1–100 characters. `$`-names are
+ * Klaviyo's own (`$extra` is written from `extra`, `$value` from `value`), so a mapping cannot set them by accident.
+ */
+const namedValuesSchema = memo(() =>
+  z.record(z.string(), valueSpecSchema()).check(
+    z.superRefine((values, ctx) => {
+      const names = Object.keys(values);
+      if (names.length > MAX_NAMED_VALUES)
+        ctx.issues.push({
+          code: 'custom',
+          message: `at most ${MAX_NAMED_VALUES} names`,
+          input: names.length,
+        });
+      for (const name of names) {
+        const problem =
+          name.length === 0 || name.length > 100
+            ? 'a name of 1 to 100 characters'
+            : name.startsWith('$')
+              ? 'must not start with $ (Klaviyo reserves those names; use extra for $extra)'
+              : undefined;
+        if (problem) ctx.issues.push({ code: 'custom', message: problem, input: name, path: [name] });
+      }
+    }),
+  ),
+);
+
+/** What shapes one Klaviyo event; shared by the source's single event and each entry of `events`. */
+const eventFields = memo(() => ({
+  /**
+   * Skips (logged and counted, not dead-lettered) when false, null, 0, empty or missing: at the mapping's top level
+   * the whole webhook (events and profile upsert), on an entry of `events` that event or element.
+   */
+  filter: z.optional(valueSpecSchema()),
+  /** The event's monetary value, e.g. `event.total_price` or `{ "expr": "$sum(line_items.(price * quantity))" }`. */
+  value: z.optional(valueSpecSchema()),
+  /** ISO 4217 code of the value (`USD`); lowercase codes are uppercased, anything else fails the event. */
+  value_currency: z.optional(valueSpecSchema()),
+  /** The event's time from the record (ISO 8601 or epoch seconds/ms); default: when the relay received it. */
+  time: z.optional(valueSpecSchema()),
+  /** Records the event without triggering flows (a replay, an import); default false. */
+  backfill: z.optional(z.boolean()),
+  /** Context roots flattened into properties; `[]` flattens nothing (only computed properties are sent). */
+  include: z.optional(z.array(z.string().check(z.minLength(1)))),
+  /** Computed properties by name, flattened like the included roots (an object becomes `name_child` keys). */
+  properties: z.optional(namedValuesSchema()),
+  /**
+   * Properties kept as they are, not flattened: arrays of objects such as `Items` for templates that loop
+   * `{% for item in event.Items %}`. A dot path kept here is left out of the flattened properties.
+   */
+  keep: z.optional(namedValuesSchema()),
+  /** Values put under `$extra`: available to templates, not to segments. */
+  extra: z.optional(namedValuesSchema()),
+}));
+
+/** One event of several that a webhook becomes (`mapping.events`). */
+export const eventSpecSchema = memo(() =>
+  z
+    .strictObject({
+      /**
+       * Part of the event's unique_id (`<source>:<delivery id>:<id>[:<key>]`); default its position in `events`.
+       * Set it when reordering `events` must not make a redelivered webhook look new.
+       */
+      id: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower_snake_case'))),
+      /** Default: the source's metric (metric_by_event_type, metric, or the humanised event type). */
+      metric: z.optional(metricSpecSchema()),
+      /** One event per element of this list (`event.line_items`); `item` and `index` name the element in paths. */
+      for_each: z.optional(valueSpecSchema()),
+      /** The element's key in its unique_id (`item.id`); default the element's index. */
+      key: z.optional(valueSpecSchema()),
+      ...eventFields(),
+    })
+    .check(
+      z.refine((spec) => spec.key === undefined || spec.for_each !== undefined, {
+        message: 'key needs for_each (it names the element of for_each)',
+        path: ['key'],
+      }),
+    ),
+);
+export type EventSpec = z.infer<ReturnType<typeof eventSpecSchema>>;
+
+/** Fields of the single event that `events` replaces: set them on each entry of `events` instead. */
+const SINGLE_EVENT_ONLY = ['value', 'include', 'properties', 'keep', 'extra'] as const;
+
+export const mappingSchema = memo(() => {
+  const profileAttributeKey = z
+    .string()
+    .check(
+      z.regex(
+        new RegExp(
+          `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
+        ),
+        'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
+      ),
+    );
+  const identifierSpecs = (defaults: string[]) => z._default(z.array(valueSpecSchema()), defaults);
+
+  return z
+    .strictObject({
+      /** Klaviyo metric name (or `{ "expr" }`); default: the event type, humanised (`orders/create` → `Orders Create`). */
+      metric: z.optional(metricSpecSchema()),
+      /** Metric per event type, taking precedence over `metric`. */
+      metric_by_event_type: z._default(z.record(z.string(), metricNameSchema()), {}),
+      /** Dot paths or expressions over the context (`event`, `meta`, each hydration step) for profile identifiers. */
+      profile: z.prefault(
+        z.strictObject({
+          email: identifierSpecs(['event.email', 'event.customer.email', 'customer.email']),
+          phone_number: identifierSpecs(['event.phone', 'customer.phone']),
+          external_id: identifierSpecs([]),
+        }),
+        {},
+      ),
+      ...eventFields(),
+      /**
+       * Several events from one webhook (e.g. `Placed Order`, and `Ordered Product` for each line item). `time`,
+       * `value_currency` and `backfill` above apply to each unless it sets its own; `filter` above skips the whole
+       * webhook, an entry's own `filter` that entry (or, with `for_each`, that element).
+       */
+      events: z.optional(z.array(eventSpecSchema()).check(z.minLength(1), z.maxLength(MAX_EVENT_SPECS))),
+      /**
+       * Klaviyo profile attribute → dot path or expression, for a profile upsert (profile import) beside the
+       * event: a standard attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`),
+       * `location.<field>` or `properties.<name>`. `null` clears the attribute at Klaviyo; a missing value leaves it.
+       */
+      profile_attributes: z.optional(z.record(profileAttributeKey, valueSpecSchema())),
+      /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
+      emit: z.optional(z.enum(['event', 'profile', 'both'])),
+    })
+    .check(
+      z.superRefine((mapping, ctx) => {
+        if (mapping.events === undefined) return;
+        for (const field of SINGLE_EVENT_ONLY) {
+          if (mapping[field] !== undefined)
+            ctx.issues.push({
+              code: 'custom',
+              message: `${field} belongs on each entry of events when events is set`,
+              input: mapping[field],
+              path: [field],
+            });
+        }
+        const ids = mapping.events.map((spec, index) => spec.id ?? String(index));
+        ids.forEach((id, index) => {
+          if (ids.indexOf(id) !== index)
+            ctx.issues.push({
+              code: 'custom',
+              message: `events[${index}] has the id "${id}" of an earlier event (ids make unique_ids distinct)`,
+              input: id,
+              path: ['events', index, 'id'],
+            });
+        });
+      }),
+    );
+});
+export type Mapping = z.infer<ReturnType<typeof mappingSchema>>;

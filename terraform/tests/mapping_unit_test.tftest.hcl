@@ -1,0 +1,195 @@
+# The mapping section of sources: how value specs render into the configuration document ("=" and a JSONata
+# expression → { "expr": "…" }, anything else as it is), and expect_failures for each of its validations.
+
+mock_provider "aws" {}
+
+variables {
+  name          = "relay"
+  artifacts_dir = "tests/fixtures"
+
+  sources = {
+    orders = {
+      kind    = "shopify"
+      secrets = [{ ssm = "/relay/orders/secret" }]
+      mapping = {
+        filter         = "= $not(event.test)"
+        profile        = { email = ["event.email"], external_id = ["= $string(event.customer.id)"] }
+        time           = "event.created_at"
+        value_currency = "event.currency"
+        backfill       = false
+        events = [
+          {
+            id      = "order"
+            metric  = "Placed Order"
+            value   = "= $sum(event.line_items.($number(price) * quantity))"
+            include = []
+            properties = {
+              OrderId   = "event.id"
+              ItemNames = "= [event.line_items.title]"
+            }
+            keep  = { Items = "=[event.line_items.{ 'SKU': sku, 'ProductName': title }]" }
+            extra = { OrderName = "event.name" }
+          },
+          {
+            id       = "item"
+            metric   = "Ordered Product"
+            for_each = "event.line_items"
+            key      = "item.id"
+            value    = "= $number(item.price) * item.quantity"
+          },
+        ]
+        profile_attributes = { first_name = "event.customer.first_name", "properties.items" = "= $count(event.line_items)" }
+      }
+    }
+    plain = {
+      kind    = "shopify"
+      secrets = [{ ssm = "/relay/plain/secret" }]
+      mapping = { metric = "Placed Order", value = "event.total_price", profile = { email = ["customer.email"] } }
+    }
+  }
+
+  klaviyo = {
+    api_key = { ssm = "/relay/klaviyo-api-key" }
+  }
+}
+
+run "renders_expressions_as_expr_objects_and_paths_as_strings" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.orders.mapping.filter == { expr = "$not(event.test)" }
+    error_message = "A value starting with = must render as { expr } with the = and surrounding space removed."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.orders.mapping.time == "event.created_at" &&
+      jsondecode(output.config_document).sources.orders.mapping.profile.email == ["event.email"] &&
+      jsondecode(output.config_document).sources.orders.mapping.profile.external_id == [{ expr = "$string(event.customer.id)" }]
+    )
+    error_message = "Dot paths must render as strings, expressions in lists as { expr }."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.orders.mapping.events[0].metric == "Placed Order" &&
+      jsondecode(output.config_document).sources.orders.mapping.events[0].value == { expr = "$sum(event.line_items.($number(price) * quantity))" } &&
+      jsondecode(output.config_document).sources.orders.mapping.events[0].properties == { OrderId = "event.id", ItemNames = { expr = "[event.line_items.title]" } } &&
+      jsondecode(output.config_document).sources.orders.mapping.events[0].keep.Items == { expr = "[event.line_items.{ 'SKU': sku, 'ProductName': title }]" } &&
+      jsondecode(output.config_document).sources.orders.mapping.events[0].include == [] &&
+      jsondecode(output.config_document).sources.orders.mapping.events[1].for_each == "event.line_items" &&
+      jsondecode(output.config_document).sources.orders.mapping.events[1].key == "item.id"
+    )
+    error_message = "Each events entry must render its metric literally and its value specs as paths or { expr }."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).sources.orders.mapping.profile_attributes == { first_name = "event.customer.first_name", "properties.items" = { expr = "$count(event.line_items)" } }
+    error_message = "profile_attributes values must render as paths or { expr }."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.plain.mapping.metric == "Placed Order" &&
+      jsondecode(output.config_document).sources.plain.mapping.value == "event.total_price" &&
+      jsondecode(output.config_document).sources.plain.mapping.events == null
+    )
+    error_message = "A mapping without expressions must render as before."
+  }
+}
+
+run "mapping_value_must_be_a_path_or_an_expression" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { value = "event total" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_expression_must_not_be_empty" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { events = [{ for_each = "=  " }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_property_names_must_not_start_with_dollar" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { properties = { "$value" = "event.total" } } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_events_exclude_single_event_fields" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { value = "event.total", events = [{ metric = "A" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_event_key_needs_for_each" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { events = [{ metric = "A", key = "item.id" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_event_ids_must_be_distinct" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { events = [{ metric = "A" }, { metric = "B", id = "0" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_events_at_most_10" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { events = [for i in range(11) : { metric = "M${i}", id = "e${i}" }] } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
+run "mapping_metric_expression_must_not_be_empty" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = { kind = "shopify", secrets = [{ ssm = "/s" }], mapping = { metric = "=" } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
