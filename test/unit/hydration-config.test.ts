@@ -162,7 +162,7 @@ describe('the README’s hydration reference', () => {
     const readme = await readFile('README.md', 'utf8');
     const section = readme.slice(
       readme.indexOf('## Hydration reference'),
-      readme.indexOf('## Deploy with Terraform'),
+      readme.indexOf('## Mapping reference'),
     );
     const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
     expect(blocks).toHaveLength(3);
