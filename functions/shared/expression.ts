@@ -7,7 +7,8 @@
 // JSONata's own guardrails (time, depth, sequence length); a runaway expression is a permanent failure with a
 // reason, never a hung batch. No host functions are registered: an expression has JSONata's library and nothing
 // else (no I/O, no clock beyond $now/$millis).
-import jsonata from 'jsonata';
+import { createRequire } from 'node:module';
+import type jsonata from 'jsonata';
 import { PermanentError } from './errors.ts';
 import { getPath } from './json-path.ts';
 import * as z from './zod.ts';
@@ -36,6 +37,22 @@ interface JsonataFailure {
   message?: string;
 }
 
+type Jsonata = typeof jsonata;
+let engine: Jsonata | undefined;
+
+/**
+ * JSONata, loaded on the first compile rather than at import: ~5 ms of every cold start otherwise, in functions
+ * (ingest, deliver) whose configuration may hold no expression. esbuild turns the literal `require` into the
+ * bundled module's lazy initialiser; where this file runs as ESM source (tsx), a require made for it stands in.
+ */
+function jsonataEngine(): Jsonata {
+  return (engine ??=
+    typeof require === 'function'
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundler's lazy load (see above)
+        (require('jsonata') as Jsonata)
+      : (createRequire(import.meta.url)('jsonata') as Jsonata));
+}
+
 const compiled = new Map<string, jsonata.Expression>();
 
 /** Kept compilations are dropped past this many distinct texts (configurations are reloaded, texts change). */
@@ -50,7 +67,7 @@ export function compileExpression(text: string): jsonata.Expression {
   if (kept) return kept;
   let expression: jsonata.Expression;
   try {
-    expression = jsonata(text, {
+    expression = jsonataEngine()(text, {
       timeout: EXPRESSION_LIMITS.timeoutMs,
       stack: EXPRESSION_LIMITS.maxDepth,
       sequence: EXPRESSION_LIMITS.maxSequence,
