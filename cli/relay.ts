@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../functions/shared/config.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
+import { registerMapCommand } from './commands/map.ts';
 import { registerSendCommand } from './commands/send.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
@@ -17,6 +18,7 @@ const program = new Command('klaviyo-relay')
 
 registerConfigCommands(program);
 registerDlqCommands(program);
+registerMapCommand(program);
 registerSendCommand(program);
 
 try {

@@ -8,7 +8,7 @@ import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import type { ResponseCache } from './hydration/response-cache.ts';
-import { runHydrationSteps } from './hydration/step-runner.ts';
+import { runHydrationSteps, type StepRunnerPorts } from './hydration/step-runner.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
 import { sendToDeliver } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
@@ -21,6 +21,8 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   pacers?: SourcePacers;
   /** The instance's cache of source API answers (hydration/response-cache.ts); without it, none is kept. */
   cache?: ResponseCache;
+  /** A fetch per hydration step, when it differs from `fetch` (step-runner.ts). */
+  fetchFor?: StepRunnerPorts['fetchFor'] | undefined;
   deliverQueue: MessageQueue;
   log: Logger;
   /** Adds to a count metric (filter skips); optional so tests and tools need not count. */

@@ -23,6 +23,8 @@ export interface StepRunnerPorts extends Omit<SourceApiDeps, 'pacer'> {
   cache?: ResponseCache;
   /** Told about what is worth a log line but not a failure (a pagination cut short at max_pages). */
   notice?: (message: string, detail: Record<string, unknown>) => void;
+  /** The fetch for one step's calls, when it differs from `fetch` (`relay map` answers from recordings). */
+  fetchFor?: ((step: HydrationStep) => SourceApiDeps['fetch']) | undefined;
 }
 
 /** Runs every step of `hydration`, storing each result in `context` under the step's name. */
@@ -136,7 +138,8 @@ async function fetchPages(
   const auth = await applyAuth(connection.auth, ports.resolveSecret);
   const redact = redactorFor(auth.secrets);
   const pacer = pacerFor(source, connection, firstUrl, ports);
-  const deps: SourceApiDeps = pacer ? { ...ports, pacer } : ports;
+  const fetch = ports.fetchFor?.(step) ?? ports.fetch;
+  const deps: SourceApiDeps = pacer ? { ...ports, fetch, pacer } : { ...ports, fetch };
   const graphql = isGraphqlStep(step);
   const pagination = step.paginate;
   const items: unknown[] = [];
