@@ -138,7 +138,6 @@ function collectingLogger(lines: { message: string; fields: Record<string, unkno
 }
 
 export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
-  const recorded = options.responses !== undefined;
   // An unset placeholder only matters to a step that calls it: that call then fails, naming the URL.
   const { config } = await readLocalConfig(path.resolve(options.config), process.env, PLACEHOLDER_STAND_IN);
   const rawBody = await readFile(options.file);
