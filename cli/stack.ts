@@ -22,6 +22,8 @@ export interface RelayStack {
   webhookBaseUrl?: string;
   logGroupNames?: Partial<Record<'ingest' | Stage, string>>;
   configParameterName?: string;
+  /** The deployed configuration document (the module's `config_document` output), when the stack file has it. */
+  configDocument?: string;
   sqs: SQSClient;
   s3: S3Client;
   dynamodb: DynamoDBClient;
@@ -111,6 +113,8 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   if (webhooks) stack.webhookBaseUrl = webhooks;
   const parameter = asString(value('config_parameter_name'));
   if (parameter) stack.configParameterName = parameter;
+  const document = asString(value('config_document'));
+  if (document) stack.configDocument = document;
   return stack;
 }
 

@@ -20,6 +20,7 @@ export function localStackOutputs(stack: LocalStack, apiEndpoint: string): Stack
     dlq_urls: { hydrate: aws.hydrate.dlqUrl, deliver: aws.deliver.dlqUrl },
     dedupe_table_name: aws.tableName,
     payload_bucket_name: aws.payloadBucket,
+    config_document: stack.configDocument,
     // Not a module output: where the emulators answer (the CLI uses static local credentials with them).
     local_endpoints: { sqs: aws.sqsEndpoint, s3: aws.sqsEndpoint, dynamodb: aws.dynamodbEndpoint },
   };

@@ -54,6 +54,8 @@ export interface DeliverRuntimeOptions {
 
 export interface LocalStack {
   webhookUrl(source: string): string;
+  /** The configuration document as the functions read it (placeholders filled): the module's `config_document`. */
+  configDocument: string;
   /** The API Gateway stand-in's base URL (the module's `api_endpoint`). */
   apiEndpoint: string;
   config: RelayConfig;
@@ -161,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stack: LocalStack = {
       webhookUrl: (source) => `${gateway.url}/webhooks/${encodeURIComponent(source)}`,
       apiEndpoint: gateway.url,
+      configDocument: text,
       config,
       env,
       aws,

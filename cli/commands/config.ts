@@ -2,9 +2,12 @@
 // with its JSON path. `${NAME}` placeholders (local mode's) are filled from the environment, or with a
 // stand-in when unset, as the relay fills them when it starts.
 import { readFile } from 'node:fs/promises';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
 import { dropNulls, relayConfigSchema } from '../../functions/shared/config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
+import { jsonDiff, type JsonChange } from '../json-diff.ts';
+import { loadStack, withStackOptions, type RelayStack, type StackOptions } from '../stack.ts';
 
 /** What an unset `${NAME}` becomes for validation: a loopback URL passes every rule a placeholder may sit in. */
 const PLACEHOLDER_STAND_IN = 'http://127.0.0.1/placeholder';
@@ -38,6 +41,42 @@ export async function validateConfigFile(
   };
 }
 
+/** The deployed document: the stack's `config_document` output, else the parameter it names (SSM). */
+async function deployedDocument(
+  stack: RelayStack,
+  region: string | undefined,
+): Promise<{ text: string; origin: string }> {
+  if (stack.configDocument)
+    return { text: stack.configDocument, origin: `${stack.origin} (config_document)` };
+  if (!stack.configParameterName)
+    throw new Error(
+      `${stack.origin} names neither config_document nor config_parameter_name: pass --stack <terraform output -json file>`,
+    );
+  const ssm = new SSMClient(region ? { region } : {});
+  const out = await ssm.send(
+    new GetParameterCommand({ Name: stack.configParameterName, WithDecryption: true }),
+  );
+  if (!out.Parameter?.Value) throw new Error(`the parameter ${stack.configParameterName} is empty`);
+  return { text: out.Parameter.Value, origin: `ssm:${stack.configParameterName}` };
+}
+
+/** Both documents as the functions read them (nulls dropped, defaults filled), compared by JSON path. */
+export async function diffConfig(
+  file: string,
+  stack: RelayStack,
+  region?: string,
+): Promise<{ deployed: string; changes: JsonChange[] }> {
+  const local = await validateConfigFile(file);
+  if (!local.valid)
+    throw new Error(
+      `${file} is not valid: ${local.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
+  const deployed = await deployedDocument(stack, region);
+  const read = (text: string) => relayConfigSchema().parse(dropNulls(JSON.parse(text)));
+  const localText = fillPlaceholders(await readFile(file, 'utf8'), process.env, file, PLACEHOLDER_STAND_IN);
+  return { deployed: deployed.origin, changes: jsonDiff(read(deployed.text), read(localText)) };
+}
+
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('Check a configuration document.');
   config
@@ -55,5 +94,25 @@ export function registerConfigCommands(program: Command): void {
         for (const problem of result.problems) console.error(`  ${problem.path}: ${problem.message}`);
       }
       if (!result.valid) process.exitCode = 1;
+    });
+  withStackOptions(config.command('diff'))
+    .description('Compare a configuration document with the deployed one (the module writes it to SSM).')
+    .argument('<file>', 'the document you would deploy')
+    .option('--json', 'print the changes as JSON')
+    .action(async (file: string, options: StackOptions & { json?: boolean }) => {
+      const { deployed, changes } = await diffConfig(file, await loadStack(options), options.region);
+      if (options.json) console.log(JSON.stringify({ deployed, changes }, null, 2));
+      else if (changes.length === 0) console.log(`${file}: the same as ${deployed}`);
+      else {
+        console.log(
+          `${file} against ${deployed}: ${changes.length} change${changes.length === 1 ? '' : 's'}`,
+        );
+        const show = (value: unknown) => JSON.stringify(value);
+        for (const change of changes) {
+          if (change.kind === 'added') console.log(`  + ${change.path}: ${show(change.after)}`);
+          else if (change.kind === 'removed') console.log(`  - ${change.path}: ${show(change.before)}`);
+          else console.log(`  ~ ${change.path}: ${show(change.before)} → ${show(change.after)}`);
+        }
+      }
     });
 }
