@@ -142,3 +142,17 @@ output "payload_bucket_arn" {
   description = "ARN of the payload bucket."
   value       = aws_s3_bucket.payloads.arn
 }
+
+################################################################################
+# Dashboard
+################################################################################
+
+output "dashboard_name" {
+  description = "Name of the CloudWatch dashboard; null when create_dashboard is false."
+  value       = try(aws_cloudwatch_dashboard.this[0].dashboard_name, null)
+}
+
+output "dashboard_arn" {
+  description = "ARN of the CloudWatch dashboard; null when create_dashboard is false."
+  value       = try(aws_cloudwatch_dashboard.this[0].dashboard_arn, null)
+}

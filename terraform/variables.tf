@@ -849,3 +849,9 @@ variable "alarms" {
     error_message = "alarms.ingest_5xx_min_requests must be a whole number >= 1."
   }
 }
+
+variable "create_dashboard" {
+  description = "Whether to create a CloudWatch dashboard of the relay (webhooks by source and reason, queue depth and age, DLQs, Klaviyo requests, 429s and latency, delivered events against the budget, dead letters by reason)."
+  type        = bool
+  default     = true
+}

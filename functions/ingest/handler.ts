@@ -91,7 +91,13 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
       { dedupe, queue, logger, now },
     );
     for (const [name, ids] of Object.entries(outcome) as [string, string[]][]) {
-      if (ids.length > 0) metrics.addMetric(name, MetricUnit.Count, ids.length);
+      if (ids.length === 0) continue;
+      metrics.addMetric(name, MetricUnit.Count, ids.length);
+      // Per configured source too, for the dashboard (never for an unknown source: that would let a sender
+      // create metrics by choosing path segments).
+      const bySource = metrics.singleMetric();
+      bySource.addDimension('source', sourceName);
+      bySource.addMetric(`${name}_by_source`, MetricUnit.Count, ids.length);
     }
     const deliveryIds = events.map((e) => e.deliveryId);
     const body = { request_id: requestId, delivery_id: deliveryIds[0], ...outcome };

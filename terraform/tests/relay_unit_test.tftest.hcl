@@ -915,3 +915,51 @@ run "per_resource_tags_merge_over_tags" {
     error_message = "Per-resource tag maps must be merged over tags on their resources only."
   }
 }
+
+run "dashboard_shows_each_stage" {
+  command = plan
+
+  variables {
+    klaviyo = {
+      api_key           = { ssm = "/relay/klaviyo-api-key" }
+      rate_budget_share = 0.8
+    }
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_dashboard.this) == 1 && aws_cloudwatch_dashboard.this[0].dashboard_name == "relay-relay"
+    error_message = "The dashboard is created by default, named after the relay."
+  }
+
+  assert {
+    condition = alltrue([for q in ["relay-hydrate", "relay-deliver", "relay-hydrate-dlq", "relay-deliver-dlq"] :
+      strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, "\"${q}\"")
+    ])
+    error_message = "The dashboard must show both queues and both DLQs by name."
+  }
+
+  assert {
+    condition = alltrue([for m in ["accepted_by_source", "rejected", "klaviyo_latency", "throttled", "delivered", "dead_lettered_by_reason", "retried"] :
+      strcontains(aws_cloudwatch_dashboard.this[0].dashboard_body, m)
+    ])
+    error_message = "The dashboard must show webhooks by source, rejections, Klaviyo requests/429s/latency, delivered events and dead letters."
+  }
+
+  assert {
+    condition     = one([for w in jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets : w.properties.annotations.horizontal[0].value if can(w.properties.annotations)]) == 2800
+    error_message = "Delivered events are drawn against the budget the relay may use (0.8 of 3,500 a minute)."
+  }
+}
+
+run "dashboard_can_be_left_out" {
+  command = plan
+
+  variables {
+    create_dashboard = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_dashboard.this) == 0 && output.dashboard_name == null
+    error_message = "create_dashboard = false creates no dashboard."
+  }
+}

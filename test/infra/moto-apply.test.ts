@@ -25,7 +25,7 @@ import {
   GetRoutesCommand,
   GetStagesCommand,
 } from '@aws-sdk/client-apigatewayv2';
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -549,6 +549,17 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         [...actions].filter((action) => !granted.has(action)),
         `${fn}: actions its code calls that its role does not grant`,
       ).toEqual([]);
+    }
+  });
+
+  it('made the dashboard, showing both queues and DLQs', { timeout: 120_000 }, async () => {
+    const cloudwatch = new CloudWatchClient(aws());
+    const dashboard = await cloudwatch.send(new GetDashboardCommand({ DashboardName: `${NAME}-relay` }));
+    const body = JSON.parse(dashboard.DashboardBody ?? '{}') as { widgets?: unknown[] };
+    expect(body.widgets?.length).toBeGreaterThanOrEqual(10);
+    for (const queue of QUEUES) {
+      expect(dashboard.DashboardBody).toContain(`"${NAME}-${queue}"`);
+      expect(dashboard.DashboardBody).toContain(`"${NAME}-${queue}-dlq"`);
     }
   });
 
