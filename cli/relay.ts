@@ -5,6 +5,7 @@ import { ConfigError } from '../functions/shared/config.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';
+import { registerReplayCommand } from './commands/replay.ts';
 import { registerSendCommand } from './commands/send.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
@@ -19,6 +20,7 @@ const program = new Command('klaviyo-relay')
 registerConfigCommands(program);
 registerDlqCommands(program);
 registerMapCommand(program);
+registerReplayCommand(program);
 registerSendCommand(program);
 
 try {

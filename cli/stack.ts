@@ -22,6 +22,11 @@ export interface RelayStack {
   webhookBaseUrl?: string;
   logGroupNames?: Partial<Record<'ingest' | Stage, string>>;
   configParameterName?: string;
+  /** The archive bucket (`archive_bucket_name`), or local mode's archive folder (`local_archive_dir`). */
+  archiveBucketName?: string;
+  archiveDir?: string;
+  /** The claim check's payload bucket (`payload_bucket_name`). */
+  payloadBucketName?: string;
   /** The deployed configuration document (the module's `config_document` output), when the stack file has it. */
   configDocument?: string;
   sqs: SQSClient;
@@ -113,6 +118,12 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   if (webhooks) stack.webhookBaseUrl = webhooks;
   const parameter = asString(value('config_parameter_name'));
   if (parameter) stack.configParameterName = parameter;
+  const archiveBucket = asString(value('archive_bucket_name'));
+  if (archiveBucket) stack.archiveBucketName = archiveBucket;
+  const archiveDir = asString(value('local_archive_dir'));
+  if (archiveDir) stack.archiveDir = archiveDir;
+  const payloadBucket = asString(value('payload_bucket_name'));
+  if (payloadBucket) stack.payloadBucketName = payloadBucket;
   const document = asString(value('config_document'));
   if (document) stack.configDocument = document;
   return stack;

@@ -21,6 +21,7 @@ export function localStackOutputs(stack: LocalStack, apiEndpoint: string): Stack
     dedupe_table_name: aws.tableName,
     payload_bucket_name: aws.payloadBucket,
     config_document: stack.configDocument,
+    ...(stack.archiveDir && { local_archive_dir: path.resolve(stack.archiveDir) }),
     // Not a module output: where the emulators answer (the CLI uses static local credentials with them).
     local_endpoints: { sqs: aws.sqsEndpoint, s3: aws.sqsEndpoint, dynamodb: aws.dynamodbEndpoint },
   };

@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** How deliver runs: pollers stand for concurrent instances (the mapping's maximum concurrency). */
   deliver?: DeliverRuntimeOptions;
+  /** The archive's folder (the module's archive bucket, locally); without it, nothing is archived. */
+  archiveDir?: string;
 }
 
 export interface DeliverRuntimeOptions {
@@ -56,6 +58,8 @@ export interface LocalStack {
   webhookUrl(source: string): string;
   /** The configuration document as the functions read it (placeholders filled): the module's `config_document`. */
   configDocument: string;
+  /** The archive's folder, when archiving (`relay replay` reads it). */
+  archiveDir?: string;
   /** The API Gateway stand-in's base URL (the module's `api_endpoint`). */
   apiEndpoint: string;
   config: RelayConfig;
@@ -130,7 +134,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, s3: aws.s3, dynamodb: aws.dynamodb });
     // Each consumer learns its own queue's maxReceiveCount, as the module's MAX_RECEIVE_COUNT tells it.
     const hydrate = createHydrateHandler({
-      env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount) },
+      env: {
+        ...handlerEnv,
+        MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount),
+        ...(options.archiveDir && { ARCHIVE_DIR: options.archiveDir }),
+      },
       sqs: aws.sqs,
       s3: aws.s3,
     });
@@ -196,6 +204,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stop,
     };
     if (klaviyoMock) stack.klaviyoMock = klaviyoMock;
+    if (options.archiveDir) stack.archiveDir = options.archiveDir;
     return stack;
   } catch (error) {
     await stop();

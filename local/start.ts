@@ -3,6 +3,7 @@
 //   KLAVIYO_BASE_URL only    → to that Klaviyo-compatible server;
 //   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
 // PORT (default 3000) is the webhook port; RELAY_CONFIG (default config/local.json) the configuration.
+import path from 'node:path';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
 import { LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
@@ -10,7 +11,11 @@ import { startLocalStack, type LocalStackOptions } from './stack.ts';
 // EMF metric lines are for CloudWatch; locally they would drown the logs.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-const options: LocalStackOptions = { port: Number(process.env.PORT ?? 3000) };
+// Every webhook hydrate receives is archived here, as the module's archive bucket holds them (relay replay).
+const options: LocalStackOptions = {
+  port: Number(process.env.PORT ?? 3000),
+  archiveDir: process.env.RELAY_ARCHIVE_DIR ?? path.join('.local', 'archive'),
+};
 if (process.env.RELAY_CONFIG) options.configFile = process.env.RELAY_CONFIG;
 if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
   options.klaviyo = {

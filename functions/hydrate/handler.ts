@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { archiveFromEnv } from '../shared/archive.ts';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import {
   createConfigLoader,
@@ -13,7 +14,8 @@ import {
   requireMaxReceiveCount,
   type LoadConfig,
 } from '../shared/config-loader.ts';
-import { webhookReceivedV1Schema } from '../shared/contracts.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
+import { PermanentError } from '../shared/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
@@ -57,6 +59,9 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const pacers = createSourcePacers({ now });
   // Source API answers a step asks to keep (cache_ttl_seconds), and identical calls in flight, for this instance.
   const cache = new ResponseCache({ now });
+  // The archive (ARCHIVE_BUCKET, or ARCHIVE_DIR locally): what each invocation received, written once at its end.
+  const archive = archiveFromEnv(env, s3);
+  const toArchive = new WeakMap<Context, Map<string, WebhookReceivedV1>>();
 
   const stage = createSqsStage({
     stage: 'hydrate',
@@ -74,32 +79,83 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     // Records run within the invocation's time left: one a slow source API holds past it is aborted and
     // reported as a batch item failure (out_of_time) before Lambda's timeout would fail the whole batch.
     ...(deps.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: deps.deadlineMarginMs }),
-    process: async (message, log, _record, signal, context) => {
+    process: async (message, log, record, signal, context) => {
       const started = now();
-      await hydrateEvent(message, {
-        signal,
-        config: await loadConfig(),
-        pacers,
-        cache,
-        // The pacer defers a record whose slot falls after the point where the stage would abort it.
-        deadline:
-          started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),
-        deliverQueue,
-        fetch: deps.fetch ?? fetch,
-        resolveSecret,
-        now,
-        log,
-        count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
-        ...(deps.maxResponseBytes === undefined ? {} : { maxResponseBytes: deps.maxResponseBytes }),
-      });
+      // Archived once handled (hydrated, or dead-lettered for good); a record that will be retried is archived
+      // by the receive that handles it, so a retry does not archive it twice.
+      const handled = () => toArchive.get(context)?.set(record.messageId, message);
+      try {
+        await hydrate(message, log, signal, context, started);
+      } catch (error) {
+        if (error instanceof PermanentError) handled();
+        throw error;
+      }
+      handled();
       metrics.addMetric('hydrated', MetricUnit.Count, 1);
     },
   });
 
+  async function hydrate(
+    message: WebhookReceivedV1,
+    log: Logger,
+    signal: AbortSignal,
+    context: Context,
+    started: number,
+  ): Promise<void> {
+    await hydrateEvent(message, {
+      signal,
+      config: await loadConfig(),
+      pacers,
+      cache,
+      // The pacer defers a record whose slot falls after the point where the stage would abort it.
+      deadline:
+        started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),
+      deliverQueue,
+      fetch: deps.fetch ?? fetch,
+      resolveSecret,
+      now,
+      log,
+      count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+      ...(deps.maxResponseBytes === undefined ? {} : { maxResponseBytes: deps.maxResponseBytes }),
+    });
+  }
+
+  /**
+   * The stage, then the archive write for what it handled. A failed write makes the records it would have held
+   * batch item failures (hydrated again later, harmless downstream), so no accepted webhook is left out of it;
+   * only records already dead-lettered stay out (retrying them would write a second letter).
+   */
+  async function stageAndArchive(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+    if (!archive) return stage(event, context);
+    const received = new Map<string, WebhookReceivedV1>();
+    toArchive.set(context, received);
+    const response = await stage(event, context);
+    if (received.size === 0) return response;
+    try {
+      await archive.write([...received.values()]);
+      metrics.addMetric('archived', MetricUnit.Count, received.size);
+      return response;
+    } catch (error) {
+      const failing = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+      const retry = [...received.keys()].filter((id) => !failing.has(id));
+      logger.error('could not write the archive; the records are retried', {
+        error: error as Error,
+        records: retry.length,
+      });
+      metrics.addMetric('archive_failed', MetricUnit.Count, 1);
+      return {
+        batchItemFailures: [
+          ...response.batchItemFailures,
+          ...retry.map((itemIdentifier) => ({ itemIdentifier })),
+        ],
+      };
+    }
+  }
+
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(stage);
+    .handler(stageAndArchive);
 }
 
 let instance: ReturnType<typeof createHydrateHandler> | undefined;

@@ -31,6 +31,11 @@ export const webhookReceivedV1Schema = memo(() =>
     /** Sender metadata worth keeping (e.g. Shopify topic, shop domain, API version). */
     meta: z.record(z.string(), z.string()),
     payload: z.unknown(),
+    /**
+     * Set by `relay replay` (from the archive): every event is sent with Klaviyo's `backfill` flag, so flows do
+     * not fire again for what happened before. Absent on webhooks as received.
+     */
+    backfill: z.optional(z.boolean()),
   }),
 );
 export type WebhookReceivedV1 = z.infer<ReturnType<typeof webhookReceivedV1Schema>>;

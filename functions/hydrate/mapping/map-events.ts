@@ -225,7 +225,8 @@ async function buildEvent(
     ...(value === undefined ? {} : { value }),
     ...(currency === undefined ? {} : { value_currency: currency }),
     unique_id: uniqueIdFor(message.source, message.delivery_id, ...planned.idParts),
-    backfill: spec.backfill ?? false,
+    // A replay (relay replay --backfill) marks every event so, whatever the mapping says.
+    backfill: message.backfill === true || (spec.backfill ?? false),
   };
   const parsed =
     candidate.version === 1
