@@ -140,6 +140,13 @@ locals {
           Resource = ["${local.payload_bucket_arn}/hydrate/*"]
         },
       ],
+      # Writes the archive (archive.tf), under its prefix only; it never reads it back (relay replay does).
+      local.archive_enabled ? [{
+        Sid      = "WriteArchive"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = ["${local.archive_bucket_arn}/archive/*"]
+      }] : [],
       local.read_config_statements.hydrate,
       local.kms_statements,
     )

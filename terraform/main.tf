@@ -71,7 +71,10 @@ locals {
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
       # The stage dead-letters a message itself, with the reason, before its last allowed receive fails.
       MAX_RECEIVE_COUNT = tostring(local.queue_settings["hydrate"].max_receive_count)
-    })
+      }, local.archive_enabled ? {
+      # Every webhook hydrate handles is archived here (archive.tf).
+      ARCHIVE_BUCKET = aws_s3_bucket.archive[0].bucket
+    } : {})
     deliver = merge(local.common_environment, {
       POWERTOOLS_LOG_LEVEL = local.function_settings.deliver.log_level
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url

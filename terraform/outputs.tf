@@ -156,3 +156,17 @@ output "dashboard_arn" {
   description = "ARN of the CloudWatch dashboard; null when create_dashboard is false."
   value       = try(aws_cloudwatch_dashboard.this[0].dashboard_arn, null)
 }
+
+################################################################################
+# Archive
+################################################################################
+
+output "archive_bucket_name" {
+  description = "Name of the archive bucket (relay replay reads it); null when archive.enabled is false."
+  value       = try(aws_s3_bucket.archive[0].bucket, null)
+}
+
+output "archive_bucket_arn" {
+  description = "ARN of the archive bucket; null when archive.enabled is false."
+  value       = local.archive_bucket_arn
+}

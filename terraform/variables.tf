@@ -855,3 +855,18 @@ variable "create_dashboard" {
   type        = bool
   default     = true
 }
+
+variable "archive" {
+  description = "Archive of accepted webhooks for relay replay: enabled (default false) makes a bucket that hydrate writes every webhook it handles to, retention_days (1 to 3650, default 90) how long they are kept, force_destroy (default false) whether a destroy may delete a bucket that still holds webhooks."
+  type = object({
+    enabled        = optional(bool, false)
+    retention_days = optional(number, 90)
+    force_destroy  = optional(bool, false)
+  })
+  default = {}
+
+  validation {
+    condition     = var.archive.retention_days >= 1 && var.archive.retention_days <= 3650 && floor(var.archive.retention_days) == var.archive.retention_days
+    error_message = "archive.retention_days must be a whole number of days from 1 to 3650."
+  }
+}

@@ -963,3 +963,60 @@ run "dashboard_can_be_left_out" {
     error_message = "create_dashboard = false creates no dashboard."
   }
 }
+
+run "archive_is_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket.archive) == 0 && !contains(keys(module.function["hydrate"].environment_variables), "ARCHIVE_BUCKET") && output.archive_bucket_name == null
+    error_message = "Without archive.enabled there is no archive bucket and hydrate gets no ARCHIVE_BUCKET."
+  }
+}
+
+run "archive_bucket_for_replay" {
+  command = plan
+
+  variables {
+    archive = { enabled = true, retention_days = 30 }
+  }
+
+  override_resource {
+    target          = aws_s3_bucket.archive[0]
+    override_during = plan
+    values = {
+      bucket = "relay-archive-0001"
+      id     = "relay-archive-0001"
+      arn    = "arn:aws:s3:::relay-archive-0001"
+    }
+  }
+
+  assert {
+    condition     = module.function["hydrate"].environment_variables["ARCHIVE_BUCKET"] == "relay-archive-0001"
+    error_message = "hydrate writes the archive named by ARCHIVE_BUCKET (docs/runtime-contract.md: opt)."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_lifecycle_configuration.archive[0].rule).expiration).days == 30 && one(one(aws_s3_bucket_lifecycle_configuration.archive[0].rule).filter).prefix == "archive/"
+    error_message = "Archived webhooks expire after archive.retention_days."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.archive[0].rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256" && !aws_s3_bucket.archive[0].force_destroy
+    error_message = "The archive is encrypted (SSE-S3 without a customer key) and not destroyed with its contents by default."
+  }
+
+  assert {
+    condition     = one([for s in local.policy_statements.hydrate : s.Resource if s.Sid == "WriteArchive"]) == ["arn:aws:s3:::relay-archive-0001/archive/*"] && length([for s in local.policy_statements.ingest : s if s.Sid == "WriteArchive"]) == 0
+    error_message = "Only hydrate may write the archive, under archive/ only."
+  }
+}
+
+run "archive_retention_is_bounded" {
+  command = plan
+
+  variables {
+    archive = { enabled = true, retention_days = 0 }
+  }
+
+  expect_failures = [var.archive]
+}

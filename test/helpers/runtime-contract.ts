@@ -8,8 +8,11 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export const RUNTIME_CONTRACT_FILE = path.join(repoRoot, 'docs', 'runtime-contract.md');
 export const TERRAFORM_MAIN_FILE = path.join(repoRoot, 'terraform', 'main.tf');
 
-/** `yes`: Terraform sets it on the function; `local`: local mode only; `no`: not given to the function. */
-export type VariableUse = 'yes' | 'local' | 'no';
+/**
+ * `yes`: Terraform sets it on the function; `opt`: Terraform sets it when a module option is on (e.g. the archive);
+ * `local`: local mode only; `no`: not given to the function.
+ */
+export type VariableUse = 'yes' | 'opt' | 'local' | 'no';
 
 export interface ContractVariable {
   name: string;
@@ -47,8 +50,10 @@ export function parseContractVariables(markdown: string): ContractVariable[] {
     const use: Record<string, VariableUse> = {};
     functions.forEach((fn, i) => {
       const mark = row[i + 1] ?? '';
-      if (mark !== 'yes' && mark !== 'local' && mark !== '')
-        throw new Error(`runtime contract: ${name} has "${mark}" for ${fn}; expected yes, local or nothing`);
+      if (mark !== 'yes' && mark !== 'opt' && mark !== 'local' && mark !== '')
+        throw new Error(
+          `runtime contract: ${name} has "${mark}" for ${fn}; expected yes, opt, local or nothing`,
+        );
       use[fn] = mark === '' ? 'no' : mark;
     });
     const fixedValue = /^`([^`]*)`$/.exec(row.at(-1) ?? '')?.[1];

@@ -97,7 +97,14 @@ const NAME = 'relay-complete'; // the example's default name
 // docs/runtime-contract.md, "Environment variables".
 const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
   ingest: ['DEDUPE_TABLE_NAME', 'HYDRATE_QUEUE_URL'],
-  hydrate: ['HYDRATE_QUEUE_URL', 'HYDRATE_DLQ_URL', 'DELIVER_QUEUE_URL', 'MAX_RECEIVE_COUNT'],
+  // ARCHIVE_BUCKET is `opt` in the contract: the complete example turns the archive on.
+  hydrate: [
+    'HYDRATE_QUEUE_URL',
+    'HYDRATE_DLQ_URL',
+    'DELIVER_QUEUE_URL',
+    'MAX_RECEIVE_COUNT',
+    'ARCHIVE_BUCKET',
+  ],
   deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL', 'MAX_RECEIVE_COUNT'],
 };
 const COMMON_ENV = [
@@ -126,6 +133,7 @@ const OutputsSchema = z.object({
   alarm_arns: z.object({ value: StringMap }),
   alarm_topic_arn: z.object({ value: z.string() }),
   payload_bucket_name: z.object({ value: z.string() }),
+  archive_bucket_name: z.object({ value: z.string() }),
   payload_bucket_arn: z.object({ value: z.string() }),
 });
 type Outputs = z.infer<typeof OutputsSchema>;
@@ -513,22 +521,50 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         const grants: Record<string, string[]> = {};
         for (const statement of parsePolicyDocument(PolicyDocument ?? '').Statement)
           for (const action of ([] as string[]).concat(statement.Action))
-            if (action.startsWith('s3:')) grants[action] = ([] as string[]).concat(statement.Resource);
+            if (action.startsWith('s3:'))
+              grants[action] = [...(grants[action] ?? []), ...([] as string[]).concat(statement.Resource)];
         s3Grants[fn] = grants;
       }
       const arn = outputs.payload_bucket_arn.value;
       expect(s3Grants).toEqual({
         ingest: { 's3:PutObject': [`${arn}/ingest/*`] },
         // Each stage also reads its own prefix: its dead letters too large for the DLQ, when SQS redrives them.
+        // hydrate also writes the archive (the example turns it on), under archive/ only.
         hydrate: {
           's3:GetObject': [`${arn}/ingest/*`, `${arn}/hydrate/*`],
-          's3:PutObject': [`${arn}/hydrate/*`],
+          's3:PutObject': [`${arn}/hydrate/*`, `arn:aws:s3:::${outputs.archive_bucket_name.value}/archive/*`],
         },
         deliver: {
           's3:GetObject': [`${arn}/hydrate/*`, `${arn}/deliver/*`],
           's3:PutObject': [`${arn}/deliver/*`],
         },
       });
+    },
+  );
+
+  it(
+    'made the archive bucket: encrypted with the relay key, TLS only, expiring after its retention',
+    { timeout: 120_000 },
+    async () => {
+      const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+      const Bucket = outputs.archive_bucket_name.value;
+      const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket }));
+      expect(
+        encryption.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault,
+      ).toMatchObject({
+        SSEAlgorithm: 'aws:kms',
+        KMSMasterKeyID: outputs.kms_key_arn.value,
+      });
+      const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }));
+      expect(
+        lifecycle.Rules?.map((r) => ({
+          status: r.Status,
+          days: r.Expiration?.Days,
+          prefix: r.Filter?.Prefix,
+        })),
+      ).toEqual([{ status: 'Enabled', days: 30, prefix: 'archive/' }]);
+      const policy = (await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy ?? '';
+      expect(policy).toContain('aws:SecureTransport');
     },
   );
 

@@ -135,6 +135,9 @@ module "relay" {
   kms_key_arn   = aws_kms_key.relay.arn
   artifacts_dir = var.artifacts_dir
 
+  # Every accepted webhook kept for 30 days, for `npm run relay -- replay` (encrypted with the relay's key).
+  archive = { enabled = true, retention_days = 30, force_destroy = true }
+
   sources = {
     shopify = {
       kind       = "shopify"

@@ -87,3 +87,8 @@ output "payload_bucket_arn" {
   description = "ARN of the payload bucket."
   value       = module.relay.payload_bucket_arn
 }
+
+output "archive_bucket_name" {
+  description = "Archive bucket: every accepted webhook, for relay replay."
+  value       = module.relay.archive_bucket_name
+}
