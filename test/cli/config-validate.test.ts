@@ -60,3 +60,11 @@ describe('relay config validate', () => {
     expect(printed.problems[0]?.message).toMatch(/^not valid JSON/);
   });
 });
+
+describe('the klaviyo-relay bin', () => {
+  it('runs the same CLI', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/klaviyo-relay.mjs', '--version']);
+    const { RELAY_VERSION } = await import('../../functions/shared/version.ts');
+    expect(stdout.trim()).toBe(RELAY_VERSION);
+  });
+});
