@@ -21,6 +21,8 @@ export interface RelayStack {
   apiEndpoint?: string;
   webhookBaseUrl?: string;
   logGroupNames?: Partial<Record<'ingest' | Stage, string>>;
+  /** Local mode's copy of the handlers' log lines (JSON lines), where a deployment has log groups. */
+  localLogFile?: string;
   configParameterName?: string;
   /** The deployed configuration document (the module's `config_document` output), when the stack file has it. */
   configDocument?: string;
@@ -113,6 +115,8 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   if (webhooks) stack.webhookBaseUrl = webhooks;
   const parameter = asString(value('config_parameter_name'));
   if (parameter) stack.configParameterName = parameter;
+  const logFile = asString(value('local_log_file'));
+  if (logFile) stack.localLogFile = logFile;
   const document = asString(value('config_document'));
   if (document) stack.configDocument = document;
   return stack;
