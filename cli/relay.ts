@@ -6,6 +6,7 @@ import { registerConfigCommands } from './commands/config.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';
 import { registerSendCommand } from './commands/send.ts';
+import { registerTraceCommand } from './commands/trace.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
 const program = new Command('klaviyo-relay')
@@ -20,6 +21,7 @@ registerConfigCommands(program);
 registerDlqCommands(program);
 registerMapCommand(program);
 registerSendCommand(program);
+registerTraceCommand(program);
 
 try {
   await program.parseAsync(process.argv);
