@@ -94,6 +94,7 @@ function printDedupe(record: DedupeRecord | null): void {
   console.log(
     `  state:        ${record.state}${record.state === 'expired' ? ` (stored as ${record.stored_status})` : ''}`,
   );
+  if (record.claimed_at) console.log(`  claimed at:   ${record.claimed_at}`);
   if (record.lease_until) console.log(`  lease until:  ${record.lease_until}`);
   console.log(`  expires at:   ${record.expires_at ?? '-'}`);
 }

@@ -6,6 +6,8 @@ export interface DedupeRecord {
   /** `pending` and `done` as stored; `expired` when past expires_at (ingest treats it as absent; TTL lags). */
   state: 'pending' | 'done' | 'expired';
   stored_status: string;
+  /** Absent on records written before ingest stored it. */
+  claimed_at: string | null;
   lease_until: string | null;
   expires_at: string | null;
 }
@@ -37,6 +39,7 @@ export async function readDedupeRecord(
   return {
     state: expired ? 'expired' : status === 'done' ? 'done' : 'pending',
     stored_status: status,
+    claimed_at: isoOfSeconds(Item.claimed_at?.N),
     lease_until: isoOfSeconds(Item.lease_until?.N),
     expires_at: isoOfSeconds(expiresAt),
   };

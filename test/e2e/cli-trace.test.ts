@@ -43,7 +43,7 @@ afterAll(async () => {
 interface Trace {
   correlation_id: string;
   verdict: string;
-  dedupe: { state: string; expires_at: string | null } | null;
+  dedupe: { state: string; claimed_at: string | null; expires_at: string | null } | null;
   queues: {
     stage: string;
     kind: string;
@@ -102,6 +102,7 @@ describe('relay trace', () => {
       verdict: 'delivered',
       dedupe: { state: 'done' },
     });
+    expect(result.dedupe?.claimed_at).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(result.queues).toHaveLength(4);
     expect(result.queues.every((q) => q.hits.length === 0 && !q.bound_hit)).toBe(true);
     expect(result.logs.origin).toBe('local');

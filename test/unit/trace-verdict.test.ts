@@ -6,10 +6,17 @@ import type { TraceLogLine } from '../../cli/trace/log-line.ts';
 import type { QueueScan } from '../../cli/trace/queue-scan.ts';
 import { verdictOf } from '../../cli/trace/verdict.ts';
 
-const done: DedupeRecord = { state: 'done', stored_status: 'done', lease_until: null, expires_at: null };
+const done: DedupeRecord = {
+  state: 'done',
+  stored_status: 'done',
+  claimed_at: null,
+  lease_until: null,
+  expires_at: null,
+};
 const pending: DedupeRecord = {
   state: 'pending',
   stored_status: 'pending',
+  claimed_at: '2026-12-03T10:00:00.000Z',
   lease_until: '2026-12-03T10:00:30.000Z',
   expires_at: null,
 };
