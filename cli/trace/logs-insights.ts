@@ -13,9 +13,8 @@ import { byTime, lineOf, type TraceLogLine } from './log-line.ts';
 /** Logs Insights returns at most 10,000 rows a query; one webhook's lines are far fewer. */
 const QUERY_LIMIT = 1_000;
 
-/** A Logs Insights string literal: the quote and backslashes escaped. */
-const literal = (text: string, quote: '"' | "'") =>
-  `${quote}${text.replace(/\\/g, '\\\\').replaceAll(quote, `\\${quote}`)}${quote}`;
+/** A Logs Insights string literal, double-quoted, backslashes and quotes escaped (as in `like "\"level\":"`). */
+const literal = (text: string) => `"${text.replace(/\\/g, '\\\\').replaceAll('"', '\\"')}"`;
 
 /**
  * The query: lines whose correlation_id is the webhook's, or whose text holds it as a JSON string (ingest's
@@ -24,7 +23,7 @@ const literal = (text: string, quote: '"' | "'") =>
 export function buildTraceQuery(correlationId: string): string {
   return [
     'fields @timestamp, @log, function, level, message, outcome, reason',
-    `| filter correlation_id = ${literal(correlationId, '"')} or @message like ${literal(JSON.stringify(correlationId), "'")}`,
+    `| filter correlation_id = ${literal(correlationId)} or @message like ${literal(JSON.stringify(correlationId))}`,
     '| sort @timestamp asc',
     `| limit ${QUERY_LIMIT}`,
   ].join('\n');

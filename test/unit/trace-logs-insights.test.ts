@@ -41,7 +41,7 @@ describe('buildTraceQuery', () => {
     expect(buildTraceQuery('demo:abc-1')).toBe(
       [
         'fields @timestamp, @log, function, level, message, outcome, reason',
-        `| filter correlation_id = "demo:abc-1" or @message like '"demo:abc-1"'`,
+        `| filter correlation_id = "demo:abc-1" or @message like "\\"demo:abc-1\\""`,
         '| sort @timestamp asc',
         '| limit 1000',
       ].join('\n'),
@@ -49,10 +49,10 @@ describe('buildTraceQuery', () => {
   });
 
   it('escapes quotes and backslashes a delivery id may hold', () => {
-    const query = buildTraceQuery(`demo:a"b'c\\d`);
-    expect(query).toContain(`correlation_id = "demo:a\\"b'c\\\\d"`);
-    // JSON.stringify escapes " and \ first, then the literal escapes ' and \.
-    expect(query).toContain(`@message like '"demo:a\\\\"b\\'c\\\\\\\\d"'`);
+    const query = buildTraceQuery('demo:a"b\\c');
+    expect(query).toContain(String.raw`correlation_id = "demo:a\"b\\c"`);
+    // JSON.stringify escapes " and \ once, then the literal escapes every \ and " again.
+    expect(query).toContain(String.raw`@message like "\"demo:a\\\"b\\\\c\""`);
   });
 });
 
