@@ -26,6 +26,7 @@ interface TraceOptions extends StackOptions {
   since: string;
   logsTimeout: string;
   logs: boolean;
+  liveQueues: boolean;
 }
 
 interface LogsResult {
@@ -43,13 +44,17 @@ function positiveInteger(text: string, flag: string): number {
   return value;
 }
 
-function queuesOf(stack: RelayStack): QueueToScan[] {
+function queuesOf(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
   return STAGES.flatMap((stage) => [
-    {
-      stage,
-      kind: 'queue' as const,
-      url: required(stack.queueUrls[stage], `the ${stage} queue`, `--${stage}-queue-url`, stack),
-    },
+    ...(liveQueues
+      ? [
+          {
+            stage,
+            kind: 'queue' as const,
+            url: required(stack.queueUrls[stage], `the ${stage} queue`, `--${stage}-queue-url`, stack),
+          },
+        ]
+      : []),
     {
       stage,
       kind: 'dlq' as const,
@@ -99,8 +104,8 @@ function printDedupe(record: DedupeRecord | null): void {
   console.log(`  expires at:   ${record.expires_at ?? '-'}`);
 }
 
-function printQueues(scans: readonly QueueScan[], maxMessages: number): void {
-  console.log('\nQueues');
+function printQueues(scans: readonly QueueScan[], maxMessages: number, liveQueues: boolean): void {
+  console.log(`\nQueues${liveQueues ? '' : ' (DLQs only: --no-live-queues)'}`);
   for (const scan of scans) {
     const name = `${scan.stage} ${scan.kind === 'dlq' ? 'DLQ' : 'queue'}`.padEnd(15);
     const notes = [
@@ -159,12 +164,16 @@ export function registerTraceCommand(program: Command): void {
       new Option('--logs-timeout <duration>', 'how long to wait for the Logs Insights query').default('60s'),
     )
     .option('--no-logs', 'skip the log lines')
+    .option(
+      '--no-live-queues',
+      "peek at the DLQs only: a peek is a receive, and counts toward a stage queue's maxReceiveCount",
+    )
     .action(async (source: string, deliveryId: string, options: TraceOptions) => {
       const maxMessages = positiveInteger(options.maxMessages, '--max-messages');
       parseDuration(options.since); // a bad duration fails before any work
       const stack = await loadStack(options);
       const table = required(stack.dedupeTableName, 'the dedupe table', '--table', stack);
-      const queues = queuesOf(stack);
+      const queues = queuesOf(stack, options.liveQueues);
       const correlationId = `${source}:${deliveryId}`;
       const now = new Date();
 
@@ -204,7 +213,7 @@ export function registerTraceCommand(program: Command): void {
       }
       console.log(`${correlationId}: ${verdict}`);
       printDedupe(record);
-      printQueues(scans, maxMessages);
+      printQueues(scans, maxMessages, options.liveQueues);
       if (options.logs) printLogs(logs, options.since);
     });
 }

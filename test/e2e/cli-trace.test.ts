@@ -137,6 +137,11 @@ describe('relay trace', () => {
     );
     // Peeking took nothing out.
     expect(await depth(stack.aws.deliver.dlqUrl)).toBe(1);
+
+    // The DLQs alone: the stages' queues are not received from (a receive counts toward maxReceiveCount).
+    const dlqsOnly = JSON.parse(await trace('demo', id, '--json', '--no-live-queues', '--no-logs')) as Trace;
+    expect(dlqsOnly.verdict).toBe('dead-lettered in deliver: klaviyo_400');
+    expect(dlqsOnly.queues.map((q) => q.kind)).toEqual(['dlq', 'dlq']);
   });
 
   it('says a delivery id the relay never saw was never accepted', async () => {
