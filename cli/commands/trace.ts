@@ -156,7 +156,12 @@ export function registerTraceCommand(program: Command): void {
     .argument('<source>', 'the source name (as in /webhooks/<source>)')
     .argument('<delivery-id>', "the sender's delivery id")
     .option('--json', 'print JSON')
-    .addOption(new Option('--max-messages <count>', 'messages peeked per queue at most').default('10000'))
+    .addOption(
+      new Option(
+        '--max-messages <count>',
+        'stop peeking at a queue once this many of its messages were seen',
+      ).default('10000'),
+    )
     .addOption(
       new Option('--since <duration>', 'how far back to look for log lines (e.g. 2h, 3d)').default('24h'),
     )
