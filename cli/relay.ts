@@ -7,6 +7,7 @@ import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerSendCommand } from './commands/send.ts';
+import { registerTraceCommand } from './commands/trace.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
 const program = new Command('klaviyo-relay')
@@ -22,6 +23,7 @@ registerDlqCommands(program);
 registerMapCommand(program);
 registerReplayCommand(program);
 registerSendCommand(program);
+registerTraceCommand(program);
 
 try {
   await program.parseAsync(process.argv);

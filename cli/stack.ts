@@ -21,6 +21,8 @@ export interface RelayStack {
   apiEndpoint?: string;
   webhookBaseUrl?: string;
   logGroupNames?: Partial<Record<'ingest' | Stage, string>>;
+  /** Local mode's copy of the handlers' log lines (JSON lines), where a deployment has log groups. */
+  localLogFile?: string;
   configParameterName?: string;
   /** The archive bucket (`archive_bucket_name`), or local mode's archive folder (`local_archive_dir`). */
   archiveBucketName?: string;
@@ -124,6 +126,8 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   if (archiveDir) stack.archiveDir = archiveDir;
   const payloadBucket = asString(value('payload_bucket_name'));
   if (payloadBucket) stack.payloadBucketName = payloadBucket;
+  const logFile = asString(value('local_log_file'));
+  if (logFile) stack.localLogFile = logFile;
   const document = asString(value('config_document'));
   if (document) stack.configDocument = document;
   return stack;

@@ -7,11 +7,13 @@ import type { LocalStack } from './stack.ts';
 
 /** Where local mode writes its stack file, relative to the repository root; the CLI's default `--stack`. */
 export const LOCAL_STACK_FILE = path.join('.local', 'stack.json');
+/** Where local mode copies its handlers' JSON log lines (local/log-tee.ts), for `relay trace`. */
+export const LOCAL_LOG_FILE = path.join('.local', 'logs.jsonl');
 
 /** `terraform output -json`'s shape: each output's value under `value`. */
 export type StackOutputs = Record<string, { value: unknown }>;
 
-export function localStackOutputs(stack: LocalStack, apiEndpoint: string): StackOutputs {
+export function localStackOutputs(stack: LocalStack, apiEndpoint: string, logFile?: string): StackOutputs {
   const { aws } = stack;
   const outputs: Record<string, unknown> = {
     api_endpoint: apiEndpoint,
@@ -24,6 +26,9 @@ export function localStackOutputs(stack: LocalStack, apiEndpoint: string): Stack
     ...(stack.archiveDir && { local_archive_dir: path.resolve(stack.archiveDir) }),
     // Not a module output: where the emulators answer (the CLI uses static local credentials with them).
     local_endpoints: { sqs: aws.sqsEndpoint, s3: aws.sqsEndpoint, dynamodb: aws.dynamodbEndpoint },
+    // Not a module output either: local mode's log lines (a deployment's are in log_group_names), absolute so
+    // the CLI finds them from any directory.
+    ...(logFile && { local_log_file: path.resolve(logFile) }),
   };
   return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, { value }]));
 }

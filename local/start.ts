@@ -5,7 +5,8 @@
 // PORT (default 3000) is the webhook port; RELAY_CONFIG (default config/local.json) the configuration.
 import path from 'node:path';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
-import { LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
+import { teeLogLines } from './log-tee.ts';
+import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
 
 // EMF metric lines are for CloudWatch; locally they would drown the logs.
@@ -26,6 +27,8 @@ if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
   options.klaviyoMock = { log: (line) => console.log(line) };
 }
 
+// Before the handlers start: `relay trace` reads their log lines from this file (emptied for each run).
+const stopLogTee = await teeLogLines(LOCAL_LOG_FILE);
 const stack = await startLocalStack(options).catch((error: unknown) => {
   // A configuration the relay cannot run with (an unset placeholder or secret variable, a schema error):
   // say what to fix and stop, rather than serve webhooks that would all fail.
@@ -36,7 +39,10 @@ const stack = await startLocalStack(options).catch((error: unknown) => {
   throw error;
 });
 // The relay CLI (npm run relay -- dlq list hydrate, trace, …) finds local mode through this file.
-const removeStackFile = await writeStackFile(LOCAL_STACK_FILE, localStackOutputs(stack, stack.apiEndpoint));
+const removeStackFile = await writeStackFile(
+  LOCAL_STACK_FILE,
+  localStackOutputs(stack, stack.apiEndpoint, LOCAL_LOG_FILE),
+);
 const sources = Object.keys(stack.config.sources);
 console.log(`
 klaviyo-webhook-relay is running locally.
@@ -52,6 +58,7 @@ Send a signed sample order (in another terminal):
 Operate it like a deployment (the CLI reads ${LOCAL_STACK_FILE}):
 
   npm run relay -- dlq list hydrate
+  npm run relay -- trace demo <delivery id>     (log lines: ${LOCAL_LOG_FILE})
 
 Ctrl-C stops everything.
 `);
@@ -64,6 +71,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.log('stopping…');
     void removeStackFile()
       .then(() => stack.stop())
+      .then(() => stopLogTee())
       .then(() => process.exit(0));
   });
 }

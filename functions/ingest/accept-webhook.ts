@@ -146,7 +146,14 @@ export async function acceptWebhook(
   const expiresAtSeconds = nowSeconds + settings.ttlSeconds;
   await Promise.all([
     ports.dedupe
-      .confirmAll(enqueued.map(({ event }) => ({ key: keyOf(event), token, expiresAtSeconds })))
+      .confirmAll(
+        enqueued.map(({ event }) => ({
+          key: keyOf(event),
+          token,
+          expiresAtSeconds,
+          claimedAtSeconds: nowSeconds,
+        })),
+      )
       .then((unconfirmed) => {
         // Enqueued but not marked done: a retry after the lease may enqueue again, and deliver's
         // deterministic unique_id keeps Klaviyo at one event.

@@ -29,6 +29,8 @@ export interface ConfirmEntry {
   token: string;
   /** When DynamoDB's TTL may delete the record: the end of the dedupe window. */
   expiresAtSeconds: number;
+  /** When ingest claimed it, kept on the done record for operators (`relay trace`). */
+  claimedAtSeconds?: number;
 }
 
 /** DynamoDB's BatchWriteItem limit. */
@@ -74,6 +76,7 @@ export function createDynamoDedupeStore(client: DynamoDBClient, tableName: strin
               ...byKey(key),
               status: { S: 'pending' },
               token: { S: token },
+              claimed_at: { N: String(nowSeconds) },
               lease_until: { N: String(nowSeconds + leaseSeconds) },
               expires_at: { N: String(nowSeconds + ttlSeconds) },
             },
@@ -117,13 +120,14 @@ export function createDynamoDedupeStore(client: DynamoDBClient, tableName: strin
       const leftOver = await Promise.all(
         chunks.map(async (chunk) => {
           let requests: { PutRequest: { Item: Record<string, AttributeValue> } }[] = chunk.map(
-            ({ key, token, expiresAtSeconds }) => ({
+            ({ key, token, expiresAtSeconds, claimedAtSeconds }) => ({
               PutRequest: {
                 Item: {
                   ...byKey(key),
                   status: { S: 'done' },
                   token: { S: token },
                   expires_at: { N: String(expiresAtSeconds) },
+                  ...(claimedAtSeconds !== undefined && { claimed_at: { N: String(claimedAtSeconds) } }),
                 },
               },
             }),

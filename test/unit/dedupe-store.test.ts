@@ -1,5 +1,6 @@
 // The dedupe state machine against a real DynamoDB API (dynalite).
 import { randomUUID } from 'node:crypto';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { createDynamoDedupeStore } from '../../functions/ingest/dedupe-store.ts';
 import { useLocalAws } from '../helpers/local-aws.ts';
@@ -53,5 +54,17 @@ describe('dedupe store', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => claim('s#race', 5000)));
     expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
     expect(results.filter((r) => r === 'in_progress')).toHaveLength(19);
+  });
+
+  it('keeps when it was claimed on the done record, for relay trace', async () => {
+    expect(await claim('s#6', 1000, 'a')).toBe('claimed');
+    const confirmed = await store().confirmAll([
+      { key: 's#6', token: 'a', expiresAtSeconds: 1000 + settings.ttlSeconds, claimedAtSeconds: 1000 },
+    ]);
+    expect(confirmed).toEqual([]);
+    const { Item } = await aws().dynamodb.send(
+      new GetItemCommand({ TableName: aws().tableName, Key: { pk: { S: 's#6' } }, ConsistentRead: true }),
+    );
+    expect(Item).toMatchObject({ status: { S: 'done' }, claimed_at: { N: '1000' } });
   });
 });

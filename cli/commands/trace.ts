@@ -1,0 +1,225 @@
+// `trace <source> <delivery-id>`: where one webhook is — its dedupe record, its messages in the stages' queues
+// and DLQs (peeked, not consumed), and each stage's log lines for its correlation id (CloudWatch Logs Insights
+// for a deployment, local mode's log file locally) — with a one-line verdict on top.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { Option, type Command } from 'commander';
+import { parseDuration } from '../duration.ts';
+import { startProgress } from '../progress.ts';
+import {
+  loadStack,
+  required,
+  STAGES,
+  withStackOptions,
+  type RelayStack,
+  type StackOptions,
+} from '../stack.ts';
+import { readDedupeRecord, type DedupeRecord } from '../trace/dedupe-record.ts';
+import { readLocalLogLines } from '../trace/local-logs.ts';
+import type { TraceLogLine } from '../trace/log-line.ts';
+import { queryLogLines } from '../trace/logs-insights.ts';
+import { scanQueues, type QueueScan, type QueueToScan } from '../trace/queue-scan.ts';
+import { verdictOf } from '../trace/verdict.ts';
+
+interface TraceOptions extends StackOptions {
+  json?: boolean;
+  maxMessages: string;
+  since: string;
+  logsTimeout: string;
+  logs: boolean;
+  liveQueues?: boolean;
+}
+
+interface LogsResult {
+  /** Where the lines came from; null when the stack names no logs. */
+  origin: 'cloudwatch' | 'local' | null;
+  lines: TraceLogLine[];
+  /** Why the lines could not be read (the rest of the trace still stands; the exit code is 1). */
+  error?: string;
+}
+
+function positiveInteger(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${flag} must be a positive whole number, not ${text}`);
+  return value;
+}
+
+function queuesOf(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
+  return STAGES.flatMap((stage) => [
+    ...(liveQueues
+      ? [
+          {
+            stage,
+            kind: 'queue' as const,
+            url: required(stack.queueUrls[stage], `the ${stage} queue`, `--${stage}-queue-url`, stack),
+          },
+        ]
+      : []),
+    {
+      stage,
+      kind: 'dlq' as const,
+      url: required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack),
+    },
+  ]);
+}
+
+async function logLinesOf(
+  stack: RelayStack,
+  options: TraceOptions,
+  correlationId: string,
+  now: Date,
+): Promise<LogsResult> {
+  const since = new Date(now.getTime() - parseDuration(options.since));
+  if (stack.localLogFile)
+    return { origin: 'local', lines: await readLocalLogLines(stack.localLogFile, correlationId, since) };
+  const logGroupNames = Object.fromEntries(
+    Object.entries(stack.logGroupNames ?? {}).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+  if (Object.keys(logGroupNames).length === 0) return { origin: null, lines: [] };
+  const logs = new CloudWatchLogsClient(options.region ? { region: options.region } : {});
+  const lines = await queryLogLines({
+    logs,
+    logGroupNames,
+    correlationId,
+    since,
+    until: now,
+    timeoutMs: parseDuration(options.logsTimeout),
+  });
+  return { origin: 'cloudwatch', lines };
+}
+
+function printDedupe(record: DedupeRecord | null): void {
+  console.log('\nDedupe record');
+  if (!record) {
+    console.log('  no record (never accepted, or expired and deleted)');
+    return;
+  }
+  console.log(
+    `  state:        ${record.state}${record.state === 'expired' ? ` (stored as ${record.stored_status})` : ''}`,
+  );
+  if (record.claimed_at) console.log(`  claimed at:   ${record.claimed_at}`);
+  if (record.lease_until) console.log(`  lease until:  ${record.lease_until}`);
+  console.log(`  expires at:   ${record.expires_at ?? '-'}`);
+}
+
+function printQueues(scans: readonly QueueScan[], maxMessages: number, liveQueues: boolean): void {
+  console.log(`\nQueues${liveQueues ? '' : ' (DLQs only; --live-queues peeks at the stage queues too)'}`);
+  for (const scan of scans) {
+    const name = `${scan.stage} ${scan.kind === 'dlq' ? 'DLQ' : 'queue'}`.padEnd(15);
+    const notes = [
+      `${scan.scanned} message${scan.scanned === 1 ? '' : 's'} peeked`,
+      ...(scan.bound_hit ? [`stopped at --max-messages ${maxMessages}: more may follow`] : []),
+      ...(scan.in_flight > 0 ? [`${scan.in_flight} in flight, not visible to a peek`] : []),
+    ];
+    const found =
+      scan.hits.length === 0
+        ? 'not there'
+        : `${scan.hits.length} message${scan.hits.length === 1 ? '' : 's'}`;
+    console.log(`  ${name}${found} (${notes.join('; ')})`);
+    for (const hit of scan.hits)
+      console.log(
+        `      ${hit.message_id}${hit.reason ? `  reason: ${hit.reason}  failed at ${hit.failed_at ?? '?'}` : ''}`,
+      );
+  }
+}
+
+function printLogs(logs: LogsResult, since: string): void {
+  console.log(
+    `\nLog lines${logs.origin ? ` (${logs.origin === 'local' ? "local mode's log file" : 'CloudWatch Logs Insights'}, last ${since})` : ''}`,
+  );
+  if (logs.error !== undefined) {
+    console.log(`  could not be read: ${logs.error}`);
+    return;
+  }
+  if (logs.origin === null) {
+    console.log('  the stack names no log groups (log_group_names) nor a local log file');
+    return;
+  }
+  if (logs.lines.length === 0) console.log('  none');
+  for (const line of logs.lines) {
+    const tail = [line.outcome && `outcome=${line.outcome}`, line.reason && `reason=${line.reason}`].filter(
+      Boolean,
+    );
+    console.log(
+      `  ${line.time}  ${line.function.padEnd(7)}  ${line.level.padEnd(5)}  ${line.message}${tail.length ? `  ${tail.join(' ')}` : ''}`,
+    );
+  }
+}
+
+export function registerTraceCommand(program: Command): void {
+  withStackOptions(program.command('trace'))
+    .description(
+      "Where one webhook is: its dedupe record, its messages in the queues and DLQs (peeked: each is hidden while read, then released), and each stage's log lines.",
+    )
+    .argument('<source>', 'the source name (as in /webhooks/<source>)')
+    .argument('<delivery-id>', "the sender's delivery id")
+    .option('--json', 'print JSON')
+    .addOption(
+      new Option(
+        '--max-messages <count>',
+        'stop peeking at a queue once this many of its messages were seen',
+      ).default('10000'),
+    )
+    .addOption(
+      new Option('--since <duration>', 'how far back to look for log lines (e.g. 2h, 3d)').default('24h'),
+    )
+    .addOption(
+      new Option('--logs-timeout <duration>', 'how long to wait for the Logs Insights query').default('60s'),
+    )
+    .option('--no-logs', 'skip the log lines')
+    .option(
+      '--live-queues',
+      "peek at the stage queues too, not only the DLQs: a peek is a receive, and counts toward the queue's maxReceiveCount (and the stage's retries)",
+    )
+    .action(async (source: string, deliveryId: string, options: TraceOptions) => {
+      const maxMessages = positiveInteger(options.maxMessages, '--max-messages');
+      parseDuration(options.since); // a bad duration fails before any work
+      const stack = await loadStack(options);
+      const table = required(stack.dedupeTableName, 'the dedupe table', '--table', stack);
+      const liveQueues = options.liveQueues === true;
+      const queues = queuesOf(stack, liveQueues);
+      const correlationId = `${source}:${deliveryId}`;
+      const now = new Date();
+
+      const record = await readDedupeRecord(stack.dynamodb, table, source, deliveryId, now);
+      const progress = startProgress('peeking queues', 0, { json: options.json });
+      let scans: QueueScan[];
+      try {
+        scans = await scanQueues(stack, queues, correlationId, maxMessages, progress);
+      } finally {
+        progress.stop();
+      }
+      const logs: LogsResult = options.logs
+        ? await logLinesOf(stack, options, correlationId, now).catch((error: unknown) => {
+            const message = (error as Error).message;
+            console.error(`klaviyo-relay: the log lines could not be read: ${message}`);
+            process.exitCode = 1;
+            return { origin: null, lines: [], error: message };
+          })
+        : { origin: null, lines: [] };
+      const verdict = verdictOf(record, scans, logs.lines);
+
+      if (options.json) {
+        console.log(
+          JSON.stringify(
+            {
+              correlation_id: correlationId,
+              verdict,
+              dedupe: record,
+              queues: scans,
+              logs: { since: options.since, ...logs },
+            },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      console.log(`${correlationId}: ${verdict}`);
+      printDedupe(record);
+      printQueues(scans, maxMessages, liveQueues);
+      if (options.logs) printLogs(logs, options.since);
+    });
+}

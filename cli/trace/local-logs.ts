@@ -1,0 +1,39 @@
+// Local mode's log lines for one webhook, from the file local/log-tee.ts writes: the lines whose
+// `correlation_id` is the webhook's, or whose `correlation_ids` (ingest, a request with several events) list it.
+import { readFile } from 'node:fs/promises';
+import { byTime, lineOf, type TraceLogLine } from './log-line.ts';
+
+function concerns(fields: Record<string, unknown>, correlationId: string): boolean {
+  if (fields.correlation_id === correlationId) return true;
+  return Array.isArray(fields.correlation_ids) && fields.correlation_ids.includes(correlationId);
+}
+
+export async function readLocalLogLines(
+  file: string,
+  correlationId: string,
+  since: Date,
+): Promise<TraceLogLine[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read local mode's log file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const lines: TraceLogLine[] = [];
+  for (const raw of text.split('\n')) {
+    if (!raw.includes(correlationId)) continue; // most lines are another webhook's: skip the parse
+    let fields: Record<string, unknown>;
+    try {
+      fields = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      continue; // a line cut short when local mode stopped
+    }
+    if (!concerns(fields, correlationId)) continue;
+    const time = typeof fields.timestamp === 'string' ? fields.timestamp : '';
+    if (time && new Date(time) < since) continue;
+    lines.push(lineOf(fields, time));
+  }
+  return lines.sort(byTime);
+}

@@ -1,0 +1,217 @@
+// `relay trace` against local mode, as an operator uses it against a deployment: a delivered webhook (its
+// record done, its log lines from all three stages), one Klaviyo refused (dead-lettered in deliver, with the
+// reason, and still in the DLQ after the trace), and a delivery id the relay never saw.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { teeLogLines } from '../../local/log-tee.ts';
+import { signedHeaders } from '../../local/sign.ts';
+import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
+import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+let stack: LocalStack;
+let mock: KlaviyoMock;
+let dir: string;
+let stackFile: string;
+let stopLogTee: () => Promise<void>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'relay-trace-'));
+  // The handlers log (the test setup silences them) into local mode's log file, as `npm start` has them.
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const logFile = path.join(dir, 'logs.jsonl');
+  stopLogTee = await teeLogLines(logFile, { echo: false });
+  stack = await startLocalStack({ env: {}, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
+  mock = stack.klaviyoMock;
+  stackFile = path.join(dir, 'stack.json');
+  await writeStackFile(stackFile, localStackOutputs(stack, stack.apiEndpoint, logFile));
+});
+afterAll(async () => {
+  await stack.stop();
+  await stopLogTee();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface Trace {
+  correlation_id: string;
+  verdict: string;
+  dedupe: { state: string; claimed_at: string | null; expires_at: string | null } | null;
+  queues: {
+    stage: string;
+    kind: string;
+    scanned: number;
+    bound_hit: boolean;
+    hits: { reason: string | null }[];
+  }[];
+  logs: { origin: string | null; lines: { function: string; message: string; outcome: string | null }[] };
+}
+
+const trace = async (...args: string[]) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--disable-warning=ExperimentalWarning',
+    '--import',
+    'tsx',
+    'cli/relay.ts',
+    'trace',
+    ...args,
+    '--stack',
+    stackFile,
+  ]);
+  return stdout;
+};
+
+async function sendDemo(body: Buffer): Promise<string> {
+  const source = stack.config.sources.demo;
+  if (!source) throw new Error('config/local.json has no demo source');
+  const deliveryId = randomUUID();
+  const headers = signedHeaders(source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
+  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
+  expect(response.status).toBe(202);
+  return deliveryId;
+}
+
+async function depth(queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await stack.aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
+
+describe('relay trace', () => {
+  it('traces a delivered webhook: record done, in no queue, log lines from all three stages', async () => {
+    const id = await sendDemo(await readFile('samples/demo-order.json'));
+    await waitFor('the event at Klaviyo', () => mock.events().some((e) => e.uniqueId === `demo:${id}`));
+    await waitFor('the queues drained', () => stack.drained());
+
+    const result = JSON.parse(await trace('demo', id, '--json', '--live-queues')) as Trace;
+    expect(result).toMatchObject({
+      correlation_id: `demo:${id}`,
+      verdict: 'delivered',
+      dedupe: { state: 'done' },
+    });
+    expect(result.dedupe?.claimed_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(result.queues).toHaveLength(4);
+    expect(result.queues.every((q) => q.hits.length === 0 && !q.bound_hit)).toBe(true);
+    expect(result.logs.origin).toBe('local');
+    expect(new Set(result.logs.lines.map((l) => l.function))).toEqual(
+      new Set(['ingest', 'hydrate', 'deliver']),
+    );
+    expect(result.logs.lines).toContainEqual(
+      expect.objectContaining({ function: 'deliver', outcome: 'delivered' }),
+    );
+
+    const text = await trace('demo', id);
+    expect(text.split('\n')[0]).toBe(`demo:${id}: delivered`);
+    expect(text).toMatch(/state: +done/);
+  });
+
+  it('traces a webhook Klaviyo refused to the deliver DLQ with its reason, and leaves it there', async () => {
+    mock.inject({ status: 400, times: 1, path: '/api/events' });
+    const id = await sendDemo(await readFile('samples/demo-order.json'));
+    await waitFor('the deliver dead letter', async () => (await depth(stack.aws.deliver.dlqUrl)) === 1);
+
+    const result = JSON.parse(await trace('demo', id, '--json', '--live-queues')) as Trace;
+    expect(result.verdict).toBe('dead-lettered in deliver: klaviyo_400');
+    expect(result.queues).toContainEqual(
+      expect.objectContaining({
+        stage: 'deliver',
+        kind: 'dlq',
+        hits: [expect.objectContaining({ reason: 'klaviyo_400' })],
+      }),
+    );
+    expect(result.logs.lines).toContainEqual(
+      expect.objectContaining({ function: 'deliver', outcome: 'dead_lettered' }),
+    );
+    // Peeking took nothing out.
+    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(1);
+
+    // By default the DLQs alone: the stages' queues are not received from (a receive counts toward maxReceiveCount).
+    const dlqsOnly = JSON.parse(await trace('demo', id, '--json', '--no-logs')) as Trace;
+    expect(dlqsOnly.verdict).toBe('dead-lettered in deliver: klaviyo_400');
+    expect(dlqsOnly.queues.map((q) => q.kind)).toEqual(['dlq', 'dlq']);
+  });
+
+  it('says a delivery id the relay never saw was never accepted', async () => {
+    const result = JSON.parse(await trace('demo', randomUUID(), '--json', '--max-messages', '5')) as Trace;
+    expect(result).toMatchObject({
+      verdict: 'never accepted (or its dedupe record has expired)',
+      dedupe: null,
+    });
+    expect(result.logs.lines).toEqual([]);
+  });
+
+  it('fails with one line when the stack names no dedupe table', async () => {
+    const noTable = path.join(dir, 'no-table.json');
+    await writeFile(noTable, JSON.stringify({ queue_urls: { value: { hydrate: stack.aws.hydrate.url } } }));
+    const failed = await promisify(execFile)(process.execPath, [
+      '--disable-warning=ExperimentalWarning',
+      '--import',
+      'tsx',
+      'cli/relay.ts',
+      'trace',
+      'demo',
+      'x',
+      '--stack',
+      noTable,
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect('stderr' in failed && failed.stderr).toBe(
+      `klaviyo-relay: the dedupe table is not known: ${noTable} does not name it; pass --table\n`,
+    );
+  });
+
+  it('still shows the record and queues when the log lines cannot be read, and exits with 1', async () => {
+    // A deployment's stack (log groups, no local log file) whose CloudWatch Logs endpoint does not answer.
+    const outputs = localStackOutputs(stack, stack.apiEndpoint);
+    outputs.log_group_names = {
+      value: { ingest: 'relay-ingest', hydrate: 'relay-hydrate', deliver: 'relay-deliver' },
+    };
+    const deployed = path.join(dir, 'deployed.json');
+    await writeFile(deployed, JSON.stringify(outputs));
+    const failed = await promisify(execFile)(
+      process.execPath,
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--import',
+        'tsx',
+        'cli/relay.ts',
+        'trace',
+        'demo',
+        'x',
+        '--json',
+        '--stack',
+        deployed,
+      ],
+      {
+        env: {
+          ...process.env,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:9',
+        },
+      },
+    ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect('stderr' in failed && failed.stderr).toMatch(/^klaviyo-relay: the log lines could not be read: /m);
+    const result = JSON.parse(failed.stdout) as Trace & { logs: { error?: string } };
+    expect(result).toMatchObject({
+      verdict: 'never accepted (or its dedupe record has expired)',
+      dedupe: null,
+    });
+    expect(result.logs.error).toEqual(expect.any(String));
+  });
+});
