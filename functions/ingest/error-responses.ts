@@ -1,12 +1,13 @@
 // Turns every error into a JSON answer with a stable code, a message and the request id. Client errors
 // say what was wrong; anything else is our side failing, answered 5xx so the sender retries.
 import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Logger } from '../shared/logger.ts';
 import type { Metrics } from '../shared/metrics.ts';
 import { MetricUnit } from '../shared/metrics.ts';
 import { HttpError } from './http-error.ts';
 import { jsonResponse } from './http-response.ts';
+import type { IngestContext } from './verify-webhook.ts';
 
 /** Errors thrown by middy's JSON body parser carry a status code; we give them our codes. */
 function fromMiddy(error: Error & { statusCode?: number }): HttpError | undefined {
@@ -22,7 +23,7 @@ function fromMiddy(error: Error & { statusCode?: number }): HttpError | undefine
 export function errorResponses(deps: {
   logger: Logger;
   metrics: Metrics;
-}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
+}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, IngestContext> {
   return {
     name: 'errorResponses',
     onError: (request) => {
@@ -30,9 +31,17 @@ export function errorResponses(deps: {
       const known = error instanceof HttpError ? error : fromMiddy(error);
       const requestId = request.event.requestContext.requestId || request.context.awsRequestId;
       const source = request.event.pathParameters?.source;
+      // The correlation id hydrate and deliver would log: as the request claims it (unverified) until verified.
+      const correlation = request.context.claimedCorrelationId
+        ? {
+            correlation_id: request.context.claimedCorrelationId,
+            verified: request.context.webhook !== undefined,
+          }
+        : {};
       if (known) {
         deps.logger.info('rejected', {
           source,
+          ...correlation,
           outcome: 'rejected',
           status: known.statusCode,
           reason: known.code,
@@ -46,7 +55,7 @@ export function errorResponses(deps: {
         );
         return;
       }
-      deps.logger.error('ingest failed', { source, outcome: 'error', error });
+      deps.logger.error('ingest failed', { source, ...correlation, outcome: 'error', error });
       deps.metrics.addMetric('internal_errors', MetricUnit.Count, 1);
       request.response = jsonResponse(
         500,

@@ -20,6 +20,11 @@ export interface VerifiedWebhook {
 
 export interface IngestContext extends Context {
   webhook?: VerifiedWebhook;
+  /**
+   * `<source>:<delivery id>` as the request's headers claim it, unverified: set before the checks, so a rejected
+   * request is logged under the correlation id a trace searches for.
+   */
+  claimedCorrelationId?: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -64,6 +69,8 @@ export function verifyWebhook(deps: {
 
       const inbound: InboundRequest = { headers: lowerCaseHeaders(event.headers), rawBody };
       const adapter = adapterFor(source);
+      const claimed = adapter.claimedDeliveryId?.(inbound, source);
+      if (claimed) request.context.claimedCorrelationId = `${sourceName}:${claimed.slice(0, 512)}`;
       // A sender's set-up ping carries no event: answered here, before the JSON parser would refuse its
       // content type, and never enqueued.
       const ack = adapter.acknowledge?.(inbound, source);

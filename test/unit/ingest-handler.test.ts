@@ -123,6 +123,29 @@ describe('ingest', () => {
     expect(handled).not.toHaveProperty('delivery_id');
   });
 
+  it('logs a rejected request under the correlation id its headers claim, marked unverified', async () => {
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const logger = new Logger({ logLevel: 'INFO', persistentKeys: { function: 'ingest' } });
+      const forged = shopifyRequest({ eventId: 'evt-forged', secret: 'not-the-secret' });
+      expect((await send(forged, { logger })).status).toBe(401);
+    } finally {
+      write.mockRestore();
+    }
+    const rejected = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.message === 'rejected');
+    expect(rejected).toMatchObject({
+      correlation_id: 'shop:evt-forged',
+      verified: false,
+      reason: 'invalid_signature',
+    });
+  });
+
   it('answers a redelivery 200 as a duplicate and does not enqueue it again', async () => {
     const request = shopifyRequest({ eventId: 'evt-dup' });
     expect((await send(request)).status).toBe(202);

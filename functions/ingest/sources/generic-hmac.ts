@@ -5,7 +5,7 @@ import type { SourceConfig } from '../../shared/config.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { checkTimestamp } from './timestamp.ts';
-import { configuredDeliveryId, eventTypeOf } from './value-source.ts';
+import { claimedHeaderValue, configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
 type GenericHmacSource = Extract<SourceConfig, { kind: 'generic-hmac' }>;
 
@@ -37,6 +37,8 @@ export const genericHmac: SourceAdapter<GenericHmacSource> = {
     if (!timestamp_header) return { ok: true };
     return checkTimestamp(timestamp_header, timestamp, nowMs, tolerance_seconds) ?? { ok: true };
   },
+
+  claimedDeliveryId: (request, config) => claimedHeaderValue(config.delivery_id, request),
 
   events(request, body, config) {
     const deliveryId = configuredDeliveryId(config.delivery_id, request, body);

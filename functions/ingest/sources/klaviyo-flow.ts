@@ -4,12 +4,14 @@
 import type { SourceConfig } from '../../shared/config.ts';
 import { verifySecretHeader } from './secret-header.ts';
 import { KLAVIYO_ORIGIN, type SourceAdapter } from './source-adapter.ts';
-import { configuredDeliveryId, eventTypeOf } from './value-source.ts';
+import { claimedHeaderValue, configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
 type KlaviyoFlowSource = Extract<SourceConfig, { kind: 'klaviyo-flow' }>;
 
 export const klaviyoFlow: SourceAdapter<KlaviyoFlowSource> = {
   verify: (request, secrets, config) => verifySecretHeader(request, secrets, config.secret_header),
+
+  claimedDeliveryId: (request, config) => claimedHeaderValue(config.delivery_id, request),
 
   events(request, body, config) {
     const deliveryId = configuredDeliveryId(config.delivery_id, request, body);

@@ -26,6 +26,9 @@ export const shopify: SourceAdapter<ShopifySource> = {
     return { ok: false, code: 'invalid_signature', message: 'X-Shopify-Hmac-Sha256 does not match the body' };
   },
 
+  claimedDeliveryId: (request) =>
+    request.headers['x-shopify-event-id'] ?? request.headers['x-shopify-webhook-id'],
+
   events(request, body, config) {
     const deliveryId = request.headers['x-shopify-event-id'] ?? request.headers['x-shopify-webhook-id'];
     if (!deliveryId) {

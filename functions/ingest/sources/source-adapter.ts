@@ -36,6 +36,11 @@ export interface SourceAdapter<C extends SourceConfig = SourceConfig> {
   verify(request: InboundRequest, secrets: readonly string[], config: C, nowMs: number): Verification;
   /** Throws HttpError(4xx) when the request lacks what the scheme requires. */
   events(request: InboundRequest, body: unknown, config: C): ReceivedEvent[];
+  /**
+   * The delivery id the request's headers claim, read before anything is verified: only so that a rejected
+   * request can be logged under the correlation id a trace looks for. Kinds whose id is in the body have none.
+   */
+  claimedDeliveryId?(request: InboundRequest, config: C): string | undefined;
 }
 
 /** Klaviyo-originated events carry this, so deliver can refuse to write them back as the same metric. */

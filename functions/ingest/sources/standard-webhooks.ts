@@ -45,6 +45,8 @@ export const standardWebhooks: SourceAdapter<StandardWebhooksSource> = {
     return checkTimestamp('webhook-timestamp', timestamp, nowMs, config.tolerance_seconds) ?? { ok: true };
   },
 
+  claimedDeliveryId: (request) => request.headers['webhook-id'],
+
   events(request, body, config) {
     const deliveryId = request.headers['webhook-id'];
     if (!deliveryId) throw new HttpError(400, 'missing_delivery_id', 'webhook-id header is missing');

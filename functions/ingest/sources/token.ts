@@ -3,7 +3,7 @@
 import type { SourceConfig } from '../../shared/config.ts';
 import { matchesAnySharedSecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
-import { configuredDeliveryId, eventTypeOf } from './value-source.ts';
+import { claimedHeaderValue, configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
 type TokenSource = Extract<SourceConfig, { kind: 'token' }>;
 
@@ -31,6 +31,8 @@ export const token: SourceAdapter<TokenSource> = {
       message: `${config.header} does not hold valid ${config.scheme} credentials`,
     };
   },
+
+  claimedDeliveryId: (request, config) => claimedHeaderValue(config.delivery_id, request),
 
   events(request, body, config) {
     const deliveryId = configuredDeliveryId(config.delivery_id, request, body);

@@ -62,3 +62,11 @@ export function eventTypeOf(
   }
   return undefined;
 }
+
+/** The configured delivery id when it comes in a header: what a request claims before it is verified. */
+export function claimedHeaderValue(
+  source: ValueSource | undefined,
+  request: InboundRequest,
+): string | undefined {
+  return source && 'header' in source ? request.headers[source.header] : undefined;
+}

@@ -39,6 +39,8 @@ export const woocommerce: SourceAdapter<WooCommerceSource> = {
     };
   },
 
+  claimedDeliveryId: (request) => request.headers['x-wc-webhook-delivery-id'],
+
   events(request, body, config) {
     const deliveryId = request.headers['x-wc-webhook-delivery-id'];
     if (!deliveryId)

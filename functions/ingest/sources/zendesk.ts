@@ -46,6 +46,8 @@ export const zendesk: SourceAdapter<ZendeskSource> = {
     );
   },
 
+  claimedDeliveryId: (request) => request.headers['x-zendesk-webhook-invocation-id'],
+
   events(request, body, config) {
     const deliveryId = request.headers['x-zendesk-webhook-invocation-id'] ?? scalarText(getPath(body, 'id'));
     if (!deliveryId) {
