@@ -75,20 +75,34 @@ export interface DlqReader {
   release(): Promise<void>;
 }
 
-export function openDlq(stack: RelayStack, stage: Stage, dlqUrl: string): DlqReader {
+export interface DlqReadOptions {
+  /** Long-poll wait of each receive (default 1 s); 0 against a single-server emulator. */
+  waitSeconds?: number;
+  /** Empty answers in a row that end the read (default 2: a short poll samples servers). */
+  emptyAnswers?: number;
+}
+
+export function openDlq(
+  stack: RelayStack,
+  stage: Stage,
+  dlqUrl: string,
+  options: DlqReadOptions = {},
+): DlqReader {
   const held = new Map<string, DeadLetterEntry>();
+  const waitSeconds = options.waitSeconds ?? 1;
+  const emptyAnswers = options.emptyAnswers ?? 2;
   let emptyReceives = 0;
   return {
     async next() {
       // A short poll can come back empty while messages remain (it samples servers): two empty answers in a
       // row, each waiting a second, end the read.
-      while (emptyReceives < 2) {
+      while (emptyReceives < emptyAnswers) {
         const out = await stack.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: dlqUrl,
             MaxNumberOfMessages: 10,
             VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
-            WaitTimeSeconds: 1,
+            WaitTimeSeconds: waitSeconds,
             MessageAttributeNames: ['All'],
             MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
           }),

@@ -24,9 +24,19 @@ function isUtf8(bytes: Buffer): boolean {
   }
 }
 
-export function startApiGateway(ingest: HttpLambda, port = 0): Promise<RunningServer> {
+/** Local mode's own GET endpoints beside the webhook route (e.g. /_relay/status): path → JSON answer. */
+export type LocalRoutes = Readonly<Record<string, () => Promise<unknown>>>;
+
+export function startApiGateway(
+  ingest: HttpLambda,
+  port = 0,
+  routes: LocalRoutes = {},
+): Promise<RunningServer> {
   return listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const local =
+      req.method === 'GET' && Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
+    if (local) return sendJson(res, 200, await local());
     const match = ROUTE.exec(url.pathname);
     // Like API Gateway: anything but the one route is "Not Found" and never reaches the function.
     if (!match || req.method !== 'POST') return sendJson(res, 404, { message: 'Not Found' });

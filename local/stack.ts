@@ -11,12 +11,16 @@ import type { RelayConfig } from '../functions/shared/config.ts';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';
-import { startApiGateway } from './api-gateway.ts';
+import { startApiGateway, type HttpLambda } from './api-gateway.ts';
+import { relayStatus } from './relay-status.ts';
 import { readLocalConfig } from './config-file.ts';
 import { startDemoSourceApi } from './demo-source-api.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
 import { startPoller } from './sqs/poller.ts';
+
+/** Local mode's status endpoint, beside the webhook route. */
+export const STATUS_PATH = '/_relay/status';
 
 export const DEV_SECRETS = {
   DEMO_WEBHOOK_SECRET: 'local-demo-webhook-secret',
@@ -60,6 +64,8 @@ export interface LocalStack {
   configDocument: string;
   /** The archive's folder, when archiving (`relay replay` reads it). */
   archiveDir?: string;
+  /** `GET` it for the queues, the DLQs by reason and the counters (local/relay-status.ts). */
+  statusUrl: string;
   /** The API Gateway stand-in's base URL (the module's `api_endpoint`). */
   apiEndpoint: string;
   config: RelayConfig;
@@ -150,7 +156,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
     });
 
-    const gateway = await startApiGateway(ingest, options.port ?? 0);
+    // What ingest answered, by code, for /_relay/status.
+    const answered: Record<string, number> = {};
+    const countedIngest: HttpLambda = async (event, context) => {
+      const result = await ingest(event, context);
+      let code = String(result.statusCode);
+      try {
+        code = (JSON.parse(result.body ?? '{}') as { code?: string }).code ?? code;
+      } catch {
+        // not JSON: counted by status
+      }
+      answered[code] = (answered[code] ?? 0) + 1;
+      return result;
+    };
+    const mockForStatus = klaviyoMock;
+    const gateway = await startApiGateway(countedIngest, options.port ?? 0, {
+      [STATUS_PATH]: () => relayStatus(aws, answered, mockForStatus && (() => mockForStatus.events().length)),
+    });
     cleanups.push(() => gateway.close());
     const pollers = [
       { functionName: 'hydrate', queue: aws.hydrate, handler: hydrate },
@@ -171,6 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const stack: LocalStack = {
       webhookUrl: (source) => `${gateway.url}/webhooks/${encodeURIComponent(source)}`,
       apiEndpoint: gateway.url,
+      statusUrl: `${gateway.url}${STATUS_PATH}`,
       configDocument: text,
       config,
       env,

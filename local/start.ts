@@ -2,8 +2,10 @@
 //   KLAVIYO_API_KEY set      → events go to the real Klaviyo API (or KLAVIYO_BASE_URL if set too);
 //   KLAVIYO_BASE_URL only    → to that Klaviyo-compatible server;
 //   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
-// PORT (default 3000) is the webhook port; RELAY_CONFIG (default config/local.json) the configuration.
+// --port / PORT (default 3000) is the webhook port; --config / RELAY_CONFIG (default config/local.json) the
+// configuration.
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
 import { teeLogLines } from './log-tee.ts';
 import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
@@ -13,11 +15,15 @@ import { startLocalStack, type LocalStackOptions } from './stack.ts';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 // Every webhook hydrate receives is archived here, as the module's archive bucket holds them (relay replay).
+const { values: flags } = parseArgs({
+  options: { config: { type: 'string' }, port: { type: 'string' } },
+});
 const options: LocalStackOptions = {
-  port: Number(process.env.PORT ?? 3000),
+  port: Number(flags.port ?? process.env.PORT ?? 3000),
   archiveDir: process.env.RELAY_ARCHIVE_DIR ?? path.join('.local', 'archive'),
 };
-if (process.env.RELAY_CONFIG) options.configFile = process.env.RELAY_CONFIG;
+const configFile = flags.config ?? process.env.RELAY_CONFIG;
+if (configFile) options.configFile = path.resolve(configFile);
 if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
   options.klaviyo = {
     baseUrl: process.env.KLAVIYO_BASE_URL ?? DEFAULT_KLAVIYO_BASE_URL,
@@ -50,6 +56,7 @@ klaviyo-webhook-relay is running locally.
   Webhooks:      ${sources.map((s) => `POST ${stack.webhookUrl(s)}`).join('\n                 ')}
   Klaviyo:       ${stack.klaviyoMock ? `local mock at ${stack.klaviyoBaseUrl} — recorded events: ${stack.klaviyoBaseUrl}/_mock/events` : stack.klaviyoBaseUrl}
   Demo API:      ${stack.demoApiUrl} (customers and addresses for hydration)
+  Status:        GET ${stack.statusUrl} (queues, DLQs by reason, counters)
 
 Send a signed sample order (in another terminal):
 

@@ -88,6 +88,14 @@ describe('relay dlq', () => {
     });
     // Reading does not take anything out.
     expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
+    // Local mode's status endpoint says the same.
+    const status = (await (await fetch(stack.statusUrl)).json()) as {
+      dlqs: { deliver: unknown };
+      webhooks: Record<string, number>;
+    };
+    expect(status.dlqs.deliver).toEqual({ count: 2, reasons: { klaviyo_400: 2 } });
+    expect(status.webhooks.accepted).toBe(2);
+    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
 
     const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`)) as Record<
       string,

@@ -31,12 +31,16 @@ interface Run {
   started: boolean;
 }
 
-function npmStart(env: NodeJS.ProcessEnv): Promise<Run> {
+function npmStart(
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  whileRunning: (stdout: string) => Promise<void> = () => Promise.resolve(),
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     // What `npm start` runs (package.json), without npm in between so the exit code is the script's.
     const child = spawn(
       process.execPath,
-      ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/start.ts'],
+      ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/start.ts', ...args],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -44,9 +48,12 @@ function npmStart(env: NodeJS.ProcessEnv): Promise<Run> {
     let started = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      if (!started && stdout.includes('is running locally')) {
+      // The banner ends with "Ctrl-C stops everything."
+      if (!started && stdout.includes('Ctrl-C stops everything')) {
         started = true;
-        child.kill('SIGTERM');
+        void whileRunning(stdout)
+          .catch((error: unknown) => (stderr += `whileRunning: ${String(error)}`))
+          .finally(() => child.kill('SIGTERM'));
       }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -72,4 +79,32 @@ describe('npm start', () => {
     const run = await npmStart({ ...process.env, RELAY_CONFIG: configFile, PORT: '0', [UNSET]: 'a-secret' });
     expect(run.started, `stderr: ${run.stderr}`).toBe(true);
   });
+
+  it(
+    'takes --config and --port, and serves its status: queues, DLQs by reason, counters',
+    { timeout: 60_000 },
+    async () => {
+      let status: unknown;
+      const run = await npmStart(
+        { ...process.env, [UNSET]: 'a-secret' },
+        ['--config', configFile, '--port', '0'],
+        async (stdout) => {
+          const url = /Status: +GET (\S+)/.exec(stdout)?.[1];
+          if (!url) throw new Error(`no status URL in the banner: ${stdout}`);
+          status = await (await fetch(url)).json();
+        },
+      );
+      expect(run.started, `stderr: ${run.stderr}`).toBe(true);
+      expect(run.stderr).not.toContain('whileRunning');
+      expect(status).toEqual({
+        queues: {
+          hydrate: { waiting: 0, in_flight: 0, delayed: 0 },
+          deliver: { waiting: 0, in_flight: 0, delayed: 0 },
+        },
+        dlqs: { hydrate: { count: 0, reasons: {} }, deliver: { count: 0, reasons: {} } },
+        webhooks: {},
+        klaviyo_events: 0,
+      });
+    },
+  );
 });

@@ -1,0 +1,71 @@
+// `GET /_relay/status` in local mode: what waits in each stage's queue, what its DLQ holds and why, and counters
+// of what ingest answered and what the Klaviyo mock recorded — the local stand-in for the module's dashboard.
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { openDlq } from '../cli/dead-letters.ts';
+import type { RelayStack, Stage } from '../cli/stack.ts';
+import type { LocalAws, QueuePair } from './emulators.ts';
+
+export interface RelayStatus {
+  queues: Record<Stage, { waiting: number; in_flight: number; delayed: number }>;
+  dlqs: Record<Stage, { count: number; reasons: Record<string, number> }>;
+  /** Webhooks ingest answered since start, by answer code (accepted, duplicate, invalid_signature, …). */
+  webhooks: Record<string, number>;
+  /** Events the Klaviyo mock recorded (absent when a real Klaviyo is used). */
+  klaviyo_events?: number;
+}
+
+async function queueCounts(aws: LocalAws, queue: QueuePair) {
+  const { Attributes = {} } = await aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queue.url,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return {
+    waiting: Number(Attributes.ApproximateNumberOfMessages) || 0,
+    in_flight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) || 0,
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed) || 0,
+  };
+}
+
+/** The DLQ's letters counted by reason: read (hidden for the read) and made visible again, as `relay dlq list`. */
+async function dlqReasons(aws: LocalAws, stage: Stage, queue: QueuePair) {
+  const stack = { sqs: aws.sqs, s3: aws.s3 } as RelayStack;
+  // One server answers for the whole emulator: an empty short poll means empty.
+  const reader = openDlq(stack, stage, queue.dlqUrl, { waitSeconds: 0, emptyAnswers: 1 });
+  const reasons: Record<string, number> = {};
+  let count = 0;
+  try {
+    for (let batch = await reader.next(); batch.length > 0; batch = await reader.next())
+      for (const entry of batch) {
+        count += 1;
+        reasons[entry.reason] = (reasons[entry.reason] ?? 0) + 1;
+      }
+  } finally {
+    await reader.release();
+  }
+  return { count, reasons };
+}
+
+export async function relayStatus(
+  aws: LocalAws,
+  webhooks: Record<string, number>,
+  klaviyoEvents: (() => number) | undefined,
+): Promise<RelayStatus> {
+  const [hydrateQueue, deliverQueue, hydrateDlq, deliverDlq] = await Promise.all([
+    queueCounts(aws, aws.hydrate),
+    queueCounts(aws, aws.deliver),
+    dlqReasons(aws, 'hydrate', aws.hydrate),
+    dlqReasons(aws, 'deliver', aws.deliver),
+  ]);
+  return {
+    queues: { hydrate: hydrateQueue, deliver: deliverQueue },
+    dlqs: { hydrate: hydrateDlq, deliver: deliverDlq },
+    webhooks: { ...webhooks },
+    ...(klaviyoEvents && { klaviyo_events: klaviyoEvents() }),
+  };
+}
