@@ -3,7 +3,8 @@
 // and reports the steady window on every answer: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset.
 //
 //   - steady: what this instance may still send in the window is spread evenly over the time left in it. That
-//     is its share of the limit less what it has sent in the window, and never more than Remaining. Remaining
+//     is its share of the limit less what it has sent in the window (what Klaviyo counted: not 429s, nor answers
+//     without RateLimit-* headers, refused before the limiter), and never more than Remaining. Remaining
 //     already shows what the other integrations have used, so only the part of their reserve they have not
 //     used yet is kept back, not the whole reserve again. Every instance reads the same account-wide
 //     Remaining, so several instances slow down together as it falls — the sum never runs ahead of the window;
@@ -104,8 +105,10 @@ export class RatePacer {
   /** Longest RateLimit-Reset seen: the steady window's length. */
   private windowMs = STEADY_WINDOW_MS;
   private windowSeen = false;
-  /** First ticket counted in the current window: our requests in it are the tickets from this one on. */
+  /** First ticket counted in the current window: our requests in it are the tickets from this one on … */
   private windowFirstTicket = 1;
+  /** … less those Klaviyo did not count: answered 429, or without RateLimit-* (refused before its limiter). */
+  private notCountedInWindow = 0;
   /** When the next deferred request is due: the end of the queue of requests deferred so far (local ms). */
   private deferredUntil = 0;
   private waiters: (() => void)[] = [];
@@ -145,6 +148,8 @@ export class RatePacer {
   observe(observation: RateObservation): void {
     this.state.inFlight = Math.max(0, this.state.inFlight - 1);
     const { at } = observation;
+    const counted = observation.remaining !== undefined && observation.resetSeconds !== undefined;
+    if (!counted && observation.ticket >= this.windowFirstTicket) this.notCountedInWindow += 1;
     if (observation.status === 429) {
       const retryAfterMs = (observation.retryAfterSeconds ?? 1) * 1_000;
       // Blocks until Retry-After only: a burst 429 must not stop the rest of the steady window.
@@ -158,14 +163,17 @@ export class RatePacer {
       if (observation.limit !== undefined && observation.limit > 0) this.limit = observation.limit;
       const resetMs = observation.resetSeconds * 1_000;
       const endsAt = at + resetMs;
-      if (this.isNewWindow(at, endsAt)) this.windowFirstTicket = observation.ticket;
+      if (this.isNewWindow(at, endsAt)) {
+        this.windowFirstTicket = observation.ticket;
+        this.notCountedInWindow = 0;
+      }
       if (resetMs > 0 && (!this.windowSeen || resetMs > this.windowMs)) {
         this.windowMs = resetMs;
         this.windowSeen = true;
       }
       // Requests this instance sent after the answered one may not be counted in Remaining yet.
       const uncounted = this.nextTicket - 1 - observation.ticket;
-      const sentInWindow = this.nextTicket - this.windowFirstTicket;
+      const sentInWindow = this.nextTicket - this.windowFirstTicket - this.notCountedInWindow;
       // Remaining already reflects the other integrations' use: keeping (1 − share) × Limit back from it as well
       // would count their use twice. Our share less what we sent is ours; Remaining caps it when they take more.
       const ownShareLeft = Math.floor(this.limit * this.options.share) - sentInWindow;

@@ -139,6 +139,25 @@ describe('RatePacer', () => {
     expect(pacer.snapshot()).toMatchObject({ usable: 49, windowEndsAt: 20_500 });
   });
 
+  it('counts against its share only the requests Klaviyo counted: not 429s or answers without RateLimit headers', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { share: 0.5 });
+    const first = await pacer.acquire();
+    pacer.observe({ ticket: first, at: 0, status: 202, limit: 100, remaining: 99, resetSeconds: 60 });
+    const tickets: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      clock.t += 2_000;
+      tickets.push(await pacer.acquire());
+    }
+    const [failed, throttled, counted] = tickets as [number, number, number];
+    // A 5xx from before Klaviyo's limiter (no RateLimit-* headers) and a 429 did not use the budget.
+    pacer.observe({ ticket: failed, at: clock.t, status: 503 });
+    pacer.observe({ ticket: throttled, at: clock.t, status: 429, retryAfterSeconds: 1 });
+    pacer.observe({ ticket: counted, at: clock.t, status: 202, limit: 100, remaining: 98, resetSeconds: 54 });
+    // Ours: 50 less the two Klaviyo counted (not 50 − 4).
+    expect(pacer.snapshot().usable).toBe(48);
+  });
+
   it('with another integration steadily using its 20%, sends the 80% it leaves (not 60%)', async () => {
     // A fixed 60 s window of 3,500 shared by the relay (share 0.8) and another client sending 700 evenly.
     const clock = { t: 0 };
