@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   /** How deliver runs: pollers stand for concurrent instances (the mapping's maximum concurrency). */
   deliver?: DeliverRuntimeOptions;
+  /** How hydrate runs: each poller is a concurrent instance (in AWS, hydrate scales out unless capped); default 1. */
+  hydrate?: { pollers?: number };
 }
 
 export interface DeliverRuntimeOptions {
@@ -125,11 +127,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, s3: aws.s3, dynamodb: aws.dynamodb });
     // Each consumer learns its own queue's maxReceiveCount, as the module's MAX_RECEIVE_COUNT tells it.
-    const hydrate = createHydrateHandler({
-      env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount) },
-      sqs: aws.sqs,
-      s3: aws.s3,
-    });
+    const hydrateInstance = () =>
+      createHydrateHandler({
+        env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount) },
+        sqs: aws.sqs,
+        s3: aws.s3,
+      });
     const deliverOptions = options.deliver ?? {};
     const deliver = createDeliverHandler({
       env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.deliver.maxReceiveCount) },
@@ -141,7 +144,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const gateway = await startApiGateway(ingest, options.port ?? 0);
     cleanups.push(() => gateway.close());
     const pollers = [
-      { functionName: 'hydrate', queue: aws.hydrate, handler: hydrate },
+      // Each hydrate poller is an instance of its own, with its own source API pacers, as in AWS.
+      ...Array.from({ length: options.hydrate?.pollers ?? 1 }, () => ({
+        functionName: 'hydrate',
+        queue: aws.hydrate,
+        handler: hydrateInstance(),
+      })),
       ...Array.from({ length: deliverOptions.pollers ?? 1 }, () => ({
         functionName: 'deliver',
         queue: aws.deliver,
