@@ -12,7 +12,8 @@
 //
 // Prints accepted, recorded, lost, recorded twice, dead-lettered by reason, 429s, time to drain, and delivered
 // events/min in Klaviyo's (unscaled) time as a share of the budget the other integration leaves. Writes nothing;
-// docs/benchmarks.md records a run by hand.
+// docs/benchmarks.md records a run by hand. SOAK_LOG_LEVEL=INFO adds the handlers' log lines (to stdout), to
+// follow one webhook through the stages.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,8 +29,8 @@ import type { PlannedWebhook } from './soak/plan.ts';
 import type { SendResults } from './soak/sender.ts';
 import { SOAK_SECRETS, soakSources } from './soak/sources.ts';
 
-// The handlers' JSON logs and EMF metrics would drown the figures.
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+// The handlers' JSON logs and EMF metrics would drown the figures (SOAK_LOG_LEVEL asks for the logs).
+process.env.POWERTOOLS_LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 // Powertools Metrics still warns once per invocation that added none, even when disabled. In dev mode it writes
 // through the global console, so that one line can be dropped here; nothing else is.
