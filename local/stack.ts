@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   deliver?: DeliverRuntimeOptions;
   /** The archive's folder (the module's archive bucket, locally); without it, nothing is archived. */
   archiveDir?: string;
+  /** How hydrate runs: each poller is a concurrent instance (in AWS, hydrate scales out unless capped); default 1. */
+  hydrate?: { pollers?: number };
 }
 
 export interface DeliverRuntimeOptions {
@@ -139,15 +141,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const ingest = createIngestHandler({ env: handlerEnv, sqs: aws.sqs, s3: aws.s3, dynamodb: aws.dynamodb });
     // Each consumer learns its own queue's maxReceiveCount, as the module's MAX_RECEIVE_COUNT tells it.
-    const hydrate = createHydrateHandler({
-      env: {
-        ...handlerEnv,
-        MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount),
-        ...(options.archiveDir && { ARCHIVE_DIR: options.archiveDir }),
-      },
-      sqs: aws.sqs,
-      s3: aws.s3,
-    });
+    const hydrateInstance = () =>
+      createHydrateHandler({
+        env: {
+          ...handlerEnv,
+          MAX_RECEIVE_COUNT: String(aws.hydrate.maxReceiveCount),
+          ...(options.archiveDir && { ARCHIVE_DIR: options.archiveDir }),
+        },
+        sqs: aws.sqs,
+        s3: aws.s3,
+      });
     const deliverOptions = options.deliver ?? {};
     const deliver = createDeliverHandler({
       env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.deliver.maxReceiveCount) },
@@ -175,7 +178,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => gateway.close());
     const pollers = [
-      { functionName: 'hydrate', queue: aws.hydrate, handler: hydrate },
+      // Each hydrate poller is an instance of its own, with its own source API pacers, as in AWS.
+      ...Array.from({ length: options.hydrate?.pollers ?? 1 }, () => ({
+        functionName: 'hydrate',
+        queue: aws.hydrate,
+        handler: hydrateInstance(),
+      })),
       ...Array.from({ length: deliverOptions.pollers ?? 1 }, () => ({
         functionName: 'deliver',
         queue: aws.deliver,

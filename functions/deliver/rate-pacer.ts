@@ -2,9 +2,12 @@
 // being told no. Klaviyo limits each endpoint with a burst window (1 s) and a steady window (60 s) per account,
 // and reports the steady window on every answer: RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset.
 //
-//   - steady: the budget left in the window (less the share kept for other integrations) is spread evenly over
-//     the time left in it. Every instance reads the same account-wide Remaining, so several instances slow
-//     down together as it falls — the sum never runs ahead of the window;
+//   - steady: what this instance may still send in the window is spread evenly over the time left in it. That
+//     is its share of the limit less what it has sent in the window (what Klaviyo counted: not 429s, nor answers
+//     without RateLimit-* headers, refused before the limiter), and never more than Remaining. Remaining
+//     already shows what the other integrations have used, so only the part of their reserve they have not
+//     used yet is kept back, not the whole reserve again. Every instance reads the same account-wide
+//     Remaining, so several instances slow down together as it falls — the sum never runs ahead of the window;
 //   - burst: each instance keeps to (burst × share / max_concurrency) a second, evenly spaced;
 //   - before the first answer, and when the known window has ended, one probe request goes alone and its
 //     answer tells the rest;
@@ -52,7 +55,7 @@ export interface PacerOptions {
 export interface PacerState {
   /** Estimated end of the current steady window (local ms); conservative, as Reset is rounded up. */
   windowEndsAt?: number;
-  /** Requests still allowed in the window, after the reserve for other integrations. */
+  /** Requests this instance may still send in the window: its share less its own, at most Remaining. */
   usable?: number;
   /** Local time before which nothing may be sent (after a 429). */
   blockedUntil: number;
@@ -102,6 +105,10 @@ export class RatePacer {
   /** Longest RateLimit-Reset seen: the steady window's length. */
   private windowMs = STEADY_WINDOW_MS;
   private windowSeen = false;
+  /** First ticket counted in the current window: our requests in it are the tickets from this one on … */
+  private windowFirstTicket = 1;
+  /** … less those Klaviyo did not count: answered 429, or without RateLimit-* (refused before its limiter). */
+  private notCountedInWindow = 0;
   /** When the next deferred request is due: the end of the queue of requests deferred so far (local ms). */
   private deferredUntil = 0;
   private waiters: (() => void)[] = [];
@@ -141,6 +148,8 @@ export class RatePacer {
   observe(observation: RateObservation): void {
     this.state.inFlight = Math.max(0, this.state.inFlight - 1);
     const { at } = observation;
+    const counted = observation.remaining !== undefined && observation.resetSeconds !== undefined;
+    if (!counted && observation.ticket >= this.windowFirstTicket) this.notCountedInWindow += 1;
     if (observation.status === 429) {
       const retryAfterMs = (observation.retryAfterSeconds ?? 1) * 1_000;
       // Blocks until Retry-After only: a burst 429 must not stop the rest of the steady window.
@@ -153,17 +162,34 @@ export class RatePacer {
       this.observedTicket = observation.ticket;
       if (observation.limit !== undefined && observation.limit > 0) this.limit = observation.limit;
       const resetMs = observation.resetSeconds * 1_000;
+      const endsAt = at + resetMs;
+      if (this.isNewWindow(at, endsAt)) {
+        this.windowFirstTicket = observation.ticket;
+        this.notCountedInWindow = 0;
+      }
       if (resetMs > 0 && (!this.windowSeen || resetMs > this.windowMs)) {
         this.windowMs = resetMs;
         this.windowSeen = true;
       }
       // Requests this instance sent after the answered one may not be counted in Remaining yet.
       const uncounted = this.nextTicket - 1 - observation.ticket;
-      const reserve = Math.ceil(this.limit * (1 - this.options.share));
-      this.state.usable = observation.remaining - uncounted - reserve;
-      this.state.windowEndsAt = at + observation.resetSeconds * 1_000;
+      const sentInWindow = this.nextTicket - this.windowFirstTicket - this.notCountedInWindow;
+      // Remaining already reflects the other integrations' use: keeping (1 − share) × Limit back from it as well
+      // would count their use twice. Our share less what we sent is ours; Remaining caps it when they take more.
+      const ownShareLeft = Math.floor(this.limit * this.options.share) - sentInWindow;
+      this.state.usable = Math.min(observation.remaining - uncounted, ownShareLeft);
+      this.state.windowEndsAt = endsAt;
     }
     this.wake();
+  }
+
+  /**
+   * Whether an answer belongs to a window after the one we know. Reset is whole seconds rounded up, so answers
+   * in one window give ends up to a second (plus their latency) apart; a new window's lies a window later.
+   */
+  private isNewWindow(at: number, endsAt: number): boolean {
+    const known = this.state.windowEndsAt;
+    return known === undefined || at >= known || endsAt > known + this.windowMs / 2;
   }
 
   private take(now: number): number {

@@ -118,7 +118,7 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     options.timeScale ?? 1,
   );
   const store = new MockStore();
-  const faults = new FaultQueue();
+  const faults = new FaultQueue(options.random);
   const routes = new Map<string, OperationContract>(
     Object.values(contract.operations).map((op) => [normalizePath(op.path), op]),
   );
@@ -150,6 +150,8 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     const operation = routes.get(path);
     const record: RecordedRequest = { method, path, status: 0, at: new Date(at).toISOString() };
     if (operation) record.operation = operation.operationId;
+    const userAgent = headerValue(req.headers['user-agent']);
+    if (userAgent) record.userAgent = userAgent;
     let headers: Record<string, string> = {};
     try {
       const body = await readBody(req, operation ? operation.limits.maxBodyBytes : MOCK_CONTROL_MAX_BYTES);

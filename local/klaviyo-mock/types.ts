@@ -34,6 +34,8 @@ export interface KlaviyoMockOptions {
   contractDir?: string;
   /** Clock in epoch milliseconds, for the rate limiter and recorded times; default `Date.now`. */
   now?: () => number;
+  /** Numbers in [0, 1) for faults with a `probability`; default `Math.random` (tests inject a sequence). */
+  random?: () => number;
 }
 
 /** The identifiers a request named the profile by (only those present). */
@@ -98,12 +100,21 @@ export interface RecordedRequest {
   errorCode?: string;
   /** The injected fault that shaped the answer, e.g. `status 503` or `latency 200ms`. */
   fault?: string;
+  /** The request's `User-Agent`, when it sent one: tells apart clients that share an account. */
+  userAgent?: string;
 }
 
-/** Next `times` requests (to `path` only, when given) answer `status`; a 429 carries `Retry-After: retryAfter` (default 1). */
+/**
+ * Next `times` requests (to `path` only, when given) answer `status`; a 429 carries `Retry-After: retryAfter`
+ * (default 1). With `probability`, each matching request takes the fault with that probability instead, without
+ * end unless `times` is given.
+ */
 export interface StatusFault {
   status: number;
-  times: number;
+  /** How many requests take the fault; default 1, or no limit with `probability`. */
+  times?: number;
+  /** (0, 1]: the share of matching requests that take the fault (faults with one share a draw: they add up). */
+  probability?: number;
   retryAfter?: number;
   path?: string;
   /**
@@ -113,10 +124,13 @@ export interface StatusFault {
   phase?: 'before' | 'after';
 }
 
-/** Next `times` requests (to `path` only, when given) are held `latencyMs` before processing. */
+/** Next `times` requests (to `path` only, when given; or a `probability` share of them) are held `latencyMs`. */
 export interface LatencyFault {
   latencyMs: number;
-  times: number;
+  /** How many requests take the fault; default 1, or no limit with `probability`. */
+  times?: number;
+  /** (0, 1]: the share of matching requests that take the fault. */
+  probability?: number;
   path?: string;
 }
 

@@ -86,13 +86,113 @@ describe('RatePacer', () => {
     expect(pacer.snapshot()).toMatchObject({ usable: 2_989, inFlight: 1 });
   });
 
-  it('keeps the share for other integrations out of reach', async () => {
+  it('keeps back the part of the reserve the other integrations have not used yet, and no more', async () => {
     const clock = { t: 0 };
-    const pacer = pacerAt(clock, { share: 0.8 });
-    const ticket = await pacer.acquire();
-    pacer.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 1_000, resetSeconds: 10 });
-    // 20% of 3,500 is kept back: 1,000 − 700 = 300 are ours.
-    expect(pacer.snapshot().usable).toBe(300);
+    // 20% of 3,500 (700) is the other integrations' reserve; ours is 2,800 a window.
+    const idle = pacerAt(clock, { share: 0.8 });
+    let ticket = await idle.acquire();
+    // Only our request is counted: the whole reserve is still theirs, 2,800 − 1 are ours.
+    idle.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 3_499, resetSeconds: 60 });
+    expect(idle.snapshot().usable).toBe(2_799);
+
+    const busy = pacerAt(clock, { share: 0.8 });
+    ticket = await busy.acquire();
+    // The others have used their 700 already, and Remaining shows it: keeping 700 back again would leave us
+    // 2,099 of our 2,800.
+    busy.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 2_799, resetSeconds: 60 });
+    expect(busy.snapshot().usable).toBe(2_799);
+
+    const partly = pacerAt(clock, { share: 0.8 });
+    ticket = await partly.acquire();
+    // They have used 300 of their 700: 400 stay out of reach.
+    partly.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 3_199, resetSeconds: 60 });
+    expect(partly.snapshot().usable).toBe(2_799);
+    // Never more than Remaining: others that take more than their part leave us what is left.
+    const crowded = pacerAt(clock, { share: 0.8 });
+    ticket = await crowded.acquire();
+    crowded.observe({ ticket, at: 0, status: 202, limit: 3_500, remaining: 1_000, resetSeconds: 10 });
+    expect(crowded.snapshot().usable).toBe(1_000);
+  });
+
+  it('counts its own requests from the start of each window', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { share: 0.5, maxWaitMs: 0 });
+    // Moves the clock on until the pacer lets a request go.
+    const nextTicket = async () => {
+      for (;;) {
+        const ticket = await pacer.acquire().catch(() => undefined);
+        if (ticket !== undefined) return ticket;
+        clock.t += 1;
+      }
+    };
+    let ticket = await nextTicket();
+    pacer.observe({ ticket, at: 0, status: 202, limit: 100, remaining: 99, resetSeconds: 10 });
+    for (let i = 0; i < 9; i++) ticket = await nextTicket();
+    const resetSeconds = Math.ceil((10_000 - clock.t) / 1_000);
+    pacer.observe({ ticket, at: clock.t, status: 202, limit: 100, remaining: 80, resetSeconds });
+    // Ten of ours and ten of theirs: our 50 less our 10.
+    expect(pacer.snapshot().usable).toBe(40);
+    clock.t = 10_500;
+    ticket = await nextTicket();
+    // A new window: our count starts again from this request.
+    pacer.observe({ ticket, at: 10_500, status: 202, limit: 100, remaining: 90, resetSeconds: 10 });
+    expect(pacer.snapshot()).toMatchObject({ usable: 49, windowEndsAt: 20_500 });
+  });
+
+  it('counts against its share only the requests Klaviyo counted: not 429s or answers without RateLimit headers', async () => {
+    const clock = { t: 0 };
+    const pacer = pacerAt(clock, { share: 0.5 });
+    const first = await pacer.acquire();
+    pacer.observe({ ticket: first, at: 0, status: 202, limit: 100, remaining: 99, resetSeconds: 60 });
+    const tickets: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      clock.t += 2_000;
+      tickets.push(await pacer.acquire());
+    }
+    const [failed, throttled, counted] = tickets as [number, number, number];
+    // A 5xx from before Klaviyo's limiter (no RateLimit-* headers) and a 429 did not use the budget.
+    pacer.observe({ ticket: failed, at: clock.t, status: 503 });
+    pacer.observe({ ticket: throttled, at: clock.t, status: 429, retryAfterSeconds: 1 });
+    pacer.observe({ ticket: counted, at: clock.t, status: 202, limit: 100, remaining: 98, resetSeconds: 54 });
+    // Ours: 50 less the two Klaviyo counted (not 50 − 4).
+    expect(pacer.snapshot().usable).toBe(48);
+  });
+
+  it('with another integration steadily using its 20%, sends the 80% it leaves (not 60%)', async () => {
+    // A fixed 60 s window of 3,500 shared by the relay (share 0.8) and another client sending 700 evenly.
+    const clock = { t: 0 };
+    const limit = 3_500;
+    let windowStart = 0;
+    let used = 0;
+    const count = () => {
+      if (clock.t >= windowStart + 60_000) {
+        windowStart = clock.t;
+        used = 0;
+      }
+      if (used >= limit) return undefined;
+      used += 1;
+      return { remaining: limit - used, resetSeconds: Math.ceil((windowStart + 60_000 - clock.t) / 1_000) };
+    };
+    const pacer = pacerAt(clock, { share: 0.8, maxWaitMs: 0 });
+    let ours = 0;
+    let theirsRefused = 0;
+    const otherEveryMs = 60_000 / 700;
+    let otherNext = 0;
+    for (clock.t = 0; clock.t < 60_000; clock.t += 1) {
+      while (otherNext <= clock.t) {
+        otherNext += otherEveryMs;
+        if (!count()) theirsRefused += 1;
+      }
+      const ticket = await pacer.acquire().catch(() => undefined);
+      if (ticket === undefined) continue;
+      const answer = count();
+      if (!answer) throw new Error('the relay was refused (429)');
+      ours += 1;
+      pacer.observe({ ticket, at: clock.t, status: 202, limit, ...answer });
+    }
+    expect(theirsRefused).toBe(0);
+    expect(ours).toBeLessThanOrEqual(2_800);
+    expect(ours).toBeGreaterThanOrEqual(2_700);
   });
 
   it('gives the message back (RetryableError with the delay) rather than sleep past maxWaitMs', async () => {

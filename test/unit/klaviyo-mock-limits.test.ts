@@ -102,6 +102,39 @@ describe('FaultQueue', () => {
     expect(queue.take('/api/events')).toEqual({});
   });
 
+  it('applies a fault with a probability to that share of requests, one draw shared in order', () => {
+    const draws = [0.01, 0.06, 0.5, 0.049, 0.069, 0.08];
+    const queue = new FaultQueue(() => draws.shift() ?? 1);
+    queue.add({ status: 503, probability: 0.05 });
+    queue.add({ status: 500, probability: 0.02, phase: 'after', path: '/api/events' });
+    const statuses = Array.from({ length: 6 }, () => queue.take('/api/events').status?.status);
+    // 0.01 and 0.049 fall in the first 5%, 0.06 and 0.069 in the next 2%, 0.5 and 0.08 in neither.
+    expect(statuses).toEqual([503, 500, undefined, 503, 500, undefined]);
+    // Without `times` a probabilistic fault stays until cleared.
+    expect(queue.pending()).toEqual([
+      { status: 503, probability: 0.05 },
+      { status: 500, probability: 0.02, phase: 'after', path: '/api/events' },
+    ]);
+    const bounded = new FaultQueue(() => 0);
+    bounded.add({ latencyMs: 5, probability: 0.5, times: 2 });
+    expect([1, 2, 3].map(() => bounded.take('/api/events').latencyMs)).toEqual([5, 5, undefined]);
+  });
+
+  it('draws only for requests a probabilistic fault could apply to', () => {
+    let draws = 0;
+    const queue = new FaultQueue(() => {
+      draws += 1;
+      return 0;
+    });
+    queue.add({ status: 502, times: 1 });
+    queue.add({ status: 503, probability: 1, path: '/api/profile-import' });
+    expect(queue.take('/api/events').status?.status).toBe(502);
+    expect(queue.take('/api/events')).toEqual({});
+    expect(draws).toBe(0);
+    expect(queue.take('/api/profile-import').status?.status).toBe(503);
+    expect(draws).toBe(1);
+  });
+
   it('checks faults that come from outside', () => {
     expect(parseFault({ status: 429, times: 3, retryAfter: 2, phase: 'after' })).toEqual({
       status: 429,
@@ -110,7 +143,16 @@ describe('FaultQueue', () => {
       phase: 'after',
     });
     expect(parseFault({ latencyMs: 10 })).toEqual({ latencyMs: 10, times: 1 });
+    expect(parseFault({ status: 503, probability: 0.05 })).toEqual({ status: 503, probability: 0.05 });
+    expect(parseFault({ latencyMs: 10, probability: 1, times: 4 })).toEqual({
+      latencyMs: 10,
+      probability: 1,
+      times: 4,
+    });
     for (const bad of [
+      { status: 503, probability: 0 },
+      { status: 503, probability: 1.5 },
+      { status: 503, probability: '0.1' },
       null,
       [],
       {},

@@ -7,6 +7,7 @@ import type { KlaviyoMock, KlaviyoMockOptions } from '../../local/klaviyo-mock/i
 const KEY = 'pk_test_0123456789';
 const REVISION = '2026-07-15';
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
+const USER_AGENT = 'klaviyo-mock-test';
 
 interface Reply {
   status: number;
@@ -32,6 +33,7 @@ const apiHeaders = (extra: Record<string, string | undefined> = {}): Record<stri
     revision: REVISION,
     'Content-Type': 'application/vnd.api+json',
     Accept: 'application/vnd.api+json',
+    'User-Agent': USER_AGENT,
     ...extra,
   };
   return Object.fromEntries(Object.entries(all).filter((e): e is [string, string] => e[1] !== undefined));
@@ -603,6 +605,46 @@ describe('klaviyo mock', () => {
       expect(mock.requests()[0]?.fault).toBe('latency 30ms');
     });
 
+    it('fails a share of requests with a probability, before or after processing', async () => {
+      const draws = [0.35, 0.1, 0.25, 0.9];
+      const random = await startKlaviyoMock({
+        apiKey: KEY,
+        now: () => clock,
+        random: () => draws.shift() ?? 1,
+      });
+      try {
+        random.inject({ status: 503, probability: 0.2 });
+        random.inject({ status: 500, probability: 0.1, phase: 'after' });
+        const statuses: number[] = [];
+        for (const uniqueId of ['r1', 'r2', 'r3', 'r4'])
+          statuses.push((await call(random, 'POST', '/api/events', eventBody({ uniqueId }))).status);
+        expect(statuses).toEqual([202, 503, 500, 202]);
+        // The 500 came after the event was recorded; the 503 before.
+        expect(random.events().map((e) => e.uniqueId)).toEqual(['r1', 'r3', 'r4']);
+        expect(random.requests().map((r) => r.fault ?? null)).toEqual([
+          null,
+          'status 503',
+          'status 500 after processing',
+          null,
+        ]);
+        // It stays until cleared.
+        expect((await call(random, 'GET', '/_mock/faults', undefined, {})).json).toMatchObject({ count: 2 });
+      } finally {
+        await random.close();
+      }
+    });
+
+    it('records each request’s User-Agent, to tell apart clients sharing an account', async () => {
+      await call(
+        mock,
+        'POST',
+        '/api/events',
+        eventBody({ uniqueId: 'ua1' }),
+        apiHeaders({ 'User-Agent': 'other/1.0' }),
+      );
+      expect(mock.requests()[0]?.userAgent).toBe('other/1.0');
+    });
+
     it('takes faults over HTTP at POST /_mock/faults', async () => {
       const added = await call(
         mock,
@@ -650,6 +692,7 @@ describe('klaviyo mock', () => {
             status: 202,
             at: new Date(START).toISOString(),
             operation: 'create_event',
+            userAgent: USER_AGENT,
           },
           {
             method: 'POST',
@@ -658,6 +701,7 @@ describe('klaviyo mock', () => {
             at: new Date(START).toISOString(),
             operation: 'create_event',
             errorCode: 'invalid',
+            userAgent: USER_AGENT,
           },
         ],
       });
