@@ -11,7 +11,7 @@ import {
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
-import { ConfigError, type RelayConfig } from '../../functions/shared/config.ts';
+import { ConfigError, parseRelayConfig, type RelayConfig } from '../../functions/shared/config.ts';
 import {
   deliverMessageSchema,
   type DeliverMessage,
@@ -27,8 +27,12 @@ import { readLocalConfig } from '../../local/config-file.ts';
 import { recordedResponses, type RecordedCall } from '../recorded-responses.ts';
 
 export interface MapOptions {
-  config: string;
-  source: string;
+  /** The configuration document; or leave it out and name a `preset`. */
+  config?: string;
+  /** With `config`: the source the webhook arrives at; with `preset`: the name of the source (default the preset's). */
+  source?: string;
+  /** A configuration of one source using this preset, built on the fly (no `config`). */
+  preset?: string;
   file: string;
   responses?: string;
   header?: string[];
@@ -74,7 +78,7 @@ function parseHeaders(values: readonly string[]): Record<string, string> {
 /** The webhook as ingest would enqueue it: the source kind reads its events from headers and body. */
 function receivedMessage(
   config: RelayConfig,
-  options: MapOptions,
+  options: MapOptions & { source: string },
   rawBody: Buffer,
   body: unknown,
 ): WebhookReceivedV1 {
@@ -137,9 +141,32 @@ function collectingLogger(lines: { message: string; fields: Record<string, unkno
   return { info: write, warn: write, error: write, debug: () => undefined } as unknown as Logger;
 }
 
-export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
+/** A document with one source that uses the preset and nothing else: what `--preset` maps with. */
+export function presetConfig(preset: string, sourceName: string): RelayConfig {
+  const document = {
+    version: 1,
+    sources: { [sourceName]: { preset, secrets: [{ env: 'RELAY_MAP_WEBHOOK_SECRET' }] } },
+    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } },
+  };
+  return parseRelayConfig(JSON.stringify(document), `--preset ${preset}`);
+}
+
+async function loadConfig(options: MapOptions): Promise<{ config: RelayConfig; source: string }> {
+  if (options.preset !== undefined) {
+    if (options.config !== undefined)
+      throw new ConfigError('give --config (with --source) or --preset, not both');
+    const source = options.source ?? options.preset;
+    return { config: presetConfig(options.preset, source), source };
+  }
+  if (options.config === undefined || options.source === undefined)
+    throw new ConfigError('give --config and --source, or --preset');
   // An unset placeholder only matters to a step that calls it: that call then fails, naming the URL.
   const { config } = await readLocalConfig(path.resolve(options.config), process.env, PLACEHOLDER_STAND_IN);
+  return { config, source: options.source };
+}
+
+export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
+  const { config, source } = await loadConfig(options);
   const rawBody = await readFile(options.file);
   let body: unknown;
   try {
@@ -147,7 +174,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   } catch (error) {
     throw new Error(`${options.file} is not JSON: ${(error as Error).message}`, { cause: error });
   }
-  const message = receivedMessage(config, options, rawBody, body);
+  const message = receivedMessage(config, { ...options, source }, rawBody, body);
 
   const sent: DeliverMessage[] = [];
   const deliverQueue: MessageQueue = {
@@ -210,11 +237,9 @@ export function registerMapCommand(program: Command): void {
     .description(
       'Print the Klaviyo requests the relay would send for one webhook (or why it would send none).',
     )
-    .requiredOption(
-      '--config <file>',
-      'the configuration document (local mode’s form; ${NAME} placeholders allowed)',
-    )
-    .requiredOption('--source <name>', 'the source the webhook arrives at')
+    .option('--config <file>', 'the configuration document (local mode’s form; ${NAME} placeholders allowed)')
+    .option('--source <name>', 'the source the webhook arrives at (with --config)')
+    .option('--preset <name>', 'instead of --config: one source using this preset (e.g. shopify)')
     .requiredOption('--file <webhook.json>', 'the webhook body')
     .option('--responses <dir>', 'answer source API calls from recorded files (<step>.json, <step>.<n>.json)')
     .option('--header <name:value...>', 'a header the sender sends (e.g. x-shopify-topic:orders/create)')

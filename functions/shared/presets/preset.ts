@@ -1,0 +1,13 @@
+// What a preset is: a source's hydration and mapping for one sender kind, written as the configuration document
+// writes them, so a preset reads like any source and is validated by the same schema once resolved.
+import type * as z from '../zod.ts';
+import type { hydrationSchema } from '../hydration-config.ts';
+import type { mappingSchema } from '../mapping-config.ts';
+import type { SourceKind } from '../config.ts';
+
+export interface Preset {
+  /** The sender kind this preset reads; a source of another kind cannot use it. */
+  kind: SourceKind;
+  hydration?: z.input<ReturnType<typeof hydrationSchema>>;
+  mapping: z.input<ReturnType<typeof mappingSchema>>;
+}
