@@ -18,6 +18,7 @@ import {
   type WebhookReceivedV1,
 } from '../../functions/shared/contracts.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
+import { PRESETS, type PresetName } from '../../functions/shared/presets/index.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
@@ -143,12 +144,28 @@ function collectingLogger(lines: { message: string; fields: Record<string, unkno
 
 /** A document with one source that uses the preset and nothing else: what `--preset` maps with. */
 export function presetConfig(preset: string, sourceName: string): RelayConfig {
+  const source: Record<string, unknown> = { preset, secrets: [{ env: 'RELAY_MAP_WEBHOOK_SECRET' }] };
+  // What only a source can give (an API credential) is the preset's example: an environment variable that a
+  // live call reads, and that recorded answers never need.
+  const requirements = Object.hasOwn(PRESETS, preset) ? (PRESETS[preset as PresetName].requires ?? []) : [];
+  for (const { path: at, example } of requirements) setAt(source, at, example);
   const document = {
     version: 1,
-    sources: { [sourceName]: { preset, secrets: [{ env: 'RELAY_MAP_WEBHOOK_SECRET' }] } },
+    sources: { [sourceName]: source },
     klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } },
   };
   return parseRelayConfig(JSON.stringify(document), `--preset ${preset}`);
+}
+
+function setAt(target: Record<string, unknown>, at: readonly string[], value: unknown): void {
+  let node = target;
+  for (const [index, key] of at.entries()) {
+    if (index === at.length - 1) node[key] = value;
+    else {
+      const next = node[key];
+      node = (node[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+    }
+  }
 }
 
 async function loadConfig(options: MapOptions): Promise<{ config: RelayConfig; source: string }> {

@@ -14,8 +14,17 @@ const parse = (source: Record<string, unknown>) =>
   parseRelayConfig(JSON.stringify(documentWith(source)), 'test');
 
 describe('presets', () => {
-  it.each(PRESET_NAMES)('%s: valid on its own, with its kind', (name) => {
-    const source = parse({ preset: name }).sources.shop;
+  it.each(PRESET_NAMES)('%s: valid with what only the source can give, and takes its kind', (name) => {
+    const own: Record<string, unknown> = { preset: name };
+    for (const { path, example } of PRESETS[name].requires ?? []) {
+      // Build the nested object the requirement names, e.g. hydration.connections.store.auth.
+      const leaf = path.slice(0, -1).reduce<Record<string, unknown>>((node, key) => {
+        node[key] ??= {};
+        return node[key] as Record<string, unknown>;
+      }, own);
+      leaf[path[path.length - 1] ?? ''] = example;
+    }
+    const source = parse(own).sources.shop;
     expect(source?.kind).toBe(PRESETS[name].kind);
     expect(source?.preset).toBe(name);
   });

@@ -10,4 +10,17 @@ export interface Preset {
   kind: SourceKind;
   hydration?: z.input<ReturnType<typeof hydrationSchema>>;
   mapping: z.input<ReturnType<typeof mappingSchema>>;
+  /**
+   * What only the source can give (an API credential): a setting at `path` in the resolved source that must be
+   * set, or the configuration is refused saying what it is for, rather than each webhook failing later.
+   */
+  requires?: readonly PresetRequirement[];
+}
+
+export interface PresetRequirement {
+  path: readonly string[];
+  /** What the setting is, for the error message. */
+  what: string;
+  /** A value of the right shape with an environment variable reference: the error shows it; `relay map --preset` uses it. */
+  example: unknown;
 }

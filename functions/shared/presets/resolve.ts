@@ -12,6 +12,9 @@ export interface PresetProblem {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
+const valueAt = (value: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((at, key) => (isPlainObject(at) ? at[key] : undefined), value);
+
 const isPresetName = (name: unknown): name is PresetName =>
   typeof name === 'string' && (PRESET_NAMES as readonly string[]).includes(name);
 
@@ -36,7 +39,17 @@ export function resolveSourcePreset(
     };
   // A copy: the preset objects are shared by every source and every load.
   const base = structuredClone({ kind: preset.kind, hydration: preset.hydration, mapping: preset.mapping });
-  return { source: overlay(base, source) as Record<string, unknown> };
+  const resolved = overlay(base, source) as Record<string, unknown>;
+  for (const required of preset.requires ?? []) {
+    if (valueAt(resolved, required.path) === undefined)
+      return {
+        problem: {
+          path: [...path, ...required.path],
+          message: `the ${name} preset needs ${required.what}, e.g. ${JSON.stringify(required.example)}`,
+        },
+      };
+  }
+  return { source: resolved };
 }
 
 /** The document with every source's preset resolved (nulls already dropped), and what stood in the way. */
