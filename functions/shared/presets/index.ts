@@ -3,12 +3,14 @@ import type { Preset } from './preset.ts';
 import { bigcommercePreset } from './bigcommerce.ts';
 import { shopifyPreset } from './shopify.ts';
 import { stripePreset } from './stripe.ts';
+import { woocommercePreset } from './woocommerce.ts';
 
-export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe'] as const;
+export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export const PRESETS: Record<PresetName, Preset> = {
   shopify: shopifyPreset,
   bigcommerce: bigcommercePreset,
   stripe: stripePreset,
+  woocommerce: woocommercePreset,
 };
