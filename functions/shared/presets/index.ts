@@ -4,8 +4,9 @@ import { bigcommercePreset } from './bigcommerce.ts';
 import { shopifyPreset } from './shopify.ts';
 import { stripePreset } from './stripe.ts';
 import { woocommercePreset } from './woocommerce.ts';
+import { zendeskPreset } from './zendesk.ts';
 
-export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce'] as const;
+export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce', 'zendesk'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 export const PRESETS: Record<PresetName, Preset> = {
@@ -13,4 +14,5 @@ export const PRESETS: Record<PresetName, Preset> = {
   bigcommerce: bigcommercePreset,
   stripe: stripePreset,
   woocommerce: woocommercePreset,
+  zendesk: zendeskPreset,
 };
