@@ -72,7 +72,6 @@ export const shopifyPreset: Preset = {
       'location.country': 'event.default_address.country',
       'location.zip': 'event.default_address.zip',
       'properties.shopify_customer_id': { expr: '$string(event.id)' },
-      'properties.accepts_marketing': 'event.accepts_marketing',
     },
     value_currency: 'event.currency',
     events: [
