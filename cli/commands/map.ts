@@ -11,7 +11,12 @@ import {
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
-import { ConfigError, parseRelayConfig, type RelayConfig } from '../../functions/shared/config.ts';
+import {
+  ConfigError,
+  parseRelayConfig,
+  type RelayConfig,
+  type SourceKind,
+} from '../../functions/shared/config.ts';
 import {
   deliverMessageSchema,
   type DeliverMessage,
@@ -76,6 +81,13 @@ function parseHeaders(values: readonly string[]): Record<string, string> {
   return headers;
 }
 
+/** The header each sender kind sends its delivery id in, where it is a header (functions/ingest/sources/). */
+const DELIVERY_ID_HEADERS: Partial<Record<SourceKind, string>> = {
+  shopify: 'x-shopify-event-id',
+  woocommerce: 'x-wc-webhook-delivery-id',
+  zendesk: 'x-zendesk-webhook-invocation-id',
+};
+
 /** The webhook as ingest would enqueue it: the source kind reads its events from headers and body. */
 function receivedMessage(
   config: RelayConfig,
@@ -95,6 +107,10 @@ function receivedMessage(
     const named = source as { delivery_id?: { header?: string }; event_type?: { header?: string } };
     const idHeader = named.delivery_id?.header?.toLowerCase();
     if (idHeader && headers[idHeader] === undefined) headers[idHeader] = options.deliveryId ?? 'sample';
+    // A sender whose delivery id is a header (a sample file has no headers): --delivery-id, else "sample".
+    const senderIdHeader = DELIVERY_ID_HEADERS[source.kind];
+    if (senderIdHeader && headers[senderIdHeader] === undefined)
+      headers[senderIdHeader] = options.deliveryId ?? 'sample';
     const typeHeader = named.event_type?.header?.toLowerCase();
     if (typeHeader && headers[typeHeader] === undefined && options.eventType)
       headers[typeHeader] = options.eventType;

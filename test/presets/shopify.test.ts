@@ -109,8 +109,9 @@ describe('shopify preset', () => {
       'test/fixtures/presets/shopify/orders-create.json',
       '--header',
       'x-shopify-topic:orders/create',
-      '--header',
-      'x-shopify-event-id:evt-create-1042',
+      // No X-Shopify-Event-Id: a sample file comes without the sender's headers; --delivery-id stands in.
+      '--delivery-id',
+      'evt-create-1042',
       '--json',
     ]);
     const printed = JSON.parse(stdout) as { requests: unknown[] };
