@@ -132,3 +132,15 @@ run "a_connection_base_url_is_required_without_a_preset" {
 
   expect_failures = [var.sources]
 }
+
+run "a_preset_credential_is_required" {
+  command = plan
+
+  variables {
+    sources = {
+      store = { kind = "bigcommerce", preset = "bigcommerce", secrets = [{ ssm = "/relay/store/secret" }] }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
