@@ -65,8 +65,11 @@ export function recordedResponses(dir: string): {
           });
         }
         const response = isEnvelope(value) ? value.$response : { body: value };
-        return new Response(JSON.stringify(response.body ?? null), {
-          status: response.status ?? 200,
+        const status = response.status ?? 200;
+        // A 204 (or 205, 304) carries no body: the Response constructor refuses one.
+        const bodyless = status === 204 || status === 205 || status === 304;
+        return new Response(bodyless ? null : JSON.stringify(response.body ?? null), {
+          status,
           headers: { 'content-type': 'application/json', ...response.headers },
         });
       }

@@ -7,7 +7,7 @@ locals {
   # Terraform's object types are uniform, so a value spec is a string: a dot path as it is, or a JSONata
   # expression after a leading "=", rendered as { "expr": "..." } (the configuration document's form).
   value_spec = { for v in distinct(flatten([for s in values(var.sources) : s.hydration == null ? [] : concat(
-    [for st in s.hydration.steps : concat(
+    [for st in(s.hydration.steps == null ? [] : s.hydration.steps) : concat(
       st.params == null ? [] : values(st.params), compact([st.when, st.pick, try(st.for_each.items, null)])
     )],
     s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.params == null ? [] : values(c.params)],
@@ -18,6 +18,7 @@ locals {
     sources = {
       for key, s in var.sources : key => {
         kind              = s.kind
+        preset            = s.preset
         secrets           = [for r in s.secrets : { ssm = r.ssm, secrets_manager = r.secrets_manager }]
         event_type        = s.event_type
         max_body_bytes    = s.max_body_bytes
@@ -37,7 +38,7 @@ locals {
           }
           timeout_ms          = s.hydration.timeout_ms
           requests_per_second = s.hydration.requests_per_second
-          steps = [for st in s.hydration.steps : {
+          steps = s.hydration.steps == null ? null : [for st in s.hydration.steps : {
             name              = st.name
             path              = st.path
             connection        = st.connection

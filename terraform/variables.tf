@@ -54,9 +54,12 @@ variable "alarm_tags" {
 ################################################################################
 
 variable "sources" {
-  description = "Webhook sources keyed by the {source} path segment (1 to 64 lowercase letters, digits, - or _, starting with a letter or digit), each with a kind (shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token), 1 to 5 secret references (ssm parameter name/ARN or secrets_manager ARN), the optional event_type, max_body_bytes, hydration and mapping settings, and the kind-specific tolerance_seconds (stripe, standard-webhooks, klaviyo, zendesk), secret_header (klaviyo-flow, bigcommerce), signature (generic-hmac only, required there), delivery_id (generic-hmac, klaviyo-flow, token), scheme and header (token)."
+  description = "Webhook sources keyed by the {source} path segment (1 to 64 lowercase letters, digits, - or _, starting with a letter or digit), each with a kind (shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token), 1 to 5 secret references (ssm parameter name/ARN or secrets_manager ARN), the optional preset (shopify, bigcommerce, stripe, woocommerce or zendesk, for the source of that kind) whose hydration and mapping the source's own settings override, the optional event_type, max_body_bytes, hydration and mapping settings, and the kind-specific tolerance_seconds (stripe, standard-webhooks, klaviyo, zendesk), secret_header (klaviyo-flow, bigcommerce), signature (generic-hmac only, required there), delivery_id (generic-hmac, klaviyo-flow, token), scheme and header (token)."
   type = map(object({
     kind = string
+    # A preset (shopify, bigcommerce, stripe, woocommerce, zendesk) gives the source its hydration and mapping;
+    # the source's own hydration and mapping settings override the preset's, field by field.
+    preset = optional(string)
     secrets = list(object({
       ssm             = optional(string)
       secrets_manager = optional(string)
@@ -100,7 +103,8 @@ variable "sources" {
         param       = optional(string)
       }))
       connections = optional(map(object({
-        base_url = string
+        # Optional with a preset, whose connection has one (set it to override the preset's).
+        base_url = optional(string)
         # Values every step on the connection has as {params.name}; a step's own params win.
         params = optional(map(string))
         auth = optional(object({
@@ -123,7 +127,8 @@ variable "sources" {
       requests_per_second = optional(number)
       # Value specs (params values, when, pick, for_each.items) are dot paths, or JSONata after a leading "=".
       # body is JSON text (jsonencode({ ... })), where { expr = "..." } and { path = "..." } objects are filled in.
-      steps = list(object({
+      # Optional with a preset (its steps are merged with these by name).
+      steps = optional(list(object({
         name       = string
         path       = string
         connection = optional(string)
@@ -149,7 +154,7 @@ variable "sources" {
         }))
         graphql           = optional(bool)
         cache_ttl_seconds = optional(number)
-      }))
+      })))
     }))
     # Value specs are strings: a dot path (customer.email), or "=" and a JSONata expression ("= $sum(line_items.price)"),
     # rendered as { "expr": "…" } (config.tf). Terraform cannot hold a string in one source and an object in another.
@@ -157,6 +162,8 @@ variable "sources" {
       filter               = optional(string)
       metric               = optional(string)
       metric_by_event_type = optional(map(string), {})
+      # emit (event, profile or both) per event type, e.g. { "customers/create" = "profile" }.
+      emit_by_event_type = optional(map(string), {})
       profile = optional(object({
         email        = optional(list(string))
         phone_number = optional(list(string))
@@ -171,7 +178,9 @@ variable "sources" {
       keep           = optional(map(string))
       extra          = optional(map(string))
       events = optional(list(object({
-        id             = optional(string)
+        id = optional(string)
+        # The event types this entry is for; unset: every one.
+        event_types    = optional(list(string))
         metric         = optional(string)
         for_each       = optional(string)
         key            = optional(string)
@@ -198,6 +207,27 @@ variable "sources" {
   validation {
     condition     = alltrue([for s in values(var.sources) : contains(["shopify", "stripe", "standard-webhooks", "klaviyo", "klaviyo-flow", "bigcommerce", "woocommerce", "zendesk", "generic-hmac", "token"], s.kind)])
     error_message = "Each source's kind must be shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : s.preset == null || contains(["shopify", "bigcommerce", "stripe", "woocommerce", "zendesk"], coalesce(s.preset, "-"))])
+    error_message = "Each source's preset, when set, must be shopify, bigcommerce, stripe, woocommerce or zendesk."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.sources) : s.preset == null || lookup({ shopify = "shopify", bigcommerce = "bigcommerce", stripe = "stripe", woocommerce = "woocommerce", zendesk = "zendesk" }, coalesce(s.preset, "-"), s.kind) == s.kind])
+    error_message = "A source's preset must fit its kind: each preset reads the webhooks of the sender of the same name (the shopify preset a shopify source, and so on)."
+  }
+
+  validation {
+    # What each preset asks the source for (`requires` in functions/shared/presets/): refused here, at plan, rather
+    # than by the functions when they load the document.
+    condition = alltrue([for s in values(var.sources) : (
+      (s.preset != "bigcommerce" || try(s.hydration.connections.store.auth, null) != null) &&
+      (s.preset != "stripe" || try(s.hydration.connections.stripe.auth, null) != null) &&
+      (s.preset != "zendesk" || (try(s.hydration.connections.zendesk.auth, null) != null && try(s.hydration.connections.zendesk.base_url, null) != null))
+    )])
+    error_message = "A preset's credential must be given: bigcommerce needs hydration.connections.store.auth (X-Auth-Token), stripe hydration.connections.stripe.auth (bearer API key), zendesk hydration.connections.zendesk.base_url and auth (see the README's Presets section)."
   }
 
   validation {
@@ -305,17 +335,18 @@ variable "sources" {
     condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
       (s.hydration.base_url == null) != (s.hydration.connections == null) &&
       (s.hydration.connections == null || s.hydration.auth == null) &&
-      alltrue([for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url]) : can(regex("^(https://[^\\s/$.?#][^\\s]*|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#][^\\s]*)?)$", replace(u, "/\\{[^{}]+\\}/", "x")))]) &&
+      alltrue([for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) : can(regex("^(https://[^\\s/$.?#][^\\s]*|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#][^\\s]*)?)$", replace(u, "/\\{[^{}]+\\}/", "x")))]) &&
       s.hydration.timeout_ms >= 100 && s.hydration.timeout_ms <= 30000 && floor(s.hydration.timeout_ms) == s.hydration.timeout_ms &&
-      length(s.hydration.steps) >= 1 && length(s.hydration.steps) <= 10 &&
-      alltrue([for st in s.hydration.steps : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")])
+      (s.hydration.steps == null ? s.preset != null : length(s.hydration.steps) >= 1 && length(s.hydration.steps) <= 10) &&
+      (s.preset != null || alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : c.base_url != null])) &&
+      alltrue([for st in(s.hydration.steps == null ? [] : s.hydration.steps) : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")])
     )])
-    error_message = "hydration needs either base_url (with auth) or connections (each with its own auth), every base URL https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, timeout_ms from 100 to 30000, and 1 to 10 steps each with a lower_snake_case name and a path starting with /."
+    error_message = "hydration needs either base_url (with auth) or connections (each with its own auth), every base URL https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, timeout_ms from 100 to 30000, and 1 to 10 steps each with a lower_snake_case name and a path starting with /; with a preset, steps and a connection's base_url may be left out (the preset's are used)."
   }
 
   validation {
     # A placeholder in a base URL's host fills one DNS label before a fixed domain ({meta.shop}.myshopify.com).
-    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url]) :
+    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) :
       !can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://[^/?#@:]*\\}[^{}/?#@:]*\\.[A-Za-z0-9-]+(:[0-9]{1,5})?([/?#].*)?$", u))
     ]]))
     error_message = "A placeholder in a hydration base URL's host must be followed by a fixed domain, e.g. https://{meta.shop}.myshopify.com: the configuration, not the webhook, decides where the credential goes."
@@ -338,7 +369,7 @@ variable "sources" {
   }
 
   validation {
-    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in s.hydration.steps : (
+    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in(s.hydration.steps == null ? [] : s.hydration.steps) : (
       (st.connection == null ? (s.hydration.connections == null ? true : length(s.hydration.connections) == 1) : (
         s.hydration.connections == null ? st.connection == "default" : contains(keys(s.hydration.connections), st.connection)
       )) &&
@@ -352,7 +383,7 @@ variable "sources" {
   }
 
   validation {
-    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in s.hydration.steps : (
+    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in(s.hydration.steps == null ? [] : s.hydration.steps) : (
       (st.for_each == null || (
         can(regex("^[a-z][a-z0-9_]*$", coalesce(try(st.for_each.as, null), "item"))) && coalesce(try(st.for_each.as, null), "item") != "params" &&
         contains(range(1, 11), coalesce(try(st.for_each.concurrency, null), 4)) &&
@@ -452,8 +483,8 @@ variable "sources" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.sources) : s.mapping.emit == null ? true : contains(["event", "profile", "both"], s.mapping.emit)])
-    error_message = "mapping.emit must be event, profile or both (default both when profile_attributes is set)."
+    condition     = alltrue([for s in values(var.sources) : alltrue([for e in concat(s.mapping.emit == null ? [] : [s.mapping.emit], values(s.mapping.emit_by_event_type)) : contains(["event", "profile", "both"], e)])])
+    error_message = "mapping.emit and each mapping.emit_by_event_type value must be event, profile or both (default both when profile_attributes is set)."
   }
 }
 

@@ -4,18 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
-import { dropNulls, relayConfigSchema } from '../../functions/shared/config.ts';
+import { validateRelayConfig, type ConfigProblem } from '../../functions/shared/config.ts';
+
+export type { ConfigProblem };
 import { fillPlaceholders } from '../../local/config-file.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';
 import { loadStack, withStackOptions, type RelayStack, type StackOptions } from '../stack.ts';
 
 /** What an unset `${NAME}` becomes for validation: a loopback URL passes every rule a placeholder may sit in. */
 const PLACEHOLDER_STAND_IN = 'http://127.0.0.1/placeholder';
-
-export interface ConfigProblem {
-  path: string;
-  message: string;
-}
 
 export async function validateConfigFile(
   file: string,
@@ -30,15 +27,9 @@ export async function validateConfigFile(
       problems: [{ path: '(root)', message: `not valid JSON: ${(error as Error).message}` }],
     };
   }
-  const result = relayConfigSchema().safeParse(dropNulls(raw));
+  const result = validateRelayConfig(raw);
   if (result.success) return { valid: true, sources: Object.keys(result.data.sources) };
-  return {
-    valid: false,
-    problems: result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    })),
-  };
+  return { valid: false, problems: result.problems };
 }
 
 /** The deployed document: the stack's `config_document` output, else the parameter it names (SSM). */

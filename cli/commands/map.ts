@@ -11,13 +11,19 @@ import {
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
-import { ConfigError, type RelayConfig } from '../../functions/shared/config.ts';
+import {
+  ConfigError,
+  parseRelayConfig,
+  type RelayConfig,
+  type SourceKind,
+} from '../../functions/shared/config.ts';
 import {
   deliverMessageSchema,
   type DeliverMessage,
   type WebhookReceivedV1,
 } from '../../functions/shared/contracts.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
+import { PRESETS, type PresetName } from '../../functions/shared/presets/index.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
@@ -27,8 +33,12 @@ import { readLocalConfig } from '../../local/config-file.ts';
 import { recordedResponses, type RecordedCall } from '../recorded-responses.ts';
 
 export interface MapOptions {
-  config: string;
-  source: string;
+  /** The configuration document; or leave it out and name a `preset`. */
+  config?: string;
+  /** With `config`: the source the webhook arrives at; with `preset`: the name of the source (default the preset's). */
+  source?: string;
+  /** A configuration of one source using this preset, built on the fly (no `config`). */
+  preset?: string;
   file: string;
   responses?: string;
   header?: string[];
@@ -71,10 +81,17 @@ function parseHeaders(values: readonly string[]): Record<string, string> {
   return headers;
 }
 
+/** The header each sender kind sends its delivery id in, where it is a header (functions/ingest/sources/). */
+const DELIVERY_ID_HEADERS: Partial<Record<SourceKind, string>> = {
+  shopify: 'x-shopify-event-id',
+  woocommerce: 'x-wc-webhook-delivery-id',
+  zendesk: 'x-zendesk-webhook-invocation-id',
+};
+
 /** The webhook as ingest would enqueue it: the source kind reads its events from headers and body. */
 function receivedMessage(
   config: RelayConfig,
-  options: MapOptions,
+  options: MapOptions & { source: string },
   rawBody: Buffer,
   body: unknown,
 ): WebhookReceivedV1 {
@@ -90,6 +107,10 @@ function receivedMessage(
     const named = source as { delivery_id?: { header?: string }; event_type?: { header?: string } };
     const idHeader = named.delivery_id?.header?.toLowerCase();
     if (idHeader && headers[idHeader] === undefined) headers[idHeader] = options.deliveryId ?? 'sample';
+    // A sender whose delivery id is a header (a sample file has no headers): --delivery-id, else "sample".
+    const senderIdHeader = DELIVERY_ID_HEADERS[source.kind];
+    if (senderIdHeader && headers[senderIdHeader] === undefined)
+      headers[senderIdHeader] = options.deliveryId ?? 'sample';
     const typeHeader = named.event_type?.header?.toLowerCase();
     if (typeHeader && headers[typeHeader] === undefined && options.eventType)
       headers[typeHeader] = options.eventType;
@@ -137,9 +158,48 @@ function collectingLogger(lines: { message: string; fields: Record<string, unkno
   return { info: write, warn: write, error: write, debug: () => undefined } as unknown as Logger;
 }
 
-export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
+/** A document with one source that uses the preset and nothing else: what `--preset` maps with. */
+export function presetConfig(preset: string, sourceName: string): RelayConfig {
+  const source: Record<string, unknown> = { preset, secrets: [{ env: 'RELAY_MAP_WEBHOOK_SECRET' }] };
+  // What only a source can give (an API credential) is the preset's example: an environment variable that a
+  // live call reads, and that recorded answers never need.
+  const requirements = Object.hasOwn(PRESETS, preset) ? (PRESETS[preset as PresetName].requires ?? []) : [];
+  for (const { path: at, example } of requirements) setAt(source, at, example);
+  const document = {
+    version: 1,
+    sources: { [sourceName]: source },
+    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } },
+  };
+  return parseRelayConfig(JSON.stringify(document), `--preset ${preset}`);
+}
+
+function setAt(target: Record<string, unknown>, at: readonly string[], value: unknown): void {
+  let node = target;
+  for (const [index, key] of at.entries()) {
+    if (index === at.length - 1) node[key] = value;
+    else {
+      const next = node[key];
+      node = (node[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+    }
+  }
+}
+
+async function loadConfig(options: MapOptions): Promise<{ config: RelayConfig; source: string }> {
+  if (options.preset !== undefined) {
+    if (options.config !== undefined)
+      throw new ConfigError('give --config (with --source) or --preset, not both');
+    const source = options.source ?? options.preset;
+    return { config: presetConfig(options.preset, source), source };
+  }
+  if (options.config === undefined || options.source === undefined)
+    throw new ConfigError('give --config and --source, or --preset');
   // An unset placeholder only matters to a step that calls it: that call then fails, naming the URL.
   const { config } = await readLocalConfig(path.resolve(options.config), process.env, PLACEHOLDER_STAND_IN);
+  return { config, source: options.source };
+}
+
+export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
+  const { config, source } = await loadConfig(options);
   const rawBody = await readFile(options.file);
   let body: unknown;
   try {
@@ -147,7 +207,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   } catch (error) {
     throw new Error(`${options.file} is not JSON: ${(error as Error).message}`, { cause: error });
   }
-  const message = receivedMessage(config, options, rawBody, body);
+  const message = receivedMessage(config, { ...options, source }, rawBody, body);
 
   const sent: DeliverMessage[] = [];
   const deliverQueue: MessageQueue = {
@@ -210,11 +270,9 @@ export function registerMapCommand(program: Command): void {
     .description(
       'Print the Klaviyo requests the relay would send for one webhook (or why it would send none).',
     )
-    .requiredOption(
-      '--config <file>',
-      'the configuration document (local mode’s form; ${NAME} placeholders allowed)',
-    )
-    .requiredOption('--source <name>', 'the source the webhook arrives at')
+    .option('--config <file>', 'the configuration document (local mode’s form; ${NAME} placeholders allowed)')
+    .option('--source <name>', 'the source the webhook arrives at (with --config)')
+    .option('--preset <name>', 'instead of --config: one source using this preset (e.g. shopify)')
     .requiredOption('--file <webhook.json>', 'the webhook body')
     .option('--responses <dir>', 'answer source API calls from recorded files (<step>.json, <step>.<n>.json)')
     .option('--header <name:value...>', 'a header the sender sends (e.g. x-shopify-topic:orders/create)')

@@ -203,6 +203,8 @@ async function readJson(
       limit,
     });
   }
+  // 204 No Content is an answer, not a broken one: BigCommerce's v2 API answers an empty list that way.
+  if (response.status === 204) return { body: null, headers: response.headers, bytes: 0 };
   try {
     return { body: JSON.parse(text) as unknown, headers: response.headers, bytes: Buffer.byteLength(text) };
   } catch {

@@ -4,6 +4,8 @@
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 import { mappingSchema } from './mapping-config.ts';
+import { PRESET_NAMES } from './presets/index.ts';
+import { resolvePresets } from './presets/resolve.ts';
 
 export const CONFIG_VERSION = 1;
 export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
@@ -64,6 +66,8 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const sourceSchema = memo(() => {
   const bodyBytes = intBetween(1_024, MAX_SOURCE_BODY_BYTES);
   const common = {
+    /** The preset the source's hydration and mapping start from (resolved before this schema: presets/resolve.ts). */
+    preset: z.optional(z.enum(PRESET_NAMES)),
     secrets: z.array(secretRefSchema()).check(z.minLength(1), z.maxLength(5)),
     /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
     event_type: z.optional(valueSourceSchema()),
@@ -261,6 +265,30 @@ export function dropNulls(value: unknown): unknown {
   return value;
 }
 
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/**
+ * The parsed document (nulls dropped, presets resolved, then the schema), or every problem with its path. Every
+ * reader goes through here, so the functions, `relay map` and `relay config validate` see one resolved document.
+ */
+export function validateRelayConfig(
+  raw: unknown,
+): { success: true; data: RelayConfig } | { success: false; problems: ConfigProblem[] } {
+  const { document, problems } = resolvePresets(dropNulls(raw));
+  const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
+  if (problems.length > 0)
+    return { success: false, problems: problems.map((p) => ({ path: pathOf(p.path), message: p.message })) };
+  const result = relayConfigSchema().safeParse(document);
+  if (result.success) return { success: true, data: result.data };
+  return {
+    success: false,
+    problems: result.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
+  };
+}
+
 /** Parses and validates the document; every problem is reported with its path. */
 export function parseRelayConfig(text: string, origin: string): RelayConfig {
   let raw: unknown;
@@ -269,9 +297,9 @@ export function parseRelayConfig(text: string, origin: string): RelayConfig {
   } catch (error) {
     throw new ConfigError(`${origin}: not valid JSON (${(error as Error).message})`);
   }
-  const result = relayConfigSchema().safeParse(dropNulls(raw));
+  const result = validateRelayConfig(raw);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `  - ${i.path.join('.') || '(root)'}: ${i.message}`);
+    const problems = result.problems.map((p) => `  - ${p.path}: ${p.message}`);
     throw new ConfigError(`${origin}: invalid relay configuration:\n${problems.join('\n')}`);
   }
   return result.data;

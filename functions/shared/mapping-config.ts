@@ -32,6 +32,8 @@ export const MAX_EVENT_SPECS = 10;
 /** Names in `properties`, `keep` and `extra` (each). */
 export const MAX_NAMED_VALUES = 100;
 
+const emitSchema = memo(() => z.enum(['event', 'profile', 'both']));
+
 const metricNameSchema = memo(() => z.string().check(z.minLength(1), z.maxLength(128)));
 
 /** A metric: a literal name (not a path: `Placed Order`), or `{ "expr": "…" }` giving the name. */
@@ -101,6 +103,11 @@ export const eventSpecSchema = memo(() =>
        * Set it when reordering `events` must not make a redelivered webhook look new.
        */
       id: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower_snake_case'))),
+      /**
+       * The event types (topics) this entry is for; unset: every one. Unlike `filter`, another type is not a skip
+       * (nothing is logged or counted): one mapping can cover a sender's topics, an entry per topic.
+       */
+      event_types: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
       /** Default: the source's metric (metric_by_event_type, metric, or the humanised event type). */
       metric: z.optional(metricSpecSchema()),
       /** One event per element of this list (`event.line_items`); `item` and `index` name the element in paths. */
@@ -163,7 +170,9 @@ export const mappingSchema = memo(() => {
        */
       profile_attributes: z.optional(z.record(profileAttributeKey, valueSpecSchema())),
       /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
-      emit: z.optional(z.enum(['event', 'profile', 'both'])),
+      emit: z.optional(emitSchema()),
+      /** `emit` per event type, taking precedence over `emit` (e.g. a customer topic updates the profile only). */
+      emit_by_event_type: z._default(z.record(z.string(), emitSchema()), {}),
     })
     .check(
       z.superRefine((mapping, ctx) => {

@@ -720,6 +720,7 @@ run "more_source_kinds_and_klaviyo_settings" {
   assert {
     condition = jsondecode(output.config_document).sources.pay == {
       kind              = "stripe"
+      preset            = null
       secrets           = [{ ssm = "/relay/pay/secret", secrets_manager = null }]
       event_type        = null
       max_body_bytes    = null
@@ -734,6 +735,7 @@ run "more_source_kinds_and_klaviyo_settings" {
         filter               = null
         metric               = null
         metric_by_event_type = {}
+        emit_by_event_type   = {}
         profile              = { email = null, phone_number = null, external_id = null }
         value                = null
         value_currency       = null

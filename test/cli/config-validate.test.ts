@@ -59,6 +59,41 @@ describe('relay config validate', () => {
     expect(printed.problems[0]?.path).toBe('(root)');
     expect(printed.problems[0]?.message).toMatch(/^not valid JSON/);
   });
+
+  it('resolves presets as the functions do: an override that breaks the preset, a preset for another kind', async () => {
+    const file = await documentFile({
+      version: 1,
+      klaviyo: { api_key: { env: 'K' } },
+      sources: {
+        shop: {
+          preset: 'shopify',
+          secrets: [{ env: 'S' }],
+          mapping: { events: [{ id: 'placed_order', value: '' }] },
+        },
+      },
+    });
+    const result = await validateConfigFile(file);
+    expect(result.valid).toBe(false);
+    expect(!result.valid && result.problems.map((p) => p.path)).toEqual([
+      'sources.shop.mapping.events.0.value',
+    ]);
+    const wrongKind = await validateConfigFile(
+      await documentFile({
+        version: 1,
+        klaviyo: { api_key: { env: 'K' } },
+        sources: { pay: { kind: 'stripe', preset: 'woocommerce', secrets: [{ env: 'S' }] } },
+      }),
+    );
+    expect(wrongKind).toEqual({
+      valid: false,
+      problems: [
+        {
+          path: 'sources.pay.preset',
+          message: 'the woocommerce preset reads woocommerce webhooks; this source\'s kind is "stripe"',
+        },
+      ],
+    });
+  });
 });
 
 describe('the klaviyo-relay bin', () => {

@@ -1,4 +1,4 @@
-// The Terraform form of a mapping round-trips: samples/order-mapping.json written the Terraform way (value specs
+// The Terraform form of a mapping (and of a preset with overrides) round-trips: samples/order-mapping.json written the Terraform way (value specs
 // as strings, "=" before an expression) and rendered by terraform/config.tf parses with the functions' schema
 // into the same mapping. Only the module's variables and its document locals are evaluated (an output applied
 // in a scratch directory): no provider, no AWS.
@@ -31,7 +31,8 @@ describe.skipIf(!enabled)('terraform renders the mapping section', () => {
     if (scratch !== '') await rm(scratch, { recursive: true, force: true });
   });
 
-  it('into the mapping the schema reads from the JSON form', { timeout: 60_000 }, async () => {
+  /** The document terraform/config.tf renders from these `sources` (the module's variables and locals alone). */
+  async function renderedDocument(sources: unknown): Promise<string> {
     scratch = await mkdtemp(path.join(tmpdir(), 'relay-tf-mapping-'));
     const config = await readFile(path.join(repoRoot, 'terraform/config.tf'), 'utf8');
     const locals = config.slice(config.indexOf('locals {'), config.indexOf('resource "aws_ssm_parameter"'));
@@ -40,16 +41,9 @@ describe.skipIf(!enabled)('terraform renders the mapping section', () => {
       path.join(scratch, 'variables.tf'),
       await readFile(path.join(repoRoot, 'terraform/variables.tf'), 'utf8'),
     );
-    const mapping = JSON.parse(
-      await readFile(path.join(repoRoot, 'samples/order-mapping.json'), 'utf8'),
-    ) as unknown;
     await writeFile(
       path.join(scratch, 'terraform.tfvars.json'),
-      JSON.stringify({
-        name: 'relay',
-        sources: { orders: { kind: 'shopify', secrets: [{ ssm: '/s' }], mapping: terraformForm(mapping) } },
-        klaviyo: { api_key: { ssm: '/k' } },
-      }),
+      JSON.stringify({ name: 'relay', sources, klaviyo: { api_key: { ssm: '/k' } } }),
     );
     await writeFile(
       path.join(scratch, 'outputs.tf'),
@@ -65,12 +59,52 @@ describe.skipIf(!enabled)('terraform renders the mapping section', () => {
     }
     const rendered = await run('terraform', [`-chdir=${scratch}`, 'output', '-raw', 'config_json']);
     expect(rendered.code, describeRun('terraform output', rendered)).toBe(0);
-    const document = parseRelayConfig(rendered.stdout, 'terraform');
+    await rm(scratch, { recursive: true, force: true });
+    scratch = '';
+    return rendered.stdout;
+  }
+
+  it('into the mapping the schema reads from the JSON form', { timeout: 60_000 }, async () => {
+    const mapping = JSON.parse(
+      await readFile(path.join(repoRoot, 'samples/order-mapping.json'), 'utf8'),
+    ) as unknown;
+    const rendered = await renderedDocument({
+      orders: { kind: 'shopify', secrets: [{ ssm: '/s' }], mapping: terraformForm(mapping) },
+    });
+    const document = parseRelayConfig(rendered, 'terraform');
     const expected = relayConfigSchema().parse({
       version: 1,
       sources: { orders: { kind: 'shopify', secrets: [{ ssm: '/s' }], mapping } },
       klaviyo: { api_key: { ssm: '/k' } },
     });
     expect(document.sources.orders?.mapping).toEqual(expected.sources.orders?.mapping);
+  });
+  it('a preset with overrides resolves as its JSON form does', { timeout: 60_000 }, async () => {
+    const store = {
+      kind: 'bigcommerce',
+      preset: 'bigcommerce',
+      secrets: [{ ssm: '/s' }],
+      hydration: {
+        connections: {
+          store: { auth: { header: 'x-auth-token', secret: { ssm: '/relay/store/api-token' } } },
+        },
+      },
+      mapping: { events: [{ id: 'placed_order', metric: 'Order Placed' }] },
+    };
+    const rendered = await renderedDocument({ store });
+    const document = parseRelayConfig(rendered, 'terraform');
+    const expected = parseRelayConfig(
+      JSON.stringify({ version: 1, sources: { store }, klaviyo: { api_key: { ssm: '/k' } } }),
+      'json',
+    );
+    expect(document.sources.store).toEqual(expected.sources.store);
+    expect(document.sources.store?.mapping.events?.[0]?.metric).toBe('Order Placed');
+    expect(document.sources.store?.hydration?.steps.map((step) => step.name)).toEqual([
+      'order',
+      'products',
+      'shipping_addresses',
+      'coupons',
+      'customer',
+    ]);
   });
 });

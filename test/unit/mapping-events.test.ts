@@ -435,3 +435,37 @@ describe('hydrate with several events and a filter', () => {
     );
   });
 });
+
+describe('one mapping for several event types', () => {
+  const byTopic = {
+    profile: { email: ['event.email'] },
+    emit: 'event',
+    emit_by_event_type: { 'customers/create': 'profile' },
+    profile_attributes: { first_name: 'event.customer.first_name' },
+    events: [
+      { id: 'placed', metric: 'Placed Order', event_types: ['orders/create'], include: [] },
+      { id: 'cancelled', metric: 'Cancelled Order', event_types: ['orders/cancelled'], include: [] },
+    ],
+  };
+
+  it('an entry applies to its event types only, and passes the others by without a skip', async () => {
+    const { messages, skipped } = await map(byTopic);
+    expect(events(messages).map((e) => [e.metric, e.unique_id])).toEqual([
+      ['Placed Order', 'orders:d-1:placed'],
+    ]);
+    expect(skipped).toEqual([]);
+  });
+
+  it('emit_by_event_type wins over emit: a customer topic sends the profile upsert alone', async () => {
+    const source = sourceWith(byTopic);
+    const { messages } = await mapToKlaviyoMessages(
+      { ...webhook(), event_type: 'customers/create' },
+      source,
+      {
+        event: order,
+        meta: {},
+      },
+    );
+    expect(messages.map((m) => m.type)).toEqual(['klaviyo.profile-upsert']);
+  });
+});

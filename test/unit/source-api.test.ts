@@ -59,6 +59,11 @@ describe('hydration HTTP calls', () => {
     expect(auth).toBe('Bearer tok');
   });
 
+  it('204 No Content answers null (BigCommerce answers an empty list that way)', async () => {
+    const fetch: Fetch = () => Promise.resolve(new Response(null, { status: 204 }));
+    await expect(fetchJson('https://api.test/x', hydration, deps(fetch))).resolves.toBeNull();
+  });
+
   it('404 is permanent; 5xx is retryable; 429 and 503 with Retry-After are deferred, not failures', async () => {
     await expect(fetchJson('u', hydration, deps(answering(404, 'no')))).rejects.toBeInstanceOf(
       PermanentError,

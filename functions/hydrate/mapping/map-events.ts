@@ -105,6 +105,7 @@ async function* plannedEvents(
     return;
   }
   for (const [position, entry] of mapping.events.entries()) {
+    if (entry.event_types !== undefined && !entry.event_types.includes(message.event_type)) continue;
     const where = `${base}.events[${position}]`;
     const spec: EventFields = {
       ...entry,

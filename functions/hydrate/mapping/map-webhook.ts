@@ -1,5 +1,5 @@
 // Everything deliver should send for one webhook: its events, its profile upsert, or both (`mapping.emit`;
-// default both when `profile_attributes` is set, else the events alone) — or nothing, with the reason, when the
+// per event type in `emit_by_event_type`; default both when `profile_attributes` is set, else the events alone) — or nothing, with the reason, when the
 // source's filter says the webhook does not count (a test order, an order still incomplete).
 import type { SourceConfig } from '../../shared/config.ts';
 import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/contracts.ts';
@@ -28,7 +28,10 @@ export async function mapWebhook(
       return { messages: [], skipped: [{ where }], droppedProperties: [] };
     }
   }
-  const emit = mapping.emit ?? (mapping.profile_attributes ? 'both' : 'event');
+  const byType = Object.hasOwn(mapping.emit_by_event_type, message.event_type)
+    ? mapping.emit_by_event_type[message.event_type]
+    : undefined;
+  const emit = byType ?? mapping.emit ?? (mapping.profile_attributes ? 'both' : 'event');
   const profile = await profileOf(message.source, source, context);
   const messages: DeliverMessage[] = [];
   if (emit !== 'event') messages.push(await mapProfileUpsert(message, source, context, profile));

@@ -1,4 +1,5 @@
-# Every knob of the module: a customer-managed KMS key, four sources (Shopify; Stripe with a profile upsert;
+# Every knob of the module: a customer-managed KMS key, four sources (Shopify and Stripe through their presets,
+# with overrides;
 # Klaviyo system webhooks; a generic-HMAC source with a hydration chain whose API token lives in Secrets
 # Manager), Klaviyo pacing, per-function and per-queue settings, alarms notifying an SNS topic, and tags.
 # Secrets are created here as placeholders so that the example applies on its own; put the real values in
@@ -88,6 +89,8 @@ locals {
     klaviyo_api_key        = { path = "klaviyo/api-key", value = var.klaviyo_api_key }
     shopify_client_secret  = { path = "shopify/client-secret", value = var.shopify_client_secret }
     stripe_signing_secret  = { path = "stripe/signing-secret", value = var.stripe_signing_secret }
+    stripe_api_key         = { path = "stripe/api-key", value = var.stripe_api_key }
+    shopify_admin_token    = { path = "shopify/admin-token", value = var.shopify_admin_token }
     klaviyo_webhook_secret = { path = "klaviyo/webhook-secret", value = var.klaviyo_webhook_secret }
     demo_signing_secret    = { path = "demo/signing-secret", value = var.demo_signing_secret }
   }
@@ -139,31 +142,36 @@ module "relay" {
   archive = { enabled = true, retention_days = 30, force_destroy = true }
 
   sources = {
+    # The shopify preset: Placed Order, Ordered Product per line item, Fulfilled/Cancelled/Refunded Order, Started
+    # Checkout and profile updates from customer topics. Overrides: the Admin API token the preset's refund lookup
+    # needs, and one more Placed Order property (merged into the preset's entry by its id).
     shopify = {
-      kind       = "shopify"
-      secrets    = [{ ssm = aws_ssm_parameter.secret["shopify_client_secret"].name }]
-      event_type = { header = "x-shopify-topic" }
-      mapping = {
-        metric_by_event_type = {
-          "orders/create"    = "Placed Order"
-          "orders/fulfilled" = "Fulfilled Order"
+      kind    = "shopify"
+      preset  = "shopify"
+      secrets = [{ ssm = aws_ssm_parameter.secret["shopify_client_secret"].name }]
+      hydration = {
+        connections = {
+          admin = { auth = { header = "x-shopify-access-token", secret = { ssm = aws_ssm_parameter.secret["shopify_admin_token"].name } } }
         }
-        value = "event.total_price"
-        time  = "event.created_at"
+      }
+      mapping = {
+        events = [{ id = "placed_order", properties = { Channel = "event.source_name" } }]
       }
     }
 
+    # The stripe preset (checkout sessions with their line items, invoices, subscriptions, refunds) needs an API
+    # key to read line items and customers; it also upserts the profile's name and city from checkout sessions.
     stripe = {
       kind              = "stripe"
+      preset            = "stripe"
       secrets           = [{ ssm = aws_ssm_parameter.secret["stripe_signing_secret"].name }]
-      event_type        = { path = "type" }
       tolerance_seconds = 300
+      hydration = {
+        connections = {
+          stripe = { auth = { kind = "bearer", secret = { ssm = aws_ssm_parameter.secret["stripe_api_key"].name } } }
+        }
+      }
       mapping = {
-        metric_by_event_type = { "checkout.session.completed" = "Completed Checkout" }
-        profile              = { email = ["event.data.object.customer_details.email"] }
-        value                = "event.data.object.amount_total"
-        time                 = "event.created"
-        # Also upsert the profile's name and city; emit both the event and the profile update.
         profile_attributes = {
           first_name      = "event.data.object.customer_details.name"
           "location.city" = "event.data.object.customer_details.address.city"

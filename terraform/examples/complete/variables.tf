@@ -24,6 +24,20 @@ variable "shopify_client_secret" {
   sensitive   = true
 }
 
+variable "shopify_admin_token" {
+  description = "Shopify Admin API access token (read_orders) the shopify preset uses to look up a refund's order, stored in SSM; null stores a placeholder to replace out of band."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "stripe_api_key" {
+  description = "Stripe API key (a restricted key reading Checkout Sessions and Customers) the stripe preset uses, stored in SSM; null stores a placeholder to replace out of band."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
 variable "stripe_signing_secret" {
   description = "Signing secret of the Stripe webhook endpoint (whsec_...) stored in SSM; null stores a placeholder to replace out of band."
   type        = string

@@ -12,10 +12,13 @@ module "relay" {
   name = var.name
 
   sources = {
+    # The shopify preset maps orders, checkouts and customers to Klaviyo's e-commerce metrics and profiles. Its
+    # refunds/create mapping looks the order up with an Admin API token: add hydration.connections.admin.auth
+    # (see the README's Presets section) before subscribing to that topic.
     shopify = {
-      kind       = "shopify"
-      secrets    = [{ ssm = var.shopify_secret_parameter }]
-      event_type = { header = "x-shopify-topic" }
+      kind    = "shopify"
+      preset  = "shopify"
+      secrets = [{ ssm = var.shopify_secret_parameter }]
     }
   }
 

@@ -1,0 +1,18 @@
+// The presets by name: data, one file per sender (docs/adr/0018-presets.md).
+import type { Preset } from './preset.ts';
+import { bigcommercePreset } from './bigcommerce.ts';
+import { shopifyPreset } from './shopify.ts';
+import { stripePreset } from './stripe.ts';
+import { woocommercePreset } from './woocommerce.ts';
+import { zendeskPreset } from './zendesk.ts';
+
+export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce', 'zendesk'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+export const PRESETS: Record<PresetName, Preset> = {
+  shopify: shopifyPreset,
+  bigcommerce: bigcommercePreset,
+  stripe: stripePreset,
+  woocommerce: woocommercePreset,
+  zendesk: zendeskPreset,
+};

@@ -1,0 +1,29 @@
+// What a preset is: a source's hydration and mapping for one sender kind, written as the configuration document
+// writes them, so a preset reads like any source and is validated by the same schema once resolved.
+import type * as z from '../zod.ts';
+import type { hydrationConnectionSchema, hydrationSchema } from '../hydration-config.ts';
+import type { mappingSchema } from '../mapping-config.ts';
+import type { SourceKind } from '../config.ts';
+
+export interface Preset {
+  /** The sender kind this preset reads; a source of another kind cannot use it. */
+  kind: SourceKind;
+  /** A connection may leave out what `requires` asks the source for (e.g. a Zendesk account's own base URL). */
+  hydration?: Omit<z.input<ReturnType<typeof hydrationSchema>>, 'connections'> & {
+    connections?: Record<string, Partial<z.input<ReturnType<typeof hydrationConnectionSchema>>>>;
+  };
+  mapping: z.input<ReturnType<typeof mappingSchema>>;
+  /**
+   * What only the source can give (an API credential): a setting at `path` in the resolved source that must be
+   * set, or the configuration is refused saying what it is for, rather than each webhook failing later.
+   */
+  requires?: readonly PresetRequirement[];
+}
+
+export interface PresetRequirement {
+  path: readonly string[];
+  /** What the setting is, for the error message. */
+  what: string;
+  /** A value of the right shape with an environment variable reference: the error shows it; `relay map --preset` uses it. */
+  example: unknown;
+}
