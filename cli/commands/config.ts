@@ -4,12 +4,12 @@
 import { readFile } from 'node:fs/promises';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
-import { validateRelayConfig, type ConfigProblem } from '../../functions/shared/config.ts';
-
-export type { ConfigProblem };
+import { parseRelayConfig, validateRelayConfig, type ConfigProblem } from '../../functions/shared/config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';
 import { loadStack, withStackOptions, type RelayStack, type StackOptions } from '../stack.ts';
+
+export type { ConfigProblem };
 
 /** What an unset `${NAME}` becomes for validation: a loopback URL passes every rule a placeholder may sit in. */
 const PLACEHOLDER_STAND_IN = 'http://127.0.0.1/placeholder';
@@ -63,7 +63,8 @@ export async function diffConfig(
       `${file} is not valid: ${local.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
     );
   const deployed = await deployedDocument(stack, region);
-  const read = (text: string) => relayConfigSchema().parse(dropNulls(JSON.parse(text)));
+  // Both read as the functions read them: presets resolved, defaults filled.
+  const read = (text: string) => parseRelayConfig(text, file);
   const localText = fillPlaceholders(await readFile(file, 'utf8'), process.env, file, PLACEHOLDER_STAND_IN);
   return { deployed: deployed.origin, changes: jsonDiff(read(deployed.text), read(localText)) };
 }
