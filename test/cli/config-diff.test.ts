@@ -1,12 +1,11 @@
 // `relay config diff`: the document one would deploy against the deployed one, by JSON path, both read as the
 // functions read them (defaults filled, so an unchanged default is no change).
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { jsonDiff } from '../../cli/json-diff.ts';
+import { runRelay } from '../helpers/relay-cli.ts';
 
 describe('jsonDiff', () => {
   it('names what was added, removed and changed by JSON path', () => {
@@ -38,18 +37,7 @@ describe('relay config diff', () => {
       .replaceAll('${KLAVIYO_BASE_URL}', 'http://127.0.0.1/placeholder');
     await writeFile(stackFile, JSON.stringify({ config_document: { value: text } }));
     const relay = (...args: string[]) =>
-      promisify(execFile)(process.execPath, [
-        '--disable-warning=ExperimentalWarning',
-        '--import',
-        'tsx',
-        'cli/relay.ts',
-        'config',
-        'diff',
-        ...args,
-        '--stack',
-        stackFile,
-        '--json',
-      ]);
+      runRelay(['config', 'diff', ...args, '--stack', stackFile, '--json']);
 
     const same = JSON.parse((await relay('config/local.json')).stdout) as { changes: unknown[] };
     expect(same.changes).toEqual([]);

@@ -5,15 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { validateConfigFile } from '../../cli/commands/config.ts';
+import { runRelay } from '../helpers/relay-cli.ts';
 
-const relay = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [
-    '--disable-warning=ExperimentalWarning',
-    '--import',
-    'tsx',
-    'cli/relay.ts',
-    ...args,
-  ]);
+const relay = (...args: string[]) => runRelay(args);
 
 async function documentFile(document: unknown): Promise<string> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'relay-config-')), 'config.json');

@@ -1,14 +1,13 @@
 // `relay send`: the URL it posts to from what the user gives, and the secret from a flag or a variable.
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookUrlFor } from '../../cli/commands/send.ts';
+import { runRelay } from '../helpers/relay-cli.ts';
 
 /** The demo source's scheme (config/local.json): `sha256=` + hex HMAC-SHA256 of the body. */
 const signedWith = (request: { headers: IncomingHttpHeaders; body: string }, secret: string) =>
@@ -49,20 +48,7 @@ describe('relay send', () => {
   });
 
   const relay = (env: NodeJS.ProcessEnv, ...args: string[]) =>
-    promisify(execFile)(
-      process.execPath,
-      [
-        '--disable-warning=ExperimentalWarning',
-        '--import',
-        'tsx',
-        'cli/relay.ts',
-        'send',
-        ...args,
-        '--stack',
-        emptyStack,
-      ],
-      { env: { ...process.env, ...env } },
-    );
+    runRelay(['send', ...args, '--stack', emptyStack], env);
 
   it('signs with the secret a variable holds and posts to the source’s webhook URL', async () => {
     received.length = 0;

@@ -2,17 +2,15 @@
 // reason, one shown in full, a dry run that changes nothing, and a filtered redrive after which the stage
 // delivers the original and the DLQ no longer holds it.
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
 import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { queueDepth, runRelay, sendDemo } from '../helpers/relay-cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -33,49 +31,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const relay = async (...args: string[]) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--disable-warning=ExperimentalWarning',
-    '--import',
-    'tsx',
-    'cli/relay.ts',
-    ...args,
-    '--stack',
-    stackFile,
-  ]);
-  return stdout;
-};
-
-async function sendDemo(body: Buffer): Promise<string> {
-  const source = stack.config.sources.demo;
-  if (!source) throw new Error('config/local.json has no demo source');
-  const deliveryId = randomUUID();
-  const headers = signedHeaders(source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
-  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
-  expect(response.status).toBe(202);
-  return deliveryId;
-}
-
-async function depth(queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await stack.aws.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
-}
+const relay = async (...args: string[]) => (await runRelay([...args, '--stack', stackFile])).stdout;
 
 describe('relay dlq', () => {
   it('lists, shows and redrives dead letters; a redriven letter is delivered once and leaves the DLQ', async () => {
     const order = await readFile('samples/demo-order.json');
     // Two letters in the deliver DLQ: Klaviyo refused both events (400) while it misbehaved.
     mock.inject({ status: 400, times: 2, path: '/api/events' });
-    const first = await sendDemo(order);
-    const second = await sendDemo(order);
-    await waitFor('two deliver dead letters', async () => (await depth(stack.aws.deliver.dlqUrl)) === 2);
+    const first = await sendDemo(stack, order);
+    const second = await sendDemo(stack, order);
+    await waitFor(
+      'two deliver dead letters',
+      async () => (await queueDepth(stack, stack.aws.deliver.dlqUrl)) === 2,
+    );
     expect(mock.events()).toHaveLength(0);
 
     const listed = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as {
@@ -87,7 +55,7 @@ describe('relay dlq', () => {
       reasons: [{ reason: 'klaviyo_400', count: 2, sources: ['demo'] }],
     });
     // Reading does not take anything out.
-    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
+    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
     // Local mode's status endpoint says the same.
     const status = (await (await fetch(stack.statusUrl)).json()) as {
       dlqs: { deliver: unknown };
@@ -95,7 +63,7 @@ describe('relay dlq', () => {
     };
     expect(status.dlqs.deliver).toEqual({ count: 2, reasons: { klaviyo_400: 2 } });
     expect(status.webhooks.accepted).toBe(2);
-    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
+    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
 
     const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`)) as Record<
       string,
@@ -113,7 +81,7 @@ describe('relay dlq', () => {
       unknown
     >;
     expect(dry).toMatchObject({ dry_run: true, matched: 2, redriven: 0 });
-    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(2);
+    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
 
     // A filter that matches nothing leaves both.
     const none = JSON.parse(
@@ -127,7 +95,7 @@ describe('relay dlq', () => {
     expect(redriven).toMatchObject({ matched: 2, redriven: 2, failed: 0 });
     await waitFor('both events at Klaviyo', () => mock.events().length === 2);
     await waitFor('the queues drained', () => stack.drained());
-    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(0);
+    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(0);
     expect(
       mock
         .events()

@@ -1,18 +1,17 @@
 // The archive and `relay replay` through local mode: every webhook hydrate handles is archived (gzipped JSON Lines
 // by hour of receipt, in a folder as in the module's bucket), and a replay of a time range feeds them through
 // hydrate and deliver again — as backfill by default, so flows do not fire — once each.
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { runRelay } from '../helpers/relay-cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -38,19 +37,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const relay = async (...args: string[]) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--disable-warning=ExperimentalWarning',
-    '--import',
-    'tsx',
-    'cli/relay.ts',
-    ...args,
-    '--stack',
-    stackFile,
-    '--json',
-  ]);
-  return JSON.parse(stdout) as Record<string, unknown>;
-};
+const relay = async (...args: string[]) =>
+  JSON.parse((await runRelay([...args, '--stack', stackFile, '--json'])).stdout) as Record<string, unknown>;
 
 async function send(source: 'demo' | 'shopify', body: Buffer): Promise<string> {
   const config = stack.config.sources[source];

@@ -7,13 +7,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { teeLogLines } from '../../local/log-tee.ts';
-import { signedHeaders } from '../../local/sign.ts';
 import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { queueDepth, runRelay, sendDemo } from '../helpers/relay-cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -54,45 +53,11 @@ interface Trace {
   logs: { origin: string | null; lines: { function: string; message: string; outcome: string | null }[] };
 }
 
-const trace = async (...args: string[]) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--disable-warning=ExperimentalWarning',
-    '--import',
-    'tsx',
-    'cli/relay.ts',
-    'trace',
-    ...args,
-    '--stack',
-    stackFile,
-  ]);
-  return stdout;
-};
-
-async function sendDemo(body: Buffer): Promise<string> {
-  const source = stack.config.sources.demo;
-  if (!source) throw new Error('config/local.json has no demo source');
-  const deliveryId = randomUUID();
-  const headers = signedHeaders(source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
-  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
-  expect(response.status).toBe(202);
-  return deliveryId;
-}
-
-async function depth(queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await stack.aws.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
-}
+const trace = async (...args: string[]) => (await runRelay(['trace', ...args, '--stack', stackFile])).stdout;
 
 describe('relay trace', () => {
   it('traces a delivered webhook: record done, in no queue, log lines from all three stages', async () => {
-    const id = await sendDemo(await readFile('samples/demo-order.json'));
+    const id = await sendDemo(stack, await readFile('samples/demo-order.json'));
     await waitFor('the event at Klaviyo', () => mock.events().some((e) => e.uniqueId === `demo:${id}`));
     await waitFor('the queues drained', () => stack.drained());
 
@@ -120,8 +85,11 @@ describe('relay trace', () => {
 
   it('traces a webhook Klaviyo refused to the deliver DLQ with its reason, and leaves it there', async () => {
     mock.inject({ status: 400, times: 1, path: '/api/events' });
-    const id = await sendDemo(await readFile('samples/demo-order.json'));
-    await waitFor('the deliver dead letter', async () => (await depth(stack.aws.deliver.dlqUrl)) === 1);
+    const id = await sendDemo(stack, await readFile('samples/demo-order.json'));
+    await waitFor(
+      'the deliver dead letter',
+      async () => (await queueDepth(stack, stack.aws.deliver.dlqUrl)) === 1,
+    );
 
     const result = JSON.parse(await trace('demo', id, '--json', '--live-queues')) as Trace;
     expect(result.verdict).toBe('dead-lettered in deliver: klaviyo_400');
@@ -136,7 +104,7 @@ describe('relay trace', () => {
       expect.objectContaining({ function: 'deliver', outcome: 'dead_lettered' }),
     );
     // Peeking took nothing out.
-    expect(await depth(stack.aws.deliver.dlqUrl)).toBe(1);
+    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(1);
 
     // By default the DLQs alone: the stages' queues are not received from (a receive counts toward maxReceiveCount).
     const dlqsOnly = JSON.parse(await trace('demo', id, '--json', '--no-logs')) as Trace;

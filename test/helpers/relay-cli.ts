@@ -1,0 +1,41 @@
+// What the CLI tests share: the relay CLI run as `npm run relay` runs it (without npm), a signed demo webhook
+// posted to local mode, and a queue's depth.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { signedHeaders } from '../../local/sign.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+
+/** Runs `cli/relay.ts` with `args`; rejects (with code, stdout and stderr) on a non-zero exit. */
+export function runRelay(args: readonly string[], env?: NodeJS.ProcessEnv) {
+  return promisify(execFile)(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'cli/relay.ts', ...args],
+    env ? { env: { ...process.env, ...env } } : {},
+  );
+}
+
+/** Signs `body` as the demo source's sender does and posts it; returns the delivery id (the answer must be 202). */
+export async function sendDemo(stack: LocalStack, body: Buffer): Promise<string> {
+  const source = stack.config.sources.demo;
+  if (!source) throw new Error('config/local.json has no demo source');
+  const deliveryId = randomUUID();
+  const headers = signedHeaders(source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
+  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
+  if (response.status !== 202) throw new Error(`the demo webhook was answered ${response.status}`);
+  return deliveryId;
+}
+
+/** Messages waiting or in flight on a queue. */
+export async function queueDepth(stack: LocalStack, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await stack.aws.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+}
