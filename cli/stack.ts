@@ -72,6 +72,42 @@ function asRecord<K extends string>(value: unknown): Partial<Record<K, string>> 
   >;
 }
 
+/** An output as `terraform output -json` prints it: `{ "value": …, "type": …, "sensitive": … }`. */
+const isWrapped = (entry: unknown): entry is { value?: unknown } =>
+  entry !== null && typeof entry === 'object' && 'value' in entry;
+
+/**
+ * The module's outputs from a stack file, which may hold them as a root module re-exports them one by one
+ * (`terraform output -json`, as examples/complete does), inside one root output that is the whole module
+ * (`output "relay" { value = module.relay }`, then `terraform output -json`), or as that one output printed
+ * alone (`terraform output -json relay`).
+ */
+export function moduleOutputsOf(document: unknown, file: string): Outputs {
+  if (document === null || typeof document !== 'object' || Array.isArray(document))
+    throw new Error(
+      `${file} is not an object of outputs: write it with \`terraform output -json > ${file}\``,
+    );
+  const entries = Object.entries(document);
+  if ('queue_urls' in document || entries.length === 0)
+    return Object.fromEntries(
+      entries.map(([name, entry]) => [name, isWrapped(entry) ? entry : { value: entry }]),
+    );
+  const wholeModules = entries.filter(
+    ([, entry]) =>
+      isWrapped(entry) &&
+      entry.value !== null &&
+      typeof entry.value === 'object' &&
+      'queue_urls' in entry.value,
+  );
+  const [only, ...others] = wholeModules;
+  if (only === undefined) return document as Outputs; // no relay outputs: the commands say what is missing
+  if (others.length > 0)
+    throw new Error(
+      `${file} holds several relays (${wholeModules.map(([name]) => name).join(', ')}): write the one you mean with \`terraform output -json <name> > ${file}\``,
+    );
+  return moduleOutputsOf((only[1] as { value: object }).value, file);
+}
+
 async function readOutputs(file: string, explicit: boolean): Promise<Outputs | undefined> {
   let text: string;
   try {
@@ -80,13 +116,15 @@ async function readOutputs(file: string, explicit: boolean): Promise<Outputs | u
     if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`cannot read the stack file ${file}: ${(error as Error).message}`, { cause: error });
   }
+  let document: unknown;
   try {
-    return JSON.parse(text) as Outputs;
+    document = JSON.parse(text);
   } catch (error) {
     throw new Error(`${file} is not JSON: write it with \`terraform output -json > ${file}\``, {
       cause: error,
     });
   }
+  return moduleOutputsOf(document, file);
 }
 
 export async function loadStack(options: StackOptions): Promise<RelayStack> {

@@ -1,12 +1,7 @@
 // Local mode's log lines for one webhook, from the file local/log-tee.ts writes: the lines whose
 // `correlation_id` is the webhook's, or whose `correlation_ids` (ingest, a request with several events) list it.
 import { readFile } from 'node:fs/promises';
-import { byTime, lineOf, type TraceLogLine } from './log-line.ts';
-
-function concerns(fields: Record<string, unknown>, correlationId: string): boolean {
-  if (fields.correlation_id === correlationId) return true;
-  return Array.isArray(fields.correlation_ids) && fields.correlation_ids.includes(correlationId);
-}
+import { byTime, concerns, jsonFieldsOf, lineOf, type TraceLogLine } from './log-line.ts';
 
 export async function readLocalLogLines(
   file: string,
@@ -24,13 +19,8 @@ export async function readLocalLogLines(
   const lines: TraceLogLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw.includes(correlationId)) continue; // most lines are another webhook's: skip the parse
-    let fields: Record<string, unknown>;
-    try {
-      fields = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      continue; // a line cut short when local mode stopped
-    }
-    if (!concerns(fields, correlationId)) continue;
+    const fields = jsonFieldsOf(raw); // null: a line cut short when local mode stopped
+    if (fields === null || !concerns(fields, correlationId)) continue;
     const time = typeof fields.timestamp === 'string' ? fields.timestamp : '';
     if (time && new Date(time) < since) continue;
     lines.push(lineOf(fields, time));

@@ -10,6 +10,24 @@ export interface TraceLogLine {
   reason: string | null;
 }
 
+/** Whether a parsed line is about this webhook: its `correlation_id`, or ingest's `correlation_ids` list. */
+export function concerns(fields: Record<string, unknown>, correlationId: string): boolean {
+  if (fields.correlation_id === correlationId) return true;
+  return Array.isArray(fields.correlation_ids) && fields.correlation_ids.includes(correlationId);
+}
+
+/** A log line's text as a JSON object, or null (a runtime line such as START/REPORT, or a line cut short). */
+export function jsonFieldsOf(text: string): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 export const byTime = (a: TraceLogLine, b: TraceLogLine) => a.time.localeCompare(b.time);
 
 /** The fields every relay log line may carry (functions/shared/logger.ts), from a parsed JSON line. */

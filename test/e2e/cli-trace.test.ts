@@ -12,7 +12,7 @@ import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { teeLogLines } from '../../local/log-tee.ts';
 import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
-import { queueDepth, runRelay, sendDemo } from '../helpers/relay-cli.ts';
+import { queueDepth, runRelay, sendDemo, type Trace } from '../helpers/relay-cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -38,20 +38,6 @@ afterAll(async () => {
   await stopLogTee();
   await rm(dir, { recursive: true, force: true });
 });
-
-interface Trace {
-  correlation_id: string;
-  verdict: string;
-  dedupe: { state: string; claimed_at: string | null; expires_at: string | null } | null;
-  queues: {
-    stage: string;
-    kind: string;
-    scanned: number;
-    bound_hit: boolean;
-    hits: { reason: string | null }[];
-  }[];
-  logs: { origin: string | null; lines: { function: string; message: string; outcome: string | null }[] };
-}
 
 const trace = async (...args: string[]) => (await runRelay(['trace', ...args, '--stack', stackFile])).stdout;
 

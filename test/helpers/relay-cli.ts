@@ -1,5 +1,5 @@
-// What the CLI tests share: the relay CLI run as `npm run relay` runs it (without npm), a signed demo webhook
-// posted to local mode, and a queue's depth.
+// What the CLI tests share: the relay CLI run as `npm run relay` runs it (without npm), the shape of
+// `trace --json`, a signed demo webhook posted to local mode, and a queue's depth.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -14,6 +14,21 @@ export function runRelay(args: readonly string[], env?: NodeJS.ProcessEnv) {
     ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'cli/relay.ts', ...args],
     env ? { env: { ...process.env, ...env } } : {},
   );
+}
+
+/** What `relay trace --json` prints (cli/commands/trace.ts). */
+export interface Trace {
+  correlation_id: string;
+  verdict: string;
+  dedupe: { state: string; claimed_at: string | null; expires_at: string | null } | null;
+  queues: {
+    stage: string;
+    kind: string;
+    scanned: number;
+    bound_hit: boolean;
+    hits: { reason: string | null }[];
+  }[];
+  logs: { origin: string | null; lines: { function: string; message: string; outcome: string | null }[] };
 }
 
 /** Signs `body` as the demo source's sender does and posts it; returns the delivery id (the answer must be 202). */

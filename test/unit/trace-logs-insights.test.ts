@@ -1,5 +1,6 @@
-// relay trace's CloudWatch Logs Insights query, against a stubbed client (moto has no Logs Insights): the query
-// it builds, the rows it turns into log lines, and its polling until Complete, a failure or the timeout.
+// relay trace's CloudWatch Logs Insights query, against a stubbed client: the query it builds, the rows it turns
+// into log lines, and its polling until Complete, a failure or the timeout. (moto's Logs Insights runs the query
+// without its filter; test/infra/moto-apply.test.ts traces a webhook through it.)
 import {
   GetQueryResultsCommand,
   StartQueryCommand,
@@ -40,7 +41,7 @@ describe('buildTraceQuery', () => {
   it('filters on the correlation id field or the id as a JSON string anywhere in the line, oldest first', () => {
     expect(buildTraceQuery('demo:abc-1')).toBe(
       [
-        'fields @timestamp, @log, function, level, message, outcome, reason',
+        'fields @timestamp, @log, @message, function, level, message, outcome, reason, correlation_id',
         `| filter correlation_id = "demo:abc-1" or @message like "\\"demo:abc-1\\""`,
         '| sort @timestamp asc',
         '| limit 1000',
@@ -83,6 +84,25 @@ describe('parseResultRow', () => {
     });
   });
 
+  it('reads what field discovery did not give from @message, and epoch-millisecond times', () => {
+    const line = parseResultRow(
+      row({
+        '@timestamp': String(Date.parse('2026-12-03T10:23:13.123Z')),
+        '@log': '/aws/lambda/relay-hydrate',
+        '@message': JSON.stringify({ level: 'INFO', message: 'hydrated', correlation_id: 'demo:1' }),
+      }),
+      functions,
+    );
+    expect(line).toEqual({
+      time: '2026-12-03T10:23:13.123Z',
+      function: 'hydrate',
+      level: 'INFO',
+      message: 'hydrated',
+      outcome: null,
+      reason: null,
+    });
+  });
+
   it('names the function by its log group when the line has no function key', () => {
     const line = parseResultRow(
       row({ '@timestamp': '2026-12-03 10:23:13.000', '@log': '123456789012:/aws/lambda/relay-ingest' }),
@@ -117,8 +137,14 @@ describe('queryLogLines', () => {
             function: 'deliver',
             message: 'delivered',
             outcome: 'delivered',
+            correlation_id: 'demo:1',
           }),
-          row({ '@timestamp': '2026-12-03 09:00:00.000', function: 'ingest', message: 'webhook handled' }),
+          row({
+            '@timestamp': '2026-12-03 09:00:00.000',
+            function: 'ingest',
+            message: 'webhook handled',
+            '@message': JSON.stringify({ message: 'webhook handled', correlation_ids: ['demo:0', 'demo:1'] }),
+          }),
         ],
       },
     ]);
@@ -132,6 +158,24 @@ describe('queryLogLines', () => {
       queryString: buildTraceQuery('demo:1'),
     });
     expect(logs.sent.filter((c) => c instanceof GetQueryResultsCommand)).toHaveLength(2);
+  });
+
+  it("drops rows that are another webhook's, should the query engine not have filtered them", async () => {
+    const logs = stubLogs([
+      {
+        status: 'Complete',
+        results: [
+          row({ '@timestamp': '2026-12-03 09:00:00.000', message: 'mine', correlation_id: 'demo:1' }),
+          row({ '@timestamp': '2026-12-03 09:00:01.000', message: 'not mine', correlation_id: 'demo:10' }),
+          row({ '@timestamp': '2026-12-03 09:00:02.000', '@message': 'REPORT RequestId: 1 Duration: 3 ms' }),
+          row({
+            '@timestamp': '2026-12-03 09:00:03.000',
+            '@message': JSON.stringify({ message: 'batch', correlation_ids: ['demo:10', 'demo:11'] }),
+          }),
+        ],
+      },
+    ]);
+    expect((await query(logs)).map((l) => l.message)).toEqual(['mine']);
   });
 
   it('fails with the status when the query fails', async () => {

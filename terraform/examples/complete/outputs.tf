@@ -92,3 +92,13 @@ output "archive_bucket_name" {
   description = "Archive bucket: every accepted webhook, for relay replay."
   value       = module.relay.archive_bucket_name
 }
+
+output "api_endpoint" {
+  description = "Base URL of the HTTP API (what `npm run relay -- send --url` takes)."
+  value       = module.relay.api_endpoint
+}
+
+output "log_group_names" {
+  description = "CloudWatch log group names of the functions (what `npm run relay -- trace` queries)."
+  value       = module.relay.log_group_names
+}
