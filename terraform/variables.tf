@@ -164,7 +164,11 @@ variable "sources" {
       metric_by_event_type = optional(map(string), {})
       # emit (event, profile or both) per event type, e.g. { "customers/create" = "profile" }.
       emit_by_event_type = optional(map(string), {})
+      # Profile identifiers: the first of each list that gives a value. id is Klaviyo's own profile id, sent as the
+      # profile's data.id; unset, it is looked for where Klaviyo's system webhooks name it
+      # (event.data.relationships.profile.data.id); [] turns that off.
       profile = optional(object({
+        id           = optional(list(string))
         email        = optional(list(string))
         phone_number = optional(list(string))
         external_id  = optional(list(string))
@@ -426,6 +430,7 @@ variable "sources" {
   validation {
     condition = alltrue(flatten([for s in values(var.sources) : [
       for p in concat(
+        coalesce(s.mapping.profile.id, []),
         coalesce(s.mapping.profile.email, []),
         coalesce(s.mapping.profile.phone_number, []),
         coalesce(s.mapping.profile.external_id, []),

@@ -34,7 +34,12 @@ export interface BulkPlan {
 }
 
 const profileKey = (profile: KlaviyoEvent['profile']) =>
-  JSON.stringify([profile.email ?? null, profile.phone_number ?? null, profile.external_id ?? null]);
+  JSON.stringify([
+    profile.id ?? null,
+    profile.email ?? null,
+    profile.phone_number ?? null,
+    profile.external_id ?? null,
+  ]);
 
 const eventBytes = (event: KlaviyoEvent) =>
   // The event's attributes plus its profile, counted as if each event had its own entry: an overestimate.

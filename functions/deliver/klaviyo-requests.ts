@@ -1,6 +1,6 @@
 // Request bodies for Klaviyo's API, in the JSON:API shapes Klaviyo documents (the project's contract of them:
 // local/klaviyo-mock/contract/): Create Event, Bulk Create Events and Create or Update Profile (profile import).
-import type { KlaviyoEvent, KlaviyoProfileUpsertV1 } from '../shared/contracts.ts';
+import type { KlaviyoEvent, KlaviyoProfileUpsertV1, ProfileIdentifiers } from '../shared/contracts.ts';
 
 /** Where each operation lives; the pacer keeps one budget per path, as Klaviyo does. */
 export const KLAVIYO_PATHS = {
@@ -9,6 +9,17 @@ export const KLAVIYO_PATHS = {
   profileImport: '/api/profile-import',
 } as const;
 export type KlaviyoPath = (typeof KLAVIYO_PATHS)[keyof typeof KLAVIYO_PATHS];
+
+/**
+ * A profile resource naming the profile by its identifiers: Klaviyo's own id is the resource's `data.id` (an
+ * `id` among the attributes is not Klaviyo's), every other identifier an attribute. `attributes` is required even
+ * when the id alone names the profile.
+ */
+function profileResource(profile: ProfileIdentifiers, more: Record<string, unknown> = {}) {
+  const { id, ...identifiers } = profile;
+  const attributes: Record<string, unknown> = { ...identifiers, ...more };
+  return { type: 'profile' as const, ...(id === undefined ? {} : { id }), attributes };
+}
 
 /** The event's own attributes, shared by Create Event and each entry of Bulk Create Events. */
 function eventAttributes(event: KlaviyoEvent) {
@@ -33,7 +44,7 @@ export function createEventBody(event: KlaviyoEvent) {
       type: 'event',
       attributes: {
         ...eventAttributes(event),
-        profile: { data: { type: 'profile', attributes: { ...event.profile } } },
+        profile: { data: profileResource(event.profile) },
       },
     },
   };
@@ -54,7 +65,7 @@ export function bulkCreateEventsBody(entries: readonly BulkEntry[]) {
           data: entries.map((entry) => ({
             type: 'event-bulk-create',
             attributes: {
-              profile: { data: { type: 'profile', attributes: { ...entry.profile } } },
+              profile: { data: profileResource(entry.profile) },
               events: { data: entry.events.map((e) => ({ type: 'event', attributes: eventAttributes(e) })) },
             },
           })),
@@ -69,8 +80,8 @@ export function bulkCreateEventsBody(entries: readonly BulkEntry[]) {
  * stays as Klaviyo has it. So only what the message carries is put in the body — never a default.
  */
 export function profileImportBody(upsert: KlaviyoProfileUpsertV1) {
-  const attributes: Record<string, unknown> = { ...upsert.profile, ...upsert.attributes };
+  const attributes: Record<string, unknown> = { ...upsert.attributes };
   if (upsert.location !== undefined) attributes.location = upsert.location;
   if (upsert.properties !== undefined) attributes.properties = upsert.properties;
-  return { data: { type: 'profile', attributes } };
+  return { data: profileResource(upsert.profile, attributes) };
 }

@@ -40,16 +40,21 @@ export const webhookReceivedV1Schema = memo(() =>
 );
 export type WebhookReceivedV1 = z.infer<ReturnType<typeof webhookReceivedV1Schema>>;
 
+/**
+ * Who an event or upsert is about. `id` is Klaviyo's own profile id (what Klaviyo's system webhooks name the
+ * profile by): deliver sends it as the profile resource's `data.id`, the others as its attributes.
+ */
 export const profileIdentifiersSchema = memo(() =>
   z
     .strictObject({
+      id: z.optional(nonEmptyString()),
       email: z.optional(nonEmptyString()),
       phone_number: z.optional(nonEmptyString()),
       external_id: z.optional(nonEmptyString()),
     })
     .check(
-      z.refine((p) => p.email ?? p.phone_number ?? p.external_id, {
-        message: 'a profile needs at least one of email, phone_number, external_id',
+      z.refine((p) => p.id ?? p.email ?? p.phone_number ?? p.external_id, {
+        message: 'a profile needs at least one of id, email, phone_number, external_id',
       }),
     ),
 );

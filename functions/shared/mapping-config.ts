@@ -147,9 +147,21 @@ export const mappingSchema = memo(() => {
       metric: z.optional(metricSpecSchema()),
       /** Metric per event type, taking precedence over `metric`. */
       metric_by_event_type: z._default(z.record(z.string(), metricNameSchema()), {}),
-      /** Dot paths or expressions over the context (`event`, `meta`, each hydration step) for profile identifiers. */
+      /**
+       * Dot paths or expressions over the context (`event`, `meta`, each hydration step) for profile identifiers;
+       * each takes the first that gives a value, and the event needs at least one of the four.
+       */
       profile: z.prefault(
         z.strictObject({
+          /**
+           * Klaviyo's own profile id, sent as the profile's `data.id` (never as an attribute). The default is where
+           * Klaviyo's system webhooks (kind `klaviyo`; the payload is a Get Event document) name the profile, and
+           * their only identifier there. Other senders do not write Klaviyo's JSON:API `relationships.profile`, so
+           * the default finds nothing in their webhooks. A Klaviyo id is valid only in the account that made it:
+           * when the relay writes to another Klaviyo account than the one sending the webhooks, set `id: []` and
+           * map an identifier both accounts know. Like the others, it is sent with every other identifier found.
+           */
+          id: identifierSpecs(['event.data.relationships.profile.data.id']),
           email: identifierSpecs(['event.email', 'event.customer.email', 'customer.email']),
           phone_number: identifierSpecs(['event.phone', 'customer.phone']),
           external_id: identifierSpecs([]),

@@ -98,6 +98,43 @@ run "renders_expressions_as_expr_objects_and_paths_as_strings" {
   }
 }
 
+run "renders_the_klaviyo_profile_id" {
+  command = plan
+
+  variables {
+    sources = {
+      system = { kind = "klaviyo", secrets = [{ ssm = "/s" }], mapping = { metric = "Klaviyo System Event" } }
+      flow = {
+        kind    = "klaviyo-flow"
+        secrets = [{ ssm = "/f" }]
+        mapping = { profile = { id = ["event.profile_id", "= $string(event.person.id)"] } }
+      }
+      off = { kind = "klaviyo", secrets = [{ ssm = "/o" }], mapping = { profile = { id = [], email = ["event.email"] } } }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.system.mapping.profile == { id = null, email = null, phone_number = null, external_id = null } &&
+      jsondecode(output.config_document).sources.flow.mapping.profile.id == ["event.profile_id", { expr = "$string(event.person.id)" }] &&
+      jsondecode(output.config_document).sources.off.mapping.profile.id == []
+    )
+    error_message = "profile.id must render like the other identifiers: null when unset (the functions' default applies), paths and { expr } when set, [] as []."
+  }
+}
+
+run "mapping_profile_id_must_be_a_path_or_an_expression" {
+  command = plan
+
+  variables {
+    sources = {
+      system = { kind = "klaviyo", secrets = [{ ssm = "/s" }], mapping = { profile = { id = ["relationships profile id"] } } }
+    }
+  }
+
+  expect_failures = [var.sources]
+}
+
 run "mapping_value_must_be_a_path_or_an_expression" {
   command = plan
 

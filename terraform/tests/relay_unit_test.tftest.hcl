@@ -736,7 +736,7 @@ run "more_source_kinds_and_klaviyo_settings" {
         metric               = null
         metric_by_event_type = {}
         emit_by_event_type   = {}
-        profile              = { email = null, phone_number = null, external_id = null }
+        profile              = { id = null, email = null, phone_number = null, external_id = null }
         value                = null
         value_currency       = null
         time                 = null

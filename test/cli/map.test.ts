@@ -25,6 +25,12 @@ beforeAll(async () => {
   };
   const mapping = JSON.parse(await readFile('samples/order-mapping.json', 'utf8')) as unknown;
   base.sources.orders = { kind: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }], mapping };
+  // As terraform/examples/complete configures Klaviyo's system webhooks: a metric, nothing about the profile.
+  base.sources.klaviyo = {
+    kind: 'klaviyo',
+    secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }],
+    mapping: { metric: 'Klaviyo System Event' },
+  };
   ordersConfig = path.join(dir, 'relay.json');
   await writeFile(ordersConfig, JSON.stringify(base));
 });
@@ -86,6 +92,31 @@ describe('relay map', () => {
     );
     expect(new Set(ids).size).toBe(4);
     expect(ids.every((id) => id.startsWith('orders:evt-5501'))).toBe(true);
+    expectContractValid(result.requests);
+  });
+
+  it("a Klaviyo system webhook: the profile by Klaviyo's profile id, in data.id", async () => {
+    const result = await mapWebhookFile({
+      config: ordersConfig,
+      source: 'klaviyo',
+      file: 'samples/klaviyo-system-webhook.json',
+      header: ['klaviyo-webhook-id:a8b890458b4bbfaa26d961471b83c101d6de23bd826e7e5173a15310985ec3cb'],
+    });
+    expect(result.failure).toBeUndefined();
+    expect(result).toMatchObject({ delivery_id: '4L3cwQae2TX', event_type: 'event:klaviyo.sent_sms' });
+    expect(result.requests).toHaveLength(1);
+    expect(result.requests[0]).toMatchObject({
+      path: '/api/events',
+      body: {
+        data: {
+          attributes: {
+            unique_id: 'klaviyo:4L3cwQae2TX',
+            metric: { data: { attributes: { name: 'Klaviyo System Event' } } },
+            profile: { data: { type: 'profile', id: '01HFAD5MDRT48NN8VN7H1NB0BH', attributes: {} } },
+          },
+        },
+      },
+    });
     expectContractValid(result.requests);
   });
 

@@ -94,6 +94,82 @@ describe('request bodies against the Klaviyo contract', () => {
   });
 });
 
+describe("the profile by Klaviyo's profile id", () => {
+  const ID = '01HFAD5MDRT48NN8VN7H1NB0BH';
+  const byId = eventFixture(1, { profile: { id: ID } });
+
+  it('Create Event: the id is the profile resource’s data.id, never an attribute', () => {
+    const body = createEventBody(byId);
+    expect(body.data.attributes.profile).toEqual({ data: { type: 'profile', id: ID, attributes: {} } });
+    expect(contract.operations.create_event.validateBody(body)).toBeNull();
+
+    const withEmail = createEventBody(eventFixture(2, { profile: { id: ID, email: 'ada@example.com' } }));
+    expect(withEmail.data.attributes.profile).toEqual({
+      data: { type: 'profile', id: ID, attributes: { email: 'ada@example.com' } },
+    });
+    expect(contract.operations.create_event.validateBody(withEmail)).toBeNull();
+    // Without an id, the resource has none.
+    expect(createEventBody(eventFixture(3)).data.attributes.profile.data).not.toHaveProperty('id');
+  });
+
+  it('Bulk Create Events: entries are grouped by id too, each with its data.id', () => {
+    const events = [
+      { id: 'a', event: byId },
+      { id: 'b', event: eventFixture(2, { profile: { id: ID } }) },
+      // The same email with another id, and without one: three different profiles for the plan.
+      { id: 'c', event: eventFixture(3, { profile: { id: 'OTHER', email: 'ada@example.com' } }) },
+      { id: 'd', event: eventFixture(4, { profile: { email: 'ada@example.com' } }) },
+    ];
+    const [request, ...more] = planBulkRequests(events).requests;
+    expect(more).toEqual([]);
+    expect(request?.ids).toEqual([['a', 'b'], ['c'], ['d']]);
+    const entries = request?.body.data.attributes['events-bulk-create'].data ?? [];
+    expect(entries.map((e) => e.attributes.profile.data)).toEqual([
+      { type: 'profile', id: ID, attributes: {} },
+      { type: 'profile', id: 'OTHER', attributes: { email: 'ada@example.com' } },
+      { type: 'profile', attributes: { email: 'ada@example.com' } },
+    ]);
+    expect(contract.operations.bulk_create_events.validateBody(request?.body)).toBeNull();
+  });
+
+  it('profile import: data.id, and the attributes without it', () => {
+    const body = profileImportBody(
+      klaviyoProfileUpsertV1Schema().parse({ ...upsert, profile: { id: ID }, location: undefined }),
+    );
+    expect(body).toEqual({
+      data: {
+        type: 'profile',
+        id: ID,
+        attributes: {
+          first_name: 'Ada',
+          title: null,
+          properties: { vip: true, tags: ['a', 'b'], old_flag: null },
+        },
+      },
+    });
+    expect(contract.operations.create_or_update_profile.validateBody(body)).toBeNull();
+    const bare = profileImportBody(
+      klaviyoProfileUpsertV1Schema().parse({
+        ...upsert,
+        profile: { id: ID, external_id: 'cus_1' },
+        attributes: {},
+        location: undefined,
+        properties: undefined,
+      }),
+    );
+    expect(bare).toEqual({ data: { type: 'profile', id: ID, attributes: { external_id: 'cus_1' } } });
+    expect(contract.operations.create_or_update_profile.validateBody(bare)).toBeNull();
+  });
+
+  it('the messages carry an id alone; still not nothing, nor an empty id', () => {
+    expect(klaviyoProfileUpsertV1Schema().parse({ ...upsert, profile: { id: ID } }).profile).toEqual({
+      id: ID,
+    });
+    expect(deliverMessageSchema().parse(byId).type).toBe('klaviyo.event');
+    expect(klaviyoProfileUpsertV1Schema().safeParse({ ...upsert, profile: { id: '' } }).success).toBe(false);
+  });
+});
+
 describe('deliver message contract', () => {
   it('accepts events (v1, unchanged) and profile upserts', () => {
     expect(deliverMessageSchema().parse(eventFixture(1)).type).toBe('klaviyo.event');

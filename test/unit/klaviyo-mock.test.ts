@@ -497,6 +497,65 @@ describe('klaviyo mock', () => {
       ]);
     });
 
+    it('records events for a profile named by its Klaviyo id alone (empty attributes), singly and in bulk', async () => {
+      const created = await call(
+        mock,
+        'POST',
+        '/api/profile-import',
+        profileBody({ email: 'ada@example.com' }),
+      );
+      const id = (created.json as { data: { id: string } }).data.id;
+      const single = eventBody({ uniqueId: 'by-id-1' });
+      (single.data.attributes.profile.data as Record<string, unknown>) = {
+        type: 'profile',
+        id,
+        attributes: {},
+      };
+      expect((await call(mock, 'POST', '/api/events', single)).status).toBe(202);
+
+      const bulk = bulkBody([{ email: 'unused@example.com', events: [{ uniqueId: 'by-id-2' }] }]);
+      const [entry] = bulk.data.attributes['events-bulk-create'].data;
+      if (!entry) throw new Error('no bulk entry');
+      (entry.attributes.profile.data as Record<string, unknown>) = { type: 'profile', id, attributes: {} };
+      expect((await call(mock, 'POST', '/api/event-bulk-create-jobs', bulk)).status).toBe(202);
+
+      expect(mock.events().map((e) => [e.uniqueId, e.profileId, e.profile])).toEqual([
+        ['by-id-1', id, { id }],
+        ['by-id-2', id, { id }],
+      ]);
+      expect(mock.profiles().map((p) => [p.id, p.email])).toEqual([[id, 'ada@example.com']]);
+      expect(lines).toContain(
+        `klaviyo-mock ← event "Placed Order" for profile ${id} unique_id=by-id-1 (3 properties)`,
+      );
+      // A profile import by id alone updates that profile.
+      const updated = await call(mock, 'POST', '/api/profile-import', profileBody({ first_name: 'Ada' }, id));
+      expect(updated.status).toBe(200);
+      expect(mock.profiles()).toMatchObject([
+        { id, email: 'ada@example.com', attributes: { first_name: 'Ada' } },
+      ]);
+    });
+
+    it('answers 400 at the id for an id that names no profile, and records nothing', async () => {
+      const unknown = eventBody();
+      (unknown.data.attributes.profile.data as Record<string, unknown>) = {
+        type: 'profile',
+        id: '01HFAD5MDRT48NN8VN7H1NB0BH',
+        attributes: {},
+      };
+      const reply = await call(mock, 'POST', '/api/events', unknown);
+      expect(reply.status).toBe(400);
+      expect(firstError(reply).source.pointer).toBe('/data/attributes/profile/data/id');
+      const imported = await call(
+        mock,
+        'POST',
+        '/api/profile-import',
+        profileBody({ first_name: 'Ada' }, '01HFAD5MDRT48NN8VN7H1NB0BH'),
+      );
+      expect(firstError(imported).source.pointer).toBe('/data/id');
+      expect(mock.events()).toEqual([]);
+      expect(mock.profiles()).toEqual([]);
+    });
+
     it('answers 409 when the identifiers belong to two different profiles', async () => {
       await call(mock, 'POST', '/api/profile-import', profileBody({ email: 'a@example.com' }));
       await call(

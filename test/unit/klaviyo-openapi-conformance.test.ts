@@ -391,8 +391,46 @@ function relayBodies(): { operationId: KlaviyoOperationId; label: string; body: 
       }),
     ),
   ];
+  // Klaviyo's own profile id (a system webhook's profile): the resource's data.id, not an attribute.
+  const klaviyoId = '01HFAD5MDRT48NN8VN7H1NB0BH';
+  const byId = Array.from({ length: 4 }, (_, i) => ({
+    id: `k${i}`,
+    event: eventFixture(i, {
+      profile:
+        i % 2 === 0 ? { id: klaviyoId } : { id: `01HFAD5MDRT48NN8VN7H1NB0B${i}`, email: `k${i}@example.com` },
+    }),
+  }));
+  const [byIdBulk] = planBulkRequests(byId).requests;
   return [
     { operationId: 'create_event', label: 'an event', body: createEventBody(eventFixture(1)) },
+    {
+      operationId: 'create_event',
+      label: 'an event for a profile named by Klaviyo id alone',
+      body: createEventBody(eventFixture(4, { profile: { id: klaviyoId } })),
+    },
+    {
+      operationId: 'create_event',
+      label: 'an event for a profile by Klaviyo id and email',
+      body: createEventBody(eventFixture(5, { profile: { id: klaviyoId, email: 'ada@example.com' } })),
+    },
+    { operationId: 'bulk_create_events', label: 'profiles by Klaviyo id', body: byIdBulk?.body },
+    {
+      operationId: 'create_or_update_profile',
+      label: 'a profile by Klaviyo id alone',
+      body: profileImportBody(upsert({ profile: { id: klaviyoId } })),
+    },
+    {
+      operationId: 'create_or_update_profile',
+      label: 'a profile by Klaviyo id, identifiers only',
+      body: profileImportBody(
+        upsert({
+          profile: { id: klaviyoId, phone_number: '+15005550006' },
+          attributes: {},
+          location: undefined,
+          properties: undefined,
+        }),
+      ),
+    },
     {
       operationId: 'create_event',
       label: 'a backfilled event without value',

@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sourceSchema } from '../../functions/shared/config.ts';
 import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
-import { humanizeEventType, mapToKlaviyoEvent, uniqueIdFor } from '../../functions/hydrate/map-to-klaviyo.ts';
+import {
+  humanizeEventType,
+  mapToKlaviyoEvent,
+  mapToProfileUpsert,
+  uniqueIdFor,
+} from '../../functions/hydrate/map-to-klaviyo.ts';
 
 const message: WebhookReceivedV1 = {
   type: 'webhook.received',
@@ -88,5 +94,79 @@ describe('mapToKlaviyoEvent', () => {
   it('humanises common event type styles', () => {
     expect(humanizeEventType('orders/create')).toBe('Orders Create');
     expect(humanizeEventType('invoice.payment_succeeded')).toBe('Invoice Payment Succeeded');
+  });
+});
+
+describe('the profile by Klaviyo id (Klaviyo system webhooks)', () => {
+  // Klaviyo's example system webhook: its event names the profile only by Klaviyo's profile id, under
+  // relationships.profile.data.id, as the Get Event API does.
+  const webhook = JSON.parse(readFileSync('samples/klaviyo-system-webhook.json', 'utf8')) as {
+    data: { external_id: string; payload: unknown }[];
+  };
+  const [item] = webhook.data;
+  if (!item) throw new Error('the sample has no event');
+  const systemMessage: WebhookReceivedV1 = {
+    ...message,
+    correlation_id: `klaviyo:${item.external_id}`,
+    source: 'klaviyo',
+    delivery_id: item.external_id,
+    event_type: 'event:klaviyo.sent_sms',
+    meta: { origin: 'klaviyo' },
+    payload: item.payload,
+  };
+  const systemContext = { event: item.payload, meta: systemMessage.meta };
+  // As terraform/examples/complete configures it: a metric, nothing about the profile.
+  const klaviyoSource = (mapping: Record<string, unknown> = {}) =>
+    sourceSchema().parse({
+      kind: 'klaviyo',
+      secrets: [{ env: 'S' }],
+      mapping: { metric: 'Klaviyo System Event', ...mapping },
+    });
+
+  it('finds the profile id where system webhooks name it, by default', async () => {
+    expect(klaviyoSource().mapping.profile.id).toEqual(['event.data.relationships.profile.data.id']);
+    const { event } = await mapToKlaviyoEvent(systemMessage, klaviyoSource(), systemContext);
+    expect(event.profile).toEqual({ id: '01HFAD5MDRT48NN8VN7H1NB0BH' });
+    expect(event).toMatchObject({ metric: 'Klaviyo System Event', unique_id: 'klaviyo:4L3cwQae2TX' });
+  });
+
+  it('sends the id with the other identifiers found, and takes a path or an expression', async () => {
+    const { event } = await mapToKlaviyoEvent(
+      systemMessage,
+      klaviyoSource({
+        profile: {
+          id: [{ expr: "$uppercase('01hfad5mdrt48nn8vn7h1nb0bh')" }],
+          phone_number: [{ expr: 'event.data.attributes.event_properties.`From Number`' }],
+        },
+      }),
+      systemContext,
+    );
+    expect(event.profile).toEqual({ id: '01HFAD5MDRT48NN8VN7H1NB0BH', phone_number: '+18108675309' });
+  });
+
+  it('a profile upsert names the profile by id too', async () => {
+    const upsert = await mapToProfileUpsert(
+      systemMessage,
+      klaviyoSource({
+        profile_attributes: {
+          'properties.last_sms_intent': { expr: 'event.data.attributes.event_properties.`Intent 1`' },
+        },
+      }),
+      systemContext,
+    );
+    expect(upsert).toMatchObject({
+      profile: { id: '01HFAD5MDRT48NN8VN7H1NB0BH' },
+      properties: { last_sms_intent: 'Hello' },
+    });
+  });
+
+  it('no identifier at all still fails permanently, naming all four', async () => {
+    const failure = mapToKlaviyoEvent(systemMessage, klaviyoSource({ profile: { id: [] } }), systemContext);
+    await expect(failure).rejects.toThrowError(PermanentError);
+    await expect(failure).rejects.toMatchObject({
+      reason: 'no_profile_identifier',
+      message:
+        'no profile identifier found (looked for id, email, phone_number, external_id at the configured paths)',
+    });
   });
 });

@@ -44,7 +44,7 @@ describe('validation messages', () => {
     });
     expect(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       'metric: Too small: expected string to have >=1 characters',
-      'profile: a profile needs at least one of email, phone_number, external_id',
+      'profile: a profile needs at least one of id, email, phone_number, external_id',
       'time: Invalid ISO datetime',
     ]);
   });

@@ -20,13 +20,14 @@ export async function profileOf(
   const specs = source.mapping.profile;
   const where = `${mappingWhere(sourceName)}.profile`;
   const found = {
+    id: await firstIdentifier(specs.id, context, `${where}.id`),
     email: await firstIdentifier(specs.email, context, `${where}.email`),
     phone_number: await firstIdentifier(specs.phone_number, context, `${where}.phone_number`),
     external_id: await firstIdentifier(specs.external_id, context, `${where}.external_id`),
   };
-  if (!found.email && !found.phone_number && !found.external_id) {
+  if (!found.id && !found.email && !found.phone_number && !found.external_id) {
     throw new PermanentError(
-      'no profile identifier found (looked for email, phone_number, external_id at the configured paths)',
+      'no profile identifier found (looked for id, email, phone_number, external_id at the configured paths)',
       'no_profile_identifier',
       specs,
     );

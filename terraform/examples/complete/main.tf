@@ -180,7 +180,9 @@ module "relay" {
       }
     }
 
-    # Klaviyo's own system webhooks; a batch may be large, so the body limit is raised for this source only.
+    # Klaviyo's own system webhooks; a batch may be large, so the body limit is raised for this source only. Each
+    # event names its profile by Klaviyo profile id, which mapping.profile.id finds by default
+    # (event.data.relationships.profile.data.id): the events go back to the same profile in this account.
     klaviyo = {
       kind              = "klaviyo"
       secrets           = [{ ssm = aws_ssm_parameter.secret["klaviyo_webhook_secret"].name }]
