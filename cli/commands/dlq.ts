@@ -159,7 +159,8 @@ export function registerDlqCommands(program: Command): void {
     .description('Show one dead letter in full: its letter and its original message.')
     .argument('<stage>', 'hydrate or deliver')
     .argument('<id>', 'the SQS message id or the correlation id (<source>:<delivery id>)')
-    .action(async (stageName: string, id: string, options: StackOptions) => {
+    .option('--json', 'print JSON: the summary, the letter and the original message in one document')
+    .action(async (stageName: string, id: string, options: StackOptions & { json?: boolean }) => {
       const stage = stageArgument(stageName);
       const stack = await loadStack(options);
       let found: DeadLetterEntry | undefined;
@@ -175,9 +176,23 @@ export function registerDlqCommands(program: Command): void {
       } catch {
         // shown as text
       }
-      console.log(
-        JSON.stringify({ ...summaryOf(found), letter: found.letter ?? null, original: message }, null, 2),
-      );
+      const summary = summaryOf(found);
+      if (options.json) {
+        console.log(JSON.stringify({ ...summary, letter: found.letter ?? null, original: message }, null, 2));
+        return;
+      }
+      const rows: [string, string | number | null][] = [
+        ['message id', summary.message_id],
+        ['correlation id', summary.correlation_id],
+        ['source', summary.source],
+        ['reason', summary.reason],
+        ['failed at', summary.failed_at],
+        ['attempts', summary.attempts],
+        ['last error', summary.last_error && `${summary.last_error.reason}: ${summary.last_error.message}`],
+      ];
+      for (const [name, value] of rows) if (value !== null) console.log(`${`${name}:`.padEnd(16)}${value}`);
+      console.log('\noriginal message:');
+      console.log(typeof message === 'string' ? message : JSON.stringify(message, null, 2));
     });
 
   withFilters(withStackOptions(dlq.command('redrive')))

@@ -65,7 +65,7 @@ describe('relay dlq', () => {
     expect(status.webhooks.accepted).toBe(2);
     expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
 
-    const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`)) as Record<
+    const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`, '--json')) as Record<
       string,
       unknown
     >;
@@ -75,6 +75,10 @@ describe('relay dlq', () => {
       letter: { stage: 'deliver', reason: 'klaviyo_400' },
       original: { type: 'klaviyo.event', delivery_id: first },
     });
+    const text = await relay('dlq', 'show', 'deliver', `demo:${first}`);
+    expect(text).toMatch(new RegExp(`^correlation id: +demo:${first}$`, 'm'));
+    expect(text).toMatch(/^reason: +klaviyo_400$/m);
+    expect(text.split('original message:\n')[1]).toContain(`"delivery_id": "${first}"`);
 
     const dry = JSON.parse(await relay('dlq', 'redrive', 'deliver', '--dry-run', '--json')) as Record<
       string,
