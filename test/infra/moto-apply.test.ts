@@ -17,7 +17,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   ApiGatewayV2Client,
   GetApisCommand,
@@ -46,25 +46,38 @@ import {
   LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
+  UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import {
+  DeleteBucketPolicyCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
+  PutBucketPolicyCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseRelayConfig } from '../../functions/shared/config.ts';
+import { signedHeaders } from '../../local/sign.ts';
 import { build } from '../../scripts/build.ts';
+import { httpEvent } from '../helpers/http-event.ts';
+import { runRelay, type Trace } from '../helpers/relay-cli.ts';
 import { actionsCalledBy } from './code-actions.ts';
+import { pollOnce, startDeployedFunction, type DeployedFunction } from './deployed-functions.ts';
 import { publishModuleRepo } from './module-repo.ts';
 import { startMoto, providerOverride } from './moto.ts';
 import type { MotoServer } from './moto.ts';
@@ -186,6 +199,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
   let exampleDir = '';
   let distDir = '';
   let releaseHashes: Record<string, string> = {};
+  let moduleArtifactsDir = '';
   let env: NodeJS.ProcessEnv = {};
   let outputs: Outputs;
   let quirks: EmulatorQuirk[] = [];
@@ -235,7 +249,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
   beforeAll(async () => {
     scratch = await mkdtemp(path.join(tmpdir(), 'relay-tf-moto-'));
     const published = await publishModuleRepo(path.join(scratch, 'module-repo'));
-    releaseHashes = await hashesOf(path.join(published.moduleDir, 'artifacts'));
+    moduleArtifactsDir = path.join(published.moduleDir, 'artifacts');
+    releaseHashes = await hashesOf(moduleArtifactsDir);
     distDir = path.join(scratch, 'dist');
 
     // The example's files in a root of their own, outside the repository; only the module source changes.
@@ -788,6 +803,267 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       expect(others).toEqual([]);
     },
   );
+
+  // The operator's CLI (cli/relay.ts) against the deployment, as an operator runs it: `terraform output -json >
+  // stack.json`, then commands with --stack and the standard credential chain (here moto's endpoint and test
+  // keys). moto cannot run Lambda code, so the functions run as Lambda would run them (deployed-functions.ts).
+  // Two things are set aside for that, and put back before destroy:
+  //  - the event source mappings are disabled: moto runs an enabled mapping's function inside SendMessage,
+  //    which fails without Docker (here the test polls the queues as the mappings would);
+  //  - the buckets' TLS-only policies are lifted: moto speaks plain HTTP, which they deny (as AWS would).
+  describe('the relay CLI against the deployment', () => {
+    const ids = { first: randomUUID(), second: randomUUID(), third: randomUUID() };
+    const allIds = Object.values(ids);
+    let stackFile = '';
+    let ingest: DeployedFunction | undefined;
+    let hydrate: DeployedFunction | undefined;
+    const deployed = (fn: DeployedFunction | undefined) => {
+      if (!fn) throw new Error('the function is not running');
+      return fn;
+    };
+    const queueOf = (stage: 'hydrate' | 'deliver') => ({
+      url: at(outputs.queue_urls.value, stage),
+      arn: at(outputs.queue_arns.value, stage),
+    });
+    const relay = async <T = Record<string, unknown>>(...args: string[]): Promise<T> => {
+      const { stdout } = await runRelay([...args, '--stack', stackFile, '--json'], {
+        AWS_ENDPOINT_URL: aws().endpoint,
+        AWS_REGION: REGION,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      });
+      return JSON.parse(stdout) as T;
+    };
+    const depth = async (queueUrl: string) => {
+      const { Attributes = {} } = await new SQSClient(aws()).send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible)
+      );
+    };
+    /** Receives every message of a queue without hiding it (visibility 0): a receive, so it counts. */
+    const receiveAll = async (queueUrl: string) => {
+      const sqs = new SQSClient(aws());
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+      );
+      return Messages;
+    };
+
+    const buckets = () => [outputs.archive_bucket_name.value, outputs.payload_bucket_name.value];
+    const liftedPolicies = new Map<string, string>();
+
+    beforeAll(async () => {
+      const lambda = new LambdaClient(aws());
+      const mappings = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
+      for (const { UUID } of mappings)
+        await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: false }));
+      const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+      for (const Bucket of buckets()) {
+        const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket }));
+        expect(Policy, `${Bucket} has its TLS-only policy`).toContain('aws:SecureTransport');
+        liftedPolicies.set(Bucket, Policy ?? '');
+        await s3.send(new DeleteBucketPolicyCommand({ Bucket }));
+      }
+
+      stackFile = path.join(scratch, 'stack.json');
+      await writeFile(stackFile, (await terraform(['output', '-json'])).stdout);
+
+      const start = (fn: FunctionName) =>
+        startDeployedFunction({
+          lambda,
+          logs: new CloudWatchLogsClient(aws()),
+          functionName: at(outputs.function_names.value, fn),
+          zipFile: path.join(moduleArtifactsDir, `${fn}.zip`),
+          taskRoot: path.join(scratch, 'task', fn),
+          endpoint: aws().endpoint,
+          region: REGION,
+        });
+      ingest = await start('ingest');
+      hydrate = await start('hydrate');
+    }, 120_000);
+
+    afterAll(async () => {
+      await ingest?.stop();
+      await hydrate?.stop();
+      const s3 = new S3Client({ ...aws(), forcePathStyle: true });
+      for (const [Bucket, Policy] of liftedPolicies)
+        await s3.send(new PutBucketPolicyCommand({ Bucket, Policy }));
+      const lambda = new LambdaClient(aws());
+      const mappings = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
+      for (const { UUID } of mappings)
+        await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: true }));
+    });
+
+    it(
+      "ingest accepts a signed Klaviyo batch; trace finds an event's record, its message and ingest's log line",
+      { timeout: 120_000 },
+      async () => {
+        const { Parameter } = await new SSMClient(aws()).send(
+          new GetParameterCommand({ Name: outputs.config_parameter_name.value, WithDecryption: true }),
+        );
+        const source = parseRelayConfig(Parameter?.Value ?? '', 'ssm').sources.klaviyo;
+        if (!source) throw new Error('the complete example has no klaviyo source');
+        const body = Buffer.from(
+          JSON.stringify({
+            data: allIds.map((id, i) => ({
+              external_id: id,
+              topic: 'event:klaviyo.opened_email',
+              // As Klaviyo sends them: the profile named by its Klaviyo id alone.
+              payload: {
+                data: {
+                  type: 'event',
+                  id,
+                  attributes: { timestamp: 1_764_756_000 + i, event_properties: { Note: 'é ✓ 𝄞' } },
+                  relationships: { profile: { data: { type: 'profile', id: `01KPROFILE${i}` } } },
+                },
+              },
+            })),
+            meta: { klaviyo_webhook_id: 'wh-moto', klaviyo_account_id: 'abc123' },
+          }),
+        );
+        // The example's secrets are placeholders (REPLACE_ME) until their real values are put in.
+        const headers = signedHeaders(source, body, 'REPLACE_ME');
+        const answer = (await deployed(ingest).container.invoke(
+          httpEvent({ source: 'klaviyo', body, headers }),
+        )) as { statusCode: number };
+        expect(answer.statusCode).toBe(202);
+        expect(await depth(queueOf('hydrate').url)).toBe(3);
+        expect(await deployed(ingest).shipLogs()).toBeGreaterThan(0);
+
+        const trace = await relay<Trace>('trace', 'klaviyo', ids.second, '--live-queues');
+        expect(trace).toMatchObject({
+          correlation_id: `klaviyo:${ids.second}`,
+          verdict: 'waiting in the hydrate queue',
+          dedupe: { state: 'done' },
+          logs: { origin: 'cloudwatch' },
+        });
+        expect(trace.queues).toContainEqual(
+          expect.objectContaining({ stage: 'hydrate', kind: 'queue', hits: [expect.anything()] }),
+        );
+        // Ingest logs the batch once, with every event's id; the trace shows that line, and no other webhook's.
+        expect(trace.logs.lines.map((l) => l.function)).toEqual(['ingest']);
+        expect(trace.logs.lines[0]?.outcome).toBe('accepted');
+      },
+    );
+
+    it(
+      'hydrate archives the batch and passes three events to deliver; trace shows both stages',
+      { timeout: 120_000 },
+      async () => {
+        const polled = await pollOnce(deployed(hydrate), new SQSClient(aws()), queueOf('hydrate'));
+        expect(polled, deployed(hydrate).container.output()).toEqual({
+          received: 3,
+          succeeded: 3,
+          failed: 0,
+        });
+        expect(await depth(queueOf('hydrate').url)).toBe(0);
+        expect(await depth(queueOf('deliver').url), deployed(hydrate).container.output()).toBe(3);
+        await deployed(hydrate).shipLogs();
+
+        const trace = await relay<Trace>('trace', 'klaviyo', ids.first);
+        expect(new Set(trace.logs.lines.map((l) => l.function))).toEqual(new Set(['ingest', 'hydrate']));
+        expect(trace.queues.map((q) => q.kind)).toEqual(['dlq', 'dlq']);
+      },
+    );
+
+    it('replay re-feeds the archived batch to hydrate as backfill', { timeout: 120_000 }, async () => {
+      const dry = await relay('replay', '--source', 'klaviyo', '--from', '1h', '--dry-run');
+      expect(dry).toMatchObject({ dry_run: true, matched: 3, replayed: 0, invalid_lines: 0 });
+      expect(dry.objects).toBeGreaterThanOrEqual(1);
+      expect(await depth(queueOf('hydrate').url)).toBe(0);
+
+      const replayed = await relay('replay', '--source', 'klaviyo', '--from', '1h');
+      expect(replayed).toMatchObject({ backfill: true, matched: 3, replayed: 3, failed: 0 });
+      const bodies = (await receiveAll(queueOf('hydrate').url)).map(
+        (m) => JSON.parse(m.Body ?? '') as Record<string, unknown>,
+      );
+      expect(bodies.map((b) => b.correlation_id).sort()).toEqual(allIds.map((id) => `klaviyo:${id}`).sort());
+      expect(bodies.every((b) => b.backfill === true)).toBe(true);
+    });
+
+    it(
+      'dlq lists, shows and redrives letters a stage wrote and messages SQS moved; trace sees them there',
+      { timeout: 180_000 },
+      async () => {
+        const hydrateQueue = queueOf('hydrate');
+        const hydrateDlq = at(outputs.dlq_urls.value, 'hydrate');
+        // The replayed messages run out of receives (maxReceiveCount 5): SQS moves them to the DLQ as they are.
+        for (let i = 0; i < 10 && (await depth(hydrateQueue.url)) > 0; i++)
+          await receiveAll(hydrateQueue.url);
+        expect(await depth(hydrateDlq)).toBe(3);
+        // A message that breaks the contract: hydrate writes its own dead letter for it.
+        await new SQSClient(aws()).send(
+          new SendMessageCommand({ QueueUrl: hydrateQueue.url, MessageBody: '{"type":"webhook.received"}' }),
+        );
+        expect(await pollOnce(deployed(hydrate), new SQSClient(aws()), hydrateQueue)).toEqual({
+          received: 1,
+          succeeded: 1,
+          failed: 0,
+        });
+        expect(await depth(hydrateDlq)).toBe(4);
+
+        const listed = await relay<{ total: number; reasons: { reason: string; count: number }[] }>(
+          'dlq',
+          'list',
+          'hydrate',
+        );
+        expect(listed.total).toBe(4);
+        expect(listed.reasons).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ reason: 'moved_by_sqs', count: 3, sources: ['klaviyo'] }),
+            expect.objectContaining({ reason: 'contract_violation', count: 1 }),
+          ]),
+        );
+        expect(await depth(hydrateDlq)).toBe(4); // reading took nothing out
+
+        const trace = await relay<Trace>('trace', 'klaviyo', ids.third, '--no-logs');
+        expect(trace.verdict).toBe('dead-lettered in hydrate: moved_by_sqs');
+        const shown = await relay('dlq', 'show', 'hydrate', `klaviyo:${ids.third}`);
+        expect(shown).toMatchObject({
+          correlation_id: `klaviyo:${ids.third}`,
+          reason: 'moved_by_sqs',
+          original: { type: 'webhook.received', delivery_id: ids.third, backfill: true },
+        });
+
+        const dry = await relay('dlq', 'redrive', 'hydrate', '--reason', 'moved_by_sqs', '--dry-run');
+        expect(dry).toMatchObject({ dry_run: true, matched: 3, redriven: 0 });
+        expect(await depth(hydrateDlq)).toBe(4);
+
+        const redriven = await relay(
+          'dlq',
+          'redrive',
+          'hydrate',
+          '--reason',
+          'moved_by_sqs',
+          '--source',
+          'klaviyo',
+        );
+        expect(redriven).toMatchObject({ matched: 3, redriven: 3, failed: 0, skipped: 1 });
+        expect(await depth(hydrateDlq)).toBe(1);
+        expect(await depth(hydrateQueue.url)).toBe(3);
+
+        // Hydrate takes the redriven messages as the originals they are: three more events for deliver, backfill.
+        expect(await pollOnce(deployed(hydrate), new SQSClient(aws()), hydrateQueue)).toEqual({
+          received: 3,
+          succeeded: 3,
+          failed: 0,
+        });
+        const events = (await receiveAll(queueOf('deliver').url)).map(
+          (m) => JSON.parse(m.Body ?? '') as Record<string, unknown>,
+        );
+        expect(events).toHaveLength(6);
+        expect(events.filter((e) => e.backfill === true)).toHaveLength(3);
+        expect((await relay<{ total: number }>('dlq', 'list', 'hydrate')).total).toBe(1);
+      },
+    );
+  });
 
   it('destroys everything it created', { timeout: 600_000 }, async () => {
     const destroy = await terraform(['destroy', '-auto-approve', '-input=false', '-no-color']);
