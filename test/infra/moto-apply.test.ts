@@ -1060,6 +1060,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         );
         expect(events).toHaveLength(6);
         expect(events.filter((e) => e.backfill === true)).toHaveLength(3);
+        // The example maps each event's time from Klaviyo's own timestamp.
+        expect(new Set(events.map((e) => e.time))).toEqual(
+          new Set([0, 1, 2].map((i) => new Date((1_764_756_000 + i) * 1000).toISOString())),
+        );
         expect((await relay<{ total: number }>('dlq', 'list', 'hydrate')).total).toBe(1);
       },
     );

@@ -188,7 +188,8 @@ module "relay" {
       secrets           = [{ ssm = aws_ssm_parameter.secret["klaviyo_webhook_secret"].name }]
       max_body_bytes    = 5 * 1024 * 1024
       tolerance_seconds = 300
-      mapping           = { metric = "Klaviyo System Event" }
+      # The event keeps the time it happened at Klaviyo (epoch seconds), not the time the relay received it.
+      mapping = { metric = "Klaviyo System Event", time = "event.data.attributes.timestamp" }
     }
 
     demo = {
