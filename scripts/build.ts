@@ -50,6 +50,29 @@ function englishOnlyZodLocales(root: string): esbuild.Plugin {
   };
 }
 
+/**
+ * The AWS SDK clients import their package.json for one field, `version` (the user agent's client version), and
+ * esbuild bundles a default-imported JSON file whole: ~2.5 KB of scripts, dependencies and file lists per client.
+ * Each such package.json is bundled as its name and version alone.
+ */
+function sdkPackageVersionOnly(): esbuild.Plugin {
+  return {
+    name: 'aws-sdk-package-version-only',
+    setup(build) {
+      build.onLoad(
+        { filter: /[/\\]node_modules[/\\]@aws-sdk[/\\][^/\\]+[/\\]package\.json$/ },
+        async (args) => {
+          const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as {
+            name: string;
+            version: string;
+          };
+          return { contents: JSON.stringify({ name, version }), loader: 'json' };
+        },
+      );
+    },
+  };
+}
+
 /** esbuild settings shared by the build and the cold-start benchmark's SDK-only baseline bundles. */
 export function bundleOptions(root: string = repoRoot): esbuild.BuildOptions {
   return {
@@ -66,7 +89,7 @@ export function bundleOptions(root: string = repoRoot): esbuild.BuildOptions {
     legalComments: 'none',
     banner: { js: REQUIRE_SHIM },
     mainFields: ['module', 'main'],
-    plugins: [englishOnlyZodLocales(root)],
+    plugins: [englishOnlyZodLocales(root), sdkPackageVersionOnly()],
     logLevel: 'warning',
   };
 }

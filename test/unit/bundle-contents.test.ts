@@ -1,7 +1,9 @@
 // What each Lambda bundle holds (esbuild's metafile): ingest and deliver never read a source's hydration or
 // mapping, so their bundles hold neither the presets, the mapping and hydration schemas nor JSONata
-// (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md); hydrate holds all of them. Cold start: each zip
-// ≤ 250 KB (docs/benchmarks.md).
+// (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md); hydrate holds all of them. The AWS SDK clients'
+// package.json files are bundled as name and version alone, which is all the clients read of them. Cold start:
+// each zip ≤ 250 KB (docs/benchmarks.md).
+import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Metafile } from 'esbuild';
 import { bundleMetafile, FUNCTIONS, type FunctionName } from '../../scripts/build.ts';
@@ -53,4 +55,34 @@ describe('bundle contents', () => {
         `${pattern}`,
       ).toBe(true);
   });
+
+  it.each(FUNCTIONS)(
+    '%s: each AWS SDK package.json is bundled as name and version, and the SDK reads only the version',
+    async (name) => {
+      const metafile = metafiles.get(name);
+      if (!metafile) throw new Error(`no metafile for ${name}`);
+      const isSdkPackageJson = (file: string) => /node_modules\/@aws-sdk\/[^/]+\/package\.json$/.test(file);
+      const packageJsons = Object.values(metafile.outputs).flatMap((output) =>
+        Object.entries(output.inputs).filter(([input]) => isSdkPackageJson(input)),
+      );
+      expect(packageJsons.length).toBeGreaterThan(0);
+      for (const [input, { bytesInOutput }] of packageJsons) expect(bytesInOutput, input).toBeLessThan(200);
+      // Every module that imports one reads `.version` of it and nothing else (a newer SDK reading another field
+      // would find it missing: this test says so first).
+      const importers = Object.entries(metafile.inputs).filter(([, input]) =>
+        input.imports.some((imported) => isSdkPackageJson(imported.path)),
+      );
+      expect(importers.length).toBeGreaterThan(0);
+      for (const [importer] of importers) {
+        const source = await readFile(importer, 'utf8');
+        const binding = /import\s+(\w+)\s+from\s+["'][^"']*package\.json["']/.exec(source)?.[1];
+        expect(binding, importer).toBeDefined();
+        const uses = [...source.matchAll(new RegExp(`\\b${binding}\\b(\\.\\w+)?`, 'g'))].map(
+          (m) => m[1] ?? '',
+        );
+        expect(uses.slice(1).length, importer).toBeGreaterThan(0);
+        expect(new Set(uses.slice(1)), importer).toEqual(new Set(['.version']));
+      }
+    },
+  );
 });
