@@ -1,7 +1,8 @@
 // Builds <function>.zip for each Lambda: an esbuild bundle (ESM, Node 22) zipped deterministically (fixed
 // timestamps and modes, sorted entries), so that Terraform's filebase64sha256(zip) changes exactly when that
 // function's code changes. `npm run build` writes dist/; `npm run build -- --release` writes the module's
-// prebuilt terraform/artifacts/ with SHA256SUMS, and `--check` compares a fresh build with them.
+// prebuilt terraform/artifacts/ with SHA256SUMS, and `--check` compares a fresh build with them; `--analyze`
+// lists what each bundle holds (esbuild's metafile), by package or source file.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -49,6 +50,29 @@ function englishOnlyZodLocales(root: string): esbuild.Plugin {
   };
 }
 
+/**
+ * The AWS SDK clients import their package.json for one field, `version` (the user agent's client version), and
+ * esbuild bundles a default-imported JSON file whole: ~2.5 KB of scripts, dependencies and file lists per client.
+ * Each such package.json is bundled as its name and version alone.
+ */
+function sdkPackageVersionOnly(): esbuild.Plugin {
+  return {
+    name: 'aws-sdk-package-version-only',
+    setup(build) {
+      build.onLoad(
+        { filter: /[/\\]node_modules[/\\]@aws-sdk[/\\][^/\\]+[/\\]package\.json$/ },
+        async (args) => {
+          const { name, version } = JSON.parse(await readFile(args.path, 'utf8')) as {
+            name: string;
+            version: string;
+          };
+          return { contents: JSON.stringify({ name, version }), loader: 'json' };
+        },
+      );
+    },
+  };
+}
+
 /** esbuild settings shared by the build and the cold-start benchmark's SDK-only baseline bundles. */
 export function bundleOptions(root: string = repoRoot): esbuild.BuildOptions {
   return {
@@ -65,21 +89,44 @@ export function bundleOptions(root: string = repoRoot): esbuild.BuildOptions {
     legalComments: 'none',
     banner: { js: REQUIRE_SHIM },
     mainFields: ['module', 'main'],
-    plugins: [englishOnlyZodLocales(root)],
+    plugins: [englishOnlyZodLocales(root), sdkPackageVersionOnly()],
     logLevel: 'warning',
   };
 }
 
+/** One function's bundle, as the build writes it. */
+const functionBundle = (name: FunctionName, root: string): esbuild.BuildOptions => ({
+  ...bundleOptions(root),
+  entryPoints: [`functions/${name}/handler.ts`],
+  outfile: `dist/${name}/index.mjs`,
+  write: false,
+});
+
 async function bundle(name: FunctionName, root: string): Promise<Map<string, Uint8Array>> {
-  const result = await esbuild.build({
-    ...bundleOptions(root),
-    entryPoints: [`functions/${name}/handler.ts`],
-    outfile: `dist/${name}/index.mjs`,
-    write: false,
-  });
+  const result = await esbuild.build(functionBundle(name, root));
   const files = new Map<string, Uint8Array>();
-  for (const file of result.outputFiles) files.set(path.basename(file.path), file.contents);
+  for (const file of result.outputFiles ?? []) files.set(path.basename(file.path), file.contents);
   return files;
+}
+
+/**
+ * What one function's bundle holds: esbuild's metafile, whose output lists each module bundled (paths relative
+ * to `root`) with the bytes it adds. test/unit/bundle-contents.test.ts and `npm run build -- --analyze` read it.
+ */
+export async function bundleMetafile(name: FunctionName, root: string = repoRoot): Promise<esbuild.Metafile> {
+  const result = await esbuild.build({ ...functionBundle(name, root), metafile: true });
+  return result.metafile ?? { inputs: {}, outputs: {} };
+}
+
+/** Bytes each package (node_modules) or source file adds to a bundle, largest first. */
+export function bytesByModule(metafile: esbuild.Metafile): [string, number][] {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs))
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? input;
+      bytes.set(module, (bytes.get(module) ?? 0) + bytesInOutput);
+    }
+  return [...bytes].sort((a, b) => b[1] - a[1]);
 }
 
 function zip(files: Map<string, Uint8Array>): Promise<Buffer> {
@@ -166,6 +213,17 @@ export async function compareWithRelease(
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--analyze')) {
+    // What each bundle holds, by package or source file (≥ 1 KB), minified bytes.
+    for (const name of FUNCTIONS) {
+      const modules = bytesByModule(await bundleMetafile(name));
+      const total = modules.reduce((sum, [, bytes]) => sum + bytes, 0);
+      console.log(`${name}: ${(total / 1000).toFixed(1)} KB`);
+      for (const [module, bytes] of modules)
+        if (bytes >= 1000) console.log(`  ${(bytes / 1000).toFixed(1).padStart(7)} KB  ${module}`);
+    }
+    return 0;
+  }
   const release = argv.includes('--release');
   const check = argv.includes('--check');
   const outDir = release

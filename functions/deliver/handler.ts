@@ -7,7 +7,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
-import type { KlaviyoSettings } from '../shared/config.ts';
+import {
+  parseOpaqueRelayConfig,
+  type KlaviyoSettings,
+  type OpaqueRelayConfig,
+} from '../shared/config-schema.ts';
 import {
   createConfigLoader,
   requireEnv,
@@ -31,7 +35,7 @@ export interface DeliverDependencies {
   /** The payload bucket's client (claim checks); default a new S3Client. */
   s3?: S3Client;
   fetch?: Fetch;
-  loadConfig?: LoadConfig;
+  loadConfig?: LoadConfig<OpaqueRelayConfig>;
   resolveSecret?: ResolveSecret;
   logger?: Logger;
   metrics?: Metrics;
@@ -50,7 +54,8 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const metrics = deps.metrics ?? createMetrics('deliver');
   const now = deps.now ?? Date.now;
   const loadConfig =
-    deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
+    deps.loadConfig ??
+    createConfigLoader(parseOpaqueRelayConfig, env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const s3 = deps.s3 ?? new S3Client({});
   const claimCheck = claimCheckFromEnv(env, s3, 'deliver');

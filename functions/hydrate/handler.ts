@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { archiveFromEnv } from '../shared/archive.ts';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
+import { parseRelayConfig, type RelayConfig } from '../shared/config.ts';
 import {
   createConfigLoader,
   reportRefreshError,
@@ -34,7 +35,7 @@ export interface HydrateDependencies {
   fetch?: Fetch;
   /** Cap on a source API's response body; default MAX_RESPONSE_BYTES (5 MiB). */
   maxResponseBytes?: number;
-  loadConfig?: LoadConfig;
+  loadConfig?: LoadConfig<RelayConfig>;
   resolveSecret?: ResolveSecret;
   logger?: Logger;
   metrics?: Metrics;
@@ -50,7 +51,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const metrics = deps.metrics ?? createMetrics('hydrate');
   const now = deps.now ?? Date.now;
   const loadConfig =
-    deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) });
+    deps.loadConfig ??
+    createConfigLoader(parseRelayConfig, env, { onRefreshError: reportRefreshError(logger, metrics) });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const s3 = deps.s3 ?? new S3Client({});
   const claimCheck = claimCheckFromEnv(env, s3, 'hydrate');

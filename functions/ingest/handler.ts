@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { claimCheckFromEnv } from '../shared/claim-check.ts';
+import { parseOpaqueRelayConfig, type OpaqueRelayConfig } from '../shared/config-schema.ts';
 import {
   createConfigLoader,
   reportRefreshError,
@@ -37,7 +38,7 @@ export interface IngestDependencies {
   /** The payload bucket's client (claim checks); default a new S3Client. */
   s3?: S3Client;
   dynamodb?: DynamoDBClient;
-  loadConfig?: LoadConfig;
+  loadConfig?: LoadConfig<OpaqueRelayConfig>;
   resolveSecret?: ResolveSecret;
   logger?: Logger;
   metrics?: Metrics;
@@ -134,7 +135,10 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     .use(
       verifyWebhook({
         loadConfig:
-          deps.loadConfig ?? createConfigLoader(env, { onRefreshError: reportRefreshError(logger, metrics) }),
+          deps.loadConfig ??
+          createConfigLoader(parseOpaqueRelayConfig, env, {
+            onRefreshError: reportRefreshError(logger, metrics),
+          }),
         resolveSecret: deps.resolveSecret ?? createSecretResolver({ env }),
         now,
         onAcknowledged: (source, code) => {

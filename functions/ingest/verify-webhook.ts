@@ -3,7 +3,7 @@
 // JSON body parser that follows replaces the body, so everything that needs the raw bytes happens here.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { RelayConfig, SourceConfig } from '../shared/config.ts';
+import type { OpaqueRelayConfig, OpaqueSourceConfig } from '../shared/config-schema.ts';
 import type { LoadConfig } from '../shared/config-loader.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { HttpError } from './http-error.ts';
@@ -13,8 +13,8 @@ import type { InboundRequest } from './sources/source-adapter.ts';
 
 export interface VerifiedWebhook {
   sourceName: string;
-  source: SourceConfig;
-  config: RelayConfig;
+  source: OpaqueSourceConfig;
+  config: OpaqueRelayConfig;
   request: InboundRequest;
 }
 
@@ -37,7 +37,7 @@ export function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Re
 }
 
 export function verifyWebhook(deps: {
-  loadConfig: LoadConfig;
+  loadConfig: LoadConfig<OpaqueRelayConfig>;
   resolveSecret: ResolveSecret;
   now: () => number;
   /** Told about requests answered without enqueueing (pings), for logs and metrics. */

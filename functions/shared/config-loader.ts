@@ -4,13 +4,21 @@
 // reread (SSM throttled, a broken document written) keeps serving the last good document, reports the error
 // through `onRefreshError` (the handlers log it and count `config_refresh_failed`) and is tried again after
 // `retryAfterMs` (default 30 s, at most maxAge), so one bad write or outage does not fail every request.
+//
+// The loader parses with the parser it is given, so that each function's bundle holds only the shape it reads:
+// hydrate passes parseRelayConfig (./config.ts: presets resolved, hydration and mapping validated), ingest and
+// deliver parseOpaqueRelayConfig (./config-schema.ts: hydration and mapping opaque). Nothing here imports either.
 import { readFile } from 'node:fs/promises';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { ConfigError, parseRelayConfig, type RelayConfig } from './config.ts';
+import { ConfigError } from './config-schema.ts';
 import type { Logger } from './logger.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
 
-export type LoadConfig = () => Promise<RelayConfig>;
+/** The configuration document as one function reads it: RelayConfig (hydrate) or OpaqueRelayConfig (ingest, deliver). */
+export type LoadConfig<C> = () => Promise<C>;
+
+/** Parses the document's text; `origin` (a file, `ssm:<name>`) names it in errors. */
+export type ParseConfig<C> = (text: string, origin: string) => C;
 
 export interface ConfigLoaderOptions {
   ssm?: SSMProvider;
@@ -22,32 +30,33 @@ export interface ConfigLoaderOptions {
   onRefreshError?: (error: unknown) => void;
 }
 
-export function createConfigLoader(
+export function createConfigLoader<C>(
+  parse: ParseConfig<C>,
   env: NodeJS.ProcessEnv = process.env,
   options: ConfigLoaderOptions = {},
-): LoadConfig {
+): LoadConfig<C> {
   const maxAgeMs = options.maxAgeMs ?? 300_000;
   const retryAfterMs = Math.min(options.retryAfterMs ?? 30_000, maxAgeMs);
   const now = options.now ?? Date.now;
-  let lastGood: RelayConfig | undefined;
-  type Entry = { config: Promise<RelayConfig>; expiresAt: number };
+  let lastGood: C | undefined;
+  type Entry = { config: Promise<C>; expiresAt: number };
   let cached: Entry | undefined;
 
-  const load = async (): Promise<RelayConfig> => {
+  const load = async (): Promise<C> => {
     if (env.RELAY_CONFIG_FILE) {
-      return parseRelayConfig(await readFile(env.RELAY_CONFIG_FILE, 'utf8'), env.RELAY_CONFIG_FILE);
+      return parse(await readFile(env.RELAY_CONFIG_FILE, 'utf8'), env.RELAY_CONFIG_FILE);
     }
     if (env.RELAY_CONFIG_PARAMETER) {
       const name = env.RELAY_CONFIG_PARAMETER;
       // forceFetch: this loader decides how long the document is kept.
       const text = await (options.ssm ??= new SSMProvider()).get(name, { decrypt: true, forceFetch: true });
       if (typeof text !== 'string') throw new ConfigError(`SSM parameter ${name} is empty`);
-      return parseRelayConfig(text, `ssm:${name}`);
+      return parse(text, `ssm:${name}`);
     }
     throw new ConfigError('neither RELAY_CONFIG_FILE nor RELAY_CONFIG_PARAMETER is set');
   };
 
-  const reload = (entry: Entry): Promise<RelayConfig> =>
+  const reload = (entry: Entry): Promise<C> =>
     load().then(
       (config) => {
         lastGood = config;

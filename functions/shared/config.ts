@@ -1,41 +1,22 @@
-// The one configuration document: what each source is, how to verify it, how to hydrate and map it, and
-// how to reach Klaviyo. Terraform renders it from the module's `sources`/`klaviyo` inputs (same snake_case
-// names); local mode reads it from a JSON file. It holds secret *references*, never secret values.
+// The configuration document resolved: the schema of ./config-schema.ts with every source's preset resolved and
+// its hydration and mapping validated in full (JSONata expressions compiled). Hydrate, the CLI (`relay config
+// validate`, `relay map`…), local mode and the Terraform tests read the document so; ingest and deliver, which
+// never read hydration or mapping, read it opaque (parseOpaqueRelayConfig in ./config-schema.ts) and so do not
+// bundle what is imported here (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
+import {
+  parseWith,
+  relayConfigSchemaWith,
+  sourceSchemaWith,
+  validateWith,
+  type ConfigValidation,
+} from './config-schema.ts';
+import { hydrationSchema } from './hydration-config.ts';
 import { mappingSchema } from './mapping-config.ts';
-import { PRESET_NAMES } from './presets/index.ts';
 import { resolvePresets } from './presets/resolve.ts';
 
-export const CONFIG_VERSION = 1;
-export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
-export const DEFAULT_KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
-
-// Shorthands for what this document repeats (zod/mini spells every check out). A schema is immutable, so one
-// instance serves every field that uses it. Every schema is built on first use (memo, in ./zod.ts).
-const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
-/** An integer from `min` to `max` inclusive: classic zod's `z.number().int().min(min).max(max)`. */
-const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
-
-/** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
-export const secretRefSchema = memo(() =>
-  z.union([
-    z.strictObject({ env: nonEmptyString() }),
-    z.strictObject({ ssm: nonEmptyString() }),
-    z.strictObject({ secrets_manager: nonEmptyString() }),
-  ]),
-);
-export type SecretRef = z.infer<ReturnType<typeof secretRefSchema>>;
-
-/** A value read from the request: a header, a dot path into the JSON body, or a constant. */
-export const valueSourceSchema = memo(() =>
-  z.union([
-    z.strictObject({ header: z.string().check(z.minLength(1), z.toLowerCase()) }),
-    z.strictObject({ path: nonEmptyString() }),
-    z.strictObject({ value: nonEmptyString() }),
-  ]),
-);
-export type ValueSource = z.infer<ReturnType<typeof valueSourceSchema>>;
+export * from './config-schema.ts';
 
 // The hydration section lives in its own module (connections, auth kinds, steps): ./hydration-config.ts.
 export {
@@ -44,7 +25,6 @@ export {
   type Hydration,
   type HydrationStep,
 } from './hydration-config.ts';
-import { hydrationSchema } from './hydration-config.ts';
 
 // The mapping section has its own module (one job per file); re-exported here, where the document is assembled.
 export {
@@ -55,252 +35,29 @@ export {
   type Mapping,
 } from './mapping-config.ts';
 
-/** Largest body a source may raise its own limit to: Lambda carries 6 MB per synchronous invocation. */
-export const MAX_SOURCE_BODY_BYTES = 5 * 1024 * 1024;
-/** Klaviyo sends up to 1,000 events in one request; each becomes its own message, so the body may exceed SQS's 1 MiB. */
-export const DEFAULT_KLAVIYO_BODY_BYTES = MAX_SOURCE_BODY_BYTES;
-/** Stripe's and Standard Webhooks' published tolerance; also our default where a sender publishes none. */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** Hydration and mapping validated in full: a source without a mapping gets the default mapping. */
+export const resolvedSourceParts = memo(() => ({
+  hydration: z.optional(hydrationSchema()),
+  mapping: z.prefault(mappingSchema(), {}),
+}));
 
-/** One member per sender kind, discriminated by `kind`. */
-export const sourceSchema = memo(() => {
-  const bodyBytes = intBetween(1_024, MAX_SOURCE_BODY_BYTES);
-  const common = {
-    /** The preset the source's hydration and mapping start from (resolved before this schema: presets/resolve.ts). */
-    preset: z.optional(z.enum(PRESET_NAMES)),
-    secrets: z.array(secretRefSchema()).check(z.minLength(1), z.maxLength(5)),
-    /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
-    event_type: z.optional(valueSourceSchema()),
-    /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
-    max_body_bytes: z.optional(bodyBytes),
-    hydration: z.optional(hydrationSchema()),
-    mapping: z.prefault(mappingSchema(), {}),
-  };
-  /** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
-  const tolerance = z._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS);
-  const headerName = z
-    .string()
-    .check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name'), z.toLowerCase());
-
-  return z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('shopify'), ...common }),
-    z.strictObject({
-      kind: z.literal('stripe'),
-      ...common,
-      tolerance_seconds: tolerance,
-    }),
-    z.strictObject({
-      kind: z.literal('standard-webhooks'),
-      ...common,
-      tolerance_seconds: tolerance,
-    }),
-    z.strictObject({
-      kind: z.literal('klaviyo'),
-      ...common,
-      max_body_bytes: z._default(bodyBytes, DEFAULT_KLAVIYO_BODY_BYTES),
-      tolerance_seconds: tolerance,
-    }),
-    z.strictObject({
-      kind: z.literal('klaviyo-flow'),
-      ...common,
-      /** Header the flow's webhook action sends with the shared secret as its value. */
-      secret_header: z._default(headerName, 'x-relay-secret'),
-      /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
-    }),
-    z.strictObject({
-      kind: z.literal('bigcommerce'),
-      ...common,
-      /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
-      secret_header: z._default(headerName, 'x-relay-secret'),
-    }),
-    z.strictObject({ kind: z.literal('woocommerce'), ...common }),
-    z.strictObject({
-      kind: z.literal('zendesk'),
-      ...common,
-      tolerance_seconds: tolerance,
-    }),
-    z.strictObject({
-      kind: z.literal('generic-hmac'),
-      ...common,
-      signature: z
-        .strictObject({
-          header: headerName,
-          algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
-          encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
-          /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
-          prefix: z._default(z.string(), ''),
-          /**
-           * Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601); signed_content must
-           * then include `{timestamp}`.
-           */
-          timestamp_header: z.optional(headerName),
-          /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
-          signed_content: z._default(
-            z
-              .string()
-              .check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
-            '{body}',
-          ),
-          tolerance_seconds: tolerance,
-        })
-        .check(
-          z.refine((s) => !s.signed_content.includes('{timestamp}') || s.timestamp_header, {
-            message: 'signed_content uses {timestamp}, so timestamp_header is required',
-            path: ['timestamp_header'],
-          }),
-          // An unsigned timestamp would be checked against the tolerance but could be rewritten by anyone
-          // replaying a captured request: a timestamp header is only meaningful when it is signed.
-          z.refine((s) => !s.timestamp_header || s.signed_content.includes('{timestamp}'), {
-            message:
-              'timestamp_header is set, so signed_content must include {timestamp} (e.g. "{timestamp}.{body}")',
-            path: ['signed_content'],
-          }),
-        ),
-      /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
-    }),
-    z.strictObject({
-      kind: z.literal('token'),
-      ...common,
-      /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
-      scheme: z._default(z.enum(['bearer', 'basic']), 'bearer'),
-      header: z._default(headerName, 'authorization'),
-      /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
-    }),
-  ]);
-});
+/** One member per sender kind, discriminated by `kind`; hydration and mapping validated. */
+export const sourceSchema = memo(() => sourceSchemaWith(resolvedSourceParts()));
 export type SourceConfig = z.infer<ReturnType<typeof sourceSchema>>;
-export type SourceKind = SourceConfig['kind'];
 
-export const klaviyoSettingsSchema = memo(() =>
-  z.strictObject({
-    api_key: secretRefSchema(),
-    revision: z._default(
-      z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')),
-      DEFAULT_KLAVIYO_REVISION,
-    ),
-    base_url: z._default(z.url(), DEFAULT_KLAVIYO_BASE_URL),
-    timeout_ms: z._default(intBetween(100, 60_000), 10_000),
-    /** Share of each Klaviyo rate limit the relay may use, 0.05–1; the rest is left to the account's other integrations. */
-    rate_budget_share: z._default(z.number().check(z.minimum(0.05), z.maximum(1)), 1),
-    /**
-     * A batch with at least this many events goes through Bulk Create Events (1,000 events a request) instead of
-     * one Create Event call each. Default 24: one bulk call spends 1/150 of its minute budget, one event call
-     * 1/3,500, so from 24 events on a bulk call is the cheaper use of Klaviyo's budget. Above the event source
-     * mapping's batch size, bulk is never used.
-     */
-    bulk_threshold: z._default(intBetween(2, 10_000), 24),
-    /**
-     * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
-     * message back on the queue with that delay instead, so the function never idles on billed time.
-     */
-    max_pacing_wait_ms: z._default(intBetween(0, 10_000), 2_000),
-    /**
-     * The deliver event source mapping's maximum concurrency (2–1,000; Terraform sets both from one input).
-     * Each instance keeps to 1/n of the burst limits, so instances share the budget instead of fighting over it.
-     */
-    max_concurrency: z._default(intBetween(1, 1_000), 2),
-    /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
-    max_in_flight: z._default(intBetween(1, 64), 8),
-  }),
-);
-export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;
-
-/** Stripe's retry window, the longest a sender we document retries for (3 days). */
-export const MIN_DEDUPE_TTL_SECONDS = 3 * 86_400;
-/** Ingest's longest timeout: API Gateway HTTP APIs stop waiting after 30 s (Terraform caps ingest there). */
-export const MIN_CLAIM_LEASE_SECONDS = 30;
-
-export const relayConfigSchema = memo(() =>
-  z.strictObject({
-    version: z.literal(CONFIG_VERSION),
-    sources: z.record(
-      z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _')),
-      sourceSchema(),
-    ),
-    klaviyo: klaviyoSettingsSchema(),
-    ingest: z.prefault(
-      z.strictObject({
-        /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
-        max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
-        /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
-        max_json_depth: z._default(intBetween(8, 512), 64),
-        /**
-         * How long a delivery id is remembered. At least the longest sender retry window we document (Stripe:
-         * 3 days), or a retry arriving after the id was forgotten is enqueued again.
-         */
-        dedupe_ttl_seconds: z._default(intBetween(MIN_DEDUPE_TTL_SECONDS, 90 * 86_400), 7 * 86_400),
-        /**
-         * How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. At
-         * least ingest's longest timeout (30 s: API Gateway stops waiting then), or a lease could lapse while its
-         * request still runs and a concurrent retry would enqueue the event a second time.
-         */
-        claim_lease_seconds: z._default(intBetween(MIN_CLAIM_LEASE_SECONDS, 900), 60),
-      }),
-      {},
-    ),
-  }),
-);
+export const relayConfigSchema = memo(() => relayConfigSchemaWith(sourceSchema()));
 export type RelayConfig = z.infer<ReturnType<typeof relayConfigSchema>>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/**
- * Terraform's jsonencode writes `null` for optional object attributes that were not set; in this
- * document `null` means "not set", so nulls are dropped before validation.
- */
-export function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== null)
-        .map(([k, v]) => [k, dropNulls(v)]),
-    );
-  }
-  return value;
-}
-
-export interface ConfigProblem {
-  path: string;
-  message: string;
-}
 
 /**
  * The parsed document (nulls dropped, presets resolved, then the schema), or every problem with its path. Every
- * reader goes through here, so the functions, `relay map` and `relay config validate` see one resolved document.
+ * reader of the whole document goes through here, so hydrate, `relay map` and `relay config validate` see one
+ * resolved document.
  */
-export function validateRelayConfig(
-  raw: unknown,
-): { success: true; data: RelayConfig } | { success: false; problems: ConfigProblem[] } {
-  const { document, problems } = resolvePresets(dropNulls(raw));
-  const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
-  if (problems.length > 0)
-    return { success: false, problems: problems.map((p) => ({ path: pathOf(p.path), message: p.message })) };
-  const result = relayConfigSchema().safeParse(document);
-  if (result.success) return { success: true, data: result.data };
-  return {
-    success: false,
-    problems: result.error.issues.map((i) => ({ path: pathOf(i.path), message: i.message })),
-  };
+export function validateRelayConfig(raw: unknown): ConfigValidation<RelayConfig> {
+  return validateWith(raw, resolvePresets, relayConfigSchema());
 }
 
 /** Parses and validates the document; every problem is reported with its path. */
 export function parseRelayConfig(text: string, origin: string): RelayConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${origin}: not valid JSON (${(error as Error).message})`);
-  }
-  const result = validateRelayConfig(raw);
-  if (!result.success) {
-    const problems = result.problems.map((p) => `  - ${p.path}: ${p.message}`);
-    throw new ConfigError(`${origin}: invalid relay configuration:\n${problems.join('\n')}`);
-  }
-  return result.data;
+  return parseWith(text, origin, validateRelayConfig);
 }

@@ -1,7 +1,7 @@
 // The `hydration` section of a source (docs/adr/0016-hydration-connections-and-steps.md): named connections
 // (base URL template + auth) and steps (GET/POST, body template, params, when, pick, for_each, pagination,
 // cache). Today's single `base_url`/`auth` form is one connection, named `default`, and parses as before.
-import { secretRefSchema } from './config.ts';
+import { secretRefSchema } from './config-schema.ts';
 import {
   compileExpression,
   DOT_PATH_PATTERN,

@@ -3,7 +3,7 @@
 // secret is picked up without a deploy. Values are never logged: errors name the reference only.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { SecretRef } from './config.ts';
+import type { SecretRef } from './config-schema.ts';
 
 export type ResolveSecret = (ref: SecretRef) => Promise<string>;
 

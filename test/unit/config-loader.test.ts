@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../functions/shared/config.ts';
+import { ConfigError, parseRelayConfig } from '../../functions/shared/config.ts';
 import { createConfigLoader } from '../../functions/shared/config-loader.ts';
 
 const dirs: string[] = [];
@@ -22,7 +22,11 @@ describe('config loader', () => {
     const file = path.join(dir, 'relay.json');
     await writeFile(file, doc('2026-07-15'));
     let clock = 0;
-    const load = createConfigLoader({ RELAY_CONFIG_FILE: file }, { maxAgeMs: 1000, now: () => clock });
+    const load = createConfigLoader(
+      parseRelayConfig,
+      { RELAY_CONFIG_FILE: file },
+      { maxAgeMs: 1000, now: () => clock },
+    );
     expect((await load()).klaviyo.revision).toBe('2026-07-15');
     await writeFile(file, doc('2026-10-15'));
     clock = 999;
@@ -36,14 +40,16 @@ describe('config loader', () => {
     dirs.push(dir);
     const file = path.join(dir, 'relay.json');
     await writeFile(file, '{ broken');
-    const load = createConfigLoader({ RELAY_CONFIG_FILE: file });
+    const load = createConfigLoader(parseRelayConfig, { RELAY_CONFIG_FILE: file });
     await expect(load()).rejects.toThrowError(ConfigError);
     await writeFile(file, doc('2026-07-15'));
     await expect(load()).resolves.toMatchObject({ version: 1 });
   });
 
   it('says which variable is missing', async () => {
-    await expect(createConfigLoader({})()).rejects.toThrow(/RELAY_CONFIG_FILE nor RELAY_CONFIG_PARAMETER/);
+    await expect(createConfigLoader(parseRelayConfig, {})()).rejects.toThrow(
+      /RELAY_CONFIG_FILE nor RELAY_CONFIG_PARAMETER/,
+    );
   });
 
   it('keeps serving the last good document when a reread fails, and reports it', async () => {
@@ -54,6 +60,7 @@ describe('config loader', () => {
     let clock = 0;
     const failures: unknown[] = [];
     const load = createConfigLoader(
+      parseRelayConfig,
       { RELAY_CONFIG_FILE: file },
       { maxAgeMs: 1000, now: () => clock, onRefreshError: (error) => failures.push(error) },
     );

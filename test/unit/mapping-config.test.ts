@@ -34,7 +34,9 @@ describe('mapping configuration', () => {
       ],
     };
     await writeFile(file, JSON.stringify(documentWith(mapping)));
-    const error = await createConfigLoader({ RELAY_CONFIG_FILE: file })().catch((e: unknown) => e);
+    const error = await createConfigLoader(parseRelayConfig, { RELAY_CONFIG_FILE: file })().catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(
       /sources\.orders\.mapping\.events\.1\.value\.expr: JSONata syntax error at character \d+/,

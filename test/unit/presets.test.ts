@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseRelayConfig, validateRelayConfig } from '../../functions/shared/config.ts';
 import { overlay } from '../../functions/shared/presets/merge.ts';
-import { PRESET_NAMES, PRESETS } from '../../functions/shared/presets/index.ts';
+import { PRESET_KINDS, PRESET_NAMES, PRESETS } from '../../functions/shared/presets/index.ts';
 
 const documentWith = (source: Record<string, unknown>) => ({
   version: 1,
@@ -28,6 +28,13 @@ describe('presets', () => {
     expect(source?.kind).toBe(PRESETS[name].kind);
     expect(source?.preset).toBe(name);
   });
+
+  it.each(PRESET_NAMES)(
+    "%s: the kind ingest and deliver take for it (preset-names.ts) is the preset's own",
+    (name) => {
+      expect(PRESET_KINDS[name]).toBe(PRESETS[name].kind);
+    },
+  );
 
   it('takes the kind from the preset, and refuses a preset for another kind', () => {
     expect(parse({ kind: 'shopify', preset: 'shopify' }).sources.shop?.kind).toBe('shopify');

@@ -1,14 +1,14 @@
 // BigCommerce: authenticated by a header (and secret value) that the app set in the webhook's `headers`
 // when registering it. Payloads are thin (`scope`, `data: { type, id }`, `hash`, `created_at`): `hash` is
 // the same for a resent event, so it is the delivery id; without it, scope + data id + created_at.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { verifySecretHeader } from './secret-header.ts';
 import { getPath } from '../../shared/json-path.ts';
 import { HttpError } from '../http-error.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { eventTypeOf, scalarText } from './value-source.ts';
 
-type BigCommerceSource = Extract<SourceConfig, { kind: 'bigcommerce' }>;
+type BigCommerceSource = Extract<OpaqueSourceConfig, { kind: 'bigcommerce' }>;
 
 export const bigcommerce: SourceAdapter<BigCommerceSource> = {
   verify: (request, secrets, config) => verifySecretHeader(request, secrets, config.secret_header),

@@ -1,13 +1,13 @@
 // Any sender that signs with an HMAC in one header: algorithm, hex or base64, an optional prefix such as
 // GitHub's `sha256=`, and optionally a signed timestamp header with a template for what is signed
 // (e.g. `{timestamp}.{body}`), checked against a tolerance.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { checkTimestamp } from './timestamp.ts';
 import { claimedHeaderValue, configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
-type GenericHmacSource = Extract<SourceConfig, { kind: 'generic-hmac' }>;
+type GenericHmacSource = Extract<OpaqueSourceConfig, { kind: 'generic-hmac' }>;
 
 /** The bytes the sender signed: the template with `{timestamp}` filled in around the raw body. */
 export function signedParts(template: string, rawBody: Buffer, timestamp: string): (string | Buffer)[] {

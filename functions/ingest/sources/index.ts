@@ -1,5 +1,5 @@
-// The registry of sender kinds: adding a kind means one file here and one schema in shared/config.ts.
-import type { SourceConfig } from '../../shared/config.ts';
+// The registry of sender kinds: adding a kind means one file here and one schema in shared/config-schema.ts.
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { bigcommerce } from './bigcommerce.ts';
 import { genericHmac } from './generic-hmac.ts';
 import { klaviyoFlow } from './klaviyo-flow.ts';
@@ -12,7 +12,9 @@ import { token } from './token.ts';
 import { woocommerce } from './woocommerce.ts';
 import { zendesk } from './zendesk.ts';
 
-const adapters: { [K in SourceConfig['kind']]: SourceAdapter<Extract<SourceConfig, { kind: K }>> } = {
+const adapters: {
+  [K in OpaqueSourceConfig['kind']]: SourceAdapter<Extract<OpaqueSourceConfig, { kind: K }>>;
+} = {
   shopify,
   stripe,
   'standard-webhooks': standardWebhooks,
@@ -25,6 +27,6 @@ const adapters: { [K in SourceConfig['kind']]: SourceAdapter<Extract<SourceConfi
   token,
 };
 
-export function adapterFor(config: SourceConfig): SourceAdapter {
+export function adapterFor(config: OpaqueSourceConfig): SourceAdapter {
   return adapters[config.kind];
 }

@@ -2,7 +2,7 @@
 // `Klaviyo-Timestamp` header's value (an HTTP date in Klaviyo's example). One request carries up to 1,000
 // events in `data[]`, each with its own `external_id`: every event is deduped and enqueued on its own.
 // `meta.klaviyo_webhook_id` must equal `Klaviyo-Webhook-Id`; Klaviyo says a mismatch means tampering.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { getPath } from '../../shared/json-path.ts';
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
@@ -10,7 +10,7 @@ import { KLAVIYO_ORIGIN, type ReceivedEvent, type SourceAdapter } from './source
 import { checkTimestamp } from './timestamp.ts';
 import { eventTypeOf, scalarText } from './value-source.ts';
 
-type KlaviyoSource = Extract<SourceConfig, { kind: 'klaviyo' }>;
+type KlaviyoSource = Extract<OpaqueSourceConfig, { kind: 'klaviyo' }>;
 
 /** Klaviyo's documented maximum per request. */
 export const MAX_KLAVIYO_EVENTS = 1_000;

@@ -4,9 +4,9 @@ import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { eventTypeOf } from './value-source.ts';
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 
-type ShopifySource = Extract<SourceConfig, { kind: 'shopify' }>;
+type ShopifySource = Extract<OpaqueSourceConfig, { kind: 'shopify' }>;
 
 const META_HEADERS = {
   topic: 'x-shopify-topic',

@@ -1,6 +1,6 @@
 // What each sender kind contributes to ingest: how its requests are authenticated, and how one request
 // becomes the events it carries (each with the delivery id the sender keeps across retries).
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 
 export interface InboundRequest {
   /** Header names in lower case. */
@@ -27,7 +27,7 @@ export interface Acknowledgement {
   message: string;
 }
 
-export interface SourceAdapter<C extends SourceConfig = SourceConfig> {
+export interface SourceAdapter<C extends OpaqueSourceConfig = OpaqueSourceConfig> {
   /**
    * Runs before the signature check and the JSON parser: recognises requests that carry no event (a
    * sender's ping) so they can be answered 200 and never enqueued.

@@ -1,7 +1,7 @@
 // Standard Webhooks (standardwebhooks.com; Svix and the senders that follow it): `webhook-signature`
 // holds space-separated `v1,<base64>` entries, each an HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw
 // body>` under the key that the `whsec_…` secret encodes in base64. `webhook-id` is stable across retries.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { getPath } from '../../shared/json-path.ts';
 import { HttpError } from '../http-error.ts';
 import { anyDigestMatches, decodeDigest } from './hmac.ts';
@@ -9,7 +9,7 @@ import type { SourceAdapter } from './source-adapter.ts';
 import { checkTimestamp } from './timestamp.ts';
 import { eventTypeOf } from './value-source.ts';
 
-type StandardWebhooksSource = Extract<SourceConfig, { kind: 'standard-webhooks' }>;
+type StandardWebhooksSource = Extract<OpaqueSourceConfig, { kind: 'standard-webhooks' }>;
 
 const SECRET_PREFIX = 'whsec_';
 

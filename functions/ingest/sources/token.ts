@@ -1,11 +1,11 @@
 // For senders that sign nothing: a bearer token or HTTP Basic credentials in a header, compared in
 // constant time with every active secret. For `basic`, each secret is `user:password`.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { matchesAnySharedSecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { claimedHeaderValue, configuredDeliveryId, eventTypeOf } from './value-source.ts';
 
-type TokenSource = Extract<SourceConfig, { kind: 'token' }>;
+type TokenSource = Extract<OpaqueSourceConfig, { kind: 'token' }>;
 
 const BEARER = /^Bearer +(\S+)\s*$/i;
 const BASIC = /^Basic +([A-Za-z0-9+/]+={0,2})\s*$/i;

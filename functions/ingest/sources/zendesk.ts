@@ -1,7 +1,7 @@
 // Zendesk: `X-Zendesk-Webhook-Signature` is the base64 HMAC-SHA256 of the
 // `X-Zendesk-Webhook-Signature-Timestamp` value (ISO 8601) followed directly by the raw body. The
 // invocation id stays the same across the attempts of one invocation; events also carry an `id`.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
 import { getPath } from '../../shared/json-path.ts';
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
@@ -9,7 +9,7 @@ import type { SourceAdapter } from './source-adapter.ts';
 import { checkTimestamp } from './timestamp.ts';
 import { eventTypeOf, scalarText } from './value-source.ts';
 
-type ZendeskSource = Extract<SourceConfig, { kind: 'zendesk' }>;
+type ZendeskSource = Extract<OpaqueSourceConfig, { kind: 'zendesk' }>;
 
 const SIGNATURE = 'x-zendesk-webhook-signature';
 const TIMESTAMP = 'x-zendesk-webhook-signature-timestamp';

@@ -1,4 +1,5 @@
 // The presets by name: data, one file per sender (docs/adr/0018-presets.md).
+import type { PresetName } from '../preset-names.ts';
 import type { Preset } from './preset.ts';
 import { bigcommercePreset } from './bigcommerce.ts';
 import { shopifyPreset } from './shopify.ts';
@@ -6,8 +7,7 @@ import { stripePreset } from './stripe.ts';
 import { woocommercePreset } from './woocommerce.ts';
 import { zendeskPreset } from './zendesk.ts';
 
-export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce', 'zendesk'] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+export { PRESET_NAMES, PRESET_KINDS, type PresetName } from '../preset-names.ts';
 
 export const PRESETS: Record<PresetName, Preset> = {
   shopify: shopifyPreset,

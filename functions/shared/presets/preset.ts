@@ -3,7 +3,7 @@
 import type * as z from '../zod.ts';
 import type { hydrationConnectionSchema, hydrationSchema } from '../hydration-config.ts';
 import type { mappingSchema } from '../mapping-config.ts';
-import type { SourceKind } from '../config.ts';
+import type { SourceKind } from '../config-schema.ts';
 
 export interface Preset {
   /** The sender kind this preset reads; a source of another kind cannot use it. */
