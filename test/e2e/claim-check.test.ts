@@ -2,15 +2,14 @@
 // (262,144 bytes, the AWS provider's ceiling), and a body over it travels as a claim check (the payload in the
 // payload bucket, the message carrying the reference) through ingest → hydrate → deliver.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { localSources, startLocalStackWithSources } from '../helpers/local-stack-with-sources.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /** terraform/modules/queue's max_message_size (the provider's ceiling). */
@@ -20,21 +19,13 @@ let stack: LocalStack;
 let mock: KlaviyoMock;
 
 beforeAll(async () => {
-  const base = JSON.parse(await readFile('config/local.json', 'utf8')) as {
-    sources: Record<string, Record<string, unknown>>;
-  };
-  const dir = await mkdtemp(path.join(tmpdir(), 'claim-check-e2e-'));
-  const configFile = path.join(dir, 'config.json');
-  const demo = { ...base.sources.demo, max_body_bytes: 1024 * 1024 };
+  const demo = { ...(await localSources()).demo, max_body_bytes: 1024 * 1024 };
   const klaviyo = {
     kind: 'klaviyo',
     secrets: [{ env: 'DEMO_WEBHOOK_SECRET' }],
     mapping: { profile: { email: ['event.data.attributes.email'] } },
   };
-  await writeFile(configFile, JSON.stringify({ ...base, sources: { ...base.sources, demo, klaviyo } }));
-  stack = await startLocalStack({ env: {}, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, mock } = await startLocalStackWithSources({ demo, klaviyo }));
 });
 afterAll(async () => {
   await stack.stop();

@@ -2,36 +2,27 @@
 // (a metric, nothing about the profile). Their events name the profile only by Klaviyo's profile id
 // (`relationships.profile.data.id`), which the relay sends back as the profile resource's `data.id`.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
 import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { startLocalStackWithSources } from '../helpers/local-stack-with-sources.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
 let mock: KlaviyoMock;
 
 beforeAll(async () => {
-  const base = JSON.parse(await readFile('config/local.json', 'utf8')) as {
-    sources: Record<string, Record<string, unknown>>;
-  };
-  const dir = await mkdtemp(path.join(tmpdir(), 'klaviyo-system-e2e-'));
-  const configFile = path.join(dir, 'config.json');
   const klaviyo = {
     kind: 'klaviyo',
     secrets: [{ env: 'DEMO_WEBHOOK_SECRET' }],
     max_body_bytes: 5 * 1024 * 1024,
     mapping: { metric: 'Klaviyo System Event' },
   };
-  await writeFile(configFile, JSON.stringify({ ...base, sources: { ...base.sources, klaviyo } }));
-  stack = await startLocalStack({ env: {}, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, mock } = await startLocalStackWithSources({ klaviyo }));
 });
 afterAll(async () => {
   await stack.stop();
