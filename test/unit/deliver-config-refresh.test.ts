@@ -8,6 +8,7 @@ import type { Fetch } from '../../functions/deliver/klaviyo-client.ts';
 import { relayConfigSchema, type RelayConfig, type SecretRef } from '../../functions/shared/config.ts';
 import { testContext } from '../helpers/http-event.ts';
 import { eventFixture } from './deliver-fixtures.ts';
+import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
 const config = (klaviyo: Record<string, unknown>): RelayConfig =>
   relayConfigSchema().parse({ version: 1, sources: {}, klaviyo: { api_key: { env: 'K1' }, ...klaviyo } });
@@ -15,24 +16,7 @@ const config = (klaviyo: Record<string, unknown>): RelayConfig =>
 function sqsEvent(n: number): SQSEvent {
   const message = eventFixture(n);
   return {
-    Records: [
-      {
-        messageId: `m-${n}`,
-        receiptHandle: `rh-${n}`,
-        body: JSON.stringify(message),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: { correlation_id: { stringValue: message.correlation_id, dataType: 'String' } },
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:deliver',
-        awsRegion: 'us-east-1',
-      },
-    ],
+    Records: [stageMessageRecord(`m-${n}`, message, 'deliver')],
   };
 }
 

@@ -12,6 +12,7 @@ import { archiveHourPrefix } from '../../functions/shared/archive.ts';
 import { relayConfigSchema } from '../../functions/shared/config.ts';
 import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
+import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -33,22 +34,7 @@ function sqsEvent(entries: { id: string; receivedAt: string }[]): SQSEvent {
         meta: {},
         payload: { id: 1, email: 'ada@example.com' },
       });
-      return {
-        messageId: id,
-        receiptHandle: `rh-${id}`,
-        body: JSON.stringify(message),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: { correlation_id: { stringValue: message.correlation_id, dataType: 'String' } },
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hydrate',
-        awsRegion: 'us-east-1',
-      };
+      return stageMessageRecord(id, message, 'hydrate');
     }),
   };
 }

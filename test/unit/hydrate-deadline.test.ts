@@ -8,6 +8,7 @@ import type { Fetch } from '../../functions/hydrate/source-api.ts';
 import { relayConfigSchema } from '../../functions/shared/config.ts';
 import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
+import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -41,22 +42,7 @@ function sqsEvent(ids: string[]): SQSEvent {
         // One customer each: identical calls in flight would be coalesced into one request.
         payload: { id: 1, customer: `c-${id}`, email: 'ada@example.com' },
       });
-      return {
-        messageId: id,
-        receiptHandle: `rh-${id}`,
-        body: JSON.stringify(message),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: { correlation_id: { stringValue: message.correlation_id, dataType: 'String' } },
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:hydrate',
-        awsRegion: 'us-east-1',
-      };
+      return stageMessageRecord(id, message, 'hydrate');
     }),
   };
 }

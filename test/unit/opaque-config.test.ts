@@ -24,6 +24,7 @@ import {
 import { createConfigLoader } from '../../functions/shared/config-loader.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { eventFixture } from './deliver-fixtures.ts';
+import { sqsRecord } from '../helpers/sqs-record.ts';
 
 const SHOP_SECRET = 'shpss_opaque_test';
 
@@ -259,30 +260,15 @@ describe('each function loads the document in its own shape', () => {
   });
 });
 
-function sqsRecord(body: unknown): SQSEvent['Records'][number] {
-  return {
-    messageId: 'm-1',
-    receiptHandle: 'rh-1',
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:queue',
-    awsRegion: 'us-east-1',
-  };
+function recordOf(body: unknown): SQSEvent['Records'][number] {
+  return sqsRecord({ id: 'm-1', body: JSON.stringify(body) });
 }
 
-const sqsEvent = (): SQSEvent => ({ Records: [sqsRecord(eventFixture(1))] });
+const sqsEvent = (): SQSEvent => ({ Records: [recordOf(eventFixture(1))] });
 
 const hydrateEvent = (): SQSEvent => ({
   Records: [
-    sqsRecord({
+    recordOf({
       type: 'webhook.received',
       version: 1,
       correlation_id: 'shop:d-1',

@@ -16,6 +16,7 @@ import {
   FAILED_ATTEMPTS_ATTRIBUTE,
 } from '../../functions/shared/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
+import { sqsRecord } from '../helpers/sqs-record.ts';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 const context = { getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
@@ -35,25 +36,15 @@ function letter(stage: DeadLetterV1['stage'], original: string, reason = 'retrie
 }
 
 function recordWith(body: string, id = 'm1'): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `rh-${id}`,
+  return sqsRecord({
+    id,
     body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
+    queue: 'q',
     messageAttributes: {
       correlation_id: { stringValue: 'demo:1', dataType: 'String' },
       [FAILED_ATTEMPTS_ATTRIBUTE]: { stringValue: '9', dataType: 'Number' },
     },
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
-    awsRegion: 'us-east-1',
-  };
+  });
 }
 
 function recordingSqs() {

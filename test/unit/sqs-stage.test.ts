@@ -16,6 +16,7 @@ import {
   type RecordOutcome,
 } from '../../functions/shared/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
+import { sqsRecord } from '../helpers/sqs-record.ts';
 
 const QUEUE = 'http://sqs.local/000000000000/deliver';
 const DLQ = 'http://sqs.local/000000000000/deliver-dlq';
@@ -58,27 +59,18 @@ function recordingSqs(fail: string[] = []) {
 }
 
 function record(id: string, receiveCount: number, failedBefore?: number): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: `rh-${id}`,
+  return sqsRecord({
+    id,
     body: JSON.stringify({ n: Number(id.replace(/\D/g, '')) || 0 }),
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '0',
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
+    receiveCount,
+    queue: 'deliver',
     messageAttributes: {
       correlation_id: { stringValue: `demo:${id}`, dataType: 'String' },
       ...(failedBefore !== undefined && {
         [FAILED_ATTEMPTS_ATTRIBUTE]: { stringValue: String(failedBefore), dataType: 'Number' },
       }),
     },
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:deliver',
-    awsRegion: 'us-east-1',
-  };
+  });
 }
 
 const schema = z.object({ n: z.number() });
