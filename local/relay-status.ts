@@ -1,9 +1,9 @@
 // `GET /_relay/status` in local mode: what waits in each stage's queue, what its DLQ holds and why, and counters
 // of what ingest answered and what the Klaviyo mock recorded — the local stand-in for the module's dashboard.
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { openDlq } from '../cli/dead-letters.ts';
 import type { RelayStack, Stage } from '../cli/stack.ts';
 import type { LocalAws, QueuePair } from './emulators.ts';
+import { queueCounts } from '../cli/queue-counts.ts';
 
 export interface RelayStatus {
   queues: Record<Stage, { waiting: number; in_flight: number; delayed: number }>;
@@ -14,22 +14,9 @@ export interface RelayStatus {
   klaviyo_events?: number;
 }
 
-async function queueCounts(aws: LocalAws, queue: QueuePair) {
-  const { Attributes = {} } = await aws.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queue.url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  return {
-    waiting: Number(Attributes.ApproximateNumberOfMessages) || 0,
-    in_flight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) || 0,
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed) || 0,
-  };
+async function stageQueueCounts(aws: LocalAws, queue: QueuePair) {
+  const { waiting, inFlight, delayed } = await queueCounts(aws.sqs, queue.url);
+  return { waiting, in_flight: inFlight, delayed };
 }
 
 /** The DLQ's letters counted by reason: read (hidden for the read) and made visible again, as `relay dlq list`. */
@@ -57,8 +44,8 @@ export async function relayStatus(
   klaviyoEvents: (() => number) | undefined,
 ): Promise<RelayStatus> {
   const [hydrateQueue, deliverQueue, hydrateDlq, deliverDlq] = await Promise.all([
-    queueCounts(aws, aws.hydrate),
-    queueCounts(aws, aws.deliver),
+    stageQueueCounts(aws, aws.hydrate),
+    stageQueueCounts(aws, aws.deliver),
     dlqReasons(aws, 'hydrate', aws.hydrate),
     dlqReasons(aws, 'deliver', aws.deliver),
   ]);

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { RelayConfig } from '../functions/shared/config.ts';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../functions/hydrate/handler.ts';
@@ -18,6 +17,7 @@ import { startDemoSourceApi } from './demo-source-api.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
 import { startPoller } from './sqs/poller.ts';
+import { queueCounts } from '../cli/queue-counts.ts';
 
 /** Local mode's status endpoint, beside the webhook route. */
 export const STATUS_PATH = '/_relay/status';
@@ -210,25 +210,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       demoApiUrl: demoApi.url,
       async drained() {
         for (const url of [aws.hydrate.url, aws.deliver.url]) {
-          const { Attributes = {} } = await aws.sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: url,
-              AttributeNames: [
-                'ApproximateNumberOfMessages',
-                'ApproximateNumberOfMessagesNotVisible',
-                'ApproximateNumberOfMessagesDelayed',
-              ],
-            }),
-          );
           // Delayed: messages a stage deferred (re-sent with DelaySeconds) still count as waiting.
-          if (
-            Number(Attributes.ApproximateNumberOfMessages) +
-              Number(Attributes.ApproximateNumberOfMessagesNotVisible) +
-              (Number(Attributes.ApproximateNumberOfMessagesDelayed) || 0) >
-            0
-          ) {
-            return false;
-          }
+          const { waiting, inFlight, delayed } = await queueCounts(aws.sqs, url);
+          if (waiting + inFlight + delayed > 0) return false;
         }
         return true;
       },

@@ -11,7 +11,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { Metrics } from '../functions/shared/metrics.ts';
 import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
@@ -20,6 +20,7 @@ import { createSqsQueue } from '../functions/shared/sqs-queue.ts';
 import { startLocalAws, type QueuePair } from '../local/emulators.ts';
 import { startKlaviyoMock, type RecordedEvent, type RecordedRequest } from '../local/klaviyo-mock/index.ts';
 import { startPoller } from '../local/sqs/poller.ts';
+import { queueCounts } from '../cli/queue-counts.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -167,15 +168,8 @@ async function fill(remote: Remote, count: number): Promise<void> {
 }
 
 async function queueDepth(remote: Remote): Promise<number> {
-  const { Attributes = {} } = await remote.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: remote.deliver.url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
+  const { waiting, inFlight } = await queueCounts(remote.sqs, remote.deliver.url);
+  return waiting + inFlight;
 }
 
 async function run(options: RunOptions): Promise<RunResult> {

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
@@ -19,6 +18,7 @@ import type { DeadLetterV1 } from '../functions/shared/contracts.ts';
 import { encodeMessageBody } from '../functions/shared/message-body.ts';
 import { startLocalAws } from '../local/emulators.ts';
 import { writeStackFile } from '../local/stack-file.ts';
+import { queueCounts } from '../cli/queue-counts.ts';
 
 const { values } = parseArgs({
   options: { letters: { type: 'string', default: '10000' }, rate: { type: 'string', default: '1000' } },
@@ -111,14 +111,8 @@ try {
       }),
     );
   }
-  const { Attributes = {} } = await aws.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: aws.hydrate.dlqUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  const left =
-    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+  const dlq = await queueCounts(aws.sqs, aws.hydrate.dlqUrl);
+  const left = dlq.waiting + dlq.inFlight;
   const twice = [...seen.values()].filter((n) => n > 1).length;
   console.log(
     `redrive (--rate ${values.rate}): ${result.redriven} of ${result.matched} redriven, ${result.failed} failed, in ${seconds.toFixed(1)} s (${(result.redriven / seconds).toFixed(0)}/s)`,

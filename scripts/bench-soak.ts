@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterV1Schema } from '../functions/shared/contracts.ts';
 import { backoffSeconds } from '../functions/shared/sqs-stage.ts';
 import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
@@ -28,6 +28,7 @@ import { startOutside, type OutsideOutcome, type OutsideReport } from './soak/ou
 import type { PlannedWebhook } from './soak/plan.ts';
 import type { SendResults } from './soak/sender.ts';
 import { SOAK_SECRETS, soakSources } from './soak/sources.ts';
+import { queueCounts } from '../cli/queue-counts.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures (SOAK_LOG_LEVEL asks for the logs).
 process.env.POWERTOOLS_LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'SILENT';
@@ -95,19 +96,7 @@ async function queueDepth(
   sqs: SQSClient,
   url: string,
 ): Promise<{ total: number; waiting: number; text: string }> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: [
-        'ApproximateNumberOfMessages',
-        'ApproximateNumberOfMessagesNotVisible',
-        'ApproximateNumberOfMessagesDelayed',
-      ],
-    }),
-  );
-  const waiting = Number(Attributes.ApproximateNumberOfMessages);
-  const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-  const delayed = Number(Attributes.ApproximateNumberOfMessagesDelayed) || 0;
+  const { waiting, inFlight, delayed } = await queueCounts(sqs, url);
   return {
     total: waiting + inFlight + delayed,
     waiting,

@@ -2,10 +2,10 @@
 // with openDlq (received with a visibility timeout, released afterwards), up to a bound per queue, so a trace
 // of a deep queue ends and says that it stopped early. Messages in flight (a stage holds them) cannot be seen
 // by a peek: their count is reported instead.
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { openDlq, type DeadLetterEntry } from '../dead-letters.ts';
 import type { Progress } from '../progress.ts';
 import type { RelayStack, Stage } from '../stack.ts';
+import { queueCounts } from '../queue-counts.ts';
 
 export type QueueKind = 'queue' | 'dlq';
 
@@ -52,16 +52,8 @@ export function correlationIdOf(entry: DeadLetterEntry): string | undefined {
 }
 
 async function queueDepth(stack: RelayStack, url: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes = {} } = await stack.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages) || 0,
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) || 0,
-  };
+  const { waiting, inFlight } = await queueCounts(stack.sqs, url);
+  return { visible: waiting, inFlight };
 }
 
 async function scanOne(

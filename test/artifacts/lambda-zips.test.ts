@@ -10,12 +10,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseRelayConfig, type SourceConfig } from '../../functions/shared/config.ts';
@@ -39,6 +34,7 @@ import {
 } from '../helpers/runtime-contract.ts';
 import { startSsmStub, type SsmStub } from '../helpers/ssm-stub.ts';
 import { extractZip } from '../../scripts/unzip.ts';
+import { queueCounts } from '../../cli/queue-counts.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NAME = 'relay-zips'; // the module's `name`
@@ -268,15 +264,8 @@ async function settle(sqs: SQSClient, queueUrl: string, event: SQSEvent, answer:
 }
 
 async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
+  const { waiting, inFlight } = await queueCounts(sqs, queueUrl);
+  return waiting + inFlight;
 }
 
 describe('the built Lambda zips, unpacked and invoked as Lambda runs them', () => {

@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { queueCounts } from '../../cli/queue-counts.ts';
 
 /** Runs `cli/relay.ts` with `args`; rejects (with code, stdout and stderr) on a non-zero exit. */
 export function runRelay(args: readonly string[], env?: NodeJS.ProcessEnv) {
@@ -44,13 +44,6 @@ export async function sendDemo(stack: LocalStack, body: Buffer): Promise<string>
 
 /** Messages waiting or in flight on a queue. */
 export async function queueDepth(stack: LocalStack, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await stack.aws.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
+  const { waiting, inFlight } = await queueCounts(stack.aws.sqs, queueUrl);
+  return waiting + inFlight;
 }

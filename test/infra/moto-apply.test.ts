@@ -100,6 +100,7 @@ import {
   run,
   terraformEnv,
 } from './tools.ts';
+import { queueCounts } from '../../cli/queue-counts.ts';
 
 const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
@@ -836,16 +837,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       return JSON.parse(stdout) as T;
     };
     const depth = async (queueUrl: string) => {
-      const { Attributes = {} } = await new SQSClient(aws()).send(
-        new GetQueueAttributesCommand({
-          QueueUrl: queueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(Attributes.ApproximateNumberOfMessages) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-      );
+      const { waiting, inFlight } = await queueCounts(new SQSClient(aws()), queueUrl);
+      return waiting + inFlight;
     };
     /** Receives every message of a queue without hiding it (visibility 0): a receive, so it counts. */
     const receiveAll = async (queueUrl: string) => {
