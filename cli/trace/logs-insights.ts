@@ -58,16 +58,23 @@ function rowConcerns(fields: Record<string, unknown>, correlationId: string): bo
   );
 }
 
-/** One result row as a log line; the function from the row's log group when the line has no `function`. */
-export function parseResultRow(
-  row: readonly ResultField[],
+/** A row's fields as a log line; the function from the row's log group when the line has no `function`. */
+function lineOfRow(
+  fields: Record<string, unknown>,
   functionByLogGroup: ReadonlyMap<string, string>,
 ): TraceLogLine {
-  const fields = fieldsOfRow(row);
   // @log is "<account id>:<log group name>".
   const group = typeof fields['@log'] === 'string' ? fields['@log'].replace(/^\d+:/, '') : '';
   const time = isoOfInsightsTime(typeof fields['@timestamp'] === 'string' ? fields['@timestamp'] : undefined);
   return lineOf(fields, time, functionByLogGroup.get(group) ?? group);
+}
+
+/** One result row as a log line. */
+export function parseResultRow(
+  row: readonly ResultField[],
+  functionByLogGroup: ReadonlyMap<string, string>,
+): TraceLogLine {
+  return lineOfRow(fieldsOfRow(row), functionByLogGroup);
 }
 
 export interface LogsInsightsQuery {
@@ -100,8 +107,9 @@ export async function queryLogLines(query: LogsInsightsQuery): Promise<TraceLogL
     const out = await query.logs.send(new GetQueryResultsCommand({ queryId }));
     if (out.status === 'Complete')
       return (out.results ?? [])
-        .filter((row) => rowConcerns(fieldsOfRow(row), query.correlationId))
-        .map((row) => parseResultRow(row, functionByLogGroup))
+        .map(fieldsOfRow)
+        .filter((fields) => rowConcerns(fields, query.correlationId))
+        .map((fields) => lineOfRow(fields, functionByLogGroup))
         .sort(byTime);
     if (out.status === 'Failed' || out.status === 'Cancelled' || out.status === 'Timeout')
       throw new Error(`the Logs Insights query ended with status ${out.status}`);
