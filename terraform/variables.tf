@@ -165,8 +165,8 @@ variable "sources" {
       # emit (event, profile or both) per event type, e.g. { "customers/create" = "profile" }.
       emit_by_event_type = optional(map(string), {})
       # Profile identifiers: the first of each list that gives a value. id is Klaviyo's own profile id, sent as the
-      # profile's data.id; unset, it is looked for where Klaviyo's system webhooks name it
-      # (event.data.relationships.profile.data.id); [] turns that off.
+      # profile's data.id; unset, a klaviyo or klaviyo-flow source looks for it where Klaviyo's system webhooks
+      # name it (event.data.relationships.profile.data.id), other kinds nowhere; [] turns that off.
       profile = optional(object({
         id           = optional(list(string))
         email        = optional(list(string))

@@ -49,10 +49,20 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  const { messages, skipped, droppedProperties } = await mapToKlaviyoMessages(message, source, context);
+  const { messages, skipped, droppedProperties, timeFallbacks } = await mapToKlaviyoMessages(
+    message,
+    source,
+    context,
+  );
   reportSkipped(skipped, ports);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
+  }
+  if (timeFallbacks.length > 0) {
+    ports.log.warn('mapped time unreadable; the received time is used', {
+      times: timeFallbacks.slice(0, 20),
+    });
+    ports.count?.('time_fallback', timeFallbacks.length);
   }
   // Past the invocation's deadline the stage has already reported this record for a retry: send nothing more.
   ports.signal?.throwIfAborted();

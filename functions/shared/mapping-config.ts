@@ -154,14 +154,15 @@ export const mappingSchema = memo(() => {
       profile: z.prefault(
         z.strictObject({
           /**
-           * Klaviyo's own profile id, sent as the profile's `data.id` (never as an attribute). The default is where
-           * Klaviyo's system webhooks (kind `klaviyo`; the payload is a Get Event document) name the profile, and
-           * their only identifier there. Other senders do not write Klaviyo's JSON:API `relationships.profile`, so
-           * the default finds nothing in their webhooks. A Klaviyo id is valid only in the account that made it:
-           * when the relay writes to another Klaviyo account than the one sending the webhooks, set `id: []` and
-           * map an identifier both accounts know. Like the others, it is sent with every other identifier found.
+           * Klaviyo's own profile id, sent as the profile's `data.id` (never as an attribute). Default, for the
+           * senders that are Klaviyo (kinds `klaviyo` and `klaviyo-flow`) only: where Klaviyo's system webhooks
+           * (a Get Event document) name the profile, `event.data.relationships.profile.data.id`; for every other
+           * kind none, since another app's JSON:API webhook names its own user there, not a Klaviyo profile. A
+           * Klaviyo id is valid only in the account that made it: when the relay writes to another Klaviyo account
+           * than the one sending the webhooks, set `id: []` and map an identifier both accounts know. Like the
+           * others, it is sent with every other identifier found.
            */
-          id: identifierSpecs(['event.data.relationships.profile.data.id']),
+          id: z.optional(z.array(valueSpecSchema())),
           email: identifierSpecs(['event.email', 'event.customer.email', 'customer.email']),
           phone_number: identifierSpecs(['event.phone', 'customer.phone']),
           external_id: identifierSpecs([]),

@@ -9,6 +9,7 @@ import {
   mapToProfileUpsert,
   uniqueIdFor,
 } from '../../functions/hydrate/map-to-klaviyo.ts';
+import { profileIdSpecsOf } from '../../functions/hydrate/mapping/profile.ts';
 
 const message: WebhookReceivedV1 = {
   type: 'webhook.received',
@@ -124,7 +125,7 @@ describe('the profile by Klaviyo id (Klaviyo system webhooks)', () => {
     });
 
   it('finds the profile id where system webhooks name it, by default', async () => {
-    expect(klaviyoSource().mapping.profile.id).toEqual(['event.data.relationships.profile.data.id']);
+    expect(profileIdSpecsOf(klaviyoSource())).toEqual(['event.data.relationships.profile.data.id']);
     const { event } = await mapToKlaviyoEvent(systemMessage, klaviyoSource(), systemContext);
     expect(event.profile).toEqual({ id: '01HFAD5MDRT48NN8VN7H1NB0BH' });
     expect(event).toMatchObject({ metric: 'Klaviyo System Event', unique_id: 'klaviyo:4L3cwQae2TX' });
@@ -157,6 +158,43 @@ describe('the profile by Klaviyo id (Klaviyo system webhooks)', () => {
     expect(upsert).toMatchObject({
       profile: { id: '01HFAD5MDRT48NN8VN7H1NB0BH' },
       properties: { last_sms_intent: 'Hello' },
+    });
+  });
+
+  it('defaults the id only for senders that are Klaviyo: a JSON:API webhook of another app names its own user', async () => {
+    // Another app's JSON:API webhook: its relationships.profile is that app's user, not a Klaviyo profile.
+    const payload = {
+      data: { type: 'event', relationships: { profile: { data: { type: 'user', id: 'app-user-7' } } } },
+      email: 'ada@example.com',
+    };
+    const context = { event: payload, meta: {} };
+    for (const kind of ['standard-webhooks', 'token', 'generic-hmac', 'shopify', 'zendesk'] as const) {
+      const other = sourceSchema().parse({
+        kind,
+        secrets: [{ env: 'S' }],
+        ...(kind === 'generic-hmac' ? { signature: { header: 'x-sig' } } : {}),
+        mapping: { metric: 'App Event' },
+      });
+      const { event } = await mapToKlaviyoEvent({ ...message, payload }, other, context);
+      expect(event.profile).toEqual({ email: 'ada@example.com' });
+    }
+    // A Klaviyo flow's webhook action is Klaviyo too: the default applies.
+    const flow = sourceSchema().parse({
+      kind: 'klaviyo-flow',
+      secrets: [{ env: 'S' }],
+      mapping: { metric: 'F' },
+    });
+    const fromFlow = await mapToKlaviyoEvent({ ...message, payload }, flow, context);
+    expect(fromFlow.event.profile).toEqual({ id: 'app-user-7', email: 'ada@example.com' });
+    // Set explicitly, any sender may read an id.
+    const explicit = sourceSchema().parse({
+      kind: 'token',
+      secrets: [{ env: 'S' }],
+      mapping: { metric: 'App Event', profile: { id: ['event.data.relationships.profile.data.id'] } },
+    });
+    expect((await mapToKlaviyoEvent({ ...message, payload }, explicit, context)).event.profile).toEqual({
+      id: 'app-user-7',
+      email: 'ada@example.com',
     });
   });
 

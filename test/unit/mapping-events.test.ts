@@ -131,6 +131,7 @@ describe('an order with line items (samples/order-mapping.json)', () => {
       messages: [],
       skipped: [{ where: 'sources.orders.mapping.filter' }],
       droppedProperties: [],
+      timeFallbacks: [],
     });
   });
 
@@ -180,11 +181,54 @@ describe('several events', () => {
     expect(none.messages).toEqual([]);
   });
 
-  it('refuses two elements with the same key: a bulk request must never hold one unique_id twice', async () => {
-    const error = await failure(map(perItem({ key: 'item.vendor' })));
-    expect(error).toBeInstanceOf(PermanentError);
-    expect(error?.reason).toBe('duplicate_unique_id');
-    expect(error?.message).toContain('sources.orders.mapping.events[0][1]');
+  it('gives repeated keys distinct ids, the first unchanged, and delivers the webhook', async () => {
+    // The same ring twice with different engravings: two line items with one SKU.
+    const ring = { sku: 'RING-7', title: 'Ring' };
+    const rings = {
+      ...order,
+      line_items: [
+        { ...ring, engraving: 'A' },
+        { sku: 'MUG-1' },
+        { ...ring, engraving: 'B' },
+        { sku: 'RING-7#2' },
+        { ...ring, engraving: 'C' },
+      ],
+    };
+    const first = events((await map(perItem({ key: 'item.sku' }), rings)).messages);
+    const ids = first.map((e) => e.unique_id);
+    expect(ids).toEqual([
+      'orders:d-1:0:RING-7',
+      'orders:d-1:0:MUG-1',
+      'orders:d-1:0:RING-7#2',
+      // A key that is itself taken by a repeat's id gets the next free one; the ids stay distinct.
+      'orders:d-1:0:RING-7#2#2',
+      'orders:d-1:0:RING-7#3',
+    ]);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Deterministic: the same webhook mapped again gives the same ids.
+    const again = events((await map(perItem({ key: 'item.sku' }), rings)).messages);
+    expect(again.map((e) => e.unique_id)).toEqual(ids);
+  });
+
+  it('keeps the profile upsert and the order event when line items repeat a key', async () => {
+    const twice = { ...order, line_items: [{ sku: 'RING-7' }, { sku: 'RING-7' }] };
+    const { messages } = await map(
+      {
+        ...perItem({ key: 'item.sku' }),
+        events: [
+          { id: 'order', metric: 'Placed Order', include: [] },
+          perItem({ key: 'item.sku' }).events[0],
+        ],
+        profile_attributes: { first_name: 'event.customer.first_name' },
+      },
+      twice,
+    );
+    expect(messages.map((m) => m.type)).toEqual([
+      'klaviyo.profile-upsert',
+      'klaviyo.event',
+      'klaviyo.event',
+      'klaviyo.event',
+    ]);
   });
 
   it('refuses a webhook that would become more than 500 events', async () => {
@@ -275,6 +319,29 @@ describe('expressions and paths in the mapping', () => {
     expect(error).toBeInstanceOf(PermanentError);
     expect(error?.reason).toBe('expression_limit');
     expect(error?.message).toMatch(/^sources\.orders\.mapping\.value: /);
+  });
+
+  it('a numeric time outside what a date can hold falls back to the received time, and says so', async () => {
+    for (const time of [1e16, -1e16, 8.64e15 + 1]) {
+      const mapped = await map(
+        { profile: { email: ['event.email'] }, include: [], time: 'event.at' },
+        {
+          ...order,
+          at: time,
+        },
+      );
+      expect(events(mapped.messages)[0]?.time).toBe('2026-11-23T10:00:00.000Z');
+      expect(mapped.timeFallbacks).toEqual([{ where: 'sources.orders.mapping.time', value: time }]);
+    }
+    const fine = await map(
+      { profile: { email: ['event.email'] }, include: [], time: 'event.at' },
+      {
+        ...order,
+        at: 1_763_892_000,
+      },
+    );
+    expect(events(fine.messages)[0]?.time).toBe('2025-11-23T10:00:00.000Z');
+    expect(fine.timeFallbacks).toEqual([]);
   });
 
   it('a metric expression must give a name', async () => {

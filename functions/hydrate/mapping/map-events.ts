@@ -34,6 +34,16 @@ export interface MappedEvents {
   skipped: SkippedEvent[];
   /** Property names dropped to stay within Klaviyo's 400. */
   droppedProperties: string[];
+  /** Times that could not be read (text that is no date, a number outside a date's range): received time used. */
+  timeFallbacks: TimeFallback[];
+}
+
+/** A mapped time the event could not take; the event carries the time the relay received the webhook. */
+export interface TimeFallback {
+  /** The configuration field, e.g. `sources.shop.mapping.time`. */
+  where: string;
+  /** What the field gave (text cut to 100 characters). */
+  value: unknown;
 }
 
 /** One event to build: what shapes it, the context it reads, and the parts of its unique_id after the delivery. */
@@ -55,7 +65,7 @@ export async function mapEvents(
   context: MappingContext,
   profile: ProfileIdentifiers,
 ): Promise<MappedEvents> {
-  const out: MappedEvents = { events: [], skipped: [], droppedProperties: [] };
+  const out: MappedEvents = { events: [], skipped: [], droppedProperties: [], timeFallbacks: [] };
   const seen = new Map<string, string>();
   for await (const planned of plannedEvents(message, source, context, out.skipped)) {
     if (out.events.length >= MAX_EVENTS_PER_WEBHOOK) {
@@ -65,7 +75,8 @@ export async function mapEvents(
         { where: planned.where },
       );
     }
-    const { event, dropped } = await buildEvent(message, source.mapping, planned, profile);
+    const { event, dropped, timeFallback } = await buildEvent(message, source.mapping, planned, profile);
+    if (timeFallback) out.timeFallbacks.push(timeFallback);
     const earlier = seen.get(event.unique_id);
     if (earlier !== undefined) {
       throw new PermanentError(
@@ -130,6 +141,7 @@ async function* plannedEvents(
       continue;
     }
     const elements = asList(await readValue(entry.for_each, context, `${where}.for_each`));
+    const usedKeys = new Set<string>();
     for (const [index, item] of elements.entries()) {
       // Shallow: the element and its index beside the shared roots, which are never changed.
       const elementContext = { ...context, item, index };
@@ -137,7 +149,10 @@ async function* plannedEvents(
       const key =
         entry.key === undefined
           ? String(index)
-          : elementKey(await readValue(entry.key, elementContext, `${where}.key`), `${where}.key`, index);
+          : distinctKey(
+              elementKey(await readValue(entry.key, elementContext, `${where}.key`), `${where}.key`, index),
+              usedKeys,
+            );
       yield {
         spec,
         ownMetric,
@@ -183,12 +198,24 @@ function elementKey(value: unknown, where: string, index: number): string {
   );
 }
 
+/**
+ * The key itself the first time it is seen; a repeat (the same SKU twice in one order) gets `#2`, `#3`… — the
+ * first not yet used — so every element keeps an id of its own, the same each time the webhook is mapped, and
+ * the first occurrence keeps the id it had before repeats were allowed (nothing already delivered is re-sent).
+ */
+function distinctKey(key: string, used: Set<string>): string {
+  let candidate = key;
+  for (let n = 2; used.has(candidate); n++) candidate = `${key}#${n}`;
+  used.add(candidate);
+  return candidate;
+}
+
 async function buildEvent(
   message: WebhookReceivedV1,
   mapping: Mapping,
   planned: PlannedEvent,
   profile: ProfileIdentifiers,
-): Promise<{ event: KlaviyoEvent; dropped: string[] }> {
+): Promise<{ event: KlaviyoEvent; dropped: string[]; timeFallback?: TimeFallback }> {
   const { spec, context, where } = planned;
   const built = await buildEventProperties(spec, context, {
     defaultRoots: planned.defaultRoots,
@@ -205,7 +232,17 @@ async function buildEvent(
           await readValue(spec.value_currency, context, `${where}.value_currency`),
           `${where}.value_currency`,
         );
-  const time = spec.time === undefined ? undefined : await readValue(spec.time, context, `${where}.time`);
+  const mappedTime =
+    spec.time === undefined ? undefined : await readValue(spec.time, context, `${where}.time`);
+  const time = toTime(mappedTime);
+  // A time the event cannot take is no reason to lose it: it keeps the received time, and the caller logs why.
+  const timeFallback =
+    time === undefined && mappedTime !== undefined && mappedTime !== null
+      ? {
+          where: `${where}.time`,
+          value: typeof mappedTime === 'string' ? mappedTime.slice(0, 100) : mappedTime,
+        }
+      : undefined;
   const candidate = {
     type: 'klaviyo.event',
     // v1 whenever the event fits it: a deliver that knows only v1 keeps working through a deploy.
@@ -222,7 +259,7 @@ async function buildEvent(
     ),
     profile,
     properties: built.properties,
-    time: toTime(time, message.received_at),
+    time: time ?? message.received_at,
     ...(value === undefined ? {} : { value }),
     ...(currency === undefined ? {} : { value_currency: currency }),
     unique_id: uniqueIdFor(message.source, message.delivery_id, ...planned.idParts),
@@ -240,5 +277,5 @@ async function buildEvent(
       parsed.error.issues,
     );
   }
-  return { event: parsed.data, dropped: built.dropped };
+  return { event: parsed.data, dropped: built.dropped, ...(timeFallback && { timeFallback }) };
 }

@@ -5,7 +5,7 @@ import type { SourceConfig } from '../../shared/config.ts';
 import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/contracts.ts';
 import { readValue } from '../../shared/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
-import { mapEvents, type SkippedEvent } from './map-events.ts';
+import { mapEvents, type SkippedEvent, type TimeFallback } from './map-events.ts';
 import { mapProfileUpsert, profileOf } from './profile.ts';
 import { isTruthy } from './values.ts';
 
@@ -14,6 +14,8 @@ export interface MappedWebhook {
   /** What filters left out (the whole webhook, or single events); not failures. */
   skipped: SkippedEvent[];
   droppedProperties: string[];
+  /** Mapped times the events could not take (they carry the received time instead). */
+  timeFallbacks: TimeFallback[];
 }
 
 export async function mapWebhook(
@@ -25,7 +27,7 @@ export async function mapWebhook(
   if (mapping.filter !== undefined) {
     const where = `${mappingWhere(message.source)}.filter`;
     if (!isTruthy(await readValue(mapping.filter, context, where))) {
-      return { messages: [], skipped: [{ where }], droppedProperties: [] };
+      return { messages: [], skipped: [{ where }], droppedProperties: [], timeFallbacks: [] };
     }
   }
   const byType = Object.hasOwn(mapping.emit_by_event_type, message.event_type)
@@ -35,8 +37,13 @@ export async function mapWebhook(
   const profile = await profileOf(message.source, source, context);
   const messages: DeliverMessage[] = [];
   if (emit !== 'event') messages.push(await mapProfileUpsert(message, source, context, profile));
-  if (emit === 'profile') return { messages, skipped: [], droppedProperties: [] };
+  if (emit === 'profile') return { messages, skipped: [], droppedProperties: [], timeFallbacks: [] };
   const mapped = await mapEvents(message, source, context, profile);
   messages.push(...mapped.events);
-  return { messages, skipped: mapped.skipped, droppedProperties: mapped.droppedProperties };
+  return {
+    messages,
+    skipped: mapped.skipped,
+    droppedProperties: mapped.droppedProperties,
+    timeFallbacks: mapped.timeFallbacks,
+  };
 }

@@ -7,9 +7,23 @@ import {
   type WebhookReceivedV1,
 } from '../../shared/contracts.ts';
 import { PermanentError } from '../../shared/errors.ts';
-import { readValue } from '../../shared/expression.ts';
+import { readValue, type ValueSpec } from '../../shared/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import { firstIdentifier } from './values.ts';
+
+/** Where Klaviyo's system webhooks (a Get Event document) name the profile: Klaviyo's own profile id. */
+export const KLAVIYO_PROFILE_ID_PATH = 'event.data.relationships.profile.data.id';
+
+/** The sender kinds that are Klaviyo itself, whose profile ids are Klaviyo's. */
+const KLAVIYO_KINDS: ReadonlySet<SourceConfig['kind']> = new Set(['klaviyo', 'klaviyo-flow']);
+
+/**
+ * Where the source's profile id is read: as configured, else Klaviyo's path for a sender that is Klaviyo, else
+ * nowhere (another app's JSON:API webhook names its own user under that path, not a Klaviyo profile).
+ */
+export function profileIdSpecsOf(source: SourceConfig): readonly ValueSpec[] {
+  return source.mapping.profile.id ?? (KLAVIYO_KINDS.has(source.kind) ? [KLAVIYO_PROFILE_ID_PATH] : []);
+}
 
 /** The profile's identifiers from the configured paths or expressions; a permanent failure when none is there. */
 export async function profileOf(
@@ -20,7 +34,7 @@ export async function profileOf(
   const specs = source.mapping.profile;
   const where = `${mappingWhere(sourceName)}.profile`;
   const found = {
-    id: await firstIdentifier(specs.id, context, `${where}.id`),
+    id: await firstIdentifier(profileIdSpecsOf(source), context, `${where}.id`),
     email: await firstIdentifier(specs.email, context, `${where}.email`),
     phone_number: await firstIdentifier(specs.phone_number, context, `${where}.phone_number`),
     external_id: await firstIdentifier(specs.external_id, context, `${where}.external_id`),

@@ -2,17 +2,17 @@
 import { PermanentError } from '../../shared/errors.ts';
 import { readValue, type ValueSpec } from '../../shared/expression.ts';
 
-/** ISO 8601 text or epoch seconds/milliseconds as an ISO timestamp; `fallback` when it is neither. */
-export function toTime(value: unknown, fallback: string): string {
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    // Epoch seconds or milliseconds, whichever the magnitude says.
-    return new Date(value < 1e12 ? value * 1000 : value).toISOString();
-  }
-  if (typeof value === 'string') {
-    const parsed = Date.parse(value);
-    if (!Number.isNaN(parsed)) return new Date(parsed).toISOString();
-  }
-  return fallback;
+/**
+ * ISO 8601 text or epoch seconds/milliseconds as an ISO timestamp; undefined when it is neither, or names a time
+ * outside what a date can hold (±8.64e15 ms, e.g. `1e16`): the caller falls back to the received time.
+ */
+export function toTime(value: unknown): string | undefined {
+  let epochMs: number | undefined;
+  // Epoch seconds or milliseconds, whichever the magnitude says.
+  if (typeof value === 'number' && Number.isFinite(value)) epochMs = value < 1e12 ? value * 1000 : value;
+  else if (typeof value === 'string') epochMs = Date.parse(value);
+  const date = new Date(epochMs ?? Number.NaN);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
 /** A number, or numeric text (`"31.49"`, as many shops send prices); undefined for anything else. */
