@@ -4,6 +4,8 @@
 //    expression, Placed Order (value by $sum, Items kept, ItemNames, Brands, $extra) and an Ordered Product per
 //    line item (for_each, key, filter, value and properties) — 6 events, every expression evaluated each time.
 // 2. For comparison, the mapping every source had before expressions: one event, dot paths, everything flattened.
+// 3. Flattening at size (the plain mapping): a 1 MiB webhook of 130,000 small objects, and an order of 2,000 line
+//    items — each a few hundred times fewer iterations (--large-iterations, default 20, after 3 warm-up runs).
 // Figures are µs per webhook (median, p99, max) after warm-up; per event is the median divided by the events.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -16,10 +18,12 @@ const { values } = parseArgs({
   options: {
     iterations: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '2000' },
+    'large-iterations': { type: 'string', default: '20' },
   },
 });
 const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
+const largeIterations = Number(values['large-iterations']);
 
 const sample = JSON.parse(readFileSync('samples/order-with-line-items.json', 'utf8')) as {
   line_items: Record<string, unknown>[];
@@ -62,15 +66,29 @@ const plainMapping = sourceSchema().parse({
   },
 });
 
-async function measure(label: string, source: SourceConfig) {
-  const context = (): MappingContext => ({ event: order, meta: {} });
-  const first = await mapToKlaviyoMessages(message, source, context());
+// A 1 MiB list of 130,000 small objects (`{"a":3}`, 8 bytes each in the JSON), and 2,000 line items.
+const rows = { email: 'ada@example.com', rows: Array.from({ length: 130_000 }, (_, i) => ({ a: i % 10 })) };
+const bigOrder = {
+  ...order,
+  line_items: Array.from({ length: 2_000 }, (_, i) => ({ ...sample.line_items[i % 3], id: 10_000 + i })),
+};
+const kib = (payload: unknown) => (Buffer.byteLength(JSON.stringify(payload)) / 1024).toFixed(0);
+
+async function measure(
+  label: string,
+  source: SourceConfig,
+  payload: unknown = order,
+  runs = { iterations, warmup },
+) {
+  const context = (): MappingContext => ({ event: payload, meta: {} });
+  const webhook = { ...message, payload };
+  const first = await mapToKlaviyoMessages(webhook, source, context());
   const events = first.messages.filter((m) => m.type === 'klaviyo.event').length;
-  for (let i = 0; i < warmup; i++) await mapToKlaviyoMessages(message, source, context());
-  const samples = new Float64Array(iterations);
-  for (let i = 0; i < iterations; i++) {
+  for (let i = 0; i < runs.warmup; i++) await mapToKlaviyoMessages(webhook, source, context());
+  const samples = new Float64Array(runs.iterations);
+  for (let i = 0; i < runs.iterations; i++) {
     const started = process.hrtime.bigint();
-    await mapToKlaviyoMessages(message, source, context());
+    await mapToKlaviyoMessages(webhook, source, context());
     samples[i] = Number(process.hrtime.bigint() - started) / 1_000;
   }
   samples.sort();
@@ -89,3 +107,6 @@ console.log(
 );
 await measure('order mapping (expressions, 5 line items)', orderMapping);
 await measure('plain mapping (dot paths, flattened)', plainMapping);
+const large = { iterations: largeIterations, warmup: 3 };
+await measure(`130,000 small objects (${kib(rows)} KiB, flattened)`, plainMapping, rows, large);
+await measure(`2,000 line items (${kib(bigOrder)} KiB, flattened)`, plainMapping, bigOrder, large);

@@ -19,7 +19,8 @@ export interface FlattenResult {
 }
 
 export function clip(text: string): string {
-  if (Buffer.byteLength(text) <= MAX_STRING_BYTES) return text;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short strings (nearly all) need no count.
+  if (text.length * 3 <= MAX_STRING_BYTES || Buffer.byteLength(text) <= MAX_STRING_BYTES) return text;
   return Buffer.from(text)
     .subarray(0, MAX_STRING_BYTES)
     .toString('utf8')
@@ -43,14 +44,15 @@ export function prune(value: unknown, levels: number): unknown {
   );
 }
 
-function add(out: Map<string, Value>, key: string, value: Value) {
+/**
+ * Adds a value under `key`; a second value makes the key a list. Lists in `out` are made here and owned by it, so
+ * they grow in place: copying a list for every element made flattening quadratic (a 1 MiB list took seconds).
+ */
+function add(out: Map<string, Value>, key: string, value: Scalar, inList: boolean) {
   const existing = out.get(key);
-  if (existing === undefined) out.set(key, value);
-  else
-    out.set(key, [
-      ...(Array.isArray(existing) ? existing : [existing]),
-      ...(Array.isArray(value) ? value : [value]),
-    ]);
+  if (existing === undefined) out.set(key, inList ? [value] : value);
+  else if (Array.isArray(existing)) existing.push(value);
+  else out.set(key, [existing, value]);
 }
 
 function walk(value: unknown, path: string, depth: number, out: Map<string, Value>, inList: boolean): void {
@@ -59,12 +61,12 @@ function walk(value: unknown, path: string, depth: number, out: Map<string, Valu
   const key = path || (typeof value === 'object' && !Array.isArray(value) ? '' : 'value');
   const s = scalar(value);
   if (s !== undefined) {
-    add(out, key, inList ? [s] : s);
+    add(out, key, s, inList);
     return;
   }
   if (typeof value !== 'object') return;
   if (depth >= MAX_DEPTH) {
-    add(out, key, clip(JSON.stringify(prune(value, MAX_DEPTH))));
+    add(out, key, clip(JSON.stringify(prune(value, MAX_DEPTH))), false);
     return;
   }
   if (Array.isArray(value)) {
@@ -72,8 +74,9 @@ function walk(value: unknown, path: string, depth: number, out: Map<string, Valu
     for (const item of value) walk(item, key, depth + 1, out, true);
     return;
   }
-  for (const [child, v] of Object.entries(value as Record<string, unknown>)) {
-    walk(v, key ? `${key}_${child}` : child, depth + 1, out, inList);
+  const object = value as Record<string, unknown>;
+  for (const child of Object.keys(object)) {
+    walk(object[child], key ? `${key}_${child}` : child, depth + 1, out, inList);
   }
 }
 

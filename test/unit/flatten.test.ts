@@ -76,3 +76,52 @@ describe('flattenProperties', () => {
     expect(typeof properties[key]).toBe('string');
   });
 });
+
+describe('flattening cost', () => {
+  /**
+   * Steps taken over arrays (every spread, for…of and destructuring walks Array.prototype[Symbol.iterator]),
+   * counted while `work` runs: a deterministic measure of copying, with no clock involved.
+   */
+  function arraySteps(work: () => void): number {
+    const original = Array.prototype[Symbol.iterator];
+    let steps = 0;
+    Array.prototype[Symbol.iterator] = function counted(this: unknown[]) {
+      const inner = original.call(this);
+      return {
+        next: () => {
+          steps += 1;
+          return inner.next();
+        },
+        [Symbol.iterator]() {
+          return this;
+        },
+      } as ArrayIterator<unknown>;
+    };
+    try {
+      work();
+    } finally {
+      Array.prototype[Symbol.iterator] = original;
+    }
+    return steps;
+  }
+
+  const listOf = (length: number) =>
+    Array.from({ length }, (_, i) => ({ sku: `S${i}`, qty: i, tags: ['a', 'b'] }));
+
+  it('grows with the size of the list, not its square (no list copied per element)', () => {
+    const small = arraySteps(() => flattenProperties([{ prefix: 'items', value: listOf(1_000) }]));
+    const large = arraySteps(() => flattenProperties([{ prefix: 'items', value: listOf(8_000) }]));
+    // Linear work: 8 times the elements, about 8 times the steps (quadratic would be about 64 times).
+    expect(large / small).toBeLessThan(10);
+    // And a small constant per element: 5 values each here.
+    expect(large).toBeLessThan(8_000 * 5 * 4);
+  });
+
+  it('flattens a list of 130,000 small objects (about 1 MiB) into one list per field', () => {
+    const value = Array.from({ length: 130_000 }, (_, i) => ({ a: i % 7, b: 'x' }));
+    const { properties } = flattenProperties([{ prefix: 'rows', value }]);
+    expect(properties.rows_count).toBe(130_000);
+    expect(properties.rows_a).toHaveLength(130_000);
+    expect((properties.rows_b as string[])[129_999]).toBe('x');
+  });
+});
