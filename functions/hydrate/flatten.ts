@@ -55,7 +55,29 @@ function add(out: Map<string, Value>, key: string, value: Scalar, inList: boolea
   else out.set(key, [existing, value]);
 }
 
-function walk(value: unknown, path: string, depth: number, out: Map<string, Value>, inList: boolean): void {
+/**
+ * `parent_child` for each pair, made once per flattening: every element of a list asks for the same names, and
+ * handing back the same string each time spares building and hashing it again.
+ */
+class JoinedKeys {
+  private readonly byParent = new Map<string, Map<string, string>>();
+  of(parent: string, child: string): string {
+    let children = this.byParent.get(parent);
+    if (!children) this.byParent.set(parent, (children = new Map<string, string>()));
+    let joined = children.get(child);
+    if (joined === undefined) children.set(child, (joined = `${parent}_${child}`));
+    return joined;
+  }
+}
+
+function walk(
+  value: unknown,
+  path: string,
+  depth: number,
+  out: Map<string, Value>,
+  inList: boolean,
+  keys: JoinedKeys,
+): void {
   if (value === null || value === undefined) return;
   // A bare scalar or list at the root (no prefix) still needs a name.
   const key = path || (typeof value === 'object' && !Array.isArray(value) ? '' : 'value');
@@ -71,12 +93,12 @@ function walk(value: unknown, path: string, depth: number, out: Map<string, Valu
   }
   if (Array.isArray(value)) {
     if (!inList) out.set(`${key}_count`, value.length);
-    for (const item of value) walk(item, key, depth + 1, out, true);
+    for (const item of value) walk(item, key, depth + 1, out, true, keys);
     return;
   }
   const object = value as Record<string, unknown>;
   for (const child of Object.keys(object)) {
-    walk(object[child], key ? `${key}_${child}` : child, depth + 1, out, inList);
+    walk(object[child], key ? keys.of(key, child) : child, depth + 1, out, inList, keys);
   }
 }
 
@@ -86,7 +108,8 @@ export function flattenProperties(
   limit = MAX_PROPERTIES,
 ): FlattenResult {
   const out = new Map<string, Value>();
-  for (const { prefix, value } of roots) walk(value, prefix, 0, out, false);
+  const keys = new JoinedKeys();
+  for (const { prefix, value } of roots) walk(value, prefix, 0, out, false, keys);
   const entries = [...out.entries()];
   return {
     properties: Object.fromEntries(entries.slice(0, limit)),
