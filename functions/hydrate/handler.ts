@@ -24,6 +24,7 @@ import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
 import { hydrateEvent } from './hydrate-event.ts';
 import { ResponseCache } from './hydration/response-cache.ts';
+import { createMappingLane } from './mapping-lane.ts';
 import { createSourcePacers } from './source-pacer.ts';
 import type { Fetch } from './source-api.ts';
 
@@ -61,6 +62,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const pacers = createSourcePacers({ now });
   // Source API answers a step asks to keep (cache_ttl_seconds), and identical calls in flight, for this instance.
   const cache = new ResponseCache({ now });
+  // Mappings (CPU work) one at a time while hydration calls (I/O) stay concurrent (mapping-lane.ts).
+  const mappingLane = createMappingLane();
   // The archive (ARCHIVE_BUCKET, or ARCHIVE_DIR locally): what each invocation received, written once at its end.
   const archive = archiveFromEnv(env, s3);
   const toArchive = new WeakMap<Context, Map<string, WebhookReceivedV1>>();
@@ -109,6 +112,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
       config: await loadConfig(),
       pacers,
       cache,
+      mappingLane,
       // The pacer defers a record whose slot falls after the point where the stage would abort it.
       deadline:
         started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),

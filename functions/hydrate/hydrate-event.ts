@@ -9,6 +9,7 @@ import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import type { ResponseCache } from './hydration/response-cache.ts';
 import { runHydrationSteps, type StepRunnerPorts } from './hydration/step-runner.ts';
+import type { MappingLane } from './mapping-lane.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
 import { sendToDeliver } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
@@ -27,6 +28,8 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   log: Logger;
   /** Adds to a count metric (filter skips); optional so tests and tools need not count. */
   count?: (name: string, value?: number) => void;
+  /** The instance's mapping lane (mapping-lane.ts): mappings one at a time; without it, each runs at once. */
+  mappingLane?: MappingLane;
 }
 
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
@@ -49,11 +52,10 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  const { messages, skipped, droppedProperties, timeFallbacks } = await mapToKlaviyoMessages(
-    message,
-    source,
-    context,
-  );
+  const map = () => mapToKlaviyoMessages(message, source, context);
+  const { messages, skipped, droppedProperties, timeFallbacks } = ports.mappingLane
+    ? await ports.mappingLane(map, ports.signal)
+    : await map();
   reportSkipped(skipped, ports);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });

@@ -2,20 +2,28 @@
 // parser involved) or a JSONata expression (`{ "expr": "$sum(line_items.(price * quantity))" }`), the language
 // AWS Step Functions uses for its transformations (docs/adr/0015-jsonata-expressions.md).
 //
-// An expression is compiled when the configuration is parsed — a syntax error is a configuration error at load,
-// naming the source and the field — and kept by its text, so evaluation never parses. Evaluation runs under
-// JSONata's own guardrails (time, depth, sequence length); a runaway expression is a permanent failure with a
-// reason, never a hung batch. No host functions are registered: an expression has JSONata's library and nothing
-// else (no I/O, no clock beyond $now/$millis).
+// An expression is compiled when the configuration is parsed — a syntax error, or a regular expression that
+// cannot run in linear time, is a configuration error at load, naming the source and the field — and kept by its
+// text, so evaluation never parses. Each evaluation is bounded by its own work (evaluation steps, counted per
+// evaluation: ./expression-budget.ts), JSONata's depth and sequence guardrails, and a time backstop; regular
+// expressions run on a linear-time engine (./linear-regex.ts). A runaway expression is a permanent failure with a
+// reason, never a hung batch, and what other records do beside it cannot make it fail. No host functions are
+// registered: an expression has JSONata's library and nothing else (no I/O, no clock beyond $now/$millis).
 import { createRequire } from 'node:module';
 import type jsonata from 'jsonata';
-import { PermanentError } from './errors.ts';
+import { PermanentError, RetryableError } from './errors.ts';
+import {
+  EXPRESSION_LIMITS,
+  ExpressionBudget,
+  ExpressionBudgetExceeded,
+  type ExpressionLimits,
+} from './expression-budget.ts';
 import { getPath } from './json-path.ts';
+import { checkLinearRegex, LinearRegExp } from './linear-regex.ts';
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 
-/** Guardrails for one evaluation: wall time (ms), evaluation depth, and the longest sequence it may build. */
-export const EXPRESSION_LIMITS = { timeoutMs: 100, maxDepth: 300, maxSequence: 100_000 } as const;
+export { EXPRESSION_LIMITS, type ExpressionLimits } from './expression-budget.ts';
 /** Longest expression text the configuration accepts. */
 export const MAX_EXPRESSION_LENGTH = 4_096;
 
@@ -67,17 +75,60 @@ export function compileExpression(text: string): jsonata.Expression {
   if (kept) return kept;
   let expression: jsonata.Expression;
   try {
+    // No `timeout`: JSONata's is wall-clock time from the start, which other records' work would spend.
     expression = jsonataEngine()(text, {
-      timeout: EXPRESSION_LIMITS.timeoutMs,
       stack: EXPRESSION_LIMITS.maxDepth,
       sequence: EXPRESSION_LIMITS.maxSequence,
-    });
+      RegexEngine: LinearRegExp,
+      // JSONata's types ask for RegExp's whole constructor; it uses `new`, `lastIndex` and `exec` only.
+    } as unknown as jsonata.JsonataOptions);
   } catch (error) {
     throw new ExpressionSyntaxError(text, error as JsonataFailure);
   }
+  const refused = refusedRegex(expression.ast());
+  if (refused) throw new ExpressionSyntaxError(text, refused);
+  expression.assign(EVALUATE_ENTRY as unknown as string, countStep);
   if (compiled.size >= MAX_KEPT_COMPILATIONS) compiled.clear();
   compiled.set(text, expression);
   return expression;
+}
+
+/** JSONata calls the function bound to this symbol at every evaluation step (its debugging hook). */
+const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
+/** Where an evaluation's budget is bound: not a JSONata variable name, so no expression can read or replace it. */
+const BUDGET_BINDING = ' relay budget';
+
+interface Frame {
+  lookup(name: string): unknown;
+}
+
+/** Each step spends from the budget of the evaluation it belongs to (concurrent evaluations have their own). */
+function countStep(_node: unknown, _input: unknown, environment: Frame): void {
+  (environment.lookup(BUDGET_BINDING) as ExpressionBudget | undefined)?.step();
+}
+
+/** The first regex literal in the expression that RE2 refuses, as a JSONata-style failure; undefined if none. */
+function refusedRegex(ast: unknown): JsonataFailure | undefined {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown): JsonataFailure | undefined => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return undefined;
+    seen.add(node);
+    const { type, value, position } = node as { type?: unknown; value?: unknown; position?: unknown };
+    if (type === 'regex' && value instanceof RegExp) {
+      const why = checkLinearRegex(value);
+      if (why !== undefined)
+        return {
+          ...(typeof position === 'number' && { position }),
+          message: `the regular expression /${value.source}/ cannot run in linear time (${why}); backreferences and lookaround are not supported`,
+        };
+    }
+    for (const child of Object.values(node)) {
+      const found = visit(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(ast);
 }
 
 export class ExpressionSyntaxError extends Error {
@@ -117,20 +168,54 @@ export const expressionSchema = memo(() => z.strictObject({ expr: expressionText
 /** A dot path, or `{ "expr": "…" }`. */
 export const valueSpecSchema = memo(() => z.union([dotPathSchema(), expressionSchema()]));
 
-// JSONata codes for its guardrails: D1011 depth, D1012 time, D2015 sequence length.
-const LIMIT_CODES = new Set(['D1011', 'D1012', 'D2015']);
+// JSONata codes for its guardrails: D1011 depth, D2014 range size, D2015 sequence length.
+const LIMIT_CODES = new Set(['D1011', 'D2014', 'D2015']);
+
+/** Where an evaluation's limits and clock come from; tests pass a small budget or a clock of their own. */
+export interface EvaluationOptions {
+  limits?: Partial<Pick<ExpressionLimits, 'maxSteps' | 'maxMs'>>;
+  now?: () => number;
+}
 
 /**
- * Evaluates an expression against `input`. A failure is permanent (the same input fails the same way every
- * time): `expression_limit` when a guardrail stopped it, `expression_failed` for any other error. `where` names
- * the configuration field in the message, e.g. `sources.shop.mapping.value`.
+ * Evaluates an expression against `input`. `where` names the configuration field in the message, e.g.
+ * `sources.shop.mapping.value`. A failure that the same input would meet again is permanent: `expression_limit`
+ * when its steps, depth or sequence limit stopped it, `expression_failed` for any other error. Running past the
+ * time backstop is a RetryableError (`expression_slow`): time depends on what else the instance was doing.
  */
-export async function evaluateExpression(text: string, input: unknown, where: string): Promise<unknown> {
+export async function evaluateExpression(
+  text: string,
+  input: unknown,
+  where: string,
+  options: EvaluationOptions = {},
+): Promise<unknown> {
   const expression = compileExpression(text);
+  const budget = new ExpressionBudget({ ...EXPRESSION_LIMITS, ...options.limits }, options.now ?? Date.now);
   let result: unknown;
   try {
-    result = await expression.evaluate(input);
+    result = await expression.evaluate(input, { [BUDGET_BINDING]: budget });
   } catch (error) {
+    if (error instanceof ExpressionBudgetExceeded && error.kind === 'time') {
+      throw new RetryableError(
+        `${where}: expression ${error.message}; retried`,
+        'expression_slow',
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof ExpressionBudgetExceeded) {
+      throw new PermanentError(
+        `${where}: expression stopped by its limits: ${error.message}`,
+        'expression_limit',
+        {
+          where,
+          code: 'steps',
+          expression: text.slice(0, 500),
+        },
+      );
+    }
     const failure = error as JsonataFailure;
     const limit = failure.code !== undefined && LIMIT_CODES.has(failure.code);
     throw new PermanentError(

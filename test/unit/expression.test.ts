@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { PermanentError } from '../../functions/shared/errors.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
 import {
   compileExpression,
   evaluateExpression,
@@ -67,11 +67,104 @@ describe('JSONata expressions', () => {
 
     const spin =
       '($loop := function($n) { $n > 0 ? $loop($n - 1) : 0 }; $map([1..2000], function($v) { $loop(50) }))';
-    const slow = await evaluateExpression(spin, {}, 'x').catch((e: unknown) => e);
+    const slow = await evaluateExpression(spin, {}, 'x', { limits: { maxSteps: 20_000 } }).catch(
+      (e: unknown) => e,
+    );
     expect((slow as PermanentError).reason).toBe('expression_limit');
+    expect((slow as PermanentError).message).toMatch(/more than 20000 evaluation steps/);
 
     const huge = await evaluateExpression('[1..10000000]', {}, 'x').catch((e: unknown) => e);
     expect((huge as PermanentError).reason).toMatch(/^expression_(limit|failed)$/);
+  });
+
+  describe('the limit is the expression’s own work, not time shared with others', () => {
+    // 100 elements, a few steps each: well under 5,000 steps, far over them with 10,000 elements.
+    const sumOf = (count: number) => ({ items: Array.from({ length: count }, (_, i) => ({ n: i })) });
+    const text = '$sum(items.(n * 2))';
+    const limits = { maxSteps: 5_000 };
+    // A clock that never moves: only steps can stop an evaluation.
+    const still = { limits, now: () => 0 };
+
+    it('stops at the same step count alone and beside nine others evaluated at the same time', async () => {
+      expect(await evaluateExpression(text, sumOf(100), 'x', still)).toBe(9_900);
+      const side = await Promise.all(
+        Array.from({ length: 10 }, () => evaluateExpression(text, sumOf(100), 'x', still)),
+      );
+      expect(side).toEqual(Array.from({ length: 10 }, () => 9_900));
+      const over = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          evaluateExpression(text, sumOf(10_000), 'x', still).catch((e: unknown) => e),
+        ),
+      );
+      for (const error of over) expect((error as PermanentError).reason).toBe('expression_limit');
+    });
+
+    it('a record beside a runaway one keeps its own budget', async () => {
+      const [runaway, fine] = await Promise.all([
+        evaluateExpression(text, sumOf(10_000), 'x', still).catch((e: unknown) => e),
+        evaluateExpression(text, sumOf(100), 'x', still),
+      ]);
+      expect((runaway as PermanentError).reason).toBe('expression_limit');
+      expect(fine).toBe(9_900);
+    });
+
+    it('running past the time backstop is retried, not permanent: time depends on the instance’s load', async () => {
+      let clock = 0;
+      // Each reading of the clock is a second later: the backstop is passed within the first steps.
+      const error = await evaluateExpression(text, sumOf(100), 'sources.s.mapping.value', {
+        now: () => (clock += 1_000),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RetryableError);
+      expect(error).not.toBeInstanceOf(PermanentError);
+      expect((error as RetryableError).reason).toBe('expression_slow');
+      expect((error as RetryableError).message).toMatch(/^sources\.s\.mapping\.value: expression ran for/);
+    });
+  });
+
+  describe('regular expressions run in linear time', () => {
+    it('never on JavaScript’s backtracking engine', async () => {
+      const exec = vi.spyOn(RegExp.prototype, 'exec');
+      try {
+        expect(await evaluateExpression('$contains(v, /b+/)', { v: 'abbc' }, 'x')).toBe(true);
+        // JSONata checks function signatures with RegExps of its own; the expression's pattern never runs there.
+        const sources = exec.mock.contexts.map((re) => (re as RegExp).source);
+        expect(sources).not.toContain('b+');
+      } finally {
+        exec.mockRestore();
+      }
+    });
+
+    it('the pattern of issue 18 on 33 characters answers at once', async () => {
+      // JavaScript's RegExp backtracks through 2^32 ways of splitting the a's before it fails.
+      const v = `${'a'.repeat(32)}!`;
+      expect(await evaluateExpression('$contains(v, /^(\\w+\\s?)*$/)', { v }, 'x')).toBe(false);
+      expect(await evaluateExpression('$contains(v, /^(\\w+\\s?)*$/)', { v: 'two words' }, 'x')).toBe(true);
+    });
+
+    it('keeps JSONata’s results: matches with groups and offsets, replace, split, flags, non-BMP text', async () => {
+      expect(await evaluateExpression('$match("ab12cd345", /(\\d)(\\d)/)', {}, 'x')).toEqual([
+        { match: '12', index: 2, groups: ['1', '2'] },
+        { match: '34', index: 6, groups: ['3', '4'] },
+      ]);
+      expect(await evaluateExpression('$replace("Hello World", /o/i, "0")', {}, 'x')).toBe('Hell0 W0rld');
+      expect(await evaluateExpression('$replace("Jane Doe", /(\\w+) (\\w+)/, "$2, $1")', {}, 'x')).toBe(
+        'Doe, Jane',
+      );
+      expect(await evaluateExpression('$split("a1b22c", /\\d+/)', {}, 'x')).toEqual(['a', 'b', 'c']);
+      expect(await evaluateExpression('$contains("ABC", /b/i)', {}, 'x')).toBe(true);
+      expect(await evaluateExpression('$contains("a\\nb", /^b$/m)', {}, 'x')).toBe(true);
+      expect(await evaluateExpression('$replace("é😀x😀", /😀/, "-")', {}, 'x')).toBe('é-x-');
+      expect(await evaluateExpression('$match("x😀ab", /😀(.)/).groups', {}, 'x')).toEqual(['a']);
+      expect(await evaluateExpression('$match("x😀ab", /😀(.)/).index', {}, 'x')).toBe(1);
+    });
+
+    it('a pattern RE2 cannot run in linear time (backreference, lookahead) is refused at load', () => {
+      for (const expr of ['$contains(v, /(a)\\1/)', '$contains(v, /a(?=b)/)']) {
+        const parsed = valueSpecSchema().safeParse({ expr });
+        expect(parsed.success).toBe(false);
+        expect(parsed.error?.issues[0]?.message).toMatch(/cannot run in linear time/);
+      }
+    });
   });
 
   it('a runtime error is a permanent failure naming the field', async () => {
