@@ -9,7 +9,10 @@ export type MappingLane = <T>(work: () => Promise<T>, signal?: AbortSignal) => P
 export function createMappingLane(): MappingLane {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(work: () => Promise<T>, signal?: AbortSignal) => {
-    const run = tail.then(() => {
+    const run = tail.then(async () => {
+      // JSONata's steps are microtasks: without a turn of the event loop between two mappings, no timer (the
+      // stage's deadline for this record) and no I/O callback could run until the whole queue of them was done.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       signal?.throwIfAborted();
       return work();
     });

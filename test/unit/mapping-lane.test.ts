@@ -21,6 +21,24 @@ describe('the mapping lane', () => {
     expect(log).toEqual(['a starts with 1 running', 'b starts with 1 running', 'c starts with 1 running']);
   });
 
+  it('lets due timers run between two mappings (the stage’s deadline can then stop the next)', async () => {
+    const lane = createMappingLane();
+    const controller = new AbortController();
+    let started = false;
+    const first = lane(() => {
+      // Due at once, as the deadline of a record still waiting would be.
+      setTimeout(() => controller.abort(new Error('out of time')), 0);
+      return Promise.resolve('first');
+    });
+    const second = lane(() => {
+      started = true;
+      return Promise.resolve('second');
+    }, controller.signal);
+    expect(await first).toBe('first');
+    await expect(second).rejects.toThrow('out of time');
+    expect(started).toBe(false);
+  });
+
   it('does not start a mapping whose record ran out of time while it waited', async () => {
     const lane = createMappingLane();
     const controller = new AbortController();
