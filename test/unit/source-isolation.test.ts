@@ -9,12 +9,14 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { createDeliverHandler } from '../../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { sqsRecord, stageMessageRecord } from '../helpers/sqs-record.ts';
+import { eventFixture } from './deliver-fixtures.ts';
 
 const QUEUES = {
   HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
@@ -184,5 +186,40 @@ describe('a source whose part of the configuration is invalid', () => {
     expect(Number(bad.headers?.['retry-after'])).toBeGreaterThan(0);
     const unknown = await ingest(request('nobody'), testContext());
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('deliver keeps delivering while a source part is refused (it reads no source)', async () => {
+    const file = await configFile(
+      JSON.stringify({
+        version: 1,
+        sources: {
+          good: { kind: 'shopify', secrets: [{ env: 'S' }] },
+          bad: { kind: 'generic-hmac', secrets: [{ env: 'S' }] },
+        },
+        klaviyo: { api_key: { env: 'K' }, base_url: 'http://klaviyo.test/' },
+      }),
+    );
+    const urls: string[] = [];
+    const deliver = createDeliverHandler({
+      env: {
+        RELAY_CONFIG_FILE: file,
+        K: 'pk_test',
+        DELIVER_QUEUE_URL: QUEUES.DELIVER_QUEUE_URL,
+        DELIVER_DLQ_URL: 'http://sqs.local/000000000000/deliver-dlq',
+        MAX_RECEIVE_COUNT: '5',
+      },
+      sqs: recordingSqs().sqs,
+      resolveSecret: () => Promise.resolve('pk_test'),
+      fetch: (url) => {
+        urls.push(url as string);
+        return Promise.resolve(new Response(null, { status: 202 }));
+      },
+    });
+    const out = await deliver(
+      { Records: [sqsRecord({ id: 'd1', body: JSON.stringify(eventFixture(1)), queue: 'deliver' })] },
+      lambdaContext('deliver', 'ctx-isolation-deliver', 30_000),
+    );
+    expect(out.batchItemFailures).toEqual([]);
+    expect(urls).toEqual(['http://klaviyo.test/api/events']);
   });
 });
