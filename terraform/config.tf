@@ -185,8 +185,8 @@ resource "aws_ssm_parameter" "source_config" {
 # What Terraform cannot check (JSONata syntax, and every rule of the functions' own schema) must not deploy
 # silently: once the document's parameters are written, hydrate is asked to validate the document as stored, and a
 # refusal fails the apply with hydrate's message (functions/hydrate/validate-config.ts). The bad source's webhooks
-# wait meanwhile (ingest 503 or hydrate deferral) while every other source is served; a later plan fails the same
-# way until the document is fixed, since the postcondition is checked again against the recorded verdict.
+# wait meanwhile (ingest 503 or hydrate deferral) while every other source is served; the next plan or apply fails
+# the same way until the document is fixed (the refused verdict is checked again, or the invocation runs again).
 resource "aws_lambda_invocation" "validate_config" {
   count = var.validate_configuration ? 1 : 0
 
