@@ -122,3 +122,55 @@ resource "aws_cloudwatch_metric_alarm" "sustained_failures" {
 
   tags = merge(var.tags, var.alarm_tags)
 }
+
+# A source whose part of the configuration document is refused (a JSONata syntax error, a part written by hand):
+# the other sources are served, its webhooks wait — ingest answers 503 so the sender retries, hydrate defers them
+# (never to the DLQ) — until the document is fixed (docs/adr/0025-configuration-layout-and-source-isolation.md).
+# Counted each time a function reads such a document (source_config_refused) and for each webhook kept waiting
+# (source_config_waiting); the logs name the source and its problems.
+locals {
+  source_config_metrics = {
+    refused_ingest  = { metric = "source_config_refused", function = "ingest" }
+    refused_hydrate = { metric = "source_config_refused", function = "hydrate" }
+    waiting_ingest  = { metric = "source_config_waiting", function = "ingest" }
+    waiting_hydrate = { metric = "source_config_waiting", function = "hydrate" }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "source_config_invalid" {
+  count = var.alarms.create ? 1 : 0
+
+  alarm_name        = "${var.name}-source-config-invalid"
+  alarm_description = "A source's part of the ${var.name} configuration document is invalid: its webhooks wait (ingest answers 503, hydrate defers them) until the document is fixed; every other source is served. The ingest and hydrate logs name the source and its problems."
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  metric_query {
+    id          = "invalid"
+    label       = "Reads of a refused source part and webhooks kept waiting"
+    expression  = join(" + ", [for id in keys(local.source_config_metrics) : "FILL(${id}, 0)"])
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.source_config_metrics
+    content {
+      id = metric_query.key
+      metric {
+        namespace   = local.metrics_namespace
+        metric_name = metric_query.value.metric
+        dimensions  = { service = var.name, function = metric_query.value.function }
+        stat        = "Sum"
+        period      = 300
+      }
+    }
+  }
+
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+
+  tags = merge(var.tags, var.alarm_tags)
+}

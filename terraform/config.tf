@@ -108,19 +108,38 @@ locals {
 
   config_json           = jsonencode(local.config_document)
   config_parameter_name = coalesce(var.config_parameter_name, "/${var.name}/config")
+
+  # The document is stored split per source (docs/adr/0025-configuration-layout-and-source-isolation.md): the
+  # parameter config_parameter_name holds version, klaviyo and ingest; each source's part is the parameter
+  # /<config_parameter_name>/sources/<source>. One parameter for the whole document would hold about five sources
+  # (SSM's ceiling is 8 KB); a part is a source's own, and a bad part stops that source alone.
+  config_sources_path = "/${trimprefix(local.config_parameter_name, "/")}/sources"
+  config_root_json    = jsonencode({ for k, v in local.config_document : k => v if k != "sources" })
+  config_source_json  = { for key, part in local.config_document.sources : key => jsonencode(part) }
+
+  # SSM's ceilings on a value, in bytes (length() counts characters; base64 counts bytes): 4,096 in the standard
+  # tier, 8,192 in the advanced tier, which a larger part takes.
+  ssm_standard_value_bytes = 4096
+  ssm_advanced_value_bytes = 8192
+  config_root_b64          = base64encode(local.config_root_json)
+  config_root_bytes        = length(local.config_root_b64) / 4 * 3 - length(regexall("=", substr(local.config_root_b64, -2, -1)))
+  config_source_bytes = {
+    for key, json in local.config_source_json : key => (
+      length(base64encode(json)) / 4 * 3 - length(regexall("=", substr(base64encode(json), -2, -1)))
+    )
+  }
 }
 
 resource "aws_ssm_parameter" "config" {
   name        = local.config_parameter_name
-  description = "Configuration document of the ${var.name} webhook relay (secret references only, no secret values)."
+  description = "Configuration document of the ${var.name} webhook relay: version, klaviyo and ingest; each source's part is under ${local.config_sources_path}/ (secret references only, no secret values)."
   # Encrypted at rest like everything else: with the customer key, or with the AWS-managed aws/ssm key. The
   # document holds references only; a root that re-exports the config_document output sees its changes in plans.
   # key_id is explicit either way: left null, the provider would keep a customer key that was removed.
   type   = "SecureString"
   key_id = coalesce(var.kms_key_arn, "alias/aws/ssm")
-  # Standard parameters hold 4 KB; a larger document needs the advanced tier.
-  tier  = length(local.config_json) > 4096 ? "Advanced" : "Standard"
-  value = local.config_json
+  tier   = local.config_root_bytes > local.ssm_standard_value_bytes ? "Advanced" : "Standard"
+  value  = local.config_root_json
 
   tags = var.tags
 
@@ -133,6 +152,60 @@ resource "aws_ssm_parameter" "config" {
         split(":", coalesce(var.dedupe_table.existing_table_arn, "x:x:x:x:x"))[4] == data.aws_caller_identity.current.account_id
       )
       error_message = "dedupe_table.existing_table_arn must name a table in the relay's own region (${data.aws_region.current.name}) and account (${data.aws_caller_identity.current.account_id})."
+    }
+    precondition {
+      condition     = local.config_root_bytes <= local.ssm_advanced_value_bytes
+      error_message = "The configuration document's klaviyo and ingest settings render to ${local.config_root_bytes} bytes; an SSM parameter holds at most ${local.ssm_advanced_value_bytes}."
+    }
+  }
+}
+
+# One parameter per source: its part of the document, read by the functions with GetParametersByPath.
+resource "aws_ssm_parameter" "source_config" {
+  for_each = local.config_source_json
+
+  name        = "${local.config_sources_path}/${each.key}"
+  description = "Source ${each.key} of the ${var.name} webhook relay's configuration document (secret references only)."
+  type        = "SecureString"
+  key_id      = coalesce(var.kms_key_arn, "alias/aws/ssm")
+  tier        = local.config_source_bytes[each.key] > local.ssm_standard_value_bytes ? "Advanced" : "Standard"
+  value       = each.value
+
+  tags = var.tags
+
+  lifecycle {
+    # Checked at plan, not left to SSM's refusal halfway through an apply.
+    precondition {
+      condition     = local.config_source_bytes[each.key] <= local.ssm_advanced_value_bytes
+      error_message = "sources[\"${each.key}\"] renders to ${local.config_source_bytes[each.key]} bytes of configuration; an SSM parameter holds at most ${local.ssm_advanced_value_bytes} (advanced tier). Shorten its mapping or hydration (long JSONata expressions, many properties or steps), or move part of it into a preset."
+    }
+  }
+}
+
+# What Terraform cannot check (JSONata syntax, and every rule of the functions' own schema) must not deploy
+# silently: once the document's parameters are written, hydrate is asked to validate the document as stored, and a
+# refusal fails the apply with hydrate's message (functions/hydrate/validate-config.ts). The bad source's webhooks
+# wait meanwhile (ingest 503 or hydrate deferral) while every other source is served; the next plan or apply fails
+# the same way until the document is fixed (the refused verdict is checked again, or the invocation runs again).
+resource "aws_lambda_invocation" "validate_config" {
+  count = var.validate_configuration ? 1 : 0
+
+  function_name = module.function["hydrate"].function_name
+  input         = jsonencode({ relay_validate_config = {} })
+
+  # Invoked again whenever the document or hydrate's code changes.
+  triggers = {
+    document = sha256(local.config_json)
+    code     = coalesce(module.function["hydrate"].source_code_hash, "unknown")
+  }
+
+  # After the parameters are written and hydrate (its code, environment and role's policy) is updated.
+  depends_on = [aws_ssm_parameter.config, aws_ssm_parameter.source_config, module.function]
+
+  lifecycle {
+    postcondition {
+      condition     = try(jsondecode(self.result).valid, false) == true
+      error_message = "The configuration document is refused by hydrate: ${try(jsondecode(self.result).message, self.result)}"
     }
   }
 }

@@ -66,6 +66,13 @@ locals {
         Effect   = "Allow"
         Action   = ["ssm:GetParameter"]
         Resource = local.ssm_resources[f]
+        }, {
+        # The sources' parts of the document (config.tf). GetParametersByPath is authorized against the path asked
+        # for, not the parameters it returns.
+        Sid      = "ReadConfigurationSourceParts"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParametersByPath"]
+        Resource = ["${local.ssm_parameter_arn}${local.config_sources_path}"]
       }],
       length(local.secrets_manager_resources[f]) == 0 ? [] : [{
         Sid      = "ReadSecrets"

@@ -906,3 +906,10 @@ variable "archive" {
     error_message = "archive.retention_days must be a whole number of days from 1 to 3650."
   }
 }
+
+variable "validate_configuration" {
+  description = "Whether an apply that changes the configuration document (or hydrate's code) invokes hydrate to validate the document as stored and fails with hydrate's message if it is refused; turn off only where Lambda cannot run code (an emulator such as moto)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

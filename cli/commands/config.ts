@@ -2,10 +2,10 @@
 // with its JSON path. `${NAME}` placeholders (local mode's) are filled from the environment, or with a
 // stand-in when unset, as the relay fills them when it starts.
 import { readFile } from 'node:fs/promises';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
 import { parseRelayConfig, validateRelayConfig, type ConfigProblem } from '../../functions/shared/config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
+import { readDeployedDocument } from '../deployed-document.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';
 import { loadStack, withStackOptions, type RelayStack, type StackOptions } from '../stack.ts';
 
@@ -32,7 +32,7 @@ export async function validateConfigFile(
   return { valid: false, problems: result.problems };
 }
 
-/** The deployed document: the stack's `config_document` output, else the parameter it names (SSM). */
+/** The deployed document: the stack's `config_document` output, else the parameters it names (SSM, per source). */
 async function deployedDocument(
   stack: RelayStack,
   region: string | undefined,
@@ -43,12 +43,7 @@ async function deployedDocument(
     throw new Error(
       `${stack.origin} names neither config_document nor config_parameter_name: pass --stack <terraform output -json file>`,
     );
-  const ssm = new SSMClient(region ? { region } : {});
-  const out = await ssm.send(
-    new GetParameterCommand({ Name: stack.configParameterName, WithDecryption: true }),
-  );
-  if (!out.Parameter?.Value) throw new Error(`the parameter ${stack.configParameterName} is empty`);
-  return { text: out.Parameter.Value, origin: `ssm:${stack.configParameterName}` };
+  return readDeployedDocument(stack.configParameterName, region);
 }
 
 /** Both documents as the functions read them (nulls dropped, defaults filled), compared by JSON path. */

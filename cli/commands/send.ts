@@ -4,13 +4,13 @@
 // secret reference (an environment variable, SSM or Secrets Manager, read with the standard credential chain).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';
 import type { Command } from 'commander';
 import { ConfigError, parseRelayConfig, type RelayConfig } from '../../functions/shared/config.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
 import { readLocalConfig } from '../../local/config-file.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS } from '../../local/stack.ts';
+import { readDeployedDocument } from '../deployed-document.ts';
 import { loadStack, withStackOptions, type StackOptions } from '../stack.ts';
 
 export interface SendOptions extends StackOptions {
@@ -35,10 +35,8 @@ export function webhookUrlFor(given: string, source: string): string {
 }
 
 async function deployedConfig(parameter: string, region: string | undefined): Promise<RelayConfig> {
-  const ssm = new SSMClient(region ? { region } : {});
-  const out = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }));
-  if (!out.Parameter?.Value) throw new ConfigError(`the configuration parameter ${parameter} is empty`);
-  return parseRelayConfig(out.Parameter.Value, `ssm:${parameter}`);
+  const { text, origin } = await readDeployedDocument(parameter, region);
+  return parseRelayConfig(text, origin);
 }
 
 export async function sendSample(

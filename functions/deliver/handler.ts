@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import {
-  parseOpaqueRelayConfig,
+  parseOpaqueRelayConfigPerSource,
   type KlaviyoSettings,
   type OpaqueRelayConfig,
 } from '../shared/config-schema.ts';
@@ -55,7 +55,10 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig =
     deps.loadConfig ??
-    createConfigLoader(parseOpaqueRelayConfig, env, { onRefreshError: reportRefreshError(logger, metrics) });
+    // Per source: deliver reads no source, so a source whose part is refused must not stop it.
+    createConfigLoader(parseOpaqueRelayConfigPerSource, env, {
+      onRefreshError: reportRefreshError(logger, metrics),
+    });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const s3 = deps.s3 ?? new S3Client({});
   const claimCheck = claimCheckFromEnv(env, s3, 'deliver');

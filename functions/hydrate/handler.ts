@@ -7,10 +7,11 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { archiveFromEnv } from '../shared/archive.ts';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
-import { parseRelayConfig, type RelayConfig } from '../shared/config.ts';
+import { parseRelayConfigPerSource, type RelayConfig, type SourceRefusals } from '../shared/config.ts';
 import {
   createConfigLoader,
   reportRefreshError,
+  reportRefusedSources,
   requireEnv,
   requireMaxReceiveCount,
   type LoadConfig,
@@ -27,6 +28,12 @@ import { ResponseCache } from './hydration/response-cache.ts';
 import { createMappingLane } from './mapping-lane.ts';
 import { createSourcePacers } from './source-pacer.ts';
 import type { Fetch } from './source-api.ts';
+import {
+  isConfigValidationRequest,
+  validateConfigRequest,
+  type ConfigValidationRequest,
+  type ConfigVerdict,
+} from './validate-config.ts';
 
 export interface HydrateDependencies {
   env?: NodeJS.ProcessEnv;
@@ -36,7 +43,7 @@ export interface HydrateDependencies {
   fetch?: Fetch;
   /** Cap on a source API's response body; default MAX_RESPONSE_BYTES (5 MiB). */
   maxResponseBytes?: number;
-  loadConfig?: LoadConfig<RelayConfig>;
+  loadConfig?: LoadConfig<RelayConfig & SourceRefusals>;
   resolveSecret?: ResolveSecret;
   logger?: Logger;
   metrics?: Metrics;
@@ -53,7 +60,11 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const now = deps.now ?? Date.now;
   const loadConfig =
     deps.loadConfig ??
-    createConfigLoader(parseRelayConfig, env, { onRefreshError: reportRefreshError(logger, metrics) });
+    // Per source: a source whose part is refused waits (deferred) while the others are served.
+    createConfigLoader(parseRelayConfigPerSource, env, {
+      onRefreshError: reportRefreshError(logger, metrics),
+      onLoaded: reportRefusedSources(logger, metrics),
+    });
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const s3 = deps.s3 ?? new S3Client({});
   const claimCheck = claimCheckFromEnv(env, s3, 'hydrate');
@@ -166,6 +177,17 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
 
 let instance: ReturnType<typeof createHydrateHandler> | undefined;
 
-/** Lambda's entry point: built on the first invocation; tests and local mode call the factory instead. */
-export const handler = (event: SQSEvent, context: Context) =>
-  (instance ??= createHydrateHandler())(event, context);
+/**
+ * Lambda's entry point: built on the first invocation; tests and local mode call the factory instead. A
+ * configuration validation request (validate-config.ts; the module sends one after each change of the document)
+ * is answered with hydrate's verdict; anything else is an SQS batch.
+ */
+export function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
+export function handler(event: ConfigValidationRequest, context: Context): Promise<ConfigVerdict>;
+export function handler(
+  event: SQSEvent | ConfigValidationRequest,
+  context: Context,
+): Promise<SQSBatchResponse | ConfigVerdict> {
+  if (isConfigValidationRequest(event)) return validateConfigRequest(event, process.env);
+  return (instance ??= createHydrateHandler())(event, context);
+}

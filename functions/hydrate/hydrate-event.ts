@@ -1,8 +1,8 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
-import type { RelayConfig } from '../shared/config.ts';
+import type { RelayConfig, SourceRefusals } from '../shared/config.ts';
 import type { KlaviyoEvent, WebhookReceivedV1 } from '../shared/contracts.ts';
-import { PermanentError } from '../shared/errors.ts';
+import { DeferredError, PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
@@ -17,7 +17,8 @@ import type { SourcePacers } from './source-pacer.ts';
 
 /** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
 export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
-  config: RelayConfig;
+  /** The document as served: sources whose part was refused are left out and listed (refused_sources). */
+  config: RelayConfig & SourceRefusals;
   /** The instance's pacers, one per source API (source-pacer.ts); without them, requests go unpaced. */
   pacers?: SourcePacers;
   /** The instance's cache of source API answers (hydration/response-cache.ts); without it, none is kept. */
@@ -32,7 +33,25 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   mappingLane?: MappingLane;
 }
 
+/** The reason of a record whose source's part of the document is refused: it waits, deferred, until fixed. */
+export const SOURCE_CONFIG_INVALID = 'source_config_invalid';
+/**
+ * How long such a record waits before it is tried again: the loader's reread interval, so that a fixed document
+ * is seen on the next try, while a backlog costs one SendMessage per record every 5 minutes.
+ */
+export const SOURCE_CONFIG_RETRY_SECONDS = 300;
+
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
+  const refused = ports.config.refused_sources;
+  if (refused && Object.hasOwn(refused, message.source)) {
+    // Not a failure of this webhook: it waits (never dead-lettered) until the document is fixed.
+    ports.count?.('source_config_waiting');
+    throw new DeferredError(
+      `the configuration of source "${message.source}" is invalid; the webhook waits until it is fixed`,
+      SOURCE_CONFIG_INVALID,
+      SOURCE_CONFIG_RETRY_SECONDS,
+    );
+  }
   const source = Object.hasOwn(ports.config.sources, message.source)
     ? ports.config.sources[message.source]
     : undefined;

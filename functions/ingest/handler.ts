@@ -9,10 +9,15 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { claimCheckFromEnv } from '../shared/claim-check.ts';
-import { parseOpaqueRelayConfig, type OpaqueRelayConfig } from '../shared/config-schema.ts';
+import {
+  parseOpaqueRelayConfigPerSource,
+  type OpaqueRelayConfig,
+  type SourceRefusals,
+} from '../shared/config-schema.ts';
 import {
   createConfigLoader,
   reportRefreshError,
+  reportRefusedSources,
   requireEnv,
   type LoadConfig,
 } from '../shared/config-loader.ts';
@@ -38,7 +43,7 @@ export interface IngestDependencies {
   /** The payload bucket's client (claim checks); default a new S3Client. */
   s3?: S3Client;
   dynamodb?: DynamoDBClient;
-  loadConfig?: LoadConfig<OpaqueRelayConfig>;
+  loadConfig?: LoadConfig<OpaqueRelayConfig & SourceRefusals>;
   resolveSecret?: ResolveSecret;
   logger?: Logger;
   metrics?: Metrics;
@@ -136,14 +141,19 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
       verifyWebhook({
         loadConfig:
           deps.loadConfig ??
-          createConfigLoader(parseOpaqueRelayConfig, env, {
+          createConfigLoader(parseOpaqueRelayConfigPerSource, env, {
             onRefreshError: reportRefreshError(logger, metrics),
+            onLoaded: reportRefusedSources(logger, metrics),
           }),
         resolveSecret: deps.resolveSecret ?? createSecretResolver({ env }),
         now,
         onAcknowledged: (source, code) => {
           logger.info('webhook acknowledged', { source, outcome: code, status: 200 });
           metrics.addMetric('acknowledged', MetricUnit.Count, 1);
+        },
+        onSourceRefused: (source) => {
+          logger.warn('source configuration invalid; asked the sender to retry', { source, status: 503 });
+          metrics.addMetric('source_config_waiting', MetricUnit.Count, 1);
         },
         onSecretUnavailable: (source, error) => {
           logger.warn('secret unavailable', { source, error });

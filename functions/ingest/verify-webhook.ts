@@ -3,7 +3,7 @@
 // JSON body parser that follows replaces the body, so everything that needs the raw bytes happens here.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { OpaqueRelayConfig, OpaqueSourceConfig } from '../shared/config-schema.ts';
+import type { OpaqueRelayConfig, OpaqueSourceConfig, SourceRefusals } from '../shared/config-schema.ts';
 import type { LoadConfig } from '../shared/config-loader.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { HttpError } from './http-error.ts';
@@ -27,6 +27,9 @@ export interface IngestContext extends Context {
   claimedCorrelationId?: string;
 }
 
+/** Retry-After for a source whose part is refused: a minute, short of the loader's reread of 5 minutes. */
+export const SOURCE_REFUSED_RETRY_AFTER_SECONDS = 60;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
@@ -37,13 +40,15 @@ export function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Re
 }
 
 export function verifyWebhook(deps: {
-  loadConfig: LoadConfig<OpaqueRelayConfig>;
+  loadConfig: LoadConfig<OpaqueRelayConfig & SourceRefusals>;
   resolveSecret: ResolveSecret;
   now: () => number;
   /** Told about requests answered without enqueueing (pings), for logs and metrics. */
   onAcknowledged?: (sourceName: string, code: string) => void;
   /** Told about each secret reference that could not be read (the request may still verify with another). */
   onSecretUnavailable?: (sourceName: string, error: unknown) => void;
+  /** Told about each request to a source whose part of the document is refused (answered 503). */
+  onSourceRefused?: (sourceName: string) => void;
 }): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, IngestContext> {
   return {
     name: 'verifyWebhook',
@@ -58,6 +63,17 @@ export function verifyWebhook(deps: {
       const config = await deps.loadConfig();
       const sourceName = event.pathParameters?.source ?? '';
       const source = Object.hasOwn(config.sources, sourceName) ? config.sources[sourceName] : undefined;
+      // A configured source whose part is refused cannot be verified: the sender is asked to retry (its webhook
+      // is not lost), while every other source is served.
+      if (!source && config.refused_sources && Object.hasOwn(config.refused_sources, sourceName)) {
+        deps.onSourceRefused?.(sourceName);
+        throw new HttpError(
+          503,
+          'source_config_invalid',
+          `the configuration of source "${sourceName}" is invalid; retry later`,
+          { 'retry-after': String(SOURCE_REFUSED_RETRY_AFTER_SECONDS) },
+        );
+      }
       if (!source)
         throw new HttpError(404, 'unknown_source', `no source named "${sourceName}" is configured`);
 

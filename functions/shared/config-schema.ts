@@ -323,6 +323,49 @@ export function validateWith<T>(
   };
 }
 
+/**
+ * What a function serves besides the document: the sources whose part was refused, each with its problems. Their
+ * webhooks wait (ingest answers 503, hydrate defers them) until the part is fixed; every other source is served
+ * (docs/adr/0025-configuration-layout-and-source-isolation.md).
+ */
+export interface SourceRefusals {
+  refused_sources?: Readonly<Record<string, readonly ConfigProblem[]>>;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * The document validated one source at a time: the rest of it (version, klaviyo, ingest) must be valid, since
+ * every source depends on it; a source whose part `validate` refuses is left out and listed in
+ * `refused_sources`, so that one bad part never stops the others. `validate` is a whole-document validator
+ * (validateRelayConfig, validateOpaqueRelayConfig); it sees the document with one source at a time.
+ */
+export function validateEachSource<C extends { sources: Record<string, unknown> }>(
+  raw: unknown,
+  validate: (raw: unknown) => ConfigValidation<C>,
+): ConfigValidation<C & SourceRefusals> {
+  const document = dropNulls(raw);
+  if (!isRecord(document) || !isRecord(document.sources)) return validate(document);
+  const root = validate({ ...document, sources: {} });
+  if (!root.success) return root;
+  const sources: Record<string, unknown> = {};
+  const refused: Record<string, ConfigProblem[]> = {};
+  for (const [name, part] of Object.entries(document.sources)) {
+    const one = validate({ ...document, sources: { [name]: part } });
+    if (one.success) sources[name] = one.data.sources[name];
+    else refused[name] = one.problems;
+  }
+  return {
+    success: true,
+    data: {
+      ...root.data,
+      sources,
+      ...(Object.keys(refused).length > 0 && { refused_sources: refused }),
+    },
+  };
+}
+
 /** Parses the JSON text and validates it with `validate`; every problem is reported with its path. */
 export function parseWith<T>(
   text: string,
@@ -355,4 +398,15 @@ export function validateOpaqueRelayConfig(raw: unknown): ConfigValidation<Opaque
 /** Parses and validates the document as ingest and deliver read it (validateOpaqueRelayConfig). */
 export function parseOpaqueRelayConfig(text: string, origin: string): OpaqueRelayConfig {
   return parseWith(text, origin, validateOpaqueRelayConfig);
+}
+
+/**
+ * The document as ingest and deliver serve it: validateOpaqueRelayConfig one source at a time, a refused source
+ * left out and listed (validateEachSource).
+ */
+export function parseOpaqueRelayConfigPerSource(
+  text: string,
+  origin: string,
+): OpaqueRelayConfig & SourceRefusals {
+  return parseWith(text, origin, (raw) => validateEachSource(raw, validateOpaqueRelayConfig));
 }

@@ -9,8 +9,10 @@ import {
   parseWith,
   relayConfigSchemaWith,
   sourceSchemaWith,
+  validateEachSource,
   validateWith,
   type ConfigValidation,
+  type SourceRefusals,
 } from './config-schema.ts';
 import { hydrationSchema } from './hydration-config.ts';
 import { mappingSchema } from './mapping-config.ts';
@@ -60,4 +62,12 @@ export function validateRelayConfig(raw: unknown): ConfigValidation<RelayConfig>
 /** Parses and validates the document; every problem is reported with its path. */
 export function parseRelayConfig(text: string, origin: string): RelayConfig {
   return parseWith(text, origin, validateRelayConfig);
+}
+
+/**
+ * The document as hydrate serves it: validateRelayConfig one source at a time, so that a source whose part is
+ * refused (a JSONata syntax error) is left out and listed while every other source is served.
+ */
+export function parseRelayConfigPerSource(text: string, origin: string): RelayConfig & SourceRefusals {
+  return parseWith(text, origin, (raw) => validateEachSource(raw, validateRelayConfig));
 }

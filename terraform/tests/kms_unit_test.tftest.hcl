@@ -39,8 +39,13 @@ run "customer_key_everywhere" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.config.value == output.config_document
+    condition     = jsondecode(aws_ssm_parameter.config.value).version == jsondecode(output.config_document).version
     error_message = "A SecureString parameter must hold the document in value."
+  }
+
+  assert {
+    condition     = alltrue([for p in values(aws_ssm_parameter.source_config) : p.type == "SecureString" && p.key_id == var.kms_key_arn])
+    error_message = "With a KMS key each source's part must be a SecureString encrypted with it."
   }
 
   assert {
@@ -104,7 +109,7 @@ run "without_key_nothing_mentions_kms" {
   }
 
   assert {
-    condition     = aws_ssm_parameter.config.type == "SecureString" && aws_ssm_parameter.config.key_id == "alias/aws/ssm" && aws_ssm_parameter.config.value == output.config_document
+    condition     = aws_ssm_parameter.config.type == "SecureString" && aws_ssm_parameter.config.key_id == "alias/aws/ssm" && alltrue([for p in values(aws_ssm_parameter.source_config) : p.key_id == "alias/aws/ssm"])
     error_message = "Without a KMS key the configuration must still be encrypted at rest: a SecureString with the AWS-managed aws/ssm key."
   }
 

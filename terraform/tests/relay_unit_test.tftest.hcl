@@ -412,8 +412,15 @@ run "configuration_document" {
   }
 
   assert {
-    condition     = jsondecode(aws_ssm_parameter.config.value) == jsondecode(output.config_document)
-    error_message = "The parameter must hold the rendered configuration document."
+    condition = jsondecode(output.config_document) == merge(jsondecode(aws_ssm_parameter.config.value), {
+      sources = { for key, p in aws_ssm_parameter.source_config : key => jsondecode(p.value) }
+    })
+    error_message = "The parameter and its sources' parts (/relay/config/sources/<source>) must hold the rendered configuration document."
+  }
+
+  assert {
+    condition     = keys(aws_ssm_parameter.source_config) == ["demo", "shop"] && aws_ssm_parameter.source_config["shop"].name == "/relay/config/sources/shop" && aws_ssm_parameter.source_config["shop"].type == "SecureString"
+    error_message = "Each source's part is a SecureString parameter named /<name>/config/sources/<source>."
   }
 
   assert {
@@ -457,7 +464,7 @@ run "iam_is_least_privilege" {
       "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
       "sqs:SendMessage",
       "s3:PutObject",
-      "ssm:GetParameter",
+      "ssm:GetParameter", "ssm:GetParametersByPath",
       "secretsmanager:GetSecretValue",
     ])
     error_message = "ingest may only write the dedupe table, send to the hydrate queue, store claim-checked bodies and read its configuration and secrets."
@@ -469,6 +476,7 @@ run "iam_is_least_privilege" {
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
       "arn:aws:s3:::relay-payloads-0001/ingest/*",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config/sources",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/shop/secret",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/shop/secret-next",
       "arn:aws:secretsmanager:us-east-2:123456789012:secret:relay/demo/signing",
@@ -482,7 +490,7 @@ run "iam_is_least_privilege" {
       "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
       "sqs:SendMessage",
       "s3:GetObject", "s3:PutObject",
-      "ssm:GetParameter",
+      "ssm:GetParameter", "ssm:GetParametersByPath",
     ])
     error_message = "hydrate may only consume its queue, send to the deliver queue and its DLQ, read and store claim-checked bodies, and read its configuration."
   }
@@ -495,6 +503,7 @@ run "iam_is_least_privilege" {
       "arn:aws:s3:::relay-payloads-0001/ingest/*",
       "arn:aws:s3:::relay-payloads-0001/hydrate/*",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config/sources",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/demo/api-token",
     ])
     error_message = "hydrate's policy must name exactly its queue, the deliver queue, its DLQ, the configuration and the hydration credentials."
@@ -519,7 +528,7 @@ run "iam_is_least_privilege" {
       "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
       "sqs:SendMessage",
       "s3:GetObject", "s3:PutObject",
-      "ssm:GetParameter",
+      "ssm:GetParameter", "ssm:GetParametersByPath",
     ])
     error_message = "deliver may only consume its queue, send to its DLQ and its own queue, read and store claim-checked bodies, and read its configuration and the Klaviyo key."
   }
@@ -539,6 +548,7 @@ run "iam_is_least_privilege" {
       "arn:aws:s3:::relay-payloads-0001/hydrate/*",
       "arn:aws:s3:::relay-payloads-0001/deliver/*",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
+      "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config/sources",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/klaviyo-api-key",
     ])
     error_message = "deliver's policy must name exactly its queue, its DLQ, the configuration and the Klaviyo API key."
@@ -787,7 +797,7 @@ run "alarms_are_wired" {
     condition = toset(keys(output.alarm_arns)) == toset([
       "ingest-errors", "ingest-throttles", "hydrate-errors", "hydrate-throttles", "deliver-errors", "deliver-throttles",
       "hydrate-dlq-not-empty", "hydrate-oldest-message-age", "deliver-dlq-not-empty", "deliver-oldest-message-age",
-      "ingest-5xx-rate", "klaviyo-auth-failed", "hydrate-retries", "klaviyo-server-errors",
+      "ingest-5xx-rate", "klaviyo-auth-failed", "hydrate-retries", "klaviyo-server-errors", "source-config-invalid",
     ])
     error_message = "Every queue, every function and the relay as a whole must have their alarms, all in alarm_arns."
   }
@@ -826,6 +836,17 @@ run "alarms_are_wired" {
       toset(flatten([for q in aws_cloudwatch_metric_alarm.ingest_5xx_rate[0].metric_query : [for m in q.metric : m.metric_name]])) == toset(["5xx", "Count"])
     )
     error_message = "The ingest 5xx alarm must be the share of 5xx in the API's requests, above the configured floor."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.source_config_invalid[0].threshold == 0 &&
+      toset([for q in aws_cloudwatch_metric_alarm.source_config_invalid[0].metric_query : "${q.metric[0].metric_name}/${q.metric[0].dimensions["function"]}" if length(q.metric) > 0]) == toset([
+        "source_config_refused/ingest", "source_config_refused/hydrate", "source_config_waiting/ingest", "source_config_waiting/hydrate",
+      ]) &&
+      alltrue([for q in aws_cloudwatch_metric_alarm.source_config_invalid[0].metric_query : q.metric[0].namespace == local.metrics_namespace && q.metric[0].dimensions["service"] == "relay" if length(q.metric) > 0])
+    )
+    error_message = "The source-config-invalid alarm must watch the counts ingest and hydrate write for a refused source part and its waiting webhooks."
   }
 }
 

@@ -140,7 +140,12 @@ beforeAll(async () => {
   );
   const referenced = new Set<string>();
   const configText = JSON.stringify(toSsmReferences(JSON.parse(localText), referenced));
-  const parameters: Record<string, string> = { [CONFIG_PARAMETER]: configText };
+  // Stored as the module stores it (docs/runtime-contract.md): the document without its sources, and each source's
+  // part under <parameter>/sources/.
+  const { sources: sourceParts, ...rest } = JSON.parse(configText) as { sources: Record<string, unknown> };
+  const parameters: Record<string, string> = { [CONFIG_PARAMETER]: JSON.stringify(rest) };
+  for (const [source, part] of Object.entries(sourceParts))
+    parameters[`${CONFIG_PARAMETER}/sources/${source}`] = JSON.stringify(part);
   for (const envName of referenced) {
     secrets[envName] ??= randomBytes(16).toString('hex');
     parameters[secretParameter(envName)] = secrets[envName];
@@ -399,27 +404,27 @@ describe('the built Lambda zips, unpacked and invoked as Lambda runs them', () =
       expect(await depth(aws.sqs, url), url).toBe(0);
   });
 
-  it('read configuration and secrets from SSM with decryption, once per warm container', () => {
+  it('read the configuration (split per source) and secrets from SSM with decryption, once per warm container', () => {
     const { ssm, accessKeyIds } = deployment;
     const callsBy = (fn: FunctionName) => ssm.calls.filter((call) => call.accessKeyId === accessKeyIds[fn]);
-    expect(ssm.calls.every((call) => call.target === 'AmazonSSM.GetParameter' && call.withDecryption)).toBe(
-      true,
-    );
+    const readsOf = (fn: FunctionName) =>
+      callsBy(fn)
+        .map((call) => `${call.target.replace('AmazonSSM.', '')} ${call.name ?? ''}`)
+        .sort();
+    const configReads = [
+      `GetParameter ${CONFIG_PARAMETER}`,
+      `GetParametersByPath ${CONFIG_PARAMETER}/sources`,
+    ];
+    expect(ssm.calls.every((call) => call.withDecryption)).toBe(true);
     // ingest served three requests but read the configuration and the webhook secret once.
-    expect(
-      callsBy('ingest')
-        .map((call) => call.name)
-        .sort(),
-    ).toEqual([CONFIG_PARAMETER, secretParameter('DEMO_WEBHOOK_SECRET')].sort());
-    expect(
-      callsBy('hydrate')
-        .map((call) => call.name)
-        .sort(),
-    ).toEqual([CONFIG_PARAMETER, secretParameter('DEMO_API_TOKEN')].sort());
-    expect(
-      callsBy('deliver')
-        .map((call) => call.name)
-        .sort(),
-    ).toEqual([CONFIG_PARAMETER, secretParameter('KLAVIYO_API_KEY')].sort());
+    expect(readsOf('ingest')).toEqual(
+      [...configReads, `GetParameter ${secretParameter('DEMO_WEBHOOK_SECRET')}`].sort(),
+    );
+    expect(readsOf('hydrate')).toEqual(
+      [...configReads, `GetParameter ${secretParameter('DEMO_API_TOKEN')}`].sort(),
+    );
+    expect(readsOf('deliver')).toEqual(
+      [...configReads, `GetParameter ${secretParameter('KLAVIYO_API_KEY')}`].sort(),
+    );
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonDiff } from '../../cli/json-diff.ts';
 import { runRelay } from '../helpers/relay-cli.ts';
+import { startSsmStub } from '../helpers/ssm-stub.ts';
 
 describe('jsonDiff', () => {
   it('names what was added, removed and changed by JSON path', () => {
@@ -49,5 +50,35 @@ describe('relay config diff', () => {
     expect(changed.changes).toEqual([
       { kind: 'added', path: 'sources.shopify.mapping.metric', after: 'Shopify Event' },
     ]);
+  });
+
+  it('reads the deployed document from SSM as the functions do: the parameter and each source part', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'relay-diff-ssm-'));
+    const text = (await readFile('config/local.json', 'utf8'))
+      .replaceAll('${DEMO_API_URL}', 'http://127.0.0.1/placeholder')
+      .replaceAll('${KLAVIYO_BASE_URL}', 'http://127.0.0.1/placeholder');
+    const { sources, ...rest } = JSON.parse(text) as { sources: Record<string, unknown> };
+    const parameters: Record<string, string> = { '/relay/config': JSON.stringify(rest) };
+    for (const [name, part] of Object.entries(sources))
+      parameters[`/relay/config/sources/${name}`] = JSON.stringify(part);
+    const ssm = await startSsmStub(parameters);
+    try {
+      const stackFile = path.join(dir, 'stack.json');
+      await writeFile(stackFile, JSON.stringify({ config_parameter_name: { value: '/relay/config' } }));
+      const result = await runRelay(['config', 'diff', 'config/local.json', '--stack', stackFile, '--json'], {
+        AWS_ENDPOINT_URL_SSM: ssm.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_PROFILE: '',
+      });
+      expect(JSON.parse(result.stdout)).toEqual({ deployed: 'ssm:/relay/config', changes: [] });
+      expect(ssm.calls.map((c) => c.target).sort()).toEqual([
+        'AmazonSSM.GetParameter',
+        'AmazonSSM.GetParametersByPath',
+      ]);
+    } finally {
+      await ssm.close();
+    }
   });
 });

@@ -21,6 +21,8 @@ const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
   DeleteMessageCommand: 'sqs:DeleteMessage',
   DeleteMessageBatchCommand: 'sqs:DeleteMessage',
   GetParameterCommand: 'ssm:GetParameter',
+  // The sources' parts of the configuration document (config-loader.ts's readSsmDocument).
+  GetParametersByPathCommand: 'ssm:GetParametersByPath',
   GetSecretValueCommand: 'secretsmanager:GetSecretValue',
   // The claim check's payload bucket (functions/shared/claim-check.ts).
   PutObjectCommand: 's3:PutObject',
@@ -33,9 +35,21 @@ const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
 // the configuration and secrets are read through Powertools Parameters (functions/shared/secrets.ts,
 // config-loader.ts), and an SQS event source mapping receives and deletes with the function's role.
 const CALLS_BESIDE_CODE: Readonly<Record<RelayFunction, readonly string[]>> = {
-  ingest: ['ssm:GetParameter'],
-  hydrate: ['ssm:GetParameter', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-  deliver: ['ssm:GetParameter', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  ingest: ['ssm:GetParameter', 'ssm:GetParametersByPath'],
+  hydrate: [
+    'ssm:GetParameter',
+    'ssm:GetParametersByPath',
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+  ],
+  deliver: [
+    'ssm:GetParameter',
+    'ssm:GetParametersByPath',
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+  ],
 };
 
 /** The function's own code as bundled (tree-shaken; packages left as imports, so only our calls remain). */

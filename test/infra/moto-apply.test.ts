@@ -71,7 +71,9 @@ import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parseRelayConfig } from '../../functions/shared/config.ts';
+import { readSsmDocument } from '../../functions/shared/config-loader.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { build } from '../../scripts/build.ts';
 import { httpEvent } from '../helpers/http-event.ts';
@@ -213,6 +215,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     };
   };
+  /** Reads the configuration document's parameters as the functions do (config-loader.ts). */
+  const ssmReader = () => new SSMProvider({ clientConfig: aws() });
 
   async function terraform(args: readonly string[], label = `terraform ${args.join(' ')}`) {
     const result = await run('terraform', args, { cwd: exampleDir, env });
@@ -268,7 +272,11 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     expect(await readFile(path.join(exampleDir, 'main.tf'), 'utf8')).toContain(published.source);
 
     moto = await startMoto();
-    await writeFile(path.join(exampleDir, 'moto_override.tf'), providerOverride(moto.endpoint));
+    // moto cannot run Lambda code: the apply's validation invocation (config.tf) is turned off here.
+    await writeFile(
+      path.join(exampleDir, 'moto_override.tf'),
+      `${providerOverride(moto.endpoint)}\nmodule "relay" {\n  validate_configuration = false\n}\n`,
+    );
     env = await terraformEnv(path.join(scratch, 'terraformrc'), {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_PROFILE: undefined,
@@ -627,6 +635,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       `${NAME}-klaviyo-auth-failed`,
       `${NAME}-hydrate-retries`,
       `${NAME}-klaviyo-server-errors`,
+      `${NAME}-source-config-invalid`,
     ];
     expect([...byName.keys()].sort()).toEqual([...expected].sort());
     expect(Object.values(outputs.alarm_arns.value).sort()).toEqual(
@@ -673,7 +682,14 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     const Name = outputs.config_parameter_name.value;
     const { Parameter } = await ssm.send(new GetParameterCommand({ Name, WithDecryption: true }));
     expect(Parameter?.Type).toBe('SecureString');
-    const config = parseRelayConfig(Parameter?.Value ?? '', `ssm:${Name}`);
+    // Split per source: each source's part is a SecureString of its own under <name>/sources/.
+    const parts = await ssm.send(
+      new GetParametersByPathCommand({ Path: `${Name}/sources`, WithDecryption: true }),
+    );
+    expect((parts.Parameters ?? []).map((p) => [p.Name, p.Type]).sort()).toEqual(
+      ['demo', 'klaviyo', 'shopify', 'stripe'].map((s) => [`${Name}/sources/${s}`, 'SecureString']),
+    );
+    const config = parseRelayConfig(await readSsmDocument(ssmReader(), Name), `ssm:${Name}`);
     expect(Object.keys(config.sources).sort()).toEqual(['demo', 'klaviyo', 'shopify', 'stripe']);
     expect(config.sources.shopify?.kind).toBe('shopify');
     expect(config.sources.demo?.kind).toBe('generic-hmac');
@@ -898,10 +914,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       "ingest accepts a signed Klaviyo batch; trace finds an event's record, its message and ingest's log line",
       { timeout: 120_000 },
       async () => {
-        const { Parameter } = await new SSMClient(aws()).send(
-          new GetParameterCommand({ Name: outputs.config_parameter_name.value, WithDecryption: true }),
-        );
-        const source = parseRelayConfig(Parameter?.Value ?? '', 'ssm').sources.klaviyo;
+        const text = await readSsmDocument(ssmReader(), outputs.config_parameter_name.value);
+        const source = parseRelayConfig(text, 'ssm').sources.klaviyo;
         if (!source) throw new Error('the complete example has no klaviyo source');
         const body = Buffer.from(
           JSON.stringify({

@@ -81,3 +81,58 @@ describe('config loader', () => {
     expect(failures).toHaveLength(1);
   });
 });
+
+describe('config loader, in AWS: the document split per source in SSM', () => {
+  it('reads the parameter and every source part under <name>/sources/ (paged), one bad part refused alone', async () => {
+    const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm');
+    const { startSsmStub } = await import('../helpers/ssm-stub.ts');
+    const { parseRelayConfigPerSource } = await import('../../functions/shared/config.ts');
+    const parameters: Record<string, string> = {
+      '/relay/config': JSON.stringify({ version: 1, klaviyo: { api_key: { ssm: '/relay/k' } } }),
+      // Not a source part: deeper than one level under the path.
+      '/relay/config/sources/deeper/x': '{}',
+    };
+    for (let i = 0; i < 12; i++)
+      parameters[`/relay/config/sources/s${i}`] = JSON.stringify({
+        kind: 'shopify',
+        secrets: [{ ssm: '/s' }],
+      });
+    parameters['/relay/config/sources/broken'] = JSON.stringify({
+      kind: 'shopify',
+      secrets: [{ ssm: '/s' }],
+      mapping: { filter: { expr: '$contains(' } },
+    });
+    const stub = await startSsmStub(parameters);
+    try {
+      const ssm = new SSMProvider({
+        clientConfig: {
+          endpoint: stub.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        },
+      });
+      const refusedSeen: string[] = [];
+      const load = createConfigLoader(
+        parseRelayConfigPerSource,
+        { RELAY_CONFIG_PARAMETER: '/relay/config' },
+        { ssm, onLoaded: (c) => refusedSeen.push(...Object.keys(c.refused_sources ?? {})) },
+      );
+      const config = await load();
+      expect(Object.keys(config.sources).sort()).toEqual(
+        Array.from({ length: 12 }, (_, i) => `s${i}`).sort(),
+      );
+      expect(Object.keys(config.refused_sources ?? {})).toEqual(['broken']);
+      expect(config.refused_sources?.broken?.[0]?.path).toMatch(/^sources\.broken\.mapping\.filter/);
+      expect(refusedSeen).toEqual(['broken']);
+      // One GetParameter and two pages of GetParametersByPath, all decrypted.
+      expect(stub.calls.map((c) => c.target).sort()).toEqual([
+        'AmazonSSM.GetParameter',
+        'AmazonSSM.GetParametersByPath',
+        'AmazonSSM.GetParametersByPath',
+      ]);
+      expect(stub.calls.every((c) => c.withDecryption)).toBe(true);
+    } finally {
+      await stub.close();
+    }
+  });
+});

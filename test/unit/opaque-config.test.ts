@@ -238,13 +238,15 @@ describe('each function loads the document in its own shape', () => {
     expect(urls).toEqual(['http://klaviyo.test/api/events']);
   });
 
-  it('hydrate, with its default loader, refuses such a mapping at load, naming the field', async () => {
+  it('hydrate refuses such a mapping at load, naming the field, and its default loader defers the source', async () => {
     const file = await configFile(documentWith({ shop: unresolvedSources.shop }));
     const load = createConfigLoader(parseRelayConfig, { RELAY_CONFIG_FILE: file });
     await expect(load()).rejects.toThrow(
       /sources\.shop\.mapping\.events\.0\.value\.expr: JSONata syntax error/,
     );
-    // The handler is wired to that parser: the record is not hydrated but retried (a batch item failure).
+    // The handler reads the document per source: the record is not hydrated, and waits (deferred to the hydrate
+    // queue, not a failure) until the source's part is fixed (docs/adr/0025-…-source-isolation.md).
+    const sent: { QueueUrl?: string; DelaySeconds?: number }[] = [];
     const handler = createHydrateHandler({
       env: {
         RELAY_CONFIG_FILE: file,
@@ -253,10 +255,16 @@ describe('each function loads the document in its own shape', () => {
         DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
         MAX_RECEIVE_COUNT: '5',
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: {
+        send: (command: { input: { QueueUrl?: string; DelaySeconds?: number } }) => {
+          sent.push(command.input);
+          return Promise.resolve({});
+        },
+      } as unknown as SQSClient,
     });
     const result = await handler(hydrateEvent(), testContext('hydrate'));
-    expect(result.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(sent).toMatchObject([{ QueueUrl: 'http://sqs.local/000000000000/hydrate', DelaySeconds: 300 }]);
   });
 });
 

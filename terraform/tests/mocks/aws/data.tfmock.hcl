@@ -21,3 +21,10 @@ mock_data "aws_partition" {
     dns_suffix = "amazonaws.com"
   }
 }
+
+# Hydrate's verdict on the configuration document (config.tf's validation invocation), as a valid document gets it.
+mock_resource "aws_lambda_invocation" {
+  defaults = {
+    result = "{\"valid\":true,\"origin\":\"ssm:/relay/config\",\"message\":\"valid\"}"
+  }
+}
