@@ -13,7 +13,6 @@ import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-ur
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 
-const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 const lowerSnake = memo(() => z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')));
 
@@ -41,7 +40,8 @@ export const hydrationAuthSchema = memo(() =>
     /** A header with a prefix: `{ "header": "authorization", "prefix": "Bearer ", "secret": … }` (today's form). */
     z.strictObject({
       kind: z.optional(z.literal('header')),
-      header: nonEmptyString(),
+      // A name fetch() would refuse would fail every call at run time: refused at load instead.
+      header: z.string().check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name')),
       prefix: z._default(z.string(), ''),
       secret: secretRefSchema(),
     }),
