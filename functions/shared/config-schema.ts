@@ -101,17 +101,39 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
      * The preset the source's hydration and mapping start from, resolved before this schema: in full by
      * ./presets/resolve.ts, its kind alone by ./preset-names.ts.
      */
-    preset: z.optional(z.enum(PRESET_NAMES)),
-    secrets: z.array(secretRefSchema()).check(z.minLength(1), z.maxLength(5)),
+    preset: z
+      .optional(z.enum(PRESET_NAMES))
+      .check(
+        z.describe(
+          "A preset whose hydration and mapping the source's own settings override, field by field.",
+        ),
+      ),
+    secrets: z
+      .array(secretRefSchema())
+      .check(
+        z.minLength(1),
+        z.maxLength(5),
+        z.describe('References to the shared secrets (1 to 5; several allow rotation without downtime).'),
+      ),
     /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
-    event_type: z.optional(valueSourceSchema()),
+    event_type: z
+      .optional(valueSourceSchema())
+      .check(z.describe("Where the event type is (a header, a dot path or a value), over the kind's own.")),
     /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
-    max_body_bytes: z.optional(bodyBytes),
+    max_body_bytes: z
+      .optional(bodyBytes)
+      .check(z.describe("This source's body limit (bytes); default ingest.max_body_bytes.")),
     hydration: parts.hydration,
     mapping: parts.mapping,
   };
   /** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
-  const tolerance = z._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS);
+  const tolerance = z
+    ._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS)
+    .check(
+      z.describe(
+        'How far (s) a signed timestamp may be from our clock before the request counts as a replay.',
+      ),
+    );
   const headerName = z
     .string()
     .check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name'), z.toLowerCase());
@@ -138,15 +160,21 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
       kind: z.literal('klaviyo-flow'),
       ...common,
       /** Header the flow's webhook action sends with the shared secret as its value. */
-      secret_header: z._default(headerName, 'x-relay-secret'),
+      secret_header: z
+        ._default(headerName, 'x-relay-secret')
+        .check(z.describe('Header that carries the shared secret as its value.')),
       /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
+      delivery_id: z
+        .optional(valueSourceSchema())
+        .check(z.describe("Where the sender's delivery id is; default a SHA-256 of the raw body.")),
     }),
     z.strictObject({
       kind: z.literal('bigcommerce'),
       ...common,
       /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
-      secret_header: z._default(headerName, 'x-relay-secret'),
+      secret_header: z
+        ._default(headerName, 'x-relay-secret')
+        .check(z.describe('Header that carries the shared secret as its value.')),
     }),
     z.strictObject({ kind: z.literal('woocommerce'), ...common }),
     z.strictObject({
@@ -159,23 +187,35 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
       ...common,
       signature: z
         .strictObject({
-          header: headerName,
-          algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
-          encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
+          header: headerName.check(z.describe('Header holding the signature.')),
+          algorithm: z
+            ._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256')
+            .check(z.describe('HMAC hash.')),
+          encoding: z._default(z.enum(['hex', 'base64']), 'hex').check(z.describe("The digest's encoding.")),
           /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
-          prefix: z._default(z.string(), ''),
+          prefix: z
+            ._default(z.string(), '')
+            .check(z.describe('Text before the digest in the header, e.g. sha256=.')),
           /**
            * Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601); signed_content must
            * then include `{timestamp}`.
            */
-          timestamp_header: z.optional(headerName),
+          timestamp_header: z
+            .optional(headerName)
+            .check(
+              z.describe(
+                'Header holding the signed timestamp; signed_content must then include {timestamp}.',
+              ),
+            ),
           /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
-          signed_content: z._default(
-            z
-              .string()
-              .check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
-            '{body}',
-          ),
+          signed_content: z
+            ._default(
+              z
+                .string()
+                .check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
+              '{body}',
+            )
+            .check(z.describe('What is signed: {body} is the raw body, {timestamp} the timestamp header.')),
           tolerance_seconds: tolerance,
         })
         .check(
@@ -192,16 +232,26 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
           }),
         ),
       /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
+      delivery_id: z
+        .optional(valueSourceSchema())
+        .check(z.describe("Where the sender's delivery id is; default a SHA-256 of the raw body.")),
     }),
     z.strictObject({
       kind: z.literal('token'),
       ...common,
       /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
-      scheme: z._default(z.enum(['bearer', 'basic']), 'bearer'),
-      header: z._default(headerName, 'authorization'),
+      scheme: z
+        ._default(z.enum(['bearer', 'basic']), 'bearer')
+        .check(
+          z.describe('bearer: Bearer <secret>; basic: the secret is user:password, sent as HTTP Basic.'),
+        ),
+      header: z
+        ._default(headerName, 'authorization')
+        .check(z.describe('Header that carries the credential.')),
       /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
+      delivery_id: z
+        .optional(valueSourceSchema())
+        .check(z.describe("Where the sender's delivery id is; default a SHA-256 of the raw body.")),
     }),
   ]);
 }
