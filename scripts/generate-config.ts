@@ -4,7 +4,7 @@
 // - terraform/variables.tf, between its GENERATED markers: the `sources`, `klaviyo` and `ingest` inputs, their
 //   types and every validation HCL can state (the hand-written rest: scripts/config-reference/terraform-rules.ts);
 // - README.md, between its CONFIG_REFERENCE markers: the reference tables;
-// - terraform/tests/config_corpus_unit_test.tftest.hcl: the corpus (test/fixtures/config-corpus/) as run blocks.
+// - test/fixtures/config-corpus/terraform.tftest.hcl: the corpus (test/fixtures/config-corpus/) as run blocks.
 //
 //   npm run config:generate              rewrite them (then npm run docs:terraform for terraform/README.md)
 //   npm run config:generate -- --check   exit 1 if any is stale (the test suite runs this)

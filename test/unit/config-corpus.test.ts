@@ -1,6 +1,6 @@
 // The corpus through the functions' schema: each document gets the verdict its case states. The same corpus
-// runs through Terraform's validations in terraform/tests/config_corpus_unit_test.tftest.hcl (generated from it
-// by npm run config:generate), so the two descriptions of the configuration cannot drift apart unseen.
+// runs through Terraform's validations in test/infra/config-corpus-terraform.test.ts (run blocks generated from
+// it by npm run config:generate), so zod and Terraform cannot drift apart unseen.
 import { describe, expect, it } from 'vitest';
 import { validateRelayConfig } from '../../functions/shared/config.ts';
 import { corpusCases } from '../../scripts/config-reference/corpus.ts';
