@@ -207,7 +207,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for k in flatten([for m in [var.sources] : keys(m)]) : can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", k))])
-    error_message = "Each key of sources must be matching ^[a-z0-9][a-z0-9_-]{0,63}$."
+    error_message = "Each key of sources must be lowercase letters, digits, - and _ (^[a-z0-9][a-z0-9_-]{0,63}$)."
   }
 
   validation {
@@ -237,12 +237,12 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v4 in [for o in flatten([for o in flatten([for m in [var.sources] : values(m)]) : o.secrets if o.secrets != null]) : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v4))])
-    error_message = "sources[*].secrets[*].ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].secrets[*].ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v4 in [for o in flatten([for o in flatten([for m in [var.sources] : values(m)]) : o.secrets if o.secrets != null]) : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v4))])
-    error_message = "sources[*].secrets[*].secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].secrets[*].secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
@@ -252,17 +252,17 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : o.header if o.header != null] : length(v3) >= 1])
-    error_message = "sources[*].event_type.header must be at least 1 characters."
+    error_message = "sources[*].event_type.header must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : o.path if o.path != null] : length(v3) >= 1])
-    error_message = "sources[*].event_type.path must be at least 1 characters."
+    error_message = "sources[*].event_type.path must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : o.value if o.value != null] : length(v3) >= 1])
-    error_message = "sources[*].event_type.value must be at least 1 characters."
+    error_message = "sources[*].event_type.value must be at least 1 character."
   }
 
   validation {
@@ -287,7 +287,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v4))])
-    error_message = "sources[*].hydration.auth.header must be matching ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$."
+    error_message = "sources[*].hydration.auth.header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
   }
 
   validation {
@@ -297,17 +297,17 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.secret if o.secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v5))])
-    error_message = "sources[*].hydration.auth.secret.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].hydration.auth.secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.secret if o.secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v5))])
-    error_message = "sources[*].hydration.auth.secret.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].hydration.auth.secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
     condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user if o.user != null] : can(regex("^[^:]*$", v4))])
-    error_message = "sources[*].hydration.auth.user must be matching ^[^:]*$."
+    error_message = "sources[*].hydration.auth.user must be a user name without \":\" (^[^:]*$)."
   }
 
   validation {
@@ -317,12 +317,12 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v5))])
-    error_message = "sources[*].hydration.auth.user_secret.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].hydration.auth.user_secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v5))])
-    error_message = "sources[*].hydration.auth.user_secret.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].hydration.auth.user_secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
@@ -332,22 +332,22 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.password if o.password != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v5))])
-    error_message = "sources[*].hydration.auth.password.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].hydration.auth.password.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.password if o.password != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v5))])
-    error_message = "sources[*].hydration.auth.password.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].hydration.auth.password.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
     condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.param if o.param != null] : can(regex("^[A-Za-z0-9_.~-]+$", v4))])
-    error_message = "sources[*].hydration.auth.param must be matching ^[A-Za-z0-9_.~-]+$."
+    error_message = "sources[*].hydration.auth.param must be a query parameter name (^[A-Za-z0-9_.~-]+$)."
   }
 
   validation {
     condition     = alltrue([for k in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_]*$", k))])
-    error_message = "Each key of sources[*].hydration.connections must be matching ^[a-z][a-z0-9_]*$."
+    error_message = "Each key of sources[*].hydration.connections must be lower_snake_case (^[a-z][a-z0-9_]*$)."
   }
 
   validation {
@@ -367,7 +367,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v6))])
-    error_message = "sources[*].hydration.connections[*].auth.header must be matching ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
   }
 
   validation {
@@ -377,17 +377,17 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.secret if o.secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v7))])
-    error_message = "sources[*].hydration.connections[*].auth.secret.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.secret if o.secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v7))])
-    error_message = "sources[*].hydration.connections[*].auth.secret.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user if o.user != null] : can(regex("^[^:]*$", v6))])
-    error_message = "sources[*].hydration.connections[*].auth.user must be matching ^[^:]*$."
+    error_message = "sources[*].hydration.connections[*].auth.user must be a user name without \":\" (^[^:]*$)."
   }
 
   validation {
@@ -397,12 +397,12 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v7))])
-    error_message = "sources[*].hydration.connections[*].auth.user_secret.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.user_secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v7))])
-    error_message = "sources[*].hydration.connections[*].auth.user_secret.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.user_secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
@@ -412,27 +412,27 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.password if o.password != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v7))])
-    error_message = "sources[*].hydration.connections[*].auth.password.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.password.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.password if o.password != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v7))])
-    error_message = "sources[*].hydration.connections[*].auth.password.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.password.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.param if o.param != null] : can(regex("^[A-Za-z0-9_.~-]+$", v6))])
-    error_message = "sources[*].hydration.connections[*].auth.param must be matching ^[A-Za-z0-9_.~-]+$."
+    error_message = "sources[*].hydration.connections[*].auth.param must be a query parameter name (^[A-Za-z0-9_.~-]+$)."
   }
 
   validation {
     condition     = alltrue([for k in flatten([for m in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.params if o.params != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_]*$", k))])
-    error_message = "Each key of sources[*].hydration.connections[*].params must be matching ^[a-z][a-z0-9_]*$."
+    error_message = "Each key of sources[*].hydration.connections[*].params must be lower_snake_case (^[a-z][a-z0-9_]*$)."
   }
 
   validation {
     condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.params if o.params != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.connections[*].params[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].hydration.connections[*].params[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
@@ -462,12 +462,12 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.name if o.name != null] : can(regex("^[a-z][a-z0-9_]*$", v5))])
-    error_message = "sources[*].hydration.steps[*].name must be matching ^[a-z][a-z0-9_]*$."
+    error_message = "sources[*].hydration.steps[*].name must be lower_snake_case (^[a-z][a-z0-9_]*$)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.connection if o.connection != null] : can(regex("^[a-z][a-z0-9_]*$", v5))])
-    error_message = "sources[*].hydration.steps[*].connection must be matching ^[a-z][a-z0-9_]*$."
+    error_message = "sources[*].hydration.steps[*].connection must be lower_snake_case (^[a-z][a-z0-9_]*$)."
   }
 
   validation {
@@ -482,12 +482,12 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for k in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.params if o.params != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_]*$", k))])
-    error_message = "Each key of sources[*].hydration.steps[*].params must be matching ^[a-z][a-z0-9_]*$."
+    error_message = "Each key of sources[*].hydration.steps[*].params must be lower_snake_case (^[a-z][a-z0-9_]*$)."
   }
 
   validation {
     condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.params if o.params != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.steps[*].params[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].hydration.steps[*].params[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
@@ -497,17 +497,17 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].hydration.steps[*].when must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].hydration.steps[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.for_each if o.for_each != null] : o.items if o.items != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.steps[*].for_each.items must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].hydration.steps[*].for_each.items must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.for_each if o.for_each != null] : o.as if o.as != null] : can(regex("^[a-z][a-z0-9_]*$", v6))])
-    error_message = "sources[*].hydration.steps[*].for_each.as must be matching ^[a-z][a-z0-9_]*$."
+    error_message = "sources[*].hydration.steps[*].for_each.as must be lower_snake_case (^[a-z][a-z0-9_]*$)."
   }
 
   validation {
@@ -522,12 +522,12 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.pick if o.pick != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].hydration.steps[*].pick must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].hydration.steps[*].pick must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.items if o.items != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.steps[*].paginate.items must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$."
+    error_message = "sources[*].hydration.steps[*].paginate.items must be a dot path such as data (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
   }
 
   validation {
@@ -537,22 +537,22 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.next_url_path if o.next_url_path != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.steps[*].paginate.next_url_path must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$."
+    error_message = "sources[*].hydration.steps[*].paginate.next_url_path must be a dot path (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.has_more_path if o.has_more_path != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.steps[*].paginate.has_more_path must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$."
+    error_message = "sources[*].hydration.steps[*].paginate.has_more_path must be a dot path (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.cursor_param if o.cursor_param != null] : can(regex("^[A-Za-z0-9_.~[\\]-]+$", v6))])
-    error_message = "sources[*].hydration.steps[*].paginate.cursor_param must be matching ^[A-Za-z0-9_.~[\\]-]+$."
+    error_message = "sources[*].hydration.steps[*].paginate.cursor_param must be a query parameter name (^[A-Za-z0-9_.~[\\]-]+$)."
   }
 
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.cursor_path if o.cursor_path != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].hydration.steps[*].paginate.cursor_path must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$."
+    error_message = "sources[*].hydration.steps[*].paginate.cursor_path must be a dot path (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
   }
 
   validation {
@@ -577,62 +577,62 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.id if o.id != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.profile.id[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.profile.id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.email if o.email != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.profile.email[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.profile.email[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.phone_number if o.phone_number != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.profile.phone_number[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.profile.phone_number[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.external_id if o.external_id != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.profile.external_id[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.profile.external_id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.filter if o.filter != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
-    error_message = "sources[*].mapping.filter must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.filter must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.value if o.value != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
-    error_message = "sources[*].mapping.value must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.value must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.value_currency if o.value_currency != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
-    error_message = "sources[*].mapping.value_currency must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.value_currency must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.time if o.time != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
-    error_message = "sources[*].mapping.time must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.time must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v4 in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.include if o.include != null]) : length(v4) >= 1])
-    error_message = "sources[*].mapping.include[*] must be at least 1 characters."
+    error_message = "sources[*].mapping.include[*] must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.properties if o.properties != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
-    error_message = "sources[*].mapping.properties[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.properties[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.keep if o.keep != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
-    error_message = "sources[*].mapping.keep[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.keep[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.extra if o.extra != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
-    error_message = "sources[*].mapping.extra[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.extra[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
@@ -642,7 +642,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
-    error_message = "sources[*].mapping.events[*].id must be matching ^[a-z0-9][a-z0-9_-]{0,39}$."
+    error_message = "sources[*].mapping.events[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
   }
 
   validation {
@@ -652,7 +652,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
-    error_message = "sources[*].mapping.events[*].event_types[*] must be at least 1 characters."
+    error_message = "sources[*].mapping.events[*].event_types[*] must be at least 1 character."
   }
 
   validation {
@@ -662,62 +662,62 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.for_each if o.for_each != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.events[*].for_each must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].for_each must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.key if o.key != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.events[*].key must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].key must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.filter if o.filter != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.events[*].filter must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].filter must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.value if o.value != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.events[*].value must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].value must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.value_currency if o.value_currency != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.events[*].value_currency must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].value_currency must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.time if o.time != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
-    error_message = "sources[*].mapping.events[*].time must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].time must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.include if o.include != null]) : length(v6) >= 1])
-    error_message = "sources[*].mapping.events[*].include[*] must be at least 1 characters."
+    error_message = "sources[*].mapping.events[*].include[*] must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.properties if o.properties != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].mapping.events[*].properties[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].properties[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.keep if o.keep != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].mapping.events[*].keep[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].keep[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.extra if o.extra != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].mapping.events[*].extra[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.events[*].extra[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
     condition     = alltrue([for k in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile_attributes if o.profile_attributes != null] : keys(m)]) : can(regex("^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$", k))])
-    error_message = "Each key of sources[*].mapping.profile_attributes must be matching ^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$."
+    error_message = "Each key of sources[*].mapping.profile_attributes must be a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name> (^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$)."
   }
 
   validation {
     condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile_attributes if o.profile_attributes != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
-    error_message = "sources[*].mapping.profile_attributes[*] must be matching ^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+    error_message = "sources[*].mapping.profile_attributes[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
@@ -737,7 +737,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.secret_header if o.secret_header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v2))])
-    error_message = "sources[*].secret_header must be matching ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$."
+    error_message = "sources[*].secret_header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
   }
 
   validation {
@@ -747,22 +747,22 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : o.header if o.header != null] : length(v3) >= 1])
-    error_message = "sources[*].delivery_id.header must be at least 1 characters."
+    error_message = "sources[*].delivery_id.header must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : o.path if o.path != null] : length(v3) >= 1])
-    error_message = "sources[*].delivery_id.path must be at least 1 characters."
+    error_message = "sources[*].delivery_id.path must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : o.value if o.value != null] : length(v3) >= 1])
-    error_message = "sources[*].delivery_id.value must be at least 1 characters."
+    error_message = "sources[*].delivery_id.value must be at least 1 character."
   }
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v3))])
-    error_message = "sources[*].signature.header must be matching ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$."
+    error_message = "sources[*].signature.header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
   }
 
   validation {
@@ -777,7 +777,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.timestamp_header if o.timestamp_header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v3))])
-    error_message = "sources[*].signature.timestamp_header must be matching ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$."
+    error_message = "sources[*].signature.timestamp_header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
   }
 
   validation {
@@ -792,7 +792,7 @@ variable "sources" {
 
   validation {
     condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v2))])
-    error_message = "sources[*].header must be matching ^[A-Za-z0-9!#$%&'*+.^_`|~-]+$."
+    error_message = "sources[*].header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
   }
 
   validation {
@@ -880,17 +880,17 @@ variable "klaviyo" {
 
   validation {
     condition     = alltrue([for v2 in [for o in [for o in [var.klaviyo] : o.api_key if o.api_key != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v2))])
-    error_message = "klaviyo.api_key.ssm must be matching ^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$."
+    error_message = "klaviyo.api_key.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
     condition     = alltrue([for v2 in [for o in [for o in [var.klaviyo] : o.api_key if o.api_key != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v2))])
-    error_message = "klaviyo.api_key.secrets_manager must be matching ^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$."
+    error_message = "klaviyo.api_key.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
     condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.revision if o.revision != null] : can(regex("^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$", v1))])
-    error_message = "klaviyo.revision must be matching ^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$."
+    error_message = "klaviyo.revision must be a dated revision such as 2026-07-15 (^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$)."
   }
 
   validation {

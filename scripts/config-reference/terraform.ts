@@ -361,11 +361,14 @@ function stringPredicate(schema: JsonSchema, v: string): { condition: string; me
   if (min !== undefined || max !== undefined) {
     conditions.push(min === undefined ? undefined : `length(${v}) >= ${min}`);
     conditions.push(max === undefined ? undefined : `length(${v}) <= ${max}`);
-    messages.push(`${range(min, max, 'characters')}`);
+    messages.push(`${range(min, max, max === undefined && min === 1 ? 'character' : 'characters')}`);
   }
   if (typeof schema.pattern === 'string') {
     conditions.push(`can(regex(${hclString(schema.pattern)}, ${v}))`);
-    messages.push(`matching ${schema.pattern}`);
+    const meaning = schema.patternErrorMessage;
+    messages.push(
+      typeof meaning === 'string' ? `${meaning} (${schema.pattern})` : `matching ${schema.pattern}`,
+    );
   }
   if (schema.format === 'uri') {
     // WHATWG URL parsing (zod's z.url) refuses what this refuses; an http(s) URL with a host and a valid port.
