@@ -50,15 +50,16 @@ variable "alarm_tags" {
 }
 
 ################################################################################
-# Configuration document (mirrors relayConfigSchema() in functions/shared/config.ts)
+# Configuration document (generated from relayConfigSchema() in functions/shared/config.ts)
 ################################################################################
 
+# BEGIN GENERATED CONFIGURATION: written by `npm run config:generate` from the zod schema; edit the schema
+# (functions/shared/*-config.ts, config-schema.ts) or scripts/config-reference/terraform-rules.ts, not this part.
+
 variable "sources" {
-  description = "Webhook sources keyed by the {source} path segment (1 to 64 lowercase letters, digits, - or _, starting with a letter or digit), each with a kind (shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token), 1 to 5 secret references (ssm parameter name/ARN or secrets_manager ARN), the optional preset (shopify, bigcommerce, stripe, woocommerce or zendesk, for the source of that kind) whose hydration and mapping the source's own settings override, the optional event_type, max_body_bytes, hydration and mapping settings, and the kind-specific tolerance_seconds (stripe, standard-webhooks, klaviyo, zendesk), secret_header (klaviyo-flow, bigcommerce), signature (generic-hmac only, required there), delivery_id (generic-hmac, klaviyo-flow, token), scheme and header (token)."
+  description = "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see the README's Configure sources, Hydration reference and Mapping reference)."
   type = map(object({
-    kind = string
-    # A preset (shopify, bigcommerce, stripe, woocommerce, zendesk) gives the source its hydration and mapping;
-    # the source's own hydration and mapping settings override the preset's, field by field.
+    kind   = string
     preset = optional(string)
     secrets = list(object({
       ssm             = optional(string)
@@ -69,83 +70,73 @@ variable "sources" {
       path   = optional(string)
       value  = optional(string)
     }))
-    max_body_bytes    = optional(number)
-    tolerance_seconds = optional(number)
-    secret_header     = optional(string)
-    signature = optional(object({
-      header            = string
-      algorithm         = optional(string, "sha256")
-      encoding          = optional(string, "hex")
-      prefix            = optional(string, "")
-      timestamp_header  = optional(string)
-      signed_content    = optional(string)
-      tolerance_seconds = optional(number)
-    }))
-    delivery_id = optional(object({
-      header = optional(string)
-      path   = optional(string)
-      value  = optional(string)
-    }))
-    scheme = optional(string)
-    header = optional(string)
+    max_body_bytes = optional(number)
     hydration = optional(object({
-      # One connection (base_url, auth), or several named ones in connections: set one of the two.
       base_url = optional(string)
       auth = optional(object({
-        # header (default), bearer, basic or query.
-        kind        = optional(string)
-        header      = optional(string)
-        prefix      = optional(string)
-        secret      = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
-        user        = optional(string)
-        user_secret = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
-        password    = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
-        param       = optional(string)
+        kind   = optional(string)
+        header = optional(string)
+        prefix = optional(string)
+        secret = optional(object({
+          ssm             = optional(string)
+          secrets_manager = optional(string)
+        }))
+        user = optional(string)
+        user_secret = optional(object({
+          ssm             = optional(string)
+          secrets_manager = optional(string)
+        }))
+        password = optional(object({
+          ssm             = optional(string)
+          secrets_manager = optional(string)
+        }))
+        param = optional(string)
       }))
       connections = optional(map(object({
-        # Optional with a preset, whose connection has one (set it to override the preset's).
         base_url = optional(string)
-        # Values every step on the connection has as {params.name}; a step's own params win.
-        params = optional(map(string))
         auth = optional(object({
-          # header (default), bearer, basic or query.
-          kind        = optional(string)
-          header      = optional(string)
-          prefix      = optional(string)
-          secret      = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
-          user        = optional(string)
-          user_secret = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
-          password    = optional(object({ ssm = optional(string), secrets_manager = optional(string) }))
-          param       = optional(string)
+          kind   = optional(string)
+          header = optional(string)
+          prefix = optional(string)
+          secret = optional(object({
+            ssm             = optional(string)
+            secrets_manager = optional(string)
+          }))
+          user = optional(string)
+          user_secret = optional(object({
+            ssm             = optional(string)
+            secrets_manager = optional(string)
+          }))
+          password = optional(object({
+            ssm             = optional(string)
+            secrets_manager = optional(string)
+          }))
+          param = optional(string)
         }))
+        params              = optional(map(string))
         timeout_ms          = optional(number)
         requests_per_second = optional(number)
       })))
-      timeout_ms = optional(number, 5000)
-      # Requests a second each hydrate instance sends this source's API at most; unset: only the API's
-      # Retry-After and rate headers set the pace.
+      timeout_ms          = optional(number, 5000)
       requests_per_second = optional(number)
-      # Value specs (params values, when, pick, for_each.items) are dot paths, or JSONata after a leading "=".
-      # body is JSON text (jsonencode({ ... })), where { expr = "..." } and { path = "..." } objects are filled in.
-      # Optional with a preset (its steps are merged with these by name).
       steps = optional(list(object({
         name       = string
-        path       = string
         connection = optional(string)
         method     = optional(string)
+        path       = string
         params     = optional(map(string))
         body       = optional(string)
         when       = optional(string)
-        pick       = optional(string)
         for_each = optional(object({
           items       = string
           as          = optional(string)
           concurrency = optional(number)
           max_items   = optional(number)
         }))
+        pick = optional(string)
         paginate = optional(object({
-          next          = string
           items         = optional(string)
+          next          = string
           next_url_path = optional(string)
           has_more_path = optional(string)
           cursor_param  = optional(string)
@@ -156,23 +147,16 @@ variable "sources" {
         cache_ttl_seconds = optional(number)
       })))
     }))
-    # Value specs are strings: a dot path (customer.email), or "=" and a JSONata expression ("= $sum(line_items.price)"),
-    # rendered as { "expr": "…" } (config.tf). Terraform cannot hold a string in one source and an object in another.
     mapping = optional(object({
-      filter               = optional(string)
       metric               = optional(string)
       metric_by_event_type = optional(map(string), {})
-      # emit (event, profile or both) per event type, e.g. { "customers/create" = "profile" }.
-      emit_by_event_type = optional(map(string), {})
-      # Profile identifiers: the first of each list that gives a value. id is Klaviyo's own profile id, sent as the
-      # profile's data.id; unset, a klaviyo or klaviyo-flow source looks for it where Klaviyo's system webhooks
-      # name it (event.data.relationships.profile.data.id), other kinds nowhere; [] turns that off.
       profile = optional(object({
         id           = optional(list(string))
         email        = optional(list(string))
         phone_number = optional(list(string))
         external_id  = optional(list(string))
       }), {})
+      filter         = optional(string)
       value          = optional(string)
       value_currency = optional(string)
       time           = optional(string)
@@ -182,8 +166,7 @@ variable "sources" {
       keep           = optional(map(string))
       extra          = optional(map(string))
       events = optional(list(object({
-        id = optional(string)
-        # The event types this entry is for; unset: every one.
+        id             = optional(string)
         event_types    = optional(list(string))
         metric         = optional(string)
         for_each       = optional(string)
@@ -200,301 +183,681 @@ variable "sources" {
       })))
       profile_attributes = optional(map(string))
       emit               = optional(string)
+      emit_by_event_type = optional(map(string), {})
     }), {})
+    tolerance_seconds = optional(number)
+    secret_header     = optional(string)
+    delivery_id = optional(object({
+      header = optional(string)
+      path   = optional(string)
+      value  = optional(string)
+    }))
+    signature = optional(object({
+      header            = string
+      algorithm         = optional(string, "sha256")
+      encoding          = optional(string, "hex")
+      prefix            = optional(string, "")
+      timestamp_header  = optional(string)
+      signed_content    = optional(string, "{body}")
+      tolerance_seconds = optional(number, 300)
+    }))
+    scheme = optional(string)
+    header = optional(string)
   }))
 
   validation {
-    condition     = alltrue([for k in keys(var.sources) : can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", k))])
-    error_message = "Each key of sources must be 1 to 64 lowercase letters, digits, - or _, starting with a letter or digit (it is the {source} segment of the webhook URL)."
+    condition     = alltrue([for k in flatten([for m in [var.sources] : keys(m)]) : can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", k))])
+    error_message = "Each key of sources must be lowercase letters, digits, - and _ (^[a-z0-9][a-z0-9_-]{0,63}$)."
   }
 
   validation {
-    condition     = alltrue([for s in values(var.sources) : contains(["shopify", "stripe", "standard-webhooks", "klaviyo", "klaviyo-flow", "bigcommerce", "woocommerce", "zendesk", "generic-hmac", "token"], s.kind)])
-    error_message = "Each source's kind must be shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac or token."
+    condition     = alltrue([for v1 in flatten([for m in [var.sources] : values(m)]) : anytrue([(v1.kind == "shopify" && v1.secrets != null && v1.tolerance_seconds == null && v1.secret_header == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "stripe" && v1.secrets != null && v1.secret_header == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "standard-webhooks" && v1.secrets != null && v1.secret_header == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "klaviyo" && v1.secrets != null && v1.secret_header == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "klaviyo-flow" && v1.secrets != null && v1.tolerance_seconds == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "bigcommerce" && v1.secrets != null && v1.tolerance_seconds == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "woocommerce" && v1.secrets != null && v1.tolerance_seconds == null && v1.secret_header == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "zendesk" && v1.secrets != null && v1.secret_header == null && v1.delivery_id == null && v1.signature == null && v1.scheme == null && v1.header == null), (v1.kind == "generic-hmac" && v1.secrets != null && v1.tolerance_seconds == null && v1.secret_header == null && v1.signature != null && v1.scheme == null && v1.header == null), (v1.kind == "token" && v1.secrets != null && v1.tolerance_seconds == null && v1.secret_header == null && v1.signature == null)])])
+    error_message = "Each of sources[*] sets only the fields of its kind (one of shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac, token): tolerance_seconds (stripe, standard-webhooks, klaviyo, zendesk); secret_header (klaviyo-flow, bigcommerce); delivery_id (klaviyo-flow, generic-hmac, token); signature (generic-hmac; required for generic-hmac); scheme (token); header (token)."
   }
 
   validation {
-    condition     = alltrue([for s in values(var.sources) : s.preset == null || contains(["shopify", "bigcommerce", "stripe", "woocommerce", "zendesk"], coalesce(s.preset, "-"))])
-    error_message = "Each source's preset, when set, must be shopify, bigcommerce, stripe, woocommerce or zendesk."
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.kind if o.kind != null] : contains(["shopify", "stripe", "standard-webhooks", "klaviyo", "klaviyo-flow", "bigcommerce", "woocommerce", "zendesk", "generic-hmac", "token"], v2)])
+    error_message = "sources[*].kind must be one of shopify, stripe, standard-webhooks, klaviyo, klaviyo-flow, bigcommerce, woocommerce, zendesk, generic-hmac, token."
   }
 
   validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.preset if o.preset != null] : contains(["shopify", "bigcommerce", "stripe", "woocommerce", "zendesk"], v2)])
+    error_message = "sources[*].preset must be one of shopify, bigcommerce, stripe, woocommerce, zendesk."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.secrets if o.secrets != null] : length(v2) >= 1 && length(v2) <= 5])
+    error_message = "sources[*].secrets must be a list of from 1 to 5 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in flatten([for o in flatten([for m in [var.sources] : values(m)]) : o.secrets if o.secrets != null]) : anytrue([(v3.ssm != null && v3.secrets_manager == null), (v3.ssm == null && v3.secrets_manager != null)])])
+    error_message = "Each sources[*].secrets[*] must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in flatten([for o in flatten([for m in [var.sources] : values(m)]) : o.secrets if o.secrets != null]) : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v4))])
+    error_message = "sources[*].secrets[*].ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in flatten([for o in flatten([for m in [var.sources] : values(m)]) : o.secrets if o.secrets != null]) : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v4))])
+    error_message = "sources[*].secrets[*].secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : anytrue([(v2.header != null && v2.path == null && v2.value == null), (v2.header == null && v2.path != null && v2.value == null), (v2.header == null && v2.path == null && v2.value != null)])])
+    error_message = "Each sources[*].event_type must set the fields of exactly one of: { header } or { path } or { value }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : o.header if o.header != null] : length(v3) >= 1])
+    error_message = "sources[*].event_type.header must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : o.path if o.path != null] : length(v3) >= 1])
+    error_message = "sources[*].event_type.path must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.event_type if o.event_type != null] : o.value if o.value != null] : length(v3) >= 1])
+    error_message = "sources[*].event_type.value must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.max_body_bytes if o.max_body_bytes != null] : v2 >= 1024 && v2 <= 5242880 && floor(v2) == v2])
+    error_message = "sources[*].max_body_bytes must be a whole number from 1024 to 5242880."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.base_url if o.base_url != null] : length(v3) <= 2048])
+    error_message = "sources[*].hydration.base_url must be at most 2048 characters."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : anytrue([((v3.kind == null || v3.kind == "header") && v3.header != null && v3.secret != null && v3.user == null && v3.user_secret == null && v3.password == null && v3.param == null), (v3.kind == "bearer" && v3.header == null && v3.prefix == null && v3.secret != null && v3.user == null && v3.user_secret == null && v3.password == null && v3.param == null), (v3.kind == "basic" && v3.header == null && v3.prefix == null && v3.secret == null && v3.password != null && v3.param == null), (v3.kind == "query" && v3.header == null && v3.prefix == null && v3.secret != null && v3.user == null && v3.user_secret == null && v3.password == null && v3.param != null)])])
+    error_message = "Each sources[*].hydration.auth must set the fields of exactly one of: { header, secret, optional kind = \"header\", optional prefix } or { kind = \"bearer\", secret } or { kind = \"basic\", password, optional user, optional user_secret } or { kind = \"query\", param, secret }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.kind if o.kind != null] : contains(["header", "bearer", "basic", "query"], v4)])
+    error_message = "sources[*].hydration.auth.kind must be one of header, bearer, basic, query."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v4))])
+    error_message = "sources[*].hydration.auth.header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.secret if o.secret != null] : anytrue([(v4.ssm != null && v4.secrets_manager == null), (v4.ssm == null && v4.secrets_manager != null)])])
+    error_message = "Each sources[*].hydration.auth.secret must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.secret if o.secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v5))])
+    error_message = "sources[*].hydration.auth.secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.secret if o.secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v5))])
+    error_message = "sources[*].hydration.auth.secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user if o.user != null] : can(regex("^[^:]*$", v4))])
+    error_message = "sources[*].hydration.auth.user must be a user name without \":\" (^[^:]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : anytrue([(v4.ssm != null && v4.secrets_manager == null), (v4.ssm == null && v4.secrets_manager != null)])])
+    error_message = "Each sources[*].hydration.auth.user_secret must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v5))])
+    error_message = "sources[*].hydration.auth.user_secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v5))])
+    error_message = "sources[*].hydration.auth.user_secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.password if o.password != null] : anytrue([(v4.ssm != null && v4.secrets_manager == null), (v4.ssm == null && v4.secrets_manager != null)])])
+    error_message = "Each sources[*].hydration.auth.password must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.password if o.password != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v5))])
+    error_message = "sources[*].hydration.auth.password.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.password if o.password != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v5))])
+    error_message = "sources[*].hydration.auth.password.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.auth if o.auth != null] : o.param if o.param != null] : can(regex("^[A-Za-z0-9_.~-]+$", v4))])
+    error_message = "sources[*].hydration.auth.param must be a query parameter name (^[A-Za-z0-9_.~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for k in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_]*$", k))])
+    error_message = "Each key of sources[*].hydration.connections must be lower_snake_case (^[a-z][a-z0-9_]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.base_url if o.base_url != null] : length(v5) <= 2048])
+    error_message = "sources[*].hydration.connections[*].base_url must be at most 2048 characters."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : anytrue([((v5.kind == null || v5.kind == "header") && v5.header != null && v5.secret != null && v5.user == null && v5.user_secret == null && v5.password == null && v5.param == null), (v5.kind == "bearer" && v5.header == null && v5.prefix == null && v5.secret != null && v5.user == null && v5.user_secret == null && v5.password == null && v5.param == null), (v5.kind == "basic" && v5.header == null && v5.prefix == null && v5.secret == null && v5.password != null && v5.param == null), (v5.kind == "query" && v5.header == null && v5.prefix == null && v5.secret != null && v5.user == null && v5.user_secret == null && v5.password == null && v5.param != null)])])
+    error_message = "Each sources[*].hydration.connections[*].auth must set the fields of exactly one of: { header, secret, optional kind = \"header\", optional prefix } or { kind = \"bearer\", secret } or { kind = \"basic\", password, optional user, optional user_secret } or { kind = \"query\", param, secret }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.kind if o.kind != null] : contains(["header", "bearer", "basic", "query"], v6)])
+    error_message = "sources[*].hydration.connections[*].auth.kind must be one of header, bearer, basic, query."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v6))])
+    error_message = "sources[*].hydration.connections[*].auth.header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.secret if o.secret != null] : anytrue([(v6.ssm != null && v6.secrets_manager == null), (v6.ssm == null && v6.secrets_manager != null)])])
+    error_message = "Each sources[*].hydration.connections[*].auth.secret must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.secret if o.secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v7))])
+    error_message = "sources[*].hydration.connections[*].auth.secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.secret if o.secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v7))])
+    error_message = "sources[*].hydration.connections[*].auth.secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user if o.user != null] : can(regex("^[^:]*$", v6))])
+    error_message = "sources[*].hydration.connections[*].auth.user must be a user name without \":\" (^[^:]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : anytrue([(v6.ssm != null && v6.secrets_manager == null), (v6.ssm == null && v6.secrets_manager != null)])])
+    error_message = "Each sources[*].hydration.connections[*].auth.user_secret must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v7))])
+    error_message = "sources[*].hydration.connections[*].auth.user_secret.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.user_secret if o.user_secret != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v7))])
+    error_message = "sources[*].hydration.connections[*].auth.user_secret.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.password if o.password != null] : anytrue([(v6.ssm != null && v6.secrets_manager == null), (v6.ssm == null && v6.secrets_manager != null)])])
+    error_message = "Each sources[*].hydration.connections[*].auth.password must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.password if o.password != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v7))])
+    error_message = "sources[*].hydration.connections[*].auth.password.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in [for o in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.password if o.password != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v7))])
+    error_message = "sources[*].hydration.connections[*].auth.password.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.auth if o.auth != null] : o.param if o.param != null] : can(regex("^[A-Za-z0-9_.~-]+$", v6))])
+    error_message = "sources[*].hydration.connections[*].auth.param must be a query parameter name (^[A-Za-z0-9_.~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for k in flatten([for m in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.params if o.params != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_]*$", k))])
+    error_message = "Each key of sources[*].hydration.connections[*].params must be lower_snake_case (^[a-z][a-z0-9_]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.params if o.params != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.connections[*].params[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.timeout_ms if o.timeout_ms != null] : v5 >= 100 && v5 <= 30000 && floor(v5) == v5])
+    error_message = "sources[*].hydration.connections[*].timeout_ms must be a whole number from 100 to 30000."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.connections if o.connections != null] : values(m)]) : o.requests_per_second if o.requests_per_second != null] : v5 >= 0.1 && v5 <= 1000])
+    error_message = "sources[*].hydration.connections[*].requests_per_second must be a number from 0.1 to 1000."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.timeout_ms if o.timeout_ms != null] : v3 >= 100 && v3 <= 30000 && floor(v3) == v3])
+    error_message = "sources[*].hydration.timeout_ms must be a whole number from 100 to 30000."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.requests_per_second if o.requests_per_second != null] : v3 >= 0.1 && v3 <= 1000])
+    error_message = "sources[*].hydration.requests_per_second must be a number from 0.1 to 1000."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].hydration.steps must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.name if o.name != null] : can(regex("^[a-z][a-z0-9_]*$", v5))])
+    error_message = "sources[*].hydration.steps[*].name must be lower_snake_case (^[a-z][a-z0-9_]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.connection if o.connection != null] : can(regex("^[a-z][a-z0-9_]*$", v5))])
+    error_message = "sources[*].hydration.steps[*].connection must be lower_snake_case (^[a-z][a-z0-9_]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.method if o.method != null] : contains(["GET", "POST"], v5)])
+    error_message = "sources[*].hydration.steps[*].method must be one of GET, POST."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.path if o.path != null] : length(v5) <= 2048 && can(regex("^\\/.*", v5))])
+    error_message = "sources[*].hydration.steps[*].path must be at most 2048 characters, matching ^\\/.*."
+  }
+
+  validation {
+    condition     = alltrue([for k in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.params if o.params != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_]*$", k))])
+    error_message = "Each key of sources[*].hydration.steps[*].params must be lower_snake_case (^[a-z][a-z0-9_]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.params if o.params != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.steps[*].params[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.body if o.body != null] : can(jsondecode(v5))])
+    error_message = "sources[*].hydration.steps[*].body must be JSON text (jsonencode({ … }))."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].hydration.steps[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.for_each if o.for_each != null] : o.items if o.items != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.steps[*].for_each.items must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.for_each if o.for_each != null] : o.as if o.as != null] : can(regex("^[a-z][a-z0-9_]*$", v6))])
+    error_message = "sources[*].hydration.steps[*].for_each.as must be lower_snake_case (^[a-z][a-z0-9_]*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.for_each if o.for_each != null] : o.concurrency if o.concurrency != null] : v6 >= 1 && v6 <= 10 && floor(v6) == v6])
+    error_message = "sources[*].hydration.steps[*].for_each.concurrency must be a whole number from 1 to 10."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.for_each if o.for_each != null] : o.max_items if o.max_items != null] : v6 >= 1 && v6 <= 250 && floor(v6) == v6])
+    error_message = "sources[*].hydration.steps[*].for_each.max_items must be a whole number from 1 to 250."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.pick if o.pick != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].hydration.steps[*].pick must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.items if o.items != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.steps[*].paginate.items must be a dot path such as data (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.next if o.next != null] : contains(["link_header", "next_url", "cursor"], v6)])
+    error_message = "sources[*].hydration.steps[*].paginate.next must be one of link_header, next_url, cursor."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.next_url_path if o.next_url_path != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.steps[*].paginate.next_url_path must be a dot path (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.has_more_path if o.has_more_path != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.steps[*].paginate.has_more_path must be a dot path (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.cursor_param if o.cursor_param != null] : can(regex("^[A-Za-z0-9_.~[\\]-]+$", v6))])
+    error_message = "sources[*].hydration.steps[*].paginate.cursor_param must be a query parameter name (^[A-Za-z0-9_.~[\\]-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.cursor_path if o.cursor_path != null] : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].hydration.steps[*].paginate.cursor_path must be a dot path (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.paginate if o.paginate != null] : o.max_pages if o.max_pages != null] : v6 >= 1 && v6 <= 50 && floor(v6) == v6])
+    error_message = "sources[*].hydration.steps[*].paginate.max_pages must be a whole number from 1 to 50."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.hydration if o.hydration != null] : o.steps if o.steps != null]) : o.cache_ttl_seconds if o.cache_ttl_seconds != null] : v5 >= 0 && v5 <= 3600 && floor(v5) == v5])
+    error_message = "sources[*].hydration.steps[*].cache_ttl_seconds must be a whole number from 0 to 3600."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.metric if o.metric != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : length(v3) >= 1 && length(v3) <= 128])
+    error_message = "sources[*].mapping.metric must be from 1 to 128 characters, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.metric_by_event_type if o.metric_by_event_type != null] : values(m)]) : length(v4) >= 1 && length(v4) <= 128])
+    error_message = "sources[*].mapping.metric_by_event_type[*] must be from 1 to 128 characters."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.id if o.id != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.profile.id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.email if o.email != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.profile.email[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.phone_number if o.phone_number != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.profile.phone_number[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in flatten([for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.external_id if o.external_id != null]) : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.profile.external_id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.filter if o.filter != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
+    error_message = "sources[*].mapping.filter must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.value if o.value != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
+    error_message = "sources[*].mapping.value must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.value_currency if o.value_currency != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
+    error_message = "sources[*].mapping.value_currency must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.time if o.time != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
+    error_message = "sources[*].mapping.time must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.include if o.include != null]) : length(v4) >= 1])
+    error_message = "sources[*].mapping.include[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.properties if o.properties != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
+    error_message = "sources[*].mapping.properties[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.keep if o.keep != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
+    error_message = "sources[*].mapping.keep[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.extra if o.extra != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
+    error_message = "sources[*].mapping.extra[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].mapping.events must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
+    error_message = "sources[*].mapping.events[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.event_types if o.event_types != null] : length(v5) >= 1])
+    error_message = "sources[*].mapping.events[*].event_types must be a list of at least 1 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.events[*].event_types[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.metric if o.metric != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : length(v5) >= 1 && length(v5) <= 128])
+    error_message = "sources[*].mapping.events[*].metric must be from 1 to 128 characters, or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.for_each if o.for_each != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.events[*].for_each must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.key if o.key != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.events[*].key must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.filter if o.filter != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.events[*].filter must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.value if o.value != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.events[*].value must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.value_currency if o.value_currency != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.events[*].value_currency must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.time if o.time != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.events[*].time must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.include if o.include != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.events[*].include[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.properties if o.properties != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.events[*].properties[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.keep if o.keep != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.events[*].keep[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.events if o.events != null]) : o.extra if o.extra != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.events[*].extra[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for k in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile_attributes if o.profile_attributes != null] : keys(m)]) : can(regex("^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$", k))])
+    error_message = "Each key of sources[*].mapping.profile_attributes must be a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name> (^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$)."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile_attributes if o.profile_attributes != null] : values(m)]) : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
+    error_message = "sources[*].mapping.profile_attributes[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.emit if o.emit != null] : contains(["event", "profile", "both"], v3)])
+    error_message = "sources[*].mapping.emit must be one of event, profile, both."
+  }
+
+  validation {
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.emit_by_event_type if o.emit_by_event_type != null] : values(m)]) : contains(["event", "profile", "both"], v4)])
+    error_message = "sources[*].mapping.emit_by_event_type[*] must be one of event, profile, both."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.tolerance_seconds if o.tolerance_seconds != null] : v2 >= 1 && v2 <= 86400 && floor(v2) == v2])
+    error_message = "sources[*].tolerance_seconds must be a whole number from 1 to 86400."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.secret_header if o.secret_header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v2))])
+    error_message = "sources[*].secret_header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : anytrue([(v2.header != null && v2.path == null && v2.value == null), (v2.header == null && v2.path != null && v2.value == null), (v2.header == null && v2.path == null && v2.value != null)])])
+    error_message = "Each sources[*].delivery_id must set the fields of exactly one of: { header } or { path } or { value }, and no other."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : o.header if o.header != null] : length(v3) >= 1])
+    error_message = "sources[*].delivery_id.header must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : o.path if o.path != null] : length(v3) >= 1])
+    error_message = "sources[*].delivery_id.path must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.delivery_id if o.delivery_id != null] : o.value if o.value != null] : length(v3) >= 1])
+    error_message = "sources[*].delivery_id.value must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v3))])
+    error_message = "sources[*].signature.header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.algorithm if o.algorithm != null] : contains(["sha1", "sha256", "sha512"], v3)])
+    error_message = "sources[*].signature.algorithm must be one of sha1, sha256, sha512."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.encoding if o.encoding != null] : contains(["hex", "base64"], v3)])
+    error_message = "sources[*].signature.encoding must be one of hex, base64."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.timestamp_header if o.timestamp_header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v3))])
+    error_message = "sources[*].signature.timestamp_header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.signature if o.signature != null] : o.tolerance_seconds if o.tolerance_seconds != null] : v3 >= 1 && v3 <= 86400 && floor(v3) == v3])
+    error_message = "sources[*].signature.tolerance_seconds must be a whole number from 1 to 86400."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.scheme if o.scheme != null] : contains(["bearer", "basic"], v2)])
+    error_message = "sources[*].scheme must be one of bearer, basic."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.header if o.header != null] : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", v2))])
+    error_message = "sources[*].header must be an HTTP header name (^[A-Za-z0-9!#$%&'*+.^_`|~-]+$)."
+  }
+
+  validation {
+    # presets/resolve.ts (checkPreset): each preset reads the webhooks of the sender of its name.
     condition     = alltrue([for s in values(var.sources) : s.preset == null || lookup({ shopify = "shopify", bigcommerce = "bigcommerce", stripe = "stripe", woocommerce = "woocommerce", zendesk = "zendesk" }, coalesce(s.preset, "-"), s.kind) == s.kind])
     error_message = "A source's preset must fit its kind: each preset reads the webhooks of the sender of the same name (the shopify preset a shopify source, and so on)."
   }
 
   validation {
-    # What each preset asks the source for (`requires` in functions/shared/presets/): refused here, at plan, rather
-    # than by the functions when they load the document.
-    condition = alltrue([for s in values(var.sources) : (
-      (s.preset != "bigcommerce" || try(s.hydration.connections.store.auth, null) != null) &&
-      (s.preset != "stripe" || try(s.hydration.connections.stripe.auth, null) != null) &&
-      (s.preset != "zendesk" || (try(s.hydration.connections.zendesk.auth, null) != null && try(s.hydration.connections.zendesk.base_url, null) != null))
-    )])
+    # What each preset asks the source for (`requires` in functions/shared/presets/).
+    condition     = alltrue([for s in values(var.sources) : ((s.preset != "bigcommerce" || try(s.hydration.connections.store.auth, null) != null) && (s.preset != "stripe" || try(s.hydration.connections.stripe.auth, null) != null) && (s.preset != "zendesk" || (try(s.hydration.connections.zendesk.auth, null) != null && try(s.hydration.connections.zendesk.base_url, null) != null)))])
     error_message = "A preset's credential must be given: bigcommerce needs hydration.connections.store.auth (X-Auth-Token), stripe hydration.connections.stripe.auth (bearer API key), zendesk hydration.connections.zendesk.base_url and auth (see the README's Presets section)."
   }
 
   validation {
-    condition     = alltrue([for s in values(var.sources) : length(s.secrets) >= 1 && length(s.secrets) <= 5])
-    error_message = "Each source needs 1 to 5 secrets (several allow rotation without downtime)."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : concat(
-      [for r in s.secrets : (r.ssm != null) != (r.secrets_manager != null)],
-      [for r in flatten([for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]]) : (r.ssm != null) != (r.secrets_manager != null)],
-    )]))
-    error_message = "Each secret reference (sources[*].secrets[*] and the hydration auth's secret, user_secret and password, in auth or in a connection) must set exactly one of ssm or secrets_manager."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : concat(
-      [for r in s.secrets : r.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", r.ssm))],
-      [for r in s.secrets : r.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", r.secrets_manager))],
-      [for r in flatten([for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]]) : r.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", r.ssm))],
-      [for r in flatten([for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : [for r in [a.secret, a.user_secret, a.password] : r if r != null]]) : r.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", r.secrets_manager))],
-    )]))
-    error_message = "An ssm secret reference must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN; a secrets_manager reference must be a Secrets Manager secret ARN."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : (s.kind == "generic-hmac") == (s.signature != null)])
-    error_message = "signature is required for generic-hmac sources and not allowed for any other kind (their signing schemes are fixed)."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : contains(["generic-hmac", "klaviyo-flow", "token"], s.kind) || s.delivery_id == null])
-    error_message = "delivery_id is only allowed for generic-hmac, klaviyo-flow and token sources (the other senders name their delivery id themselves)."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : contains(["stripe", "standard-webhooks", "klaviyo", "zendesk"], s.kind) || s.tolerance_seconds == null])
-    error_message = "tolerance_seconds is only allowed for stripe, standard-webhooks, klaviyo and zendesk sources (generic-hmac sets it inside signature)."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : contains(["klaviyo-flow", "bigcommerce"], s.kind) || s.secret_header == null])
-    error_message = "secret_header is only allowed for klaviyo-flow and bigcommerce sources."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : s.kind == "token" || (s.scheme == null && s.header == null)])
-    error_message = "scheme and header are only allowed for token sources."
-  }
-
-  validation {
-    condition = alltrue([for s in values(var.sources) : s.max_body_bytes == null ? true : (
-      s.max_body_bytes >= 1024 && s.max_body_bytes <= 5242880 && floor(s.max_body_bytes) == s.max_body_bytes
-    )])
-    error_message = "sources[*].max_body_bytes must be a whole number from 1024 to 5242880 (5 MiB; Lambda carries 6 MB per synchronous invocation)."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for t in [s.tolerance_seconds, try(s.signature.tolerance_seconds, null)] : t == null ? true : t >= 1 && t <= 86400 && floor(t) == t
-    ]]))
-    error_message = "tolerance_seconds and signature.tolerance_seconds must be whole seconds from 1 to 86400 (default 300)."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for h in [s.secret_header, s.header, try(s.signature.header, null), try(s.signature.timestamp_header, null)] :
-      h == null ? true : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", h))
-    ]]))
-    error_message = "secret_header, header, signature.header and signature.timestamp_header must be HTTP header names (letters, digits and !#$%&'*+.^_`|~-)."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : s.scheme == null ? true : contains(["bearer", "basic"], s.scheme)])
-    error_message = "scheme must be bearer (Authorization: Bearer <secret>) or basic (the secret is user:password)."
-  }
-
-  validation {
-    condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
-      contains(["sha1", "sha256", "sha512"], s.signature.algorithm) &&
-      contains(["hex", "base64"], s.signature.encoding)
-    )])
-    error_message = "signature needs algorithm sha1, sha256 or sha512, and encoding hex or base64."
-  }
-
-  validation {
-    condition = alltrue([for s in values(var.sources) : s.signature == null ? true : (
-      length(split("{body}", s.signature.signed_content == null ? "{body}" : s.signature.signed_content)) == 2 &&
-      (strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}") ? s.signature.timestamp_header != null : true) &&
-      # A timestamp header must be signed: an unsigned one can be rewritten to pass the tolerance.
-      (s.signature.timestamp_header == null ? true : strcontains(s.signature.signed_content == null ? "" : s.signature.signed_content, "{timestamp}"))
-    )])
+    # config-schema.ts, generic-hmac signature: {body} once; a timestamp header only when signed.
+    condition     = alltrue([for s in values(var.sources) : s.signature == null ? true : (length(split("{body}", coalesce(s.signature.signed_content, "{body}"))) == 2 && (strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}") ? s.signature.timestamp_header != null : true) && (s.signature.timestamp_header == null ? true : strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}")))])
     error_message = "signature.signed_content must contain {body} exactly once (default {body}); when it uses {timestamp}, signature.timestamp_header is required; and when signature.timestamp_header is set, signed_content must include {timestamp} (an unsigned timestamp could be rewritten to pass the tolerance)."
   }
 
   validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [for v in [s.event_type, s.delivery_id] : v == null ? true : (
-      length([for x in [v.header, v.path, v.value] : x if x != null && x != ""]) == 1 &&
-      length([for x in [v.header, v.path, v.value] : x if x != null]) == 1
-    )]]))
-    error_message = "event_type and delivery_id must set exactly one non-empty of header, path or value."
+    # hydration-config.ts, hydrationSchema: one connection or several; steps unless a preset gives them.
+    condition     = alltrue([for s in values(var.sources) : s.hydration == null ? true : ((s.hydration.base_url == null) != (s.hydration.connections == null) && (s.hydration.connections == null || s.hydration.auth == null) && (s.hydration.steps != null || s.preset != null) && (s.preset != null || alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : c.base_url != null])) && (s.hydration.connections == null ? true : length(coalesce(s.hydration.connections, {})) >= 1 && length(coalesce(s.hydration.connections, {})) <= 10))])
+    error_message = "hydration needs either base_url (with auth) or connections (1 to 10, each with its own base_url and auth), and steps; with a preset, steps and a connection's base_url may be left out (the preset's are used)."
   }
 
   validation {
-    condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
-      (s.hydration.base_url == null) != (s.hydration.connections == null) &&
-      (s.hydration.connections == null || s.hydration.auth == null) &&
-      alltrue([for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) : can(regex("^(https://[^\\s/$.?#][^\\s]*|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?([/?#][^\\s]*)?)$", replace(u, "/\\{[^{}]+\\}/", "x")))]) &&
-      s.hydration.timeout_ms >= 100 && s.hydration.timeout_ms <= 30000 && floor(s.hydration.timeout_ms) == s.hydration.timeout_ms &&
-      (s.hydration.steps == null ? s.preset != null : length(s.hydration.steps) >= 1 && length(s.hydration.steps) <= 10) &&
-      (s.preset != null || alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : c.base_url != null])) &&
-      alltrue([for st in(s.hydration.steps == null ? [] : s.hydration.steps) : can(regex("^[a-z][a-z0-9_]*$", st.name)) && startswith(st.path, "/")])
-    )])
-    error_message = "hydration needs either base_url (with auth) or connections (each with its own auth), every base URL https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, timeout_ms from 100 to 30000, and 1 to 10 steps each with a lower_snake_case name and a path starting with /; with a preset, steps and a connection's base_url may be left out (the preset's are used)."
+    # hydration-config.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host fills one label before a fixed domain.
+    condition     = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) : can(regex("^(https://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)([/?#][^\\s]*)?$", replace(u, "/\\{[^{}]+\\}/", "x"))) && (!can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://[^/?#@:]*\\}[^{}/?#@:]*\\.[A-Za-z0-9-]+(:[0-9]{1,5})?([/?#].*)?$", u)))]]))
+    error_message = "Every hydration base URL must be https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, with a port from 0 to 65535; a placeholder in its host must be followed by a fixed domain, e.g. https://{meta.shop}.myshopify.com (the configuration, not the webhook, decides where the credential goes)."
   }
 
   validation {
-    # A placeholder in a base URL's host fills one DNS label before a fixed domain ({meta.shop}.myshopify.com).
-    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) :
-      !can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://[^/?#@:]*\\}[^{}/?#@:]*\\.[A-Za-z0-9-]+(:[0-9]{1,5})?([/?#].*)?$", u))
-    ]]))
-    error_message = "A placeholder in a hydration base URL's host must be followed by a fixed domain, e.g. https://{meta.shop}.myshopify.com: the configuration, not the webhook, decides where the credential goes."
+    # hydration-config.ts, hydrationAuthSchema: basic auth names its user one way.
+    condition     = alltrue(flatten([for s in values(var.sources) : [for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : a.kind != "basic" || ((a.user == null) != (a.user_secret == null))]]))
+    error_message = "A basic hydration auth needs exactly one of user or user_secret."
   }
 
   validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : (
-      contains(["header", "bearer", "basic", "query"], coalesce(a.kind, "header")) &&
-      (coalesce(a.kind, "header") == "header") == (a.header != null) &&
-      (coalesce(a.kind, "header") == "header" || a.prefix == null) &&
-      contains(["header", "bearer", "query"], coalesce(a.kind, "header")) == (a.secret != null) &&
-      (coalesce(a.kind, "header") == "basic") == (a.password != null) &&
-      (coalesce(a.kind, "header") == "basic" ? (a.user == null) != (a.user_secret == null) : a.user == null && a.user_secret == null) &&
-      (coalesce(a.kind, "header") == "query") == (a.param != null) &&
-      (a.header == null ? true : can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", a.header))) &&
-      (a.param == null ? true : can(regex("^[A-Za-z0-9_.~-]+$", a.param))) &&
-      (a.user == null ? true : !strcontains(a.user, ":"))
-    )]]))
-    error_message = "A hydration auth (in auth or in a connection) is one of: header (header, optional prefix, secret), bearer (secret), basic (user or user_secret, and password; a user has no \":\") or query (param, secret); it sets only its own fields."
+    # hydration-config.ts, hydrationStepSchema and stepsNameTheirConnection.
+    condition     = alltrue(flatten([for s in values(var.sources) : [for st in(s.hydration == null ? [] : (s.hydration.steps == null ? [] : s.hydration.steps)) : (st.connection == null ? (s.hydration.connections == null ? true : length(s.hydration.connections) == 1) : (s.hydration.connections == null ? st.connection == "default" : contains(keys(s.hydration.connections), st.connection))) && (st.body == null || coalesce(st.method, "GET") == "POST") && (st.paginate == null || coalesce(st.method, "GET") == "GET") && (st.for_each == null || try(st.for_each.as, null) != "params")]]))
+    error_message = "Each hydration step names a configured connection (it may leave it out when there is exactly one), has a body only with method POST, paginate only with GET, and a for_each.as other than params."
   }
 
   validation {
-    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in(s.hydration.steps == null ? [] : s.hydration.steps) : (
-      (st.connection == null ? (s.hydration.connections == null ? true : length(s.hydration.connections) == 1) : (
-        s.hydration.connections == null ? st.connection == "default" : contains(keys(s.hydration.connections), st.connection)
-      )) &&
-      contains(["GET", "POST"], coalesce(st.method, "GET")) &&
-      (st.body == null ? true : coalesce(st.method, "GET") == "POST" && can(jsondecode(st.body))) &&
-      alltrue([for k, v in(st.params == null ? {} : st.params) : can(regex("^[a-z][a-z0-9_]*$", k)) && (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
-      alltrue([for v in compact([st.when, st.pick, try(st.for_each.items, null)]) : (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
-      (st.cache_ttl_seconds == null ? true : st.cache_ttl_seconds >= 0 && st.cache_ttl_seconds <= 3600 && floor(st.cache_ttl_seconds) == st.cache_ttl_seconds)
-    )]]))
-    error_message = "Each hydration step names a configured connection (it may leave it out when there is exactly one), has method GET or POST, a body (JSON text) only with POST, params names in lower_snake_case, and params values, when, pick and for_each.items as dot paths or \"=\" followed by a JSONata expression; cache_ttl_seconds is a whole number from 0 to 3600."
+    # hydration-config.ts, paginationSchema: what each kind of next needs.
+    condition     = alltrue(flatten([for s in values(var.sources) : [for st in(s.hydration == null ? [] : (s.hydration.steps == null ? [] : s.hydration.steps)) : st.paginate == null ? true : ((st.paginate.next != "next_url" || st.paginate.next_url_path != null) && (st.paginate.next != "cursor" || (st.paginate.has_more_path != null && st.paginate.cursor_param != null && st.paginate.cursor_path != null)))]]))
+    error_message = "A hydration step's paginate with next \"next_url\" needs next_url_path; with next \"cursor\", has_more_path, cursor_param and cursor_path."
   }
 
   validation {
-    condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for st in(s.hydration.steps == null ? [] : s.hydration.steps) : (
-      (st.for_each == null || (
-        can(regex("^[a-z][a-z0-9_]*$", coalesce(try(st.for_each.as, null), "item"))) && coalesce(try(st.for_each.as, null), "item") != "params" &&
-        contains(range(1, 11), coalesce(try(st.for_each.concurrency, null), 4)) &&
-        contains(range(1, 251), coalesce(try(st.for_each.max_items, null), 50))
-      )) &&
-      (st.paginate == null || (
-        coalesce(st.method, "GET") == "GET" &&
-        contains(["link_header", "next_url", "cursor"], try(st.paginate.next, "")) &&
-        contains(range(1, 51), coalesce(try(st.paginate.max_pages, null), 10)) &&
-        (try(st.paginate.next, "") != "next_url" || try(st.paginate.next_url_path, null) != null) &&
-        (try(st.paginate.next, "") != "cursor" || (try(st.paginate.has_more_path, null) != null && try(st.paginate.cursor_param, null) != null && try(st.paginate.cursor_path, null) != null))
-      ))
-    )]]))
-    error_message = "A hydration step's for_each has items, as in lower_snake_case (not params), concurrency from 1 to 10 and max_items from 1 to 250; its paginate (GET steps only) has next link_header, next_url (with next_url_path) or cursor (with has_more_path, cursor_param and cursor_path) and max_pages from 1 to 50."
-  }
-
-  validation {
-    condition = alltrue([for s in values(var.sources) : s.hydration == null ? true : (
-      (s.hydration.requests_per_second == null ? true : s.hydration.requests_per_second >= 0.1 && s.hydration.requests_per_second <= 1000) &&
-      alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : (
-        alltrue([for k, v in(c.params == null ? {} : c.params) : can(regex("^[a-z][a-z0-9_]*$", k)) && (startswith(v, "=") ? length(trimspace(substr(v, 1, -1))) > 0 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v)))]) &&
-        (c.requests_per_second == null || (coalesce(c.requests_per_second, 1) >= 0.1 && coalesce(c.requests_per_second, 1) <= 1000)) &&
-        (c.timeout_ms == null || (coalesce(c.timeout_ms, 5000) >= 100 && coalesce(c.timeout_ms, 5000) <= 30000 && floor(coalesce(c.timeout_ms, 5000)) == c.timeout_ms))
-      )])
-    )])
-    error_message = "hydration.requests_per_second (and each connection's), when set, must be from 0.1 to 1000; a connection's timeout_ms from 100 to 30000; a connection's params names are lower_snake_case and values dot paths or \"=\" followed by a JSONata expression."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for m in concat(
-        s.mapping.metric == null ? [] : [s.mapping.metric],
-        [for e in coalesce(s.mapping.events, []) : e.metric if e.metric != null],
-        values(s.mapping.metric_by_event_type),
-      ) : length(m) >= 1 && length(m) <= 128 && (!startswith(m, "=") || length(trimspace(substr(m, 1, -1))) > 0)
-    ]]))
-    error_message = "mapping.metric, mapping.events[*].metric and each mapping.metric_by_event_type value must be 1 to 128 characters (a metric name, or \"=\" and a JSONata expression in metric and events[*].metric)."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for p in concat(
-        coalesce(s.mapping.profile.id, []),
-        coalesce(s.mapping.profile.email, []),
-        coalesce(s.mapping.profile.phone_number, []),
-        coalesce(s.mapping.profile.external_id, []),
-        [for v in [s.mapping.filter, s.mapping.value, s.mapping.value_currency, s.mapping.time] : v if v != null],
-        values(coalesce(s.mapping.properties, {})),
-        values(coalesce(s.mapping.keep, {})),
-        values(coalesce(s.mapping.extra, {})),
-        values(coalesce(s.mapping.profile_attributes, {})),
-        flatten([for e in coalesce(s.mapping.events, []) : concat(
-          [for v in [e.for_each, e.key, e.filter, e.value, e.value_currency, e.time] : v if v != null],
-          values(coalesce(e.properties, {})),
-          values(coalesce(e.keep, {})),
-          values(coalesce(e.extra, {})),
-        )]),
-      ) : startswith(p, "=") ? (length(trimspace(substr(p, 1, -1))) > 0 && length(p) <= 4097) : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", p))
-    ]]))
-    error_message = "Each mapping value (profile identifiers, filter, value, value_currency, time, properties, keep, extra, profile_attributes and their events[*] counterparts, for_each and key) must be a dot path such as customer.email, or \"=\" followed by a JSONata expression of at most 4096 characters (\"= $sum(line_items.price)\")."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for m in concat(
-        [s.mapping.properties, s.mapping.keep, s.mapping.extra],
-        flatten([for e in coalesce(s.mapping.events, []) : [e.properties, e.keep, e.extra]]),
-        ) : m == null ? true : length(m) <= 100 && alltrue([
-          for k in keys(m) : length(k) >= 1 && length(k) <= 100 && !startswith(k, "$")
-      ])
-    ]]))
+    # mapping-config.ts, namedValuesSchema.
+    condition     = alltrue(flatten([for s in values(var.sources) : [for m in concat([s.mapping.properties, s.mapping.keep, s.mapping.extra], flatten([for e in coalesce(s.mapping.events, []) : [e.properties, e.keep, e.extra]])) : m == null ? true : length(m) <= 100 && alltrue([for k in keys(m) : length(k) >= 1 && length(k) <= 100 && !startswith(k, "$")])]]))
     error_message = "mapping properties, keep and extra (and those of each events entry) hold at most 100 names of 1 to 100 characters each, none starting with $ (Klaviyo reserves those; extra is written as $extra)."
   }
 
   validation {
-    condition = alltrue([for s in values(var.sources) : s.mapping.events == null ? true : (
-      length(s.mapping.events) >= 1 && length(s.mapping.events) <= 10 &&
-      alltrue([for v in [s.mapping.value, s.mapping.include, s.mapping.properties, s.mapping.keep, s.mapping.extra] : v == null]) &&
-      alltrue([for e in s.mapping.events : (e.id == null || can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", e.id))) && (e.key == null || e.for_each != null)]) &&
-      length(distinct([for i, e in s.mapping.events : coalesce(e.id, tostring(i))])) == length(s.mapping.events)
-    )])
-    error_message = "mapping.events, when set, holds 1 to 10 events with distinct ids (1 to 40 lowercase letters, digits, - or _; default the position), key only beside for_each, and the single-event fields value, include, properties, keep and extra are set on each event instead of at the mapping's top level."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for i in concat(coalesce(s.mapping.include, []), flatten([for e in coalesce(s.mapping.events, []) : coalesce(e.include, [])])) : length(i) > 0
-    ]]))
-    error_message = "mapping.include entries (and those of each events entry) must be non-empty context roots such as event or customer."
-  }
-
-  validation {
-    condition = alltrue(flatten([for s in values(var.sources) : [
-      for k, p in(s.mapping.profile_attributes == null ? {} : s.mapping.profile_attributes) :
-      can(regex("^(first_name|last_name|organization|locale|title|image|location\\.(address1|address2|city|country|latitude|longitude|region|zip|timezone|ip)|properties\\.[^.\\s][^.]{0,99})$", k))
-    ]]))
-    error_message = "mapping.profile_attributes keys must be first_name, last_name, organization, locale, title, image, location.<address1|address2|city|country|latitude|longitude|region|zip|timezone|ip> or properties.<name> (up to 100 characters, no dots)."
-  }
-
-  validation {
-    condition     = alltrue([for s in values(var.sources) : alltrue([for e in concat(s.mapping.emit == null ? [] : [s.mapping.emit], values(s.mapping.emit_by_event_type)) : contains(["event", "profile", "both"], e)])])
-    error_message = "mapping.emit and each mapping.emit_by_event_type value must be event, profile or both (default both when profile_attributes is set)."
+    # mapping-config.ts, mappingSchema and eventSpecSchema.
+    condition     = alltrue([for s in values(var.sources) : s.mapping.events == null ? true : (alltrue([for v in [s.mapping.value, s.mapping.include, s.mapping.properties, s.mapping.keep, s.mapping.extra] : v == null]) && alltrue([for e in coalesce(s.mapping.events, []) : e.key == null || e.for_each != null]) && length(distinct([for i, e in coalesce(s.mapping.events, []) : coalesce(e.id, tostring(i))])) == length(coalesce(s.mapping.events, [])))])
+    error_message = "mapping.events, when set, holds events with distinct ids (default the position), key only beside for_each, and the single-event fields value, include, properties, keep and extra are set on each event instead of at the mapping's top level."
   }
 }
 
 variable "klaviyo" {
-  description = "Klaviyo settings: api_key as a reference (ssm parameter name/ARN or secrets_manager ARN, exactly one), revision as a dated API revision (YYYY-MM-DD, optionally .pre), base_url as an http(s) URL, timeout_ms from 100 to 60000, rate_budget_share (the share of Klaviyo's rate limits the relay may use) from 0.05 to 1 (default 1), bulk_threshold (batch size from which Bulk Create Events is used) from 2 to 10000 (default 24), max_pacing_wait_ms from 0 to 10000 (default 2000), max_concurrency (also the deliver event source mapping's maximum concurrency) from 2 to 1000 (default 2), and max_in_flight (requests per deliver instance) from 1 to 64 (default 8)."
+  description = "Klaviyo settings: the API key reference, API revision, base URL, timeout, and how deliver shares Klaviyo's rate limits (see the README's Delivery to Klaviyo)."
   type = object({
     api_key = object({
       ssm             = optional(string)
@@ -511,85 +874,99 @@ variable "klaviyo" {
   })
 
   validation {
-    condition     = (var.klaviyo.api_key.ssm != null) != (var.klaviyo.api_key.secrets_manager != null)
-    error_message = "klaviyo.api_key must set exactly one of ssm (parameter name or ARN) or secrets_manager (secret ARN)."
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.api_key if o.api_key != null] : anytrue([(v1.ssm != null && v1.secrets_manager == null), (v1.ssm == null && v1.secrets_manager != null)])])
+    error_message = "Each klaviyo.api_key must set the fields of exactly one of: { ssm } or { secrets_manager }, and no other."
   }
 
   validation {
-    condition = (
-      (var.klaviyo.api_key.ssm == null ? true : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/)?[A-Za-z0-9_./-]+$", var.klaviyo.api_key.ssm))) &&
-      (var.klaviyo.api_key.secrets_manager == null ? true : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.klaviyo.api_key.secrets_manager)))
-    )
-    error_message = "klaviyo.api_key.ssm must be an SSM parameter name or ARN; klaviyo.api_key.secrets_manager must be a Secrets Manager secret ARN."
+    condition     = alltrue([for v2 in [for o in [for o in [var.klaviyo] : o.api_key if o.api_key != null] : o.ssm if o.ssm != null] : can(regex("^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$", v2))])
+    error_message = "klaviyo.api_key.ssm must be an SSM parameter name (letters, digits, _ . - /) or parameter ARN (^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\\/)?[A-Za-z0-9_./-]+$)."
   }
 
   validation {
-    condition     = can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.pre)?$", var.klaviyo.revision))
-    error_message = "klaviyo.revision must be a dated revision such as 2026-07-15 (optionally with .pre)."
+    condition     = alltrue([for v2 in [for o in [for o in [var.klaviyo] : o.api_key if o.api_key != null] : o.secrets_manager if o.secrets_manager != null] : can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", v2))])
+    error_message = "klaviyo.api_key.secrets_manager must be a Secrets Manager secret ARN (^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$)."
   }
 
   validation {
-    condition     = can(regex("^https?://[^\\s/$.?#][^\\s]*$", var.klaviyo.base_url))
-    error_message = "klaviyo.base_url must be an http(s) URL such as https://a.klaviyo.com."
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.revision if o.revision != null] : can(regex("^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$", v1))])
+    error_message = "klaviyo.revision must be a dated revision such as 2026-07-15 (^\\d{4}-\\d{2}-\\d{2}(\\.pre)?$)."
   }
 
   validation {
-    condition     = var.klaviyo.timeout_ms >= 100 && var.klaviyo.timeout_ms <= 60000 && floor(var.klaviyo.timeout_ms) == var.klaviyo.timeout_ms
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.base_url if o.base_url != null] : can(regex("^https?://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?|\\[[0-9A-Fa-f:.]+\\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?#][^\\s]*)?$", v1))])
+    error_message = "klaviyo.base_url must be an http(s) URL with a host and a port from 0 to 65535."
+  }
+
+  validation {
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.timeout_ms if o.timeout_ms != null] : v1 >= 100 && v1 <= 60000 && floor(v1) == v1])
     error_message = "klaviyo.timeout_ms must be a whole number from 100 to 60000."
   }
 
   validation {
-    condition     = var.klaviyo.rate_budget_share >= 0.05 && var.klaviyo.rate_budget_share <= 1
-    error_message = "klaviyo.rate_budget_share must be from 0.05 to 1 (the share of each Klaviyo rate limit the relay may use)."
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.rate_budget_share if o.rate_budget_share != null] : v1 >= 0.05 && v1 <= 1])
+    error_message = "klaviyo.rate_budget_share must be a number from 0.05 to 1."
   }
 
   validation {
-    condition     = var.klaviyo.bulk_threshold >= 2 && var.klaviyo.bulk_threshold <= 10000 && floor(var.klaviyo.bulk_threshold) == var.klaviyo.bulk_threshold
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.bulk_threshold if o.bulk_threshold != null] : v1 >= 2 && v1 <= 10000 && floor(v1) == v1])
     error_message = "klaviyo.bulk_threshold must be a whole number from 2 to 10000."
   }
 
   validation {
-    condition     = var.klaviyo.max_pacing_wait_ms >= 0 && var.klaviyo.max_pacing_wait_ms <= 10000 && floor(var.klaviyo.max_pacing_wait_ms) == var.klaviyo.max_pacing_wait_ms
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.max_pacing_wait_ms if o.max_pacing_wait_ms != null] : v1 >= 0 && v1 <= 10000 && floor(v1) == v1])
     error_message = "klaviyo.max_pacing_wait_ms must be a whole number from 0 to 10000."
   }
 
   validation {
-    condition     = var.klaviyo.max_concurrency >= 2 && var.klaviyo.max_concurrency <= 1000 && floor(var.klaviyo.max_concurrency) == var.klaviyo.max_concurrency
-    error_message = "klaviyo.max_concurrency must be a whole number from 2 to 1000: it is also the deliver event source mapping's maximum concurrency, and Lambda's minimum there is 2 (the schema's 1 is for local mode only)."
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.max_concurrency if o.max_concurrency != null] : v1 >= 1 && v1 <= 1000 && floor(v1) == v1])
+    error_message = "klaviyo.max_concurrency must be a whole number from 1 to 1000."
   }
 
   validation {
-    condition     = var.klaviyo.max_in_flight >= 1 && var.klaviyo.max_in_flight <= 64 && floor(var.klaviyo.max_in_flight) == var.klaviyo.max_in_flight
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.max_in_flight if o.max_in_flight != null] : v1 >= 1 && v1 <= 64 && floor(v1) == v1])
     error_message = "klaviyo.max_in_flight must be a whole number from 1 to 64."
+  }
+
+  validation {
+    # Terraform's own rule: Lambda's least maximum concurrency is 2 (the document takes 1 in local mode).
+    condition     = var.klaviyo.max_concurrency >= 2
+    error_message = "klaviyo.max_concurrency must be from 2: it is also the deliver event source mapping's maximum concurrency, and Lambda's minimum there is 2 (the document's 1 is for local mode only)."
   }
 }
 
 variable "ingest" {
-  description = "Ingest settings: max_body_bytes from 1024 to 921600, dedupe_ttl_seconds (how long a delivery id is remembered) from 259200 (3 days, Stripe's retry window, the longest a documented sender retries) to 7776000, claim_lease_seconds from 30 (ingest's longest timeout, so a lease cannot lapse while its request runs) to 900."
+  description = "Ingest settings: the body size and JSON depth limits, and how long delivery ids are remembered and claimed."
   type = object({
     max_body_bytes      = optional(number, 262144)
+    max_json_depth      = optional(number, 64)
     dedupe_ttl_seconds  = optional(number, 604800)
     claim_lease_seconds = optional(number, 60)
   })
   default = {}
 
   validation {
-    condition     = var.ingest.max_body_bytes >= 1024 && var.ingest.max_body_bytes <= 921600 && floor(var.ingest.max_body_bytes) == var.ingest.max_body_bytes
-    error_message = "ingest.max_body_bytes must be a whole number from 1024 to 921600 (900 KiB: an SQS message is at most 1 MiB including metadata)."
+    condition     = alltrue([for v1 in [for o in [var.ingest] : o.max_body_bytes if o.max_body_bytes != null] : v1 >= 1024 && v1 <= 921600 && floor(v1) == v1])
+    error_message = "ingest.max_body_bytes must be a whole number from 1024 to 921600."
   }
 
   validation {
-    condition     = var.ingest.dedupe_ttl_seconds >= 259200 && var.ingest.dedupe_ttl_seconds <= 7776000 && floor(var.ingest.dedupe_ttl_seconds) == var.ingest.dedupe_ttl_seconds
-    error_message = "ingest.dedupe_ttl_seconds must be a whole number from 259200 (3 days: Stripe retries that long, the longest of the senders we document) to 7776000 (90 days); a shorter TTL forgets delivery ids senders still retry."
+    condition     = alltrue([for v1 in [for o in [var.ingest] : o.max_json_depth if o.max_json_depth != null] : v1 >= 8 && v1 <= 512 && floor(v1) == v1])
+    error_message = "ingest.max_json_depth must be a whole number from 8 to 512."
   }
 
   validation {
-    # Ingest's timeout is at most 30 s (the functions validation below, API Gateway's limit), so a lease of 30 s
-    # or more never lapses while the request that took it still runs, whatever functions.ingest.timeout is.
-    condition     = var.ingest.claim_lease_seconds >= 30 && var.ingest.claim_lease_seconds <= 900 && floor(var.ingest.claim_lease_seconds) == var.ingest.claim_lease_seconds
-    error_message = "ingest.claim_lease_seconds must be a whole number from 30 (ingest's longest timeout; a shorter lease can lapse while its request runs, and a retry then enqueues the event twice) to 900."
+    condition     = alltrue([for v1 in [for o in [var.ingest] : o.dedupe_ttl_seconds if o.dedupe_ttl_seconds != null] : v1 >= 259200 && v1 <= 7776000 && floor(v1) == v1])
+    error_message = "ingest.dedupe_ttl_seconds must be a whole number from 259200 to 7776000."
+  }
+
+  validation {
+    condition     = alltrue([for v1 in [for o in [var.ingest] : o.claim_lease_seconds if o.claim_lease_seconds != null] : v1 >= 30 && v1 <= 900 && floor(v1) == v1])
+    error_message = "ingest.claim_lease_seconds must be a whole number from 30 to 900."
   }
 }
+
+# END GENERATED CONFIGURATION
 
 variable "config_parameter_name" {
   description = "Name of the SSM parameter that holds the configuration document; null for /<name>/config."

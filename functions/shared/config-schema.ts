@@ -26,12 +26,39 @@ const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
 /** An integer from `min` to `max` inclusive: classic zod's `z.number().int().min(min).max(max)`. */
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
+/** An SSM parameter name, or its ARN. */
+export const SSM_PARAMETER_REFERENCE =
+  /^(arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter\/)?[A-Za-z0-9_./-]+$/;
+/** A Secrets Manager secret ARN. */
+export const SECRETS_MANAGER_REFERENCE =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+
 /** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
 export const secretRefSchema = memo(() =>
   z.union([
-    z.strictObject({ env: nonEmptyString() }),
-    z.strictObject({ ssm: nonEmptyString() }),
-    z.strictObject({ secrets_manager: nonEmptyString() }),
+    z.strictObject({
+      env: nonEmptyString().check(z.describe('An environment variable holding the secret (local mode).')),
+    }),
+    z.strictObject({
+      // SSM and Secrets Manager refuse other names, so a reference they cannot resolve is refused at load.
+      ssm: z
+        .string()
+        .check(
+          z.regex(
+            SSM_PARAMETER_REFERENCE,
+            'an SSM parameter name (letters, digits, _ . - /) or parameter ARN',
+          ),
+          z.describe('An SSM parameter (name or ARN) holding the secret.'),
+        ),
+    }),
+    z.strictObject({
+      secrets_manager: z
+        .string()
+        .check(
+          z.regex(SECRETS_MANAGER_REFERENCE, 'a Secrets Manager secret ARN'),
+          z.describe('A Secrets Manager secret (ARN) holding the secret.'),
+        ),
+    }),
   ]),
 );
 export type SecretRef = z.infer<ReturnType<typeof secretRefSchema>>;
@@ -74,17 +101,39 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
      * The preset the source's hydration and mapping start from, resolved before this schema: in full by
      * ./presets/resolve.ts, its kind alone by ./preset-names.ts.
      */
-    preset: z.optional(z.enum(PRESET_NAMES)),
-    secrets: z.array(secretRefSchema()).check(z.minLength(1), z.maxLength(5)),
+    preset: z
+      .optional(z.enum(PRESET_NAMES))
+      .check(
+        z.describe(
+          "A preset whose hydration and mapping the source's own settings override, field by field.",
+        ),
+      ),
+    secrets: z
+      .array(secretRefSchema())
+      .check(
+        z.minLength(1),
+        z.maxLength(5),
+        z.describe('References to the shared secrets (1 to 5; several allow rotation without downtime).'),
+      ),
     /** Event type (becomes the metric unless mapped); e.g. `{ "header": "x-event-type" }`. */
-    event_type: z.optional(valueSourceSchema()),
+    event_type: z
+      .optional(valueSourceSchema())
+      .check(z.describe("Where the event type is (a header, a dot path or a value), over the kind's own.")),
     /** This source's body limit; default `ingest.max_body_bytes` (Klaviyo system webhooks: 5 MiB). */
-    max_body_bytes: z.optional(bodyBytes),
+    max_body_bytes: z
+      .optional(bodyBytes)
+      .check(z.describe("This source's body limit (bytes); default ingest.max_body_bytes.")),
     hydration: parts.hydration,
     mapping: parts.mapping,
   };
   /** How far a signed timestamp may be from our clock, either way, before the request counts as a replay. */
-  const tolerance = z._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS);
+  const tolerance = z
+    ._default(intBetween(1, 86_400), DEFAULT_TOLERANCE_SECONDS)
+    .check(
+      z.describe(
+        'How far (s) a signed timestamp may be from our clock before the request counts as a replay.',
+      ),
+    );
   const headerName = z
     .string()
     .check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name'), z.toLowerCase());
@@ -111,15 +160,21 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
       kind: z.literal('klaviyo-flow'),
       ...common,
       /** Header the flow's webhook action sends with the shared secret as its value. */
-      secret_header: z._default(headerName, 'x-relay-secret'),
+      secret_header: z
+        ._default(headerName, 'x-relay-secret')
+        .check(z.describe('Header that carries the shared secret as its value.')),
       /** Where the flow templates a stable id into the request; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
+      delivery_id: z
+        .optional(valueSourceSchema())
+        .check(z.describe("Where the sender's delivery id is; default a SHA-256 of the raw body.")),
     }),
     z.strictObject({
       kind: z.literal('bigcommerce'),
       ...common,
       /** Header given in the webhook's `headers` at registration, with the shared secret as its value. */
-      secret_header: z._default(headerName, 'x-relay-secret'),
+      secret_header: z
+        ._default(headerName, 'x-relay-secret')
+        .check(z.describe('Header that carries the shared secret as its value.')),
     }),
     z.strictObject({ kind: z.literal('woocommerce'), ...common }),
     z.strictObject({
@@ -132,23 +187,35 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
       ...common,
       signature: z
         .strictObject({
-          header: headerName,
-          algorithm: z._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256'),
-          encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
+          header: headerName.check(z.describe('Header holding the signature.')),
+          algorithm: z
+            ._default(z.enum(['sha1', 'sha256', 'sha512']), 'sha256')
+            .check(z.describe('HMAC hash.')),
+          encoding: z._default(z.enum(['hex', 'base64']), 'hex').check(z.describe("The digest's encoding.")),
           /** Text before the digest in the header, e.g. `sha256=` (GitHub style). */
-          prefix: z._default(z.string(), ''),
+          prefix: z
+            ._default(z.string(), '')
+            .check(z.describe('Text before the digest in the header, e.g. sha256=.')),
           /**
            * Header holding the signed timestamp (Unix seconds, Unix milliseconds or ISO 8601); signed_content must
            * then include `{timestamp}`.
            */
-          timestamp_header: z.optional(headerName),
+          timestamp_header: z
+            .optional(headerName)
+            .check(
+              z.describe(
+                'Header holding the signed timestamp; signed_content must then include {timestamp}.',
+              ),
+            ),
           /** What is signed: `{body}` is the raw body, `{timestamp}` the timestamp header's value. */
-          signed_content: z._default(
-            z
-              .string()
-              .check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
-            '{body}',
-          ),
+          signed_content: z
+            ._default(
+              z
+                .string()
+                .check(z.refine((t) => t.split('{body}').length === 2, 'must contain {body} exactly once')),
+              '{body}',
+            )
+            .check(z.describe('What is signed: {body} is the raw body, {timestamp} the timestamp header.')),
           tolerance_seconds: tolerance,
         })
         .check(
@@ -165,16 +232,26 @@ export function sourceSchemaWith<H extends z.ZodMiniType, M extends z.ZodMiniTyp
           }),
         ),
       /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
+      delivery_id: z
+        .optional(valueSourceSchema())
+        .check(z.describe("Where the sender's delivery id is; default a SHA-256 of the raw body.")),
     }),
     z.strictObject({
       kind: z.literal('token'),
       ...common,
       /** `bearer`: `Bearer <secret>`; `basic`: the secret is `user:password`, sent as HTTP Basic. */
-      scheme: z._default(z.enum(['bearer', 'basic']), 'bearer'),
-      header: z._default(headerName, 'authorization'),
+      scheme: z
+        ._default(z.enum(['bearer', 'basic']), 'bearer')
+        .check(
+          z.describe('bearer: Bearer <secret>; basic: the secret is user:password, sent as HTTP Basic.'),
+        ),
+      header: z
+        ._default(headerName, 'authorization')
+        .check(z.describe('Header that carries the credential.')),
       /** Where the sender's delivery id is; default: a SHA-256 of the raw body. */
-      delivery_id: z.optional(valueSourceSchema()),
+      delivery_id: z
+        .optional(valueSourceSchema())
+        .check(z.describe("Where the sender's delivery id is; default a SHA-256 of the raw body.")),
     }),
   ]);
 }
@@ -199,34 +276,59 @@ export type SourceKind = OpaqueSourceConfig['kind'];
 
 export const klaviyoSettingsSchema = memo(() =>
   z.strictObject({
-    api_key: secretRefSchema(),
-    revision: z._default(
-      z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')),
-      DEFAULT_KLAVIYO_REVISION,
-    ),
-    base_url: z._default(z.url(), DEFAULT_KLAVIYO_BASE_URL),
-    timeout_ms: z._default(intBetween(100, 60_000), 10_000),
+    api_key: secretRefSchema().check(z.describe('Reference to the Klaviyo private API key.')),
+    revision: z
+      ._default(
+        z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}(\.pre)?$/, 'a dated revision such as 2026-07-15')),
+        DEFAULT_KLAVIYO_REVISION,
+      )
+      .check(z.describe('Klaviyo API revision header (YYYY-MM-DD, optionally .pre).')),
+    // http(s) only: the functions send the API key there.
+    base_url: z
+      ._default(z.url({ protocol: /^https?$/ }), DEFAULT_KLAVIYO_BASE_URL)
+      .check(z.describe('Klaviyo API base URL (http or https); a mock or proxy in tests.')),
+    timeout_ms: z
+      ._default(intBetween(100, 60_000), 10_000)
+      .check(z.describe('Per-request timeout (ms); a timeout is retried.')),
     /** Share of each Klaviyo rate limit the relay may use, 0.05–1; the rest is left to the account's other integrations. */
-    rate_budget_share: z._default(z.number().check(z.minimum(0.05), z.maximum(1)), 1),
+    rate_budget_share: z
+      ._default(z.number().check(z.minimum(0.05), z.maximum(1)), 1)
+      .check(z.describe('Share of each Klaviyo rate limit the relay may use.')),
     /**
      * A batch with at least this many events goes through Bulk Create Events (1,000 events a request) instead of
      * one Create Event call each. Default 24: one bulk call spends 1/150 of its minute budget, one event call
      * 1/3,500, so from 24 events on a bulk call is the cheaper use of Klaviyo's budget. Above the event source
      * mapping's batch size, bulk is never used.
      */
-    bulk_threshold: z._default(intBetween(2, 10_000), 24),
+    bulk_threshold: z
+      ._default(intBetween(2, 10_000), 24)
+      .check(z.describe('Events in a batch from which Bulk Create Events is used.')),
     /**
      * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
      * message back on the queue with that delay instead, so the function never idles on billed time.
      */
-    max_pacing_wait_ms: z._default(intBetween(0, 10_000), 2_000),
+    max_pacing_wait_ms: z
+      ._default(intBetween(0, 10_000), 2_000)
+      .check(
+        z.describe(
+          'Longest wait (ms) slept before a request; a longer one puts the message back on the queue.',
+        ),
+      ),
     /**
      * The deliver event source mapping's maximum concurrency (2–1,000; Terraform sets both from one input).
      * Each instance keeps to 1/n of the burst limits, so instances share the budget instead of fighting over it.
      */
-    max_concurrency: z._default(intBetween(1, 1_000), 2),
+    max_concurrency: z
+      ._default(intBetween(1, 1_000), 2)
+      .check(
+        z.describe(
+          "The deliver event source mapping's maximum concurrency (Terraform sets both, from 2; local mode also takes 1).",
+        ),
+      ),
     /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
-    max_in_flight: z._default(intBetween(1, 64), 8),
+    max_in_flight: z
+      ._default(intBetween(1, 64), 8)
+      .check(z.describe('Klaviyo requests one deliver instance keeps in flight.')),
   }),
 );
 export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;
@@ -240,31 +342,61 @@ export const MIN_CLAIM_LEASE_SECONDS = 30;
 export function relayConfigSchemaWith<S extends z.ZodMiniType>(source: S) {
   return z.strictObject({
     version: z.literal(CONFIG_VERSION),
-    sources: z.record(
-      z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _')),
-      source,
+    sources: z
+      .record(
+        z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _')),
+        source,
+      )
+      .check(
+        z.describe(
+          "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see the README's Configure sources, Hydration reference and Mapping reference).",
+        ),
+      ),
+    klaviyo: klaviyoSettingsSchema().check(
+      z.describe(
+        "Klaviyo settings: the API key reference, API revision, base URL, timeout, and how deliver shares Klaviyo's rate limits (see the README's Delivery to Klaviyo).",
+      ),
     ),
-    klaviyo: klaviyoSettingsSchema(),
-    ingest: z.prefault(
-      z.strictObject({
-        /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
-        max_body_bytes: z._default(intBetween(1_024, 900 * 1_024), 256 * 1_024),
-        /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
-        max_json_depth: z._default(intBetween(8, 512), 64),
-        /**
-         * How long a delivery id is remembered. At least the longest sender retry window we document (Stripe:
-         * 3 days), or a retry arriving after the id was forgotten is enqueued again.
-         */
-        dedupe_ttl_seconds: z._default(intBetween(MIN_DEDUPE_TTL_SECONDS, 90 * 86_400), 7 * 86_400),
-        /**
-         * How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. At
-         * least ingest's longest timeout (30 s: API Gateway stops waiting then), or a lease could lapse while its
-         * request still runs and a concurrent retry would enqueue the event a second time.
-         */
-        claim_lease_seconds: z._default(intBetween(MIN_CLAIM_LEASE_SECONDS, 900), 60),
-      }),
-      {},
-    ),
+    ingest: z
+      .prefault(
+        z.strictObject({
+          /** Largest accepted body; SQS carries up to 1 MiB, and the message wraps the body with metadata. */
+          max_body_bytes: z
+            ._default(intBetween(1_024, 900 * 1_024), 256 * 1_024)
+            .check(z.describe('Largest accepted body (bytes); a source may set its own.')),
+          /** Deeper JSON is refused: no sender needs it, and it is a classic way to exhaust a parser's stack. */
+          max_json_depth: z
+            ._default(intBetween(8, 512), 64)
+            .check(z.describe('Deepest JSON nesting accepted; deeper bodies are refused.')),
+          /**
+           * How long a delivery id is remembered. At least the longest sender retry window we document (Stripe:
+           * 3 days), or a retry arriving after the id was forgotten is enqueued again.
+           */
+          dedupe_ttl_seconds: z
+            ._default(intBetween(MIN_DEDUPE_TTL_SECONDS, 90 * 86_400), 7 * 86_400)
+            .check(
+              z.describe("How long a delivery id is remembered (at least 3 days, Stripe's retry window)."),
+            ),
+          /**
+           * How long a claimed-but-not-yet-enqueued delivery blocks a retry before the retry may take over. At
+           * least ingest's longest timeout (30 s: API Gateway stops waiting then), or a lease could lapse while its
+           * request still runs and a concurrent retry would enqueue the event a second time.
+           */
+          claim_lease_seconds: z
+            ._default(intBetween(MIN_CLAIM_LEASE_SECONDS, 900), 60)
+            .check(
+              z.describe(
+                "How long a claimed, not yet enqueued delivery blocks a retry (at least ingest's 30 s timeout).",
+              ),
+            ),
+        }),
+        {},
+      )
+      .check(
+        z.describe(
+          'Ingest settings: the body size and JSON depth limits, and how long delivery ids are remembered and claimed.',
+        ),
+      ),
   });
 }
 
@@ -292,6 +424,17 @@ export function dropNulls(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A configuration file may name its JSON Schema (`"$schema": "./relay-config.schema.json"`) so that editors
+ * complete and check it; that is the editor's, not the relay's, so it is dropped before validation (and so
+ * never shows in a parsed document, `relay config diff` included).
+ */
+export function withoutEditorSchema(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('$schema' in value))
+    return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '$schema'));
+}
+
 export interface ConfigProblem {
   path: string;
   message: string;
@@ -311,7 +454,7 @@ export function validateWith<T>(
   resolve: ResolveDocument,
   schema: z.ZodMiniType<T>,
 ): ConfigValidation<T> {
-  const { document, problems } = resolve(dropNulls(raw));
+  const { document, problems } = resolve(withoutEditorSchema(dropNulls(raw)));
   const pathOf = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(root)';
   if (problems.length > 0)
     return { success: false, problems: problems.map((p) => ({ path: pathOf(p.path), message: p.message })) };

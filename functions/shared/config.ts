@@ -39,8 +39,14 @@ export {
 
 /** Hydration and mapping validated in full: a source without a mapping gets the default mapping. */
 export const resolvedSourceParts = memo(() => ({
-  hydration: z.optional(hydrationSchema()),
-  mapping: z.prefault(mappingSchema(), {}),
+  hydration: z
+    .optional(hydrationSchema())
+    .check(z.describe("How the source's API is called before mapping (the README's Hydration reference).")),
+  mapping: z
+    .prefault(mappingSchema(), {})
+    .check(
+      z.describe("How a webhook becomes Klaviyo events and a profile (the README's Mapping reference)."),
+    ),
 }));
 
 /** One member per sender kind, discriminated by `kind`; hydration and mapping validated. */

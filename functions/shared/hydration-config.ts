@@ -13,7 +13,6 @@ import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-ur
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 
-const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 const lowerSnake = memo(() => z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')));
 
@@ -41,7 +40,8 @@ export const hydrationAuthSchema = memo(() =>
     /** A header with a prefix: `{ "header": "authorization", "prefix": "Bearer ", "secret": … }` (today's form). */
     z.strictObject({
       kind: z.optional(z.literal('header')),
-      header: nonEmptyString(),
+      // A name fetch() would refuse would fail every call at run time: refused at load instead.
+      header: z.string().check(z.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name')),
       prefix: z._default(z.string(), ''),
       secret: secretRefSchema(),
     }),
@@ -86,17 +86,29 @@ const baseUrlTemplate = memo(() =>
 export const hydrationConnectionSchema = memo(() =>
   z.strictObject({
     /** Base URL, with `{dot.path}` placeholders filled from the context, e.g. `…/stores/{meta.store_hash}/v2`. */
-    base_url: baseUrlTemplate(),
-    auth: z.optional(hydrationAuthSchema()),
+    base_url: baseUrlTemplate().check(
+      z.describe('Base URL, with {dot.path} placeholders filled from the context.'),
+    ),
+    auth: z
+      .optional(hydrationAuthSchema())
+      .check(z.describe('The API credential: header (default), bearer, basic or query.')),
     /**
      * Values every step on this connection has as `{params.name}` (a step's own `params` win), e.g. the store
      * hash a base URL needs: `{ "store_hash": { "expr": "$substringAfter(meta.producer, 'stores/')" } }`.
      */
-    params: z.optional(z.record(lowerSnake(), valueSpecSchema())),
+    params: z
+      .optional(z.record(lowerSnake(), valueSpecSchema()))
+      .check(
+        z.describe("Values every step on this connection has as {params.name} (a step's own params win)."),
+      ),
     /** This connection's timeout; default the hydration's `timeout_ms`. */
-    timeout_ms: z.optional(intBetween(100, 30_000)),
+    timeout_ms: z
+      .optional(intBetween(100, 30_000))
+      .check(z.describe("This connection's timeout (ms); default the hydration's timeout_ms.")),
     /** This connection's own pace; default the hydration's `requests_per_second`. */
-    requests_per_second: z.optional(z.number().check(z.minimum(0.1), z.maximum(1_000))),
+    requests_per_second: z
+      .optional(z.number().check(z.minimum(0.1), z.maximum(1_000)))
+      .check(z.describe("This connection's requests a second; default the hydration's.")),
   }),
 );
 export type HydrationConnection = z.infer<ReturnType<typeof hydrationConnectionSchema>>;
@@ -154,18 +166,24 @@ export const paginationSchema = memo(() =>
   z
     .strictObject({
       /** Dot path to the list in each page (e.g. `data`); unset: the page itself is the list. */
-      items: z.optional(z.string().check(z.regex(DOT_PATH_PATTERN, 'a dot path such as data'))),
+      items: z
+        .optional(z.string().check(z.regex(DOT_PATH_PATTERN, 'a dot path such as data')))
+        .check(z.describe('Dot path to the list in each page; unset: the page is the list.')),
       /**
        * `link_header`: the `Link: <…>; rel="next"` header (Shopify REST, GitHub…); `next_url`: a URL in the
        * page at `next_url_path`; `cursor`: while `has_more_path` is true, the query parameter `cursor_param`
        * is set to the last item's `cursor_path` (Stripe's `has_more` + `starting_after` + `id`).
        */
-      next: z.enum(['link_header', 'next_url', 'cursor']),
+      next: z
+        .enum(['link_header', 'next_url', 'cursor'])
+        .check(z.describe('How the next page is found: the Link header, a URL in the page, or a cursor.')),
       next_url_path: z.optional(z.string().check(z.regex(DOT_PATH_PATTERN, 'a dot path'))),
       has_more_path: z.optional(z.string().check(z.regex(DOT_PATH_PATTERN, 'a dot path'))),
       cursor_param: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.~[\]-]+$/, 'a query parameter name'))),
       cursor_path: z.optional(z.string().check(z.regex(DOT_PATH_PATTERN, 'a dot path'))),
-      max_pages: z._default(intBetween(1, 50), 10),
+      max_pages: z
+        ._default(intBetween(1, 50), 10)
+        .check(z.describe('Most pages followed; at this many it stops and logs it.')),
     })
     .check(
       z.refine((p) => p.next !== 'next_url' || p.next_url_path !== undefined, {
@@ -189,21 +207,33 @@ export const hydrationStepSchema = memo(() =>
   z
     .strictObject({
       /** Name under which the response is kept in the mapping context (e.g. `customer`). */
-      name: lowerSnake(),
+      name: lowerSnake().check(z.describe('Name under which the response is kept in the mapping context.')),
       /** Which connection to call; default: the only one. */
-      connection: z.optional(lowerSnake()),
-      method: z._default(z.enum(['GET', 'POST']), 'GET'),
+      connection: z
+        .optional(lowerSnake())
+        .check(z.describe('Which connection to call; default the only one.')),
+      method: z._default(z.enum(['GET', 'POST']), 'GET').check(z.describe('HTTP method.')),
       /**
        * Path on the source API with `{dot.path}` placeholders, e.g. `/customers/{event.customer}/address`; a
        * computed value is named in `params` and used as `{params.name}`.
        */
-      path: z.string().check(z.startsWith('/'), z.maxLength(2_048)),
+      path: z
+        .string()
+        .check(
+          z.startsWith('/'),
+          z.maxLength(2_048),
+          z.describe(
+            'Path on the source API with {dot.path} placeholders, e.g. /customers/{event.customer}.',
+          ),
+        ),
       /** Values computed before the call (dot path or expression over the context), used as `{params.name}`. */
       params: z.optional(z.record(lowerSnake(), valueSpecSchema())),
       /** JSON body of a POST (a template: `{ "expr" }` and `{ "path" }` objects are filled in). */
-      body: z.optional(bodyTemplateSchema()),
+      body: z
+        .optional(bodyTemplateSchema())
+        .check(z.describe('JSON body of a POST; { expr } and { path } objects are filled in.')),
       /** The call runs only when this is true (truthy), e.g. `{ "expr": "event.customer_id > 0" }`. */
-      when: z.optional(valueSpecSchema()),
+      when: z.optional(valueSpecSchema()).check(z.describe('The call runs only when this is true (truthy).')),
       /** One call per element of this list, the element available as `{item…}` (or the name in `as`). */
       for_each: z.optional(
         z.strictObject({
@@ -216,15 +246,17 @@ export const hydrationStepSchema = memo(() =>
         }),
       ),
       /** What is kept under the step's name, read from the response (per call with for_each); default all. */
-      pick: z.optional(valueSpecSchema()),
-      paginate: z.optional(paginationSchema()),
+      pick: z.optional(valueSpecSchema()).check(z.describe('What is kept of the answer; default all of it.')),
+      paginate: z.optional(paginationSchema()).check(z.describe('How a GET step follows pages.')),
       /**
        * GraphQL answers carry errors with HTTP 200: when true, `errors` in the answer is a failure (THROTTLED
        * is deferred). Default: true for a POST whose body has a `query` string.
        */
       graphql: z.optional(z.boolean()),
       /** Keep successful answers this long (0–3,600 s) in the instance's cache; 0: not cached. */
-      cache_ttl_seconds: z._default(intBetween(0, 3_600), 0),
+      cache_ttl_seconds: z
+        ._default(intBetween(0, 3_600), 0)
+        .check(z.describe("Keep successful answers this long (s) in the instance's cache; 0: not cached.")),
     })
     .check(
       z.refine((s) => s.method === 'POST' || s.body === undefined, {
@@ -261,13 +293,17 @@ export const hydrationSchema = memo(() =>
             z.refine((c) => Object.keys(c).length >= 1 && Object.keys(c).length <= 10, '1 to 10 connections'),
           ),
       ),
-      timeout_ms: z._default(intBetween(100, 30_000), 5_000),
+      timeout_ms: z
+        ._default(intBetween(100, 30_000), 5_000)
+        .check(z.describe('Timeout of each call (ms), body included.')),
       /**
        * Requests a second each hydrate instance sends this source's API at most (0.1–1,000), evenly spaced. Unset:
        * no limit of the relay's own; the API's Retry-After and rate headers still set the pace (source-pacer.ts).
        */
       requests_per_second: z.optional(z.number().check(z.minimum(0.1), z.maximum(1_000))),
-      steps: z.array(hydrationStepSchema()).check(z.minLength(1), z.maxLength(10)),
+      steps: z
+        .array(hydrationStepSchema())
+        .check(z.minLength(1), z.maxLength(10), z.describe('The calls, in order (1 to 10).')),
     })
     .check(
       z.refine((h) => (h.base_url === undefined) !== (h.connections === undefined), {

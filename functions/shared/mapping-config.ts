@@ -72,26 +72,44 @@ const eventFields = memo(() => ({
    * Skips (logged and counted, not dead-lettered) when false, null, 0, empty or missing: at the mapping's top level
    * the whole webhook (events and profile upsert), on an entry of `events` that event or element.
    */
-  filter: z.optional(valueSpecSchema()),
+  filter: z
+    .optional(valueSpecSchema())
+    .check(z.describe('Skips (logged and counted) when false, null, 0, empty or missing.')),
   /** The event's monetary value, e.g. `event.total_price` or `{ "expr": "$sum(line_items.(price * quantity))" }`. */
-  value: z.optional(valueSpecSchema()),
+  value: z.optional(valueSpecSchema()).check(z.describe("The event's monetary value.")),
   /** ISO 4217 code of the value (`USD`); lowercase codes are uppercased, anything else fails the event. */
-  value_currency: z.optional(valueSpecSchema()),
+  value_currency: z
+    .optional(valueSpecSchema())
+    .check(z.describe('ISO 4217 code of the value; lowercase is uppercased.')),
   /** The event's time from the record (ISO 8601 or epoch seconds/ms); default: when the relay received it. */
-  time: z.optional(valueSpecSchema()),
+  time: z
+    .optional(valueSpecSchema())
+    .check(
+      z.describe("The event's time (ISO 8601 or epoch seconds/ms); default when the relay received it."),
+    ),
   /** Records the event without triggering flows (a replay, an import); default false. */
-  backfill: z.optional(z.boolean()),
+  backfill: z
+    .optional(z.boolean())
+    .check(z.describe('Records the event without triggering flows; default false.')),
   /** Context roots flattened into properties; `[]` flattens nothing (only computed properties are sent). */
-  include: z.optional(z.array(z.string().check(z.minLength(1)))),
+  include: z
+    .optional(z.array(z.string().check(z.minLength(1))))
+    .check(z.describe('Context roots flattened into properties; [] flattens nothing.')),
   /** Computed properties by name, flattened like the included roots (an object becomes `name_child` keys). */
-  properties: z.optional(namedValuesSchema()),
+  properties: z
+    .optional(namedValuesSchema())
+    .check(z.describe('Computed properties by name, flattened like the included roots.')),
   /**
    * Properties kept as they are, not flattened: arrays of objects such as `Items` for templates that loop
    * `{% for item in event.Items %}`. A dot path kept here is left out of the flattened properties.
    */
-  keep: z.optional(namedValuesSchema()),
+  keep: z
+    .optional(namedValuesSchema())
+    .check(z.describe('Properties kept as they are, not flattened (e.g. Items for templates).')),
   /** Values put under `$extra`: available to templates, not to segments. */
-  extra: z.optional(namedValuesSchema()),
+  extra: z
+    .optional(namedValuesSchema())
+    .check(z.describe('Values put under $extra: for templates, not segments.')),
 }));
 
 /** One event of several that a webhook becomes (`mapping.events`). */
@@ -109,11 +127,13 @@ export const eventSpecSchema = memo(() =>
        */
       event_types: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
       /** Default: the source's metric (metric_by_event_type, metric, or the humanised event type). */
-      metric: z.optional(metricSpecSchema()),
+      metric: z.optional(metricSpecSchema()).check(z.describe("The metric; default the source's.")),
       /** One event per element of this list (`event.line_items`); `item` and `index` name the element in paths. */
-      for_each: z.optional(valueSpecSchema()),
+      for_each: z.optional(valueSpecSchema()).check(z.describe('One event per element of this list.')),
       /** The element's key in its unique_id (`item.id`); default the element's index. */
-      key: z.optional(valueSpecSchema()),
+      key: z
+        .optional(valueSpecSchema())
+        .check(z.describe("The element's key in its unique_id; default its index.")),
       ...eventFields(),
     })
     .check(
@@ -144,9 +164,13 @@ export const mappingSchema = memo(() => {
   return z
     .strictObject({
       /** Klaviyo metric name (or `{ "expr" }`); default: the event type, humanised (`orders/create` → `Orders Create`). */
-      metric: z.optional(metricSpecSchema()),
+      metric: z
+        .optional(metricSpecSchema())
+        .check(z.describe('Klaviyo metric name (or { expr }); default the event type, humanised.')),
       /** Metric per event type, taking precedence over `metric`. */
-      metric_by_event_type: z._default(z.record(z.string(), metricNameSchema()), {}),
+      metric_by_event_type: z
+        ._default(z.record(z.string(), metricNameSchema()), {})
+        .check(z.describe('Metric per event type, taking precedence over metric.')),
       /**
        * Dot paths or expressions over the context (`event`, `meta`, each hydration step) for profile identifiers;
        * each takes the first that gives a value, and the event needs at least one of the four.
@@ -183,9 +207,15 @@ export const mappingSchema = memo(() => {
        */
       profile_attributes: z.optional(z.record(profileAttributeKey, valueSpecSchema())),
       /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
-      emit: z.optional(emitSchema()),
+      emit: z
+        .optional(emitSchema())
+        .check(
+          z.describe('What to send: event, profile or both; default both when profile_attributes is set.'),
+        ),
       /** `emit` per event type, taking precedence over `emit` (e.g. a customer topic updates the profile only). */
-      emit_by_event_type: z._default(z.record(z.string(), emitSchema()), {}),
+      emit_by_event_type: z
+        ._default(z.record(z.string(), emitSchema()), {})
+        .check(z.describe('emit per event type, taking precedence over emit.')),
     })
     .check(
       z.superRefine((mapping, ctx) => {
