@@ -14,6 +14,13 @@ export function isHydrationBaseUrl(value: string): boolean {
   }
   if (url.protocol === 'https:') return true;
   if (url.protocol !== 'http:') return false;
-  // WHATWG URL parsing has already normalised the host: lower case, IPv4 in dotted decimal, IPv6 in brackets.
-  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+  return isLoopbackHostname(url.hostname);
+}
+
+/**
+ * This machine's loopback names: localhost, 127.0.0.0/8 and [::1]. `hostname` as WHATWG URL parsing leaves it
+ * (lower case, IPv4 in dotted decimal, IPv6 in brackets). Local mode's servers answer only these (local/loopback-only.ts).
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
