@@ -10,6 +10,7 @@ import type { RelayConfig } from '../functions/shared/config.ts';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';
+import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
 import { startApiGateway, type HttpLambda } from './api-gateway.ts';
 import { relayStatus } from './relay-status.ts';
 import { readLocalConfig } from './config-file.ts';
@@ -162,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The same variables Terraform sets on the functions (docs/runtime-contract.md).
     const handlerEnv: NodeJS.ProcessEnv = {
       ...env,
+      // Lets the handlers read `{ "env": … }` secret references, which they refuse anywhere else.
+      [LOCAL_MODE_VARIABLE]: '1',
       RELAY_CONFIG_FILE: resolvedConfig,
       DEDUPE_TABLE_NAME: aws.tableName,
       HYDRATE_QUEUE_URL: aws.hydrate.url,

@@ -26,14 +26,23 @@ const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
 /** An integer from `min` to `max` inclusive: classic zod's `z.number().int().min(min).max(max)`. */
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 
-/** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
-export const secretRefSchema = memo(() =>
-  z.union([
-    z.strictObject({ env: nonEmptyString() }),
-    z.strictObject({ ssm: nonEmptyString() }),
-    z.strictObject({ secrets_manager: nonEmptyString() }),
-  ]),
+/**
+ * `{ "env": NAME }`: a variable of the reading process's environment. Local mode only: the functions refuse it
+ * anywhere else (./secrets.ts: in Lambda that environment holds the role's session credentials), so it is no
+ * member of deployedSecretRefSchema, the references Terraform's inputs accept (docs/adr/0027-security-boundaries.md).
+ */
+export const envSecretRefSchema = memo(() =>
+  z.strictObject({ env: nonEmptyString() }).register(z.globalRegistry, {
+    description: 'An environment variable of the process: local mode only (refused in AWS).',
+    local_only: true,
+  }),
 );
+/** Where a secret lives in AWS: an SSM parameter or a Secrets Manager secret. */
+export const deployedSecretRefSchema = memo(() =>
+  z.union([z.strictObject({ ssm: nonEmptyString() }), z.strictObject({ secrets_manager: nonEmptyString() })]),
+);
+/** Where a secret lives: an environment variable (local mode only), an SSM parameter or a Secrets Manager secret. */
+export const secretRefSchema = memo(() => z.union([envSecretRefSchema(), deployedSecretRefSchema()]));
 export type SecretRef = z.infer<ReturnType<typeof secretRefSchema>>;
 
 /** A value read from the request: a header, a dot path into the JSON body, or a constant. */
