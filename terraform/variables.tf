@@ -349,11 +349,13 @@ variable "sources" {
   }
 
   validation {
-    # A placeholder in a base URL's host fills one DNS label before a fixed domain ({meta.shop}.myshopify.com).
+    # A placeholder in a base URL's host is its whole first label, under a fixed domain of two labels or more
+    # ({meta.shop}.myshopify.com). That the fixed part is a registrable domain, not a public suffix such as co.uk,
+    # needs the Public Suffix List: hydrate checks it (functions/shared/hydration-base-url.ts).
     condition = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) :
-      !can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://[^/?#@:]*\\}[^{}/?#@:]*\\.[A-Za-z0-9-]+(:[0-9]{1,5})?([/?#].*)?$", u))
+      !can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://\\{[^{}/?#@:]+\\}(\\.[A-Za-z0-9-]+){2,}(:[0-9]{1,5})?([/?#].*)?$", u))
     ]]))
-    error_message = "A placeholder in a hydration base URL's host must be followed by a fixed domain, e.g. https://{meta.shop}.myshopify.com: the configuration, not the webhook, decides where the credential goes."
+    error_message = "A placeholder in a hydration base URL's host must be its whole first label, under a fixed registrable domain, e.g. https://{meta.shop}.myshopify.com: the configuration, not the webhook, decides which domain gets the credential."
   }
 
   validation {
