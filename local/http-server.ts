@@ -1,4 +1,5 @@
-// Tiny helpers shared by local mode's HTTP servers (API Gateway stand-in, demo source API).
+// Tiny helpers shared by local mode's HTTP servers (API Gateway stand-in, demo source API). Every server they
+// start answers loopback names only (./loopback-only.ts).
 import { randomUUID } from 'node:crypto';
 import {
   createServer,
@@ -8,6 +9,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { nonLoopbackMessage, nonLoopbackReason } from './loopback-only.ts';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -65,6 +67,17 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket) {
 
 export async function listen(handler: RequestHandler, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
   const server: Server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    // DNS rebinding (./loopback-only.ts): refused before any handler reads the request.
+    const refusal = nonLoopbackReason({ host: req.headers.host, origin: req.headers.origin });
+    if (refusal !== undefined) {
+      req.resume();
+      sendJson(res, 403, {
+        code: 'host_not_allowed',
+        message: nonLoopbackMessage(refusal),
+        request_id: randomUUID(),
+      });
+      return;
+    }
     handler(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { code: 'local_server_error', message: String(error) });
       else res.end();

@@ -10,22 +10,31 @@ import type { RelayConfig } from '../functions/shared/config.ts';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';
+import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
 import { startApiGateway, type HttpLambda } from './api-gateway.ts';
 import { relayStatus } from './relay-status.ts';
 import { readLocalConfig } from './config-file.ts';
 import { startDemoSourceApi } from './demo-source-api.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
+import { klaviyoDestination, type KlaviyoDestination } from './klaviyo-destination.ts';
 import { startPoller } from './sqs/poller.ts';
 import { queueCounts } from '../cli/queue-counts.ts';
 
 /** Local mode's status endpoint, beside the webhook route. */
 export const STATUS_PATH = '/_relay/status';
 
+/**
+ * config/local.json's webhook secrets when their variables are unset and events stay on this machine. They are
+ * committed, so anyone can sign with them: when events go off this machine (a real Klaviyo account), each unset
+ * one is a random value for the run instead (`generatedSecrets`, which the banner prints).
+ */
 export const DEV_SECRETS = {
   DEMO_WEBHOOK_SECRET: 'local-demo-webhook-secret',
   SHOPIFY_WEBHOOK_SECRET: 'local-shopify-webhook-secret',
 } as const;
+
+const MOCK_API_KEY = 'pk_local_mock_key';
 
 export interface LocalStackOptions {
   /** Configuration document with `${VAR}` placeholders; default config/local.json. */
@@ -74,8 +83,13 @@ export interface LocalStack {
   /** The values handlers read secrets from (env references). */
   env: Readonly<Record<string, string | undefined>>;
   aws: LocalAws;
+  /** Where deliver sends events: the mock, a server on this machine, or off it (./klaviyo-destination.ts). */
+  klaviyoDestination: KlaviyoDestination;
+  /** Runs when (and only when) it is the destination. */
   klaviyoMock?: KlaviyoMock;
   klaviyoBaseUrl: string;
+  /** Webhook secrets made up for this run instead of DEV_SECRETS, because events leave this machine. */
+  generatedSecrets: Record<string, string>;
   demoApiUrl: string;
   /** True when no message waits, is delayed or is in flight in either stage's queue. */
   drained(): Promise<boolean>;
@@ -98,23 +112,42 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let klaviyoMock: KlaviyoMock | undefined;
     let klaviyo = options.klaviyo;
     if (!klaviyo) {
-      const apiKey = 'pk_local_mock_key';
-      klaviyoMock = await startKlaviyoMock({ ...options.klaviyoMock, apiKey });
+      klaviyoMock = await startKlaviyoMock({ ...options.klaviyoMock, apiKey: MOCK_API_KEY });
       const mock = klaviyoMock;
       cleanups.push(() => mock.close());
-      klaviyo = { baseUrl: mock.url, apiKey };
+      klaviyo = { baseUrl: mock.url, apiKey: MOCK_API_KEY };
     }
 
-    const env: Record<string, string | undefined> = {
-      ...DEV_SECRETS,
+    const envWith = (
+      webhookSecrets: Readonly<Record<string, string>>,
+    ): Record<string, string | undefined> => ({
+      ...webhookSecrets,
       ...baseEnv,
       DEMO_API_TOKEN: demoApiToken,
       DEMO_API_URL: demoApi.url,
       KLAVIYO_API_KEY: klaviyo.apiKey,
       KLAVIYO_BASE_URL: klaviyo.baseUrl,
-    };
+    });
     const configFile = options.configFile ?? path.join(repoRoot, 'config', 'local.json');
-    const { config, text } = await readLocalConfig(configFile, env);
+    let env = envWith(DEV_SECRETS);
+    let { config, text } = await readLocalConfig(configFile, env);
+    // The configuration, not what was started, decides where deliver sends (./klaviyo-destination.ts).
+    const destination = klaviyoDestination(
+      config.klaviyo,
+      env,
+      klaviyoMock && { url: klaviyoMock.url, apiKey: MOCK_API_KEY },
+    );
+    if (klaviyoMock && destination.kind !== 'mock') {
+      await klaviyoMock.close();
+      klaviyoMock = undefined;
+    }
+    const generatedSecrets: Record<string, string> = {};
+    if (destination.kind === 'remote') {
+      for (const name of Object.keys(DEV_SECRETS))
+        if (!baseEnv[name]) generatedSecrets[name] = randomBytes(24).toString('base64url');
+      env = envWith(generatedSecrets);
+      ({ config, text } = await readLocalConfig(configFile, env));
+    }
     const dir = await mkdtemp(path.join(tmpdir(), 'klaviyo-relay-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const resolvedConfig = path.join(dir, 'relay.config.json');
@@ -130,6 +163,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The same variables Terraform sets on the functions (docs/runtime-contract.md).
     const handlerEnv: NodeJS.ProcessEnv = {
       ...env,
+      // Lets the handlers read `{ "env": … }` secret references, which they refuse anywhere else.
+      [LOCAL_MODE_VARIABLE]: '1',
       RELAY_CONFIG_FILE: resolvedConfig,
       DEDUPE_TABLE_NAME: aws.tableName,
       HYDRATE_QUEUE_URL: aws.hydrate.url,
@@ -206,7 +241,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       config,
       env,
       aws,
-      klaviyoBaseUrl: klaviyo.baseUrl,
+      klaviyoDestination: destination,
+      klaviyoBaseUrl: destination.baseUrl,
+      generatedSecrets,
       demoApiUrl: demoApi.url,
       async drained() {
         for (const url of [aws.hydrate.url, aws.deliver.url]) {

@@ -2,11 +2,14 @@
 //   KLAVIYO_API_KEY set      → events go to the real Klaviyo API (or KLAVIYO_BASE_URL if set too);
 //   KLAVIYO_BASE_URL only    → to that Klaviyo-compatible server;
 //   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
+// That is, when the configuration's klaviyo.base_url is "${KLAVIYO_BASE_URL}" (config/local.json's is): the
+// configuration decides in the end, and the banner says where events really go (./klaviyo-destination.ts).
 // --port / PORT (default 3000) is the webhook port; --config / RELAY_CONFIG (default config/local.json) the
 // configuration.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
+import { describeKlaviyoDestination, NO_KLAVIYO_KEY } from './klaviyo-destination.ts';
 import { teeLogLines } from './log-tee.ts';
 import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
@@ -27,7 +30,7 @@ if (configFile) options.configFile = path.resolve(configFile);
 if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
   options.klaviyo = {
     baseUrl: process.env.KLAVIYO_BASE_URL ?? DEFAULT_KLAVIYO_BASE_URL,
-    apiKey: process.env.KLAVIYO_API_KEY ?? 'pk_unset',
+    apiKey: process.env.KLAVIYO_API_KEY ?? NO_KLAVIYO_KEY,
   };
 } else {
   options.klaviyoMock = { log: (line) => console.log(line) };
@@ -50,15 +53,27 @@ const removeStackFile = await writeStackFile(
   localStackOutputs(stack, stack.apiEndpoint, LOCAL_LOG_FILE),
 );
 const sources = Object.keys(stack.config.sources);
+const generated = Object.entries(stack.generatedSecrets);
+// The committed development secrets would let anyone sign webhooks that reach a real account.
+const signWith =
+  generated.length === 0
+    ? ''
+    : `Webhook secrets for this run (random: events leave this machine; set them yourself to keep them):
+
+${generated.map(([name, value]) => `  export ${name}=${value}`).join('\n')}
+
+In the other terminal, export them before npm run send.
+
+`;
 console.log(`
 klaviyo-webhook-relay is running locally.
 
   Webhooks:      ${sources.map((s) => `POST ${stack.webhookUrl(s)}`).join('\n                 ')}
-  Klaviyo:       ${stack.klaviyoMock ? `local mock at ${stack.klaviyoBaseUrl} — recorded events: ${stack.klaviyoBaseUrl}/_mock/events` : stack.klaviyoBaseUrl}
+  Klaviyo:       ${describeKlaviyoDestination(stack.klaviyoDestination)}
   Demo API:      ${stack.demoApiUrl} (customers and addresses for hydration)
   Status:        GET ${stack.statusUrl} (queues, DLQs by reason, counters)
 
-Send a signed sample order (in another terminal):
+${signWith}Send a signed sample order (in another terminal):
 
   npm run send -- demo samples/demo-order.json
 

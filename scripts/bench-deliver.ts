@@ -21,6 +21,7 @@ import { startLocalAws, type QueuePair } from '../local/emulators.ts';
 import { startKlaviyoMock, type RecordedEvent, type RecordedRequest } from '../local/klaviyo-mock/index.ts';
 import { startPoller } from '../local/sqs/poller.ts';
 import { queueCounts } from '../cli/queue-counts.ts';
+import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -196,6 +197,7 @@ async function run(options: RunOptions): Promise<RunResult> {
       }),
     );
     const env = {
+      [LOCAL_MODE_VARIABLE]: '1', // its configuration's `{ "env": … }` references are read, as in local mode
       RELAY_CONFIG_FILE: configFile,
       KLAVIYO_API_KEY: API_KEY,
       DELIVER_QUEUE_URL: remote.deliver.url,

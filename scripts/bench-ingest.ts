@@ -16,6 +16,7 @@ import { signedHeaders } from '../local/sign.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { startLocalAwsInWorker } from './bench-emulator-worker.ts';
 import { instantAws } from './bench-instant-aws.ts';
+import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,6 +62,7 @@ if (!Object.hasOwn(emulators, values.emulators))
 const aws = await emulators[values.emulators as keyof typeof emulators]();
 const handler = createIngestHandler({
   env: {
+    [LOCAL_MODE_VARIABLE]: '1', // its configuration's `{ "env": … }` references are read, as in local mode
     SHOP_SECRET,
     KLAVIYO_SECRET,
     KLAVIYO_API_KEY: 'pk_bench',

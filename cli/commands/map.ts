@@ -224,7 +224,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   const lines: { message: string; fields: Record<string, unknown> }[] = [];
   const responses = options.responses ? recordedResponses(options.responses) : undefined;
   // Recorded answers need no credential; a live call uses the source's own reference.
-  const secrets = createSecretResolver();
+  const secrets = createSecretResolver({ allowEnvRefs: true }); // the operator's file, the operator's variables
   const result: MapResult = {
     source: message.source,
     delivery_id: message.delivery_id,

@@ -48,10 +48,13 @@ export async function sendSample(
   const env: Record<string, string | undefined> = { ...DEV_SECRETS, ...process.env };
   const stack = await loadStack(options);
   let config: RelayConfig;
+  // A file's `{ "env": … }` references name the operator's variables; a deployed document has none to read here.
+  let fromFile = true;
   if (options.config) {
     config = (await readLocalConfig(path.resolve(options.config), env, 'http://127.0.0.1/unused')).config;
   } else if (stack.configParameterName) {
     config = await deployedConfig(stack.configParameterName, options.region);
+    fromFile = false;
   } else {
     const local = process.env.RELAY_CONFIG ?? 'config/local.json';
     config = (await readLocalConfig(path.resolve(local), env, 'http://127.0.0.1/unused')).config;
@@ -66,7 +69,7 @@ export async function sendSample(
   if (options.secretEnv && !secret)
     throw new Error(`the environment variable ${options.secretEnv} is not set`);
   const reference = source.secrets[0];
-  if (!secret && reference) secret = await createSecretResolver({ env })(reference);
+  if (!secret && reference) secret = await createSecretResolver({ env, allowEnvRefs: fromFile })(reference);
   if (!secret) throw new Error(`no secret for "${sourceName}": pass --secret or --secret-env`);
 
   const target =

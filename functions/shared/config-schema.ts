@@ -33,21 +33,26 @@ export const SSM_PARAMETER_REFERENCE =
 export const SECRETS_MANAGER_REFERENCE =
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
-/** Where a secret lives: an environment variable (local mode), an SSM parameter or a Secrets Manager secret. */
-export const secretRefSchema = memo(() =>
+/**
+ * `{ "env": NAME }`: a variable of the reading process's environment. Local mode only: the functions refuse it
+ * anywhere else (./secrets.ts: in Lambda that environment holds the role's session credentials), so it is no
+ * member of deployedSecretRefSchema, the references Terraform's inputs accept (docs/adr/0027-security-boundaries.md).
+ */
+export const envSecretRefSchema = memo(() =>
+  z.strictObject({ env: nonEmptyString() }).register(z.globalRegistry, {
+    description: 'An environment variable of the process: local mode only (refused in AWS).',
+    local_only: true,
+  }),
+);
+/** Where a secret lives in AWS: an SSM parameter or a Secrets Manager secret. */
+export const deployedSecretRefSchema = memo(() =>
   z.union([
-    z.strictObject({
-      env: nonEmptyString().check(z.describe('An environment variable holding the secret (local mode).')),
-    }),
     z.strictObject({
       // SSM and Secrets Manager refuse other names, so a reference they cannot resolve is refused at load.
       ssm: z
         .string()
         .check(
-          z.regex(
-            SSM_PARAMETER_REFERENCE,
-            'an SSM parameter name (letters, digits, _ . - /) or parameter ARN',
-          ),
+          z.regex(SSM_PARAMETER_REFERENCE, 'an SSM parameter name (letters, digits, _ . - /) or parameter ARN'),
           z.describe('An SSM parameter (name or ARN) holding the secret.'),
         ),
     }),
@@ -61,6 +66,8 @@ export const secretRefSchema = memo(() =>
     }),
   ]),
 );
+/** Where a secret lives: an environment variable (local mode only), an SSM parameter or a Secrets Manager secret. */
+export const secretRefSchema = memo(() => z.union([envSecretRefSchema(), deployedSecretRefSchema()]));
 export type SecretRef = z.infer<ReturnType<typeof secretRefSchema>>;
 
 /** A value read from the request: a header, a dot path into the JSON body, or a constant. */

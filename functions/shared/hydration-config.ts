@@ -9,7 +9,7 @@ import {
   MAX_EXPRESSION_LENGTH,
   valueSpecSchema,
 } from './expression.ts';
-import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-url.ts';
+import { hostPlaceholderOf, HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-url.ts';
 import * as z from './zod.ts';
 import { memo } from './zod.ts';
 
@@ -24,12 +24,7 @@ const PLACEHOLDER = /\{([^{}]+)\}/g;
  * at run time is checked again (functions/hydrate/hydration/connections.ts).
  */
 export function isBaseUrlTemplate(template: string): boolean {
-  if (!isHydrationBaseUrl(template.replace(PLACEHOLDER, 'x'))) return false;
-  // A placeholder in the host fills one DNS label in front of a fixed domain (`{meta.shop}.myshopify.com`):
-  // the configuration, not the webhook, decides which host gets the credential.
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(template)?.[1] ?? '';
-  if (!authority.includes('{')) return true;
-  return /^[^@:]*\}[^{}@:]*\.[A-Za-z0-9-]+(:\d{1,5})?$/.test(authority);
+  return isHydrationBaseUrl(template.replace(PLACEHOLDER, 'x'));
 }
 
 /** The name of the connection today's single `base_url`/`auth` form stands for. */
@@ -72,15 +67,16 @@ export const hydrationAuthSchema = memo(() =>
 export type HydrationAuth = z.infer<ReturnType<typeof hydrationAuthSchema>>;
 
 const baseUrlTemplate = memo(() =>
-  z
-    .string()
-    .check(
-      z.maxLength(2_048),
-      z.refine(
-        isBaseUrlTemplate,
-        HYDRATION_BASE_URL_RULE + '; a placeholder in the host fills one label before a fixed domain',
-      ),
-    ),
+  z.string().check(
+    z.maxLength(2_048),
+    z.refine(isBaseUrlTemplate, HYDRATION_BASE_URL_RULE),
+    // The configuration, not the webhook, decides which domain gets the credential (./hydration-base-url.ts).
+    z.superRefine((template, ctx) => {
+      const host = hostPlaceholderOf(template);
+      if (host && 'problem' in host)
+        ctx.issues.push({ code: 'custom', message: host.problem, input: template });
+    }),
+  ),
 );
 
 export const hydrationConnectionSchema = memo(() =>

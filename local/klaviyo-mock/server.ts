@@ -32,6 +32,8 @@ import type {
   KlaviyoOperationId,
   RecordedRequest,
 } from './types.ts';
+import { isLoopbackHostname } from '../../functions/shared/hydration-base-url.ts';
+import { nonLoopbackMessage, nonLoopbackReason } from '../loopback-only.ts';
 
 const MOCK_CONTROL_MAX_BYTES = 1024 * 1024;
 const ACCEPTED_MEDIA_TYPES = new Set(['application/vnd.api+json', 'application/json']);
@@ -286,7 +288,24 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     limiter.reset();
   }
 
+  // Bound to loopback (the default), it answers loopback names only, as local mode's other servers do
+  // (../loopback-only.ts: DNS rebinding); bound elsewhere on purpose (a container), any name.
+  const loopbackOnly = isLoopbackHostname(options.host ?? '127.0.0.1');
   const server = createServer((req, res) => {
+    const refusal = loopbackOnly
+      ? nonLoopbackReason({ host: req.headers.host, origin: req.headers.origin })
+      : undefined;
+    if (refusal !== undefined) {
+      req.resume();
+      send(
+        res,
+        403,
+        { errors: [{ status: 403, code: 'host_not_allowed', detail: nonLoopbackMessage(refusal) }] },
+        {},
+        'application/json',
+      );
+      return;
+    }
     const at = now();
     const path = normalizePath(new URL(req.url ?? '/', 'http://klaviyo-mock').pathname);
     const handled = path.startsWith('/_mock/')

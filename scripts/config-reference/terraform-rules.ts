@@ -60,10 +60,10 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
   {
     variable: 'sources',
     comment:
-      'hydration-config.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host fills one label before a fixed domain.',
-    condition: `alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(${BASE_URLS}) : can(regex("${BASE_URL}", replace(u, "/\\\\{[^{}]+\\\\}/", "x"))) && (!can(regex("^[a-z]+://[^/?#]*\\\\{", u)) || can(regex("^[a-z]+://[^/?#@:]*\\\\}[^{}/?#@:]*\\\\.[A-Za-z0-9-]+(:[0-9]{1,5})?([/?#].*)?$", u)))]]))`,
+      'hydration-config.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host is its whole first label under a fixed domain of two labels or more (that the fixed part is registrable, not a public suffix such as co.uk, needs the Public Suffix List: hydrate checks it).',
+    condition: `alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(${BASE_URLS}) : can(regex("${BASE_URL}", replace(u, "/\\\\{[^{}]+\\\\}/", "x"))) && (!can(regex("^[a-z]+://[^/?#]*\\\\{", u)) || can(regex("^[a-z]+://\\\\{[^{}/?#@:]+\\\\}(\\\\.[A-Za-z0-9-]+){2,}(:[0-9]{1,5})?([/?#].*)?$", u)))]]))`,
     error_message:
-      'Every hydration base URL must be https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, with a port from 0 to 65535; a placeholder in its host must be followed by a fixed domain, e.g. https://{meta.shop}.myshopify.com (the configuration, not the webhook, decides where the credential goes).',
+      'Every hydration base URL must be https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, with a port from 0 to 65535; a placeholder in its host must be its whole first label, under a fixed registrable domain, e.g. https://{meta.shop}.myshopify.com (the configuration, not the webhook, decides which domain gets the credential).',
   },
   {
     variable: 'sources',

@@ -68,11 +68,20 @@ export class TerraformGenerator {
     return node;
   }
 
+  /** A union's members, a union among them spread into its own (zod nests `z.union([a, z.union([b, c])])`). */
+  private members(alternatives: JsonSchema[]): JsonSchema[] {
+    return alternatives.flatMap((m) => {
+      const member = this.resolve(m);
+      const nested = member.anyOf ?? member.oneOf;
+      return nested === undefined ? [member] : this.members(nested);
+    });
+  }
+
   node(raw: JsonSchema, at: string): Node {
     const schema = this.resolve(raw);
     const alternatives = schema.anyOf ?? schema.oneOf;
     if (alternatives !== undefined) {
-      const members = alternatives.map((m) => this.resolve(m));
+      const members = this.members(alternatives);
       const expression = members.find(isExpressionObject);
       if (expression !== undefined) {
         const plain = members.filter((m) => m !== expression);
@@ -304,8 +313,9 @@ export class TerraformGenerator {
 
 const isExpressionObject = (m: JsonSchema) =>
   m.type === 'object' && Object.keys(m.properties ?? {}).join() === 'expr';
+// config-schema.ts tags local mode's `{ "env" }` reference local_only (refused in AWS, so no Terraform input).
 const isEnvReference = (m: JsonSchema) =>
-  m.type === 'object' && Object.keys(m.properties ?? {}).join() === 'env';
+  m.local_only === true || (m.type === 'object' && Object.keys(m.properties ?? {}).join() === 'env');
 
 const withoutNotes = (schema: JsonSchema) => omit(schema, 'description', 'default');
 

@@ -166,6 +166,36 @@ run "host_placeholder_needs_a_fixed_domain" {
   expect_failures = [var.sources]
 }
 
+# {meta.tenant}.com would let the webhook choose the domain that gets the credential (attacker.com).
+run "host_placeholder_cannot_choose_the_domain" {
+  command = plan
+  variables {
+    sources = {
+      s = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://{meta.tenant}.com/api", steps = [{ name = "a", path = "/a" }] } }
+    }
+  }
+  expect_failures = [var.sources]
+}
+
+run "host_placeholder_is_a_whole_label" {
+  command = plan
+  variables {
+    sources = {
+      s = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://shop-{meta.id}.example.com", steps = [{ name = "a", path = "/a" }] } }
+    }
+  }
+  expect_failures = [var.sources]
+}
+
+run "host_placeholder_under_a_registrable_domain_plans" {
+  command = plan
+  variables {
+    sources = {
+      s = { kind = "shopify", secrets = [{ ssm = "/s" }], hydration = { base_url = "https://{meta.shop}.myshopify.com/admin", steps = [{ name = "a", path = "/a" }] } }
+    }
+  }
+}
+
 run "connection_base_url_must_be_https" {
   command = plan
   variables {

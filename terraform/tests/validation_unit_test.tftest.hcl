@@ -796,3 +796,42 @@ run "hydration_requests_per_second_above_range" {
 
   expect_failures = [var.sources]
 }
+
+# `{ env = … }` secret references are for local mode only: in Lambda they would read the function's own
+# environment (the role's session credentials). The input types have no env attribute, so one is dropped and the
+# reference is refused as naming neither ssm nor secrets_manager (docs/adr/0027-security-boundaries.md).
+run "env_secret_references_are_refused" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = {
+        kind    = "shopify"
+        secrets = [{ env = "AWS_SESSION_TOKEN" }]
+      }
+    }
+    klaviyo = { api_key = { env = "AWS_SECRET_ACCESS_KEY" } }
+  }
+
+  expect_failures = [var.sources, var.klaviyo]
+}
+
+run "env_secret_references_are_refused_in_hydration_auth" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = {
+        kind    = "shopify"
+        secrets = [{ ssm = "/relay/shop/secret" }]
+        hydration = {
+          base_url = "https://collector.example.net"
+          auth     = { header = "x-token", secret = { env = "AWS_SESSION_TOKEN" } }
+          steps    = [{ name = "order", path = "/orders/{event.id}" }]
+        }
+      }
+    }
+  }
+
+  expect_failures = [var.sources]
+}

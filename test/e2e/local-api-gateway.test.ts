@@ -124,3 +124,51 @@ describe('local API gateway over HTTP', () => {
     expectProjectError(answer, 400, 'bad_request');
   });
 });
+
+// DNS rebinding: a web page on attacker.example, once its name resolves to 127.0.0.1, reaches local mode with its
+// own name in Host (and its own Origin). Local mode answers loopback names only.
+describe('local API gateway: loopback Host only', () => {
+  const post = (host: string, extra = '') =>
+    rawRequest(
+      `POST /webhooks/shop HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\n${extra}` +
+        `Content-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
+
+  it.each(['attacker.example', 'attacker.example:3000', '127.0.0.1.nip.io', 'localhost.attacker.example'])(
+    'refuses Host %s with 403 JSON before ingest',
+    async (host) => {
+      const before = ingestCalls;
+      const answer = await post(host);
+      expectProjectError(answer, 403, 'host_not_allowed');
+      expect((JSON.parse(answer.body) as { message: string }).message).toContain('DNS rebinding');
+      expect(ingestCalls).toBe(before);
+    },
+  );
+
+  it('refuses a request without Host', async () => {
+    const answer = await rawRequest('GET /_relay/status HTTP/1.0\r\nConnection: close\r\n\r\n');
+    expectProjectError(answer, 403, 'host_not_allowed');
+  });
+
+  it('refuses a loopback Host sent from a web page of another origin', async () => {
+    const before = ingestCalls;
+    const answer = await post('127.0.0.1', 'Origin: http://attacker.example\r\n');
+    expectProjectError(answer, 403, 'host_not_allowed');
+    expect(ingestCalls).toBe(before);
+  });
+
+  it.each(['localhost', 'LOCALHOST:3000', '127.0.0.1', '127.1.2.3:8080', '[::1]:3000'])(
+    'serves Host %s',
+    async (host) => {
+      const before = ingestCalls;
+      const answer = await post(host);
+      expect(answer.status, answer.body).toBe(202);
+      expect(ingestCalls).toBe(before + 1);
+    },
+  );
+
+  it('serves a loopback Origin (a tool in the browser on this machine)', async () => {
+    const answer = await post('localhost:3000', 'Origin: http://localhost:5173\r\n');
+    expect(answer.status, answer.body).toBe(202);
+  });
+});

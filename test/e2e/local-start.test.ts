@@ -107,4 +107,65 @@ describe('npm start', () => {
       });
     },
   );
+
+  describe('says where events really go', () => {
+    let realKlaviyoConfig: string;
+    beforeAll(async () => {
+      // The klaviyo block without "base_url": "${KLAVIYO_BASE_URL}": deliver sends to https://a.klaviyo.com.
+      const config = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
+      realKlaviyoConfig = path.join(dir, 'real-klaviyo.json');
+      await writeFile(
+        realKlaviyoConfig,
+        JSON.stringify({ ...config, klaviyo: { api_key: { env: 'RELAY_TEST_KLAVIYO_KEY' } } }),
+      );
+    });
+    const envWithout = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        RELAY_CONFIG: realKlaviyoConfig,
+        PORT: '0',
+        [UNSET]: 'a-secret',
+        ...extra,
+      };
+      for (const name of [
+        'KLAVIYO_API_KEY',
+        'KLAVIYO_BASE_URL',
+        'DEMO_WEBHOOK_SECRET',
+        'SHOPIFY_WEBHOOK_SECRET',
+      ])
+        delete env[name];
+      return env;
+    };
+
+    it('stops before starting when the real Klaviyo would get no key', { timeout: 60_000 }, async () => {
+      // The issue's case: the usual KLAVIYO_API_KEY reference, unset, and no base_url.
+      const config = JSON.parse(await readFile(realKlaviyoConfig, 'utf8')) as Record<string, unknown>;
+      const noKeyConfig = path.join(dir, 'real-klaviyo-no-key.json');
+      await writeFile(
+        noKeyConfig,
+        JSON.stringify({ ...config, klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } } }),
+      );
+      const run = await npmStart(envWithout({ RELAY_CONFIG: noKeyConfig }));
+      expect(run.started, `stdout: ${run.stdout}`).toBe(false);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('https://a.klaviyo.com');
+      expect(run.stderr).toContain('KLAVIYO_API_KEY');
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    });
+
+    it(
+      "names the real Klaviyo, not the mock, and prints the run's webhook secrets",
+      { timeout: 60_000 },
+      async () => {
+        const run = await npmStart(envWithout({ RELAY_TEST_KLAVIYO_KEY: 'pk_test_not_sent' }));
+        expect(run.started, `stderr: ${run.stderr}`).toBe(true);
+        const line = /^ +Klaviyo: +(.*)$/m.exec(run.stdout)?.[1] ?? '';
+        expect(line).toContain('https://a.klaviyo.com');
+        expect(line).toContain('REAL Klaviyo');
+        expect(line).not.toContain('mock');
+        expect(run.stdout).toMatch(/export DEMO_WEBHOOK_SECRET=\S{20,}/);
+        expect(run.stdout).not.toContain('local-demo-webhook-secret');
+      },
+    );
+  });
 });

@@ -1,5 +1,12 @@
 // Configuration documents for tests, validated by the real schema.
 import { relayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
+import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
+
+/**
+ * The handlers read these documents' `{ "env": … }` secret references only in local mode (functions/shared/secrets.ts):
+ * a test that runs a handler with them sets local mode's flag, as local/stack.ts does.
+ */
+export const LOCAL_MODE_ENV = { [LOCAL_MODE_VARIABLE]: '1' } as const;
 
 export const SHOPIFY_SECRET = 'shpss_test_secret';
 export const SHOPIFY_OLD_SECRET = 'shpss_previous_secret';

@@ -10,6 +10,7 @@ import { relayConfigSchema, sourceSchema, type SourceConfig } from '../../functi
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { useLocalAws } from '../helpers/local-aws.ts';
+import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
 
 const KINDS: Record<string, Record<string, unknown>> = {
   shopify: {},
@@ -109,7 +110,13 @@ describe('the handler under random requests', () => {
       { step: 'initialize' },
     );
     const handler = createIngestHandler({
-      env: { SECRET, SW_SECRET, DEDUPE_TABLE_NAME: aws().tableName, HYDRATE_QUEUE_URL: aws().hydrate.url },
+      env: {
+        ...LOCAL_MODE_ENV,
+        SECRET,
+        SW_SECRET,
+        DEDUPE_TABLE_NAME: aws().tableName,
+        HYDRATE_QUEUE_URL: aws().hydrate.url,
+      },
       sqs,
       dynamodb: aws().dynamodb,
       loadConfig: () => Promise.resolve(config),

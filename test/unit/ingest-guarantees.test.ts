@@ -12,6 +12,7 @@ import { relayConfigSchema, type SourceConfig } from '../../functions/shared/con
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
+import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
 
 const aws = useLocalAws();
 const secrets = {
@@ -42,7 +43,12 @@ let logger: Logger | undefined;
 function handler(sqs?: SQSClient) {
   return createIngestHandler({
     ...(logger ? { logger } : {}),
-    env: { ...secrets, DEDUPE_TABLE_NAME: aws().tableName, HYDRATE_QUEUE_URL: aws().hydrate.url },
+    env: {
+      ...LOCAL_MODE_ENV,
+      ...secrets,
+      DEDUPE_TABLE_NAME: aws().tableName,
+      HYDRATE_QUEUE_URL: aws().hydrate.url,
+    },
     sqs: sqs ?? aws().sqs,
     dynamodb: aws().dynamodb,
     loadConfig: () => Promise.resolve(config),

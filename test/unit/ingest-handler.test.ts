@@ -7,7 +7,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig, testSecrets } from '../helpers/configs.ts';
+import {
+  LOCAL_MODE_ENV,
+  SHOPIFY_OLD_SECRET,
+  SHOPIFY_SECRET,
+  testConfig,
+  testSecrets,
+} from '../helpers/configs.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
 
@@ -18,7 +24,12 @@ function ingest(sqs?: SQSClient, logger?: Logger) {
   const a = aws();
   return createIngestHandler({
     ...(logger && { logger }),
-    env: { ...testSecrets, DEDUPE_TABLE_NAME: a.tableName, HYDRATE_QUEUE_URL: a.hydrate.url },
+    env: {
+      ...LOCAL_MODE_ENV,
+      ...testSecrets,
+      DEDUPE_TABLE_NAME: a.tableName,
+      HYDRATE_QUEUE_URL: a.hydrate.url,
+    },
     sqs: sqs ?? a.sqs,
     dynamodb: a.dynamodb,
     loadConfig: () => Promise.resolve(config),

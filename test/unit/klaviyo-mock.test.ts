@@ -1,5 +1,6 @@
 // The Klaviyo mock over HTTP on loopback: Klaviyo's checks, dedupe, profile upserts, rate limits, faults and
 // the /_mock endpoints. The mock's clock is injected, so nothing here depends on wall-clock time.
+import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadKlaviyoContract, startKlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import type { KlaviyoMock, KlaviyoMockOptions } from '../../local/klaviyo-mock/index.ts';
@@ -781,6 +782,27 @@ describe('klaviyo mock', () => {
 
     it('accepts the trailing slash the Klaviyo SDKs send', async () => {
       expect((await call(mock, 'POST', '/api/events/', eventBody({ uniqueId: 's' }))).status).toBe(202);
+    });
+  });
+
+  // DNS rebinding: a web page whose name resolves to 127.0.0.1 would read the recorded events.
+  describe('on loopback, a foreign Host', () => {
+    const getWithHost = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${mock.url}/_mock/events`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+
+    it('is refused with 403', async () => {
+      expect(await getWithHost('attacker.example')).toBe(403);
+    });
+
+    it('but localhost is served', async () => {
+      expect(await getWithHost('localhost:1234')).toBe(200);
     });
   });
 });

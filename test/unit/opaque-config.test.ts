@@ -25,6 +25,7 @@ import { createConfigLoader } from '../../functions/shared/config-loader.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { eventFixture } from './deliver-fixtures.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
+import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
 
 const SHOP_SECRET = 'shpss_opaque_test';
 
@@ -180,6 +181,7 @@ describe('each function loads the document in its own shape', () => {
     const sent: unknown[] = [];
     const handler = createIngestHandler({
       env: {
+        ...LOCAL_MODE_ENV,
         RELAY_CONFIG_FILE: file,
         SHOP_SECRET,
         DEDUPE_TABLE_NAME: 'dedupe',
@@ -224,6 +226,7 @@ describe('each function loads the document in its own shape', () => {
     };
     const handler = createDeliverHandler({
       env: {
+        ...LOCAL_MODE_ENV,
         RELAY_CONFIG_FILE: file,
         KLAVIYO_API_KEY: 'pk_test',
         DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',

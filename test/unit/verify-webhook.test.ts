@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../functions/ingest/http-error.ts';
 import { verifyWebhook, type IngestContext } from '../../functions/ingest/verify-webhook.ts';
 import { createSecretResolver, SecretUnavailableError } from '../../functions/shared/secrets.ts';
-import { SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig } from '../helpers/configs.ts';
+import { LOCAL_MODE_ENV, SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig } from '../helpers/configs.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 
 const config = testConfig();
@@ -35,7 +35,7 @@ async function verify(secret: string | undefined, env: Record<string, string | u
   const unavailable: unknown[] = [];
   const middleware = verifyWebhook({
     loadConfig: () => Promise.resolve(config),
-    resolveSecret: createSecretResolver({ env }),
+    resolveSecret: createSecretResolver({ env: { ...LOCAL_MODE_ENV, ...env } }),
     now: () => Date.now(),
     onSecretUnavailable: (_source, error) => unavailable.push(error),
   });

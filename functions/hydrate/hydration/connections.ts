@@ -9,7 +9,13 @@ import {
   type HydrationAuth,
   type HydrationStep,
 } from '../../shared/hydration-config.ts';
-import { HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from '../../shared/hydration-base-url.ts';
+import {
+  DNS_LABEL,
+  hostPlaceholderOf,
+  HYDRATION_BASE_URL_RULE,
+  isHydrationBaseUrl,
+  splitAtAuthority,
+} from '../../shared/hydration-base-url.ts';
 import { renderPath, renderPlaceholders } from './placeholders.ts';
 
 export interface Connection {
@@ -58,19 +64,23 @@ export function connectionFor(hydration: Hydration, step: Pick<HydrationStep, 'c
   return found;
 }
 
-/** One DNS label: what a placeholder in a base URL's host may fill (it cannot add a dot, a port or a user). */
-const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
 /**
- * Renders a base URL template. Placeholders in the path are filled like a step's path; one in the host fills a
- * single DNS label (the configuration requires a fixed domain after it), so a webhook can pick the shop but
- * never the host its credential goes to. The result must pass the base-URL rule.
+ * Renders a base URL template. Placeholders in the path are filled like a step's path; one in the host fills its
+ * first label, under the fixed registrable domain the template names, and must be one DNS label, so a webhook can
+ * pick the shop but never the domain its credential goes to. The template's host rule is checked again here (a
+ * document that skipped validation gets no further), and so is the rendered URL: its host must be the value, a
+ * dot and the fixed domain, and it must pass the base-URL rule.
  */
 export function renderBaseUrl(template: string, scope: unknown): string {
-  const parts = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/.exec(template);
+  const host = hostPlaceholderOf(template);
+  if (host && 'problem' in host) {
+    throw new PermanentError(`hydration base URL ${template}: ${host.problem}`, 'hydration_base_url_invalid');
+  }
+  const parts = splitAtAuthority(template);
+  let label: string | undefined;
   const rendered = parts
-    ? (parts[1] ?? '') +
-      renderPlaceholders(parts[2] ?? '', scope, (value, path) => {
+    ? parts.scheme +
+      renderPlaceholders(parts.authority, scope, (value, path) => {
         if (!DNS_LABEL.test(value)) {
           throw new PermanentError(
             `hydration cannot put ${path} in the base URL's host: it must be one DNS label`,
@@ -78,13 +88,20 @@ export function renderBaseUrl(template: string, scope: unknown): string {
             { path },
           );
         }
+        label = value.toLowerCase();
         return value;
       }) +
-      renderPath(parts[3] ?? '', scope)
+      renderPath(parts.rest, scope)
     : template;
   if (!isHydrationBaseUrl(rendered)) {
     throw new PermanentError(
       `hydration base URL ${rendered} is not ${HYDRATION_BASE_URL_RULE}`,
+      'hydration_base_url_invalid',
+    );
+  }
+  if (host && new URL(rendered).hostname !== `${label ?? ''}.${host.fixedDomain}`) {
+    throw new PermanentError(
+      `hydration base URL ${rendered} is not one label under ${host.fixedDomain}`,
       'hydration_base_url_invalid',
     );
   }
