@@ -4,6 +4,7 @@
 // 4xx mean the data is not there.
 import type { Hydration } from '../shared/config.ts';
 import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import { parseJson } from '../shared/json-text.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { RELAY_USER_AGENT } from '../shared/version.ts';
 import { applyAuth, redactorFor } from './hydration/auth.ts';
@@ -206,7 +207,7 @@ async function readJson(
   // 204 No Content is an answer, not a broken one: BigCommerce's v2 API answers an empty list that way.
   if (response.status === 204) return { body: null, headers: response.headers, bytes: 0 };
   try {
-    return { body: JSON.parse(text) as unknown, headers: response.headers, bytes: Buffer.byteLength(text) };
+    return { body: parseJson(text), headers: response.headers, bytes: Buffer.byteLength(text) };
   } catch {
     throw new RetryableError(`${what} did not answer JSON`, 'source_api_not_json');
   }

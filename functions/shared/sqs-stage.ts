@@ -26,6 +26,7 @@ import { claimCheckOf, type ClaimCheckReader, type ClaimCheckWriter } from './cl
 import type { DeadLetterV1 } from './contracts.ts';
 import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { parseJson } from './json-text.ts';
 import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
 import { unwrapRedriven, type RedriveContext } from './redriven-letter.ts';
@@ -128,7 +129,7 @@ export async function decodeRecord<T>(
   let value: unknown;
   let reference: ReturnType<typeof claimCheckOf>;
   try {
-    value = JSON.parse(record.body);
+    value = parseJson(record.body);
     reference = claimCheckOf(value);
   } catch (error) {
     throw contractViolation(error);
@@ -138,7 +139,7 @@ export async function decodeRecord<T>(
       throw new PermanentError('this stage cannot read claim checks', 'claim_check_unsupported', reference);
     const body = await claimCheck.load(reference);
     try {
-      value = JSON.parse(body);
+      value = parseJson(body);
     } catch (error) {
       throw contractViolation(error);
     }
