@@ -25,6 +25,7 @@ import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
 import { hydrateEvent } from './hydrate-event.ts';
 import { ResponseCache } from './hydration/response-cache.ts';
 import { createSourcePacers } from './source-pacer.ts';
+import { memoryOfInstance } from './webhook-budget.ts';
 import type { Fetch } from './source-api.ts';
 
 export interface HydrateDependencies {
@@ -64,6 +65,8 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   // The archive (ARCHIVE_BUCKET, or ARCHIVE_DIR locally): what each invocation received, written once at its end.
   const archive = archiveFromEnv(env, s3);
   const toArchive = new WeakMap<Context, Map<string, WebhookReceivedV1>>();
+  // What the records in flight on this instance hold together, and the memory their budgets derive from.
+  const memory = memoryOfInstance(env);
 
   const stage = createSqsStage({
     stage: 'hydrate',
@@ -109,6 +112,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
       config: await loadConfig(),
       pacers,
       cache,
+      memory,
       // The pacer defers a record whose slot falls after the point where the stage would abort it.
       deadline:
         started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),

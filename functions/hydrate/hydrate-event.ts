@@ -1,7 +1,7 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
 import type { RelayConfig } from '../shared/config.ts';
-import type { KlaviyoEvent, WebhookReceivedV1 } from '../shared/contracts.ts';
+import type { WebhookReceivedV1 } from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
@@ -10,9 +10,10 @@ import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import type { ResponseCache } from './hydration/response-cache.ts';
 import { runHydrationSteps, type StepRunnerPorts } from './hydration/step-runner.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
-import { sendToDeliver } from './send-to-deliver.ts';
+import { DeliverOutbox } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
+import { openBudget, type InstanceMemory, type WebhookBudget } from './webhook-budget.ts';
 
 /** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
 export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
@@ -27,9 +28,26 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   log: Logger;
   /** Adds to a count metric (filter skips); optional so tests and tools need not count. */
   count?: (name: string, value?: number) => void;
+  /** The instance's memory: each webhook's byte budget is opened on it (webhook-budget.ts); without it, none. */
+  memory?: InstanceMemory;
 }
 
+/** Hydrates the webhook within its byte budget, given back to the instance when it is done, however it ends. */
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
+  if (!ports.memory) return hydrateWithin(message, ports, undefined);
+  const budget = openBudget(ports.memory, ports.config.hydrate.max_bytes_per_webhook);
+  try {
+    await hydrateWithin(message, ports, budget);
+  } finally {
+    budget.release();
+  }
+}
+
+async function hydrateWithin(
+  message: WebhookReceivedV1,
+  ports: HydratePorts,
+  budget: WebhookBudget | undefined,
+): Promise<void> {
   const source = Object.hasOwn(ports.config.sources, message.source)
     ? ports.config.sources[message.source]
     : undefined;
@@ -45,22 +63,27 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   if (source.hydration) {
     await runHydrationSteps(message.source, source.hydration, context, {
       ...ports,
+      budget,
       notice: (text, detail) => ports.log.warn(text, detail),
     });
   }
 
-  const { messages, skipped, droppedProperties } = await mapToKlaviyoMessages(message, source, context);
+  // Each message is encoded (and charged to the webhook's budget) as it is made: none is held as an object.
+  const outbox = new DeliverOutbox(budget);
+  const { skipped, droppedProperties } = await mapToKlaviyoMessages(message, source, context, (made) =>
+    outbox.add(made),
+  );
   reportSkipped(skipped, ports);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
   }
   // Past the invocation's deadline the stage has already reported this record for a retry: send nothing more.
   ports.signal?.throwIfAborted();
-  await sendToDeliver(messages, ports.deliverQueue);
-  const event = messages.find((m): m is KlaviyoEvent => m.type === 'klaviyo.event');
+  const { types, event } = outbox.summary;
+  await outbox.sendTo(ports.deliverQueue);
   ports.log.info('hydrated', {
-    outcome: messages.length === 0 ? 'skipped' : 'hydrated',
-    messages: messages.map((m) => m.type),
-    ...(event ? { metric: event.metric, properties: Object.keys(event.properties).length } : {}),
+    outcome: types.length === 0 ? 'skipped' : 'hydrated',
+    messages: types,
+    ...(event ? { metric: event.metric, properties: event.properties } : {}),
   });
 }

@@ -15,6 +15,7 @@ import { checkGraphqlAnswer, isGraphqlStep } from './graphql.ts';
 import { nextPageUrl, pageItems } from './pagination.ts';
 import { renderPath } from './placeholders.ts';
 import type { ResponseCache } from './response-cache.ts';
+import type { WebhookBudget } from '../webhook-budget.ts';
 
 export interface StepRunnerPorts extends Omit<SourceApiDeps, 'pacer'> {
   /** The instance's pacers, keyed by source and connection origin; without them, requests go unpaced. */
@@ -25,6 +26,8 @@ export interface StepRunnerPorts extends Omit<SourceApiDeps, 'pacer'> {
   notice?: (message: string, detail: Record<string, unknown>) => void;
   /** The fetch for one step's calls, when it differs from `fetch` (`relay map` answers from recordings). */
   fetchFor?: ((step: HydrationStep) => SourceApiDeps['fetch']) | undefined;
+  /** The webhook's byte budget: each answer is charged to it (../webhook-budget.ts); without it, none is counted. */
+  budget?: WebhookBudget | undefined;
 }
 
 /** Runs every step of `hydration`, storing each result in `context` under the step's name. */
@@ -113,7 +116,7 @@ async function call(
   const body =
     step.body === undefined ? undefined : JSON.stringify(await renderBody(step.body, scope, `${where}.body`));
   const load = () => fetchPages(source, connection, step, url, body, ports);
-  const answer = ports.cache
+  const { value: answer, bytes } = ports.cache
     ? await ports.cache.load(
         [source, connection.name, step.method, url, body ?? ''].join('\n'),
         {
@@ -122,7 +125,9 @@ async function call(
         },
         load,
       )
-    : (await load()).value;
+    : await load();
+  // Fetched or from the cache alike: the webhook holds a copy of it either way (webhook-budget.ts).
+  ports.budget?.charge(bytes, `${where} (${step.method} ${url})`);
   return step.pick === undefined ? answer : readValue(step.pick, answer, `${where}.pick`);
 }
 
