@@ -591,6 +591,20 @@ variable "ingest" {
   }
 }
 
+variable "hydrate" {
+  description = "Hydrate settings: max_bytes_per_webhook, the bytes one webhook may bring into hydrate (itself, its source API answers and the messages it becomes, as JSON text), from 1048576 (1 MiB) to 1073741824 (1 GiB), or null for a sixteenth of functions.hydrate.memory_size (16 MiB at 256 MB); a webhook past it is dead-lettered with the reason webhook_budget_exceeded."
+  type = object({
+    max_bytes_per_webhook = optional(number)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.hydrate.max_bytes_per_webhook == null ? true : (var.hydrate.max_bytes_per_webhook >= 1048576 && var.hydrate.max_bytes_per_webhook <= 1073741824 && floor(var.hydrate.max_bytes_per_webhook) == var.hydrate.max_bytes_per_webhook)
+    error_message = "hydrate.max_bytes_per_webhook must be a whole number from 1048576 (1 MiB) to 1073741824 (1 GiB), or null for a sixteenth of hydrate's memory_size."
+  }
+}
+
 variable "config_parameter_name" {
   description = "Name of the SSM parameter that holds the configuration document; null for /<name>/config."
   type        = string

@@ -13,7 +13,7 @@ import { reportSkipped } from './mapping/report-skipped.ts';
 import { DeliverOutbox } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
-import { openBudget, type InstanceMemory, type WebhookBudget } from './webhook-budget.ts';
+import type { WebhookBudget } from './webhook-budget.ts';
 
 /** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
 export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
@@ -28,26 +28,12 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   log: Logger;
   /** Adds to a count metric (filter skips); optional so tests and tools need not count. */
   count?: (name: string, value?: number) => void;
-  /** The instance's memory: each webhook's byte budget is opened on it (webhook-budget.ts); without it, none. */
-  memory?: InstanceMemory;
+  /** What this webhook may fetch and emit (webhook-budget.ts); without it, nothing is counted. */
+  budget?: WebhookBudget | undefined;
 }
 
-/** Hydrates the webhook within its byte budget, given back to the instance when it is done, however it ends. */
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
-  if (!ports.memory) return hydrateWithin(message, ports, undefined);
-  const budget = openBudget(ports.memory, ports.config.hydrate.max_bytes_per_webhook);
-  try {
-    await hydrateWithin(message, ports, budget);
-  } finally {
-    budget.release();
-  }
-}
-
-async function hydrateWithin(
-  message: WebhookReceivedV1,
-  ports: HydratePorts,
-  budget: WebhookBudget | undefined,
-): Promise<void> {
+  const { budget } = ports;
   const source = Object.hasOwn(ports.config.sources, message.source)
     ? ports.config.sources[message.source]
     : undefined;
@@ -63,7 +49,6 @@ async function hydrateWithin(
   if (source.hydration) {
     await runHydrationSteps(message.source, source.hydration, context, {
       ...ports,
-      budget,
       notice: (text, detail) => ports.log.warn(text, detail),
     });
   }

@@ -1,11 +1,13 @@
 // What one webhook may bring into hydrate's memory, and what the records of a batch hold at once (docs/adr/0023).
-// Each webhook is charged, as they arrive, the bytes of the source API answers its hydration gets (fetched or from
-// the cache) and of the messages it becomes (encoded, as deliver gets them):
+// Each webhook is charged, as they arrive, its own bytes (before its body is loaded), the bytes of the source API
+// answers its hydration gets (as they are read, or whole from the cache) and of the messages it becomes (encoded,
+// as deliver gets them):
 //   - past its own budget it fails for good (`webhook_budget_exceeded`): the same webhook would again;
 //   - past what the instance lets all records in flight hold together, while other records hold bytes too, it is
 //     deferred (`memory_busy`), not failed: that is load, and the webhook is retried later, with no receive used.
-//     A record that holds the only charged bytes always goes on (up to its own budget), so one always progresses.
+//     The oldest record in flight is never deferred (only its own budget stops it), so one always progresses.
 // Bytes are counted as JSON text (UTF-8); parsed, they take more room, which the defaults leave for.
+import { claimCheckOf } from '../shared/claim-check.ts';
 import { DeferredError, PermanentError } from '../shared/errors.ts';
 
 export const BUDGET_EXCEEDED_REASON = 'webhook_budget_exceeded';
@@ -25,15 +27,16 @@ export interface ByteBudgets {
 const MIB = 1_048_576;
 
 /**
- * The budgets for a function of `memoryMb` (Lambda's AWS_LAMBDA_FUNCTION_MEMORY_SIZE): a webhook an eighth of it,
- * the records in flight together a quarter (at the default 256 MB: 32 MiB and 64 MiB), the rest for the runtime,
- * the parsed form of what was counted as text, and the webhooks themselves. `perWebhook` overrides the first
- * (`hydrate.max_bytes_per_webhook` in the configuration).
+ * The budgets for a function of `memoryMb` (Lambda's AWS_LAMBDA_FUNCTION_MEMORY_SIZE): a webhook a sixteenth of it,
+ * the records in flight together an eighth (at the default 256 MB: 16 MiB and 32 MiB, so one webhook at its limit
+ * leaves room for the others of its batch). The rest is for the runtime (about 85 MB), the parsed and copied forms
+ * of what was counted as text, and garbage not yet collected: `npm run bench:memory` measures it. `perWebhook`
+ * overrides the first (`hydrate.max_bytes_per_webhook` in the configuration).
  */
 export function byteBudgetsFor(memoryMb: number, perWebhook?: number): ByteBudgets {
   return {
-    perWebhook: perWebhook ?? Math.floor((memoryMb * MIB) / 8),
-    inFlight: Math.floor((memoryMb * MIB) / 4),
+    perWebhook: perWebhook ?? Math.floor((memoryMb * MIB) / 16),
+    inFlight: Math.floor((memoryMb * MIB) / 8),
   };
 }
 
@@ -54,32 +57,64 @@ export function memoryOfInstance(env: NodeJS.ProcessEnv): InstanceMemory {
   return { memoryMb, inFlight: new InFlightBytes(byteBudgetsFor(memoryMb).inFlight) };
 }
 
-/** A webhook's budget on this instance: `perWebhook` (the configuration's) or its share of the memory. */
-export function openBudget(memory: InstanceMemory, perWebhook: number | undefined): WebhookBudget {
-  return memory.inFlight.open(byteBudgetsFor(memory.memoryMb, perWebhook).perWebhook);
+/**
+ * A webhook's budget on this instance (`perWebhook`, the configuration's, or its share of the memory), charged
+ * the webhook itself before its body is loaded: `recordBody` is the queue message, or the claim check naming it.
+ */
+export function admitWebhook(
+  memory: InstanceMemory,
+  perWebhook: number | undefined,
+  recordBody: string,
+): WebhookBudget {
+  const budget = memory.inFlight.openBudget(byteBudgetsFor(memory.memoryMb, perWebhook).perWebhook);
+  try {
+    budget.charge(webhookBytesOf(recordBody), 'the webhook itself');
+  } catch (error) {
+    budget.release();
+    throw error;
+  }
+  return budget;
+}
+
+/** The bytes of the message a record carries: a claim check (a short text) names the size of what it stands for. */
+function webhookBytesOf(recordBody: string): number {
+  if (recordBody.length < 4_096) {
+    try {
+      const reference = claimCheckOf(JSON.parse(recordBody));
+      if (reference) return reference.bytes;
+    } catch {
+      // Not a claim check: the stage refuses what is not JSON, with its reason.
+    }
+  }
+  return Buffer.byteLength(recordBody);
 }
 
 /** The bytes held by the records in flight on this instance; each record's share is a WebhookBudget. */
 export class InFlightBytes {
   private held = 0;
+  /** Open budgets, oldest first: the oldest is never deferred, so one record always progresses. */
+  private readonly open = new Set<WebhookBudget>();
 
   constructor(private readonly limit: number) {}
 
   /** A budget for one webhook, whose bytes count here until it is released. */
-  open(perWebhook: number): WebhookBudget {
-    return new WebhookBudget(perWebhook, this);
+  openBudget(perWebhook: number): WebhookBudget {
+    const budget = new WebhookBudget(perWebhook, this);
+    this.open.add(budget);
+    return budget;
   }
 
-  /** Takes `bytes` for a record already holding `own`; false when that would pass the limit while others hold some. */
-  take(bytes: number, own: number): boolean {
-    const others = this.held - own;
-    if (others > 0 && this.held + bytes > this.limit) return false;
+  /** Takes `bytes` for `budget`; false when that would pass the limit and an older record is still in flight. */
+  take(bytes: number, budget: WebhookBudget): boolean {
+    const oldest = this.open.values().next().value === budget;
+    if (!oldest && this.held + bytes > this.limit) return false;
     this.held += bytes;
     return true;
   }
 
-  give(bytes: number): void {
+  give(bytes: number, budget: WebhookBudget): void {
     this.held -= bytes;
+    this.open.delete(budget);
   }
 
   get bytes(): number {
@@ -106,11 +141,9 @@ export class WebhookBudget {
         { limit: this.limit, used: this.used, more: bytes, what },
       );
     }
-    if (this.pool && !this.released && !this.pool.take(bytes, this.used)) {
-      throw new DeferredError(
-        `the records in flight hold ${this.pool.bytes} bytes; ${bytes} more for ${what} would be too many: deferred`,
-        MEMORY_BUSY_REASON,
-        MEMORY_BUSY_DELAY_SECONDS,
+    if (this.pool && !this.released && !this.pool.take(bytes, this)) {
+      throw memoryBusy(
+        `${bytes} more bytes for ${what}, beside the ${this.pool.bytes} the records in flight hold`,
       );
     }
     this.used += bytes;
@@ -124,6 +157,18 @@ export class WebhookBudget {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.pool?.give(this.used);
+    this.pool?.give(this.used, this);
   }
 }
+
+/** The deferral of a record that would make the records in flight hold too much (load, not its fault). */
+export function memoryBusy(what: string): DeferredError {
+  return new DeferredError(
+    `deferred: ${what} would be more than this instance's records may hold at once`,
+    MEMORY_BUSY_REASON,
+    MEMORY_BUSY_DELAY_SECONDS,
+  );
+}
+
+export const isBudgetExceeded = (error: unknown): boolean =>
+  error instanceof PermanentError && error.reason === BUDGET_EXCEEDED_REASON;

@@ -268,9 +268,9 @@ export function relayConfigSchemaWith<S extends z.ZodMiniType>(source: S) {
     hydrate: z.prefault(
       z.strictObject({
         /**
-         * Bytes one webhook may bring into hydrate: the source API answers its hydration gets plus the messages it
-         * becomes (as JSON text), from 1 MiB to 1 GiB. Past it the webhook is dead-lettered with the reason
-         * `webhook_budget_exceeded`. Default: an eighth of hydrate's memory_size (32 MiB at 256 MB).
+         * Bytes one webhook may bring into hydrate: itself, the source API answers its hydration gets and the
+         * messages it becomes (as JSON text), from 1 MiB to 1 GiB. Past it the webhook is dead-lettered with the reason
+         * `webhook_budget_exceeded`. Default: a sixteenth of hydrate's memory_size (16 MiB at 256 MB).
          */
         max_bytes_per_webhook: z.optional(intBetween(1_048_576, 1_073_741_824)),
       }),

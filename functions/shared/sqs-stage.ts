@@ -60,6 +60,11 @@ export interface StageOptions<T> {
    * that retries (and counts a failure against) the whole batch.
    */
   deadlineMarginMs?: number;
+  /**
+   * Asked before a record's body is loaded (a claim check's size is known then): may throw a DeferredError to
+   * defer it while the records in flight hold too much; what it returns is called once the record is done.
+   */
+  admit?: (record: SQSRecord) => Promise<() => void>;
   /** `signal` aborts when the invocation runs out of time; `context` tells the time left (e.g. for pacing). */
   process: (
     message: T,
@@ -344,8 +349,10 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(received) } });
     // After a redrive, everything below (retries, deferrals, dead letters) concerns the original message.
     let record = received;
+    let done: (() => void) | undefined;
     try {
       record = await openRecord(received, redrive, log, metrics);
+      done = await options.admit?.(record);
       const message = await decodeRecord(record, schema, options.claimCheckReader);
       await runWithinDeadline(context, marginMs, (signal) =>
         options.process(message, log, record, signal, context),
@@ -378,6 +385,8 @@ export function createSqsStage<T>(options: StageOptions<T>) {
         log.error('could not delay the retry; the visibility timeout applies', { error: e as Error }),
       );
       throw error;
+    } finally {
+      done?.();
     }
   }
 

@@ -1,7 +1,8 @@
 // The byte budget of one webhook (docs/adr/0023): through the real hydrate handler, a webhook whose messages or
 // hydration answers pass it is dead-lettered with the reason `webhook_budget_exceeded`, and the other webhooks of
 // its batch are delivered. The budget derives from the function's memory (AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 128 MB
-// here, so 16 MiB a webhook) unless the configuration sets `hydrate.max_bytes_per_webhook`.
+// here, so 8 MiB a webhook and 16 MiB for the records in flight) unless the configuration sets
+// `hydrate.max_bytes_per_webhook`.
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -114,7 +115,7 @@ const order = (items: number) => ({
 describe('hydrate: the byte budget of one webhook', () => {
   it('dead-letters a webhook whose messages pass it, with the reason, and delivers the others of the batch', async () => {
     const { sqs, delivered, deadLetters } = recordingSqs();
-    // 200 events of ~99 KB: ~20 MB of messages, past the 16 MiB of a 128 MB function.
+    // 200 events of ~99 KB: ~20 MB of messages, past the 8 MiB of a 128 MB function.
     const out = await handlerFor(source(lineItemEvents), sqs)(
       batch({ small: order(3), huge: order(200), other: order(5) }),
       lambdaContext('hydrate', 'ctx-budget-emit', 30_000),
@@ -123,14 +124,14 @@ describe('hydrate: the byte budget of one webhook', () => {
     expect(deadLetters).toEqual([
       expect.objectContaining({ reason: 'webhook_budget_exceeded', correlation: 'app:huge' }),
     ]);
-    expect(deadLetters[0]?.detail).toMatchObject({ limit: 16 * MIB });
+    expect(deadLetters[0]?.detail).toMatchObject({ limit: 8 * MIB });
     expect(Object.fromEntries(delivered)).toEqual({ 'app:small': 3, 'app:other': 5 });
   });
 
   it('dead-letters a webhook whose hydration answers pass it, and delivers the others of the batch', async () => {
     const { sqs, delivered, deadLetters } = recordingSqs();
-    // Each answer is 3 MiB: six of them (18 MiB) pass the 16 MiB, though each is under the 5 MiB a call may take.
-    const answer = JSON.stringify({ product: { id: 1, description: 'd'.repeat(3 * MIB) } });
+    // Each answer is 2 MiB: six of them (12 MiB) pass the 8 MiB, though each is under the 5 MiB a call may take.
+    const answer = JSON.stringify({ product: { id: 1, description: 'd'.repeat(2 * MIB) } });
     const fetch: Fetch = () =>
       Promise.resolve(new Response(answer, { headers: { 'content-type': 'application/json' } }));
     const config = source({
