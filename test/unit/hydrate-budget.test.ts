@@ -7,9 +7,13 @@ import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aw
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
+import { ResponseCache } from '../../functions/hydrate/hydration/response-cache.ts';
+import { runHydrationSteps } from '../../functions/hydrate/hydration/step-runner.ts';
 import type { Fetch } from '../../functions/hydrate/source-api.ts';
-import { relayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
+import { WebhookBudget } from '../../functions/hydrate/webhook-budget.ts';
+import { hydrationSchema, relayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
 import { deadLetterV1Schema, webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { DeferredError } from '../../functions/shared/errors.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
@@ -178,5 +182,36 @@ describe('hydrate: the byte budget of one webhook', () => {
       ['webhook_budget_exceeded', 'app:twelve'],
     ]);
     expect(Object.fromEntries(delivered)).toEqual({ 'app:five': 5 });
+  });
+});
+
+describe('hydrate: a call shared by two webhooks', () => {
+  it('fails only the webhook whose budget stopped it; the one waiting for the same call is deferred', async () => {
+    const hydration = hydrationSchema().parse({
+      base_url: 'https://api.example.com',
+      auth: { header: 'authorization', secret: { env: 'T' } },
+      steps: [{ name: 'customer', path: '/customers/1' }],
+    });
+    let calls = 0;
+    const fetch: Fetch = () => {
+      calls++;
+      return Promise.resolve(new Response(JSON.stringify({ name: 'n'.repeat(2_000) })));
+    };
+    const cache = new ResponseCache();
+    const ports = (budget: WebhookBudget) => ({
+      fetch,
+      resolveSecret: () => Promise.resolve('secret'),
+      now: Date.now,
+      cache,
+      budget,
+    });
+    // The first starts the call (identical GETs in flight are shared), the second waits for it.
+    const small = runHydrationSteps('app', hydration, {}, ports(new WebhookBudget(1_000)));
+    const large = runHydrationSteps('app', hydration, {}, ports(new WebhookBudget(MIB)));
+    const [first, second] = await Promise.allSettled([small, large]);
+    expect(calls).toBe(1);
+    expect(first).toMatchObject({ status: 'rejected', reason: { reason: 'webhook_budget_exceeded' } });
+    expect(second).toMatchObject({ status: 'rejected', reason: { reason: 'memory_busy' } });
+    expect((second as PromiseRejectedResult).reason).toBeInstanceOf(DeferredError);
   });
 });
