@@ -3,7 +3,7 @@
 // answers its hydration gets (as they are read, or whole from the cache) and of the messages it becomes (encoded,
 // as deliver gets them):
 //   - past its own budget it fails for good (`webhook_budget_exceeded`): the same webhook would again;
-//   - past what the instance lets all records in flight hold together, while other records hold bytes too, it is
+//   - past what the instance lets all records in flight hold together, while an older record is in flight, it is
 //     deferred (`memory_busy`), not failed: that is load, and the webhook is retried later, with no receive used.
 //     The oldest record in flight is never deferred (only its own budget stops it), so one always progresses.
 // Bytes are counted as JSON text (UTF-8); parsed, they take more room, which the defaults leave for.
@@ -18,7 +18,7 @@ export const MEMORY_BUSY_DELAY_SECONDS = 5;
 export const DEFAULT_MEMORY_MB = 256;
 
 export interface ByteBudgets {
-  /** What one webhook may bring in: its hydration answers plus its messages. */
+  /** What one webhook may bring in: itself, its hydration answers and its messages. */
   perWebhook: number;
   /** What the records in flight on one instance may hold together before another is deferred. */
   inFlight: number;
