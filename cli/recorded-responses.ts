@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HydrationStep } from '../functions/shared/hydration-config.ts';
+import { parseJson } from '../functions/shared/json-text.ts';
 
 type Fetch = typeof fetch;
 
@@ -58,7 +59,7 @@ export function recordedResponses(dir: string): {
         });
         let value: unknown;
         try {
-          value = JSON.parse(text);
+          value = parseJson(text);
         } catch (error) {
           throw new Error(`${path.join(dir, name)} is not JSON: ${(error as Error).message}`, {
             cause: error,

@@ -1,7 +1,7 @@
 // Writes everything that describes the configuration document from its one description, the zod schema
 // (functions/shared/config.ts; docs/adr/0024-one-description-of-the-configuration.md):
 // - config/relay-config.schema.json, the JSON Schema editors complete and check the file with;
-// - terraform/variables.tf, between its GENERATED markers: the `sources`, `klaviyo` and `ingest` inputs, their
+// - terraform/variables.tf, between its GENERATED markers: the `sources`, `klaviyo`, `ingest` and `hydrate` inputs, their
 //   types and every validation HCL can state (the hand-written rest: scripts/config-reference/terraform-rules.ts);
 // - README.md, between its CONFIG_REFERENCE markers: the reference tables;
 // - test/fixtures/config-corpus/terraform.tftest.hcl: the corpus (test/fixtures/config-corpus/) as run blocks.

@@ -58,6 +58,7 @@ locals {
     }
     klaviyo = var.klaviyo
     ingest  = var.ingest
+    hydrate = var.hydrate
   }
 
   # A mapping value is a string here (Terraform's map elements share one type): "=" and a JSONata expression is

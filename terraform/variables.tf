@@ -966,6 +966,19 @@ variable "ingest" {
   }
 }
 
+variable "hydrate" {
+  description = "Hydrate settings: how many bytes one webhook may bring into hydrate's memory."
+  type = object({
+    max_bytes_per_webhook = optional(number)
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for v1 in [for o in [var.hydrate] : o.max_bytes_per_webhook if o.max_bytes_per_webhook != null] : v1 >= 1048576 && v1 <= 1073741824 && floor(v1) == v1])
+    error_message = "hydrate.max_bytes_per_webhook must be a whole number from 1048576 to 1073741824."
+  }
+}
+
 # END GENERATED CONFIGURATION
 
 variable "config_parameter_name" {

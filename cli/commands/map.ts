@@ -23,6 +23,7 @@ import {
   type WebhookReceivedV1,
 } from '../../functions/shared/contracts.ts';
 import { PermanentError } from '../../functions/shared/errors.ts';
+import { parseJson } from '../../functions/shared/json-text.ts';
 import { PRESETS, type PresetName } from '../../functions/shared/presets/index.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
@@ -203,7 +204,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   const rawBody = await readFile(options.file);
   let body: unknown;
   try {
-    body = JSON.parse(rawBody.toString('utf8'));
+    body = parseJson(rawBody.toString('utf8'));
   } catch (error) {
     throw new Error(`${options.file} is not JSON: ${(error as Error).message}`, { cause: error });
   }
@@ -213,11 +214,11 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   const deliverQueue: MessageQueue = {
     maxBodyBytes: Number.MAX_SAFE_INTEGER,
     sendBatch: (messages) => {
-      for (const m of messages) sent.push(deliverMessageSchema().parse(JSON.parse(m.body)));
+      for (const m of messages) sent.push(deliverMessageSchema().parse(parseJson(m.body)));
       return Promise.resolve({ failedIds: [], reasons: [] });
     },
     send: (m) => {
-      sent.push(deliverMessageSchema().parse(JSON.parse(m.body)));
+      sent.push(deliverMessageSchema().parse(parseJson(m.body)));
       return Promise.resolve();
     },
   };

@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { archiveFromEnv } from '../shared/archive.ts';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
 import { parseRelayConfigPerSource, type RelayConfig, type SourceRefusals } from '../shared/config.ts';
@@ -27,6 +27,7 @@ import { hydrateEvent } from './hydrate-event.ts';
 import { ResponseCache } from './hydration/response-cache.ts';
 import { createMappingLane } from './mapping-lane.ts';
 import { createSourcePacers } from './source-pacer.ts';
+import { admitWebhook, memoryOfInstance, type WebhookBudget } from './webhook-budget.ts';
 import type { Fetch } from './source-api.ts';
 import {
   isConfigValidationRequest,
@@ -78,6 +79,9 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   // The archive (ARCHIVE_BUCKET, or ARCHIVE_DIR locally): what each invocation received, written once at its end.
   const archive = archiveFromEnv(env, s3);
   const toArchive = new WeakMap<Context, Map<string, WebhookReceivedV1>>();
+  // What the records in flight on this instance hold together, and each record's byte budget (webhook-budget.ts).
+  const memory = memoryOfInstance(env);
+  const budgets = new WeakMap<SQSRecord, WebhookBudget>();
 
   const stage = createSqsStage({
     stage: 'hydrate',
@@ -95,13 +99,20 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     // Records run within the invocation's time left: one a slow source API holds past it is aborted and
     // reported as a batch item failure (out_of_time) before Lambda's timeout would fail the whole batch.
     ...(deps.deadlineMarginMs === undefined ? {} : { deadlineMarginMs: deps.deadlineMarginMs }),
+    // A record's budget is opened, and charged the webhook, before its body (perhaps a claim check's) is loaded.
+    admit: async (record) => {
+      const { hydrate: settings } = await loadConfig();
+      const budget = admitWebhook(memory, settings.max_bytes_per_webhook, record.body);
+      budgets.set(record, budget);
+      return () => budget.release();
+    },
     process: async (message, log, record, signal, context) => {
       const started = now();
       // Archived once handled (hydrated, or dead-lettered for good); a record that will be retried is archived
       // by the receive that handles it, so a retry does not archive it twice.
       const handled = () => toArchive.get(context)?.set(record.messageId, message);
       try {
-        await hydrate(message, log, signal, context, started);
+        await hydrate(message, log, signal, context, started, budgets.get(record));
       } catch (error) {
         if (error instanceof PermanentError) handled();
         throw error;
@@ -117,6 +128,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     signal: AbortSignal,
     context: Context,
     started: number,
+    budget: WebhookBudget | undefined,
   ): Promise<void> {
     await hydrateEvent(message, {
       signal,
@@ -124,6 +136,7 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
       pacers,
       cache,
       mappingLane,
+      budget,
       // The pacer defers a record whose slot falls after the point where the stage would abort it.
       deadline:
         started + context.getRemainingTimeInMillis() - deadlineMarginFor(context, deps.deadlineMarginMs),

@@ -1,7 +1,7 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
 import type { RelayConfig, SourceRefusals } from '../shared/config.ts';
-import type { KlaviyoEvent, WebhookReceivedV1 } from '../shared/contracts.ts';
+import type { WebhookReceivedV1 } from '../shared/contracts.ts';
 import { DeferredError, PermanentError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { MessageQueue } from '../shared/sqs-queue.ts';
@@ -11,9 +11,10 @@ import type { ResponseCache } from './hydration/response-cache.ts';
 import { runHydrationSteps, type StepRunnerPorts } from './hydration/step-runner.ts';
 import type { MappingLane } from './mapping-lane.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
-import { sendToDeliver } from './send-to-deliver.ts';
+import { DeliverOutbox } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
+import type { WebhookBudget } from './webhook-budget.ts';
 
 /** The source API ports (fetch, secrets, clock, response cap) and what hydrate itself needs. */
 export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
@@ -31,6 +32,8 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   count?: (name: string, value?: number) => void;
   /** The instance's mapping lane (mapping-lane.ts): mappings one at a time; without it, each runs at once. */
   mappingLane?: MappingLane;
+  /** What this webhook may fetch and emit (webhook-budget.ts); without it, nothing is counted. */
+  budget?: WebhookBudget | undefined;
 }
 
 /** The reason of a record whose source's part of the document is refused: it waits, deferred, until fixed. */
@@ -52,6 +55,7 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
       SOURCE_CONFIG_RETRY_SECONDS,
     );
   }
+  const { budget } = ports;
   const source = Object.hasOwn(ports.config.sources, message.source)
     ? ports.config.sources[message.source]
     : undefined;
@@ -71,8 +75,10 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  const map = () => mapToKlaviyoMessages(message, source, context);
-  const { messages, skipped, droppedProperties, timeFallbacks } = ports.mappingLane
+  // Each message is encoded (and charged to the webhook's budget) as it is made: none is held as an object.
+  const outbox = new DeliverOutbox(budget);
+  const map = () => mapToKlaviyoMessages(message, source, context, (made) => outbox.add(made));
+  const { skipped, droppedProperties, timeFallbacks } = ports.mappingLane
     ? await ports.mappingLane(map, ports.signal)
     : await map();
   reportSkipped(skipped, ports);
@@ -87,11 +93,11 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   }
   // Past the invocation's deadline the stage has already reported this record for a retry: send nothing more.
   ports.signal?.throwIfAborted();
-  await sendToDeliver(messages, ports.deliverQueue);
-  const event = messages.find((m): m is KlaviyoEvent => m.type === 'klaviyo.event');
+  const { types, event } = outbox.summary;
+  await outbox.sendTo(ports.deliverQueue);
   ports.log.info('hydrated', {
-    outcome: messages.length === 0 ? 'skipped' : 'hydrated',
-    messages: messages.map((m) => m.type),
-    ...(event ? { metric: event.metric, properties: Object.keys(event.properties).length } : {}),
+    outcome: types.length === 0 ? 'skipped' : 'hydrated',
+    messages: types,
+    ...(event ? { metric: event.metric, properties: event.properties } : {}),
   });
 }

@@ -1,7 +1,12 @@
 // The mapping's entry points for hydrate and for tests: a webhook (and what hydration fetched) in, the Klaviyo
 // messages out. The work is done in ./mapping/ — one file per job: events, properties, profile, unique ids.
 import type { SourceConfig } from '../shared/config.ts';
-import type { KlaviyoEvent, KlaviyoProfileUpsertV1, WebhookReceivedV1 } from '../shared/contracts.ts';
+import type {
+  DeliverMessage,
+  KlaviyoEvent,
+  KlaviyoProfileUpsertV1,
+  WebhookReceivedV1,
+} from '../shared/contracts.ts';
 import { PermanentError } from '../shared/errors.ts';
 import type { MappingContext } from './mapping/context.ts';
 import { mapEvents } from './mapping/map-events.ts';
@@ -32,11 +37,15 @@ export async function mapToProfileUpsert(
   return mapProfileUpsert(message, source, context, await profileOf(message.source, source, context));
 }
 
-/** Everything deliver should send for one webhook, and what filters skipped. */
+/**
+ * Everything deliver should send for one webhook, and what filters skipped; with `onMessage`, each message is
+ * handed to it as it is made rather than collected.
+ */
 export function mapToKlaviyoMessages(
   message: WebhookReceivedV1,
   source: SourceConfig,
   context: MappingContext,
+  onMessage?: (message: DeliverMessage) => void,
 ): Promise<MappedWebhook> {
-  return mapWebhook(message, source, context);
+  return mapWebhook(message, source, context, onMessage);
 }

@@ -1,24 +1,59 @@
-// Hands a webhook's messages to deliver: in SQS batches (10 a call) rather than one call each, since one order can
-// become dozens of events. A message that was not sent fails the record for a retry; sending the others again
-// then is harmless (each event's unique_id is deterministic, an upsert of the same values changes nothing).
+// Hands a webhook's messages to deliver. Each message is encoded the moment mapping makes it and kept only as that
+// text (charged to the webhook's byte budget, webhook-budget.ts), so the webhook never holds its messages as
+// objects; once mapping is done they go in chunks of SEND_CHUNK (an SQS batch call), each chunk let go once sent.
+// Nothing is sent before mapping is done, so a webhook that fails (its budget, a mapping error) sends nothing.
+// A message that was not sent fails the record for a retry; sending the others again then is harmless (each
+// event's unique_id is deterministic, an upsert of the same values changes nothing).
 import type { DeliverMessage } from '../shared/contracts.ts';
 import { RetryableError } from '../shared/errors.ts';
 import { encodeMessageBody } from '../shared/message-body.ts';
-import type { MessageQueue } from '../shared/sqs-queue.ts';
+import type { MessageQueue, OutgoingMessage } from '../shared/sqs-queue.ts';
+import type { WebhookBudget } from './webhook-budget.ts';
 
-export async function sendToDeliver(messages: readonly DeliverMessage[], queue: MessageQueue): Promise<void> {
-  if (messages.length === 0) return;
-  const { failedIds, reasons } = await queue.sendBatch(
-    messages.map((message, index) => ({
-      id: String(index),
-      body: encodeMessageBody(message),
-      correlationId: message.correlation_id,
-    })),
-  );
-  if (failedIds.length > 0) {
-    throw new RetryableError(
-      `${failedIds.length} of ${messages.length} messages were not sent to the deliver queue: ${reasons.slice(0, 3).join('; ')}`,
-      'deliver_enqueue_failed',
-    );
+/** Messages per sendBatch call: one SQS batch, and at most this many claim-checked bodies stored at once. */
+export const SEND_CHUNK = 10;
+
+/** What the log line says of the messages once they are gone. */
+export interface OutboxSummary {
+  types: DeliverMessage['type'][];
+  /** The first event's metric and number of properties. */
+  event?: { metric: string; properties: number };
+}
+
+export class DeliverOutbox {
+  private pending: OutgoingMessage[] = [];
+  readonly summary: OutboxSummary = { types: [] };
+
+  constructor(private readonly budget?: WebhookBudget) {}
+
+  /** Encodes the message and keeps the text; throws when the webhook's budget will not take it. */
+  add(message: DeliverMessage): void {
+    const body = encodeMessageBody(message);
+    const position = this.summary.types.length + 1;
+    this.budget?.charge(Buffer.byteLength(body), `message ${position} (${message.type})`);
+    this.pending.push({ id: String(position), body, correlationId: message.correlation_id });
+    this.summary.types.push(message.type);
+    if (message.type === 'klaviyo.event' && !this.summary.event)
+      this.summary.event = { metric: message.metric, properties: Object.keys(message.properties).length };
+  }
+
+  get size(): number {
+    return this.pending.length;
+  }
+
+  /** Sends every message kept, chunk by chunk; a RetryableError when any was not sent. */
+  async sendTo(queue: MessageQueue): Promise<void> {
+    const total = this.pending.length;
+    while (this.pending.length > 0) {
+      const chunk = this.pending.slice(0, SEND_CHUNK);
+      this.pending = this.pending.slice(SEND_CHUNK);
+      const { failedIds, reasons } = await queue.sendBatch(chunk);
+      if (failedIds.length > 0) {
+        throw new RetryableError(
+          `${failedIds.length} of ${total} messages were not sent to the deliver queue: ${reasons.slice(0, 3).join('; ')}`,
+          'deliver_enqueue_failed',
+        );
+      }
+    }
   }
 }

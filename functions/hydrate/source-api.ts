@@ -4,6 +4,7 @@
 // 4xx mean the data is not there.
 import type { Hydration } from '../shared/config.ts';
 import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
+import { parseJson } from '../shared/json-text.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { RELAY_USER_AGENT } from '../shared/version.ts';
 import { applyAuth, redactorFor } from './hydration/auth.ts';
@@ -28,6 +29,8 @@ export interface SourceApiDeps {
   deadline?: number;
   /** Aborted when the invocation runs out of time (the stage's deadline): the request stops with it. */
   signal?: AbortSignal;
+  /** Told the size of each piece of a body as it is read; what it throws stops the read (a webhook's budget). */
+  onBodyBytes?: ((bytes: number) => void) | undefined;
 }
 
 /** One request to a source API, as the step runner built it. */
@@ -197,7 +200,7 @@ async function readJson(
     );
   }
   const limit = deps.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-  const { text, complete } = await readAtMost(response, limit);
+  const { text, complete } = await readAtMost(response, limit, deps.onBodyBytes);
   if (!complete) {
     throw new PermanentError(`${what} answered more than ${limit} bytes`, 'source_api_response_too_large', {
       limit,
@@ -206,14 +209,21 @@ async function readJson(
   // 204 No Content is an answer, not a broken one: BigCommerce's v2 API answers an empty list that way.
   if (response.status === 204) return { body: null, headers: response.headers, bytes: 0 };
   try {
-    return { body: JSON.parse(text) as unknown, headers: response.headers, bytes: Buffer.byteLength(text) };
+    return { body: parseJson(text), headers: response.headers, bytes: Buffer.byteLength(text) };
   } catch {
     throw new RetryableError(`${what} did not answer JSON`, 'source_api_not_json');
   }
 }
 
-/** Reads the body as a stream, up to `limit` bytes: past that it stops and drops the rest, unread. */
-async function readAtMost(response: Response, limit: number): Promise<{ text: string; complete: boolean }> {
+/**
+ * Reads the body as a stream, up to `limit` bytes: past that it stops and drops the rest, unread. `onBytes` is told
+ * each piece before it is kept; when it throws, the read stops there.
+ */
+async function readAtMost(
+  response: Response,
+  limit: number,
+  onBytes?: (bytes: number) => void,
+): Promise<{ text: string; complete: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   let complete = true;
@@ -225,6 +235,12 @@ async function readAtMost(response: Response, limit: number): Promise<{ text: st
         complete = false;
         await reader.cancel();
         break;
+      }
+      try {
+        onBytes?.(read.value.byteLength);
+      } catch (error) {
+        await reader.cancel().catch(() => undefined);
+        throw error;
       }
       chunks.push(read.value);
       size += read.value.byteLength;

@@ -26,6 +26,7 @@ import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { jsonDepth } from '../shared/json-depth.ts';
+import { mayHoldLargeIntegers, parseJson } from '../shared/json-text.ts';
 import { acceptWebhook } from './accept-webhook.ts';
 import { createDynamoDedupeStore } from './dedupe-store.ts';
 import { errorResponses } from './error-responses.ts';
@@ -78,7 +79,11 @@ export function createIngestHandler(deps: IngestDependencies = {}) {
     if (jsonDepth(event.body, maxDepth) > maxDepth) {
       throw new HttpError(400, 'too_deeply_nested', `JSON nests deeper than ${maxDepth} levels`);
     }
-    const events = adapterFor(source).events(request, event.body, source);
+    // The body parser reads every number as a double: a body that may hold integers beyond 2^53 is read again
+    // so that they keep their digits (in the delivery id read from it, and in the payload hydrate gets).
+    const text = request.rawBody.toString('utf8');
+    const parsed: unknown = mayHoldLargeIntegers(text) ? parseJson(text) : event.body;
+    const events = adapterFor(source).events(request, parsed, source);
     if (events.length === 0) throw new HttpError(400, 'no_events', 'the request carries no events');
     for (const { deliveryId } of events) {
       if (deliveryId.length > MAX_DELIVERY_ID_LENGTH) {

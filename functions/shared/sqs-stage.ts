@@ -26,6 +26,7 @@ import { claimCheckOf, type ClaimCheckReader, type ClaimCheckWriter } from './cl
 import type { DeadLetterV1 } from './contracts.ts';
 import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { parseJson } from './json-text.ts';
 import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit, type Metrics } from './metrics.ts';
 import { unwrapRedriven, type RedriveContext } from './redriven-letter.ts';
@@ -59,6 +60,11 @@ export interface StageOptions<T> {
    * that retries (and counts a failure against) the whole batch.
    */
   deadlineMarginMs?: number;
+  /**
+   * Asked before a record's body is loaded (a claim check's size is known then): may throw a DeferredError to
+   * defer it while the records in flight hold too much; what it returns is called once the record is done.
+   */
+  admit?: (record: SQSRecord) => Promise<() => void>;
   /** `signal` aborts when the invocation runs out of time; `context` tells the time left (e.g. for pacing). */
   process: (
     message: T,
@@ -128,7 +134,7 @@ export async function decodeRecord<T>(
   let value: unknown;
   let reference: ReturnType<typeof claimCheckOf>;
   try {
-    value = JSON.parse(record.body);
+    value = parseJson(record.body);
     reference = claimCheckOf(value);
   } catch (error) {
     throw contractViolation(error);
@@ -138,7 +144,7 @@ export async function decodeRecord<T>(
       throw new PermanentError('this stage cannot read claim checks', 'claim_check_unsupported', reference);
     const body = await claimCheck.load(reference);
     try {
-      value = JSON.parse(body);
+      value = parseJson(body);
     } catch (error) {
       throw contractViolation(error);
     }
@@ -343,8 +349,10 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     const log = logger.createChild({ persistentKeys: { correlation_id: correlationOf(received) } });
     // After a redrive, everything below (retries, deferrals, dead letters) concerns the original message.
     let record = received;
+    let done: (() => void) | undefined;
     try {
       record = await openRecord(received, redrive, log, metrics);
+      done = await options.admit?.(record);
       const message = await decodeRecord(record, schema, options.claimCheckReader);
       await runWithinDeadline(context, marginMs, (signal) =>
         options.process(message, log, record, signal, context),
@@ -377,6 +385,8 @@ export function createSqsStage<T>(options: StageOptions<T>) {
         log.error('could not delay the retry; the visibility timeout applies', { error: e as Error }),
       );
       throw error;
+    } finally {
+      done?.();
     }
   }
 

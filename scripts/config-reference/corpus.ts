@@ -15,7 +15,7 @@ export const CORPUS_DIR = path.resolve(
   'config-corpus',
 );
 
-export type TerraformVariable = 'sources' | 'klaviyo' | 'ingest';
+export type TerraformVariable = 'sources' | 'klaviyo' | 'ingest' | 'hydrate';
 
 export interface CorpusCase {
   name: string;
@@ -24,7 +24,7 @@ export interface CorpusCase {
   valid: boolean;
   /** Only where HCL cannot state the rule: Terraform's verdict, and why it differs. */
   terraform?: { valid: boolean; why: string; refuses?: TerraformVariable };
-  document: { sources: unknown; klaviyo: unknown; ingest?: unknown } & Record<string, unknown>;
+  document: { sources: unknown; klaviyo: unknown; ingest?: unknown; hydrate?: unknown } & Record<string, unknown>;
 }
 
 export function corpusCases(): CorpusCase[] {

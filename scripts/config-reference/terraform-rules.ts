@@ -6,7 +6,7 @@
 
 export interface TerraformRule {
   /** The variable the rule belongs to (generated rules have none: they are placed where they were made). */
-  variable?: 'sources' | 'klaviyo' | 'ingest';
+  variable?: 'sources' | 'klaviyo' | 'ingest' | 'hydrate';
   comment?: string;
   condition: string;
   error_message: string;

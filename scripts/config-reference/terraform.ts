@@ -1,4 +1,4 @@
-// The Terraform inputs that make the configuration document (`sources`, `klaviyo`, `ingest`), written from the
+// The Terraform inputs that make the configuration document (`sources`, `klaviyo`, `ingest`, `hydrate`), written from the
 // document's JSON Schema (./json-schema.ts): their types, and a validation for every rule HCL can state — lengths,
 // patterns, enums, ranges, list sizes, map key patterns, and which fields each member of a union takes. Rules
 // the zod schema states as code (refinements) are written in HCL by hand in ./terraform-rules.ts.
@@ -13,7 +13,7 @@ import { omit, type JsonSchema } from './json-schema.ts';
 import { TERRAFORM_RULES, type TerraformRule } from './terraform-rules.ts';
 
 /** The document's top-level fields Terraform takes as variables (`version` it writes itself). */
-export const TERRAFORM_VARIABLES = ['sources', 'klaviyo', 'ingest'] as const;
+export const TERRAFORM_VARIABLES = ['sources', 'klaviyo', 'ingest', 'hydrate'] as const;
 
 /**
  * Under a source's hydration and mapping, a default written by Terraform would override the preset's value

@@ -455,6 +455,29 @@ run "ingest_bounds_at_their_minimum_plan" {
   }
 }
 
+run "hydrate_budget_at_least_1_mib" {
+  command = plan
+
+  variables {
+    hydrate = { max_bytes_per_webhook = 1048575 }
+  }
+
+  expect_failures = [var.hydrate]
+}
+
+run "hydrate_budget_reaches_the_document" {
+  command = plan
+
+  variables {
+    hydrate = { max_bytes_per_webhook = 1048576 }
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).hydrate.max_bytes_per_webhook == 1048576
+    error_message = "hydrate.max_bytes_per_webhook must reach the configuration document."
+  }
+}
+
 run "inputs_round_1" {
   command = plan
 

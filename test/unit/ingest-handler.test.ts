@@ -238,3 +238,42 @@ describe('ingest', () => {
     expect(await drainHydrateQueue()).toHaveLength(1);
   });
 });
+
+describe('ingest: integers above 2^53', () => {
+  it('keeps their digits in the delivery id read from the body and in the payload it enqueues', async () => {
+    const withIdPath = testConfig({
+      sources: {
+        app: {
+          kind: 'generic-hmac',
+          secrets: [{ env: 'GENERIC_SECRET' }],
+          signature: { header: 'x-signature' },
+          delivery_id: { path: 'id' },
+        },
+      },
+    });
+    const a = aws();
+    const handler = createIngestHandler({
+      env: { ...testSecrets, DEDUPE_TABLE_NAME: a.tableName, HYDRATE_QUEUE_URL: a.hydrate.url },
+      sqs: a.sqs,
+      dynamodb: a.dynamodb,
+      loadConfig: () => Promise.resolve(withIdPath),
+    });
+    // Written as JSON numbers: a JavaScript number could not hold them.
+    const body = Buffer.from(
+      '{"id":820982911946154508,"items":[{"id":9007199254740993},{"id":9007199254740995}]}',
+    );
+    const signature = createHmac('sha256', testSecrets.GENERIC_SECRET).update(body).digest('hex');
+    const event = httpEvent({
+      source: 'app',
+      body,
+      headers: { 'content-type': 'application/json', 'x-signature': signature },
+    });
+    const result = await handler(event, testContext());
+    expect(result.statusCode).toBe(202);
+    const [enqueued] = await drainHydrateQueue();
+    expect(JSON.parse(enqueued ?? '')).toMatchObject({
+      delivery_id: '820982911946154508',
+      payload: { id: '820982911946154508', items: [{ id: '9007199254740993' }, { id: '9007199254740995' }] },
+    });
+  });
+});

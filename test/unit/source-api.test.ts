@@ -59,6 +59,15 @@ describe('hydration HTTP calls', () => {
     expect(auth).toBe('Bearer tok');
   });
 
+  it('keeps integers above 2^53 exact, as strings of their digits', async () => {
+    const body = await fetchJson(
+      'https://api.test/orders/1',
+      hydration,
+      deps(answering(200, '{"order":{"id":820982911946154508,"line_items":[{"id":9007199254740993}]}}')),
+    );
+    expect(body).toEqual({ order: { id: '820982911946154508', line_items: [{ id: '9007199254740993' }] } });
+  });
+
   it('204 No Content answers null (BigCommerce answers an empty list that way)', async () => {
     const fetch: Fetch = () => Promise.resolve(new Response(null, { status: 204 }));
     await expect(fetchJson('https://api.test/x', hydration, deps(fetch))).resolves.toBeNull();

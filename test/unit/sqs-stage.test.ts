@@ -12,6 +12,7 @@ import { createMetrics } from '../../functions/shared/metrics.ts';
 import {
   createSqsBatchStage,
   createSqsStage,
+  decodeRecord,
   FAILED_ATTEMPTS_ATTRIBUTE,
   type RecordOutcome,
 } from '../../functions/shared/sqs-stage.ts';
@@ -429,5 +430,16 @@ describe('the per-record stage runs within the time the invocation has left', ()
     const out = await within(2_000, stage({ Records: [record('m1', 1)] }, contextWith(1_000)));
     expect(out.batchItemFailures).toEqual([]);
     expect(calls).toBe(1);
+  });
+});
+
+describe('decodeRecord: integers above 2^53', () => {
+  it('keeps their digits in a message put on the queue by hand (raw JSON numbers)', async () => {
+    const record = sqsRecord({ id: 'm-big', body: '{"id":820982911946154508,"n":[9007199254740993]}' });
+    const schema = z.looseObject({ id: z.string(), n: z.array(z.string()) });
+    expect(await decodeRecord(record, schema, undefined)).toEqual({
+      id: '820982911946154508',
+      n: ['9007199254740993'],
+    });
   });
 });

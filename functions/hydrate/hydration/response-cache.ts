@@ -18,12 +18,20 @@ interface Entry {
   expiresAt: number;
 }
 
+/** A source API's answer and the bytes of its body (what the cache and a webhook's budget count). */
+export interface Answer {
+  value: unknown;
+  bytes: number;
+}
+
+const copyOf = (answer: Answer): Answer => ({ value: structuredClone(answer.value), bytes: answer.bytes });
+
 export const DEFAULT_CACHE_ENTRIES = 1_000;
 export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Map<string, Promise<Answer>>();
   private bytes = 0;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
@@ -40,31 +48,31 @@ export class ResponseCache {
   }
 
   /**
-   * The answer for `key`: from the cache while fresh, else from the call already in flight for it (when
-   * `coalesce`), else from `load`, kept for `ttlMs` when that is above 0 and the load succeeded.
+   * The answer for `key` and its size in bytes: from the cache while fresh, else from the call already in flight
+   * for it (when `coalesce`), else from `load`, kept for `ttlMs` when that is above 0 and the load succeeded.
    */
   async load(
     key: string,
     options: { ttlMs: number; coalesce: boolean },
-    load: () => Promise<{ value: unknown; bytes: number }>,
-  ): Promise<unknown> {
+    load: () => Promise<Answer>,
+  ): Promise<Answer> {
     const hit = this.fresh(key);
-    if (hit) return structuredClone(hit.value);
+    if (hit) return { value: structuredClone(hit.value), bytes: hit.bytes };
     if (!options.coalesce) {
-      const { value, bytes } = await load();
-      if (options.ttlMs <= 0) return value;
-      this.keep(key, value, bytes, options.ttlMs);
-      return structuredClone(value);
+      const answer = await load();
+      if (options.ttlMs <= 0) return answer;
+      this.keep(key, answer.value, answer.bytes, options.ttlMs);
+      return { value: structuredClone(answer.value), bytes: answer.bytes };
     }
     const running = this.inFlight.get(key);
-    if (running) return structuredClone(await running);
-    const call = load().then(({ value, bytes }) => {
-      if (options.ttlMs > 0) this.keep(key, value, bytes, options.ttlMs);
-      return value;
+    if (running) return copyOf(await running);
+    const call = load().then((answer) => {
+      if (options.ttlMs > 0) this.keep(key, answer.value, answer.bytes, options.ttlMs);
+      return answer;
     });
     this.inFlight.set(key, call);
     try {
-      return structuredClone(await call);
+      return copyOf(await call);
     } finally {
       this.inFlight.delete(key);
     }

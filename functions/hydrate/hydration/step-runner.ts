@@ -14,7 +14,8 @@ import { connectionFor, renderBaseUrl, type Connection } from './connections.ts'
 import { checkGraphqlAnswer, isGraphqlStep } from './graphql.ts';
 import { nextPageUrl, pageItems } from './pagination.ts';
 import { renderPath } from './placeholders.ts';
-import type { ResponseCache } from './response-cache.ts';
+import type { Answer, ResponseCache } from './response-cache.ts';
+import { isBudgetExceeded, memoryBusy, type WebhookBudget } from '../webhook-budget.ts';
 
 export interface StepRunnerPorts extends Omit<SourceApiDeps, 'pacer'> {
   /** The instance's pacers, keyed by source and connection origin; without them, requests go unpaced. */
@@ -25,6 +26,8 @@ export interface StepRunnerPorts extends Omit<SourceApiDeps, 'pacer'> {
   notice?: (message: string, detail: Record<string, unknown>) => void;
   /** The fetch for one step's calls, when it differs from `fetch` (`relay map` answers from recordings). */
   fetchFor?: ((step: HydrationStep) => SourceApiDeps['fetch']) | undefined;
+  /** The webhook's byte budget: each answer is charged to it (../webhook-budget.ts); without it, none is counted. */
+  budget?: WebhookBudget | undefined;
 }
 
 /** Runs every step of `hydration`, storing each result in `context` under the step's name. */
@@ -112,17 +115,36 @@ async function call(
   const url = renderBaseUrl(connection.baseUrl, scope).replace(/\/+$/, '') + renderPath(step.path, scope);
   const body =
     step.body === undefined ? undefined : JSON.stringify(await renderBody(step.body, scope, `${where}.body`));
-  const load = () => fetchPages(source, connection, step, url, body, ports);
-  const answer = ports.cache
-    ? await ports.cache.load(
-        [source, connection.name, step.method, url, body ?? ''].join('\n'),
-        {
-          ttlMs: step.cache_ttl_seconds * 1_000,
-          coalesce: step.method === 'GET' || step.cache_ttl_seconds > 0,
-        },
-        load,
-      )
-    : (await load()).value;
+  // The webhook's budget is charged as the body is read (webhook-budget.ts); an answer from the cache, or from
+  // another record's identical call, is charged whole once it is there: the webhook holds a copy of it either way.
+  const what = `${where} (${step.method} ${url})`;
+  let fetched = false;
+  const load = () => {
+    fetched = true;
+    return fetchPages(source, connection, step, url, body, {
+      ...ports,
+      onBodyBytes: ports.budget && ((bytes: number) => ports.budget?.charge(bytes, what)),
+    });
+  };
+  let answered: Answer;
+  try {
+    answered = ports.cache
+      ? await ports.cache.load(
+          [source, connection.name, step.method, url, body ?? ''].join('\n'),
+          {
+            ttlMs: step.cache_ttl_seconds * 1_000,
+            coalesce: step.method === 'GET' || step.cache_ttl_seconds > 0,
+          },
+          load,
+        )
+      : await load();
+  } catch (error) {
+    // Another record's budget stopped the call this one waited for: not this webhook's failure.
+    if (!fetched && isBudgetExceeded(error)) throw memoryBusy(what);
+    throw error;
+  }
+  if (!fetched) ports.budget?.charge(answered.bytes, what);
+  const answer = answered.value;
   return step.pick === undefined ? answer : readValue(step.pick, answer, `${where}.pick`);
 }
 

@@ -64,11 +64,13 @@ export async function mapEvents(
   source: SourceConfig,
   context: MappingContext,
   profile: ProfileIdentifiers,
+  /** Given each event as it is built, instead of `events` (which then stays empty): hydrate encodes it at once. */
+  onEvent?: (event: KlaviyoEvent) => void,
 ): Promise<MappedEvents> {
   const out: MappedEvents = { events: [], skipped: [], droppedProperties: [], timeFallbacks: [] };
   const seen = new Map<string, string>();
   for await (const planned of plannedEvents(message, source, context, out.skipped)) {
-    if (out.events.length >= MAX_EVENTS_PER_WEBHOOK) {
+    if (seen.size >= MAX_EVENTS_PER_WEBHOOK) {
       throw new PermanentError(
         `${mappingWhere(message.source)}: the webhook would become more than ${MAX_EVENTS_PER_WEBHOOK} events`,
         'too_many_events',
@@ -86,7 +88,8 @@ export async function mapEvents(
       );
     }
     seen.set(event.unique_id, planned.where);
-    out.events.push(event);
+    if (onEvent) onEvent(event);
+    else out.events.push(event);
     for (const name of dropped) out.droppedProperties.push(name);
   }
   return out;

@@ -22,6 +22,8 @@ export async function mapWebhook(
   message: WebhookReceivedV1,
   source: SourceConfig,
   context: MappingContext,
+  /** Given each message as it is made, instead of `messages` (which then stays empty): hydrate encodes it at once. */
+  onMessage?: (message: DeliverMessage) => void,
 ): Promise<MappedWebhook> {
   const { mapping } = source;
   if (mapping.filter !== undefined) {
@@ -36,10 +38,10 @@ export async function mapWebhook(
   const emit = byType ?? mapping.emit ?? (mapping.profile_attributes ? 'both' : 'event');
   const profile = await profileOf(message.source, source, context);
   const messages: DeliverMessage[] = [];
-  if (emit !== 'event') messages.push(await mapProfileUpsert(message, source, context, profile));
+  const add = onMessage ?? ((made: DeliverMessage) => void messages.push(made));
+  if (emit !== 'event') add(await mapProfileUpsert(message, source, context, profile));
   if (emit === 'profile') return { messages, skipped: [], droppedProperties: [], timeFallbacks: [] };
-  const mapped = await mapEvents(message, source, context, profile);
-  messages.push(...mapped.events);
+  const mapped = await mapEvents(message, source, context, profile, add);
   return {
     messages,
     skipped: mapped.skipped,
