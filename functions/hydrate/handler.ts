@@ -123,9 +123,9 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   }
 
   /**
-   * The stage, then the archive write for what it handled. A failed write makes the records it would have held
-   * batch item failures (hydrated again later, harmless downstream), so no accepted webhook is left out of it;
-   * only records already dead-lettered stay out (retrying them would write a second letter).
+   * The stage, then the archive write for what it handled. The archive is optional (ADR 0019): a failed write
+   * is logged, counted (`archive_failed`, alarmed) and never fails a record, which hydrate has already sent on —
+   * a retry would hydrate and send it again, and on the last receive move it to the DLQ without a letter.
    */
   async function stageAndArchive(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     if (!archive) return stage(event, context);
@@ -133,25 +133,19 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     toArchive.set(context, received);
     const response = await stage(event, context);
     if (received.size === 0) return response;
+    const messages = [...received.values()];
     try {
-      await archive.write([...received.values()]);
-      metrics.addMetric('archived', MetricUnit.Count, received.size);
-      return response;
+      await archive.write(messages);
+      metrics.addMetric('archived', MetricUnit.Count, messages.length);
     } catch (error) {
-      const failing = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      const retry = [...received.keys()].filter((id) => !failing.has(id));
-      logger.error('could not write the archive; the records are retried', {
+      logger.error('could not write the archive; these webhooks were handled but are not archived', {
         error: error as Error,
-        records: retry.length,
+        records: messages.length,
+        correlation_ids: messages.slice(0, 50).map((m) => m.correlation_id),
       });
-      metrics.addMetric('archive_failed', MetricUnit.Count, 1);
-      return {
-        batchItemFailures: [
-          ...response.batchItemFailures,
-          ...retry.map((itemIdentifier) => ({ itemIdentifier })),
-        ],
-      };
+      metrics.addMetric('archive_failed', MetricUnit.Count, messages.length);
     }
+    return response;
   }
 
   return middy<SQSEvent, SQSBatchResponse>()

@@ -991,6 +991,17 @@ run "archive_bucket_for_replay" {
     condition     = one([for s in local.policy_statements.hydrate : s.Resource if s.Sid == "WriteArchive"]) == ["arn:aws:s3:::relay-archive-0001/archive/*"] && length([for s in local.policy_statements.ingest : s if s.Sid == "WriteArchive"]) == 0
     error_message = "Only hydrate may write the archive, under archive/ only."
   }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.archive_failed[0].metric_name == "archive_failed" &&
+      aws_cloudwatch_metric_alarm.archive_failed[0].namespace == local.environment.hydrate.POWERTOOLS_METRICS_NAMESPACE &&
+      aws_cloudwatch_metric_alarm.archive_failed[0].dimensions == tomap({ service = local.environment.hydrate.POWERTOOLS_SERVICE_NAME, function = "hydrate" }) &&
+      aws_cloudwatch_metric_alarm.archive_failed[0].threshold == 0 &&
+      contains(keys(output.alarm_arns), "archive-failed")
+    )
+    error_message = "A failed archive write is never a pipeline failure, so it must alarm: hydrate's archive_failed metric, on any count."
+  }
 }
 
 run "archive_retention_is_bounded" {
