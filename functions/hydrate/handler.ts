@@ -22,7 +22,7 @@ import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
-import { hydrateEvent } from './hydrate-event.ts';
+import { hydrateEvent, replayOf } from './hydrate-event.ts';
 import { ResponseCache } from './hydration/response-cache.ts';
 import { createSourcePacers } from './source-pacer.ts';
 import type { Fetch } from './source-api.ts';
@@ -84,8 +84,11 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     process: async (message, log, record, signal, context) => {
       const started = now();
       // Archived once handled (hydrated, or dead-lettered for good); a record that will be retried is archived
-      // by the receive that handles it, so a retry does not archive it twice.
-      const handled = () => toArchive.get(context)?.set(record.messageId, message);
+      // by the receive that handles it, so a retry does not archive it twice. A replayed copy is in the archive
+      // already: archiving it again would let a later replay pick the copy (with its replay flags).
+      const handled = () => {
+        if (!replayOf(message)) toArchive.get(context)?.set(record.messageId, message);
+      };
       try {
         await hydrate(message, log, signal, context, started);
       } catch (error) {

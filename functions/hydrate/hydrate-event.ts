@@ -29,6 +29,14 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   count?: (name: string, value?: number) => void;
 }
 
+/**
+ * How a replayed copy is to be handled, or undefined for a webhook as received. A copy that carries `backfill`
+ * alone was sent by an older `relay replay` (before `replay` was set): its profile writes are left out too.
+ */
+export function replayOf(message: WebhookReceivedV1): { profiles: boolean } | undefined {
+  return message.replay ?? (message.backfill === true ? { profiles: false } : undefined);
+}
+
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
   const source = Object.hasOwn(ports.config.sources, message.source)
     ? ports.config.sources[message.source]
@@ -49,7 +57,19 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  const { messages, skipped, droppedProperties } = await mapToKlaviyoMessages(message, source, context);
+  const mapped = await mapToKlaviyoMessages(message, source, context);
+  const { skipped, droppedProperties } = mapped;
+  // A replay re-feeds events; it writes profiles only when asked (`relay replay --with-profiles`), so an old
+  // webhook does not put old state back (and deliver still skips a write older than one the relay made since).
+  const replay = replayOf(message);
+  const messages =
+    replay && !replay.profiles
+      ? mapped.messages.filter((m) => m.type !== 'klaviyo.profile-upsert')
+      : mapped.messages;
+  if (messages.length < mapped.messages.length) {
+    ports.log.info('left out the profile write of a replayed webhook', { outcome: 'replay_state_skipped' });
+    ports.count?.('replay_state_skipped', mapped.messages.length - messages.length);
+  }
   reportSkipped(skipped, ports);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });
