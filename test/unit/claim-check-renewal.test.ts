@@ -4,7 +4,7 @@
 // under the stage's prefix), so a message deferred for weeks, or a dead letter redriven late, still finds it.
 // Here S3 is a map with a clock and that lifecycle rule; SQS records what the stage sends.
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import {
   claimCheckOf,
@@ -18,7 +18,7 @@ import { createLogger } from '../../functions/shared/logger.ts';
 import { encodeMessageBody } from '../../functions/shared/message-body.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
 import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
-import { createSqsStage } from '../../functions/shared/sqs-stage.ts';
+import { createSqsBatchStage, createSqsStage } from '../../functions/shared/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
@@ -59,6 +59,12 @@ function recordingSqs() {
     send(command: unknown) {
       if (command instanceof SendMessageCommand)
         sent.push({ queueUrl: command.input.QueueUrl ?? '', body: command.input.MessageBody ?? '' });
+      if (command instanceof SendMessageBatchCommand) {
+        const entries = command.input.Entries ?? [];
+        for (const entry of entries)
+          sent.push({ queueUrl: command.input.QueueUrl ?? '', body: entry.MessageBody ?? '' });
+        return Promise.resolve({ Successful: entries.map((e) => ({ Id: e.Id })) });
+      }
       return Promise.resolve({});
     },
   } as unknown as SQSClient;
@@ -161,6 +167,55 @@ describe('claim-checked bodies outlive their messages', () => {
     fail = false;
     const sentBefore = sent.length;
     const out = await run(stage, letter?.body ?? '', 'redriven');
+    expect(out.batchItemFailures).toEqual([]);
+    expect(sent.slice(sentBefore)).toEqual([]);
+  });
+
+  it('the batch stage (deliver) renews a deferred body too', async () => {
+    const clock = { now: Date.parse('2026-12-01T00:00:00Z') };
+    const { client: s3 } = agingBucket(clock);
+    const { client: sqs, sent } = recordingSqs();
+    let body = await ingestSends(s3);
+    let deferring = true;
+    const stage = createSqsBatchStage({
+      stage: 'deliver',
+      schema,
+      sqs,
+      queueUrl: QUEUE,
+      dlqUrl: DLQ,
+      maxReceiveCount: 5,
+      claimCheckReader: createS3ClaimCheckReader(s3),
+      claimCheck: createS3ClaimCheckWriter(s3, { bucket: 'payloads', stage: 'deliver' }),
+      logger: createLogger('deliver'),
+      metrics: createMetrics('deliver'),
+      processBatch: (records) =>
+        Promise.resolve(
+          new Map(
+            records.map((r) => [
+              r.id,
+              deferring
+                ? { kind: 'retry' as const, error: new DeferredError('budget', 'klaviyo_budget', 900) }
+                : { kind: 'done' as const },
+            ]),
+          ),
+        ),
+    });
+    for (let round = 1; round <= 7; round += 1) {
+      clock.now += 3 * DAY;
+      const out = await stage(
+        { Records: [sqsRecord({ id: `c-${round}`, body, queue: 'deliver' })] },
+        lambdaContext('deliver', `c-${round}`, 30_000),
+      );
+      expect(out.batchItemFailures).toEqual([]);
+      body = sent.at(-1)?.body ?? '';
+      expect(claimCheckOf(JSON.parse(body))?.key).toMatch(/^deliver\//);
+    }
+    deferring = false;
+    const sentBefore = sent.length;
+    const out = await stage(
+      { Records: [sqsRecord({ id: 'last', body, queue: 'deliver' })] },
+      lambdaContext('deliver', 'last', 30_000),
+    );
     expect(out.batchItemFailures).toEqual([]);
     expect(sent.slice(sentBefore)).toEqual([]);
   });
