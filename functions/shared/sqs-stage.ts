@@ -4,6 +4,8 @@
 //   - a DeferredError (waiting for capacity, not a failure) re-sends the message to its own queue with the
 //     delay (≤ 900 s) and the failures so far in the `relay_failed_attempts` attribute, and the original counts
 //     as handled once the re-send succeeded (if it fails, the visibility change below applies instead);
+//   - a deferral's copy and a dead letter start new message lifetimes: a claim-checked body is stored again for
+//     them (claim-check.ts, renewClaimCheck), since the payload bucket expires objects by age;
 //   - a RetryableError (or any unexpected error) leaves the message on the queue, made visible again
 //     after Retry-After or an exponential backoff. Failed attempts = the attribute + this copy's receive count;
 //     when the failing receive is the last one maxReceiveCount allows, the stage sends the message to the DLQ
@@ -510,8 +512,8 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
       ),
     );
     const copies = deferrals.flatMap(({ record, error }, i) => {
-      const body = renewed[i];
-      return body ? [{ id: record.messageId, ...deferredCopy(body, error.retryAfterSeconds ?? 1) }] : [];
+      const copyOf = renewed[i];
+      return copyOf ? [{ id: record.messageId, ...deferredCopy(copyOf, error.retryAfterSeconds ?? 1) }] : [];
     });
     const { failedIds, reasons } = await sendDelayed(sqs, queueUrl, copies);
     const failed = new Set([...failedIds, ...unrenewed]);
