@@ -119,7 +119,13 @@ const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
     'MAX_RECEIVE_COUNT',
     'ARCHIVE_BUCKET',
   ],
-  deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL', 'MAX_RECEIVE_COUNT'],
+  deliver: [
+    'DELIVER_QUEUE_URL',
+    'DELIVER_DLQ_URL',
+    'MAX_RECEIVE_COUNT',
+    'DEDUPE_TABLE_NAME',
+    'STATE_TTL_SECONDS',
+  ],
 };
 const COMMON_ENV = [
   'MAX_MESSAGE_BYTES',
