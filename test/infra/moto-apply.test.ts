@@ -1035,6 +1035,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         expect(dry).toMatchObject({ dry_run: true, matched: 3, redriven: 0 });
         expect(await depth(hydrateDlq)).toBe(4);
 
+        // No consumer runs here (the test invokes hydrate by hand), so the redrive does not wait for one.
         const redriven = await relay(
           'dlq',
           'redrive',
@@ -1043,6 +1044,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
           'moved_by_sqs',
           '--source',
           'klaviyo',
+          '--wait',
+          '0s',
         );
         expect(redriven).toMatchObject({ matched: 3, redriven: 3, failed: 0, skipped: 1 });
         expect(await depth(hydrateDlq)).toBe(1);
