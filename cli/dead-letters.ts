@@ -91,11 +91,11 @@ export function openDlq(
   const held = new Map<string, DeadLetterEntry>();
   const waitSeconds = options.waitSeconds ?? 1;
   const emptyAnswers = options.emptyAnswers ?? 2;
-  let emptyReceives = 0;
   return {
     async next() {
       // A short poll can come back empty while messages remain (it samples servers): two empty answers in a
-      // row, each waiting a second, end the read.
+      // row, each waiting a second, end the read. Each call starts afresh, so a later call sees new letters.
+      let emptyReceives = 0;
       while (emptyReceives < emptyAnswers) {
         const out = await stack.sqs.send(
           new ReceiveMessageCommand({
@@ -112,7 +112,6 @@ export function openDlq(
           emptyReceives += 1;
           continue;
         }
-        emptyReceives = 0;
         const entries = await Promise.all(messages.map((m) => decode(stack, m)));
         for (const entry of entries) held.set(entry.messageId, entry);
         return entries;

@@ -191,6 +191,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env: { ...handlerEnv, MAX_RECEIVE_COUNT: String(aws.deliver.maxReceiveCount) },
       sqs: aws.sqs,
       s3: aws.s3,
+      dynamodb: aws.dynamodb,
       ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
     });
 

@@ -174,3 +174,28 @@ resource "aws_cloudwatch_metric_alarm" "source_config_invalid" {
 
   tags = merge(var.tags, var.alarm_tags)
 }
+
+# The archive is optional: hydrate sends a webhook on whether or not its archive write succeeds, and counts the
+# webhooks it could not archive (archive_failed). Any of them means a gap `relay replay` cannot fill.
+resource "aws_cloudwatch_metric_alarm" "archive_failed" {
+  count = var.alarms.create && var.archive.enabled ? 1 : 0
+
+  alarm_name        = "${var.name}-archive-failed"
+  alarm_description = "hydrate of ${var.name} could not write webhooks to the archive bucket: they were delivered, but relay replay will not find them. See the 'could not write the archive' lines in ${module.function["hydrate"].log_group_name}."
+
+  namespace   = local.metrics_namespace
+  metric_name = "archive_failed"
+  dimensions  = { service = var.name, function = "hydrate" }
+  statistic   = "Sum"
+  period      = 300
+
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
+
+  tags = merge(var.tags, var.alarm_tags)
+}

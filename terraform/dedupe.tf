@@ -7,6 +7,15 @@ locals {
   create_dedupe_table = var.dedupe_table.existing_table_arn == null
   dedupe_table_arn    = local.create_dedupe_table ? aws_dynamodb_table.dedupe[0].arn : var.dedupe_table.existing_table_arn
   dedupe_table_name   = local.create_dedupe_table ? aws_dynamodb_table.dedupe[0].name : element(split("/", var.dedupe_table.existing_table_arn), 1)
+
+  # Deliver keeps the time of the newest profile write per profile identifier in this table (STATE# keys,
+  # functions/deliver/state-versions.ts), for as long as an older webhook can still come back: the archive's
+  # retention (relay replay), or the longest a message and its dead letter live, and a day.
+  state_ttl_seconds = max(
+    local.archive_enabled ? var.archive.retention_days * 86400 : 0,
+    max([for q in values(local.queue_settings) : q.message_retention_seconds]...) +
+    max([for q in values(local.queue_settings) : q.dlq_message_retention_seconds]...),
+  ) + 86400
 }
 
 resource "aws_dynamodb_table" "dedupe" {

@@ -166,6 +166,14 @@ locals {
           Resource = [module.queue["deliver"].queue_arn]
         },
         {
+          # The newest profile write per profile: one conditional update per identifier, under STATE# keys
+          # (functions/deliver/state-versions.ts).
+          Sid      = "OrderProfileWrites"
+          Effect   = "Allow"
+          Action   = ["dynamodb:UpdateItem"]
+          Resource = [local.dedupe_table_arn]
+        },
+        {
           # The DLQ for dead letters; its own queue for deferrals (re-sent with a delay, the original deleted).
           Sid      = "DeadLetterAndDefer"
           Effect   = "Allow"

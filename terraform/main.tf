@@ -80,6 +80,9 @@ locals {
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
       DELIVER_DLQ_URL      = module.queue["deliver"].dlq_url
       MAX_RECEIVE_COUNT    = tostring(local.queue_settings["deliver"].max_receive_count)
+      # The newest profile write per profile, under the STATE# prefix: older writes (a replay) are skipped.
+      DEDUPE_TABLE_NAME = local.dedupe_table_name
+      STATE_TTL_SECONDS = tostring(local.state_ttl_seconds)
     })
   }
 

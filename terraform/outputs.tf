@@ -119,7 +119,7 @@ output "config_document" {
 ################################################################################
 
 output "alarm_arns" {
-  description = "ARNs of every alarm the module created, keyed <function>-errors, <function>-throttles, <queue>-dlq-not-empty, <queue>-oldest-message-age, ingest-5xx-rate, klaviyo-auth-failed, hydrate-retries, klaviyo-server-errors and source-config-invalid; empty when alarms.create is false."
+  description = "ARNs of every alarm the module created, keyed <function>-errors, <function>-throttles, <queue>-dlq-not-empty, <queue>-oldest-message-age, ingest-5xx-rate, klaviyo-auth-failed, hydrate-retries, klaviyo-server-errors, source-config-invalid and (with the archive) archive-failed; empty when alarms.create is false."
   value = merge(
     merge([for f, m in module.function : { for k, arn in m.alarm_arns : "${f}-${k}" => arn }]...),
     merge([for q, m in module.queue : { for k, arn in m.alarm_arns : "${q}-${replace(k, "_", "-")}" => arn }]...),
@@ -127,6 +127,7 @@ output "alarm_arns" {
     { for a in aws_cloudwatch_metric_alarm.klaviyo_auth_failed : "klaviyo-auth-failed" => a.arn },
     { for k, a in aws_cloudwatch_metric_alarm.sustained_failures : k => a.arn },
     { for a in aws_cloudwatch_metric_alarm.source_config_invalid : "source-config-invalid" => a.arn },
+    { for a in aws_cloudwatch_metric_alarm.archive_failed : "archive-failed" => a.arn },
   )
 }
 

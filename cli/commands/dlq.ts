@@ -1,11 +1,12 @@
 // `dlq list|show|redrive <stage>`: a stage's dead letters grouped by reason, one in full, and a redrive of all
-// or a filtered part of them back to the stage's queue at a bounded rate — each deleted from the DLQ only
-// after its resend succeeded.
-import { setTimeout as sleep } from 'node:timers/promises';
+// or a filtered part of them back to the stage's queue at a bounded rate — each letter present at the start sent
+// at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded.
 import { Option, type Command } from 'commander';
 import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../dead-letters.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
+import { queueCounts } from '../queue-counts.ts';
+import { redrive, type RedriveResult } from '../redrive.ts';
 import {
   loadStack,
   required,
@@ -197,21 +198,29 @@ export function registerDlqCommands(program: Command): void {
 
   withFilters(withStackOptions(dlq.command('redrive')))
     .description(
-      "Send dead letters back to the stage's queue; each is deleted from the DLQ only after its send succeeded.",
+      "Send the dead letters present now back to the stage's queue, each at most once; each is deleted from the DLQ only after its send succeeded.",
     )
     .argument('<stage>', 'hydrate or deliver')
     .addOption(new Option('--rate <per-second>', 'letters sent a second at most').default('50'))
+    .addOption(
+      new Option(
+        '--wait <duration>',
+        "after the last send, how long to watch for letters the stage dead-letters again (ends early once the stage's queue is empty; 0 to not watch)",
+      ).default('30s'),
+    )
     .option('--dry-run', 'say what would be redriven; change nothing')
     .option('--json', 'print JSON')
     .action(
       async (
         stageName: string,
-        options: StackOptions & FilterOptions & { rate: string; dryRun?: boolean; json?: boolean },
+        options: StackOptions &
+          FilterOptions & { rate: string; wait: string; dryRun?: boolean; json?: boolean },
       ) => {
         const stage = stageArgument(stageName);
         const rate = Number(options.rate);
         if (!Number.isFinite(rate) || rate <= 0)
           throw new Error(`--rate must be a positive number, not ${options.rate}`);
+        const waitMs = parseDuration(options.wait);
         const stack = await loadStack(options);
         const queueUrl = required(
           stack.queueUrls[stage],
@@ -219,38 +228,57 @@ export function registerDlqCommands(program: Command): void {
           `--${stage}-queue-url`,
           stack,
         );
+        const dlqUrl = dlqUrlOf(stack, stage);
         const filter = filterOf(options, Date.now());
-        const result = {
-          stage,
-          dry_run: Boolean(options.dryRun),
-          matched: 0,
-          redriven: 0,
-          failed: 0,
-          skipped: 0,
-        };
-        const started = Date.now();
-        await readAll(stack, stage, `redriving ${stage} DLQ`, options.json, async (batch, reader) => {
-          const chosen = batch.filter((e) => matches(e, filter));
-          result.matched += chosen.length;
-          result.skipped += batch.length - chosen.length;
-          if (options.dryRun || chosen.length === 0) return;
-          const sent = await sendBack(stack, queueUrl, chosen);
-          await reader.remove(sent);
-          result.redriven += sent.length;
-          result.failed += chosen.length - sent.length;
-          // Bounded rate: the stage's queue (and Klaviyo behind it) takes the redrive as it takes new traffic.
-          const due = started + (result.redriven / rate) * 1000;
-          if (due > Date.now()) await sleep(due - Date.now());
-        });
+        const startedAt = Date.now();
+        const atStart = (await queueCounts(stack.sqs, dlqUrl)).waiting;
+        const reader = openDlq(stack, stage, dlqUrl);
+        const progress = startProgress(`redriving ${stage} DLQ`, atStart, { json: options.json });
+        let outcome: RedriveResult;
+        try {
+          outcome = await redrive(
+            {
+              reader,
+              sendBack: (entries) => sendBack(stack, queueUrl, entries),
+              stageQueueEmpty: async () => {
+                const counts = await queueCounts(stack.sqs, queueUrl);
+                return counts.waiting + counts.inFlight + counts.delayed === 0;
+              },
+              progress,
+            },
+            {
+              matches: (e) => matches(e, filter),
+              rate,
+              dryRun: Boolean(options.dryRun),
+              waitMs,
+              atStart,
+              startedAt,
+            },
+          );
+        } finally {
+          progress.stop();
+          await reader.release();
+        }
+        const result = { stage, dry_run: Boolean(options.dryRun), ...outcome };
         if (options.json) console.log(JSON.stringify(result, null, 2));
         else if (result.dry_run)
           console.log(
             `${stage}: would redrive ${result.matched} dead letters (${result.skipped} left as they are)`,
           );
-        else
+        else {
+          const again = Object.entries(result.failed_again_by_reason)
+            .map(([reason, count]) => `${count} ${reason}`)
+            .join(', ');
           console.log(
-            `${stage}: redrove ${result.redriven} of ${result.matched} matching dead letters (${result.failed} could not be sent and stay in the DLQ; ${result.skipped} did not match)`,
+            `${stage}: sent back ${result.redriven} of ${result.matched} matching dead letters (${result.at_start} in the DLQ at the start; ${result.skipped} did not match)`,
           );
+          console.log(
+            `  failed again: ${result.failed_again}${again ? ` (${again})` : ''}: back in the DLQ, not sent again`,
+          );
+          if (result.failed > 0) console.log(`  could not be sent: ${result.failed}: still in the DLQ`);
+          if (result.arrived_during_run > 0)
+            console.log(`  newer letters left for a later redrive: ${result.arrived_during_run}`);
+        }
         if (result.failed > 0) process.exitCode = 1;
       },
     );

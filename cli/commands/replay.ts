@@ -1,10 +1,12 @@
 // `replay --source <name> --from <time> --to <time>`: archived webhooks of a time range fed through hydrate and
 // deliver again. Dedupe is bypassed (the messages go straight to the hydrate queue); Klaviyo's unique_id keeps an
 // event that already arrived from arriving twice; `--backfill` (the default) marks every event so flows do not
-// fire again for what happened before.
+// fire again for what happened before. Events only: profile writes are replayed with `--with-profiles`, and then
+// deliver still skips any older than what the relay has written since (docs/adr/0026-replay-and-state-writes.md).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
 import { createS3ClaimCheckWriter } from '../../functions/shared/claim-check.ts';
+import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
 import { encodeMessageBody } from '../../functions/shared/message-body.ts';
 import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
 import { archiveObjects, readArchiveObject, type ArchiveLocation } from '../archive-reader.ts';
@@ -17,6 +19,7 @@ interface ReplayOptions extends StackOptions {
   from: string;
   to?: string;
   backfill: boolean;
+  withProfiles?: boolean;
   rate: string;
   dryRun?: boolean;
   json?: boolean;
@@ -29,6 +32,24 @@ export function parseTime(text: string, now: number): Date {
   if (Number.isNaN(parsed))
     throw new Error(`"${text}" is not a time: use ISO 8601 (2026-12-03T09:00:00Z) or a duration ago (2h)`);
   return new Date(parsed);
+}
+
+/**
+ * The message a replay sends for an archived webhook: the webhook as ingest enqueued it (flags an earlier replay
+ * left on an archived copy are dropped), marked as a replay, and as backfill when asked.
+ */
+export function replayCopy(
+  archived: WebhookReceivedV1,
+  options: { backfill: boolean; profiles: boolean },
+): WebhookReceivedV1 {
+  const received: WebhookReceivedV1 = { ...archived };
+  delete received.backfill;
+  delete received.replay;
+  return {
+    ...received,
+    ...(options.backfill && { backfill: true }),
+    replay: { profiles: options.profiles },
+  };
 }
 
 function archiveOf(stack: RelayStack): ArchiveLocation {
@@ -46,6 +67,10 @@ export function registerReplayCommand(program: Command): void {
     .requiredOption('--from <time>', 'start: ISO 8601, or a duration ago (e.g. 6h)')
     .option('--to <time>', 'end: ISO 8601, or a duration ago (default: now)')
     .option('--no-backfill', 'let the events trigger flows (default: sent as backfill, so flows do not fire)')
+    .option(
+      '--with-profiles',
+      'replay profile writes too (default: events only); a write older than one the relay made since is skipped',
+    )
     .addOption(new Option('--rate <per-second>', 'webhooks sent a second at most').default('50'))
     .option('--dry-run', 'count what would be replayed; send nothing')
     .option('--json', 'print JSON')
@@ -74,6 +99,7 @@ export function registerReplayCommand(program: Command): void {
         from: from.toISOString(),
         to: to.toISOString(),
         backfill: options.backfill,
+        profiles: Boolean(options.withProfiles),
         dry_run: Boolean(options.dryRun),
         objects: 0,
         matched: 0,
@@ -109,7 +135,9 @@ export function registerReplayCommand(program: Command): void {
             const { failedIds } = await queue.sendBatch(
               chosen.map((m, i) => ({
                 id: String(i),
-                body: encodeMessageBody(options.backfill ? { ...m, backfill: true } : m),
+                body: encodeMessageBody(
+                  replayCopy(m, { backfill: options.backfill, profiles: Boolean(options.withProfiles) }),
+                ),
                 correlationId: m.correlation_id,
               })),
             );
@@ -127,7 +155,7 @@ export function registerReplayCommand(program: Command): void {
       else
         console.log(
           `${result.dry_run ? 'would replay' : 'replayed'} ${result.dry_run ? result.matched : result.replayed} webhooks received ${result.from} … ${result.to}` +
-            ` (${result.objects} archive objects; ${result.duplicates} archived twice, sent once; ${result.failed} could not be sent; backfill ${result.backfill ? 'on' : 'off'})`,
+            ` (${result.objects} archive objects; ${result.duplicates} archived twice, sent once; ${result.failed} could not be sent; backfill ${result.backfill ? 'on' : 'off'}; profile writes ${result.profiles ? 'on, newer ones kept' : 'left out'})`,
         );
       if (result.failed > 0 || result.invalid_lines > 0) process.exitCode = 1;
     });

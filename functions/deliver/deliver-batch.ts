@@ -3,13 +3,15 @@
 // one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config-schema.ts';
 import type { DeliverMessage, KlaviyoEvent } from '../shared/contracts.ts';
+import { RetryableError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/sqs-stage.ts';
 import { deliverBulk } from './deliver-bulk.ts';
 import { deliverOne } from './deliver-event.ts';
-import type { DeliverCounters } from './deliver-outcome.ts';
+import { DONE, type DeliverCounters } from './deliver-outcome.ts';
 import type { KlaviyoClient } from './klaviyo-client.ts';
 import { runLimited } from './run-limited.ts';
+import { profileStateKeys, type StateVersions } from './state-versions.ts';
 
 export interface DeliverBatchPorts {
   klaviyo: KlaviyoClient;
@@ -18,6 +20,42 @@ export interface DeliverBatchPorts {
   log: Logger;
   /** Local time (ms) after which no request may start. */
   deadline: number;
+  /** The newest state written per profile (state-versions.ts); without it, profile writes go as they come. */
+  stateVersions?: StateVersions | undefined;
+}
+
+/**
+ * DONE for a profile write older than one the relay already made for that profile (skipped, counted), a retry
+ * when that cannot be checked now, undefined when the write should go ahead (then its time is recorded).
+ */
+async function staleStateWrite(
+  message: DeliverMessage,
+  log: ParsedRecord<DeliverMessage>['log'],
+  ports: DeliverBatchPorts,
+): Promise<RecordOutcome | undefined> {
+  if (message.type !== 'klaviyo.profile-upsert' || message.as_of === undefined || !ports.stateVersions)
+    return undefined;
+  try {
+    const verdict = await ports.stateVersions.advance(
+      profileStateKeys(message.profile),
+      new Date(message.as_of),
+    );
+    if (verdict === 'newest') return undefined;
+  } catch (error) {
+    const retry = new RetryableError(
+      `could not check the profile's newest write: ${(error as Error).message}`,
+      'state_store_unavailable',
+      undefined,
+      { cause: error },
+    );
+    return { kind: 'retry', error: retry };
+  }
+  ports.counters.count('stale_state_skipped');
+  log.info('skipped a profile write older than one the relay already made', {
+    outcome: 'stale_state_skipped',
+    as_of: message.as_of,
+  });
+  return DONE;
 }
 
 export async function deliverBatch(
@@ -47,7 +85,8 @@ export async function deliverBatch(
         }).then((bulk) => bulk.forEach((outcome, id) => outcomes.set(id, outcome)))
       : undefined,
     runLimited(singles, ports.settings.max_in_flight, async (record) => {
-      outcomes.set(record.id, await deliverOne(record.message, record.log, sendPorts));
+      const skipped = await staleStateWrite(record.message, record.log, ports);
+      outcomes.set(record.id, skipped ?? (await deliverOne(record.message, record.log, sendPorts)));
     }),
   ]);
   return outcomes;

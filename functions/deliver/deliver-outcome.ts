@@ -5,7 +5,13 @@ import { PermanentError, RetryableError } from '../shared/errors.ts';
 /** The deliver metrics a call can move (names are what CloudWatch and the Terraform alarms see). */
 export interface DeliverCounters {
   count(
-    name: 'delivered' | 'throttled' | 'klaviyo_auth_failed' | 'klaviyo_challenged' | 'deferred',
+    name:
+      | 'delivered'
+      | 'throttled'
+      | 'klaviyo_auth_failed'
+      | 'klaviyo_challenged'
+      | 'deferred'
+      | 'stale_state_skipped',
     value?: number,
   ): void;
 }

@@ -1,5 +1,6 @@
 // Lambda entry for deliver: SQS batch of Klaviyo events and profile upserts in, paced Klaviyo API calls out,
 // an outcome per message back (partial batch response).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -28,10 +29,13 @@ import { deliverBatch } from './deliver-batch.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
 import { createPacers } from './rate-pacer.ts';
+import { createDynamoStateVersions, stateTtlSecondsOf } from './state-versions.ts';
 
 export interface DeliverDependencies {
   env?: NodeJS.ProcessEnv;
   sqs?: SQSClient;
+  /** The dedupe table's client (the newest profile write per profile); default a new DynamoDBClient. */
+  dynamodb?: DynamoDBClient;
   /** The payload bucket's client (claim checks); default a new S3Client. */
   s3?: S3Client;
   fetch?: Fetch;
@@ -62,6 +66,14 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const s3 = deps.s3 ?? new S3Client({});
   const claimCheck = claimCheckFromEnv(env, s3, 'deliver');
+  // Profile writes go forward only: the newest written per profile is kept in the dedupe table (DEDUPE_TABLE_NAME).
+  const stateVersions = env.DEDUPE_TABLE_NAME
+    ? createDynamoStateVersions(
+        deps.dynamodb ?? new DynamoDBClient({}),
+        env.DEDUPE_TABLE_NAME,
+        stateTtlSecondsOf(env),
+      )
+    : undefined;
   // Rebuilt when the loaded document's Klaviyo settings change (the loader rereads it every few minutes), so
   // a changed base URL, revision, key reference, timeout or budget reaches a warm instance without a deploy.
   // The pacers are kept across invocations, and across refreshes that leave the account and budget as they
@@ -118,7 +130,14 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     processBatch: async (records, context) => {
       const { client, settings } = await klaviyoClient();
       const deadline = now() + context.getRemainingTimeInMillis() - settings.timeout_ms - DEADLINE_MARGIN_MS;
-      return deliverBatch(records, { klaviyo: client, settings, counters, log: logger, deadline });
+      return deliverBatch(records, {
+        klaviyo: client,
+        settings,
+        counters,
+        log: logger,
+        deadline,
+        stateVersions,
+      });
     },
   });
 

@@ -23,7 +23,7 @@ import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/sqs-queue.ts';
 import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
-import { hydrateEvent } from './hydrate-event.ts';
+import { hydrateEvent, replayOf } from './hydrate-event.ts';
 import { ResponseCache } from './hydration/response-cache.ts';
 import { createMappingLane } from './mapping-lane.ts';
 import { createSourcePacers } from './source-pacer.ts';
@@ -109,8 +109,11 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     process: async (message, log, record, signal, context) => {
       const started = now();
       // Archived once handled (hydrated, or dead-lettered for good); a record that will be retried is archived
-      // by the receive that handles it, so a retry does not archive it twice.
-      const handled = () => toArchive.get(context)?.set(record.messageId, message);
+      // by the receive that handles it, so a retry does not archive it twice. A replayed copy is in the archive
+      // already: archiving it again would let a later replay pick the copy (with its replay flags).
+      const handled = () => {
+        if (!replayOf(message)) toArchive.get(context)?.set(record.messageId, message);
+      };
       try {
         await hydrate(message, log, signal, context, started, budgets.get(record));
       } catch (error) {
@@ -151,9 +154,9 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   }
 
   /**
-   * The stage, then the archive write for what it handled. A failed write makes the records it would have held
-   * batch item failures (hydrated again later, harmless downstream), so no accepted webhook is left out of it;
-   * only records already dead-lettered stay out (retrying them would write a second letter).
+   * The stage, then the archive write for what it handled. The archive is optional (ADR 0019): a failed write
+   * is logged, counted (`archive_failed`, alarmed) and never fails a record, which hydrate has already sent on —
+   * a retry would hydrate and send it again, and on the last receive move it to the DLQ without a letter.
    */
   async function stageAndArchive(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     if (!archive) return stage(event, context);
@@ -161,25 +164,19 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
     toArchive.set(context, received);
     const response = await stage(event, context);
     if (received.size === 0) return response;
+    const messages = [...received.values()];
     try {
-      await archive.write([...received.values()]);
-      metrics.addMetric('archived', MetricUnit.Count, received.size);
-      return response;
+      await archive.write(messages);
+      metrics.addMetric('archived', MetricUnit.Count, messages.length);
     } catch (error) {
-      const failing = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-      const retry = [...received.keys()].filter((id) => !failing.has(id));
-      logger.error('could not write the archive; the records are retried', {
+      logger.error('could not write the archive; these webhooks were handled but are not archived', {
         error: error as Error,
-        records: retry.length,
+        records: messages.length,
+        correlation_ids: messages.slice(0, 50).map((m) => m.correlation_id),
       });
-      metrics.addMetric('archive_failed', MetricUnit.Count, 1);
-      return {
-        batchItemFailures: [
-          ...response.batchItemFailures,
-          ...retry.map((itemIdentifier) => ({ itemIdentifier })),
-        ],
-      };
+      metrics.addMetric('archive_failed', MetricUnit.Count, messages.length);
     }
+    return response;
   }
 
   return middy<SQSEvent, SQSBatchResponse>()

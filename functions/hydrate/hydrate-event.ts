@@ -44,6 +44,14 @@ export const SOURCE_CONFIG_INVALID = 'source_config_invalid';
  */
 export const SOURCE_CONFIG_RETRY_SECONDS = 300;
 
+/**
+ * How a replayed copy is to be handled, or undefined for a webhook as received. A copy that carries `backfill`
+ * alone was sent by an older `relay replay` (before `replay` was set): its profile writes are left out too.
+ */
+export function replayOf(message: WebhookReceivedV1): { profiles: boolean } | undefined {
+  return message.replay ?? (message.backfill === true ? { profiles: false } : undefined);
+}
+
 export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePorts): Promise<void> {
   const refused = ports.config.refused_sources;
   if (refused && Object.hasOwn(refused, message.source)) {
@@ -75,12 +83,25 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
+  // A replay re-feeds events; it writes profiles only when asked (`relay replay --with-profiles`), so an old
+  // webhook does not put old state back (and deliver still skips a write older than one the relay made since).
+  const replay = replayOf(message);
+  const leaveOutProfiles = replay !== undefined && !replay.profiles;
+  let profilesLeftOut = 0;
   // Each message is encoded (and charged to the webhook's budget) as it is made: none is held as an object.
   const outbox = new DeliverOutbox(budget);
-  const map = () => mapToKlaviyoMessages(message, source, context, (made) => outbox.add(made));
+  const map = () =>
+    mapToKlaviyoMessages(message, source, context, (made) => {
+      if (leaveOutProfiles && made.type === 'klaviyo.profile-upsert') profilesLeftOut += 1;
+      else outbox.add(made);
+    });
   const { skipped, droppedProperties, timeFallbacks } = ports.mappingLane
     ? await ports.mappingLane(map, ports.signal)
     : await map();
+  if (profilesLeftOut > 0) {
+    ports.log.info('left out the profile write of a replayed webhook', { outcome: 'replay_state_skipped' });
+    ports.count?.('replay_state_skipped', profilesLeftOut);
+  }
   reportSkipped(skipped, ports);
   if (droppedProperties.length > 0) {
     ports.log.warn('properties over Klaviyo limit were dropped', { dropped: droppedProperties.slice(0, 50) });

@@ -2,20 +2,26 @@
 // largest the module's AWS provider lets a queue have), while a webhook, a hydrated event or a dead letter can be
 // larger. The queue port (sqs-queue.ts) stores such a body in the payload bucket and sends a ClaimCheckV1 in its
 // place; the consuming stage (sqs-stage.ts) loads the body back before it checks the message's contract. The
-// bucket encrypts every object by default (SSE-S3, or the module's KMS key) and expires it after the queues'
-// retention (terraform/payloads.tf), so nothing here deletes objects.
+// bucket encrypts every object by default (SSE-S3, or the module's KMS key) and expires it by age, after the
+// longest a message and its dead letter can live (terraform/payloads.tf), so nothing here deletes objects. A
+// deferral or a dead letter starts a new message lifetime: the stage then stores the body again
+// (renewClaimCheck), so the object's age starts with it (docs/adr/0014-claim-check-for-large-messages.md).
 import { createHash, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { claimCheckV1Schema, type ClaimCheckV1 } from './contracts.ts';
 import { PermanentError, RetryableError } from './errors.ts';
+import { encodeMessageBody } from './message-body.ts';
 
 export type ClaimCheckReference = ClaimCheckV1['claim_check'];
 
 // Writer and reader are apart so that a bundle holds only the S3 calls its function makes (ingest only writes),
 // which test/infra/code-actions.ts holds the IAM policies to.
 export interface ClaimCheckWriter {
-  /** Stores a message body; the key names the writing stage, the source and a hash of the correlation id. */
-  store(body: string, correlationId: string): Promise<ClaimCheckReference>;
+  /**
+   * Stores a message body; the key names the writing stage, the source and a hash of the correlation id, and
+   * ends in `id` (default: a new UUID).
+   */
+  store(body: string, correlationId: string, id?: string): Promise<ClaimCheckReference>;
 }
 
 export interface ClaimCheckReader {
@@ -59,9 +65,9 @@ export interface S3ClaimCheckOptions {
 
 export function createS3ClaimCheckWriter(client: S3Client, options: S3ClaimCheckOptions): ClaimCheckWriter {
   return {
-    async store(body, correlationId) {
+    async store(body, correlationId, id) {
       if (!options.bucket) throw new Error('CLAIM_CHECK_BUCKET is not set');
-      const key = claimCheckKey(options.stage, correlationId);
+      const key = claimCheckKey(options.stage, correlationId, id);
       const bytes = Buffer.byteLength(body);
       await client.send(
         new PutObjectCommand({
@@ -118,6 +124,33 @@ export function claimCheckOf(value: unknown): ClaimCheckReference | undefined {
   if (typeof value !== 'object' || value === null || (value as { type?: unknown }).type !== 'claim-check')
     return undefined;
   return claimCheckV1Schema().parse(value).claim_check;
+}
+
+/**
+ * The body of a message whose new lifetime starts now (a deferral's copy, a dead letter's original): when it is
+ * a claim check, the body it names is stored again by `writer` (under the writing stage's prefix) and a claim
+ * check to that fresh object is returned, so the object's age, by which the payload bucket expires it, starts
+ * with the new lifetime. The key ends in the body's SHA-256, so renewing one body again overwrites one object
+ * (and a dead letter written again holds the same original). Any other body is returned as it is.
+ */
+export async function renewClaimCheck(
+  messageBody: string,
+  correlationId: string,
+  ports: { reader: ClaimCheckReader; writer: ClaimCheckWriter },
+): Promise<string> {
+  // encodeMessageBody writes `type` first: any other message is left without parsing it.
+  if (!messageBody.startsWith('{"type":"claim-check"')) return messageBody;
+  let reference: ClaimCheckReference | undefined;
+  try {
+    reference = claimCheckOf(JSON.parse(messageBody));
+  } catch {
+    return messageBody; // not a claim check after all: the contract check says so
+  }
+  if (!reference) return messageBody;
+  const body = await ports.reader.load(reference);
+  const hash = createHash('sha256').update(body).digest('hex');
+  const renewed = await ports.writer.store(body, correlationId, hash);
+  return encodeMessageBody(claimCheckMessage(correlationId, renewed));
 }
 
 /** The claim check a function gets from its environment (CLAIM_CHECK_BUCKET, MAX_MESSAGE_BYTES). */

@@ -36,6 +36,12 @@ export const webhookReceivedV1Schema = memo(() =>
      * not fire again for what happened before. Absent on webhooks as received.
      */
     backfill: z.optional(z.boolean()),
+    /**
+     * Set by `relay replay`: this is a replayed copy of an archived webhook. Hydrate does not archive it again, and
+     * sends its profile writes only with `profiles: true` (`--with-profiles`); deliver then still skips any that
+     * is older than what the relay already wrote (docs/adr/0026-replay-and-state-writes.md).
+     */
+    replay: z.optional(z.strictObject({ profiles: z.boolean() })),
   }),
 );
 export type WebhookReceivedV1 = z.infer<ReturnType<typeof webhookReceivedV1Schema>>;
@@ -147,6 +153,12 @@ export const klaviyoProfileUpsertV1Schema = memo(() => {
     ),
     /** Custom properties to set (or clear with `null`), merged key by key into the profile's. */
     properties: z.optional(z.record(nonEmptyString(), propertyValue)),
+    /**
+     * When the state this write describes held (the webhook's `received_at`). Deliver skips the write when the
+     * relay has already written newer state for one of the profile's identifiers (a replay, a late retry).
+     * Absent on messages written before it was added: those are written as they come.
+     */
+    as_of: z.optional(z.iso.datetime()),
   });
 });
 export type KlaviyoProfileUpsertV1 = z.infer<ReturnType<typeof klaviyoProfileUpsertV1Schema>>;

@@ -60,8 +60,9 @@ async function letterTextOf(body: string, context: RedriveContext): Promise<stri
   } catch {
     return undefined; // not a claim check after all: the contract check says so
   }
-  // The stage's own prefix holds only what the stage wrote: its dead letters (and, for hydrate, its messages to
-  // deliver, which never come back to hydrate's queue). Messages the stage consumes are under the feeding stage's.
+  // The stage's own prefix holds only what the stage wrote: its dead letters, the bodies it stored again for a
+  // deferral or a letter (claim-check.ts, renewClaimCheck: loaded here and found not to be a letter), and, for
+  // hydrate, its messages to deliver, which never come back to hydrate's queue.
   if (!reference?.key.startsWith(`${context.stage}/`)) return undefined;
   const text = await context.claimCheckReader.load(reference);
   return text.startsWith('{"type":"dead-letter"') ? text : undefined;

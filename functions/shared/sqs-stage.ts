@@ -4,6 +4,8 @@
 //   - a DeferredError (waiting for capacity, not a failure) re-sends the message to its own queue with the
 //     delay (≤ 900 s) and the failures so far in the `relay_failed_attempts` attribute, and the original counts
 //     as handled once the re-send succeeded (if it fails, the visibility change below applies instead);
+//   - a deferral's copy and a dead letter start new message lifetimes: a claim-checked body is stored again for
+//     them (claim-check.ts, renewClaimCheck), since the payload bucket expires objects by age;
 //   - a RetryableError (or any unexpected error) leaves the message on the queue, made visible again
 //     after Retry-After or an exponential backoff. Failed attempts = the attribute + this copy's receive count;
 //     when the failing receive is the last one maxReceiveCount allows, the stage sends the message to the DLQ
@@ -22,7 +24,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { claimCheckOf, type ClaimCheckReader, type ClaimCheckWriter } from './claim-check.ts';
+import {
+  claimCheckOf,
+  renewClaimCheck,
+  type ClaimCheckReader,
+  type ClaimCheckWriter,
+} from './claim-check.ts';
 import type { DeadLetterV1 } from './contracts.ts';
 import { DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -193,6 +200,41 @@ function dlqOptions<T>(options: StageOptions<T> | BatchStageOptions<T>) {
   };
 }
 
+/**
+ * The record with its claim-checked body stored again, for a message lifetime that starts now (a deferral's
+ * copy, a dead letter): the payload bucket expires objects by age, so the body must be as new as the message
+ * (claim-check.ts, renewClaimCheck). Without a claim check, the record as it is.
+ */
+function claimCheckRenewer<T>(options: StageOptions<T> | BatchStageOptions<T>) {
+  const { claimCheckReader: reader, claimCheck: writer } = options;
+  return async (record: SQSRecord): Promise<SQSRecord> => {
+    if (!reader || !writer) return record;
+    const body = await renewClaimCheck(record.body, correlationOf(record), { reader, writer });
+    return body === record.body ? record : { ...record, body };
+  };
+}
+
+/**
+ * The record a dead letter is written for, its claim-checked body renewed; if that fails, the record as it is:
+ * a letter naming an older object is better than no letter (logged, counted).
+ */
+async function forLetter(
+  renew: (record: SQSRecord) => Promise<SQSRecord>,
+  record: SQSRecord,
+  log: Logger,
+  metrics: Metrics,
+): Promise<SQSRecord> {
+  try {
+    return await renew(record);
+  } catch (error) {
+    log.error('could not store the claim-checked body again; the dead letter names the object it had', {
+      error: error as Error,
+    });
+    metrics.addMetric('claim_check_renew_failed', MetricUnit.Count, 1);
+    return record;
+  }
+}
+
 /** 10 s, 20 s, 40 s … by failed attempt, capped at 15 minutes, with up to 20% jitter so retries do not arrive together. */
 export function backoffSeconds(attempts: number, random: () => number = Math.random): number {
   const base = Math.min(900, 10 * 2 ** Math.max(0, attempts - 1));
@@ -313,9 +355,10 @@ export function createSqsStage<T>(options: StageOptions<T>) {
   const { stage, schema, sqs, queueUrl, logger, metrics } = options;
   const now = options.now ?? Date.now;
   const dlq = createSqsQueue(sqs, options.dlqUrl, dlqOptions(options));
+  const renew = claimCheckRenewer(options);
 
   async function deadLetter(record: SQSRecord, error: PermanentError, log: Logger) {
-    const letter = deadLetterOf(stage, record, error, now());
+    const letter = deadLetterOf(stage, await forLetter(renew, record, log, metrics), error, now());
     await dlq.send({ body: encodeMessageBody(letter), correlationId: correlationOf(record) });
     log.warn('sent to DLQ', deadLetterLog(record, error));
     countDeadLetters(metrics, error.reason, 1);
@@ -323,8 +366,8 @@ export function createSqsStage<T>(options: StageOptions<T>) {
 
   /** Re-sends a deferred message; false when the re-send failed (then it is retried as a failure). */
   async function defer(record: SQSRecord, error: DeferredError, log: Logger): Promise<boolean> {
-    const copy = deferredCopy(record, error.retryAfterSeconds ?? 1);
     try {
+      const copy = deferredCopy(await renew(record), error.retryAfterSeconds ?? 1);
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
@@ -429,16 +472,20 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
   const dlq = createSqsQueue(sqs, options.dlqUrl, dlqOptions(options));
   const backoff = options.backoff ?? ((attempts: number) => backoffSeconds(attempts));
   const redrive = redriveContextOf(options);
+  const renew = claimCheckRenewer(options);
 
   /** Sends the dead letters; returns the ids whose letter could not be sent (they stay on the queue). */
   async function deadLetterAll(
     letters: { record: SQSRecord; error: PermanentError; log: Logger }[],
   ): Promise<Set<string>> {
     if (letters.length === 0) return new Set();
+    const renewed = await Promise.all(
+      letters.map(({ record, log }) => forLetter(renew, record, log, metrics)),
+    );
     const { failedIds, reasons } = await dlq.sendBatch(
-      letters.map(({ record, error }) => ({
+      letters.map(({ record, error }, i) => ({
         id: record.messageId,
-        body: encodeMessageBody(deadLetterOf(stage, record, error, now())),
+        body: encodeMessageBody(deadLetterOf(stage, renewed[i] ?? record, error, now())),
         correlationId: correlationOf(record),
       })),
     );
@@ -461,20 +508,36 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     deferrals: { record: SQSRecord; error: DeferredError; log: Logger }[],
   ): Promise<{ record: SQSRecord; error: Error; log: Logger }[]> {
     if (deferrals.length === 0) return [];
-    const copies = deferrals.map(({ record, error }) => ({
-      id: record.messageId,
-      ...deferredCopy(record, error.retryAfterSeconds ?? 1),
-    }));
+    // A body that cannot be stored again is not deferred: it waits on the queue as a retry instead.
+    const unrenewed = new Set<string>();
+    const renewed = await Promise.all(
+      deferrals.map(({ record, log }) =>
+        renew(record).catch((error: unknown) => {
+          log.error('could not store the claim-checked body again; the message waits on the queue instead', {
+            error: error as Error,
+          });
+          unrenewed.add(record.messageId);
+          return undefined;
+        }),
+      ),
+    );
+    const copies = deferrals.flatMap(({ record, error }, i) => {
+      const copyOf = renewed[i];
+      return copyOf ? [{ id: record.messageId, ...deferredCopy(copyOf, error.retryAfterSeconds ?? 1) }] : [];
+    });
     const { failedIds, reasons } = await sendDelayed(sqs, queueUrl, copies);
-    const failed = new Set(failedIds);
-    for (const [i, { log, error }] of deferrals.entries())
-      if (failed.has(copies[i]?.id ?? ''))
+    const failed = new Set([...failedIds, ...unrenewed]);
+    const delays = new Map(copies.map((c) => [c.id, c.delaySeconds]));
+    for (const { record, log, error } of deferrals)
+      if (unrenewed.has(record.messageId))
+        continue; // logged above
+      else if (failed.has(record.messageId))
         log.error('could not re-send the deferred message; it waits on the queue instead', { reasons });
       else
         log.debug('deferred', {
           outcome: 'deferred',
           reason: error.reason,
-          delay_seconds: copies[i]?.delaySeconds,
+          delay_seconds: delays.get(record.messageId),
         });
     return deferrals.filter(({ record }) => failed.has(record.messageId));
   }

@@ -297,6 +297,8 @@ run "environment_follows_the_runtime_contract" {
       DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
       DELIVER_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
       MAX_RECEIVE_COUNT            = "10"
+      DEDUPE_TABLE_NAME            = "relay-dedupe"
+      STATE_TTL_SECONDS            = "1641600"
       MAX_MESSAGE_BYTES            = "262144"
       CLAIM_CHECK_BUCKET           = "relay-payloads-0001"
       POWERTOOLS_SERVICE_NAME      = "relay"
@@ -528,9 +530,10 @@ run "iam_is_least_privilege" {
       "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility",
       "sqs:SendMessage",
       "s3:GetObject", "s3:PutObject",
+      "dynamodb:UpdateItem",
       "ssm:GetParameter", "ssm:GetParametersByPath",
     ])
-    error_message = "deliver may only consume its queue, send to its DLQ and its own queue, read and store claim-checked bodies, and read its configuration and the Klaviyo key."
+    error_message = "deliver may only consume its queue, send to its DLQ and its own queue, read and store claim-checked bodies, record its newest profile writes, and read its configuration and the Klaviyo key."
   }
 
   assert {
@@ -547,11 +550,22 @@ run "iam_is_least_privilege" {
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq",
       "arn:aws:s3:::relay-payloads-0001/hydrate/*",
       "arn:aws:s3:::relay-payloads-0001/deliver/*",
+      "arn:aws:dynamodb:us-east-2:123456789012:table/relay-dedupe",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config/sources",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/klaviyo-api-key",
     ])
-    error_message = "deliver's policy must name exactly its queue, its DLQ, the configuration and the Klaviyo API key."
+    error_message = "deliver's policy must name exactly its queue, its DLQ, the dedupe table, the configuration and the Klaviyo API key."
+  }
+
+  assert {
+    condition = (
+      one([for s in local.policy_statements.deliver : s.Action if s.Sid == "OrderProfileWrites"]) == ["dynamodb:UpdateItem"] &&
+      module.function["deliver"].environment_variables["DEDUPE_TABLE_NAME"] == "relay-dedupe" &&
+      # Without the archive: 4 days on the queue + 14 in the DLQ + a day.
+      module.function["deliver"].environment_variables["STATE_TTL_SECONDS"] == tostring((4 + 14 + 1) * 86400)
+    )
+    error_message = "deliver records the newest profile write per profile in the dedupe table (conditional updates only), kept while an older webhook can come back."
   }
 
   assert {
@@ -1011,6 +1025,22 @@ run "archive_bucket_for_replay" {
   assert {
     condition     = one([for s in local.policy_statements.hydrate : s.Resource if s.Sid == "WriteArchive"]) == ["arn:aws:s3:::relay-archive-0001/archive/*"] && length([for s in local.policy_statements.ingest : s if s.Sid == "WriteArchive"]) == 0
     error_message = "Only hydrate may write the archive, under archive/ only."
+  }
+
+  assert {
+    condition     = module.function["deliver"].environment_variables["STATE_TTL_SECONDS"] == tostring((30 + 1) * 86400)
+    error_message = "The newest profile write times are kept while relay replay can send an older webhook (the archive's retention) or a dead letter can come back."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.archive_failed[0].metric_name == "archive_failed" &&
+      aws_cloudwatch_metric_alarm.archive_failed[0].namespace == local.environment.hydrate.POWERTOOLS_METRICS_NAMESPACE &&
+      aws_cloudwatch_metric_alarm.archive_failed[0].dimensions == tomap({ service = local.environment.hydrate.POWERTOOLS_SERVICE_NAME, function = "hydrate" }) &&
+      aws_cloudwatch_metric_alarm.archive_failed[0].threshold == 0 &&
+      contains(keys(output.alarm_arns), "archive-failed")
+    )
+    error_message = "A failed archive write is never a pipeline failure, so it must alarm: hydrate's archive_failed metric, on any count."
   }
 }
 

@@ -171,6 +171,8 @@ beforeAll(async () => {
     'deliver:MAX_RECEIVE_COUNT': String(aws.deliver.maxReceiveCount),
     MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
     CLAIM_CHECK_BUCKET: aws.payloadBucket,
+    // The module's default without the archive: 4 days on a queue, 14 in a DLQ, a day (terraform/dedupe.tf).
+    STATE_TTL_SECONDS: String(19 * 86_400),
   };
   // Not the module's: what points the SDK at the local services instead of AWS.
   const endpoints = {

@@ -111,6 +111,55 @@ describe('relay dlq', () => {
     expect(after.total).toBe(0);
   });
 
+  it(
+    'sends each letter present at the start back once, though the stage dead-letters it again, and says so',
+    { timeout: 120_000 },
+    async () => {
+      mock.reset();
+      const order = await readFile('samples/demo-order.json');
+      // Klaviyo refuses every event until cleared: the letter fails again as soon as it is redriven.
+      mock.inject({ status: 400, probability: 1, path: '/api/events' });
+      const deliveryId = await sendDemo(stack, order);
+      await waitFor(
+        'one deliver dead letter',
+        async () => (await queueDepth(stack, stack.aws.deliver.dlqUrl)) === 1,
+      );
+      const eventRequests = () => mock.requests().filter((r) => r.path === '/api/events').length;
+      const before = eventRequests();
+
+      // Before issue 18 (item 12) this never ended: each letter the stage wrote again was redriven again.
+      const run = await promisify(execFile)(
+        process.execPath,
+        [
+          ...['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'cli/relay.ts'],
+          ...['dlq', 'redrive', 'deliver', '--json', '--stack', stackFile],
+        ],
+        { timeout: 60_000, killSignal: 'SIGKILL' },
+      ).catch((error: { killed?: boolean }) => {
+        throw new Error(`the redrive did not end by itself (killed: ${String(error.killed)})`);
+      });
+      const result = JSON.parse(run.stdout) as Record<string, unknown>;
+      expect(result).toMatchObject({
+        at_start: 1,
+        matched: 1,
+        redriven: 1,
+        failed: 0,
+        failed_again: 1,
+        failed_again_by_reason: { klaviyo_400: 1 },
+      });
+      // Klaviyo saw the event once more, not thousands of times, and the letter is back in the DLQ, once.
+      expect(eventRequests() - before).toBe(1);
+      expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(1);
+      const listed = JSON.parse(await relay('dlq', 'list', 'deliver', '--json', '--all')) as {
+        reasons: { letters: { correlation_id: string }[] }[];
+      };
+      expect(listed.reasons.flatMap((r) => r.letters.map((l) => l.correlation_id))).toEqual([
+        `demo:${deliveryId}`,
+      ]);
+      mock.reset();
+    },
+  );
+
   it('says which stage names are valid and how to name the stack', async () => {
     const failed = await promisify(execFile)(process.execPath, [
       '--import',

@@ -121,7 +121,13 @@ const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
     'MAX_RECEIVE_COUNT',
     'ARCHIVE_BUCKET',
   ],
-  deliver: ['DELIVER_QUEUE_URL', 'DELIVER_DLQ_URL', 'MAX_RECEIVE_COUNT'],
+  deliver: [
+    'DELIVER_QUEUE_URL',
+    'DELIVER_DLQ_URL',
+    'MAX_RECEIVE_COUNT',
+    'DEDUPE_TABLE_NAME',
+    'STATE_TTL_SECONDS',
+  ],
 };
 const COMMON_ENV = [
   'MAX_MESSAGE_BYTES',
@@ -1043,6 +1049,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         expect(dry).toMatchObject({ dry_run: true, matched: 3, redriven: 0 });
         expect(await depth(hydrateDlq)).toBe(4);
 
+        // No consumer runs here (the test invokes hydrate by hand), so the redrive does not wait for one.
         const redriven = await relay(
           'dlq',
           'redrive',
@@ -1051,6 +1058,8 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
           'moved_by_sqs',
           '--source',
           'klaviyo',
+          '--wait',
+          '0s',
         );
         expect(redriven).toMatchObject({ matched: 3, redriven: 3, failed: 0, skipped: 1 });
         expect(await depth(hydrateDlq)).toBe(1);

@@ -1,16 +1,19 @@
-// Hydrate's archive write: one object per invocation and hour of receipt; when it cannot be written, the records
-// it would have held are retried (batch item failures), so no accepted webhook is left out of the archive.
+// Hydrate's archive write: one object per invocation and hour of receipt. The archive is optional: when it cannot
+// be written, the webhooks are still hydrated and sent on (no batch item failure, no second hydration); the failure
+// is logged and counted (`archive_failed`, which terraform/alarms.tf alarms on).
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { archiveHourPrefix } from '../../functions/shared/archive.ts';
 import { relayConfigSchema } from '../../functions/shared/config.ts';
 import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { createLogger } from '../../functions/shared/logger.ts';
+import { createMetrics } from '../../functions/shared/metrics.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
@@ -39,7 +42,7 @@ function sqsEvent(entries: { id: string; receivedAt: string }[]): SQSEvent {
   };
 }
 
-const handlerWith = (archiveDir: string) =>
+const handlerWith = (archiveDir: string, deps: Parameters<typeof createHydrateHandler>[0] = {}) =>
   createHydrateHandler({
     env: {
       HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
@@ -51,6 +54,7 @@ const handlerWith = (archiveDir: string) =>
     sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
     loadConfig: () => Promise.resolve(config),
     resolveSecret: () => Promise.resolve('secret'),
+    ...deps,
   });
 
 const entries = [
@@ -82,13 +86,33 @@ describe('hydrate’s archive', () => {
     ).toEqual([['a'], ['b', 'c']]);
   });
 
-  it('retries the records when the archive cannot be written', async () => {
+  it('fails no record when the archive cannot be written: logs it and counts archive_failed', async () => {
     const notADir = path.join(await mkdtemp(path.join(tmpdir(), 'archive-')), 'file');
     await writeFile(notADir, 'in the way');
-    const out = await handlerWith(notADir)(
-      sqsEvent(entries),
-      lambdaContext('hydrate', 'ctx-archive-fail', 30_000),
+    const metrics = createMetrics('hydrate');
+    const logger = createLogger('hydrate');
+    const counted = vi.spyOn(metrics, 'addMetric');
+    const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    const sent: unknown[] = [];
+    const out = await handlerWith(notADir, {
+      metrics,
+      logger,
+      sqs: {
+        send: (command: unknown) => {
+          sent.push(command);
+          return Promise.resolve({});
+        },
+      } as unknown as SQSClient,
+    })(sqsEvent(entries), lambdaContext('hydrate', 'ctx-archive-fail', 30_000));
+    // Delivered records stay delivered: a retry would hydrate and send them again, and on the last receive move
+    // them to the DLQ without a letter.
+    expect(out.batchItemFailures).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(counted).toHaveBeenCalledWith('archive_failed', 'Count', 3);
+    expect(counted).toHaveBeenCalledWith('hydrated', 'Count', 1);
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringMatching(/could not write the archive/),
+      expect.objectContaining({ records: 3, correlation_ids: ['shop:a', 'shop:b', 'shop:c'] }),
     );
-    expect(out.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['a', 'b', 'c']);
   });
 });

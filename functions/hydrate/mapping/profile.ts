@@ -109,6 +109,8 @@ export async function mapProfileUpsert(
     attributes,
     ...(Object.keys(location).length > 0 ? { location } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
+    // Deliver writes state only forward: a write older than one already made for the profile is skipped.
+    as_of: message.received_at,
   };
   const parsed = klaviyoProfileUpsertV1Schema().safeParse(candidate);
   if (!parsed.success) {

@@ -1,0 +1,97 @@
+// State writes go forward only (issue 18, item 8): a write carries the time of the state it describes (`as_of`),
+// the relay keeps the newest time it has written per piece of state, and a write older than that is skipped. A
+// replay of an old `customers/update` would otherwise put the old name and address back. One item per profile
+// identifier in the dedupe table, under a key prefix no dedupe key can have (those begin with a source name,
+// lowercase), so deliver needs no table of its own. The check and the record are one conditional UpdateItem.
+// Later state kinds (issue 20) add keys of their own; the rule is the same.
+import { createHash } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { ProfileIdentifiers } from '../shared/contracts.ts';
+
+/** `newest`: no newer write is recorded (the write goes ahead, and its time is now recorded); `stale`: skip it. */
+export type StateWriteVerdict = 'newest' | 'stale';
+
+export interface StateVersions {
+  /**
+   * Records `asOf` for each key unless a key holds a newer time. An equal time passes, so a retried write (whose
+   * earlier attempt recorded its time, then failed at Klaviyo) is written.
+   */
+  advance(keys: readonly string[], asOf: Date): Promise<StateWriteVerdict>;
+}
+
+/** Prefix of every state item: uppercase, which no source name (hence no dedupe key) starts with. */
+export const STATE_KEY_PREFIX = 'STATE#';
+
+/**
+ * The keys of a profile's state: one per identifier it is named by, hashed (no address or number in the table).
+ * A write is stale when any of them saw a newer one, so a profile named by its email in one webhook and by email
+ * and phone number in the next is still one profile here. Emails are compared as Klaviyo does, ignoring case.
+ */
+export function profileStateKeys(profile: ProfileIdentifiers): string[] {
+  const identifiers: [string, string | undefined][] = [
+    ['id', profile.id],
+    ['email', profile.email?.trim().toLowerCase()],
+    ['phone_number', profile.phone_number],
+    ['external_id', profile.external_id],
+  ];
+  return identifiers.flatMap(([kind, value]) =>
+    value === undefined
+      ? []
+      : [`${STATE_KEY_PREFIX}profile#${kind}#${createHash('sha256').update(value).digest('hex')}`],
+  );
+}
+
+export function createDynamoStateVersions(
+  client: Pick<DynamoDBClient, 'send'>,
+  tableName: string,
+  /** How long a recorded time is kept after it (TTL): longer than the oldest webhook a replay can send. */
+  ttlSeconds: number,
+): StateVersions {
+  async function advanceOne(key: string, asOfMs: number): Promise<StateWriteVerdict> {
+    try {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: key } },
+          UpdateExpression: 'SET as_of_ms = :as_of, expires_at = :expires',
+          ConditionExpression: 'attribute_not_exists(as_of_ms) OR as_of_ms <= :as_of',
+          ExpressionAttributeValues: {
+            ':as_of': { N: String(asOfMs) },
+            ':expires': { N: String(Math.floor(asOfMs / 1000) + ttlSeconds) },
+          },
+        }),
+      );
+      return 'newest';
+    } catch (error) {
+      if (
+        error instanceof ConditionalCheckFailedException ||
+        (error as Error).name === 'ConditionalCheckFailedException'
+      )
+        return 'stale';
+      throw error;
+    }
+  }
+
+  return {
+    async advance(keys, asOf) {
+      const verdicts = await Promise.all(keys.map((key) => advanceOne(key, asOf.getTime())));
+      return verdicts.includes('stale') ? 'stale' : 'newest';
+    },
+  };
+}
+
+/** STATE_TTL_SECONDS (set by Terraform from the archive's retention and the queues'); default 120 days. */
+export function stateTtlSecondsOf(env: NodeJS.ProcessEnv): number {
+  const raw = env.STATE_TTL_SECONDS;
+  if (raw === undefined || raw === '') return 120 * 86_400;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 86_400)
+    throw new Error(
+      `STATE_TTL_SECONDS must be a whole number of seconds, at least 86400, not ${JSON.stringify(raw)}`,
+    );
+  return value;
+}
