@@ -52,7 +52,10 @@ export const deployedSecretRefSchema = memo(() =>
       ssm: z
         .string()
         .check(
-          z.regex(SSM_PARAMETER_REFERENCE, 'an SSM parameter name (letters, digits, _ . - /) or parameter ARN'),
+          z.regex(
+            SSM_PARAMETER_REFERENCE,
+            'an SSM parameter name (letters, digits, _ . - /) or parameter ARN',
+          ),
           z.describe('An SSM parameter (name or ARN) holding the secret.'),
         ),
     }),
@@ -404,23 +407,25 @@ export function relayConfigSchemaWith<S extends z.ZodMiniType>(source: S) {
           'Ingest settings: the body size and JSON depth limits, and how long delivery ids are remembered and claimed.',
         ),
       ),
-    hydrate: z.prefault(
-      z.strictObject({
-        /**
-         * Bytes one webhook may bring into hydrate: itself, the source API answers its hydration gets and the
-         * messages it becomes (as JSON text), from 1 MiB to 1 GiB. Past it the webhook is dead-lettered with the reason
-         * `webhook_budget_exceeded`. Default: a sixteenth of hydrate's memory_size (16 MiB at 256 MB).
-         */
-        max_bytes_per_webhook: z.optional(
-          intBetween(1_048_576, 1_073_741_824).check(
-            z.describe(
-              "Bytes one webhook may bring into hydrate (itself, its source API answers and the messages it becomes, as JSON text); unset, a sixteenth of hydrate's memory_size. Past it the webhook is dead-lettered (webhook_budget_exceeded).",
+    hydrate: z
+      .prefault(
+        z.strictObject({
+          /**
+           * Bytes one webhook may bring into hydrate: itself, the source API answers its hydration gets and the
+           * messages it becomes (as JSON text), from 1 MiB to 1 GiB. Past it the webhook is dead-lettered with the reason
+           * `webhook_budget_exceeded`. Default: a sixteenth of hydrate's memory_size (16 MiB at 256 MB).
+           */
+          max_bytes_per_webhook: z.optional(
+            intBetween(1_048_576, 1_073_741_824).check(
+              z.describe(
+                "Bytes one webhook may bring into hydrate (itself, its source API answers and the messages it becomes, as JSON text); unset, a sixteenth of hydrate's memory_size. Past it the webhook is dead-lettered (webhook_budget_exceeded).",
+              ),
             ),
           ),
-        ),
-      }),
-      {},
-    ).check(z.describe("Hydrate settings: how many bytes one webhook may bring into hydrate's memory.")),
+        }),
+        {},
+      )
+      .check(z.describe("Hydrate settings: how many bytes one webhook may bring into hydrate's memory.")),
   });
 }
 

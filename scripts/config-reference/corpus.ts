@@ -24,7 +24,10 @@ export interface CorpusCase {
   valid: boolean;
   /** Only where HCL cannot state the rule: Terraform's verdict, and why it differs. */
   terraform?: { valid: boolean; why: string; refuses?: TerraformVariable };
-  document: { sources: unknown; klaviyo: unknown; ingest?: unknown; hydrate?: unknown } & Record<string, unknown>;
+  document: { sources: unknown; klaviyo: unknown; ingest?: unknown; hydrate?: unknown } & Record<
+    string,
+    unknown
+  >;
 }
 
 export function corpusCases(): CorpusCase[] {
