@@ -642,6 +642,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       `${NAME}-hydrate-retries`,
       `${NAME}-klaviyo-server-errors`,
       `${NAME}-source-config-invalid`,
+      `${NAME}-archive-failed`, // examples/complete keeps the archive
     ];
     expect([...byName.keys()].sort()).toEqual([...expected].sort());
     expect(Object.values(outputs.alarm_arns.value).sort()).toEqual(
