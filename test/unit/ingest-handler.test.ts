@@ -253,7 +253,12 @@ describe('ingest: integers above 2^53', () => {
     });
     const a = aws();
     const handler = createIngestHandler({
-      env: { ...testSecrets, ...LOCAL_MODE_ENV, DEDUPE_TABLE_NAME: a.tableName, HYDRATE_QUEUE_URL: a.hydrate.url },
+      env: {
+        ...testSecrets,
+        ...LOCAL_MODE_ENV,
+        DEDUPE_TABLE_NAME: a.tableName,
+        HYDRATE_QUEUE_URL: a.hydrate.url,
+      },
       sqs: a.sqs,
       dynamodb: a.dynamodb,
       loadConfig: () => Promise.resolve(withIdPath),
