@@ -7,7 +7,23 @@
 // (`https://{meta.tenant}.com` would let it choose attacker.com). "Registrable" is judged against the Public
 // Suffix List's ICANN section (tldts, bundled: no network): the fixed part must hold at least one label beyond its
 // public suffix, so `{…}.com`, `{…}.co.uk` and `{…}.ck` are refused (docs/adr/0027-security-boundaries.md).
-import { getDomain } from 'tldts';
+import { createRequire } from 'node:module';
+import type * as TldtsModule from 'tldts';
+
+let tldts: typeof TldtsModule | undefined;
+
+/**
+ * tldts, loaded by the first base URL with a host placeholder rather than at import (as re2js is in
+ * ./linear-regex.ts): building its suffix tables costs tens of ms of every cold start, and most configurations
+ * have no such URL.
+ */
+function publicSuffixList(): typeof TldtsModule {
+  return (tldts ??=
+    typeof require === 'function'
+      ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- the bundler's lazy load (see above)
+        (require('tldts') as typeof TldtsModule)
+      : (createRequire(import.meta.url)('tldts') as typeof TldtsModule));
+}
 
 export const HYDRATION_BASE_URL_RULE =
   'an https URL, or http to loopback (127.0.0.0/8, [::1], localhost) for local mode';
@@ -69,7 +85,7 @@ export function hostPlaceholderOf(template: string): HostPlaceholder | undefined
   // A numeric last label would make the filled host an IPv4 address, not a name under a domain.
   if (!labels.every((l) => DNS_LABEL.test(l)) || !/[a-z]/.test(labels.at(-1) ?? ''))
     return { problem: `${rule}: ${fixedDomain} is not a domain name` };
-  if (getDomain(fixedDomain) === null)
+  if (publicSuffixList().getDomain(fixedDomain) === null)
     return { problem: `${rule}: ${fixedDomain} is a public suffix, not a registrable domain` };
   return { placeholder: match[1] ?? '', fixedDomain };
 }
