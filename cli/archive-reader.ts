@@ -6,7 +6,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { archiveHourPrefix } from '../functions/shared/archive.ts';
-import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../functions/shared/contracts.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../functions/shared/stage/contracts.ts';
 
 export type ArchiveLocation = { bucket: string; s3: S3Client } | { dir: string };
 

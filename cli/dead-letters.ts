@@ -10,8 +10,8 @@ import {
   SendMessageBatchCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { claimCheckOf } from '../functions/shared/claim-check.ts';
-import { deadLetterV1Schema, type DeadLetterV1 } from '../functions/shared/contracts.ts';
+import { claimCheckOf } from '../functions/shared/stage/claim-check.ts';
+import { deadLetterV1Schema, type DeadLetterV1 } from '../functions/shared/stage/contracts.ts';
 import type { RelayStack, Stage } from './stack.ts';
 
 /** The reason given to a message SQS moved to the DLQ itself (the stage could not write a letter). */
@@ -159,7 +159,7 @@ export function openDlq(
 
 /**
  * Sends dead letters back to the stage's queue as they are: the stage opens a letter and processes its original
- * (functions/shared/redriven-letter.ts), exactly as after SQS's own redrive. Returns the entries whose send
+ * (functions/shared/stage/redriven-letter.ts), exactly as after SQS's own redrive. Returns the entries whose send
  * succeeded (only those may be deleted from the DLQ).
  */
 export async function sendBack(

@@ -1,7 +1,7 @@
 // The deployed configuration document, read from SSM as the functions read it: the parameter the stack names and
-// each source's part under `<parameter>/sources/` (functions/shared/config-loader.ts, docs/runtime-contract.md).
+// each source's part under `<parameter>/sources/` (functions/shared/config/loader.ts, docs/runtime-contract.md).
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { readSsmDocument } from '../functions/shared/config-loader.ts';
+import { readSsmDocument } from '../functions/shared/config/loader.ts';
 
 /** The document's JSON text, assembled from its parameters, and where it came from (`ssm:<name>`). */
 export async function readDeployedDocument(

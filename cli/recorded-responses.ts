@@ -4,8 +4,8 @@
 // "body" } }` to answer with another status or with headers (a Link header for pagination).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HydrationStep } from '../functions/shared/hydration-config.ts';
-import { parseJson } from '../functions/shared/json-text.ts';
+import type { HydrationStep } from '../functions/shared/config/hydration.ts';
+import { parseJson } from '../functions/shared/json/text.ts';
 
 type Fetch = typeof fetch;
 

@@ -1,7 +1,7 @@
 // `klaviyo-relay` (`npm run relay -- <command>` in the repository): the operator's tool. Each command lives in
 // cli/commands/ and uses the same code as the functions, so what it prints is what the relay would do.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../functions/shared/config.ts';
+import { ConfigError } from '../functions/shared/config/relay-config.ts';
 import { registerConfigCommands } from './commands/config.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';

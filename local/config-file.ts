@@ -1,7 +1,7 @@
 // Local mode's configuration: config/local.json with `${NAME}` placeholders filled from the environment
 // and from what local mode started (e.g. DEMO_API_URL), validated by the same schema the Lambdas use.
 import { readFile } from 'node:fs/promises';
-import { ConfigError, parseRelayConfig, type RelayConfig } from '../functions/shared/config.ts';
+import { ConfigError, parseRelayConfig, type RelayConfig } from '../functions/shared/config/relay-config.ts';
 
 type Vars = Readonly<Record<string, string | undefined>>;
 

@@ -2,8 +2,8 @@
 // klaviyo.base_url (deliver sends there, whatever local mode started) and the key its api_key names. The
 // banner, the dev secrets and the key check all follow from this answer, so the banner cannot name the mock
 // while events go to a.klaviyo.com (issue 18, item 18).
-import { ConfigError, type KlaviyoSettings } from '../functions/shared/config.ts';
-import { isLoopbackHostname } from '../functions/shared/hydration-base-url.ts';
+import { ConfigError, type KlaviyoSettings } from '../functions/shared/config/relay-config.ts';
+import { isLoopbackHostname } from '../functions/shared/config/hydration-base-url.ts';
 import { describeSecretRef } from '../functions/shared/secrets.ts';
 
 export type KlaviyoDestination =

@@ -3,7 +3,7 @@
 // to resolve to 127.0.0.1, and the browser then sends the page's requests — with `Host: attacker.example` — to
 // local mode, where the committed development secrets sign webhooks and /_relay/status answers. Such a request
 // always names the page's host in Host (and its origin in Origin), so a non-loopback one of either is refused.
-import { isLoopbackHostname } from '../functions/shared/hydration-base-url.ts';
+import { isLoopbackHostname } from '../functions/shared/config/hydration-base-url.ts';
 
 /** Why a request is refused, or undefined when its Host (and Origin, if any) name this machine. */
 export function nonLoopbackReason(headers: {

@@ -1,7 +1,7 @@
 // The sender's side of each signature scheme, for `npm run send` and the tests: builds the headers a
 // real sender would put on a request. (Verification lives in functions/ingest/sources/.)
 import { createHmac, randomUUID } from 'node:crypto';
-import type { SourceConfig } from '../functions/shared/config.ts';
+import type { SourceConfig } from '../functions/shared/config/relay-config.ts';
 import { standardWebhooksKey } from '../functions/ingest/sources/standard-webhooks.ts';
 
 export interface SignOptions {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RelayConfig } from '../functions/shared/config.ts';
+import type { RelayConfig } from '../functions/shared/config/relay-config.ts';
 import { createDeliverHandler } from '../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';

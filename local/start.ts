@@ -8,7 +8,7 @@
 // configuration.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config.ts';
+import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config/relay-config.ts';
 import { describeKlaviyoDestination, NO_KLAVIYO_KEY } from './klaviyo-destination.ts';
 import { teeLogLines } from './log-tee.ts';
 import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';

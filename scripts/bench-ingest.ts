@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { relayConfigSchema, type SourceConfig } from '../functions/shared/config.ts';
+import { relayConfigSchema, type SourceConfig } from '../functions/shared/config/relay-config.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';
 import { startLocalAws } from '../local/emulators.ts';
 import { lambdaContext } from '../local/lambda-context.ts';

@@ -7,7 +7,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { createHydrateHandler } from '../functions/hydrate/handler.ts';
-import { relayConfigSchema } from '../functions/shared/config.ts';
+import { relayConfigSchema } from '../functions/shared/config/relay-config.ts';
 import { lambdaContext } from '../local/lambda-context.ts';
 
 const MIB = 1_048_576;

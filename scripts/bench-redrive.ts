@@ -14,8 +14,8 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
-import type { DeadLetterV1 } from '../functions/shared/contracts.ts';
-import { encodeMessageBody } from '../functions/shared/message-body.ts';
+import type { DeadLetterV1 } from '../functions/shared/stage/contracts.ts';
+import { encodeMessageBody } from '../functions/shared/stage/message-body.ts';
 import { startLocalAws } from '../local/emulators.ts';
 import { writeStackFile } from '../local/stack-file.ts';
 import { queueCounts } from '../cli/queue-counts.ts';

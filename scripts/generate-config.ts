@@ -1,5 +1,5 @@
 // Writes everything that describes the configuration document from its one description, the zod schema
-// (functions/shared/config.ts; docs/adr/0024-one-description-of-the-configuration.md):
+// (functions/shared/config/relay-config.ts; docs/adr/0024-one-description-of-the-configuration.md):
 // - config/relay-config.schema.json, the JSON Schema editors complete and check the file with;
 // - terraform/variables.tf, between its GENERATED markers: the `sources`, `klaviyo`, `ingest` and `hydrate` inputs, their
 //   types and every validation HCL can state (the hand-written rest: scripts/config-reference/terraform-rules.ts);
@@ -25,7 +25,7 @@ export const README_FILE = 'README.md';
 
 const TF_BEGIN =
   '# BEGIN GENERATED CONFIGURATION: written by `npm run config:generate` from the zod schema; edit the schema\n' +
-  '# (functions/shared/*-config.ts, config-schema.ts) or scripts/config-reference/terraform-rules.ts, not this part.';
+  '# (functions/shared/config/) or scripts/config-reference/terraform-rules.ts, not this part.';
 const TF_END = '# END GENERATED CONFIGURATION';
 /** README tables: `<!-- BEGIN_CONFIG_REFERENCE klaviyo -->` … `<!-- END_CONFIG_REFERENCE -->`, by object path. */
 const README_TABLE = /(<!-- BEGIN_CONFIG_REFERENCE ([a-z_.]+) -->\n)[\s\S]*?(<!-- END_CONFIG_REFERENCE -->)/g;

@@ -1,5 +1,5 @@
 ################################################################################
-# The configuration document (relayConfigSchema() in functions/shared/config.ts), rendered from typed inputs.
+# The configuration document (relayConfigSchema() in functions/shared/config/relay-config.ts), rendered from typed inputs.
 # Unset optional attributes render as null; the functions drop nulls before validating.
 ################################################################################
 

@@ -1,5 +1,5 @@
 ################################################################################
-# Payload bucket of the claim check (functions/shared/claim-check.ts): a message body larger than the queues
+# Payload bucket of the claim check (functions/shared/stage/claim-check.ts): a message body larger than the queues
 # take (MAX_MESSAGE_BYTES) is stored here and the message carries its reference. Private, owner-enforced,
 # encrypted (the customer key when given, else SSE-S3), TLS only, and every object expires after the time its
 # message and that message's dead letter can live. Keys are <writing stage>/<source>/<hash>/<uuid>.json, so IAM

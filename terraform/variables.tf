@@ -50,11 +50,11 @@ variable "alarm_tags" {
 }
 
 ################################################################################
-# Configuration document (generated from relayConfigSchema() in functions/shared/config.ts)
+# Configuration document (generated from relayConfigSchema() in functions/shared/config/relay-config.ts)
 ################################################################################
 
 # BEGIN GENERATED CONFIGURATION: written by `npm run config:generate` from the zod schema; edit the schema
-# (functions/shared/*-config.ts, config-schema.ts) or scripts/config-reference/terraform-rules.ts, not this part.
+# (functions/shared/config/) or scripts/config-reference/terraform-rules.ts, not this part.
 
 variable "sources" {
   description = "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see the README's Configure sources, Hydration reference and Mapping reference)."
@@ -802,55 +802,55 @@ variable "sources" {
   }
 
   validation {
-    # What each preset asks the source for (`requires` in functions/shared/presets/).
+    # What each preset asks the source for (`requires` in functions/shared/config/presets/).
     condition     = alltrue([for s in values(var.sources) : ((s.preset != "bigcommerce" || try(s.hydration.connections.store.auth, null) != null) && (s.preset != "stripe" || try(s.hydration.connections.stripe.auth, null) != null) && (s.preset != "zendesk" || (try(s.hydration.connections.zendesk.auth, null) != null && try(s.hydration.connections.zendesk.base_url, null) != null)))])
     error_message = "A preset's credential must be given: bigcommerce needs hydration.connections.store.auth (X-Auth-Token), stripe hydration.connections.stripe.auth (bearer API key), zendesk hydration.connections.zendesk.base_url and auth (see the README's Presets section)."
   }
 
   validation {
-    # config-schema.ts, generic-hmac signature: {body} once; a timestamp header only when signed.
+    # config/document-schema.ts, generic-hmac signature: {body} once; a timestamp header only when signed.
     condition     = alltrue([for s in values(var.sources) : s.signature == null ? true : (length(split("{body}", coalesce(s.signature.signed_content, "{body}"))) == 2 && (strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}") ? s.signature.timestamp_header != null : true) && (s.signature.timestamp_header == null ? true : strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}")))])
     error_message = "signature.signed_content must contain {body} exactly once (default {body}); when it uses {timestamp}, signature.timestamp_header is required; and when signature.timestamp_header is set, signed_content must include {timestamp} (an unsigned timestamp could be rewritten to pass the tolerance)."
   }
 
   validation {
-    # hydration-config.ts, hydrationSchema: one connection or several; steps unless a preset gives them.
+    # config/hydration.ts, hydrationSchema: one connection or several; steps unless a preset gives them.
     condition     = alltrue([for s in values(var.sources) : s.hydration == null ? true : ((s.hydration.base_url == null) != (s.hydration.connections == null) && (s.hydration.connections == null || s.hydration.auth == null) && (s.hydration.steps != null || s.preset != null) && (s.preset != null || alltrue([for c in(s.hydration.connections == null ? [] : values(s.hydration.connections)) : c.base_url != null])) && (s.hydration.connections == null ? true : length(coalesce(s.hydration.connections, {})) >= 1 && length(coalesce(s.hydration.connections, {})) <= 10))])
     error_message = "hydration needs either base_url (with auth) or connections (1 to 10, each with its own base_url and auth), and steps; with a preset, steps and a connection's base_url may be left out (the preset's are used)."
   }
 
   validation {
-    # hydration-config.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host is its whole first label under a fixed domain of two labels or more (that the fixed part is registrable, not a public suffix such as co.uk, needs the Public Suffix List: hydrate checks it).
+    # config/hydration.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host is its whole first label under a fixed domain of two labels or more (that the fixed part is registrable, not a public suffix such as co.uk, needs the Public Suffix List: hydrate checks it).
     condition     = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) : can(regex("^(https://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)([/?#][^\\s]*)?$", replace(u, "/\\{[^{}]+\\}/", "x"))) && (!can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://\\{[^{}/?#@:]+\\}(\\.[A-Za-z0-9-]+){2,}(:[0-9]{1,5})?([/?#].*)?$", u)))]]))
     error_message = "Every hydration base URL must be https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, with a port from 0 to 65535; a placeholder in its host must be its whole first label, under a fixed registrable domain, e.g. https://{meta.shop}.myshopify.com (the configuration, not the webhook, decides which domain gets the credential)."
   }
 
   validation {
-    # hydration-config.ts, hydrationAuthSchema: basic auth names its user one way.
+    # config/hydration.ts, hydrationAuthSchema: basic auth names its user one way.
     condition     = alltrue(flatten([for s in values(var.sources) : [for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : a.kind != "basic" || ((a.user == null) != (a.user_secret == null))]]))
     error_message = "A basic hydration auth needs exactly one of user or user_secret."
   }
 
   validation {
-    # hydration-config.ts, hydrationStepSchema and stepsNameTheirConnection.
+    # config/hydration.ts, hydrationStepSchema and stepsNameTheirConnection.
     condition     = alltrue(flatten([for s in values(var.sources) : [for st in(s.hydration == null ? [] : (s.hydration.steps == null ? [] : s.hydration.steps)) : (st.connection == null ? (s.hydration.connections == null ? true : length(s.hydration.connections) == 1) : (s.hydration.connections == null ? st.connection == "default" : contains(keys(s.hydration.connections), st.connection))) && (st.body == null || coalesce(st.method, "GET") == "POST") && (st.paginate == null || coalesce(st.method, "GET") == "GET") && (st.for_each == null || try(st.for_each.as, null) != "params")]]))
     error_message = "Each hydration step names a configured connection (it may leave it out when there is exactly one), has a body only with method POST, paginate only with GET, and a for_each.as other than params."
   }
 
   validation {
-    # hydration-config.ts, paginationSchema: what each kind of next needs.
+    # config/hydration.ts, paginationSchema: what each kind of next needs.
     condition     = alltrue(flatten([for s in values(var.sources) : [for st in(s.hydration == null ? [] : (s.hydration.steps == null ? [] : s.hydration.steps)) : st.paginate == null ? true : ((st.paginate.next != "next_url" || st.paginate.next_url_path != null) && (st.paginate.next != "cursor" || (st.paginate.has_more_path != null && st.paginate.cursor_param != null && st.paginate.cursor_path != null)))]]))
     error_message = "A hydration step's paginate with next \"next_url\" needs next_url_path; with next \"cursor\", has_more_path, cursor_param and cursor_path."
   }
 
   validation {
-    # mapping-config.ts, namedValuesSchema.
+    # config/mapping.ts, namedValuesSchema.
     condition     = alltrue(flatten([for s in values(var.sources) : [for m in concat([s.mapping.properties, s.mapping.keep, s.mapping.extra], flatten([for e in coalesce(s.mapping.events, []) : [e.properties, e.keep, e.extra]])) : m == null ? true : length(m) <= 100 && alltrue([for k in keys(m) : length(k) >= 1 && length(k) <= 100 && !startswith(k, "$")])]]))
     error_message = "mapping properties, keep and extra (and those of each events entry) hold at most 100 names of 1 to 100 characters each, none starting with $ (Klaviyo reserves those; extra is written as $extra)."
   }
 
   validation {
-    # mapping-config.ts, mappingSchema and eventSpecSchema.
+    # config/mapping.ts, mappingSchema and eventSpecSchema.
     condition     = alltrue([for s in values(var.sources) : s.mapping.events == null ? true : (alltrue([for v in [s.mapping.value, s.mapping.include, s.mapping.properties, s.mapping.keep, s.mapping.extra] : v == null]) && alltrue([for e in coalesce(s.mapping.events, []) : e.key == null || e.for_each != null]) && length(distinct([for i, e in coalesce(s.mapping.events, []) : coalesce(e.id, tostring(i))])) == length(coalesce(s.mapping.events, [])))])
     error_message = "mapping.events, when set, holds events with distinct ids (default the position), key only beside for_each, and the single-event fields value, include, properties, keep and extra are set on each event instead of at the mapping's top level."
   }

@@ -3,7 +3,11 @@
 // stand-in when unset, as the relay fills them when it starts.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parseRelayConfig, validateRelayConfig, type ConfigProblem } from '../../functions/shared/config.ts';
+import {
+  parseRelayConfig,
+  validateRelayConfig,
+  type ConfigProblem,
+} from '../../functions/shared/config/relay-config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
 import { readDeployedDocument } from '../deployed-document.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';

@@ -16,17 +16,17 @@ import {
   parseRelayConfig,
   type RelayConfig,
   type SourceKind,
-} from '../../functions/shared/config.ts';
+} from '../../functions/shared/config/relay-config.ts';
 import {
   deliverMessageSchema,
   type DeliverMessage,
   type WebhookReceivedV1,
-} from '../../functions/shared/contracts.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
-import { parseJson } from '../../functions/shared/json-text.ts';
-import { PRESETS, type PresetName } from '../../functions/shared/presets/index.ts';
+} from '../../functions/shared/stage/contracts.ts';
+import { PermanentError } from '../../functions/shared/stage/errors.ts';
+import { parseJson } from '../../functions/shared/json/text.ts';
+import { PRESETS, type PresetName } from '../../functions/shared/config/presets/index.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
-import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
+import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
 import { HttpError } from '../../functions/ingest/http-error.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';

@@ -5,10 +5,10 @@
 // deliver still skips any older than what the relay has written since (docs/adr/0026-replay-and-state-writes.md).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
-import { createS3ClaimCheckWriter } from '../../functions/shared/claim-check.ts';
-import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
-import { encodeMessageBody } from '../../functions/shared/message-body.ts';
-import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
+import { createS3ClaimCheckWriter } from '../../functions/shared/stage/claim-check.ts';
+import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
+import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
+import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { archiveObjects, readArchiveObject, type ArchiveLocation } from '../archive-reader.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';

@@ -5,7 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError, parseRelayConfig, type RelayConfig } from '../../functions/shared/config.ts';
+import {
+  ConfigError,
+  parseRelayConfig,
+  type RelayConfig,
+} from '../../functions/shared/config/relay-config.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
 import { readLocalConfig } from '../../local/config-file.ts';
 import { signedHeaders } from '../../local/sign.ts';

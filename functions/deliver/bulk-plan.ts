@@ -6,7 +6,7 @@
 //   - events of one profile share an entry, as the bulk document nests events under their profile.
 // Each planned request remembers which message sits at which (entry, event) position, so that an error
 // pointer from Klaviyo names the message at fault.
-import type { KlaviyoEvent } from '../shared/contracts.ts';
+import type { KlaviyoEvent } from '../shared/stage/contracts.ts';
 import { bulkCreateEventsBody, type BulkEntry } from './klaviyo-requests.ts';
 
 export const BULK_MAX_EVENTS = 1_000;

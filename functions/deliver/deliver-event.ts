@@ -1,9 +1,9 @@
 // One message, one Klaviyo call: Create Event for an event, profile import for a profile upsert. The event's
 // deterministic unique_id makes a redelivered message harmless (Klaviyo keeps the first event with that id),
 // and an upsert of the same values changes nothing.
-import type { DeliverMessage } from '../shared/contracts.ts';
+import type { DeliverMessage } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { RecordOutcome } from '../shared/sqs-stage.ts';
+import type { RecordOutcome } from '../shared/stage/sqs-stage.ts';
 import type { KlaviyoClient } from './klaviyo-client.ts';
 import { DONE, outcomeOfError, type DeliverCounters } from './deliver-outcome.ts';
 import { KLAVIYO_PATHS, createEventBody, profileImportBody } from './klaviyo-requests.ts';

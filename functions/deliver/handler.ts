@@ -7,24 +7,24 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
+import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/stage/claim-check.ts';
 import {
   parseOpaqueRelayConfigPerSource,
   type KlaviyoSettings,
   type OpaqueRelayConfig,
-} from '../shared/config-schema.ts';
+} from '../shared/config/document-schema.ts';
 import {
   createConfigLoader,
   requireEnv,
   reportRefreshError,
   requireMaxReceiveCount,
   type LoadConfig,
-} from '../shared/config-loader.ts';
-import { deliverMessageSchema } from '../shared/contracts.ts';
+} from '../shared/config/loader.ts';
+import { deliverMessageSchema } from '../shared/stage/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
-import { createSqsBatchStage } from '../shared/sqs-stage.ts';
+import { createSqsBatchStage } from '../shared/stage/sqs-stage.ts';
 import { deliverBatch } from './deliver-batch.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';

@@ -1,6 +1,6 @@
 // Request bodies for Klaviyo's API, in the JSON:API shapes Klaviyo documents (the project's contract of them:
 // local/klaviyo-mock/contract/): Create Event, Bulk Create Events and Create or Update Profile (profile import).
-import type { KlaviyoEvent, KlaviyoProfileUpsertV1, ProfileIdentifiers } from '../shared/contracts.ts';
+import type { KlaviyoEvent, KlaviyoProfileUpsertV1, ProfileIdentifiers } from '../shared/stage/contracts.ts';
 
 /** Where each operation lives; the pacer keeps one budget per path, as Klaviyo does. */
 export const KLAVIYO_PATHS = {

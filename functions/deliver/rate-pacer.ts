@@ -17,7 +17,7 @@
 // next free slot, which every message of a backlog would share (and come back together, to be deferred again):
 // each deferral takes the next place in a queue of deferred requests that drains at this instance's part of the
 // budget, starting when the budget is free again (docs/adr/0012-deferral-and-dead-letters.md).
-import { DeferredError } from '../shared/errors.ts';
+import { DeferredError } from '../shared/stage/errors.ts';
 
 /** Published limits (requests per 1 s burst window, per 60 s steady window), from the OpenAPI files. */
 export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }> = {

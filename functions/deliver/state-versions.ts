@@ -10,7 +10,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { ProfileIdentifiers } from '../shared/contracts.ts';
+import type { ProfileIdentifiers } from '../shared/stage/contracts.ts';
 
 /** `newest`: no newer write is recorded (the write goes ahead, and its time is now recorded); `stale`: skip it. */
 export type StateWriteVerdict = 'newest' | 'stale';

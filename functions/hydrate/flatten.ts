@@ -1,7 +1,7 @@
 // Klaviyo segments and flow filters can only use top-level, non-object properties, so nested data is
 // flattened: objects become `parent_child` keys, arrays of objects become one list per field
 // (`products_sku: ["A", "B"]`) plus a `_count`, and lists of scalars stay lists.
-import type { FlatProperties } from '../shared/contracts.ts';
+import type { FlatProperties } from '../shared/stage/contracts.ts';
 
 type Scalar = string | number | boolean;
 type Value = Scalar | Scalar[];

@@ -6,8 +6,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { archiveFromEnv } from '../shared/archive.ts';
-import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/claim-check.ts';
-import { parseRelayConfigPerSource, type RelayConfig, type SourceRefusals } from '../shared/config.ts';
+import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/stage/claim-check.ts';
+import {
+  parseRelayConfigPerSource,
+  type RelayConfig,
+  type SourceRefusals,
+} from '../shared/config/relay-config.ts';
 import {
   createConfigLoader,
   reportRefreshError,
@@ -15,14 +19,14 @@ import {
   requireEnv,
   requireMaxReceiveCount,
   type LoadConfig,
-} from '../shared/config-loader.ts';
-import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
-import { PermanentError } from '../shared/errors.ts';
+} from '../shared/config/loader.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/stage/contracts.ts';
+import { PermanentError } from '../shared/stage/errors.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
-import { createSqsQueue } from '../shared/sqs-queue.ts';
-import { createSqsStage, deadlineMarginFor } from '../shared/sqs-stage.ts';
+import { createSqsQueue } from '../shared/stage/sqs-queue.ts';
+import { createSqsStage, deadlineMarginFor } from '../shared/stage/sqs-stage.ts';
 import { hydrateEvent, replayOf } from './hydrate-event.ts';
 import { ResponseCache } from './hydration/response-cache.ts';
 import { createMappingLane } from './mapping-lane.ts';

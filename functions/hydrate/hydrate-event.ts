@@ -1,10 +1,10 @@
 // The hydrate use case: run the source's hydration steps in order (each may use what the previous ones
 // fetched), map the result to a Klaviyo event, and pass it on to deliver.
-import type { RelayConfig, SourceRefusals } from '../shared/config.ts';
-import type { WebhookReceivedV1 } from '../shared/contracts.ts';
-import { DeferredError, PermanentError } from '../shared/errors.ts';
+import type { RelayConfig, SourceRefusals } from '../shared/config/relay-config.ts';
+import type { WebhookReceivedV1 } from '../shared/stage/contracts.ts';
+import { DeferredError, PermanentError } from '../shared/stage/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { MessageQueue } from '../shared/sqs-queue.ts';
+import type { MessageQueue } from '../shared/stage/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import type { ResponseCache } from './hydration/response-cache.ts';

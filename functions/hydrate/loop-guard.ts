@@ -1,8 +1,8 @@
 // Klaviyo's system and flow webhooks can report events that the relay itself wrote into Klaviyo; writing
 // them back would create a new event, which Klaviyo reports again, without end. Events the relay writes
 // carry RELAY_SOURCE_PROPERTY, so one that comes back from Klaviyo is recognised and dropped.
-import { RELAY_SOURCE_PROPERTY, type WebhookReceivedV1 } from '../shared/contracts.ts';
-import { getPath } from '../shared/json-path.ts';
+import { RELAY_SOURCE_PROPERTY, type WebhookReceivedV1 } from '../shared/stage/contracts.ts';
+import { getPath } from '../shared/json/path.ts';
 
 /** Where a relay-made event's properties sit in what Klaviyo sends (system webhook: Get Event shape). */
 const PROPERTY_PATHS = [

@@ -1,13 +1,13 @@
 // The mapping's entry points for hydrate and for tests: a webhook (and what hydration fetched) in, the Klaviyo
 // messages out. The work is done in ./mapping/ — one file per job: events, properties, profile, unique ids.
-import type { SourceConfig } from '../shared/config.ts';
+import type { SourceConfig } from '../shared/config/relay-config.ts';
 import type {
   DeliverMessage,
   KlaviyoEvent,
   KlaviyoProfileUpsertV1,
   WebhookReceivedV1,
-} from '../shared/contracts.ts';
-import { PermanentError } from '../shared/errors.ts';
+} from '../shared/stage/contracts.ts';
+import { PermanentError } from '../shared/stage/errors.ts';
 import type { MappingContext } from './mapping/context.ts';
 import { mapEvents } from './mapping/map-events.ts';
 import { mapWebhook, type MappedWebhook } from './mapping/map-webhook.ts';

@@ -4,10 +4,10 @@
 // Nothing is sent before mapping is done, so a webhook that fails (its budget, a mapping error) sends nothing.
 // A message that was not sent fails the record for a retry; sending the others again then is harmless (each
 // event's unique_id is deterministic, an upsert of the same values changes nothing).
-import type { DeliverMessage } from '../shared/contracts.ts';
-import { RetryableError } from '../shared/errors.ts';
-import { encodeMessageBody } from '../shared/message-body.ts';
-import type { MessageQueue, OutgoingMessage } from '../shared/sqs-queue.ts';
+import type { DeliverMessage } from '../shared/stage/contracts.ts';
+import { RetryableError } from '../shared/stage/errors.ts';
+import { encodeMessageBody } from '../shared/stage/message-body.ts';
+import type { MessageQueue, OutgoingMessage } from '../shared/stage/sqs-queue.ts';
 import type { WebhookBudget } from './webhook-budget.ts';
 
 /** Messages per sendBatch call: one SQS batch, and at most this many claim-checked bodies stored at once. */

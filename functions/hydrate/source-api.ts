@@ -2,9 +2,9 @@
 // has a timeout, and every answer is classified: a 429 (or a 503 with Retry-After) is the source's budget,
 // not a failure, so the record is deferred (source-pacer.ts); other 5xx and timeouts are retried later; other
 // 4xx mean the data is not there.
-import type { Hydration } from '../shared/config.ts';
-import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/errors.ts';
-import { parseJson } from '../shared/json-text.ts';
+import type { Hydration } from '../shared/config/relay-config.ts';
+import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/stage/errors.ts';
+import { parseJson } from '../shared/json/text.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { RELAY_USER_AGENT } from '../shared/version.ts';
 import { applyAuth, redactorFor } from './hydration/auth.ts';

@@ -9,7 +9,7 @@
 //     none of the receives maxReceiveCount allows for failures (docs/adr/0012-deferral-and-dead-letters.md).
 // Deferrals take successive places one request interval apart, starting when the source is free again, so a
 // backlog comes back spread out instead of all at once.
-import { DeferredError } from '../shared/errors.ts';
+import { DeferredError } from '../shared/stage/errors.ts';
 
 /** What one answer says about the pace: wait this long before the next request, then keep this spacing. */
 export interface RateHint {

@@ -3,8 +3,8 @@
 // given (an object or its JSON text). The verdict is hydrate's own: the full schema, JSONata compiled, which is
 // what Terraform cannot check. terraform/config.tf invokes hydrate so after each change of the document and fails
 // the apply with the message (docs/adr/0025-configuration-layout-and-source-isolation.md).
-import { validateRelayConfig, type ConfigProblem } from '../shared/config.ts';
-import { readConfigDocument, type SsmReader } from '../shared/config-loader.ts';
+import { validateRelayConfig, type ConfigProblem } from '../shared/config/relay-config.ts';
+import { readConfigDocument, type SsmReader } from '../shared/config/loader.ts';
 
 export interface ConfigValidationRequest {
   relay_validate_config: { document?: unknown };

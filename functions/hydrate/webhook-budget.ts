@@ -7,8 +7,8 @@
 //     deferred (`memory_busy`), not failed: that is load, and the webhook is retried later, with no receive used.
 //     The oldest record in flight is never deferred (only its own budget stops it), so one always progresses.
 // Bytes are counted as JSON text (UTF-8); parsed, they take more room, which the defaults leave for.
-import { claimCheckOf } from '../shared/claim-check.ts';
-import { DeferredError, PermanentError } from '../shared/errors.ts';
+import { claimCheckOf } from '../shared/stage/claim-check.ts';
+import { DeferredError, PermanentError } from '../shared/stage/errors.ts';
 
 export const BUDGET_EXCEEDED_REASON = 'webhook_budget_exceeded';
 export const MEMORY_BUSY_REASON = 'memory_busy';

@@ -2,10 +2,10 @@
 // then confirm it (in batches) — or release the claim when the enqueue failed, so the sender's retry gets
 // through.
 import { randomUUID } from 'node:crypto';
-import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/contracts.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
-import { encodeMessageBody } from '../shared/message-body.ts';
-import type { MessageQueue } from '../shared/sqs-queue.ts';
+import { encodeMessageBody } from '../shared/stage/message-body.ts';
+import type { MessageQueue } from '../shared/stage/sqs-queue.ts';
 import type { DedupeStore } from './dedupe-store.ts';
 import { HttpError } from './http-error.ts';
 import { mapBounded } from '../shared/map-bounded.ts';

@@ -8,25 +8,25 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { claimCheckFromEnv } from '../shared/claim-check.ts';
+import { claimCheckFromEnv } from '../shared/stage/claim-check.ts';
 import {
   parseOpaqueRelayConfigPerSource,
   type OpaqueRelayConfig,
   type SourceRefusals,
-} from '../shared/config-schema.ts';
+} from '../shared/config/document-schema.ts';
 import {
   createConfigLoader,
   reportRefreshError,
   reportRefusedSources,
   requireEnv,
   type LoadConfig,
-} from '../shared/config-loader.ts';
+} from '../shared/config/loader.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
-import { createSqsQueue } from '../shared/sqs-queue.ts';
-import { jsonDepth } from '../shared/json-depth.ts';
-import { mayHoldLargeIntegers, parseJson } from '../shared/json-text.ts';
+import { createSqsQueue } from '../shared/stage/sqs-queue.ts';
+import { jsonDepth } from '../shared/json/depth.ts';
+import { mayHoldLargeIntegers, parseJson } from '../shared/json/text.ts';
 import { acceptWebhook } from './accept-webhook.ts';
 import { createDynamoDedupeStore } from './dedupe-store.ts';
 import { errorResponses } from './error-responses.ts';

@@ -3,8 +3,12 @@
 // JSON body parser that follows replaces the body, so everything that needs the raw bytes happens here.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { OpaqueRelayConfig, OpaqueSourceConfig, SourceRefusals } from '../shared/config-schema.ts';
-import type { LoadConfig } from '../shared/config-loader.ts';
+import type {
+  OpaqueRelayConfig,
+  OpaqueSourceConfig,
+  SourceRefusals,
+} from '../shared/config/document-schema.ts';
+import type { LoadConfig } from '../shared/config/loader.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { HttpError } from './http-error.ts';
 import { jsonResponse } from './http-response.ts';

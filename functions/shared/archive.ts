@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { WebhookReceivedV1 } from './contracts.ts';
+import type { WebhookReceivedV1 } from './stage/contracts.ts';
 
 export const ARCHIVE_PREFIX = 'archive/';
 

@@ -32,7 +32,7 @@ import type {
   KlaviyoOperationId,
   RecordedRequest,
 } from './types.ts';
-import { isLoopbackHostname } from '../../functions/shared/hydration-base-url.ts';
+import { isLoopbackHostname } from '../../functions/shared/config/hydration-base-url.ts';
 import { nonLoopbackMessage, nonLoopbackReason } from '../loopback-only.ts';
 
 const MOCK_CONTROL_MAX_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 // The configuration corpus (./corpus.ts) as a `terraform test` file: one run block per document, written the
 // Terraform way (./terraform.ts names the differences), that plans when the document is valid and expects its
 // variable's validation to fail when it is not. The zod side runs in test/unit/config-corpus.test.ts.
-import { validateRelayConfig } from '../../functions/shared/config.ts';
+import { validateRelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { corpusCases, type CorpusCase, type TerraformVariable } from './corpus.ts';
 import { aligned, hclString, TERRAFORM_VARIABLES } from './terraform.ts';
 

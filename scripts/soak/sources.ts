@@ -3,7 +3,7 @@
 // webhooks are hydrated from the rate-limited source API stand-in (source-api.ts); the others carry all they need.
 import { createHash } from 'node:crypto';
 import { signedHeaders } from '../../local/sign.ts';
-import { sourceSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import { sourceSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 
 export const SOAK_SOURCE_KINDS = [
   'shopify',

@@ -1,5 +1,5 @@
 # sources[*].preset: rendered into the configuration document (the functions resolve it when they parse the
-# document, functions/shared/presets/), with the source's own settings beside it as overrides; expect_failures for
+# document, functions/shared/config/presets/), with the source's own settings beside it as overrides; expect_failures for
 # an unknown preset and for a preset that does not fit the source's kind.
 
 mock_provider "aws" {}

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseRelayConfig, type SourceConfig } from '../../functions/shared/config.ts';
+import { parseRelayConfig, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
 import { startDemoSourceApi } from '../../local/demo-source-api.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws, type QueuePair } from '../../local/emulators.ts';

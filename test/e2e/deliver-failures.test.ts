@@ -2,7 +2,7 @@
 // Klaviyo mock: a lost response after Klaviyo recorded the event, 5xx, a permanent 400 with its reason, and a
 // bad key — nothing lost, nothing recorded twice.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { eventFixture } from '../unit/deliver-fixtures.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -13,8 +13,8 @@ import {
   deadLetterV1Schema,
   type DeadLetterV1,
   type DeliverMessage,
-} from '../../functions/shared/contracts.ts';
-import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
+} from '../../functions/shared/stage/contracts.ts';
+import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export interface DeliverStack {

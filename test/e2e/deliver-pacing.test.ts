@@ -1,7 +1,7 @@
 // Deliver's pacing and operations through local mode against the Klaviyo mock: a burst of 429s, a steady
 // limit the pacer reads from RateLimit-* headers, the bulk endpoint, and profile upserts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/stage/contracts.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { eventFixture } from '../unit/deliver-fixtures.ts';
 import { waitFor } from '../helpers/wait.ts';

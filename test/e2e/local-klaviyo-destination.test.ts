@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../functions/shared/config.ts';
+import { ConfigError } from '../../functions/shared/config/relay-config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, startLocalStack } from '../../local/stack.ts';
 

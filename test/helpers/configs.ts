@@ -1,5 +1,5 @@
 // Configuration documents for tests, validated by the real schema.
-import { relayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
+import { relayConfigSchema, type RelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
 
 /**

@@ -21,10 +21,10 @@ const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
   DeleteMessageCommand: 'sqs:DeleteMessage',
   DeleteMessageBatchCommand: 'sqs:DeleteMessage',
   GetParameterCommand: 'ssm:GetParameter',
-  // The sources' parts of the configuration document (config-loader.ts's readSsmDocument).
+  // The sources' parts of the configuration document (config/loader.ts's readSsmDocument).
   GetParametersByPathCommand: 'ssm:GetParametersByPath',
   GetSecretValueCommand: 'secretsmanager:GetSecretValue',
-  // The claim check's payload bucket (functions/shared/claim-check.ts).
+  // The claim check's payload bucket (functions/shared/stage/claim-check.ts).
   PutObjectCommand: 's3:PutObject',
   GetObjectCommand: 's3:GetObject',
 };
@@ -33,7 +33,7 @@ const ACTION_OF_COMMAND: Readonly<Record<string, string>> = {
 // project does not use) and calls that libraries make; those are listed here by hand, and which resources an
 // action is granted on is for the terraform tests. Calls made for the function by libraries or by Lambda:
 // the configuration and secrets are read through Powertools Parameters (functions/shared/secrets.ts,
-// config-loader.ts), and an SQS event source mapping receives and deletes with the function's role.
+// config/loader.ts), and an SQS event source mapping receives and deletes with the function's role.
 const CALLS_BESIDE_CODE: Readonly<Record<RelayFunction, readonly string[]>> = {
   ingest: ['ssm:GetParameter', 'ssm:GetParametersByPath'],
   hydrate: [

@@ -72,8 +72,8 @@ import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { parseRelayConfig } from '../../functions/shared/config.ts';
-import { readSsmDocument } from '../../functions/shared/config-loader.ts';
+import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
+import { readSsmDocument } from '../../functions/shared/config/loader.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { build } from '../../scripts/build.ts';
 import { httpEvent } from '../helpers/http-event.ts';
@@ -221,7 +221,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     };
   };
-  /** Reads the configuration document's parameters as the functions do (config-loader.ts). */
+  /** Reads the configuration document's parameters as the functions do (config/loader.ts). */
   const ssmReader = () => new SSMProvider({ clientConfig: aws() });
 
   async function terraform(args: readonly string[], label = `terraform ${args.join(' ')}`) {

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseRelayConfig, relayConfigSchema } from '../../functions/shared/config.ts';
+import { parseRelayConfig, relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
 import { canRun, commandOnPath, describeRun, repoRoot, run } from './tools.ts';
 
 const enabled = canRun('Terraform mapping render (test/infra/terraform-mapping-render.test.ts)', [

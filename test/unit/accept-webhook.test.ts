@@ -6,7 +6,7 @@ import { acceptWebhook } from '../../functions/ingest/accept-webhook.ts';
 import type { ClaimRequest, ClaimResult, DedupeStore } from '../../functions/ingest/dedupe-store.ts';
 import type { ReceivedEvent } from '../../functions/ingest/sources/source-adapter.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
-import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
+import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
 

@@ -10,11 +10,11 @@ import { bundleMetafile, FUNCTIONS, type FunctionName } from '../../scripts/buil
 
 /** Modules only hydrate needs: what reads or checks a source's hydration and mapping. */
 const HYDRATE_ONLY = [
-  /^functions\/shared\/presets\//,
-  /^functions\/shared\/mapping-config\.ts$/,
-  /^functions\/shared\/hydration-config\.ts$/,
-  /^functions\/shared\/expression\.ts$/,
-  /^functions\/shared\/config\.ts$/,
+  /^functions\/shared\/config\/presets\//,
+  /^functions\/shared\/config\/mapping\.ts$/,
+  /^functions\/shared\/config\/hydration\.ts$/,
+  /^functions\/shared\/config\/expression\.ts$/,
+  /^functions\/shared\/config\/relay-config\.ts$/,
   /^functions\/hydrate\//,
   /(^|\/)node_modules\/jsonata\//,
 ];
@@ -43,7 +43,7 @@ describe('bundle contents', () => {
       expect(modules.length).toBeGreaterThan(50);
       expect(modules.filter((module) => HYDRATE_ONLY.some((pattern) => pattern.test(module)))).toEqual([]);
       // What they parse the document with instead.
-      expect(modules).toContain('functions/shared/config-schema.ts');
+      expect(modules).toContain('functions/shared/config/document-schema.ts');
     },
   );
 

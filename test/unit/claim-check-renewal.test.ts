@@ -11,14 +11,14 @@ import {
   createS3ClaimCheckReader,
   createS3ClaimCheckWriter,
   renewClaimCheck,
-} from '../../functions/shared/claim-check.ts';
-import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
-import { DeferredError, PermanentError } from '../../functions/shared/errors.ts';
+} from '../../functions/shared/stage/claim-check.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { DeferredError, PermanentError } from '../../functions/shared/stage/errors.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
-import { encodeMessageBody } from '../../functions/shared/message-body.ts';
+import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
-import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
-import { createSqsBatchStage, createSqsStage } from '../../functions/shared/sqs-stage.ts';
+import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
+import { createSqsBatchStage, createSqsStage } from '../../functions/shared/stage/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';

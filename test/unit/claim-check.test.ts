@@ -1,4 +1,4 @@
-// The claim check (functions/shared/claim-check.ts) through the queue port and the stages' decode step, against
+// The claim check (functions/shared/stage/claim-check.ts) through the queue port and the stages' decode step, against
 // local mode's emulators (queues at the module's 262,144-byte limit, fauxqs's S3).
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
@@ -8,14 +8,14 @@ import {
   claimCheckOf,
   createS3ClaimCheckReader,
   createS3ClaimCheckWriter,
-} from '../../functions/shared/claim-check.ts';
-import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
+} from '../../functions/shared/stage/claim-check.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { PermanentError } from '../../functions/shared/stage/errors.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
-import { encodeMessageBody } from '../../functions/shared/message-body.ts';
-import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
-import { createSqsStage, decodeRecord } from '../../functions/shared/sqs-stage.ts';
+import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
+import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
+import { createSqsStage, decodeRecord } from '../../functions/shared/stage/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from '../../local/emulators.ts';
 

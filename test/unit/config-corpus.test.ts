@@ -2,7 +2,7 @@
 // runs through Terraform's validations in test/infra/config-corpus-terraform.test.ts (run blocks generated from
 // it by npm run config:generate), so zod and Terraform cannot drift apart unseen.
 import { describe, expect, it } from 'vitest';
-import { validateRelayConfig } from '../../functions/shared/config.ts';
+import { validateRelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { corpusCases } from '../../scripts/config-reference/corpus.ts';
 
 const cases = corpusCases();

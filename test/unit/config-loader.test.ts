@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseRelayConfig } from '../../functions/shared/config.ts';
-import { createConfigLoader } from '../../functions/shared/config-loader.ts';
+import { ConfigError, parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
+import { createConfigLoader } from '../../functions/shared/config/loader.ts';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
@@ -86,7 +86,7 @@ describe('config loader, in AWS: the document split per source in SSM', () => {
   it('reads the parameter and every source part under <name>/sources/ (paged), one bad part refused alone', async () => {
     const { SSMProvider } = await import('@aws-lambda-powertools/parameters/ssm');
     const { startSsmStub } = await import('../helpers/ssm-stub.ts');
-    const { parseRelayConfigPerSource } = await import('../../functions/shared/config.ts');
+    const { parseRelayConfigPerSource } = await import('../../functions/shared/config/relay-config.ts');
     const parameters: Record<string, string> = {
       '/relay/config': JSON.stringify({ version: 1, klaviyo: { api_key: { ssm: '/relay/k' } } }),
       // Not a source part: deeper than one level under the path.

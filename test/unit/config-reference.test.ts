@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { parseOpaqueRelayConfig, parseRelayConfig } from '../../functions/shared/config.ts';
+import { parseOpaqueRelayConfig, parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { corpusCases } from '../../scripts/config-reference/corpus.ts';
 import { generatedFiles, JSON_SCHEMA_FILE } from '../../scripts/generate-config.ts';
 

@@ -6,7 +6,7 @@ import {
   dropNulls,
   hydrationSchema,
   parseRelayConfig,
-} from '../../functions/shared/config.ts';
+} from '../../functions/shared/config/relay-config.ts';
 import { fillPlaceholders } from '../../local/config-file.ts';
 
 const minimal = {

@@ -1,8 +1,8 @@
 // Bulk Create Events: packing (never one unique_id twice in a request), and what happens when Klaviyo refuses
 // a bulk request — only the events it names go to the DLQ, the others still get through.
 import { describe, expect, it } from 'vitest';
-import { klaviyoSettingsSchema } from '../../functions/shared/config.ts';
-import { RetryableError } from '../../functions/shared/errors.ts';
+import { klaviyoSettingsSchema } from '../../functions/shared/config/relay-config.ts';
+import { RetryableError } from '../../functions/shared/stage/errors.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import { idsAtPointer, planBulkRequests, type BulkItem } from '../../functions/deliver/bulk-plan.ts';
 import { deliverBulk } from '../../functions/deliver/deliver-bulk.ts';

@@ -5,7 +5,11 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createDeliverHandler } from '../../functions/deliver/handler.ts';
 import type { Fetch } from '../../functions/deliver/klaviyo-client.ts';
-import { relayConfigSchema, type RelayConfig, type SecretRef } from '../../functions/shared/config.ts';
+import {
+  relayConfigSchema,
+  type RelayConfig,
+  type SecretRef,
+} from '../../functions/shared/config/relay-config.ts';
 import { testContext } from '../helpers/http-event.ts';
 import { eventFixture } from './deliver-fixtures.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
 import { createEventBody } from '../../functions/deliver/klaviyo-requests.ts';
-import { deliverMessageSchema, klaviyoEventV2Schema } from '../../functions/shared/contracts.ts';
+import { deliverMessageSchema, klaviyoEventV2Schema } from '../../functions/shared/stage/contracts.ts';
 import { loadKlaviyoContract } from '../../local/klaviyo-mock/index.ts';
 import { eventFixture } from './deliver-fixtures.ts';
 

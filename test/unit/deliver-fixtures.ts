@@ -1,5 +1,5 @@
 // Deliver messages for the deliver tests, built through the real contract.
-import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/contracts.ts';
+import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/stage/contracts.ts';
 
 /** Event number `n`; seven profiles take turns, so a batch has several events per profile. */
 export function eventFixture(n: number, overrides: Partial<KlaviyoEventV1> = {}): KlaviyoEventV1 {

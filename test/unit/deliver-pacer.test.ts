@@ -1,7 +1,7 @@
 // Pacing decisions from Klaviyo's RateLimit-* headers, without timers: nextSendDelay is pure, and the pacer's
 // clock is injected.
 import { describe, expect, it } from 'vitest';
-import { DeferredError, RetryableError } from '../../functions/shared/errors.ts';
+import { DeferredError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import {
   RatePacer,
   nextSendDelay,

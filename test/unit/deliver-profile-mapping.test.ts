@@ -1,7 +1,7 @@
 // hydrate's mapping to profile upserts: `mapping.profile_attributes` and `mapping.emit`.
 import { describe, expect, it } from 'vitest';
-import { sourceSchema } from '../../functions/shared/config.ts';
-import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
+import { sourceSchema } from '../../functions/shared/config/relay-config.ts';
+import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { mapToKlaviyoMessages } from '../../functions/hydrate/map-to-klaviyo.ts';
 
 const message: WebhookReceivedV1 = {

@@ -1,7 +1,10 @@
 // Every body deliver sends satisfies the request schema of its operation in the project's Klaviyo contract
 // (local/klaviyo-mock/contract/); klaviyo-openapi-conformance.test.ts also checks them against Klaviyo's files.
 import { describe, expect, it } from 'vitest';
-import { deliverMessageSchema, klaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import {
+  deliverMessageSchema,
+  klaviyoProfileUpsertV1Schema,
+} from '../../functions/shared/stage/contracts.ts';
 import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
 import {
   bulkCreateEventsBody,

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
+import { PermanentError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import {
   compileExpression,
   evaluateExpression,
   ExpressionSyntaxError,
   readValue,
   valueSpecSchema,
-} from '../../functions/shared/expression.ts';
+} from '../../functions/shared/config/expression.ts';
 
 const order = {
   id: 5001,

@@ -11,9 +11,13 @@ import { ResponseCache } from '../../functions/hydrate/hydration/response-cache.
 import { runHydrationSteps } from '../../functions/hydrate/hydration/step-runner.ts';
 import type { Fetch } from '../../functions/hydrate/source-api.ts';
 import { WebhookBudget } from '../../functions/hydrate/webhook-budget.ts';
-import { hydrationSchema, relayConfigSchema, type RelayConfig } from '../../functions/shared/config.ts';
-import { deadLetterV1Schema, webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
-import { DeferredError } from '../../functions/shared/errors.ts';
+import {
+  hydrationSchema,
+  relayConfigSchema,
+  type RelayConfig,
+} from '../../functions/shared/config/relay-config.ts';
+import { deadLetterV1Schema, webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { DeferredError } from '../../functions/shared/stage/errors.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 

@@ -5,8 +5,8 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import type { Fetch } from '../../functions/hydrate/source-api.ts';
-import { relayConfigSchema } from '../../functions/shared/config.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
+import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 

@@ -1,7 +1,7 @@
 // The hydration section of the configuration: today's single base_url/auth form parses as before; the new
 // connections, auth kinds and step fields are checked at load, each problem named by its path.
 import { describe, expect, it } from 'vitest';
-import { hydrationSchema } from '../../functions/shared/config.ts';
+import { hydrationSchema } from '../../functions/shared/config/relay-config.ts';
 
 const problems = (value: unknown): string[] => {
   const result = hydrationSchema().safeParse(value);

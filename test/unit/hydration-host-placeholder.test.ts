@@ -4,8 +4,8 @@
 // rendered URL.
 import { describe, expect, it } from 'vitest';
 import { renderBaseUrl } from '../../functions/hydrate/hydration/connections.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
-import { hydrationSchema } from '../../functions/shared/hydration-config.ts';
+import { PermanentError } from '../../functions/shared/stage/errors.ts';
+import { hydrationSchema } from '../../functions/shared/config/hydration.ts';
 
 const step = { name: 'order', path: '/orders/{event.id}' };
 const accepts = (base_url: string) => hydrationSchema().safeParse({ base_url, steps: [step] }).success;

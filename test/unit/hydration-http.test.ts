@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runHydrationSteps } from '../../functions/hydrate/hydration/step-runner.ts';
-import { hydrationSchema } from '../../functions/shared/config.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
+import { hydrationSchema } from '../../functions/shared/config/relay-config.ts';
+import { PermanentError } from '../../functions/shared/stage/errors.ts';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -5,9 +5,9 @@ import { ResponseCache } from '../../functions/hydrate/hydration/response-cache.
 import { runHydrationSteps, type StepRunnerPorts } from '../../functions/hydrate/hydration/step-runner.ts';
 import type { Fetch } from '../../functions/hydrate/source-api.ts';
 import { createSourcePacers, SourcePacer } from '../../functions/hydrate/source-pacer.ts';
-import { hydrationSchema } from '../../functions/shared/config.ts';
-import { DeferredError, PermanentError } from '../../functions/shared/errors.ts';
-import type { SecretRef } from '../../functions/shared/config.ts';
+import { hydrationSchema } from '../../functions/shared/config/relay-config.ts';
+import { DeferredError, PermanentError } from '../../functions/shared/stage/errors.ts';
+import type { SecretRef } from '../../functions/shared/config/relay-config.ts';
 
 interface Call {
   method: string;

@@ -6,7 +6,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
-import { relayConfigSchema, sourceSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import {
+  relayConfigSchema,
+  sourceSchema,
+  type SourceConfig,
+} from '../../functions/shared/config/relay-config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { useLocalAws } from '../helpers/local-aws.ts';

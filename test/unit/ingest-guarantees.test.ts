@@ -7,8 +7,8 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
-import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
+import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';

@@ -5,7 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import {
   LOCAL_MODE_ENV,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../functions/shared/json-text.ts';
+import { parseJson } from '../../functions/shared/json/text.ts';
 
 describe('parseJson', () => {
   it('keeps integers beyond 2^53 as strings of their exact digits', () => {

@@ -1,7 +1,7 @@
 // Classification of every kind of Klaviyo answer, with a stand-in fetch.
 import { describe, expect, it } from 'vitest';
-import { klaviyoSettingsSchema } from '../../functions/shared/config.ts';
-import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
+import { klaviyoSettingsSchema } from '../../functions/shared/config/relay-config.ts';
+import { PermanentError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import { createKlaviyoClient, type Fetch } from '../../functions/deliver/klaviyo-client.ts';
 import { outcomeOfError, type DeliverCounters } from '../../functions/deliver/deliver-outcome.ts';
 import { RELAY_USER_AGENT } from '../../functions/shared/version.ts';

@@ -9,7 +9,7 @@ import {
   createEventBody,
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
-import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/contracts.ts';
+import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { loadKlaviyoContract, startKlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import type { KlaviyoMock, KlaviyoOperationId, OperationFile } from '../../local/klaviyo-mock/index.ts';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RELAY_SOURCE_PROPERTY, type WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
+import { RELAY_SOURCE_PROPERTY, type WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { isRelayMadeEvent } from '../../functions/hydrate/loop-guard.ts';
 
 const message = (

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sourceSchema } from '../../functions/shared/config.ts';
-import type { WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
+import { sourceSchema } from '../../functions/shared/config/relay-config.ts';
+import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
+import { PermanentError } from '../../functions/shared/stage/errors.ts';
 import {
   humanizeEventType,
   mapToKlaviyoEvent,

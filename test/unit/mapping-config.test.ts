@@ -4,8 +4,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createConfigLoader } from '../../functions/shared/config-loader.ts';
-import { ConfigError, parseRelayConfig } from '../../functions/shared/config.ts';
+import { createConfigLoader } from '../../functions/shared/config/loader.ts';
+import { ConfigError, parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
 
 const documentWith = (mapping: unknown) => ({
   version: 1,

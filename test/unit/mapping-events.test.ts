@@ -6,12 +6,12 @@ import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
 import { createEventBody } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
 import { mapToKlaviyoMessages } from '../../functions/hydrate/map-to-klaviyo.ts';
-import { relayConfigSchema, sourceSchema } from '../../functions/shared/config.ts';
-import type { KlaviyoEvent, WebhookReceivedV1 } from '../../functions/shared/contracts.ts';
-import { deliverMessageSchema } from '../../functions/shared/contracts.ts';
-import { PermanentError, RetryableError } from '../../functions/shared/errors.ts';
+import { relayConfigSchema, sourceSchema } from '../../functions/shared/config/relay-config.ts';
+import type { KlaviyoEvent, WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
+import { deliverMessageSchema } from '../../functions/shared/stage/contracts.ts';
+import { PermanentError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
-import type { MessageQueue, OutgoingMessage } from '../../functions/shared/sqs-queue.ts';
+import type { MessageQueue, OutgoingMessage } from '../../functions/shared/stage/sqs-queue.ts';
 
 const order = JSON.parse(readFileSync('samples/order-with-line-items.json', 'utf8')) as Record<
   string,

@@ -1,8 +1,12 @@
 // Queue message bodies: every valid JSON text must survive every queue, whatever characters its strings hold.
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeMessageBody, toQueueSafeJson, toQueueSafeText } from '../../functions/shared/message-body.ts';
-import { createSqsQueue } from '../../functions/shared/sqs-queue.ts';
+import {
+  encodeMessageBody,
+  toQueueSafeJson,
+  toQueueSafeText,
+} from '../../functions/shared/stage/message-body.ts';
+import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs/emulator.ts';
 
 // What SQS refuses: anything outside #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.

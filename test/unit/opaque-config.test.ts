@@ -20,8 +20,8 @@ import {
   parseRelayConfig,
   validateOpaqueRelayConfig,
   validateRelayConfig,
-} from '../../functions/shared/config.ts';
-import { createConfigLoader } from '../../functions/shared/config-loader.ts';
+} from '../../functions/shared/config/relay-config.ts';
+import { createConfigLoader } from '../../functions/shared/config/loader.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { eventFixture } from './deliver-fixtures.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';

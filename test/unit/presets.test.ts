@@ -1,9 +1,13 @@
 // Presets resolved when the document is parsed: the source's own settings over the preset's (objects by key,
 // events by id, hydration steps by name), a preset for another kind refused, every preset valid on its own.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseRelayConfig, validateRelayConfig } from '../../functions/shared/config.ts';
-import { overlay } from '../../functions/shared/presets/merge.ts';
-import { PRESET_KINDS, PRESET_NAMES, PRESETS } from '../../functions/shared/presets/index.ts';
+import {
+  ConfigError,
+  parseRelayConfig,
+  validateRelayConfig,
+} from '../../functions/shared/config/relay-config.ts';
+import { overlay } from '../../functions/shared/config/presets/merge.ts';
+import { PRESET_KINDS, PRESET_NAMES, PRESETS } from '../../functions/shared/config/presets/index.ts';
 
 const documentWith = (source: Record<string, unknown>) => ({
   version: 1,

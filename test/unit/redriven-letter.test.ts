@@ -3,18 +3,18 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { ClaimCheckReader } from '../../functions/shared/claim-check.ts';
-import { deadLetterV1Schema, type DeadLetterV1 } from '../../functions/shared/contracts.ts';
-import { PermanentError } from '../../functions/shared/errors.ts';
+import type { ClaimCheckReader } from '../../functions/shared/stage/claim-check.ts';
+import { deadLetterV1Schema, type DeadLetterV1 } from '../../functions/shared/stage/contracts.ts';
+import { PermanentError } from '../../functions/shared/stage/errors.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
-import { encodeMessageBody } from '../../functions/shared/message-body.ts';
+import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
-import { unwrapRedriven } from '../../functions/shared/redriven-letter.ts';
+import { unwrapRedriven } from '../../functions/shared/stage/redriven-letter.ts';
 import {
   createSqsBatchStage,
   createSqsStage,
   FAILED_ATTEMPTS_ATTRIBUTE,
-} from '../../functions/shared/sqs-stage.ts';
+} from '../../functions/shared/stage/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 

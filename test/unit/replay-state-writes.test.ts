@@ -14,17 +14,17 @@ import type { KlaviyoClient } from '../../functions/deliver/klaviyo-client.ts';
 import { createDynamoStateVersions } from '../../functions/deliver/state-versions.ts';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
-import { relayConfigSchema } from '../../functions/shared/config.ts';
-import { klaviyoSettingsSchema } from '../../functions/shared/config-schema.ts';
+import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
+import { klaviyoSettingsSchema } from '../../functions/shared/config/document-schema.ts';
 import {
   deliverMessageSchema,
   webhookReceivedV1Schema,
   type DeliverMessage,
   type WebhookReceivedV1,
-} from '../../functions/shared/contracts.ts';
+} from '../../functions/shared/stage/contracts.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
-import type { MessageQueue } from '../../functions/shared/sqs-queue.ts';
-import type { ParsedRecord } from '../../functions/shared/sqs-stage.ts';
+import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
+import type { ParsedRecord } from '../../functions/shared/stage/sqs-stage.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startLocalAws, type LocalAws } from '../../local/emulators.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';

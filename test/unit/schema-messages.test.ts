@@ -2,8 +2,8 @@
 // the words a person reads in a ConfigError and in a DLQ letter's detail, so a lost locale fails here (as
 // "Invalid input" everywhere) instead of in production.
 import { describe, expect, it } from 'vitest';
-import { parseRelayConfig } from '../../functions/shared/config.ts';
-import { deliverMessageSchema } from '../../functions/shared/contracts.ts';
+import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
+import { deliverMessageSchema } from '../../functions/shared/stage/contracts.ts';
 
 describe('validation messages', () => {
   it('are English in a ConfigError, with the schema’s own wording where it has one', () => {

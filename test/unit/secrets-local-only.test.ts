@@ -8,9 +8,9 @@ import {
   deployedSecretRefSchema,
   envSecretRefSchema,
   relayConfigSchema,
-} from '../../functions/shared/config.ts';
+} from '../../functions/shared/config/relay-config.ts';
 import * as z from '../../functions/shared/zod.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import {
   createSecretResolver,
   isLocalMode,

@@ -1,7 +1,7 @@
 // Vectors are made the way each sender makes them (node:crypto HMAC over the exact bytes sent).
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sourceSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import { sourceSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import { constantTimeEqual, decodeDigest } from '../../functions/ingest/sources/hmac.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
 import { HttpError } from '../../functions/ingest/http-error.ts';

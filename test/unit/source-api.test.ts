@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hydrationSchema } from '../../functions/shared/config.ts';
+import { hydrationSchema } from '../../functions/shared/config/relay-config.ts';
 import {
   DeferredError,
   PermanentError,
   RetryableError,
   parseRetryAfter,
-} from '../../functions/shared/errors.ts';
+} from '../../functions/shared/stage/errors.ts';
 import { fetchJson, renderPath, type Fetch } from '../../functions/hydrate/source-api.ts';
 import { fetchStep } from '../../functions/hydrate/hydration/step-runner.ts';
 import { SourcePacer } from '../../functions/hydrate/source-pacer.ts';

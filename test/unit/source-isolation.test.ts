@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { createDeliverHandler } from '../../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/contracts.ts';
+import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { sqsRecord, stageMessageRecord } from '../helpers/sqs-record.ts';

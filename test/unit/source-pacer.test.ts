@@ -1,7 +1,7 @@
 // Pacing calls to a source's own API: what the rate headers say (Retry-After, Shopify's call limit,
 // BigCommerce's quota headers), and the per-source pacer that spaces requests and defers what cannot wait.
 import { describe, expect, it } from 'vitest';
-import { DeferredError } from '../../functions/shared/errors.ts';
+import { DeferredError } from '../../functions/shared/stage/errors.ts';
 import {
   MAX_PACING_WAIT_MS,
   SourcePacer,

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../functions/ingest/http-error.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
-import { sourceSchema } from '../../functions/shared/config.ts';
+import { sourceSchema } from '../../functions/shared/config/relay-config.ts';
 
 const source = (kind: string, extra: Record<string, unknown> = {}) =>
   sourceSchema().parse({ kind, secrets: [{ env: 'S' }], ...extra });

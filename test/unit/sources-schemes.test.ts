@@ -6,7 +6,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
-import { sourceSchema, type SourceConfig } from '../../functions/shared/config.ts';
+import { sourceSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const CURRENT = 'current-secret-0123456789abcdef';

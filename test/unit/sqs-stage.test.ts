@@ -5,8 +5,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { deadLetterV1Schema } from '../../functions/shared/contracts.ts';
-import { DeferredError, RetryableError } from '../../functions/shared/errors.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { DeferredError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
 import {
@@ -15,7 +15,7 @@ import {
   decodeRecord,
   FAILED_ATTEMPTS_ATTRIBUTE,
   type RecordOutcome,
-} from '../../functions/shared/sqs-stage.ts';
+} from '../../functions/shared/stage/sqs-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 

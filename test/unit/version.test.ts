@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fetchJson, type Fetch } from '../../functions/hydrate/source-api.ts';
-import { hydrationSchema } from '../../functions/shared/config.ts';
+import { hydrationSchema } from '../../functions/shared/config/relay-config.ts';
 import { RELAY_USER_AGENT, RELAY_VERSION } from '../../functions/shared/version.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

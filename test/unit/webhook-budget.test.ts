@@ -5,7 +5,7 @@ import {
   memoryMbOf,
   WebhookBudget,
 } from '../../functions/hydrate/webhook-budget.ts';
-import { DeferredError, PermanentError } from '../../functions/shared/errors.ts';
+import { DeferredError, PermanentError } from '../../functions/shared/stage/errors.ts';
 
 const MIB = 1_048_576;
 

@@ -1,7 +1,7 @@
 // A POST step's JSON body, filled from the step's scope: `{ "expr": "…" }` and `{ "path": "…" }` objects are
 // replaced by their value, `{ "literal": … }` by its content unread, and everything else is kept as written
 // (so a GraphQL query's text, braces and all, is never mistaken for a placeholder).
-import { readValue } from '../../shared/expression.ts';
+import { readValue } from '../../shared/config/expression.ts';
 
 export async function renderBody(template: unknown, scope: unknown, where: string): Promise<unknown> {
   if (Array.isArray(template)) {

@@ -1,21 +1,21 @@
 // A source's connections: today's single `base_url`/`auth` is the connection `default`; `connections` names
 // several. A base URL is a template: its placeholders are filled per call, and the URL it renders must pass the
 // same rule as a fixed one (https, or http to loopback) before any credential is sent to it.
-import { PermanentError } from '../../shared/errors.ts';
-import type { ValueSpec } from '../../shared/expression.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import type { ValueSpec } from '../../shared/config/expression.ts';
 import {
   DEFAULT_CONNECTION,
   type Hydration,
   type HydrationAuth,
   type HydrationStep,
-} from '../../shared/hydration-config.ts';
+} from '../../shared/config/hydration.ts';
 import {
   DNS_LABEL,
   hostPlaceholderOf,
   HYDRATION_BASE_URL_RULE,
   isHydrationBaseUrl,
   splitAtAuthority,
-} from '../../shared/hydration-base-url.ts';
+} from '../../shared/config/hydration-base-url.ts';
 import { renderPath, renderPlaceholders } from './placeholders.ts';
 
 export interface Connection {

@@ -1,9 +1,9 @@
 // GraphQL APIs (Shopify's Admin API among them) answer errors with HTTP 200. A GraphQL step's answer is
 // classified here: `THROTTLED` is the API's budget, deferred like a 429 for as long as its cost figures say the
 // bucket needs to refill; any other error is permanent, with the API's message.
-import { DeferredError, PermanentError } from '../../shared/errors.ts';
-import type { HydrationStep } from '../../shared/hydration-config.ts';
-import { getPath } from '../../shared/json-path.ts';
+import { DeferredError, PermanentError } from '../../shared/stage/errors.ts';
+import type { HydrationStep } from '../../shared/config/hydration.ts';
+import { getPath } from '../../shared/json/path.ts';
 import type { SourcePacer } from '../source-pacer.ts';
 
 /** A step is GraphQL when it says so, or (by default) when it POSTs a body with a `query` string. */

@@ -1,9 +1,9 @@
 // Bounded pagination: where a page's items are, and where the next page is — a `Link: <…>; rel="next"` header,
 // a URL in the page, or `has_more` with a cursor query parameter. A next page must be on the connection's
 // origin: the credential goes nowhere the configuration did not name.
-import { PermanentError } from '../../shared/errors.ts';
-import type { Pagination } from '../../shared/hydration-config.ts';
-import { getPath } from '../../shared/json-path.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import type { Pagination } from '../../shared/config/hydration.ts';
+import { getPath } from '../../shared/json/path.ts';
 
 /** The list in one page; a page without one is a permanent failure (the configuration names the wrong path). */
 export function pageItems(pagination: Pagination, page: unknown, what: string): unknown[] {

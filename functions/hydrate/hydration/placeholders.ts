@@ -1,7 +1,7 @@
 // Fills `{dot.path}` placeholders in a path or base URL from a step's scope (the context, plus `params` and a
 // for_each element). Each value is URL-encoded: a placeholder fills one piece of the URL and cannot add others.
-import { PermanentError } from '../../shared/errors.ts';
-import { getPath } from '../../shared/json-path.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { getPath } from '../../shared/json/path.ts';
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 

@@ -2,9 +2,9 @@
 // earlier ones fetched): `when` may skip a step, `for_each` makes one call per element (a few at once),
 // `params` and `body` are filled from the step's scope, every HTTP call waits for its connection's pacer and
 // goes through the cache, pages are followed up to the step's limit, and `pick` decides what is kept.
-import { readValue } from '../../shared/expression.ts';
-import { PermanentError } from '../../shared/errors.ts';
-import { hydrationStepSchema, type Hydration, type HydrationStep } from '../../shared/hydration-config.ts';
+import { readValue } from '../../shared/config/expression.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { hydrationStepSchema, type Hydration, type HydrationStep } from '../../shared/config/hydration.ts';
 import { mapBounded } from '../../shared/map-bounded.ts';
 import { MAX_RESPONSE_BYTES, sendSourceRequest, type SourceApiDeps } from '../source-api.ts';
 import type { SourcePacer, SourcePacers } from '../source-pacer.ts';

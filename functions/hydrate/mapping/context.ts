@@ -1,6 +1,6 @@
 // What a mapping reads: the webhook (`event`), the sender's metadata (`meta`) and each hydration step's answer
 // under the step's name; in a for_each event also `item` (the element) and `index` (its position).
-import type { SourceConfig } from '../../shared/config.ts';
+import type { SourceConfig } from '../../shared/config/relay-config.ts';
 
 export interface MappingContext {
   event: unknown;

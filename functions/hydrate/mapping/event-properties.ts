@@ -2,10 +2,10 @@
 // under their name), kept values (as they are, for templates: `Items`), `$extra`, and the relay's own marker.
 // Klaviyo's limits hold: at most 400 properties (computed ones win over flattened ones; what does not fit is
 // dropped and reported), strings of at most 100 KB (longer ones are cut), and a body Klaviyo accepts.
-import { RELAY_SOURCE_PROPERTY } from '../../shared/contracts.ts';
-import { PermanentError } from '../../shared/errors.ts';
-import { readValue, type ValueSpec } from '../../shared/expression.ts';
-import { getPath } from '../../shared/json-path.ts';
+import { RELAY_SOURCE_PROPERTY } from '../../shared/stage/contracts.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { readValue, type ValueSpec } from '../../shared/config/expression.ts';
+import { getPath } from '../../shared/json/path.ts';
 import { clip, flattenProperties, MAX_PROPERTIES, prune } from '../flatten.ts';
 
 /** Klaviyo takes 5 MB a Create Event request; the profile, metric and envelope need the rest. */

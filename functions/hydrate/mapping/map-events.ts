@@ -2,16 +2,16 @@
 // once per element of its `for_each` list. Each event gets a unique_id derived from the delivery, the entry's id
 // and the element's key, so reprocessing the webhook adds nothing at Klaviyo and no two of its events share an
 // id (a bulk request with a repeated unique_id fails whole).
-import type { EventSpec, Mapping, SourceConfig } from '../../shared/config.ts';
+import type { EventSpec, Mapping, SourceConfig } from '../../shared/config/relay-config.ts';
 import {
   klaviyoEventV1Schema,
   klaviyoEventV2Schema,
   type KlaviyoEvent,
   type ProfileIdentifiers,
   type WebhookReceivedV1,
-} from '../../shared/contracts.ts';
-import { PermanentError } from '../../shared/errors.ts';
-import { readValue } from '../../shared/expression.ts';
+} from '../../shared/stage/contracts.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { readValue } from '../../shared/config/expression.ts';
 import { defaultRootsOf, mappingWhere, type MappingContext } from './context.ts';
 import { buildEventProperties, type PropertySpecs } from './event-properties.ts';
 import { metricNameFor } from './metric-name.ts';

@@ -1,9 +1,9 @@
 // Everything deliver should send for one webhook: its events, its profile upsert, or both (`mapping.emit`;
 // per event type in `emit_by_event_type`; default both when `profile_attributes` is set, else the events alone) — or nothing, with the reason, when the
 // source's filter says the webhook does not count (a test order, an order still incomplete).
-import type { SourceConfig } from '../../shared/config.ts';
-import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/contracts.ts';
-import { readValue } from '../../shared/expression.ts';
+import type { SourceConfig } from '../../shared/config/relay-config.ts';
+import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
+import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import { mapEvents, type SkippedEvent, type TimeFallback } from './map-events.ts';
 import { mapProfileUpsert, profileOf } from './profile.ts';

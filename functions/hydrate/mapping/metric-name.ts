@@ -1,8 +1,8 @@
 // The metric an event is recorded under: the event's own, the source's per event type, the source's, or the
 // event type itself made readable.
-import type { Mapping } from '../../shared/config.ts';
-import { PermanentError } from '../../shared/errors.ts';
-import { evaluateExpression } from '../../shared/expression.ts';
+import type { Mapping } from '../../shared/config/relay-config.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { evaluateExpression } from '../../shared/config/expression.ts';
 
 type MetricSpec = Mapping['metric'];
 

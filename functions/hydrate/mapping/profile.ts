@@ -1,13 +1,13 @@
 // Who the events are about (identifiers), and the profile upsert that `profile_attributes` describes.
-import type { SourceConfig } from '../../shared/config.ts';
+import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import {
   klaviyoProfileUpsertV1Schema,
   type KlaviyoProfileUpsertV1,
   type ProfileIdentifiers,
   type WebhookReceivedV1,
-} from '../../shared/contracts.ts';
-import { PermanentError } from '../../shared/errors.ts';
-import { readValue, type ValueSpec } from '../../shared/expression.ts';
+} from '../../shared/stage/contracts.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { readValue, type ValueSpec } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import { firstIdentifier } from './values.ts';
 

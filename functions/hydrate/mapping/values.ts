@@ -1,6 +1,6 @@
 // How a mapped value is read as what Klaviyo takes: a time, a number, a currency, an identifier, a yes/no.
-import { PermanentError } from '../../shared/errors.ts';
-import { readValue, type ValueSpec } from '../../shared/expression.ts';
+import { PermanentError } from '../../shared/stage/errors.ts';
+import { readValue, type ValueSpec } from '../../shared/config/expression.ts';
 
 /**
  * ISO 8601 text or epoch seconds/milliseconds as an ISO timestamp; undefined when it is neither, or names a time

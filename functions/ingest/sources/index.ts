@@ -1,5 +1,5 @@
 // The registry of sender kinds: adding a kind means one file here and one schema in shared/config-schema.ts.
-import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
 import { bigcommerce } from './bigcommerce.ts';
 import { genericHmac } from './generic-hmac.ts';
 import { klaviyoFlow } from './klaviyo-flow.ts';

@@ -2,8 +2,8 @@
 // `Klaviyo-Timestamp` header's value (an HTTP date in Klaviyo's example). One request carries up to 1,000
 // events in `data[]`, each with its own `external_id`: every event is deduped and enqueued on its own.
 // `meta.klaviyo_webhook_id` must equal `Klaviyo-Webhook-Id`; Klaviyo says a mismatch means tampering.
-import type { OpaqueSourceConfig } from '../../shared/config-schema.ts';
-import { getPath } from '../../shared/json-path.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import { KLAVIYO_ORIGIN, type ReceivedEvent, type SourceAdapter } from './source-adapter.ts';

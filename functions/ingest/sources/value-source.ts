@@ -1,7 +1,7 @@
 // Reads a configured value (header, body path or constant) from a request.
 import { createHash } from 'node:crypto';
-import type { ValueSource } from '../../shared/config-schema.ts';
-import { getPath } from '../../shared/json-path.ts';
+import type { ValueSource } from '../../shared/config/document-schema.ts';
+import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import type { InboundRequest } from './source-adapter.ts';
 

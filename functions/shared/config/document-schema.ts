@@ -12,8 +12,8 @@
 //   so, and their bundles carry no presets, mapping or hydration schemas and no JSONata.
 // This module must not import ./config.ts, ./mapping-config.ts, ./hydration-config.ts, ./expression.ts or the
 // presets (only ./preset-names.ts): test/unit/bundle-contents.test.ts checks the ingest and deliver bundles.
-import * as z from './zod.ts';
-import { memo } from './zod.ts';
+import * as z from '../zod.ts';
+import { memo } from '../zod.ts';
 import { PRESET_NAMES, resolvePresetKinds } from './preset-names.ts';
 
 export const CONFIG_VERSION = 1;

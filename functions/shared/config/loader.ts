@@ -13,9 +13,9 @@
 // source at a time, so that a refused part stops its own source only. Nothing here imports either.
 import { readFile } from 'node:fs/promises';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { ConfigError, type SourceRefusals } from './config-schema.ts';
-import type { Logger } from './logger.ts';
-import { MetricUnit, type Metrics } from './metrics.ts';
+import { ConfigError, type SourceRefusals } from './document-schema.ts';
+import type { Logger } from '../logger.ts';
+import { MetricUnit, type Metrics } from '../metrics.ts';
 
 /** The configuration document as one function reads it: RelayConfig (hydrate) or OpaqueRelayConfig (ingest, deliver). */
 export type LoadConfig<C> = () => Promise<C>;

@@ -2,7 +2,7 @@
 // hydration or mapping (ingest, deliver) needs to know about presets, since a source may name a preset instead
 // of a kind. The presets themselves (./presets/: hydration, mapping, JSONata expressions) are bundled only where
 // they are read (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
-import type { SourceKind } from './config-schema.ts';
+import type { SourceKind } from './document-schema.ts';
 
 export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce', 'zendesk'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -32,13 +32,13 @@ import {
 } from './claim-check.ts';
 import type { DeadLetterV1 } from './contracts.ts';
 import { DeferredError, PermanentError, RetryableError } from './errors.ts';
-import type { Logger } from './logger.ts';
-import { parseJson } from './json-text.ts';
+import type { Logger } from '../logger.ts';
+import { parseJson } from '../json/text.ts';
 import { encodeMessageBody } from './message-body.ts';
-import { MetricUnit, type Metrics } from './metrics.ts';
+import { MetricUnit, type Metrics } from '../metrics.ts';
 import { unwrapRedriven, type RedriveContext } from './redriven-letter.ts';
 import { createSqsQueue, delayRetry, sendDelayed, type DelayedMessage } from './sqs-queue.ts';
-import type * as z from './zod.ts';
+import type * as z from '../zod.ts';
 
 export interface StageOptions<T> {
   stage: DeadLetterV1['stage'];

@@ -1,8 +1,8 @@
 // Versioned messages between the stages. Every producer builds them through these schemas and every
 // consumer validates them with the same schemas, so a change of shape is a change of version. Each schema is
 // built on first use (memo, in ./zod.ts), so a stage builds only the messages it produces or consumes.
-import * as z from './zod.ts';
-import { memo } from './zod.ts';
+import * as z from '../zod.ts';
+import { memo } from '../zod.ts';
 
 const nonEmptyString = memo(() => z.string().check(z.minLength(1)));
 

@@ -2,8 +2,8 @@
 // profile upsert. Every place that reads a value takes a dot path (the fast path) or a JSONata expression
 // `{ "expr": "…" }`, compiled when the configuration loads (./expression.ts, docs/adr/0015-jsonata-expressions.md).
 import { expressionSchema, valueSpecSchema } from './expression.ts';
-import * as z from './zod.ts';
-import { memo } from './zod.ts';
+import * as z from '../zod.ts';
+import { memo } from '../zod.ts';
 
 /** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
 export const PROFILE_STANDARD_ATTRIBUTES = [

@@ -3,8 +3,8 @@
 // validate`, `relay map`…), local mode and the Terraform tests read the document so; ingest and deliver, which
 // never read hydration or mapping, read it opaque (parseOpaqueRelayConfig in ./config-schema.ts) and so do not
 // bundle what is imported here (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
-import * as z from './zod.ts';
-import { memo } from './zod.ts';
+import * as z from '../zod.ts';
+import { memo } from '../zod.ts';
 import {
   parseWith,
   relayConfigSchemaWith,
@@ -13,20 +13,15 @@ import {
   validateWith,
   type ConfigValidation,
   type SourceRefusals,
-} from './config-schema.ts';
-import { hydrationSchema } from './hydration-config.ts';
-import { mappingSchema } from './mapping-config.ts';
+} from './document-schema.ts';
+import { hydrationSchema } from './hydration.ts';
+import { mappingSchema } from './mapping.ts';
 import { resolvePresets } from './presets/resolve.ts';
 
-export * from './config-schema.ts';
+export * from './document-schema.ts';
 
 // The hydration section lives in its own module (connections, auth kinds, steps): ./hydration-config.ts.
-export {
-  hydrationSchema,
-  hydrationStepSchema,
-  type Hydration,
-  type HydrationStep,
-} from './hydration-config.ts';
+export { hydrationSchema, hydrationStepSchema, type Hydration, type HydrationStep } from './hydration.ts';
 
 // The mapping section has its own module (one job per file); re-exported here, where the document is assembled.
 export {
@@ -35,7 +30,7 @@ export {
   PROFILE_STANDARD_ATTRIBUTES,
   type EventSpec,
   type Mapping,
-} from './mapping-config.ts';
+} from './mapping.ts';
 
 /** Hydration and mapping validated in full: a source without a mapping gets the default mapping. */
 export const resolvedSourceParts = memo(() => ({

@@ -11,17 +11,17 @@
 // registered: an expression has JSONata's library and nothing else (no I/O, no clock beyond $now/$millis).
 import { createRequire } from 'node:module';
 import type jsonata from 'jsonata';
-import { PermanentError, RetryableError } from './errors.ts';
+import { PermanentError, RetryableError } from '../stage/errors.ts';
 import {
   EXPRESSION_LIMITS,
   ExpressionBudget,
   ExpressionBudgetExceeded,
   type ExpressionLimits,
 } from './expression-budget.ts';
-import { getPath } from './json-path.ts';
+import { getPath } from '../json/path.ts';
 import { checkLinearRegex, LinearRegExp } from './linear-regex.ts';
-import * as z from './zod.ts';
-import { memo } from './zod.ts';
+import * as z from '../zod.ts';
+import { memo } from '../zod.ts';
 
 export { EXPRESSION_LIMITS, type ExpressionLimits } from './expression-budget.ts';
 /** Longest expression text the configuration accepts. */

@@ -1,7 +1,7 @@
 // The `hydration` section of a source (docs/adr/0016-hydration-connections-and-steps.md): named connections
 // (base URL template + auth) and steps (GET/POST, body template, params, when, pick, for_each, pagination,
 // cache). Today's single `base_url`/`auth` form is one connection, named `default`, and parses as before.
-import { secretRefSchema } from './config-schema.ts';
+import { secretRefSchema } from './document-schema.ts';
 import {
   compileExpression,
   DOT_PATH_PATTERN,
@@ -10,8 +10,8 @@ import {
   valueSpecSchema,
 } from './expression.ts';
 import { hostPlaceholderOf, HYDRATION_BASE_URL_RULE, isHydrationBaseUrl } from './hydration-base-url.ts';
-import * as z from './zod.ts';
-import { memo } from './zod.ts';
+import * as z from '../zod.ts';
+import { memo } from '../zod.ts';
 
 const intBetween = (min: number, max: number) => z.int().check(z.minimum(min), z.maximum(max));
 const lowerSnake = memo(() => z.string().check(z.regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case')));
