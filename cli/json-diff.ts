@@ -1,13 +1,12 @@
 // Differences between two JSON values, by JSON path: what `config diff` prints.
+import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
+
 export interface JsonChange {
   kind: 'added' | 'removed' | 'changed';
   path: string;
   before?: unknown;
   after?: unknown;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
@@ -19,7 +18,7 @@ function join(path: string, key: string | number): string {
 }
 
 export function jsonDiff(before: unknown, after: unknown, path = ''): JsonChange[] {
-  if (isObject(before) && isObject(after)) {
+  if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => {
       const inBefore = Object.hasOwn(before, key);

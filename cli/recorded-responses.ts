@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HydrationStep } from '../functions/shared/config/hydration.ts';
 import { parseJson } from '../functions/shared/json/text.ts';
+import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
 
 type Fetch = typeof fetch;
 
@@ -14,7 +15,7 @@ interface Envelope {
 }
 
 const isEnvelope = (value: unknown): value is Envelope =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, '$response');
+  isPlainObject(value) && Object.hasOwn(value, '$response');
 
 async function readIfThere(file: string): Promise<string | undefined> {
   try {

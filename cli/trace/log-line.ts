@@ -1,4 +1,6 @@
 // One stage's log line as `relay trace` shows it, whether it came from CloudWatch Logs or local mode's file.
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
+
 export interface TraceLogLine {
   /** ISO time. */
   time: string;
@@ -20,9 +22,7 @@ export function concerns(fields: Record<string, unknown>, correlationId: string)
 export function jsonFieldsOf(text: string): Record<string, unknown> | null {
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
+    return isPlainObject(parsed) ? parsed : null;
   } catch {
     return null;
   }

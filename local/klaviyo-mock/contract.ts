@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { EndpointLimit, KlaviyoOperationId } from './types.ts';
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
   'create_event',
@@ -74,14 +75,9 @@ export interface KlaviyoContract {
   operations: Record<KlaviyoOperationId, OperationContract>;
 }
 
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function child(value: unknown, ...keys: string[]): unknown {
   let current = value;
-  for (const key of keys) current = isObject(current) ? current[key] : undefined;
+  for (const key of keys) current = isPlainObject(current) ? current[key] : undefined;
   return current;
 }
 
@@ -190,7 +186,7 @@ export function readOperationFile(dir: string, operationId: KlaviyoOperationId):
   const file = path.join(dir, `${operationId}.json`);
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
   const problems: string[] = [];
-  if (!isObject(parsed)) throw new Error(`${file}: not a JSON object`);
+  if (!isPlainObject(parsed)) throw new Error(`${file}: not a JSON object`);
   if (parsed.operationId !== operationId) problems.push(`operationId must be ${operationId}`);
   if (typeof parsed.method !== 'string' || !/^[A-Z]+$/.test(parsed.method))
     problems.push('method must be an upper-case HTTP method');
@@ -210,8 +206,8 @@ export function readOperationFile(dir: string, operationId: KlaviyoOperationId):
     problems.push('success must list 2xx statuses');
   if (!positiveInteger(child(parsed, 'limits', 'maxBodyBytes')))
     problems.push('limits.maxBodyBytes is required');
-  if (!isObject(parsed.request)) problems.push('request must be a JSON Schema');
-  if (parsed.response !== undefined && !isObject(parsed.response))
+  if (!isPlainObject(parsed.request)) problems.push('request must be a JSON Schema');
+  if (parsed.response !== undefined && !isPlainObject(parsed.response))
     problems.push('response, when present, must be a JSON Schema');
   if (problems.length > 0) throw new Error(`${file}: ${problems.join('; ')}`);
   return parsed as unknown as OperationFile;

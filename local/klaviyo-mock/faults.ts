@@ -2,6 +2,7 @@
 // given status or are held for a while. Status and latency faults queue separately, first in first out, so one
 // request can be both delayed and failed. Only the Klaviyo API paths take faults; `/_mock/*` never does.
 import type { Fault, LatencyFault, StatusFault } from './types.ts';
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 interface Pending<T> {
   fault: T;
@@ -18,8 +19,8 @@ const normalizePath = (p: string): string => (p.length > 1 && p.endsWith('/') ? 
 
 /** Checks a fault from an untrusted source (the HTTP endpoint); returns it typed, or a reason it is not valid. */
 export function parseFault(input: unknown): Fault | string {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return 'a fault is a JSON object';
-  const f = input as Record<string, unknown>;
+  if (!isPlainObject(input)) return 'a fault is a JSON object';
+  const f = input;
   if (
     f.probability !== undefined &&
     (typeof f.probability !== 'number' || !(f.probability > 0) || f.probability > 1)

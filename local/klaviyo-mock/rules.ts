@@ -3,11 +3,10 @@
 // operation's contract file (`limits`), which takes them from Klaviyo's documentation.
 import type { OperationLimits } from './contract.ts';
 import { invalid } from './errors.ts';
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
+const obj = (value: unknown): Json => (isPlainObject(value) ? value : {});
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 const EARLIEST_EVENT_TIME = Date.UTC(1990, 0, 1);
@@ -65,7 +64,7 @@ function findLongString(value: unknown, pointer: string, maxBytes: number): stri
       const hit = findLongString(v, `${pointer}/${i}`, maxBytes);
       if (hit !== null) return hit;
     }
-  } else if (isObject(value)) {
+  } else if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       const hit = findLongString(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, maxBytes);
       if (hit !== null) return hit;

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { conflict, invalid } from './errors.ts';
 import type { ProfileIdentifiers, RecordedEvent, RecordedProfile, RecordedRequest } from './types.ts';
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 /** Identifiers that find a profile, in the order they are tried. */
 const LOOKUP_KEYS = ['email', 'phone_number', 'external_id', 'anonymous_id'] as const;
@@ -37,8 +38,6 @@ export interface RecordResult {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -161,8 +160,8 @@ export class MockStore {
       else if (key === 'properties') mergeInto(profile.properties, value, true);
       else if (key === 'location') {
         if (value === null) delete profile.attributes.location;
-        else if (isObject(value)) {
-          const location = isObject(profile.attributes.location) ? profile.attributes.location : {};
+        else if (isPlainObject(value)) {
+          const location = isPlainObject(profile.attributes.location) ? profile.attributes.location : {};
           mergeInto(location, value, false);
           if (Object.keys(location).length > 0) profile.attributes.location = location;
           else delete profile.attributes.location;
@@ -170,7 +169,10 @@ export class MockStore {
       } else if (value === null) delete profile.attributes[key];
       else if (value !== undefined) profile.attributes[key] = value;
     }
-    applyPatchProperties(profile.properties, isObject(input.meta) ? input.meta.patch_properties : undefined);
+    applyPatchProperties(
+      profile.properties,
+      isPlainObject(input.meta) ? input.meta.patch_properties : undefined,
+    );
     if (!created && JSON.stringify(profile) !== before) profile.updated = stamp;
     return { profile: structuredClone(profile), created };
   }
@@ -193,7 +195,7 @@ export class MockStore {
       metric: input.metric,
       profile: { ...input.identifiers },
       profileId: input.profileId,
-      properties: isObject(attributes.properties) ? structuredClone(attributes.properties) : {},
+      properties: isPlainObject(attributes.properties) ? structuredClone(attributes.properties) : {},
       time,
       value: typeof attributes.value === 'number' ? attributes.value : null,
       valueCurrency: typeof attributes.value_currency === 'string' ? attributes.value_currency : null,
@@ -230,7 +232,7 @@ function mergeInto(target: Json, source: unknown, nullClearsAll: boolean): void 
     for (const key of Object.keys(target)) delete target[key];
     return;
   }
-  if (!isObject(source)) return;
+  if (!isPlainObject(source)) return;
   for (const [key, value] of Object.entries(source)) {
     if (value === null) delete target[key];
     else if (value !== undefined) target[key] = structuredClone(value);
@@ -238,11 +240,11 @@ function mergeInto(target: Json, source: unknown, nullClearsAll: boolean): void 
 }
 
 function applyPatchProperties(properties: Json, patch: unknown): void {
-  if (!isObject(patch)) return;
-  if (isObject(patch.append))
+  if (!isPlainObject(patch)) return;
+  if (isPlainObject(patch.append))
     for (const [key, value] of Object.entries(patch.append))
       properties[key] = [...asList(properties[key]), ...asList(value)];
-  if (isObject(patch.unappend))
+  if (isPlainObject(patch.unappend))
     for (const [key, value] of Object.entries(patch.unappend)) {
       const drop = new Set(asList(value).map((v) => JSON.stringify(v)));
       if (Array.isArray(properties[key]))

@@ -1,14 +1,11 @@
 // How Lambda reads a handler's answer under ReportBatchItemFailures: which records count as processed (and are
 // deleted) and when the answer makes the whole batch count as failed.
 import type { SQSRecord } from 'aws-lambda';
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 export type BatchOutcome =
   | { kind: 'processed'; succeeded: SQSRecord[]; failed: SQSRecord[] }
   | { kind: 'batch-failed'; reason: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Lambda's rules: no answer, an empty object, or a null or empty `batchItemFailures` mean every record succeeded;
@@ -18,7 +15,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function readBatchResponse(records: readonly SQSRecord[], response: unknown): BatchOutcome {
   if (response === undefined || response === null)
     return { kind: 'processed', succeeded: [...records], failed: [] };
-  if (!isObject(response))
+  if (!isPlainObject(response))
     return { kind: 'batch-failed', reason: 'the handler returned a non-object response' };
   const failures = response.batchItemFailures;
   if (failures === undefined || failures === null) {
@@ -29,7 +26,7 @@ export function readBatchResponse(records: readonly SQSRecord[], response: unkno
   const inBatch = new Set(records.map((r) => r.messageId));
   const failedIds = new Set<string>();
   for (const failure of failures as unknown[]) {
-    const id = isObject(failure) ? failure.itemIdentifier : undefined;
+    const id = isPlainObject(failure) ? failure.itemIdentifier : undefined;
     if (typeof id !== 'string' || id === '') {
       return { kind: 'batch-failed', reason: 'a batchItemFailures entry has no itemIdentifier' };
     }

@@ -7,6 +7,7 @@ import { PermanentError } from '../../shared/stage/errors.ts';
 import { readValue, type ValueSpec } from '../../shared/config/expression.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { clip, flattenProperties, MAX_PROPERTIES, prune } from '../flatten.ts';
+import { isPlainObject } from '../../shared/json/is-plain-object.ts';
 
 /** Klaviyo takes 5 MB a Create Event request; the profile, metric and envelope need the rest. */
 export const MAX_PROPERTIES_BYTES = 4_500_000;
@@ -162,7 +163,7 @@ function withoutPaths(value: unknown, root: string, paths: readonly string[]): u
 function withoutPath(value: unknown, keys: readonly string[]): unknown {
   const [key, ...rest] = keys;
   // Only objects are copied along the path; a path through a list keeps the list whole.
-  if (key === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  if (key === undefined || !isPlainObject(value)) return value;
   if (!Object.hasOwn(value, key)) return value;
   const copy: Record<string, unknown> = { ...value };
   if (rest.length === 0) delete copy[key];

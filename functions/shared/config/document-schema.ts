@@ -14,6 +14,7 @@
 // presets (only ./preset-names.ts): test/unit/bundle-contents.test.ts checks the ingest and deliver bundles.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
+import { isPlainObject } from '../json/is-plain-object.ts';
 import { PRESET_NAMES, resolvePresetKinds } from './preset-names.ts';
 
 export const CONFIG_VERSION = 1;
@@ -459,8 +460,7 @@ export function dropNulls(value: unknown): unknown {
  * never shows in a parsed document, `relay config diff` included).
  */
 export function withoutEditorSchema(value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('$schema' in value))
-    return value;
+  if (!isPlainObject(value) || !('$schema' in value)) return value;
   return Object.fromEntries(Object.entries(value).filter(([key]) => key !== '$schema'));
 }
 
@@ -504,9 +504,6 @@ export interface SourceRefusals {
   refused_sources?: Readonly<Record<string, readonly ConfigProblem[]>>;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
-
 /**
  * The document validated one source at a time: the rest of it (version, klaviyo, ingest) must be valid, since
  * every source depends on it; a source whose part `validate` refuses is left out and listed in
@@ -518,7 +515,7 @@ export function validateEachSource<C extends { sources: Record<string, unknown> 
   validate: (raw: unknown) => ConfigValidation<C>,
 ): ConfigValidation<C & SourceRefusals> {
   const document = dropNulls(raw);
-  if (!isRecord(document) || !isRecord(document.sources)) return validate(document);
+  if (!isPlainObject(document) || !isPlainObject(document.sources)) return validate(document);
   const root = validate({ ...document, sources: {} });
   if (!root.success) return root;
   const sources: Record<string, unknown> = {};

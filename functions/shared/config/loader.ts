@@ -16,6 +16,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { ConfigError, type SourceRefusals } from './document-schema.ts';
 import type { Logger } from '../logger.ts';
 import { MetricUnit, type Metrics } from '../metrics.ts';
+import { isPlainObject } from '../json/is-plain-object.ts';
 
 /** The configuration document as one function reads it: RelayConfig (hydrate) or OpaqueRelayConfig (ingest, deliver). */
 export type LoadConfig<C> = () => Promise<C>;
@@ -61,7 +62,7 @@ export async function readSsmDocument(ssm: SsmReader, name: string): Promise<str
   } catch (error) {
     throw new ConfigError(`ssm:${name}: not valid JSON (${(error as Error).message})`);
   }
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) return rootText;
+  if (!isPlainObject(root)) return rootText;
   const sources: Record<string, unknown> = { ...((root as { sources?: object }).sources ?? {}) };
   for (const [source, text] of Object.entries(parts ?? {})) {
     try {

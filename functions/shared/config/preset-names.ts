@@ -2,6 +2,7 @@
 // hydration or mapping (ingest, deliver) needs to know about presets, since a source may name a preset instead
 // of a kind. The presets themselves (./presets/: hydration, mapping, JSONata expressions) are bundled only where
 // they are read (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
+import { isPlainObject } from '../json/is-plain-object.ts';
 import type { SourceKind } from './document-schema.ts';
 
 export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce', 'zendesk'] as const;
@@ -20,9 +21,6 @@ export interface PresetProblem {
   path: (string | number)[];
   message: string;
 }
-
-export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const isPresetName = (name: unknown): name is PresetName =>
   typeof name === 'string' && (PRESET_NAMES as readonly string[]).includes(name);

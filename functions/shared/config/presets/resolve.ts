@@ -3,7 +3,8 @@
 // checked like the source's own. (Ingest and deliver take only the preset's kind: ../preset-names.ts.)
 import { overlay } from './merge.ts';
 import { PRESETS } from './index.ts';
-import { checkPreset, isPlainObject, resolveEachSource, type PresetProblem } from '../preset-names.ts';
+import { isPlainObject } from '../../json/is-plain-object.ts';
+import { checkPreset, resolveEachSource, type PresetProblem } from '../preset-names.ts';
 
 export type { PresetProblem } from '../preset-names.ts';
 
