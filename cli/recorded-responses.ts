@@ -4,7 +4,7 @@
 // "body" } }` to answer with another status or with headers (a Link header for pagination).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HydrationStep } from '../functions/shared/config/hydration.ts';
+import type { HydrationStep } from '../functions/shared/config/hydration-step.ts';
 import { parseJson } from '../functions/shared/json/text.ts';
 import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
 

@@ -808,7 +808,7 @@ variable "sources" {
   }
 
   validation {
-    # config/document-schema.ts, generic-hmac signature: {body} once; a timestamp header only when signed.
+    # config/source-verification.ts, hmacSignatureSchema: {body} once; a timestamp header only when signed.
     condition     = alltrue([for s in values(var.sources) : s.signature == null ? true : (length(split("{body}", coalesce(s.signature.signed_content, "{body}"))) == 2 && (strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}") ? s.signature.timestamp_header != null : true) && (s.signature.timestamp_header == null ? true : strcontains(coalesce(s.signature.signed_content, "{body}"), "{timestamp}")))])
     error_message = "signature.signed_content must contain {body} exactly once (default {body}); when it uses {timestamp}, signature.timestamp_header is required; and when signature.timestamp_header is set, signed_content must include {timestamp} (an unsigned timestamp could be rewritten to pass the tolerance)."
   }
@@ -820,25 +820,25 @@ variable "sources" {
   }
 
   validation {
-    # config/hydration.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host is its whole first label under a fixed domain of two labels or more (that the fixed part is registrable, not a public suffix such as co.uk, needs the Public Suffix List: hydrate checks it).
+    # config/hydration-connection.ts, isBaseUrlTemplate: https (or http to loopback) once {placeholders} are filled, a valid port; a placeholder in the host is its whole first label under a fixed domain of two labels or more (that the fixed part is registrable, not a public suffix such as co.uk, needs the Public Suffix List: hydrate checks it).
     condition     = alltrue(flatten([for s in values(var.sources) : s.hydration == null ? [] : [for u in concat(s.hydration.base_url == null ? [] : [s.hydration.base_url], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.base_url if c.base_url != null]) : can(regex("^(https://([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?)([/?#][^\\s]*)?$", replace(u, "/\\{[^{}]+\\}/", "x"))) && (!can(regex("^[a-z]+://[^/?#]*\\{", u)) || can(regex("^[a-z]+://\\{[^{}/?#@:]+\\}(\\.[A-Za-z0-9-]+){2,}(:[0-9]{1,5})?([/?#].*)?$", u)))]]))
     error_message = "Every hydration base URL must be https (or http to loopback, 127.0.0.0/8, [::1] or localhost, for local mode) once its {placeholders} are filled, with a port from 0 to 65535; a placeholder in its host must be its whole first label, under a fixed registrable domain, e.g. https://{meta.shop}.myshopify.com (the configuration, not the webhook, decides which domain gets the credential)."
   }
 
   validation {
-    # config/hydration.ts, hydrationAuthSchema: basic auth names its user one way.
+    # config/hydration-auth.ts, hydrationAuthSchema: basic auth names its user one way.
     condition     = alltrue(flatten([for s in values(var.sources) : [for a in(s.hydration == null ? [] : concat(s.hydration.auth == null ? [] : [s.hydration.auth], s.hydration.connections == null ? [] : [for c in values(s.hydration.connections) : c.auth if c.auth != null])) : a.kind != "basic" || ((a.user == null) != (a.user_secret == null))]]))
     error_message = "A basic hydration auth needs exactly one of user or user_secret."
   }
 
   validation {
-    # config/hydration.ts, hydrationStepSchema and stepsNameTheirConnection.
+    # config/hydration-step.ts, hydrationStepSchema; config/hydration.ts, stepsNameTheirConnection.
     condition     = alltrue(flatten([for s in values(var.sources) : [for st in(s.hydration == null ? [] : (s.hydration.steps == null ? [] : s.hydration.steps)) : (st.connection == null ? (s.hydration.connections == null ? true : length(s.hydration.connections) == 1) : (s.hydration.connections == null ? st.connection == "default" : contains(keys(s.hydration.connections), st.connection))) && (st.body == null || coalesce(st.method, "GET") == "POST") && (st.paginate == null || coalesce(st.method, "GET") == "GET") && (st.for_each == null || try(st.for_each.as, null) != "params")]]))
     error_message = "Each hydration step names a configured connection (it may leave it out when there is exactly one), has a body only with method POST, paginate only with GET, and a for_each.as other than params."
   }
 
   validation {
-    # config/hydration.ts, paginationSchema: what each kind of next needs.
+    # config/hydration-pagination.ts, paginationSchema: what each kind of next needs.
     condition     = alltrue(flatten([for s in values(var.sources) : [for st in(s.hydration == null ? [] : (s.hydration.steps == null ? [] : s.hydration.steps)) : st.paginate == null ? true : ((st.paginate.next != "next_url" || st.paginate.next_url_path != null) && (st.paginate.next != "cursor" || (st.paginate.has_more_path != null && st.paginate.cursor_param != null && st.paginate.cursor_path != null)))]]))
     error_message = "A hydration step's paginate with next \"next_url\" needs next_url_path; with next \"cursor\", has_more_path, cursor_param and cursor_path."
   }

@@ -1,7 +1,7 @@
 // The deliver use case for one SQS batch: profile upserts go through profile import one by one; events go
 // through Bulk Create Events when the batch holds at least `bulk_threshold` of them, else through Create Event
 // one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
-import type { KlaviyoSettings } from '../shared/config/document-schema.ts';
+import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type { DeliverMessage, KlaviyoEvent } from '../shared/stage/contracts.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
 import type { Logger } from '../shared/logger.ts';

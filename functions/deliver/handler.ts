@@ -10,9 +10,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { claimCheckFromEnv, createS3ClaimCheckReader } from '../shared/stage/claim-check.ts';
 import {
   parseOpaqueRelayConfigPerSource,
-  type KlaviyoSettings,
   type OpaqueRelayConfig,
-} from '../shared/config/document-schema.ts';
+} from '../shared/config/opaque-relay-config.ts';
+import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import {
   createConfigLoader,
   requireEnv,

@@ -3,7 +3,7 @@
 // events wait for the key to be fixed; a 403 challenge page from the edge in front of Klaviyo (Cloudflare's
 // `cf-mitigated: challenge`, an HTML page) is retried too, but counted apart from auth failures because no
 // key rotation fixes it; other 4xx are permanent, with Klaviyo's error detail and pointer.
-import type { KlaviyoSettings } from '../shared/config/document-schema.ts';
+import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/stage/errors.ts';
 import { RELAY_USER_AGENT } from '../shared/version.ts';
 import type { RatePacer, RateObservation } from './rate-pacer.ts';

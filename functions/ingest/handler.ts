@@ -12,8 +12,8 @@ import { claimCheckFromEnv } from '../shared/stage/claim-check.ts';
 import {
   parseOpaqueRelayConfigPerSource,
   type OpaqueRelayConfig,
-  type SourceRefusals,
-} from '../shared/config/document-schema.ts';
+} from '../shared/config/opaque-relay-config.ts';
+import type { SourceRefusals } from '../shared/config/document-validation.ts';
 import {
   createConfigLoader,
   reportRefreshError,

@@ -3,11 +3,8 @@
 // JSON body parser that follows replaces the body, so everything that needs the raw bytes happens here.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type {
-  OpaqueRelayConfig,
-  OpaqueSourceConfig,
-  SourceRefusals,
-} from '../shared/config/document-schema.ts';
+import type { OpaqueRelayConfig, OpaqueSourceConfig } from '../shared/config/opaque-relay-config.ts';
+import type { SourceRefusals } from '../shared/config/document-validation.ts';
 import type { LoadConfig } from '../shared/config/loader.ts';
 import type { ResolveSecret } from '../shared/secrets.ts';
 import { HttpError } from './http-error.ts';

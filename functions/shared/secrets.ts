@@ -11,7 +11,7 @@
 // test), env references are refused: the rule fails closed (docs/adr/0027-security-boundaries.md).
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { SecretRef } from './config/document-schema.ts';
+import type { SecretRef } from './config/secret-refs.ts';
 
 export type ResolveSecret = (ref: SecretRef) => Promise<string>;
 

@@ -3,14 +3,12 @@
 // are generated from (docs/adr/0024-one-description-of-the-configuration.md).
 import * as z from '../../functions/shared/zod.ts';
 import { relayConfigSchema, secretRefSchema } from '../../functions/shared/config/relay-config.ts';
-import { expressionSchema, valueSpecSchema } from '../../functions/shared/config/expression.ts';
-import {
-  hydrationAuthSchema,
-  hydrationConnectionSchema,
-  hydrationSchema,
-  hydrationStepSchema,
-  paginationSchema,
-} from '../../functions/shared/config/hydration.ts';
+import { expressionSchema, valueSpecSchema } from '../../functions/shared/config/value-spec.ts';
+import { hydrationAuthSchema } from '../../functions/shared/config/hydration-auth.ts';
+import { hydrationConnectionSchema } from '../../functions/shared/config/hydration-connection.ts';
+import { hydrationSchema } from '../../functions/shared/config/hydration.ts';
+import { hydrationStepSchema } from '../../functions/shared/config/hydration-step.ts';
+import { paginationSchema } from '../../functions/shared/config/hydration-pagination.ts';
 import { eventSpecSchema, mappingSchema } from '../../functions/shared/config/mapping.ts';
 
 /** A JSON Schema node, as z.toJSONSchema writes it. */
@@ -79,7 +77,7 @@ export function configJsonSchema(): JsonSchema {
     const node = findDef(schema, at);
     node.required = (node.required ?? []).filter((f) => f !== field);
   }
-  // Editors read `$schema` to find this file; the relay drops it (withoutEditorSchema in config-schema.ts).
+  // Editors read `$schema` to find this file; the relay drops it (withoutEditorSchema in config/document-validation.ts).
   schema.properties = {
     $schema: { type: 'string', description: 'This JSON Schema, for editors; the relay ignores it.' },
     ...schema.properties,

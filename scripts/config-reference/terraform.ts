@@ -313,7 +313,7 @@ export class TerraformGenerator {
 
 const isExpressionObject = (m: JsonSchema) =>
   m.type === 'object' && Object.keys(m.properties ?? {}).join() === 'expr';
-// config-schema.ts tags local mode's `{ "env" }` reference local_only (refused in AWS, so no Terraform input).
+// config/secret-refs.ts tags local mode's `{ "env" }` reference local_only (refused in AWS, so no Terraform input).
 const isEnvReference = (m: JsonSchema) =>
   m.local_only === true || (m.type === 'object' && Object.keys(m.properties ?? {}).join() === 'env');
 

@@ -5,8 +5,8 @@ import {
   evaluateExpression,
   ExpressionSyntaxError,
   readValue,
-  valueSpecSchema,
 } from '../../functions/shared/config/expression.ts';
+import { valueSpecSchema } from '../../functions/shared/config/value-spec.ts';
 
 const order = {
   id: 5001,

@@ -15,7 +15,7 @@ import { createDynamoStateVersions } from '../../functions/deliver/state-version
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
 import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
-import { klaviyoSettingsSchema } from '../../functions/shared/config/document-schema.ts';
+import { klaviyoSettingsSchema } from '../../functions/shared/config/klaviyo-settings.ts';
 import {
   deliverMessageSchema,
   webhookReceivedV1Schema,

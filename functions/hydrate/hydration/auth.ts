@@ -1,6 +1,6 @@
 // A connection's credential, as what goes on the request: headers, or a query parameter added only when the
 // request is sent. Every secret value it used is listed, so messages and dead letters can be scrubbed of them.
-import type { HydrationAuth } from '../../shared/config/hydration.ts';
+import type { HydrationAuth } from '../../shared/config/hydration-auth.ts';
 import type { ResolveSecret } from '../../shared/secrets.ts';
 
 export interface AppliedAuth {

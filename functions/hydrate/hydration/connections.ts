@@ -3,12 +3,9 @@
 // same rule as a fixed one (https, or http to loopback) before any credential is sent to it.
 import { PermanentError } from '../../shared/stage/errors.ts';
 import type { ValueSpec } from '../../shared/config/expression.ts';
-import {
-  DEFAULT_CONNECTION,
-  type Hydration,
-  type HydrationAuth,
-  type HydrationStep,
-} from '../../shared/config/hydration.ts';
+import { DEFAULT_CONNECTION, type Hydration } from '../../shared/config/hydration.ts';
+import type { HydrationAuth } from '../../shared/config/hydration-auth.ts';
+import type { HydrationStep } from '../../shared/config/hydration-step.ts';
 import {
   DNS_LABEL,
   hostPlaceholderOf,

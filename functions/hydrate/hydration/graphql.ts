@@ -2,7 +2,7 @@
 // classified here: `THROTTLED` is the API's budget, deferred like a 429 for as long as its cost figures say the
 // bucket needs to refill; any other error is permanent, with the API's message.
 import { DeferredError, PermanentError } from '../../shared/stage/errors.ts';
-import type { HydrationStep } from '../../shared/config/hydration.ts';
+import type { HydrationStep } from '../../shared/config/hydration-step.ts';
 import { getPath } from '../../shared/json/path.ts';
 import type { SourcePacer } from '../source-pacer.ts';
 

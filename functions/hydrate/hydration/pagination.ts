@@ -2,7 +2,7 @@
 // a URL in the page, or `has_more` with a cursor query parameter. A next page must be on the connection's
 // origin: the credential goes nowhere the configuration did not name.
 import { PermanentError } from '../../shared/stage/errors.ts';
-import type { Pagination } from '../../shared/config/hydration.ts';
+import type { Pagination } from '../../shared/config/hydration-pagination.ts';
 import { getPath } from '../../shared/json/path.ts';
 
 /** The list in one page; a page without one is a permanent failure (the configuration names the wrong path). */

@@ -4,7 +4,8 @@
 // goes through the cache, pages are followed up to the step's limit, and `pick` decides what is kept.
 import { readValue } from '../../shared/config/expression.ts';
 import { PermanentError } from '../../shared/stage/errors.ts';
-import { hydrationStepSchema, type Hydration, type HydrationStep } from '../../shared/config/hydration.ts';
+import { hydrationStepSchema, type HydrationStep } from '../../shared/config/hydration-step.ts';
+import type { Hydration } from '../../shared/config/hydration.ts';
 import { mapBounded } from '../../shared/map-bounded.ts';
 import { MAX_RESPONSE_BYTES, sendSourceRequest, type SourceApiDeps } from '../source-api.ts';
 import type { SourcePacer, SourcePacers } from '../source-pacer.ts';

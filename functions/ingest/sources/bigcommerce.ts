@@ -1,7 +1,7 @@
 // BigCommerce: authenticated by a header (and secret value) that the app set in the webhook's `headers`
 // when registering it. Payloads are thin (`scope`, `data: { type, id }`, `hash`, `created_at`): `hash` is
 // the same for a resent event, so it is the delivery id; without it, scope + data id + created_at.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { verifySecretHeader } from './secret-header.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';

@@ -1,7 +1,7 @@
 // Any sender that signs with an HMAC in one header: algorithm, hex or base64, an optional prefix such as
 // GitHub's `sha256=`, and optionally a signed timestamp header with a template for what is signed
 // (e.g. `{timestamp}.{body}`), checked against a tolerance.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { checkTimestamp } from './timestamp.ts';

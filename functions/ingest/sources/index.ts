@@ -1,5 +1,6 @@
-// The registry of sender kinds: adding a kind means one file here and one schema in shared/config-schema.ts.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+// The registry of sender kinds: adding a kind means one file here, its name in shared/config/source-kinds.ts and
+// its member in shared/config/source-schema.ts.
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { bigcommerce } from './bigcommerce.ts';
 import { genericHmac } from './generic-hmac.ts';
 import { klaviyoFlow } from './klaviyo-flow.ts';

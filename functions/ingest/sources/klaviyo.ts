@@ -2,7 +2,7 @@
 // `Klaviyo-Timestamp` header's value (an HTTP date in Klaviyo's example). One request carries up to 1,000
 // events in `data[]`, each with its own `external_id`: every event is deduped and enqueued on its own.
 // `meta.klaviyo_webhook_id` must equal `Klaviyo-Webhook-Id`; Klaviyo says a mismatch means tampering.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';

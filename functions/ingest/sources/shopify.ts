@@ -4,7 +4,7 @@ import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { eventTypeOf } from './value-source.ts';
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 
 type ShopifySource = Extract<OpaqueSourceConfig, { kind: 'shopify' }>;
 

@@ -1,6 +1,6 @@
 // What each sender kind contributes to ingest: how its requests are authenticated, and how one request
 // becomes the events it carries (each with the delivery id the sender keeps across retries).
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 
 export interface InboundRequest {
   /** Header names in lower case. */

@@ -1,7 +1,7 @@
 // Standard Webhooks (standardwebhooks.com; Svix and the senders that follow it): `webhook-signature`
 // holds space-separated `v1,<base64>` entries, each an HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw
 // body>` under the key that the `whsec_…` secret encodes in base64. `webhook-id` is stable across retries.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import { anyDigestMatches, decodeDigest } from './hmac.ts';

@@ -1,7 +1,7 @@
 // Stripe: `Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each v1 an HMAC-SHA256 of
 // `<t>.<raw body>` under the endpoint's signing secret. Stripe sends one v1 per active secret while a
 // secret is being rolled, so any v1 may match. The event's `id` is stable across Stripe's retries.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import { anyDigestMatches, decodeDigest } from './hmac.ts';

@@ -1,6 +1,6 @@
 // For senders that sign nothing: a bearer token or HTTP Basic credentials in a header, compared in
 // constant time with every active secret. For `basic`, each secret is `user:password`.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { matchesAnySharedSecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';
 import { claimedHeaderValue, configuredDeliveryId, eventTypeOf } from './value-source.ts';

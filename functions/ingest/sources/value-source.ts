@@ -1,6 +1,6 @@
 // Reads a configured value (header, body path or constant) from a request.
 import { createHash } from 'node:crypto';
-import type { ValueSource } from '../../shared/config/document-schema.ts';
+import type { ValueSource } from '../../shared/config/source-verification.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import type { InboundRequest } from './source-adapter.ts';

@@ -2,7 +2,7 @@
 // secret; `X-WC-Webhook-Delivery-ID` identifies the delivery. When a webhook is created or its URL
 // changed, WooCommerce first POSTs an unsigned, form-encoded `webhook_id=<n>` ping and disables the
 // webhook unless it gets a 2xx: that ping is answered 200 and never enqueued.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';
 import type { SourceAdapter } from './source-adapter.ts';

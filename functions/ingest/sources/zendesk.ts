@@ -1,7 +1,7 @@
 // Zendesk: `X-Zendesk-Webhook-Signature` is the base64 HMAC-SHA256 of the
 // `X-Zendesk-Webhook-Signature-Timestamp` value (ISO 8601) followed directly by the raw body. The
 // invocation id stays the same across the attempts of one invocation; events also carry an `id`.
-import type { OpaqueSourceConfig } from '../../shared/config/document-schema.ts';
+import type { OpaqueSourceConfig } from '../../shared/config/opaque-relay-config.ts';
 import { getPath } from '../../shared/json/path.ts';
 import { HttpError } from '../http-error.ts';
 import { decodeDigest, matchesAnySecret } from './hmac.ts';

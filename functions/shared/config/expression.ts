@@ -2,7 +2,8 @@
 // parser involved) or a JSONata expression (`{ "expr": "$sum(line_items.(price * quantity))" }`), the language
 // AWS Step Functions uses for its transformations (docs/adr/0015-jsonata-expressions.md).
 //
-// An expression is compiled when the configuration is parsed — a syntax error, or a regular expression that
+// How the configuration writes such a value, and the check at load, are ./value-spec.ts; this module runs the
+// language. An expression is compiled when the configuration is parsed — a syntax error, or a regular expression that
 // cannot run in linear time, is a configuration error at load, naming the source and the field — and kept by its
 // text, so evaluation never parses. Each evaluation is bounded by its own work (evaluation steps, counted per
 // evaluation: ./expression-budget.ts), JSONata's depth and sequence guardrails, and a time backstop; regular
@@ -20,19 +21,8 @@ import {
 } from './expression-budget.ts';
 import { getPath } from '../json/path.ts';
 import { checkLinearRegex, LinearRegExp } from './linear-regex.ts';
-import * as z from '../zod.ts';
-import { memo } from '../zod.ts';
 
 export { EXPRESSION_LIMITS, type ExpressionLimits } from './expression-budget.ts';
-/** Longest expression text the configuration accepts. */
-export const MAX_EXPRESSION_LENGTH = 4_096;
-
-export const DOT_PATH_PATTERN = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
-
-/** A dot path such as `customer.email` (segments of letters, digits, `_`, `$`, `-`; array indexes as digits). */
-export const dotPathSchema = memo(() =>
-  z.string().check(z.regex(DOT_PATH_PATTERN, 'a dot path such as customer.email')),
-);
 
 /** Where a configured value comes from: a dot path, or a JSONata expression. */
 export type ValueSpec = string | { expr: string };
@@ -144,29 +134,6 @@ export class ExpressionSyntaxError extends Error {
     this.position = failure.position;
   }
 }
-
-/** The text of a JSONata expression: not empty, bounded, and parses (checked at configuration load). */
-export const expressionTextSchema = memo(() =>
-  z.string().check(
-    z.minLength(1),
-    z.maxLength(MAX_EXPRESSION_LENGTH),
-    z.superRefine((text, ctx) => {
-      try {
-        compileExpression(text);
-      } catch (error) {
-        if (!(error instanceof ExpressionSyntaxError)) throw error;
-        // `continue` lets a union (dot path or expression) report this issue rather than "Invalid input".
-        ctx.issues.push({ code: 'custom', message: error.message, input: text, continue: true });
-      }
-    }),
-  ),
-);
-
-/** `{ "expr": "…" }`: a JSONata expression where the configuration takes a value. */
-export const expressionSchema = memo(() => z.strictObject({ expr: expressionTextSchema() }));
-
-/** A dot path, or `{ "expr": "…" }`. */
-export const valueSpecSchema = memo(() => z.union([dotPathSchema(), expressionSchema()]));
 
 // JSONata codes for its guardrails: D1011 depth, D2014 range size, D2015 sequence length.
 const LIMIT_CODES = new Set(['D1011', 'D2014', 'D2015']);

@@ -8,12 +8,12 @@
 // `retryAfterMs` (default 30 s, at most maxAge), so one bad write or outage does not fail every request.
 //
 // The loader parses with the parser it is given, so that each function's bundle holds only the shape it reads:
-// hydrate passes parseRelayConfigPerSource (./config.ts: presets resolved, hydration and mapping validated), ingest
-// and deliver parseOpaqueRelayConfigPerSource (./config-schema.ts: hydration and mapping opaque); both validate one
+// hydrate passes parseRelayConfigPerSource (./relay-config.ts: presets resolved, hydration and mapping validated), ingest
+// and deliver parseOpaqueRelayConfigPerSource (./opaque-relay-config.ts: hydration and mapping opaque); both validate one
 // source at a time, so that a refused part stops its own source only. Nothing here imports either.
 import { readFile } from 'node:fs/promises';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { ConfigError, type SourceRefusals } from './document-schema.ts';
+import { ConfigError, type SourceRefusals } from './document-validation.ts';
 import type { Logger } from '../logger.ts';
 import { MetricUnit, type Metrics } from '../metrics.ts';
 import { isPlainObject } from '../json/is-plain-object.ts';

@@ -1,7 +1,7 @@
 // The `mapping` section of a source: how a webhook (and what hydration fetched) becomes Klaviyo events and a
 // profile upsert. Every place that reads a value takes a dot path (the fast path) or a JSONata expression
-// `{ "expr": "…" }`, compiled when the configuration loads (./expression.ts, docs/adr/0015-jsonata-expressions.md).
-import { expressionSchema, valueSpecSchema } from './expression.ts';
+// `{ "expr": "…" }`, compiled when the configuration loads (./value-spec.ts, docs/adr/0015-jsonata-expressions.md).
+import { expressionSchema, valueSpecSchema } from './value-spec.ts';
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
 

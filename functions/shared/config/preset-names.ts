@@ -3,7 +3,7 @@
 // of a kind. The presets themselves (./presets/: hydration, mapping, JSONata expressions) are bundled only where
 // they are read (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
 import { isPlainObject } from '../json/is-plain-object.ts';
-import type { SourceKind } from './document-schema.ts';
+import type { SourceKind } from './source-kinds.ts';
 
 export const PRESET_NAMES = ['shopify', 'bigcommerce', 'stripe', 'woocommerce', 'zendesk'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];

@@ -1,29 +1,41 @@
-// The configuration document resolved: the schema of ./config-schema.ts with every source's preset resolved and
-// its hydration and mapping validated in full (JSONata expressions compiled). Hydrate, the CLI (`relay config
+// The configuration document resolved: the schema of ./document-schema.ts with every source's preset resolved
+// and its hydration and mapping validated in full (JSONata expressions compiled). Hydrate, the CLI (`relay config
 // validate`, `relay map`…), local mode and the Terraform tests read the document so; ingest and deliver, which
-// never read hydration or mapping, read it opaque (parseOpaqueRelayConfig in ./config-schema.ts) and so do not
-// bundle what is imported here (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
+// never read hydration or mapping, read it opaque (./opaque-relay-config.ts) and so do not bundle what is
+// imported here (docs/adr/0021-opaque-source-parts-in-ingest-and-deliver.md).
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
+import { relayConfigSchemaWith } from './document-schema.ts';
 import {
   parseWith,
-  relayConfigSchemaWith,
-  sourceSchemaWith,
   validateEachSource,
   validateWith,
   type ConfigValidation,
   type SourceRefusals,
-} from './document-schema.ts';
+} from './document-validation.ts';
 import { hydrationSchema } from './hydration.ts';
 import { mappingSchema } from './mapping.ts';
 import { resolvePresets } from './presets/resolve.ts';
+import { sourceSchemaWith } from './source-schema.ts';
 
-export * from './document-schema.ts';
-
-// The hydration section lives in its own module (connections, auth kinds, steps): ./hydration-config.ts.
-export { hydrationSchema, hydrationStepSchema, type Hydration, type HydrationStep } from './hydration.ts';
-
-// The mapping section has its own module (one job per file); re-exported here, where the document is assembled.
+// What the readers of the whole document use of its parts, re-exported here, where the document is assembled.
+export { ConfigError, dropNulls, type ConfigProblem, type SourceRefusals } from './document-validation.ts';
+export {
+  DEFAULT_KLAVIYO_BASE_URL,
+  DEFAULT_KLAVIYO_REVISION,
+  klaviyoSettingsSchema,
+  type KlaviyoSettings,
+} from './klaviyo-settings.ts';
+export { parseOpaqueRelayConfig, validateOpaqueRelayConfig } from './opaque-relay-config.ts';
+export {
+  deployedSecretRefSchema,
+  envSecretRefSchema,
+  secretRefSchema,
+  type SecretRef,
+} from './secret-refs.ts';
+export type { SourceKind } from './source-kinds.ts';
+export { hydrationSchema, type Hydration } from './hydration.ts';
+export { hydrationStepSchema, type HydrationStep } from './hydration-step.ts';
 export {
   mappingSchema,
   PROFILE_LOCATION_FIELDS,

@@ -1,9 +1,10 @@
 // What a preset is: a source's hydration and mapping for one sender kind, written as the configuration document
 // writes them, so a preset reads like any source and is validated by the same schema once resolved.
 import type * as z from '../../zod.ts';
-import type { hydrationConnectionSchema, hydrationSchema } from '../hydration.ts';
+import type { hydrationConnectionSchema } from '../hydration-connection.ts';
+import type { hydrationSchema } from '../hydration.ts';
 import type { mappingSchema } from '../mapping.ts';
-import type { SourceKind } from '../document-schema.ts';
+import type { SourceKind } from '../source-kinds.ts';
 
 export interface Preset {
   /** The sender kind this preset reads; a source of another kind cannot use it. */
