@@ -5,7 +5,9 @@ import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
 import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
-import { mapEvents, type SkippedEvent, type TimeFallback } from './map-events.ts';
+import { mapEvents } from './map-events.ts';
+import type { SkippedEvent } from './plan-events.ts';
+import type { TimeFallback } from './build-event.ts';
 import { mapProfileUpsert, profileOf } from './profile.ts';
 import { isTruthy } from './values.ts';
 

@@ -1,7 +1,7 @@
 // A filter that leaves an event out is a decision, not a failure: it is logged with the filter that made it and
 // counted (`skipped_by_filter`), and the message is not dead-lettered.
 import type { Logger } from '../../shared/logger.ts';
-import type { SkippedEvent } from './map-events.ts';
+import type { SkippedEvent } from './plan-events.ts';
 
 export const SKIPPED_METRIC = 'skipped_by_filter';
 
