@@ -3,7 +3,7 @@
 // - config/relay-config.schema.json, the JSON Schema editors complete and check the file with;
 // - terraform/variables.tf, between its GENERATED markers: the `sources`, `klaviyo`, `ingest` and `hydrate` inputs, their
 //   types and every validation HCL can state (the hand-written rest: scripts/config-reference/terraform-rules.ts);
-// - README.md, between its CONFIG_REFERENCE markers: the reference tables;
+// - docs/configuration.md, between its CONFIG_REFERENCE markers: the reference tables;
 // - test/fixtures/config-corpus/terraform.tftest.hcl: the corpus (test/fixtures/config-corpus/) as run blocks.
 //
 //   npm run config:generate              rewrite them (then npm run docs:terraform for terraform/README.md)
@@ -21,14 +21,15 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 export const JSON_SCHEMA_FILE = 'config/relay-config.schema.json';
 export const TERRAFORM_FILE = 'terraform/variables.tf';
-export const README_FILE = 'README.md';
+export const REFERENCE_FILE = 'docs/configuration.md';
 
 const TF_BEGIN =
   '# BEGIN GENERATED CONFIGURATION: written by `npm run config:generate` from the zod schema; edit the schema\n' +
   '# (functions/shared/config/) or scripts/config-reference/terraform-rules.ts, not this part.';
 const TF_END = '# END GENERATED CONFIGURATION';
-/** README tables: `<!-- BEGIN_CONFIG_REFERENCE klaviyo -->` … `<!-- END_CONFIG_REFERENCE -->`, by object path. */
-const README_TABLE = /(<!-- BEGIN_CONFIG_REFERENCE ([a-z_.]+) -->\n)[\s\S]*?(<!-- END_CONFIG_REFERENCE -->)/g;
+/** Reference tables: `<!-- BEGIN_CONFIG_REFERENCE klaviyo -->` … `<!-- END_CONFIG_REFERENCE -->`, by object path. */
+const REFERENCE_TABLE =
+  /(<!-- BEGIN_CONFIG_REFERENCE ([a-z_.]+) -->\n)[\s\S]*?(<!-- END_CONFIG_REFERENCE -->)/g;
 
 export interface Generated {
   file: string;
@@ -47,7 +48,7 @@ function between(text: string, begin: string, end: string, content: string, file
 export async function generatedFiles(): Promise<Generated[]> {
   const schema = configJsonSchema();
   const read = (file: string) => readFile(path.join(repoRoot, file), 'utf8');
-  const prettierOptions = (await prettier.resolveConfig(path.join(repoRoot, README_FILE))) ?? {};
+  const prettierOptions = (await prettier.resolveConfig(path.join(repoRoot, REFERENCE_FILE))) ?? {};
 
   const jsonSchema = await prettier.format(JSON.stringify(forConfigFiles(schema)), {
     ...prettierOptions,
@@ -59,9 +60,12 @@ export async function generatedFiles(): Promise<Generated[]> {
   const variablesTf = await read(TERRAFORM_FILE);
 
   const tables = new MarkdownTables(schema);
-  const readme = await read(README_FILE);
-  const withTables = readme.replace(
-    README_TABLE,
+  const reference = await read(REFERENCE_FILE);
+  // Without markers the check would pass with no table written anywhere.
+  if (reference.match(REFERENCE_TABLE) === null)
+    throw new Error(`${REFERENCE_FILE} has no <!-- BEGIN_CONFIG_REFERENCE … --> markers`);
+  const withTables = reference.replace(
+    REFERENCE_TABLE,
     (_all, begin: string, at: string, end: string) => `${begin}\n${tables.table(at)}\n\n${end}`,
   );
 
@@ -78,8 +82,8 @@ export async function generatedFiles(): Promise<Generated[]> {
       expected: corpusTftest(),
     },
     {
-      file: README_FILE,
-      current: readme,
+      file: REFERENCE_FILE,
+      current: reference,
       expected: await prettier.format(withTables, { ...prettierOptions, parser: 'markdown' }),
     },
   ];

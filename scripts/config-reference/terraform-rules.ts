@@ -38,7 +38,7 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
     condition:
       'alltrue([for s in values(var.sources) : ((s.preset != "bigcommerce" || try(s.hydration.connections.store.auth, null) != null) && (s.preset != "stripe" || try(s.hydration.connections.stripe.auth, null) != null) && (s.preset != "zendesk" || (try(s.hydration.connections.zendesk.auth, null) != null && try(s.hydration.connections.zendesk.base_url, null) != null)))])',
     error_message:
-      "A preset's credential must be given: bigcommerce needs hydration.connections.store.auth (X-Auth-Token), stripe hydration.connections.stripe.auth (bearer API key), zendesk hydration.connections.zendesk.base_url and auth (see the README's Presets section).",
+      "A preset's credential must be given: bigcommerce needs hydration.connections.store.auth (X-Auth-Token), stripe hydration.connections.stripe.auth (bearer API key), zendesk hydration.connections.zendesk.base_url and auth (see docs/presets/).",
   },
   {
     variable: 'sources',

@@ -762,7 +762,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     'switches to a fresh build of the same code without a code change, then plans nothing',
     { timeout: 600_000 },
     async () => {
-      // npm run build, and artifacts_dir pointed at it, as the README shows for building your own.
+      // npm run build, and artifacts_dir pointed at it, as docs/operations.md shows for building your own.
       await build({ outDir: distDir });
       expect(await hashesOf(distDir), 'the prebuilt zips must be what the build gives').toEqual(
         releaseHashes,

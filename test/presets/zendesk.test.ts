@@ -1,6 +1,6 @@
 // The zendesk preset: event-subscription webhooks (written from Zendesk's documented ticket events, the requester
-// fetched from recorded user answers) and trigger webhooks with the README's JSON template, each becoming the exact
-// Klaviyo requests expected, each one Klaviyo's contract accepts.
+// fetched from recorded user answers) and trigger webhooks with docs/presets/zendesk.md's JSON template, each
+// becoming the exact Klaviyo requests expected, each one Klaviyo's contract accepts.
 import { describe, expect, it } from 'vitest';
 import {
   expectContractValid,

@@ -156,14 +156,11 @@ describe('hydration configuration', () => {
   });
 });
 
-describe('the README’s hydration reference', () => {
+describe('the hydration reference (docs/hydration.md)', () => {
   it('every JSON example parses', async () => {
     const { readFile } = await import('node:fs/promises');
-    const readme = await readFile('README.md', 'utf8');
-    const section = readme.slice(
-      readme.indexOf('## Hydration reference'),
-      readme.indexOf('## Mapping reference'),
-    );
+    const page = await readFile('docs/hydration.md', 'utf8');
+    const section = page.slice(page.indexOf('## Hydration reference'));
     const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
     expect(blocks).toHaveLength(3);
     for (const block of blocks) {

@@ -14,7 +14,7 @@ module "relay" {
   sources = {
     # The shopify preset maps orders, checkouts and customers to Klaviyo's e-commerce metrics and profiles. Its
     # refunds/create mapping looks the order up with an Admin API token: add hydration.connections.admin.auth
-    # (see the README's Presets section) before subscribing to that topic.
+    # (see docs/presets/shopify.md) before subscribing to that topic.
     shopify = {
       kind    = "shopify"
       preset  = "shopify"

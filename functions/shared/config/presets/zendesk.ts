@@ -1,7 +1,7 @@
 // Zendesk: tickets opened and solved, with the requester as the profile. Two ways in: event-subscription webhooks
 // (`zen:event-type:ticket.created`, `…ticket.status_changed`), which name the requester by id only, so the
-// requester is fetched from the account's API; and trigger webhooks with the JSON body the README documents
-// (`zendesk-trigger:ticket.created`, `…ticket.solved`), which carry the requester's email themselves.
+// requester is fetched from the account's API; and trigger webhooks with the JSON body docs/presets/zendesk.md
+// documents (`zendesk-trigger:ticket.created`, `…ticket.solved`), which carry the requester's email themselves.
 import type { Preset } from './preset.ts';
 
 const SUBSCRIPTION = {
