@@ -22,6 +22,7 @@ const TERRAFORM_DIRS = [
   'terraform',
   'terraform/modules/function',
   'terraform/modules/queue',
+  'terraform/modules/bucket',
   'terraform/examples/minimal',
   'terraform/examples/complete',
 ] as const;
