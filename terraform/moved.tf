@@ -3,6 +3,7 @@
 # modules/bucket. These blocks carry existing state to the new addresses, so an upgrade moves the buckets
 # instead of destroying them (and the archived webhooks with them). test/infra/bucket-moves.test.ts applies
 # the module as it was and proves that the plan of this one only moves them.
+# docs/adr/0028-bucket-module-and-moved-state.md.
 ################################################################################
 
 moved {
