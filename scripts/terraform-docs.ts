@@ -4,12 +4,20 @@
 //
 //   npm run docs:terraform            rewrite the tables
 //   npm run docs:terraform -- --check  exit 1 if any table is stale (the test suite runs this)
+import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const MODULE_DIRS = ['terraform', 'terraform/modules/function', 'terraform/modules/queue'];
+/** The root module and every submodule under terraform/modules/, found rather than listed, so none is missed. */
+export const MODULE_DIRS = [
+  'terraform',
+  ...readdirSync(path.join(repoRoot, 'terraform', 'modules'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `terraform/modules/${entry.name}`)
+    .sort(),
+];
 const BEGIN = '<!-- BEGIN_TF_DOCS -->';
 const END = '<!-- END_TF_DOCS -->';
 

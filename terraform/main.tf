@@ -54,7 +54,7 @@ locals {
     POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
     # Bodies larger than the queues take travel as claim checks through the payload bucket (payloads.tf).
     MAX_MESSAGE_BYTES  = tostring(local.max_message_bytes)
-    CLAIM_CHECK_BUCKET = aws_s3_bucket.payloads.bucket
+    CLAIM_CHECK_BUCKET = module.payload_bucket.name
   }
 
   # Exactly the variables docs/runtime-contract.md lists for each function.
@@ -73,7 +73,7 @@ locals {
       MAX_RECEIVE_COUNT = tostring(local.queue_settings["hydrate"].max_receive_count)
       }, local.archive_enabled ? {
       # Every webhook hydrate handles is archived here (archive.tf).
-      ARCHIVE_BUCKET = aws_s3_bucket.archive[0].bucket
+      ARCHIVE_BUCKET = module.archive_bucket[0].name
     } : {})
     deliver = merge(local.common_environment, {
       POWERTOOLS_LOG_LEVEL = local.function_settings.deliver.log_level

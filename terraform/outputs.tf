@@ -137,12 +137,18 @@ output "alarm_arns" {
 
 output "payload_bucket_name" {
   description = "Name of the payload bucket: message bodies larger than the queues take (claim checks)."
-  value       = aws_s3_bucket.payloads.bucket
+  value       = module.payload_bucket.name
+
+  # Checked here, in the root module, because modules/bucket knows nothing of the queues' retention.
+  precondition {
+    condition     = local.payload_expiration_days >= local.payload_min_expiration_days
+    error_message = "payload_expiration_days (${local.payload_expiration_days}) must be at least ${local.payload_min_expiration_days}: the longest queue retention plus the longest DLQ retention, plus a day, or a message could name a body that is gone."
+  }
 }
 
 output "payload_bucket_arn" {
   description = "ARN of the payload bucket."
-  value       = aws_s3_bucket.payloads.arn
+  value       = module.payload_bucket.arn
 }
 
 ################################################################################
@@ -165,7 +171,7 @@ output "dashboard_arn" {
 
 output "archive_bucket_name" {
   description = "Name of the archive bucket (relay replay reads it); null when archive.enabled is false."
-  value       = try(aws_s3_bucket.archive[0].bucket, null)
+  value       = try(module.archive_bucket[0].name, null)
 }
 
 output "archive_bucket_arn" {

@@ -63,9 +63,9 @@ run "customer_key_everywhere" {
 
   assert {
     condition = (
-      one(one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms" &&
-      one(one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).apply_server_side_encryption_by_default).kms_master_key_id == var.kms_key_arn &&
-      one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).bucket_key_enabled
+      module.payload_bucket.encryption.sse_algorithm == "aws:kms" &&
+      module.payload_bucket.encryption.kms_master_key_id == var.kms_key_arn &&
+      module.payload_bucket.encryption.bucket_key_enabled
     )
     error_message = "The payload bucket must encrypt with the customer key (with an S3 bucket key)."
   }

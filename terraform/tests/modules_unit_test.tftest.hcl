@@ -419,3 +419,104 @@ run "function_refuses_fractional_errors_threshold" {
 
   expect_failures = [var.errors_alarm_threshold]
 }
+
+################################################################################
+# modules/bucket
+################################################################################
+
+run "bucket_private_encrypted_expiring" {
+  command = plan
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    name_prefix        = "Relay-With-A-Rather-Long-Name-payloads-"
+    expiration_rule_id = "expire-everything"
+    expiration_days    = 19
+  }
+
+  override_resource {
+    target          = aws_s3_bucket.this
+    override_during = plan
+    values = {
+      id  = "relay-with-a-rather-long-name-payload0001"
+      arn = "arn:aws:s3:::relay-with-a-rather-long-name-payload0001"
+    }
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.bucket_prefix == "relay-with-a-rather-long-name-payload" && !aws_s3_bucket.this.force_destroy
+    error_message = "The bucket's name prefix must be lower-cased and cut to the 37 characters S3 takes, and a destroy must keep a bucket with objects by default."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.this.block_public_acls &&
+      aws_s3_bucket_public_access_block.this.block_public_policy &&
+      aws_s3_bucket_public_access_block.this.ignore_public_acls &&
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets &&
+      output.object_ownership == "BucketOwnerEnforced"
+    )
+    error_message = "The bucket must be private and owner-enforced."
+  }
+
+  assert {
+    condition     = output.encryption.sse_algorithm == "AES256" && output.encryption.kms_master_key_id == null && !output.encryption.bucket_key_enabled
+    error_message = "Without a customer key the bucket must encrypt with SSE-S3."
+  }
+
+  assert {
+    condition     = output.expiration.rule_id == "expire-everything" && output.expiration.status == "Enabled" && output.expiration.days == 19
+    error_message = "The lifecycle rule must expire objects after expiration_days."
+  }
+
+  assert {
+    condition     = jsondecode(aws_s3_bucket_policy.this.policy).Statement[0].Effect == "Deny" && jsondecode(aws_s3_bucket_policy.this.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
+    error_message = "The bucket must refuse requests without TLS."
+  }
+}
+
+run "bucket_with_customer_key_and_prefix" {
+  command = plan
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    name_prefix        = "relay-archive-"
+    force_destroy      = true
+    kms_key_arn        = "arn:aws:kms:us-east-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    expiration_rule_id = "expire-archived-webhooks"
+    expiration_prefix  = "archive/"
+    expiration_days    = 90
+  }
+
+  assert {
+    condition     = output.encryption == { sse_algorithm = "aws:kms", kms_master_key_id = var.kms_key_arn, bucket_key_enabled = true }
+    error_message = "With a customer key the bucket must encrypt with it, with an S3 bucket key."
+  }
+
+  assert {
+    condition     = output.expiration.prefix == "archive/" && output.expiration.days == 90 && output.force_destroy
+    error_message = "The lifecycle rule must expire only objects under expiration_prefix."
+  }
+}
+
+run "bucket_refuses_zero_expiration" {
+  command = plan
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    name_prefix        = "relay-archive-"
+    expiration_rule_id = "expire"
+    expiration_days    = 0
+  }
+
+  expect_failures = [var.expiration_days]
+}

@@ -23,7 +23,7 @@ override_resource {
 }
 
 override_resource {
-  target          = aws_s3_bucket.payloads
+  target          = module.payload_bucket.aws_s3_bucket.this
   override_during = plan
   values = {
     bucket = "relay-payloads-0001"
@@ -597,30 +597,30 @@ run "claim_check_payload_bucket" {
 
   assert {
     condition = (
-      aws_s3_bucket_public_access_block.payloads.block_public_acls &&
-      aws_s3_bucket_public_access_block.payloads.block_public_policy &&
-      aws_s3_bucket_public_access_block.payloads.ignore_public_acls &&
-      aws_s3_bucket_public_access_block.payloads.restrict_public_buckets &&
-      one(aws_s3_bucket_ownership_controls.payloads.rule).object_ownership == "BucketOwnerEnforced"
+      module.payload_bucket.public_access_block.block_public_acls &&
+      module.payload_bucket.public_access_block.block_public_policy &&
+      module.payload_bucket.public_access_block.ignore_public_acls &&
+      module.payload_bucket.public_access_block.restrict_public_buckets &&
+      module.payload_bucket.object_ownership == "BucketOwnerEnforced"
     )
     error_message = "The payload bucket must be private and owner-enforced."
   }
 
   assert {
-    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.payloads.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    condition     = module.payload_bucket.encryption.sse_algorithm == "AES256"
     error_message = "Without a customer key the payload bucket must encrypt with SSE-S3."
   }
 
   assert {
     condition = (
-      one(aws_s3_bucket_lifecycle_configuration.payloads.rule).status == "Enabled" &&
-      one(one(aws_s3_bucket_lifecycle_configuration.payloads.rule).expiration).days == 19
+      module.payload_bucket.expiration.status == "Enabled" &&
+      module.payload_bucket.expiration.days == 19
     )
     error_message = "Claim-checked bodies must expire after the longest queue retention (4 days) plus the longest DLQ retention (14 days), plus a day."
   }
 
   assert {
-    condition     = jsondecode(aws_s3_bucket_policy.payloads.policy).Statement[0].Effect == "Deny" && jsondecode(aws_s3_bucket_policy.payloads.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
+    condition     = jsondecode(module.payload_bucket.policy).Statement[0].Effect == "Deny" && jsondecode(module.payload_bucket.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
     error_message = "The payload bucket must refuse requests without TLS."
   }
 }
@@ -632,7 +632,7 @@ run "payload_expiration_below_the_retention_is_refused" {
     payload_expiration_days = 5
   }
 
-  expect_failures = [aws_s3_bucket_lifecycle_configuration.payloads]
+  expect_failures = [output.payload_bucket_name]
 }
 
 run "per_function_and_per_queue_settings" {
@@ -985,7 +985,7 @@ run "archive_is_off_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_s3_bucket.archive) == 0 && !contains(keys(module.function["hydrate"].environment_variables), "ARCHIVE_BUCKET") && output.archive_bucket_name == null
+    condition     = length(module.archive_bucket) == 0 && !contains(keys(module.function["hydrate"].environment_variables), "ARCHIVE_BUCKET") && output.archive_bucket_name == null
     error_message = "Without archive.enabled there is no archive bucket and hydrate gets no ARCHIVE_BUCKET."
   }
 }
@@ -998,7 +998,7 @@ run "archive_bucket_for_replay" {
   }
 
   override_resource {
-    target          = aws_s3_bucket.archive[0]
+    target          = module.archive_bucket[0].aws_s3_bucket.this
     override_during = plan
     values = {
       bucket = "relay-archive-0001"
@@ -1013,12 +1013,12 @@ run "archive_bucket_for_replay" {
   }
 
   assert {
-    condition     = one(one(aws_s3_bucket_lifecycle_configuration.archive[0].rule).expiration).days == 30 && one(one(aws_s3_bucket_lifecycle_configuration.archive[0].rule).filter).prefix == "archive/"
+    condition     = module.archive_bucket[0].expiration.days == 30 && module.archive_bucket[0].expiration.prefix == "archive/"
     error_message = "Archived webhooks expire after archive.retention_days."
   }
 
   assert {
-    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.archive[0].rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256" && !aws_s3_bucket.archive[0].force_destroy
+    condition     = module.archive_bucket[0].encryption.sse_algorithm == "AES256" && !module.archive_bucket[0].force_destroy
     error_message = "The archive is encrypted (SSE-S3 without a customer key) and not destroyed with its contents by default."
   }
 

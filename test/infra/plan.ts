@@ -6,6 +6,8 @@ const AttributesSchema = z.record(z.string(), z.unknown());
 
 const ResourceChangeSchema = z.object({
   address: z.string(),
+  /** Set when a moved block carried the resource from this address. */
+  previous_address: z.string().optional(),
   mode: z.string(),
   type: z.string(),
   change: z.object({

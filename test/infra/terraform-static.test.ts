@@ -22,6 +22,7 @@ const TERRAFORM_DIRS = [
   'terraform',
   'terraform/modules/function',
   'terraform/modules/queue',
+  'terraform/modules/bucket',
   'terraform/examples/minimal',
   'terraform/examples/complete',
 ] as const;
@@ -121,6 +122,42 @@ describe('terraform/README.md', () => {
     const section = readme.slice(start, end === -1 ? undefined : end);
     return [...section.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1] ?? '').sort();
   }
+
+  it('names every file under terraform/ in its Layout section', async () => {
+    const readme = await readFile(path.join(repoRoot, 'terraform', 'README.md'), 'utf8');
+    const start = readme.indexOf('## Layout\n');
+    const layout = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const named = new Set([...layout.matchAll(/`([^`\s]+)`/g)].map((m) => (m[1] ?? '').replace(/\/$/, '')));
+    const globs = [...named]
+      .filter((token) => token.includes('*'))
+      .map(
+        (token) => new RegExp(`^${token.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*')}$`),
+      );
+    // A file is named by its path, by a pattern, or by its name next to its directory's.
+    const isNamed = (file: string): boolean => {
+      const dir = path.posix.dirname(file);
+      return (
+        named.has(file) ||
+        globs.some((glob) => glob.test(file)) ||
+        (named.has(path.posix.basename(file)) && (dir === '.' || named.has(dir)))
+      );
+    };
+    const listed = await run('git', [
+      'ls-files',
+      '--cached',
+      '--others',
+      '--exclude-standard',
+      '--',
+      'terraform',
+    ]);
+    expect(listed.code, describeRun('git ls-files terraform', listed)).toBe(0);
+    const files = listed.stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => path.posix.relative('terraform', line));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((file) => !isNamed(file))).toEqual([]);
+  });
 
   it('documents exactly the inputs and outputs the module declares', async () => {
     const readme = await readFile(path.join(repoRoot, 'terraform', 'README.md'), 'utf8');
