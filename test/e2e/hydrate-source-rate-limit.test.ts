@@ -13,6 +13,7 @@ import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { listen, sendJson, type RunningServer } from '../../local/http-server.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 /** A source API that lets `perSecond` requests through per (fixed, one-second) window; beyond that, 429. */
 async function startLimitedSourceApi(perSecond: number) {
@@ -80,17 +81,13 @@ async function start(perSecond: number, hydration: Record<string, unknown>, maxR
 }
 
 function received(i: number): WebhookReceivedV1 {
-  return {
-    type: 'webhook.received',
-    version: 1,
+  return webhookReceived({
     source: 'limited',
-    delivery_id: `r-${i}`,
-    correlation_id: `limited:r-${i}`,
-    event_type: 'order.created',
-    received_at: new Date().toISOString(),
-    meta: {},
+    id: `r-${i}`,
+    eventType: 'order.created',
+    receivedAt: new Date().toISOString(),
     payload: { id: String(i), customer: `cus_${i}` },
-  };
+  });
 }
 
 async function enqueue(s: LocalStack, count: number) {

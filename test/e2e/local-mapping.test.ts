@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 let stack: LocalStack;
 let mock: KlaviyoMock;
@@ -77,17 +77,13 @@ describe('local pipeline: one order webhook, several events', () => {
     const sentBefore = mock.requests().filter((r) => r.status === 202).length;
 
     // The same delivery again, straight onto the hydrate queue: ingest's dedupe is not what stops it here.
-    const again: WebhookReceivedV1 = {
-      type: 'webhook.received',
-      version: 1,
-      correlation_id: `orders:${deliveryId}`,
+    const again = webhookReceived({
       source: 'orders',
-      delivery_id: deliveryId,
-      event_type: 'orders/create',
-      received_at: new Date().toISOString(),
-      meta: {},
+      id: deliveryId,
+      eventType: 'orders/create',
+      receivedAt: new Date().toISOString(),
       payload: JSON.parse(order.toString('utf8')) as unknown,
-    };
+    });
     await stack.aws.sqs.send(
       new SendMessageCommand({ QueueUrl: stack.aws.hydrate.url, MessageBody: encodeMessageBody(again) }),
     );

@@ -11,7 +11,7 @@ import {
   type SecretRef,
 } from '../../functions/shared/config/relay-config.ts';
 import { testContext } from '../helpers/http-event.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
 const config = (klaviyo: Record<string, unknown>): RelayConfig =>

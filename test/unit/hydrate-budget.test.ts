@@ -16,10 +16,11 @@ import {
   relayConfigSchema,
   type RelayConfig,
 } from '../../functions/shared/config/relay-config.ts';
-import { deadLetterV1Schema, webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { DeferredError } from '../../functions/shared/stage/errors.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 const DELIVER_QUEUE_URL = 'http://sqs.local/000000000000/deliver';
 const HYDRATE_DLQ_URL = 'http://sqs.local/000000000000/hydrate-dlq';
@@ -57,15 +58,11 @@ function batch(payloads: Record<string, unknown>): SQSEvent {
     Records: Object.entries(payloads).map(([id, payload]) =>
       stageMessageRecord(
         id,
-        webhookReceivedV1Schema().parse({
-          type: 'webhook.received',
-          version: 1,
-          correlation_id: `app:${id}`,
+        webhookReceived({
           source: 'app',
-          delivery_id: id,
-          event_type: 'order.created',
-          received_at: '2026-12-07T10:00:00.000Z',
-          meta: {},
+          id,
+          eventType: 'order.created',
+          receivedAt: '2026-12-07T10:00:00.000Z',
           payload,
         }),
         'hydrate',

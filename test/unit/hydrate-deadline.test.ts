@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import type { Fetch } from '../../functions/hydrate/source-api.ts';
 import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -30,15 +30,11 @@ const config = relayConfigSchema().parse({
 function sqsEvent(ids: string[]): SQSEvent {
   return {
     Records: ids.map((id) => {
-      const message = webhookReceivedV1Schema().parse({
-        type: 'webhook.received',
-        version: 1,
-        correlation_id: `shop:${id}`,
+      const message = webhookReceived({
         source: 'shop',
-        delivery_id: id,
-        event_type: 'orders/create',
-        received_at: '2026-12-03T07:00:00.000Z',
-        meta: {},
+        id,
+        eventType: 'orders/create',
+        receivedAt: '2026-12-03T07:00:00.000Z',
         // One customer each: identical calls in flight would be coalesced into one request.
         payload: { id: 1, customer: `c-${id}`, email: 'ada@example.com' },
       });

@@ -6,9 +6,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 const DLQ_URL = 'http://sqs.local/000000000000/hydrate-dlq';
 const DELIVER_URL = 'http://sqs.local/000000000000/deliver';
@@ -60,14 +60,11 @@ const lineItems = (count: number) =>
   }));
 
 function record(id: string, eventType: string, payload: unknown) {
-  const message = webhookReceivedV1Schema().parse({
-    type: 'webhook.received',
-    version: 1,
-    correlation_id: `shop:${id}`,
+  const message = webhookReceived({
     source: 'shop',
-    delivery_id: id,
-    event_type: eventType,
-    received_at: '2026-12-07T10:00:00.000Z',
+    id,
+    eventType,
+    receivedAt: '2026-12-07T10:00:00.000Z',
     // The preset skips topics it does not know: the test entries' records come as orders.
     meta: { topic: 'orders/create', shop_domain: 'demo.myshopify.com' },
     payload,

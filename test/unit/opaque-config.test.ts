@@ -23,7 +23,7 @@ import {
 } from '../../functions/shared/config/relay-config.ts';
 import { createConfigLoader } from '../../functions/shared/config/loader.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture, webhookReceived } from '../helpers/stage-messages.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
 
@@ -279,16 +279,14 @@ const sqsEvent = (): SQSEvent => ({ Records: [recordOf(eventFixture(1))] });
 
 const hydrateEvent = (): SQSEvent => ({
   Records: [
-    recordOf({
-      type: 'webhook.received',
-      version: 1,
-      correlation_id: 'shop:d-1',
-      source: 'shop',
-      delivery_id: 'd-1',
-      event_type: 'orders/create',
-      received_at: '2026-12-03T10:00:00.000Z',
-      meta: {},
-      payload: { id: 1, email: 'ada@example.com' },
-    }),
+    recordOf(
+      webhookReceived({
+        source: 'shop',
+        id: 'd-1',
+        eventType: 'orders/create',
+        receivedAt: '2026-12-03T10:00:00.000Z',
+        payload: { id: 1, email: 'ada@example.com' },
+      }),
+    ),
   ],
 });

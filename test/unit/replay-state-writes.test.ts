@@ -18,7 +18,6 @@ import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts
 import { klaviyoSettingsSchema } from '../../functions/shared/config/document-schema.ts';
 import {
   deliverMessageSchema,
-  webhookReceivedV1Schema,
   type DeliverMessage,
   type WebhookReceivedV1,
 } from '../../functions/shared/stage/contracts.ts';
@@ -28,6 +27,7 @@ import type { ParsedRecord } from '../../functions/shared/stage/sqs-stage.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startLocalAws, type LocalAws } from '../../local/emulators.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -46,18 +46,16 @@ const config = relayConfigSchema().parse({
 });
 
 function webhook(id: string, receivedAt: string, more: Partial<WebhookReceivedV1> = {}): WebhookReceivedV1 {
-  return webhookReceivedV1Schema().parse({
-    type: 'webhook.received',
-    version: 1,
-    correlation_id: `shop:${id}`,
-    source: 'shop',
-    delivery_id: id,
-    event_type: 'customers/update',
-    received_at: receivedAt,
-    meta: {},
-    payload: { email: 'Ada@Example.com', last_name: 'Byron', city: 'London' },
-    ...more,
-  });
+  return webhookReceived(
+    {
+      source: 'shop',
+      id,
+      eventType: 'customers/update',
+      receivedAt,
+      payload: { email: 'Ada@Example.com', last_name: 'Byron', city: 'London' },
+    },
+    more,
+  );
 }
 
 /** What hydrate sends to deliver for one webhook. */

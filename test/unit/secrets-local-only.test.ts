@@ -10,7 +10,6 @@ import {
   relayConfigSchema,
 } from '../../functions/shared/config/relay-config.ts';
 import * as z from '../../functions/shared/zod.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import {
   createSecretResolver,
   isLocalMode,
@@ -19,6 +18,7 @@ import {
 } from '../../functions/shared/secrets.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 const IN_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'relay-hydrate', AWS_SESSION_TOKEN: 'the-role-session-token' };
 
@@ -78,15 +78,11 @@ describe('env secret references outside local mode', () => {
         return Promise.resolve(new Response('{}', { headers: { 'content-type': 'application/json' } }));
       },
     });
-    const message = webhookReceivedV1Schema().parse({
-      type: 'webhook.received',
-      version: 1,
-      correlation_id: 'shop:1',
+    const message = webhookReceived({
       source: 'shop',
-      delivery_id: '1',
-      event_type: 'orders/create',
-      received_at: '2026-12-07T10:00:00.000Z',
-      meta: {},
+      id: '1',
+      eventType: 'orders/create',
+      receivedAt: '2026-12-07T10:00:00.000Z',
       payload: { id: 1, email: 'ada@example.com' },
     });
     const out = await handler(
