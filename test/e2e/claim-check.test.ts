@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { localSources, startLocalStackWithSources } from '../helpers/local-stack-with-sources.ts';
+import { localSources, startLocalStackWithSources } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /** terraform/modules/queue's max_message_size (the provider's ceiling). */

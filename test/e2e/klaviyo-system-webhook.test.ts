@@ -9,7 +9,7 @@ import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { startLocalStackWithSources } from '../helpers/local-stack-with-sources.ts';
+import { startLocalStackWithSources } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;

@@ -2,15 +2,14 @@
 // and three Ordered Product events at the Klaviyo mock, and the same delivery processed again (re-enqueued to
 // hydrate, as an SQS redelivery would) adds nothing there — each event's unique_id is derived from the delivery.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
 
@@ -20,17 +19,13 @@ let dir: string;
 let order: Buffer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'relay-mapping-'));
   const base = JSON.parse(await readFile('config/local.json', 'utf8')) as {
     sources: Record<string, unknown>;
   };
   const mapping = JSON.parse(await readFile('samples/order-mapping.json', 'utf8')) as unknown;
   base.sources.orders = { kind: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }], mapping };
-  const configFile = path.join(dir, 'relay.json');
-  await writeFile(configFile, JSON.stringify(base));
-  stack = await startLocalStack({ env: {}, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, dir } = await startLocalStackWithDocument(base));
+  mock = klaviyoMockOf(stack);
   order = await readFile('samples/order-with-line-items.json');
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf } from '../helpers/local-stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -16,8 +17,7 @@ let order: Buffer;
 
 beforeAll(async () => {
   stack = await startLocalStack({ env: {}, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  mock = klaviyoMockOf(stack);
   order = await readFile('samples/demo-order.json');
 });
 afterAll(async () => {

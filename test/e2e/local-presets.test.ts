@@ -6,13 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -79,7 +79,6 @@ async function stripeLineItems(): Promise<{ id: string }[]> {
 
 beforeAll(async () => {
   const standInUrl = await startStandInApis();
-  dir = await mkdtemp(path.join(tmpdir(), 'relay-presets-'));
   const document = {
     version: 1,
     sources: {
@@ -108,17 +107,14 @@ beforeAll(async () => {
     },
     klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
   };
-  const configFile = path.join(dir, 'relay.json');
-  await writeFile(configFile, JSON.stringify(document));
   const env = {
     BIGCOMMERCE_WEBHOOK_SECRET: BIGCOMMERCE.webhookSecret,
     BIGCOMMERCE_API_TOKEN: BIGCOMMERCE.apiToken,
     STRIPE_WEBHOOK_SECRET: STRIPE.webhookSecret,
     STRIPE_API_KEY: STRIPE.apiKey,
   };
-  stack = await startLocalStack({ env, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, dir } = await startLocalStackWithDocument(document, { env }));
+  mock = klaviyoMockOf(stack);
 });
 afterAll(async () => {
   await stack.stop();
