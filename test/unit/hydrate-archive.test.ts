@@ -16,6 +16,7 @@ import { createMetrics } from '../../functions/shared/metrics.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -41,13 +42,10 @@ function sqsEvent(entries: { id: string; receivedAt: string }[]): SQSEvent {
 const handlerWith = (archiveDir: string, deps: Parameters<typeof createHydrateHandler>[0] = {}) =>
   createHydrateHandler({
     env: {
-      HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-      HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-      DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-      MAX_RECEIVE_COUNT: '5',
+      ...HYDRATE_QUEUES_ENV,
       ARCHIVE_DIR: archiveDir,
     },
-    sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+    sqs: acceptingSqs(),
     loadConfig: () => Promise.resolve(config),
     resolveSecret: () => Promise.resolve('secret'),
     ...deps,

@@ -1,6 +1,5 @@
 // Hydrate within the function's time left: a source API slower than the invocation has left makes the record a
 // batch item failure (its request aborted) before Lambda's timeout, never a timed-out batch.
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
@@ -9,6 +8,7 @@ import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -54,13 +54,8 @@ describe('hydrate and the time left', () => {
         signal?.addEventListener('abort', () => reject(signal.reason as Error));
       });
     const handler = createHydrateHandler({
-      env: {
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
-      },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      env: HYDRATE_QUEUES_ENV,
+      sqs: acceptingSqs(),
       fetch: stalled,
       loadConfig: () => Promise.resolve(config),
       resolveSecret: () => Promise.resolve('secret'),

@@ -8,10 +8,11 @@ import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
 
-const DLQ_URL = 'http://sqs.local/000000000000/hydrate-dlq';
-const DELIVER_URL = 'http://sqs.local/000000000000/deliver';
+const DLQ_URL = HYDRATE_QUEUES_ENV.HYDRATE_DLQ_URL;
+const DELIVER_URL = HYDRATE_QUEUES_ENV.DELIVER_QUEUE_URL;
 
 const config = parseRelayConfig(
   JSON.stringify({
@@ -98,12 +99,7 @@ function run(records: SQSEvent['Records']) {
     return Promise.resolve({ Successful: input.Entries?.map((_, i) => ({ Id: String(i) })), Failed: [] });
   };
   const handler = createHydrateHandler({
-    env: {
-      HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-      HYDRATE_DLQ_URL: DLQ_URL,
-      DELIVER_QUEUE_URL: DELIVER_URL,
-      MAX_RECEIVE_COUNT: '5',
-    },
+    env: HYDRATE_QUEUES_ENV,
     sqs: { send } as unknown as SQSClient,
     loadConfig: () => Promise.resolve(config),
     resolveSecret: () => Promise.resolve('secret'),

@@ -26,6 +26,7 @@ import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { eventFixture, webhookReceived } from '../helpers/stage-messages.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
+import { acceptingSqs, DELIVER_QUEUES_ENV, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const SHOP_SECRET = 'shpss_opaque_test';
 
@@ -229,11 +230,9 @@ describe('each function loads the document in its own shape', () => {
         ...LOCAL_MODE_ENV,
         RELAY_CONFIG_FILE: file,
         KLAVIYO_API_KEY: 'pk_test',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        DELIVER_DLQ_URL: 'http://sqs.local/000000000000/deliver-dlq',
-        MAX_RECEIVE_COUNT: '5',
+        ...DELIVER_QUEUES_ENV,
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: acceptingSqs(),
       fetch: fakeFetch,
     });
     const result = await handler(sqsEvent(), testContext('deliver'));
@@ -253,10 +252,7 @@ describe('each function loads the document in its own shape', () => {
     const handler = createHydrateHandler({
       env: {
         RELAY_CONFIG_FILE: file,
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
+        ...HYDRATE_QUEUES_ENV,
       },
       sqs: {
         send: (command: { input: { QueueUrl?: string; DelaySeconds?: number } }) => {

@@ -6,7 +6,6 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCopy } from '../../cli/commands/replay.ts';
 import { deliverBatch } from '../../functions/deliver/deliver-batch.ts';
@@ -28,6 +27,7 @@ import { lambdaContext } from '../../local/lambda-context.ts';
 import { startLocalAws, type LocalAws } from '../../local/emulators.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -101,13 +101,10 @@ describe('hydrate leaves a replayed webhook’s profile write out unless asked',
     const dir = await mkdtemp(path.join(tmpdir(), 'archive-'));
     const handler = createHydrateHandler({
       env: {
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
+        ...HYDRATE_QUEUES_ENV,
         ARCHIVE_DIR: dir,
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: acceptingSqs(),
       loadConfig: () => Promise.resolve(config),
       resolveSecret: () => Promise.resolve('secret'),
     });

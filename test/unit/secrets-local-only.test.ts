@@ -1,7 +1,6 @@
 // `{ "env": NAME }` secret references read the function's own environment: in AWS that holds the role's session
 // credentials (AWS_SESSION_TOKEN, AWS_SECRET_ACCESS_KEY…), so whoever can write the configuration parameter
 // could send them to any https host as a hydration credential. They are read in local mode only.
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import {
@@ -19,6 +18,7 @@ import {
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const IN_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'relay-hydrate', AWS_SESSION_TOKEN: 'the-role-session-token' };
 
@@ -66,12 +66,9 @@ describe('env secret references outside local mode', () => {
     const handler = createHydrateHandler({
       env: {
         ...IN_LAMBDA,
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
+        ...HYDRATE_QUEUES_ENV,
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: acceptingSqs(),
       loadConfig: () => Promise.resolve(config),
       fetch: (input, init) => {
         sent.push({ url: input instanceof Request ? input.url : input.toString(), headers: init?.headers });
