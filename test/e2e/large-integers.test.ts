@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
-import { klaviyoMockOf, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const ORDER_ID = '820982911946154508';
@@ -67,11 +66,11 @@ afterAll(async () => {
 });
 
 async function post(body: Buffer, eventType: string): Promise<string> {
-  const source = stack.config.sources.shop;
-  if (!source) throw new Error('no shop source');
   const deliveryId = randomUUID();
-  const headers = signedHeaders(source, body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, { deliveryId, eventType });
-  const response = await fetch(stack.webhookUrl('shop'), { method: 'POST', headers, body });
+  const response = await postSigned(stack, 'shop', body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+    deliveryId,
+    eventType,
+  });
   expect(response.status).toBe(202);
   return deliveryId;
 }

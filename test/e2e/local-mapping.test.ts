@@ -7,9 +7,8 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
-import { klaviyoMockOf, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { webhookReceived } from '../helpers/stage-messages.ts';
 
@@ -37,11 +36,10 @@ const drained = () => waitFor('both stage queues to drain', () => stack.drained(
 
 describe('local pipeline: one order webhook, several events', () => {
   it('records Placed Order and an Ordered Product per line item, and nothing new when the delivery is re-processed', async () => {
-    const source = stack.config.sources.orders;
-    if (!source) throw new Error('no orders source');
     const deliveryId = randomUUID();
-    const headers = signedHeaders(source, order, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, { deliveryId });
-    const response = await fetch(stack.webhookUrl('orders'), { method: 'POST', headers, body: order });
+    const response = await postSigned(stack, 'orders', order, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+      deliveryId,
+    });
     expect(response.status).toBe(202);
 
     const recorded = await waitFor(

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { signedHeaders, type SignOptions } from '../../local/sign.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export type LocalSources = Record<string, Record<string, unknown>>;
@@ -48,4 +49,18 @@ export async function startLocalStackWithSources(
   const base = JSON.parse(await readFile('config/local.json', 'utf8')) as { sources: LocalSources };
   const { stack } = await startLocalStackWithDocument({ ...base, sources: { ...base.sources, ...sources } });
   return { stack, mock: klaviyoMockOf(stack) };
+}
+
+/** Posts `body` to local mode's endpoint for the source `name`, signed with `secret` as that source's sender signs. */
+export async function postSigned(
+  stack: LocalStack,
+  name: string,
+  body: Buffer,
+  secret: string,
+  options: SignOptions = {},
+): Promise<Response> {
+  const source = stack.config.sources[name];
+  if (!source) throw new Error(`no source ${name}`);
+  const headers = signedHeaders(source, body, secret, options);
+  return fetch(stack.webhookUrl(name), { method: 'POST', headers, body });
 }
