@@ -6,10 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { localSources, startLocalStackWithSources } from '../helpers/local-stack-with-sources.ts';
+import { localSources, startLocalStackWithSources, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /** terraform/modules/queue's max_message_size (the provider's ceiling). */
@@ -35,10 +34,7 @@ beforeEach(() => {
 });
 
 async function send(source: string, body: Buffer, deliveryId = randomUUID()) {
-  const config = stack.config.sources[source];
-  if (!config) throw new Error(`no source ${source}`);
-  const headers = signedHeaders(config, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
-  const response = await fetch(stack.webhookUrl(source), { method: 'POST', headers, body });
+  const response = await postSigned(stack, source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET, { deliveryId });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, deliveryId };
 }
 

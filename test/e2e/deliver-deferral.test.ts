@@ -5,7 +5,7 @@
 // the stage, never by SQS's redrive.
 import type { SendMessageBatchRequest } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventFixture } from '../unit/deliver-fixtures.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startDeliverStack, type DeliverStack } from './deliver-harness.ts';
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { eventFixture } from '../unit/deliver-fixtures.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startDeliverStack, type DeliverStack } from './deliver-harness.ts';
 

@@ -1,8 +1,6 @@
 // Shared set-up for the deliver end-to-end tests: the local stack with Klaviyo settings of the test's choosing,
 // messages put straight onto the deliver queue (as hydrate would), and readers for both of its DLQ forms.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -15,7 +13,8 @@ import {
   type DeliverMessage,
 } from '../../functions/shared/stage/contracts.ts';
 import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
+import type { LocalStack, LocalStackOptions } from '../../local/stack.ts';
+import { startLocalStackWithDocument } from '../helpers/local-stack.ts';
 
 export interface DeliverStack {
   stack: LocalStack;
@@ -36,19 +35,13 @@ export async function startDeliverStack(
   klaviyo: Record<string, unknown>,
   options: Omit<LocalStackOptions, 'configFile' | 'env'> = {},
 ): Promise<DeliverStack> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'deliver-e2e-'));
   const base = JSON.parse(await readFile('config/local.json', 'utf8')) as {
     klaviyo: Record<string, unknown>;
   };
-  const configFile = path.join(dir, 'config.json');
-  await writeFile(configFile, JSON.stringify({ ...base, klaviyo: { ...base.klaviyo, ...klaviyo } }));
-  const stack = await startLocalStack({
-    env: {},
-    configFile,
-    maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 30,
-    ...options,
-  });
+  const { stack, dir } = await startLocalStackWithDocument(
+    { ...base, klaviyo: { ...base.klaviyo, ...klaviyo } },
+    options,
+  );
   const { sqs, deliver } = stack.aws;
   const queue = createSqsQueue(sqs, deliver.url);
 

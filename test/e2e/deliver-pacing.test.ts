@@ -1,9 +1,8 @@
 // Deliver's pacing and operations through local mode against the Klaviyo mock: a burst of 429s, a steady
 // limit the pacer reads from RateLimit-* headers, the bulk endpoint, and profile upserts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/stage/contracts.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { eventFixture } from '../unit/deliver-fixtures.ts';
+import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { startDeliverStack, type DeliverStack } from './deliver-harness.ts';
 
@@ -81,16 +80,7 @@ describe('deliver pacing and operations, end to end', () => {
   it('profile import: null clears, absent keeps', async () => {
     const mock = await start({});
     const upsert = (attributes: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      klaviyoProfileUpsertV1Schema().parse({
-        type: 'klaviyo.profile-upsert',
-        version: 1,
-        correlation_id: 'demo:p',
-        source: 'demo',
-        delivery_id: 'p',
-        profile: { email: 'ada@example.com' },
-        attributes,
-        ...extra,
-      });
+      upsertFixture('p', { attributes, ...extra });
     await harness?.enqueue([
       upsert(
         { first_name: 'Ada', last_name: 'Lovelace', title: 'Countess' },

@@ -3,16 +3,16 @@
 // 429 with Retry-After beyond it, and a hydrate backlog larger than maxReceiveCount × N. Waiting for the source's
 // budget is not a failure (docs/adr/0012-deferral-and-dead-letters.md): every webhook is hydrated and delivered,
 // and none reaches the hydrate DLQ.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { listen, sendJson, type RunningServer } from '../../local/http-server.ts';
-import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import type { LocalStack } from '../../local/stack.ts';
+import { startLocalStackWithDocument } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 /** A source API that lets `perSecond` requests through per (fixed, one-second) window; beyond that, 429. */
 async function startLimitedSourceApi(perSecond: number) {
@@ -54,7 +54,6 @@ afterEach(async () => {
 /** The local stack with one source, `limited`, whose hydration calls the rate-limited API. */
 async function start(perSecond: number, hydration: Record<string, unknown>, maxReceiveCount: number) {
   api = await startLimitedSourceApi(perSecond);
-  dir = await mkdtemp(path.join(tmpdir(), 'hydrate-rate-'));
   const base = JSON.parse(await readFile('config/local.json', 'utf8')) as { klaviyo: unknown };
   const config = {
     version: 1,
@@ -73,24 +72,18 @@ async function start(perSecond: number, hydration: Record<string, unknown>, maxR
     },
     klaviyo: base.klaviyo,
   };
-  const configFile = path.join(dir, 'config.json');
-  await writeFile(configFile, JSON.stringify(config));
-  stack = await startLocalStack({ env: {}, configFile, maxReceiveCount, visibilityTimeoutSeconds: 30 });
+  ({ stack, dir } = await startLocalStackWithDocument(config, { maxReceiveCount }));
   return stack;
 }
 
 function received(i: number): WebhookReceivedV1 {
-  return {
-    type: 'webhook.received',
-    version: 1,
+  return webhookReceived({
     source: 'limited',
-    delivery_id: `r-${i}`,
-    correlation_id: `limited:r-${i}`,
-    event_type: 'order.created',
-    received_at: new Date().toISOString(),
-    meta: {},
+    id: `r-${i}`,
+    eventType: 'order.created',
+    receivedAt: new Date().toISOString(),
     payload: { id: String(i), customer: `cus_${i}` },
-  };
+  });
 }
 
 async function enqueue(s: LocalStack, count: number) {

@@ -6,10 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
-import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { startLocalStackWithSources } from '../helpers/local-stack-with-sources.ts';
+import { startLocalStackWithSources, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -50,10 +49,7 @@ async function systemWebhook(profileId: string): Promise<{ body: Buffer; eventId
 }
 
 async function send(body: Buffer) {
-  const source = stack.config.sources.klaviyo;
-  if (!source) throw new Error('no klaviyo source');
-  const headers = signedHeaders(source, body, DEV_SECRETS.DEMO_WEBHOOK_SECRET);
-  const response = await fetch(stack.webhookUrl('klaviyo'), { method: 'POST', headers, body });
+  const response = await postSigned(stack, 'klaviyo', body, DEV_SECRETS.DEMO_WEBHOOK_SECRET);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -5,13 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const ORDER_ID = '820982911946154508';
@@ -47,7 +45,6 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => standInApi.listen(0, '127.0.0.1', resolve));
   const standInUrl = `http://127.0.0.1:${(standInApi.address() as AddressInfo).port}`;
 
-  dir = await mkdtemp(path.join(tmpdir(), 'relay-large-integers-'));
   const document = {
     version: 1,
     sources: {
@@ -59,11 +56,8 @@ beforeAll(async () => {
     },
     klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
   };
-  const configFile = path.join(dir, 'relay.json');
-  await writeFile(configFile, JSON.stringify(document));
-  stack = await startLocalStack({ env: {}, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, dir } = await startLocalStackWithDocument(document));
+  mock = klaviyoMockOf(stack);
 });
 afterAll(async () => {
   await stack.stop();
@@ -72,11 +66,11 @@ afterAll(async () => {
 });
 
 async function post(body: Buffer, eventType: string): Promise<string> {
-  const source = stack.config.sources.shop;
-  if (!source) throw new Error('no shop source');
   const deliveryId = randomUUID();
-  const headers = signedHeaders(source, body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, { deliveryId, eventType });
-  const response = await fetch(stack.webhookUrl('shop'), { method: 'POST', headers, body });
+  const response = await postSigned(stack, 'shop', body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+    deliveryId,
+    eventType,
+  });
   expect(response.status).toBe(202);
   return deliveryId;
 }

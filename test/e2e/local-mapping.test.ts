@@ -2,17 +2,15 @@
 // and three Ordered Product events at the Klaviyo mock, and the same delivery processed again (re-enqueued to
 // hydrate, as an SQS redelivery would) adds nothing there — each event's unique_id is derived from the delivery.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 let stack: LocalStack;
 let mock: KlaviyoMock;
@@ -20,17 +18,13 @@ let dir: string;
 let order: Buffer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'relay-mapping-'));
   const base = JSON.parse(await readFile('config/local.json', 'utf8')) as {
     sources: Record<string, unknown>;
   };
   const mapping = JSON.parse(await readFile('samples/order-mapping.json', 'utf8')) as unknown;
   base.sources.orders = { kind: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }], mapping };
-  const configFile = path.join(dir, 'relay.json');
-  await writeFile(configFile, JSON.stringify(base));
-  stack = await startLocalStack({ env: {}, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, dir } = await startLocalStackWithDocument(base));
+  mock = klaviyoMockOf(stack);
   order = await readFile('samples/order-with-line-items.json');
 });
 afterAll(async () => {
@@ -42,11 +36,10 @@ const drained = () => waitFor('both stage queues to drain', () => stack.drained(
 
 describe('local pipeline: one order webhook, several events', () => {
   it('records Placed Order and an Ordered Product per line item, and nothing new when the delivery is re-processed', async () => {
-    const source = stack.config.sources.orders;
-    if (!source) throw new Error('no orders source');
     const deliveryId = randomUUID();
-    const headers = signedHeaders(source, order, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, { deliveryId });
-    const response = await fetch(stack.webhookUrl('orders'), { method: 'POST', headers, body: order });
+    const response = await postSigned(stack, 'orders', order, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+      deliveryId,
+    });
     expect(response.status).toBe(202);
 
     const recorded = await waitFor(
@@ -77,17 +70,13 @@ describe('local pipeline: one order webhook, several events', () => {
     const sentBefore = mock.requests().filter((r) => r.status === 202).length;
 
     // The same delivery again, straight onto the hydrate queue: ingest's dedupe is not what stops it here.
-    const again: WebhookReceivedV1 = {
-      type: 'webhook.received',
-      version: 1,
-      correlation_id: `orders:${deliveryId}`,
+    const again = webhookReceived({
       source: 'orders',
-      delivery_id: deliveryId,
-      event_type: 'orders/create',
-      received_at: new Date().toISOString(),
-      meta: {},
+      id: deliveryId,
+      eventType: 'orders/create',
+      receivedAt: new Date().toISOString(),
       payload: JSON.parse(order.toString('utf8')) as unknown,
-    };
+    });
     await stack.aws.sqs.send(
       new SendMessageCommand({ QueueUrl: stack.aws.hydrate.url, MessageBody: encodeMessageBody(again) }),
     );

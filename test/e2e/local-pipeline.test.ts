@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
-import { signedHeaders } from '../../local/sign.ts';
 import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf, postSigned } from '../helpers/local-stack.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -16,8 +16,7 @@ let order: Buffer;
 
 beforeAll(async () => {
   stack = await startLocalStack({ env: {}, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  mock = klaviyoMockOf(stack);
   order = await readFile('samples/demo-order.json');
 });
 afterAll(async () => {
@@ -28,13 +27,9 @@ beforeEach(() => {
 });
 
 async function sendDemo(body: Buffer, options: { deliveryId?: string; secret?: string } = {}) {
-  const source = stack.config.sources.demo;
-  if (!source) throw new Error('config/local.json has no demo source');
   const deliveryId = options.deliveryId ?? randomUUID();
-  const headers = signedHeaders(source, body, options.secret ?? DEV_SECRETS.DEMO_WEBHOOK_SECRET, {
-    deliveryId,
-  });
-  const response = await fetch(stack.webhookUrl('demo'), { method: 'POST', headers, body });
+  const secret = options.secret ?? DEV_SECRETS.DEMO_WEBHOOK_SECRET;
+  const response = await postSigned(stack, 'demo', body, secret, { deliveryId });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, deliveryId };
 }
 

@@ -6,13 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { klaviyoMockOf, startLocalStackWithDocument, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;
@@ -79,7 +78,6 @@ async function stripeLineItems(): Promise<{ id: string }[]> {
 
 beforeAll(async () => {
   const standInUrl = await startStandInApis();
-  dir = await mkdtemp(path.join(tmpdir(), 'relay-presets-'));
   const document = {
     version: 1,
     sources: {
@@ -108,17 +106,14 @@ beforeAll(async () => {
     },
     klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
   };
-  const configFile = path.join(dir, 'relay.json');
-  await writeFile(configFile, JSON.stringify(document));
   const env = {
     BIGCOMMERCE_WEBHOOK_SECRET: BIGCOMMERCE.webhookSecret,
     BIGCOMMERCE_API_TOKEN: BIGCOMMERCE.apiToken,
     STRIPE_WEBHOOK_SECRET: STRIPE.webhookSecret,
     STRIPE_API_KEY: STRIPE.apiKey,
   };
-  stack = await startLocalStack({ env, configFile, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-  if (!stack.klaviyoMock) throw new Error('the Klaviyo mock should run when no Klaviyo is named');
-  mock = stack.klaviyoMock;
+  ({ stack, dir } = await startLocalStackWithDocument(document, { env }));
+  mock = klaviyoMockOf(stack);
 });
 afterAll(async () => {
   await stack.stop();
@@ -130,15 +125,12 @@ const eventsOf = (source: string) => mock.events().filter((e) => e.uniqueId?.sta
 
 describe('local pipeline: presets', () => {
   it('shopify: orders/create with three line items → Placed Order and three Ordered Product', async () => {
-    const source = stack.config.sources.shop;
-    if (!source) throw new Error('no shop source');
     const order = await readFile('test/fixtures/presets/shopify/orders-create.json');
     const deliveryId = randomUUID();
-    const headers = signedHeaders(source, order, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+    const response = await postSigned(stack, 'shop', order, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
       deliveryId,
       eventType: 'orders/create',
     });
-    const response = await fetch(stack.webhookUrl('shop'), { method: 'POST', headers, body: order });
     expect(response.status).toBe(202);
 
     const recorded = await waitFor(
@@ -161,11 +153,8 @@ describe('local pipeline: presets', () => {
     });
   });
   it('bigcommerce: a thin order webhook hydrated from the store API → Placed Order and three Ordered Product', async () => {
-    const source = stack.config.sources.store;
-    if (!source) throw new Error('no store source');
     const webhook = await readFile('test/fixtures/presets/bigcommerce/store-order-created.json');
-    const headers = signedHeaders(source, webhook, BIGCOMMERCE.webhookSecret);
-    const response = await fetch(stack.webhookUrl('store'), { method: 'POST', headers, body: webhook });
+    const response = await postSigned(stack, 'store', webhook, BIGCOMMERCE.webhookSecret);
     expect(response.status).toBe(202);
 
     const recorded = await waitFor(
@@ -195,11 +184,8 @@ describe('local pipeline: presets', () => {
     );
   });
   it('stripe: a Checkout session whose line items come in two pages → Placed Order and three Ordered Product', async () => {
-    const source = stack.config.sources.payments;
-    if (!source) throw new Error('no payments source');
     const event = await readFile('test/fixtures/presets/stripe/checkout-session-completed.json');
-    const headers = signedHeaders(source, event, STRIPE.webhookSecret);
-    const response = await fetch(stack.webhookUrl('payments'), { method: 'POST', headers, body: event });
+    const response = await postSigned(stack, 'payments', event, STRIPE.webhookSecret);
     expect(response.status).toBe(202);
 
     const recorded = await waitFor(

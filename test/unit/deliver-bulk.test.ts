@@ -7,7 +7,7 @@ import { createLogger } from '../../functions/shared/logger.ts';
 import { idsAtPointer, planBulkRequests, type BulkItem } from '../../functions/deliver/bulk-plan.ts';
 import { deliverBulk } from '../../functions/deliver/deliver-bulk.ts';
 import { KlaviyoRejection, type KlaviyoClient } from '../../functions/deliver/klaviyo-client.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 
 const items = (n: number, from = 0): BulkItem[] =>
   Array.from({ length: n }, (_, i) => ({ id: `m${from + i}`, event: eventFixture(from + i) }));

@@ -1,6 +1,5 @@
 // Deliver follows the loaded configuration: Klaviyo settings changed in the document (base URL, revision, key
 // reference) reach a warm instance on the next batch after a refresh, not only after a cold start.
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createDeliverHandler } from '../../functions/deliver/handler.ts';
@@ -11,8 +10,9 @@ import {
   type SecretRef,
 } from '../../functions/shared/config/relay-config.ts';
 import { testContext } from '../helpers/http-event.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { acceptingSqs, DELIVER_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = (klaviyo: Record<string, unknown>): RelayConfig =>
   relayConfigSchema().parse({ version: 1, sources: {}, klaviyo: { api_key: { env: 'K1' }, ...klaviyo } });
@@ -33,12 +33,8 @@ describe('deliver and configuration refresh', () => {
       return Promise.resolve(new Response(null, { status: 202 }));
     };
     const handler = createDeliverHandler({
-      env: {
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        DELIVER_DLQ_URL: 'http://sqs.local/000000000000/deliver-dlq',
-        MAX_RECEIVE_COUNT: '5',
-      },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      env: DELIVER_QUEUES_ENV,
+      sqs: acceptingSqs(),
       fetch: fakeFetch,
       loadConfig: () => Promise.resolve(current),
       resolveSecret: (ref: SecretRef) => Promise.resolve(`key-${'env' in ref ? ref.env : 'other'}`),

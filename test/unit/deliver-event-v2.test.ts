@@ -5,7 +5,7 @@ import { planBulkRequests } from '../../functions/deliver/bulk-plan.ts';
 import { createEventBody } from '../../functions/deliver/klaviyo-requests.ts';
 import { deliverMessageSchema, klaviyoEventV2Schema } from '../../functions/shared/stage/contracts.ts';
 import { loadKlaviyoContract } from '../../local/klaviyo-mock/index.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 
 const contract = loadKlaviyoContract();
 

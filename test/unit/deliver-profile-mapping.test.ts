@@ -1,20 +1,16 @@
 // hydrate's mapping to profile upserts: `mapping.profile_attributes` and `mapping.emit`.
 import { describe, expect, it } from 'vitest';
 import { sourceSchema } from '../../functions/shared/config/relay-config.ts';
-import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { mapToKlaviyoMessages } from '../../functions/hydrate/map-to-klaviyo.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
-const message: WebhookReceivedV1 = {
-  type: 'webhook.received',
-  version: 1,
-  correlation_id: 'demo:d-1',
+const message = webhookReceived({
   source: 'demo',
-  delivery_id: 'd-1',
-  event_type: 'customer.updated',
-  received_at: '2026-11-23T10:00:00.000Z',
-  meta: {},
+  id: 'd-1',
+  eventType: 'customer.updated',
+  receivedAt: '2026-11-23T10:00:00.000Z',
   payload: { email: 'ada@example.com', first: 'Ada', company: null, city: 'London', lat: 51.5, tier: 'gold' },
-};
+});
 const context = { event: message.payload, meta: {} };
 
 function sourceWith(mapping: Record<string, unknown>) {

@@ -12,17 +12,11 @@ import {
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { loadKlaviyoContract } from '../../local/klaviyo-mock/index.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 
 const contract = loadKlaviyoContract();
 
-const upsert = klaviyoProfileUpsertV1Schema().parse({
-  type: 'klaviyo.profile-upsert',
-  version: 1,
-  correlation_id: 'demo:d-1',
-  source: 'demo',
-  delivery_id: 'd-1',
-  profile: { email: 'ada@example.com' },
+const upsert = upsertFixture('d-1', {
   attributes: { first_name: 'Ada', title: null },
   location: { city: 'London', latitude: 51.5, region: null },
   properties: { vip: true, tags: ['a', 'b'], old_flag: null },

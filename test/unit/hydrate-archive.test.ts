@@ -11,11 +11,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { archiveHourPrefix } from '../../functions/shared/archive.ts';
 import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -26,15 +27,11 @@ const config = relayConfigSchema().parse({
 function sqsEvent(entries: { id: string; receivedAt: string }[]): SQSEvent {
   return {
     Records: entries.map(({ id, receivedAt }) => {
-      const message = webhookReceivedV1Schema().parse({
-        type: 'webhook.received',
-        version: 1,
-        correlation_id: `shop:${id}`,
+      const message = webhookReceived({
         source: 'shop',
-        delivery_id: id,
-        event_type: 'orders/create',
-        received_at: receivedAt,
-        meta: {},
+        id,
+        eventType: 'orders/create',
+        receivedAt,
         payload: { id: 1, email: 'ada@example.com' },
       });
       return stageMessageRecord(id, message, 'hydrate');
@@ -45,13 +42,10 @@ function sqsEvent(entries: { id: string; receivedAt: string }[]): SQSEvent {
 const handlerWith = (archiveDir: string, deps: Parameters<typeof createHydrateHandler>[0] = {}) =>
   createHydrateHandler({
     env: {
-      HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-      HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-      DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-      MAX_RECEIVE_COUNT: '5',
+      ...HYDRATE_QUEUES_ENV,
       ARCHIVE_DIR: archiveDir,
     },
-    sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+    sqs: acceptingSqs(),
     loadConfig: () => Promise.resolve(config),
     resolveSecret: () => Promise.resolve('secret'),
     ...deps,

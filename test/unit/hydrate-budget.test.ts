@@ -16,13 +16,14 @@ import {
   relayConfigSchema,
   type RelayConfig,
 } from '../../functions/shared/config/relay-config.ts';
-import { deadLetterV1Schema, webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { DeferredError } from '../../functions/shared/stage/errors.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
-const DELIVER_QUEUE_URL = 'http://sqs.local/000000000000/deliver';
-const HYDRATE_DLQ_URL = 'http://sqs.local/000000000000/hydrate-dlq';
+const { DELIVER_QUEUE_URL, HYDRATE_DLQ_URL } = HYDRATE_QUEUES_ENV;
 const MIB = 1_048_576;
 
 /** An SQS client that records what hydrate sends: deliver's messages (by correlation id) and dead letters. */
@@ -57,15 +58,11 @@ function batch(payloads: Record<string, unknown>): SQSEvent {
     Records: Object.entries(payloads).map(([id, payload]) =>
       stageMessageRecord(
         id,
-        webhookReceivedV1Schema().parse({
-          type: 'webhook.received',
-          version: 1,
-          correlation_id: `app:${id}`,
+        webhookReceived({
           source: 'app',
-          delivery_id: id,
-          event_type: 'order.created',
-          received_at: '2026-12-07T10:00:00.000Z',
-          meta: {},
+          id,
+          eventType: 'order.created',
+          receivedAt: '2026-12-07T10:00:00.000Z',
           payload,
         }),
         'hydrate',
@@ -76,13 +73,7 @@ function batch(payloads: Record<string, unknown>): SQSEvent {
 
 function handlerFor(config: RelayConfig, sqs: SQSClient, fetch?: Fetch) {
   return createHydrateHandler({
-    env: {
-      HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-      HYDRATE_DLQ_URL,
-      DELIVER_QUEUE_URL,
-      MAX_RECEIVE_COUNT: '5',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
-    },
+    env: { ...HYDRATE_QUEUES_ENV, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' },
     sqs,
     ...(fetch && { fetch }),
     loadConfig: () => Promise.resolve(config),

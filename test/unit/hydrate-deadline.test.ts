@@ -1,14 +1,14 @@
 // Hydrate within the function's time left: a source API slower than the invocation has left makes the record a
 // batch item failure (its request aborted) before Lambda's timeout, never a timed-out batch.
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import type { Fetch } from '../../functions/hydrate/source-api.ts';
 import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -30,15 +30,11 @@ const config = relayConfigSchema().parse({
 function sqsEvent(ids: string[]): SQSEvent {
   return {
     Records: ids.map((id) => {
-      const message = webhookReceivedV1Schema().parse({
-        type: 'webhook.received',
-        version: 1,
-        correlation_id: `shop:${id}`,
+      const message = webhookReceived({
         source: 'shop',
-        delivery_id: id,
-        event_type: 'orders/create',
-        received_at: '2026-12-03T07:00:00.000Z',
-        meta: {},
+        id,
+        eventType: 'orders/create',
+        receivedAt: '2026-12-03T07:00:00.000Z',
         // One customer each: identical calls in flight would be coalesced into one request.
         payload: { id: 1, customer: `c-${id}`, email: 'ada@example.com' },
       });
@@ -58,13 +54,8 @@ describe('hydrate and the time left', () => {
         signal?.addEventListener('abort', () => reject(signal.reason as Error));
       });
     const handler = createHydrateHandler({
-      env: {
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
-      },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      env: HYDRATE_QUEUES_ENV,
+      sqs: acceptingSqs(),
       fetch: stalled,
       loadConfig: () => Promise.resolve(config),
       resolveSecret: () => Promise.resolve('secret'),

@@ -6,12 +6,13 @@ import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
-const DLQ_URL = 'http://sqs.local/000000000000/hydrate-dlq';
-const DELIVER_URL = 'http://sqs.local/000000000000/deliver';
+const DLQ_URL = HYDRATE_QUEUES_ENV.HYDRATE_DLQ_URL;
+const DELIVER_URL = HYDRATE_QUEUES_ENV.DELIVER_QUEUE_URL;
 
 const config = parseRelayConfig(
   JSON.stringify({
@@ -60,14 +61,11 @@ const lineItems = (count: number) =>
   }));
 
 function record(id: string, eventType: string, payload: unknown) {
-  const message = webhookReceivedV1Schema().parse({
-    type: 'webhook.received',
-    version: 1,
-    correlation_id: `shop:${id}`,
+  const message = webhookReceived({
     source: 'shop',
-    delivery_id: id,
-    event_type: eventType,
-    received_at: '2026-12-07T10:00:00.000Z',
+    id,
+    eventType,
+    receivedAt: '2026-12-07T10:00:00.000Z',
     // The preset skips topics it does not know: the test entries' records come as orders.
     meta: { topic: 'orders/create', shop_domain: 'demo.myshopify.com' },
     payload,
@@ -101,12 +99,7 @@ function run(records: SQSEvent['Records']) {
     return Promise.resolve({ Successful: input.Entries?.map((_, i) => ({ Id: String(i) })), Failed: [] });
   };
   const handler = createHydrateHandler({
-    env: {
-      HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-      HYDRATE_DLQ_URL: DLQ_URL,
-      DELIVER_QUEUE_URL: DELIVER_URL,
-      MAX_RECEIVE_COUNT: '5',
-    },
+    env: HYDRATE_QUEUES_ENV,
     sqs: { send } as unknown as SQSClient,
     loadConfig: () => Promise.resolve(config),
     resolveSecret: () => Promise.resolve('secret'),

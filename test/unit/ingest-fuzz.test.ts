@@ -4,7 +4,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
 import {
   relayConfigSchema,
@@ -14,7 +13,7 @@ import {
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { useLocalAws } from '../helpers/local-aws.ts';
-import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
+import { localIngest } from '../helpers/local-ingest.ts';
 
 const KINDS: Record<string, Record<string, unknown>> = {
   shopify: {},
@@ -113,18 +112,7 @@ describe('the handler under random requests', () => {
       },
       { step: 'initialize' },
     );
-    const handler = createIngestHandler({
-      env: {
-        ...LOCAL_MODE_ENV,
-        SECRET,
-        SW_SECRET,
-        DEDUPE_TABLE_NAME: aws().tableName,
-        HYDRATE_QUEUE_URL: aws().hydrate.url,
-      },
-      sqs,
-      dynamodb: aws().dynamodb,
-      loadConfig: () => Promise.resolve(config),
-    });
+    const handler = localIngest(aws(), config, { SECRET, SW_SECRET }, { sqs });
 
     await fc.assert(
       fc.asyncProperty(

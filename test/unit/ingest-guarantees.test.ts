@@ -6,13 +6,12 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import { signedHeaders } from '../../local/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
-import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
+import { localIngest } from '../helpers/local-ingest.ts';
 
 const aws = useLocalAws();
 const secrets = {
@@ -41,18 +40,7 @@ const sourceNamed = (name: string): SourceConfig => {
 
 let logger: Logger | undefined;
 function handler(sqs?: SQSClient) {
-  return createIngestHandler({
-    ...(logger ? { logger } : {}),
-    env: {
-      ...LOCAL_MODE_ENV,
-      ...secrets,
-      DEDUPE_TABLE_NAME: aws().tableName,
-      HYDRATE_QUEUE_URL: aws().hydrate.url,
-    },
-    sqs: sqs ?? aws().sqs,
-    dynamodb: aws().dynamodb,
-    loadConfig: () => Promise.resolve(config),
-  });
+  return localIngest(aws(), config, secrets, { sqs, logger });
 }
 
 async function send(

@@ -6,34 +6,16 @@ import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs
 import { Logger } from '@aws-lambda-powertools/logger';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
-import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import {
-  LOCAL_MODE_ENV,
-  SHOPIFY_OLD_SECRET,
-  SHOPIFY_SECRET,
-  testConfig,
-  testSecrets,
-} from '../helpers/configs.ts';
+import { SHOPIFY_OLD_SECRET, SHOPIFY_SECRET, testConfig, testSecrets } from '../helpers/configs.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
+import { localIngest } from '../helpers/local-ingest.ts';
 
 const aws = useLocalAws();
 const config = testConfig();
 
 function ingest(sqs?: SQSClient, logger?: Logger) {
-  const a = aws();
-  return createIngestHandler({
-    ...(logger && { logger }),
-    env: {
-      ...LOCAL_MODE_ENV,
-      ...testSecrets,
-      DEDUPE_TABLE_NAME: a.tableName,
-      HYDRATE_QUEUE_URL: a.hydrate.url,
-    },
-    sqs: sqs ?? a.sqs,
-    dynamodb: a.dynamodb,
-    loadConfig: () => Promise.resolve(config),
-  });
+  return localIngest(aws(), config, testSecrets, { sqs, logger });
 }
 
 const order = { id: 1, email: 'ada@example.com', line_items: [{ sku: 'A', quantity: 1 }] };
@@ -251,18 +233,7 @@ describe('ingest: integers above 2^53', () => {
         },
       },
     });
-    const a = aws();
-    const handler = createIngestHandler({
-      env: {
-        ...testSecrets,
-        ...LOCAL_MODE_ENV,
-        DEDUPE_TABLE_NAME: a.tableName,
-        HYDRATE_QUEUE_URL: a.hydrate.url,
-      },
-      sqs: a.sqs,
-      dynamodb: a.dynamodb,
-      loadConfig: () => Promise.resolve(withIdPath),
-    });
+    const handler = localIngest(aws(), withIdPath, testSecrets);
     // Written as JSON numbers: a JavaScript number could not hold them.
     const body = Buffer.from(
       '{"id":820982911946154508,"items":[{"id":9007199254740993},{"id":9007199254740995}]}',

@@ -9,7 +9,6 @@ import {
   createEventBody,
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
-import { klaviyoProfileUpsertV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { loadKlaviyoContract, startKlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import type { KlaviyoMock, KlaviyoOperationId, OperationFile } from '../../local/klaviyo-mock/index.ts';
 import {
@@ -19,7 +18,7 @@ import {
   openApiSchemaToJsonSchema,
   openApiSource,
 } from '../helpers/klaviyo-openapi.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 
 const source = openApiSource();
 if (!source.present && !source.explicit) {
@@ -340,13 +339,7 @@ describe('contractDrift', () => {
 });
 
 const upsert = (overrides: Record<string, unknown> = {}) =>
-  klaviyoProfileUpsertV1Schema().parse({
-    type: 'klaviyo.profile-upsert',
-    version: 1,
-    correlation_id: 'demo:d-1',
-    source: 'demo',
-    delivery_id: 'd-1',
-    profile: { email: 'ada@example.com' },
+  upsertFixture('d-1', {
     attributes: { first_name: 'Ada', title: null },
     location: { city: 'London', latitude: 51.5, longitude: '-0.1276', region: null },
     properties: { vip: true, tags: ['a', 'b'], old_flag: null },

@@ -10,16 +10,13 @@ import {
   uniqueIdFor,
 } from '../../functions/hydrate/map-to-klaviyo.ts';
 import { profileIdSpecsOf } from '../../functions/hydrate/mapping/profile.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
-const message: WebhookReceivedV1 = {
-  type: 'webhook.received',
-  version: 1,
-  correlation_id: 'demo:d-1',
+const message = webhookReceived({
   source: 'demo',
-  delivery_id: 'd-1',
-  event_type: 'order.created',
-  received_at: '2026-11-23T10:00:00.000Z',
-  meta: {},
+  id: 'd-1',
+  eventType: 'order.created',
+  receivedAt: '2026-11-23T10:00:00.000Z',
   payload: {
     id: '1001',
     total: '31.49',
@@ -27,7 +24,7 @@ const message: WebhookReceivedV1 = {
     products: [{ sku: 'A' }],
     customer: 'cus_1',
   },
-};
+});
 
 const source = sourceSchema().parse({
   kind: 'generic-hmac',

@@ -12,6 +12,7 @@ import { deliverMessageSchema } from '../../functions/shared/stage/contracts.ts'
 import { PermanentError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import type { MessageQueue, OutgoingMessage } from '../../functions/shared/stage/sqs-queue.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
 
 const order = JSON.parse(readFileSync('samples/order-with-line-items.json', 'utf8')) as Record<
   string,
@@ -22,17 +23,14 @@ const orderMapping = JSON.parse(readFileSync('samples/order-mapping.json', 'utf8
   unknown
 >;
 
-const webhook = (payload: unknown = order, deliveryId = 'd-1'): WebhookReceivedV1 => ({
-  type: 'webhook.received',
-  version: 1,
-  correlation_id: `orders:${deliveryId}`,
-  source: 'orders',
-  delivery_id: deliveryId,
-  event_type: 'orders/create',
-  received_at: '2026-11-23T10:00:00.000Z',
-  meta: {},
-  payload,
-});
+const webhook = (payload: unknown = order, deliveryId = 'd-1'): WebhookReceivedV1 =>
+  webhookReceived({
+    source: 'orders',
+    id: deliveryId,
+    eventType: 'orders/create',
+    receivedAt: '2026-11-23T10:00:00.000Z',
+    payload,
+  });
 
 const sourceWith = (mapping: Record<string, unknown>) =>
   sourceSchema().parse({ kind: 'shopify', secrets: [{ env: 'S' }], mapping });

@@ -1,5 +1,5 @@
 // Queue message bodies: every valid JSON text must survive every queue, whatever characters its strings hold.
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   encodeMessageBody,
@@ -7,7 +7,8 @@ import {
   toQueueSafeText,
 } from '../../functions/shared/stage/message-body.ts';
 import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
-import { startSqsEmulator, type SqsEmulator } from '../../local/sqs/emulator.ts';
+import type { SqsEmulator } from '../../local/sqs/emulator.ts';
+import { startSqsWithClient, stopSqsWithClient } from '../helpers/sqs-emulator.ts';
 
 // What SQS refuses: anything outside #x9 | #xA | #xD | #x20–#xD7FF | #xE000–#xFFFD | #x10000–#x10FFFF.
 // eslint-disable-next-line no-control-regex
@@ -65,16 +66,10 @@ describe('the SQS queue port', () => {
   let emulator: SqsEmulator;
   let sqs: SQSClient;
   beforeAll(async () => {
-    emulator = await startSqsEmulator();
-    sqs = new SQSClient({
-      endpoint: emulator.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    ({ emulator, sqs } = await startSqsWithClient());
   });
   afterAll(async () => {
-    sqs.destroy();
-    await emulator.close();
+    await stopSqsWithClient({ emulator, sqs });
   });
 
   it('sends bodies whose strings hold characters SQS refuses, one by one and in batches, and they come back exact', async () => {

@@ -23,9 +23,10 @@ import {
 } from '../../functions/shared/config/relay-config.ts';
 import { createConfigLoader } from '../../functions/shared/config/loader.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture, webhookReceived } from '../helpers/stage-messages.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
+import { acceptingSqs, DELIVER_QUEUES_ENV, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const SHOP_SECRET = 'shpss_opaque_test';
 
@@ -229,11 +230,9 @@ describe('each function loads the document in its own shape', () => {
         ...LOCAL_MODE_ENV,
         RELAY_CONFIG_FILE: file,
         KLAVIYO_API_KEY: 'pk_test',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        DELIVER_DLQ_URL: 'http://sqs.local/000000000000/deliver-dlq',
-        MAX_RECEIVE_COUNT: '5',
+        ...DELIVER_QUEUES_ENV,
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: acceptingSqs(),
       fetch: fakeFetch,
     });
     const result = await handler(sqsEvent(), testContext('deliver'));
@@ -253,10 +252,7 @@ describe('each function loads the document in its own shape', () => {
     const handler = createHydrateHandler({
       env: {
         RELAY_CONFIG_FILE: file,
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
+        ...HYDRATE_QUEUES_ENV,
       },
       sqs: {
         send: (command: { input: { QueueUrl?: string; DelaySeconds?: number } }) => {
@@ -279,16 +275,14 @@ const sqsEvent = (): SQSEvent => ({ Records: [recordOf(eventFixture(1))] });
 
 const hydrateEvent = (): SQSEvent => ({
   Records: [
-    recordOf({
-      type: 'webhook.received',
-      version: 1,
-      correlation_id: 'shop:d-1',
-      source: 'shop',
-      delivery_id: 'd-1',
-      event_type: 'orders/create',
-      received_at: '2026-12-03T10:00:00.000Z',
-      meta: {},
-      payload: { id: 1, email: 'ada@example.com' },
-    }),
+    recordOf(
+      webhookReceived({
+        source: 'shop',
+        id: 'd-1',
+        eventType: 'orders/create',
+        receivedAt: '2026-12-03T10:00:00.000Z',
+        payload: { id: 1, email: 'ada@example.com' },
+      }),
+    ),
   ],
 });

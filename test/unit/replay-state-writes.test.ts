@@ -6,7 +6,6 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCopy } from '../../cli/commands/replay.ts';
 import { deliverBatch } from '../../functions/deliver/deliver-batch.ts';
@@ -18,7 +17,6 @@ import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts
 import { klaviyoSettingsSchema } from '../../functions/shared/config/klaviyo-settings.ts';
 import {
   deliverMessageSchema,
-  webhookReceivedV1Schema,
   type DeliverMessage,
   type WebhookReceivedV1,
 } from '../../functions/shared/stage/contracts.ts';
@@ -28,6 +26,8 @@ import type { ParsedRecord } from '../../functions/shared/stage/sqs-stage.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startLocalAws, type LocalAws } from '../../local/emulators.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const config = relayConfigSchema().parse({
   version: 1,
@@ -46,18 +46,16 @@ const config = relayConfigSchema().parse({
 });
 
 function webhook(id: string, receivedAt: string, more: Partial<WebhookReceivedV1> = {}): WebhookReceivedV1 {
-  return webhookReceivedV1Schema().parse({
-    type: 'webhook.received',
-    version: 1,
-    correlation_id: `shop:${id}`,
-    source: 'shop',
-    delivery_id: id,
-    event_type: 'customers/update',
-    received_at: receivedAt,
-    meta: {},
-    payload: { email: 'Ada@Example.com', last_name: 'Byron', city: 'London' },
-    ...more,
-  });
+  return webhookReceived(
+    {
+      source: 'shop',
+      id,
+      eventType: 'customers/update',
+      receivedAt,
+      payload: { email: 'Ada@Example.com', last_name: 'Byron', city: 'London' },
+    },
+    more,
+  );
 }
 
 /** What hydrate sends to deliver for one webhook. */
@@ -103,13 +101,10 @@ describe('hydrate leaves a replayed webhook’s profile write out unless asked',
     const dir = await mkdtemp(path.join(tmpdir(), 'archive-'));
     const handler = createHydrateHandler({
       env: {
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
+        ...HYDRATE_QUEUES_ENV,
         ARCHIVE_DIR: dir,
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: acceptingSqs(),
       loadConfig: () => Promise.resolve(config),
       resolveSecret: () => Promise.resolve('secret'),
     });

@@ -1,7 +1,6 @@
 // `{ "env": NAME }` secret references read the function's own environment: in AWS that holds the role's session
 // credentials (AWS_SESSION_TOKEN, AWS_SECRET_ACCESS_KEY…), so whoever can write the configuration parameter
 // could send them to any https host as a hydration credential. They are read in local mode only.
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import {
@@ -10,7 +9,6 @@ import {
   relayConfigSchema,
 } from '../../functions/shared/config/relay-config.ts';
 import * as z from '../../functions/shared/zod.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import {
   createSecretResolver,
   isLocalMode,
@@ -19,6 +17,8 @@ import {
 } from '../../functions/shared/secrets.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
+import { webhookReceived } from '../helpers/stage-messages.ts';
+import { acceptingSqs, HYDRATE_QUEUES_ENV } from '../helpers/handler-ports.ts';
 
 const IN_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'relay-hydrate', AWS_SESSION_TOKEN: 'the-role-session-token' };
 
@@ -66,27 +66,20 @@ describe('env secret references outside local mode', () => {
     const handler = createHydrateHandler({
       env: {
         ...IN_LAMBDA,
-        HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
-        HYDRATE_DLQ_URL: 'http://sqs.local/000000000000/hydrate-dlq',
-        DELIVER_QUEUE_URL: 'http://sqs.local/000000000000/deliver',
-        MAX_RECEIVE_COUNT: '5',
+        ...HYDRATE_QUEUES_ENV,
       },
-      sqs: { send: () => Promise.resolve({}) } as unknown as SQSClient,
+      sqs: acceptingSqs(),
       loadConfig: () => Promise.resolve(config),
       fetch: (input, init) => {
         sent.push({ url: input instanceof Request ? input.url : input.toString(), headers: init?.headers });
         return Promise.resolve(new Response('{}', { headers: { 'content-type': 'application/json' } }));
       },
     });
-    const message = webhookReceivedV1Schema().parse({
-      type: 'webhook.received',
-      version: 1,
-      correlation_id: 'shop:1',
+    const message = webhookReceived({
       source: 'shop',
-      delivery_id: '1',
-      event_type: 'orders/create',
-      received_at: '2026-12-07T10:00:00.000Z',
-      meta: {},
+      id: '1',
+      eventType: 'orders/create',
+      receivedAt: '2026-12-07T10:00:00.000Z',
       payload: { id: 1, email: 'ada@example.com' },
     });
     const out = await handler(

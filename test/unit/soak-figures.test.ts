@@ -1,8 +1,8 @@
-// The soak benchmark's arithmetic (scripts/soak/figures.ts), on a handful of made-up observations: which webhooks
+// The soak benchmark's arithmetic (scripts/bench/soak/figures.ts), on a handful of made-up observations: which webhooks
 // count as lost, recorded twice or dead-lettered as planned, and the delivered rate as a share of the budget the
 // other integration leaves, in Klaviyo's unscaled time.
 import { describe, expect, it } from 'vitest';
-import { countedByLimiter, soakFigures, type SoakInput } from '../../scripts/soak/figures.ts';
+import { countedByLimiter, soakFigures, type SoakInput } from '../../scripts/bench/soak/figures.ts';
 
 const planned = [
   { n: 0, source: 'shopify', uniqueId: 'shopify:a', permanent: false },

@@ -12,11 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { createDeliverHandler } from '../../functions/deliver/handler.ts';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
-import { webhookReceivedV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { sqsRecord, stageMessageRecord } from '../helpers/sqs-record.ts';
-import { eventFixture } from './deliver-fixtures.ts';
+import { eventFixture, webhookReceived } from '../helpers/stage-messages.ts';
 
 const QUEUES = {
   HYDRATE_QUEUE_URL: 'http://sqs.local/000000000000/hydrate',
@@ -75,15 +74,11 @@ function recordingSqs() {
 }
 
 function webhook(source: string, id: string): SQSRecord {
-  const message = webhookReceivedV1Schema().parse({
-    type: 'webhook.received',
-    version: 1,
-    correlation_id: `${source}:${id}`,
+  const message = webhookReceived({
     source,
-    delivery_id: id,
-    event_type: 'orders/create',
-    received_at: '2026-12-07T10:00:00.000Z',
-    meta: {},
+    id,
+    eventType: 'orders/create',
+    receivedAt: '2026-12-07T10:00:00.000Z',
     payload: { id: 1, email: 'ada@example.com', total_price: '10.00' },
   });
   return stageMessageRecord(id, message, 'hydrate');

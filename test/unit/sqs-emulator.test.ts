@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { MessageAttributeValue, QueueAttributeName } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSqsEmulator } from '../../local/sqs/emulator.ts';
+import { startSqsWithClient, stopSqsWithClient } from '../helpers/sqs-emulator.ts';
 import type { SqsEmulator } from '../../local/sqs/emulator.ts';
 
 const MIB = 1_048_576;
@@ -30,17 +30,11 @@ let sqs: SQSClient;
 let queueCounter = 0;
 
 beforeAll(async () => {
-  emulator = await startSqsEmulator();
-  sqs = new SQSClient({
-    endpoint: emulator.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  ({ emulator, sqs } = await startSqsWithClient());
 });
 
 afterAll(async () => {
-  sqs.destroy();
-  await emulator.close();
+  await stopSqsWithClient({ emulator, sqs });
 });
 
 afterEach(() => {

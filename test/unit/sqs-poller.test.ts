@@ -7,12 +7,12 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { QueueAttributeName } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startSqsEmulator } from '../../local/sqs/emulator.ts';
+import { startSqsWithClient, stopSqsWithClient } from '../helpers/sqs-emulator.ts';
 import type { SqsEmulator } from '../../local/sqs/emulator.ts';
 import { startPoller } from '../../local/sqs/poller.ts';
 import type { Poller, PollerError, PollerOptions } from '../../local/sqs/poller.ts';
@@ -24,12 +24,7 @@ const pollers: Poller[] = [];
 let errors: PollerError[] = [];
 
 beforeAll(async () => {
-  emulator = await startSqsEmulator();
-  sqs = new SQSClient({
-    endpoint: emulator.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  ({ emulator, sqs } = await startSqsWithClient());
 });
 
 afterEach(async () => {
@@ -39,8 +34,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  sqs.destroy();
-  await emulator.close();
+  await stopSqsWithClient({ emulator, sqs });
 });
 
 interface TestQueue {

@@ -14,11 +14,11 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
-import type { DeadLetterV1 } from '../functions/shared/stage/contracts.ts';
-import { encodeMessageBody } from '../functions/shared/stage/message-body.ts';
-import { startLocalAws } from '../local/emulators.ts';
-import { writeStackFile } from '../local/stack-file.ts';
-import { queueCounts } from '../cli/queue-counts.ts';
+import type { DeadLetterV1 } from '../../functions/shared/stage/contracts.ts';
+import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
+import { startLocalAws } from '../../local/emulators.ts';
+import { writeStackFile } from '../../local/stack-file.ts';
+import { queueCounts } from '../../cli/queue-counts.ts';
 
 const { values } = parseArgs({
   options: { letters: { type: 'string', default: '10000' }, rate: { type: 'string', default: '1000' } },

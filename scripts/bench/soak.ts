@@ -19,16 +19,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { deadLetterV1Schema } from '../functions/shared/stage/contracts.ts';
-import { backoffSeconds } from '../functions/shared/stage/sqs-stage.ts';
-import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
-import { startLocalStack, type LocalStack } from '../local/stack.ts';
+import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
+import { backoffSeconds } from '../../functions/shared/stage/sqs-stage.ts';
+import { PUBLISHED_LIMITS } from '../../functions/deliver/rate-pacer.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { soakFigures, type RateFigures, type SeenDeadLetter, type SoakFigures } from './soak/figures.ts';
 import { startOutside, type OutsideOutcome, type OutsideReport } from './soak/outside.ts';
 import type { PlannedWebhook } from './soak/plan.ts';
 import type { SendResults } from './soak/sender.ts';
 import { SOAK_SECRETS, soakSources } from './soak/sources.ts';
-import { queueCounts } from '../cli/queue-counts.ts';
+import { queueCounts } from '../../cli/queue-counts.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures (SOAK_LOG_LEVEL asks for the logs).
 process.env.POWERTOOLS_LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'SILENT';

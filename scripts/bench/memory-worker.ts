@@ -1,4 +1,4 @@
-// One scenario of the memory benchmark (scripts/bench-memory.ts bundles this file with the hydrate handler, as Lambda
+// One scenario of the memory benchmark (scripts/bench/memory.ts bundles this file with the hydrate handler, as Lambda
 // runs it, and starts it in a fresh Node process): one batch through the real handler, with SQS, S3 and the source
 // API faked in process, and the process's peak RSS printed as a JSON line.
 // Each record is a claim check whose 5 MiB webhook is built only when hydrate reads it from "S3", and a source API
@@ -6,9 +6,9 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { createHydrateHandler } from '../functions/hydrate/handler.ts';
-import { relayConfigSchema } from '../functions/shared/config/relay-config.ts';
-import { lambdaContext } from '../local/lambda-context.ts';
+import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
+import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
 
 const MIB = 1_048_576;
 /** The largest webhook a source may take (max_body_bytes' ceiling) and the largest source API answer (per call). */

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { bundleOptions, build, type FunctionName } from './build.ts';
-import { extractZip } from './unzip.ts';
+import { bundleOptions, build, type FunctionName } from '../build.ts';
+import { extractZip } from '../unzip.ts';
 
 const ZIP_TARGET_BYTES = 250 * 1000;
 const RATIO_TARGET = 1.15;

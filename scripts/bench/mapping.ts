@@ -11,9 +11,9 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { mapToKlaviyoMessages, type MappingContext } from '../functions/hydrate/map-to-klaviyo.ts';
-import { sourceSchema, type SourceConfig } from '../functions/shared/config/relay-config.ts';
-import type { WebhookReceivedV1 } from '../functions/shared/stage/contracts.ts';
+import { mapToKlaviyoMessages, type MappingContext } from '../../functions/hydrate/map-to-klaviyo.ts';
+import { sourceSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
+import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 
 const { values } = parseArgs({
   options: {

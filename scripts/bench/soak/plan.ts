@@ -2,7 +2,7 @@
 // (half soon after the first delivery — while it may still be in progress — half much later), and a few Stripe
 // webhooks with a broken clock, which Klaviyo refuses (the only dead letters the soak expects). Seeded, so one
 // seed gives the same plan.
-import { uniqueIdFor } from '../../functions/hydrate/map-to-klaviyo.ts';
+import { uniqueIdFor } from '../../../functions/hydrate/map-to-klaviyo.ts';
 import type { Delivery } from './sender.ts';
 import { SOAK_SOURCE_KINDS, soakWebhook, type SoakWebhook } from './sources.ts';
 

@@ -2,7 +2,7 @@
 // webhook. It lets `perSecond` requests through per one-second window and answers the rest 429, and every answer
 // carries BigCommerce's rate headers (X-Rate-Limit-Requests-Left, -Time-Reset-Ms, -Requests-Quota,
 // -Time-Window-Ms); a 429 also carries Retry-After. The relay is expected to pace itself by them.
-import { listen, sendJson } from '../../local/http-server.ts';
+import { listen, sendJson } from '../../../local/http-server.ts';
 import { sourceOrder } from './sources.ts';
 
 export interface SourceApiStats {

@@ -2,8 +2,8 @@
 // other companies' machines): the Klaviyo mock with its faults, the rate-limited source API, the other
 // integration on the same Klaviyo account, and the webhooks' senders. The main thread runs the relay.
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { DEFAULT_KLAVIYO_REVISION } from '../../functions/shared/config/relay-config.ts';
-import { startKlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { DEFAULT_KLAVIYO_REVISION } from '../../../functions/shared/config/relay-config.ts';
+import { startKlaviyoMock } from '../../../local/klaviyo-mock/index.ts';
 import { countedByLimiter, type SeenEvent, type SeenRequest } from './figures.ts';
 import {
   OTHER_INTEGRATION_AGENT,

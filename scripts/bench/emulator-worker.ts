@@ -5,7 +5,7 @@ import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startLocalAws, type LocalAws } from '../local/emulators.ts';
+import { startLocalAws, type LocalAws } from '../../local/emulators.ts';
 
 interface Endpoints {
   dynamodb: string;

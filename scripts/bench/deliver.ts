@@ -12,16 +12,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createDeliverHandler } from '../functions/deliver/handler.ts';
-import { Metrics } from '../functions/shared/metrics.ts';
-import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
-import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../functions/shared/stage/contracts.ts';
-import { createSqsQueue } from '../functions/shared/stage/sqs-queue.ts';
-import { startLocalAws, type QueuePair } from '../local/emulators.ts';
-import { startKlaviyoMock, type RecordedEvent, type RecordedRequest } from '../local/klaviyo-mock/index.ts';
-import { startPoller } from '../local/sqs/poller.ts';
-import { queueCounts } from '../cli/queue-counts.ts';
-import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
+import { createDeliverHandler } from '../../functions/deliver/handler.ts';
+import { Metrics } from '../../functions/shared/metrics.ts';
+import { PUBLISHED_LIMITS } from '../../functions/deliver/rate-pacer.ts';
+import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/stage/contracts.ts';
+import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
+import { startLocalAws, type QueuePair } from '../../local/emulators.ts';
+import {
+  startKlaviyoMock,
+  type RecordedEvent,
+  type RecordedRequest,
+} from '../../local/klaviyo-mock/index.ts';
+import { startPoller } from '../../local/sqs/poller.ts';
+import { queueCounts } from '../../cli/queue-counts.ts';
+import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';

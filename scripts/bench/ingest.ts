@@ -8,15 +8,15 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { relayConfigSchema, type SourceConfig } from '../functions/shared/config/relay-config.ts';
-import { createIngestHandler } from '../functions/ingest/handler.ts';
-import { startLocalAws } from '../local/emulators.ts';
-import { lambdaContext } from '../local/lambda-context.ts';
-import { signedHeaders } from '../local/sign.ts';
+import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
+import { createIngestHandler } from '../../functions/ingest/handler.ts';
+import { startLocalAws } from '../../local/emulators.ts';
+import { lambdaContext } from '../../local/lambda-context.ts';
+import { signedHeaders } from '../../local/sign.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { startLocalAwsInWorker } from './bench-emulator-worker.ts';
-import { instantAws } from './bench-instant-aws.ts';
-import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
+import { startLocalAwsInWorker } from './emulator-worker.ts';
+import { instantAws } from './instant-aws.ts';
+import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 // Memory benchmark (a script, not a test): the peak RSS of hydrate handling one batch of worst cases, each
 // scenario in a fresh Node process running the hydrate handler bundled as the build bundles it
-// (scripts/bench-memory-worker.ts has the fakes). Scenarios, each a batch of --batch records (default 10, the
+// (scripts/bench/memory-worker.ts has the fakes). Scenarios, each a batch of --batch records (default 10, the
 // module's batch_size):
 //   webhooks — each record a 5 MiB webhook (the largest a source may take), mapped to one event;
 //   events   — each record a 5 MiB webhook whose for_each makes an event per line item carrying the whole order;
@@ -14,7 +14,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
-import { bundleOptions } from './build.ts';
+import { bundleOptions } from '../build.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +41,7 @@ try {
   const worker = path.join(dir, 'worker.mjs');
   await esbuild.build({
     ...bundleOptions(),
-    entryPoints: ['scripts/bench-memory-worker.ts'],
+    entryPoints: ['scripts/bench/memory-worker.ts'],
     outfile: worker,
     // The worker waits for the handler at its top level.
     supported: { 'top-level-await': true },

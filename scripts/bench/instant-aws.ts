@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_MAX_RECEIVE_COUNT, type LocalAws } from '../local/emulators.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT, type LocalAws } from '../../local/emulators.ts';
 
 interface HttpRequestLike {
   headers: Record<string, string>;

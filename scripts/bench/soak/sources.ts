@@ -2,8 +2,8 @@
 // would post — body, delivery id and signed headers (local/sign.ts, as `npm run send` signs). BigCommerce's thin
 // webhooks are hydrated from the rate-limited source API stand-in (source-api.ts); the others carry all they need.
 import { createHash } from 'node:crypto';
-import { signedHeaders } from '../../local/sign.ts';
-import { sourceSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
+import { signedHeaders } from '../../../local/sign.ts';
+import { sourceSchema, type SourceConfig } from '../../../functions/shared/config/relay-config.ts';
 
 export const SOAK_SOURCE_KINDS = [
   'shopify',
