@@ -20,7 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterV1Schema } from '../functions/shared/stage/contracts.ts';
-import { backoffSeconds } from '../functions/shared/stage/sqs-stage.ts';
+import { backoffSeconds } from '../functions/shared/stage/attempts.ts';
 import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { soakFigures, type RateFigures, type SeenDeadLetter, type SoakFigures } from './soak/figures.ts';

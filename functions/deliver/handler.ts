@@ -24,7 +24,7 @@ import { deliverMessageSchema } from '../shared/stage/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
-import { createSqsBatchStage } from '../shared/stage/sqs-stage.ts';
+import { createSqsBatchStage } from '../shared/stage/batch-stage.ts';
 import { deliverBatch } from './deliver-batch.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
