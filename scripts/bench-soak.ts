@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterV1Schema } from '../functions/shared/stage/contracts.ts';
 import { backoffSeconds } from '../functions/shared/stage/attempts.ts';
-import { PUBLISHED_LIMITS } from '../functions/deliver/rate-pacer.ts';
+import { PUBLISHED_LIMITS } from '../functions/deliver/endpoint-pacers.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
 import { soakFigures, type RateFigures, type SeenDeadLetter, type SoakFigures } from './soak/figures.ts';
 import { startOutside, type OutsideOutcome, type OutsideReport } from './soak/outside.ts';

@@ -27,8 +27,8 @@ import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsBatchStage } from '../shared/stage/batch-stage.ts';
 import { deliverBatch } from './deliver-batch.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
+import { createPacers } from './endpoint-pacers.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
-import { createPacers } from './rate-pacer.ts';
 import { createDynamoStateVersions, stateTtlSecondsOf } from './state-versions.ts';
 
 export interface DeliverDependencies {
