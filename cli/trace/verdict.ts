@@ -5,7 +5,7 @@ import type { DedupeRecord } from './dedupe-record.ts';
 import type { TraceLogLine } from './log-line.ts';
 import type { QueueScan } from './queue-scan.ts';
 
-/** Outcomes after which a webhook goes no further (functions/shared/stage/sqs-stage.ts, hydrate and deliver). */
+/** Outcomes after which a webhook goes no further (functions/shared/stage/ runners, hydrate and deliver). */
 const FINAL_OUTCOMES = new Set(['delivered', 'dead_lettered', 'skipped', 'loop_guarded']);
 
 function verdictOfLogLine(line: TraceLogLine): string {

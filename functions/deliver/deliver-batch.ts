@@ -5,7 +5,7 @@ import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type { DeliverMessage, KlaviyoEvent } from '../shared/stage/contracts.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { ParsedRecord, RecordOutcome } from '../shared/stage/sqs-stage.ts';
+import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
 import { deliverBulk } from './deliver-bulk.ts';
 import { deliverOne } from './deliver-event.ts';
 import { DONE, type DeliverCounters } from './deliver-outcome.ts';

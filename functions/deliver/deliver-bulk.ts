@@ -7,7 +7,7 @@
 //   - 429, 401/403, 5xx and timeouts fail the request's events as retryable: the same unique_ids make a resend
 //     harmless even if Klaviyo had accepted the first one.
 import type { Logger } from '../shared/logger.ts';
-import type { RecordOutcome } from '../shared/stage/sqs-stage.ts';
+import type { RecordOutcome } from '../shared/stage/stage-options.ts';
 import {
   idsAtPointer,
   planBulkRequests,

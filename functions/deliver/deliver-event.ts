@@ -3,7 +3,7 @@
 // and an upsert of the same values changes nothing.
 import type { DeliverMessage } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { RecordOutcome } from '../shared/stage/sqs-stage.ts';
+import type { RecordOutcome } from '../shared/stage/stage-options.ts';
 import type { KlaviyoClient } from './klaviyo-client.ts';
 import { DONE, outcomeOfError, type DeliverCounters } from './deliver-outcome.ts';
 import { KLAVIYO_PATHS, createEventBody, profileImportBody } from './klaviyo-requests.ts';

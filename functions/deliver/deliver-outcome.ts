@@ -1,5 +1,5 @@
 // Turns what happened to one Klaviyo call into the outcome of the messages it carried, and counts it.
-import type { RecordOutcome } from '../shared/stage/sqs-stage.ts';
+import type { RecordOutcome } from '../shared/stage/stage-options.ts';
 import { PermanentError, RetryableError } from '../shared/stage/errors.ts';
 
 /** The deliver metrics a call can move (names are what CloudWatch and the Terraform alarms see). */

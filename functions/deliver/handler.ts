@@ -24,11 +24,11 @@ import { deliverMessageSchema } from '../shared/stage/contracts.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
-import { createSqsBatchStage } from '../shared/stage/sqs-stage.ts';
+import { createSqsBatchStage } from '../shared/stage/batch-stage.ts';
 import { deliverBatch } from './deliver-batch.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
+import { createPacers } from './endpoint-pacers.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
-import { createPacers } from './rate-pacer.ts';
 import { createDynamoStateVersions, stateTtlSecondsOf } from './state-versions.ts';
 
 export interface DeliverDependencies {

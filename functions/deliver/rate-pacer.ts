@@ -18,13 +18,7 @@
 // each deferral takes the next place in a queue of deferred requests that drains at this instance's part of the
 // budget, starting when the budget is free again (docs/adr/0012-deferral-and-dead-letters.md).
 import { DeferredError } from '../shared/stage/errors.ts';
-
-/** Published limits (requests per 1 s burst window, per 60 s steady window), from the OpenAPI files. */
-export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }> = {
-  '/api/events': { burst: 350, steady: 3_500 },
-  '/api/event-bulk-create-jobs': { burst: 10, steady: 150 },
-  '/api/profile-import': { burst: 75, steady: 750 },
-};
+import { nextSendDelay, sendInterval, type PacerState } from './pacer-state.ts';
 
 /** What one answer said about the budget; every field is optional because not every answer carries it. */
 export interface RateObservation {
@@ -51,19 +45,6 @@ export interface PacerOptions {
   now?: () => number;
 }
 
-/** The pacer's view of the steady window; `undefined` fields are not known yet. */
-export interface PacerState {
-  /** Estimated end of the current steady window (local ms); conservative, as Reset is rounded up. */
-  windowEndsAt?: number;
-  /** Requests this instance may still send in the window: its share less its own, at most Remaining. */
-  usable?: number;
-  /** Local time before which nothing may be sent (after a 429). */
-  blockedUntil: number;
-  /** When the next request may go by the spacing between requests. */
-  nextSlotAt: number;
-  inFlight: number;
-}
-
 /**
  * How far a late sender may catch up (ms): timers fire late on a busy event loop, and without this every late
  * firing would be lost for good. Bounded so that catching up never comes near a burst limit.
@@ -74,25 +55,6 @@ export const CATCH_UP_MS = 50;
 export const STEADY_WINDOW_MS = 60_000;
 /** SQS's longest DelaySeconds: deferrals never wait longer; a deeper backlog comes back and is placed again. */
 export const MAX_DEFERRAL_MS = 900_000;
-
-/** Time between requests now: what is left of the window spread over what is left of it, or the burst spacing. */
-export function sendInterval(state: PacerState, now: number, spacingMs: number): number {
-  const windowKnown = state.windowEndsAt !== undefined && now < state.windowEndsAt;
-  if (!windowKnown || state.usable === undefined || state.usable <= 0) return spacingMs;
-  return Math.max(spacingMs, ((state.windowEndsAt ?? now) - now) / state.usable);
-}
-
-/**
- * How long to wait before the next request may go (ms), or `'probe'` when the window is unknown and a probe is
- * already out. Pure, so the pacing rules are tested without timers.
- */
-export function nextSendDelay(state: PacerState, now: number): number | 'probe' {
-  const wait = Math.max(0, state.blockedUntil - now, state.nextSlotAt - now);
-  const windowKnown = state.windowEndsAt !== undefined && now < state.windowEndsAt;
-  if (!windowKnown || state.usable === undefined) return state.inFlight > 0 ? 'probe' : wait;
-  if (state.usable <= 0) return Math.max(wait, (state.windowEndsAt ?? now) - now);
-  return wait;
-}
 
 export class RatePacer {
   private readonly state: PacerState = { blockedUntil: 0, nextSlotAt: 0, inFlight: 0 };
@@ -242,29 +204,4 @@ export class RatePacer {
   private wake(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
   }
-}
-
-/** One pacer per endpoint, sized from the settings and the published limits. */
-export function createPacers(settings: {
-  rate_budget_share: number;
-  max_concurrency: number;
-  max_pacing_wait_ms: number;
-  now?: () => number;
-}): (path: string) => RatePacer {
-  const pacers = new Map<string, RatePacer>();
-  return (path) => {
-    let pacer = pacers.get(path);
-    if (!pacer) {
-      const limits = PUBLISHED_LIMITS[path] ?? { burst: 10, steady: 150 };
-      pacer = new RatePacer({
-        ...limits,
-        share: settings.rate_budget_share,
-        instances: settings.max_concurrency,
-        maxWaitMs: settings.max_pacing_wait_ms,
-        ...(settings.now ? { now: settings.now } : {}),
-      });
-      pacers.set(path, pacer);
-    }
-    return pacer;
-  };
 }

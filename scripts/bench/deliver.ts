@@ -14,7 +14,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliverHandler } from '../../functions/deliver/handler.ts';
 import { Metrics } from '../../functions/shared/metrics.ts';
-import { PUBLISHED_LIMITS } from '../../functions/deliver/rate-pacer.ts';
+import { PUBLISHED_LIMITS } from '../../functions/deliver/endpoint-pacers.ts';
 import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/stage/contracts.ts';
 import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { startLocalAws, type QueuePair } from '../../local/emulators.ts';

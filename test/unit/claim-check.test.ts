@@ -15,7 +15,8 @@ import type { Logger } from '../../functions/shared/logger.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
-import { createSqsStage, decodeRecord } from '../../functions/shared/stage/sqs-stage.ts';
+import { decodeRecord } from '../../functions/shared/stage/record-decoding.ts';
+import { createSqsStage } from '../../functions/shared/stage/record-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from '../../local/emulators.ts';
 

@@ -2,12 +2,8 @@
 // clock is injected.
 import { describe, expect, it } from 'vitest';
 import { DeferredError, RetryableError } from '../../functions/shared/stage/errors.ts';
-import {
-  RatePacer,
-  nextSendDelay,
-  sendInterval,
-  type PacerState,
-} from '../../functions/deliver/rate-pacer.ts';
+import { nextSendDelay, sendInterval, type PacerState } from '../../functions/deliver/pacer-state.ts';
+import { RatePacer } from '../../functions/deliver/rate-pacer.ts';
 
 const base: PacerState = { blockedUntil: 0, nextSlotAt: 0, inFlight: 0 };
 

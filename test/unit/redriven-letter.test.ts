@@ -10,11 +10,9 @@ import { createLogger } from '../../functions/shared/logger.ts';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
 import { unwrapRedriven } from '../../functions/shared/stage/redriven-letter.ts';
-import {
-  createSqsBatchStage,
-  createSqsStage,
-  FAILED_ATTEMPTS_ATTRIBUTE,
-} from '../../functions/shared/stage/sqs-stage.ts';
+import { FAILED_ATTEMPTS_ATTRIBUTE } from '../../functions/shared/stage/attempts.ts';
+import { createSqsBatchStage } from '../../functions/shared/stage/batch-stage.ts';
+import { createSqsStage } from '../../functions/shared/stage/record-stage.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 

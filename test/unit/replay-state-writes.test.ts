@@ -22,7 +22,7 @@ import {
 } from '../../functions/shared/stage/contracts.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
-import type { ParsedRecord } from '../../functions/shared/stage/sqs-stage.ts';
+import type { ParsedRecord } from '../../functions/shared/stage/stage-options.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import { startLocalAws, type LocalAws } from '../../local/emulators.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';

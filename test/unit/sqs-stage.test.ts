@@ -9,13 +9,11 @@ import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { DeferredError, RetryableError } from '../../functions/shared/stage/errors.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import { createMetrics } from '../../functions/shared/metrics.ts';
-import {
-  createSqsBatchStage,
-  createSqsStage,
-  decodeRecord,
-  FAILED_ATTEMPTS_ATTRIBUTE,
-  type RecordOutcome,
-} from '../../functions/shared/stage/sqs-stage.ts';
+import { FAILED_ATTEMPTS_ATTRIBUTE } from '../../functions/shared/stage/attempts.ts';
+import { createSqsBatchStage } from '../../functions/shared/stage/batch-stage.ts';
+import { decodeRecord } from '../../functions/shared/stage/record-decoding.ts';
+import { createSqsStage } from '../../functions/shared/stage/record-stage.ts';
+import type { RecordOutcome } from '../../functions/shared/stage/stage-options.ts';
 import * as z from '../../functions/shared/zod.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 

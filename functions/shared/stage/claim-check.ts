@@ -1,7 +1,7 @@
 // The claim check (issue 10, item 1): a queue message holds at most MAX_MESSAGE_BYTES (262,144 bytes, the
 // largest the module's AWS provider lets a queue have), while a webhook, a hydrated event or a dead letter can be
 // larger. The queue port (sqs-queue.ts) stores such a body in the payload bucket and sends a ClaimCheckV1 in its
-// place; the consuming stage (sqs-stage.ts) loads the body back before it checks the message's contract. The
+// place; the consuming stage (record-decoding.ts) loads the body back before it checks the message's contract. The
 // bucket encrypts every object by default (SSE-S3, or the module's KMS key) and expires it by age, after the
 // longest a message and its dead letter can live (terraform/payloads.tf), so nothing here deletes objects. A
 // deferral or a dead letter starts a new message lifetime: the stage then stores the body again

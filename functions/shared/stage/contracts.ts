@@ -1,6 +1,8 @@
 // Versioned messages between the stages. Every producer builds them through these schemas and every
 // consumer validates them with the same schemas, so a change of shape is a change of version. Each schema is
-// built on first use (memo, in ./zod.ts), so a stage builds only the messages it produces or consumes.
+// built on first use (memo, in ../zod.ts), so a stage builds only the messages it produces or consumes.
+// One file, a little over 200 lines, on purpose: the messages share the trace fields and scalar schemas, and a
+// change of one message's shape is read and versioned beside all the others.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
 
@@ -170,7 +172,7 @@ export type DeliverMessage = z.infer<ReturnType<typeof deliverMessageSchema>>;
 
 /**
  * Stands in a queue for a body larger than the queue holds (MAX_MESSAGE_BYTES): the body (any message above, or a
- * dead letter) is the S3 object the reference names, `bytes` long (UTF-8). functions/shared/claim-check.ts.
+ * dead letter) is the S3 object the reference names, `bytes` long (UTF-8). claim-check.ts.
  */
 export const claimCheckV1Schema = memo(() =>
   z.strictObject({

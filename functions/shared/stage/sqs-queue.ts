@@ -1,9 +1,8 @@
-// The queue port over SQS: batched sends (10 entries and 256 KiB a call), per-message results, and the
-// visibility change that turns a retryable failure into a delayed retry. Every body leaves queue-safe
+// The queue port over SQS: batched sends (10 entries and 256 KiB a call) and per-message results (a stage's
+// re-sends and retry delays on its own queue are in own-queue.ts). Every body leaves queue-safe
 // (message-body.ts), so no character in a valid JSON text can make SQS refuse it; a body the queue cannot hold
 // (MAX_MESSAGE_BYTES, attributes included) leaves as a claim check (claim-check.ts), so no size can either.
 import {
-  ChangeMessageVisibilityCommand,
   type MessageAttributeValue,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -28,7 +27,8 @@ export interface MessageQueue {
   send(message: Omit<OutgoingMessage, 'id'>): Promise<void>;
 }
 
-const MAX_ENTRIES = 10;
+/** SQS takes at most 10 entries per batch call. */
+export const MAX_ENTRIES = 10;
 const MAX_BATCH_BYTES = 256 * 1024;
 /**
  * Room kept for the attribute a deferral adds to a message it re-sends (`relay_failed_attempts`, a Number:
@@ -53,7 +53,8 @@ function attributeBytes(attributes: Record<string, MessageAttributeValue> | unde
   return bytes;
 }
 
-function chunk<M extends { body: string; attributes?: Record<string, MessageAttributeValue> }>(
+/** The messages in batches SQS takes: at most MAX_ENTRIES entries and MAX_BATCH_BYTES (attributes counted). */
+export function chunk<M extends { body: string; attributes?: Record<string, MessageAttributeValue> }>(
   messages: readonly M[],
 ): M[][] {
   const chunks: M[][] = [];
@@ -168,63 +169,4 @@ export function createSqsQueue(
       );
     },
   };
-}
-
-/** A message sent again to its own queue after a delay (a deferral), with the attributes it should carry. */
-export interface DelayedMessage {
-  /** Unique within one call. */
-  id: string;
-  body: string;
-  /** 0–900 (SQS's limit). */
-  delaySeconds: number;
-  attributes: Record<string, MessageAttributeValue>;
-}
-
-/** Sends each message with its delay (batched); returns the ids that were not sent, and why. */
-export async function sendDelayed(
-  client: SQSClient,
-  queueUrl: string,
-  messages: readonly DelayedMessage[],
-): Promise<{ failedIds: string[]; reasons: string[] }> {
-  const results = await Promise.all(
-    chunk(messages).map(async (entries) => {
-      try {
-        const out = await client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: entries.map((m) => ({
-              Id: m.id,
-              MessageBody: m.body,
-              DelaySeconds: m.delaySeconds,
-              MessageAttributes: m.attributes,
-            })),
-          }),
-        );
-        const failed = out.Failed ?? [];
-        return { ids: failed.map((f) => f.Id ?? ''), reasons: failed.map((f) => `${f.Code}: ${f.Message}`) };
-      } catch (error) {
-        return { ids: entries.map((m) => m.id), reasons: [(error as Error).message] };
-      }
-    }),
-  );
-  return {
-    failedIds: results.flatMap((r) => r.ids),
-    reasons: [...new Set(results.flatMap((r) => r.reasons))],
-  };
-}
-
-/** Makes a received message visible again after `seconds` (SQS allows up to 12 hours). */
-export async function delayRetry(
-  client: SQSClient,
-  queueUrl: string,
-  receiptHandle: string,
-  seconds: number,
-) {
-  await client.send(
-    new ChangeMessageVisibilityCommand({
-      QueueUrl: queueUrl,
-      ReceiptHandle: receiptHandle,
-      VisibilityTimeout: Math.min(43_200, Math.max(0, Math.ceil(seconds))),
-    }),
-  );
 }

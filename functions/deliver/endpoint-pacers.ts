@@ -1,0 +1,35 @@
+// One rate pacer per Klaviyo endpoint (rate-pacer.ts), sized from the relay's settings and the limits Klaviyo
+// publishes for the endpoint.
+import { RatePacer } from './rate-pacer.ts';
+
+/** Published limits (requests per 1 s burst window, per 60 s steady window), from the OpenAPI files. */
+export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }> = {
+  '/api/events': { burst: 350, steady: 3_500 },
+  '/api/event-bulk-create-jobs': { burst: 10, steady: 150 },
+  '/api/profile-import': { burst: 75, steady: 750 },
+};
+
+/** One pacer per endpoint, sized from the settings and the published limits. */
+export function createPacers(settings: {
+  rate_budget_share: number;
+  max_concurrency: number;
+  max_pacing_wait_ms: number;
+  now?: () => number;
+}): (path: string) => RatePacer {
+  const pacers = new Map<string, RatePacer>();
+  return (path) => {
+    let pacer = pacers.get(path);
+    if (!pacer) {
+      const limits = PUBLISHED_LIMITS[path] ?? { burst: 10, steady: 150 };
+      pacer = new RatePacer({
+        ...limits,
+        share: settings.rate_budget_share,
+        instances: settings.max_concurrency,
+        maxWaitMs: settings.max_pacing_wait_ms,
+        ...(settings.now ? { now: settings.now } : {}),
+      });
+      pacers.set(path, pacer);
+    }
+    return pacer;
+  };
+}
