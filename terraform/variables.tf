@@ -57,7 +57,7 @@ variable "alarm_tags" {
 # (functions/shared/config/) or scripts/config-reference/terraform-rules.ts, not this part.
 
 variable "sources" {
-  description = "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see the README's Configure sources, Hydration reference and Mapping reference)."
+  description = "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see docs/configuration.md, docs/hydration.md and docs/mapping.md)."
   type = map(object({
     kind   = string
     preset = optional(string)
@@ -857,7 +857,7 @@ variable "sources" {
 }
 
 variable "klaviyo" {
-  description = "Klaviyo settings: the API key reference, API revision, base URL, timeout, and how deliver shares Klaviyo's rate limits (see the README's Delivery to Klaviyo)."
+  description = "Klaviyo settings: the API key reference, API revision, base URL, timeout, and how deliver shares Klaviyo's rate limits (see docs/delivery.md)."
   type = object({
     api_key = object({
       ssm             = optional(string)

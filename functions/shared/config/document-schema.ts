@@ -31,12 +31,12 @@ export function relayConfigSchemaWith<S extends z.ZodMiniType>(source: S) {
       )
       .check(
         z.describe(
-          "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see the README's Configure sources, Hydration reference and Mapping reference).",
+          "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see docs/configuration.md, docs/hydration.md and docs/mapping.md).",
         ),
       ),
     klaviyo: klaviyoSettingsSchema().check(
       z.describe(
-        "Klaviyo settings: the API key reference, API revision, base URL, timeout, and how deliver shares Klaviyo's rate limits (see the README's Delivery to Klaviyo).",
+        "Klaviyo settings: the API key reference, API revision, base URL, timeout, and how deliver shares Klaviyo's rate limits (see docs/delivery.md).",
       ),
     ),
     ingest: ingestSettingsSchema(),

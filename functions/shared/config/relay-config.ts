@@ -48,11 +48,11 @@ export {
 export const resolvedSourceParts = memo(() => ({
   hydration: z
     .optional(hydrationSchema())
-    .check(z.describe("How the source's API is called before mapping (the README's Hydration reference).")),
+    .check(z.describe("How the source's API is called before mapping (docs/hydration.md).")),
   mapping: z
     .prefault(mappingSchema(), {})
     .check(
-      z.describe("How a webhook becomes Klaviyo events and a profile (the README's Mapping reference)."),
+      z.describe("How a webhook becomes Klaviyo events and a profile (docs/mapping.md)."),
     ),
 }));
 
