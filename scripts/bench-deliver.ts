@@ -20,7 +20,7 @@ import { createSqsQueue } from '../functions/shared/stage/sqs-queue.ts';
 import { startLocalAws, type QueuePair } from '../local/emulators.ts';
 import { startKlaviyoMock, type RecordedEvent, type RecordedRequest } from '../local/klaviyo-mock/index.ts';
 import { startPoller } from '../local/sqs/poller.ts';
-import { queueCounts } from '../cli/queue-counts.ts';
+import { queueCounts } from '../operations/queue-counts.ts';
 import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.

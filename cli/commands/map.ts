@@ -30,7 +30,7 @@ import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
 import { HttpError } from '../../functions/ingest/http-error.ts';
 import { adapterFor } from '../../functions/ingest/sources/index.ts';
-import { readLocalConfig } from '../../local/config-file.ts';
+import { readLocalConfig } from '../../operations/config-file.ts';
 import { recordedResponses, type RecordedCall } from '../recorded-responses.ts';
 
 export interface MapOptions {

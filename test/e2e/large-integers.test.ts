@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { signedHeaders } from '../../operations/sign.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const ORDER_ID = '820982911946154508';

@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { signedHeaders } from '../../operations/sign.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 let stack: LocalStack;

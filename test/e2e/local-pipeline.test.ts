@@ -5,8 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { signedHeaders } from '../../operations/sign.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { waitFor } from '../helpers/wait.ts';
 

@@ -96,12 +96,11 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
       if (parent) low.set(parent.node, Math.min(low.get(parent.node) ?? 0, low.get(frame.node) ?? 0));
       if (low.get(frame.node) === index.get(frame.node)) {
         const component: string[] = [];
-        let member: string | undefined;
-        do {
-          member = stack.pop();
+        for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
           onStack.delete(member);
           component.push(member);
-        } while (member !== frame.node);
+          if (member === frame.node) break;
+        }
         const selfImport = (graph.get(frame.node) ?? []).includes(frame.node);
         if (component.length > 1 || selfImport) components.push(component);
       }

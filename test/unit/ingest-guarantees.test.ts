@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
-import { signedHeaders } from '../../local/sign.ts';
+import { signedHeaders } from '../../operations/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
 import { LOCAL_MODE_ENV } from '../helpers/configs.ts';
