@@ -7,7 +7,7 @@
 // summary says what went back and what failed again.
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeadLetterEntry, DlqReader } from './dead-letters.ts';
+import type { DeadLetterEntry, DlqReader } from '../operations/dead-letters.ts';
 import type { Progress } from './progress.ts';
 
 export interface RedrivePorts {

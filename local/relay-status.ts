@@ -1,9 +1,9 @@
 // `GET /_relay/status` in local mode: what waits in each stage's queue, what its DLQ holds and why, and counters
 // of what ingest answered and what the Klaviyo mock recorded — the local stand-in for the module's dashboard.
-import { openDlq } from '../cli/dead-letters.ts';
-import type { RelayStack, Stage } from '../cli/stack.ts';
+import { openDlq } from '../operations/dead-letters.ts';
+import type { RelayStack, Stage } from '../operations/relay-stack.ts';
 import type { LocalAws, QueuePair } from './emulators.ts';
-import { queueCounts } from '../cli/queue-counts.ts';
+import { queueCounts } from '../operations/queue-counts.ts';
 
 export interface RelayStatus {
   queues: Record<Stage, { waiting: number; in_flight: number; delayed: number }>;

@@ -2,7 +2,7 @@
 // Signs a JSON file the way the source's sender does and POSTs it to local mode: `relay send` with local mode's
 // defaults (cli/commands/send.ts).
 import { parseArgs } from 'node:util';
-import { sendSample } from '../cli/commands/send.ts';
+import { sendSample } from '../operations/send-sample.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -12,27 +12,18 @@ import { createHydrateHandler } from '../functions/hydrate/handler.ts';
 import { createIngestHandler } from '../functions/ingest/handler.ts';
 import { LOCAL_MODE_VARIABLE } from '../functions/shared/secrets.ts';
 import { startApiGateway, type HttpLambda } from './api-gateway.ts';
+import { readLocalConfig } from '../operations/config-file.ts';
+import { DEV_SECRETS } from '../operations/dev-secrets.ts';
+import { queueCounts } from '../operations/queue-counts.ts';
 import { relayStatus } from './relay-status.ts';
-import { readLocalConfig } from './config-file.ts';
 import { startDemoSourceApi } from './demo-source-api.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
 import { klaviyoDestination, type KlaviyoDestination } from './klaviyo-destination.ts';
 import { startPoller } from './sqs/poller.ts';
-import { queueCounts } from '../cli/queue-counts.ts';
 
 /** Local mode's status endpoint, beside the webhook route. */
 export const STATUS_PATH = '/_relay/status';
-
-/**
- * config/local.json's webhook secrets when their variables are unset and events stay on this machine. They are
- * committed, so anyone can sign with them: when events go off this machine (a real Klaviyo account), each unset
- * one is a random value for the run instead (`generatedSecrets`, which the banner prints).
- */
-export const DEV_SECRETS = {
-  DEMO_WEBHOOK_SECRET: 'local-demo-webhook-secret',
-  SHOPIFY_WEBHOOK_SECRET: 'local-shopify-webhook-secret',
-} as const;
 
 const MOCK_API_KEY = 'pk_local_mock_key';
 

@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config/relay-config.ts';
 import { describeKlaviyoDestination, NO_KLAVIYO_KEY } from './klaviyo-destination.ts';
 import { teeLogLines } from './log-tee.ts';
-import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, localStackOutputs, writeStackFile } from './stack-file.ts';
+import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, writeStackFile } from '../operations/stack-file.ts';
+import { localStackOutputs } from './stack-outputs.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
 
 // EMF metric lines are for CloudWatch; locally they would drown the logs.

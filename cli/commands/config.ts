@@ -8,10 +8,11 @@ import {
   validateRelayConfig,
   type ConfigProblem,
 } from '../../functions/shared/config/relay-config.ts';
-import { fillPlaceholders } from '../../local/config-file.ts';
-import { readDeployedDocument } from '../deployed-document.ts';
+import { fillPlaceholders } from '../../operations/config-file.ts';
+import { readDeployedDocument } from '../../operations/deployed-document.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';
-import { loadStack, withStackOptions, type RelayStack, type StackOptions } from '../stack.ts';
+import { loadStack, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
+import { withStackOptions } from '../stack-options.ts';
 
 export type { ConfigProblem };
 

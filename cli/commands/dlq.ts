@@ -2,20 +2,20 @@
 // or a filtered part of them back to the stage's queue at a bounded rate — each letter present at the start sent
 // at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded.
 import { Option, type Command } from 'commander';
-import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../dead-letters.ts';
+import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../../operations/dead-letters.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import { queueCounts } from '../queue-counts.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 import { redrive, type RedriveResult } from '../redrive.ts';
 import {
   loadStack,
   required,
   STAGES,
-  withStackOptions,
   type RelayStack,
   type Stage,
   type StackOptions,
-} from '../stack.ts';
+} from '../../operations/relay-stack.ts';
+import { withStackOptions } from '../stack-options.ts';
 
 interface FilterOptions {
   reason?: string[];

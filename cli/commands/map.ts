@@ -1,9 +1,9 @@
 // `map`: what the relay would send Klaviyo for one webhook, without deploying — the webhook parsed as ingest
 // parses it (the source kind's own reading of headers and body), hydrated and mapped by hydrate's own use case
 // (hydrateEvent), and the messages turned into Klaviyo requests by deliver's request builders. Source APIs are
-// answered from recorded responses (--responses) or called live.
+// answered from recorded responses (--responses) or called live. The configuration it maps with:
+// ../map/map-config.ts; the webhook as ingest would enqueue it: ../map/received-message.ts.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
 import {
   createEventBody,
@@ -11,26 +11,14 @@ import {
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
-import {
-  ConfigError,
-  parseRelayConfig,
-  type RelayConfig,
-  type SourceKind,
-} from '../../functions/shared/config/relay-config.ts';
-import {
-  deliverMessageSchema,
-  type DeliverMessage,
-  type WebhookReceivedV1,
-} from '../../functions/shared/stage/contracts.ts';
+import { deliverMessageSchema, type DeliverMessage } from '../../functions/shared/stage/contracts.ts';
 import { PermanentError } from '../../functions/shared/stage/errors.ts';
 import { parseJson } from '../../functions/shared/json/text.ts';
-import { PRESETS, type PresetName } from '../../functions/shared/config/presets/index.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
 import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
-import { HttpError } from '../../functions/ingest/http-error.ts';
-import { adapterFor } from '../../functions/ingest/sources/index.ts';
-import { readLocalConfig } from '../../local/config-file.ts';
+import { loadConfig } from '../map/map-config.ts';
+import { receivedMessage } from '../map/received-message.ts';
 import { recordedResponses, type RecordedCall } from '../recorded-responses.ts';
 
 export interface MapOptions {
@@ -69,84 +57,6 @@ export interface MapResult {
   failure?: { reason: string; message: string; detail?: unknown };
 }
 
-/** A stand-in for unset `${NAME}` placeholders (recorded answers never reach it). */
-const PLACEHOLDER_STAND_IN = 'http://127.0.0.1/placeholder';
-
-function parseHeaders(values: readonly string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const value of values) {
-    const colon = value.indexOf(':');
-    if (colon <= 0) throw new Error(`--header ${JSON.stringify(value)}: write it as name:value`);
-    headers[value.slice(0, colon).trim().toLowerCase()] = value.slice(colon + 1).trim();
-  }
-  return headers;
-}
-
-/** The header each sender kind sends its delivery id in, where it is a header (functions/ingest/sources/). */
-const DELIVERY_ID_HEADERS: Partial<Record<SourceKind, string>> = {
-  shopify: 'x-shopify-event-id',
-  woocommerce: 'x-wc-webhook-delivery-id',
-  zendesk: 'x-zendesk-webhook-invocation-id',
-};
-
-/** The webhook as ingest would enqueue it: the source kind reads its events from headers and body. */
-function receivedMessage(
-  config: RelayConfig,
-  options: MapOptions & { source: string },
-  rawBody: Buffer,
-  body: unknown,
-): WebhookReceivedV1 {
-  const source = Object.hasOwn(config.sources, options.source) ? config.sources[options.source] : undefined;
-  if (!source)
-    throw new ConfigError(
-      `no source "${options.source}" (configured: ${Object.keys(config.sources).join(', ')})`,
-    );
-  let event: { deliveryId: string; eventType: string; meta: Record<string, string>; payload: unknown };
-  try {
-    const headers = parseHeaders(options.header ?? []);
-    // Where the configuration names the header a delivery id or event type comes in, the flags fill it.
-    const named = source as { delivery_id?: { header?: string }; event_type?: { header?: string } };
-    const idHeader = named.delivery_id?.header?.toLowerCase();
-    if (idHeader && headers[idHeader] === undefined) headers[idHeader] = options.deliveryId ?? 'sample';
-    // A sender whose delivery id is a header (a sample file has no headers): --delivery-id, else "sample".
-    const senderIdHeader = DELIVERY_ID_HEADERS[source.kind];
-    if (senderIdHeader && headers[senderIdHeader] === undefined)
-      headers[senderIdHeader] = options.deliveryId ?? 'sample';
-    const typeHeader = named.event_type?.header?.toLowerCase();
-    if (typeHeader && headers[typeHeader] === undefined && options.eventType)
-      headers[typeHeader] = options.eventType;
-    const [first, ...more] = adapterFor(source).events({ headers, rawBody }, body, source);
-    if (!first) throw new Error('the webhook carries no events');
-    if (more.length > 0)
-      throw new Error(`the webhook carries ${more.length + 1} events; map takes one at a time`);
-    event = first;
-  } catch (error) {
-    // A header the sender always sends (a topic, a delivery id) is missing: --event-type stands in for it.
-    if (!(error instanceof HttpError) || options.eventType === undefined)
-      throw new Error(
-        `${(error as Error).message}${error instanceof HttpError ? ' (give the sender’s headers with --header name:value, or --event-type)' : ''}`,
-        { cause: error },
-      );
-    event = {
-      deliveryId: options.deliveryId ?? 'sample',
-      eventType: options.eventType,
-      meta: {},
-      payload: body,
-    };
-  }
-  return {
-    type: 'webhook.received',
-    version: 1,
-    correlation_id: `${options.source}:${options.deliveryId ?? event.deliveryId}`,
-    source: options.source,
-    delivery_id: options.deliveryId ?? event.deliveryId,
-    event_type: options.eventType ?? event.eventType,
-    received_at: new Date().toISOString(),
-    meta: event.meta,
-    payload: event.payload,
-  };
-}
-
 function requestFor(message: DeliverMessage): KlaviyoRequest {
   if (message.type === 'klaviyo.profile-upsert')
     return { method: 'POST', path: KLAVIYO_PATHS.profileImport, body: profileImportBody(message) };
@@ -157,46 +67,6 @@ function requestFor(message: DeliverMessage): KlaviyoRequest {
 function collectingLogger(lines: { message: string; fields: Record<string, unknown> }[]): Logger {
   const write = (message: string, fields: Record<string, unknown> = {}) => lines.push({ message, fields });
   return { info: write, warn: write, error: write, debug: () => undefined } as unknown as Logger;
-}
-
-/** A document with one source that uses the preset and nothing else: what `--preset` maps with. */
-export function presetConfig(preset: string, sourceName: string): RelayConfig {
-  const source: Record<string, unknown> = { preset, secrets: [{ env: 'RELAY_MAP_WEBHOOK_SECRET' }] };
-  // What only a source can give (an API credential) is the preset's example: an environment variable that a
-  // live call reads, and that recorded answers never need.
-  const requirements = Object.hasOwn(PRESETS, preset) ? (PRESETS[preset as PresetName].requires ?? []) : [];
-  for (const { path: at, example } of requirements) setAt(source, at, example);
-  const document = {
-    version: 1,
-    sources: { [sourceName]: source },
-    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } },
-  };
-  return parseRelayConfig(JSON.stringify(document), `--preset ${preset}`);
-}
-
-function setAt(target: Record<string, unknown>, at: readonly string[], value: unknown): void {
-  let node = target;
-  for (const [index, key] of at.entries()) {
-    if (index === at.length - 1) node[key] = value;
-    else {
-      const next = node[key];
-      node = (node[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
-    }
-  }
-}
-
-async function loadConfig(options: MapOptions): Promise<{ config: RelayConfig; source: string }> {
-  if (options.preset !== undefined) {
-    if (options.config !== undefined)
-      throw new ConfigError('give --config (with --source) or --preset, not both');
-    const source = options.source ?? options.preset;
-    return { config: presetConfig(options.preset, source), source };
-  }
-  if (options.config === undefined || options.source === undefined)
-    throw new ConfigError('give --config and --source, or --preset');
-  // An unset placeholder only matters to a step that calls it: that call then fails, naming the URL.
-  const { config } = await readLocalConfig(path.resolve(options.config), process.env, PLACEHOLDER_STAND_IN);
-  return { config, source: options.source };
 }
 
 export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {

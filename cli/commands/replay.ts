@@ -12,7 +12,8 @@ import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { archiveObjects, readArchiveObject, type ArchiveLocation } from '../archive-reader.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import { loadStack, required, withStackOptions, type RelayStack, type StackOptions } from '../stack.ts';
+import { loadStack, required, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
+import { withStackOptions } from '../stack-options.ts';
 
 interface ReplayOptions extends StackOptions {
   source?: string[];

@@ -9,10 +9,10 @@ import {
   loadStack,
   required,
   STAGES,
-  withStackOptions,
   type RelayStack,
   type StackOptions,
-} from '../stack.ts';
+} from '../../operations/relay-stack.ts';
+import { withStackOptions } from '../stack-options.ts';
 import { readDedupeRecord, type DedupeRecord } from '../trace/dedupe-record.ts';
 import { readLocalLogLines } from '../trace/local-logs.ts';
 import type { TraceLogLine } from '../trace/log-line.ts';

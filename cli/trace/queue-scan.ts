@@ -2,10 +2,10 @@
 // with openDlq (received with a visibility timeout, released afterwards), up to a bound per queue, so a trace
 // of a deep queue ends and says that it stopped early. Messages in flight (a stage holds them) cannot be seen
 // by a peek: their count is reported instead.
-import { openDlq, type DeadLetterEntry } from '../dead-letters.ts';
+import { openDlq, type DeadLetterEntry } from '../../operations/dead-letters.ts';
 import type { Progress } from '../progress.ts';
-import type { RelayStack, Stage } from '../stack.ts';
-import { queueCounts } from '../queue-counts.ts';
+import type { RelayStack, Stage } from '../../operations/relay-stack.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 
 export type QueueKind = 'queue' | 'dlq';
 

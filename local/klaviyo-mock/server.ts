@@ -1,5 +1,6 @@
 // The Klaviyo mock's HTTP server (node:http, loopback by default): routes the four Klaviyo operations through
-// the checks Klaviyo makes, in the order it makes them, and serves `/_mock/*` for people and tests.
+// the checks Klaviyo makes, in the order it makes them, and serves `/_mock/*` for people and tests
+// (./control.ts; the revision and Content-Type checks: ./request-checks.ts).
 //
 //   fault (latency, then status) → Authorization → rate limit → revision → Content-Type → size → JSON →
 //   contract schema → Klaviyo's other rules → record → answer
@@ -10,7 +11,6 @@ import { loadKlaviyoContract, type OperationContract } from './contract.ts';
 import {
   MockHttpError,
   authenticationFailed,
-  badRevision,
   injected,
   invalid,
   methodNotAllowed,
@@ -19,10 +19,12 @@ import {
   parseError,
   throttled,
   tooLarge,
-  unsupportedMediaType,
 } from './errors.ts';
-import { FaultQueue, parseFault } from './faults.ts';
+import { FaultQueue } from './faults.ts';
+import { handleControl, MOCK_CONTROL_MAX_BYTES } from './control.ts';
+import { headerValue, readBody, send } from './http-io.ts';
 import { performOperation } from './operations.ts';
+import { checkContentType, checkRevision } from './request-checks.ts';
 import { RateLimiter, resolveLimits } from './rate-limiter.ts';
 import { MockStore } from './store.ts';
 import type {
@@ -35,74 +37,9 @@ import type {
 import { isLoopbackHostname } from '../../functions/shared/config/hydration-base-url.ts';
 import { nonLoopbackMessage, nonLoopbackReason } from '../loopback-only.ts';
 
-const MOCK_CONTROL_MAX_BYTES = 1024 * 1024;
-const ACCEPTED_MEDIA_TYPES = new Set(['application/vnd.api+json', 'application/json']);
-const REVISION = /^(\d{4})-(\d{2})-(\d{2})(?:\.[A-Za-z0-9_-]+)?$/;
 const API_KEY = /^Klaviyo-API-Key (\S+)$/;
 
 const normalizePath = (p: string): string => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
-
-interface Body {
-  bytes: Buffer;
-  tooLarge: boolean;
-}
-
-/** Reads the whole body, keeping at most `limit` bytes (the rest is drained so the connection stays usable). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) over = true;
-    else chunks.push(chunk);
-  }
-  return { bytes: over ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge: over };
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string>,
-  contentType = 'application/vnd.api+json',
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const payload =
-    body === undefined ? '' : JSON.stringify(body, null, contentType === 'application/json' ? 2 : 0);
-  res.writeHead(status, {
-    ...headers,
-    ...(body === undefined ? {} : { 'Content-Type': contentType }),
-    'Content-Length': String(Buffer.byteLength(payload)),
-  });
-  res.end(payload);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function checkRevision(value: string | undefined): void {
-  if (value === undefined || value.trim() === '')
-    throw badRevision(
-      'Missing `revision` header. Send the API revision as a date, e.g. `revision: 2026-07-15`.',
-    );
-  const match = REVISION.exec(value.trim());
-  const [year, month, day] = [Number(match?.[1]), Number(match?.[2]), Number(match?.[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (
-    !match ||
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day
-  )
-    throw badRevision(`Invalid revision '${value}': expected a date, YYYY-MM-DD[.suffix], e.g. 2026-07-15.`);
-}
-
-function checkContentType(value: string | undefined): void {
-  const media = (value ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!ACCEPTED_MEDIA_TYPES.has(media)) throw unsupportedMediaType(value ?? '');
-}
 
 /** Starts the mock and resolves once it listens. */
 export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promise<KlaviyoMock> {
@@ -233,55 +170,6 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     }
   }
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const method = req.method ?? 'GET';
-    const body = await readBody(req, MOCK_CONTROL_MAX_BYTES);
-    const json = (status: number, value: unknown): void => send(res, status, value, {}, 'application/json');
-    const listing: Record<string, () => unknown[]> = {
-      '/_mock/events': () => store.events(),
-      '/_mock/profiles': () => store.profiles(),
-      '/_mock/requests': () => store.requests(),
-      '/_mock/faults': () => faults.pending(),
-    };
-    const list = listing[path];
-    if (method === 'GET' && list) {
-      const items = list();
-      json(200, { count: items.length, [path.slice('/_mock/'.length)]: items });
-    } else if (method === 'POST' && path === '/_mock/faults') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.bytes.toString('utf8'));
-      } catch {
-        return json(400, { error: 'body must be a JSON fault or an array of faults' });
-      }
-      const checked = (Array.isArray(parsed) ? parsed : [parsed]).map(parseFault);
-      const problem = checked.find((f) => typeof f === 'string');
-      if (problem !== undefined || body.tooLarge) return json(400, { error: problem ?? 'body too large' });
-      for (const fault of checked) if (typeof fault !== 'string') faults.add(fault);
-      json(201, { faults: faults.pending() });
-    } else if (
-      (method === 'POST' || method === 'DELETE') &&
-      (path === '/_mock/reset' || path === '/_mock/faults')
-    ) {
-      if (path === '/_mock/reset') reset();
-      else faults.clear();
-      send(res, 204, undefined, {});
-    } else {
-      json(404, {
-        error: `no ${method} ${path}`,
-        endpoints: [
-          'GET /_mock/events',
-          'GET /_mock/profiles',
-          'GET /_mock/requests',
-          'GET /_mock/faults',
-          'POST /_mock/faults',
-          'DELETE /_mock/faults',
-          'POST /_mock/reset',
-        ],
-      });
-    }
-  }
-
   function reset(): void {
     store.reset();
     faults.clear();
@@ -309,7 +197,7 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     const at = now();
     const path = normalizePath(new URL(req.url ?? '/', 'http://klaviyo-mock').pathname);
     const handled = path.startsWith('/_mock/')
-      ? handleControl(req, res, path)
+      ? handleControl(req, res, path, { store, faults, reset })
       : handleApi(req, res, path, at);
     handled.catch((error: unknown) => {
       log(`klaviyo-mock ✗ ${req.method} ${path}: ${String(error)}`);

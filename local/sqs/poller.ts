@@ -1,14 +1,16 @@
 // Local stand-in for Lambda's SQS event source mapping with ReportBatchItemFailures: long-poll the queue, invoke
 // the handler with a Lambda-shaped event and context, delete what succeeded and leave the rest to the queue's
-// visibility timeout and redrive policy, exactly as the mapping in AWS does.
+// visibility timeout and redrive policy, exactly as the mapping in AWS does. One invocation (payload limit and
+// timeout): ./invocation.ts; deleting what succeeded: ./delete-records.ts.
 import { performance } from 'node:perf_hooks';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { readBatchResponse } from './batch-response.ts';
+import { deleteRecords } from './delete-records.ts';
+import { byPayloadSize, invokeWithTimeout, MAX_PAYLOAD_BYTES, type SqsBatchHandler } from './invocation.ts';
 import { createInvocationContext, parseQueueArn, toSqsRecord } from './lambda-event.ts';
-
-export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+import { PollerError } from './poller-error.ts';
 
 export interface PollerOptions {
   sqs: SQSClient;
@@ -41,21 +43,6 @@ export interface Poller {
   idle(): Promise<void>;
 }
 
-export type PollerStage = 'receive' | 'invoke' | 'delete';
-
-export class PollerError extends Error {
-  override readonly name = 'PollerError';
-  constructor(
-    readonly stage: PollerStage,
-    message: string,
-    options?: { cause: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Lambda's synchronous invocation payload limit: a gathered batch larger than this is split. */
-const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** SQS returns at most 10 messages per receive. */
 const MAX_RECEIVE = 10;
 /** Pause after a failed receive (emulator down, queue deleted) so the loop does not spin; doubles up to the cap. */
@@ -81,25 +68,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done);
   });
-}
-
-/** Splits records so that no invocation's event exceeds Lambda's payload limit. */
-function byPayloadSize(records: SQSRecord[]): SQSRecord[][] {
-  const chunks: SQSRecord[][] = [];
-  let current: SQSRecord[] = [];
-  let size = 0;
-  for (const record of records) {
-    const recordSize = Buffer.byteLength(JSON.stringify(record));
-    if (current.length > 0 && size + recordSize > MAX_PAYLOAD_BYTES) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(record);
-    size += recordSize;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
 }
 
 export function startPoller(options: PollerOptions): Poller {
@@ -175,61 +143,17 @@ export function startPoller(options: PollerOptions): Poller {
     return messages;
   }
 
-  /** Runs the handler under the function's timeout; resolves to its answer or rejects like a failed invocation. */
-  async function invokeHandler(records: SQSRecord[]): Promise<unknown> {
-    const context = createInvocationContext({ functionName, region, accountId, timeoutMs, memoryLimitInMB });
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`)),
-        timeoutMs,
-      );
-    });
-    try {
-      // Lambda would freeze a timed-out invocation; here it runs on unobserved, but its answer is ignored.
-      return await Promise.race([handler({ Records: records }, context), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async function deleteRecords(records: SQSRecord[]): Promise<void> {
-    for (let start = 0; start < records.length; start += MAX_RECEIVE) {
-      const chunk = records.slice(start, start + MAX_RECEIVE);
-      try {
-        const out = await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
-          }),
-        );
-        for (const failure of out.Failed ?? []) {
-          const record = chunk[Number(failure.Id)];
-          report(
-            new PollerError(
-              'delete',
-              `could not delete message ${record?.messageId ?? failure.Id} (${failure.Code ?? 'error'}); it will be delivered again`,
-            ),
-          );
-        }
-      } catch (error) {
-        report(
-          new PollerError(
-            'delete',
-            `could not delete ${chunk.length} messages; they will be delivered again`,
-            {
-              cause: error,
-            },
-          ),
-        );
-      }
-    }
-  }
-
   async function processBatch(records: SQSRecord[]): Promise<void> {
     let response: unknown;
     try {
-      response = await invokeHandler(records);
+      const context = createInvocationContext({
+        functionName,
+        region,
+        accountId,
+        timeoutMs,
+        memoryLimitInMB,
+      });
+      response = await invokeWithTimeout(handler, records, context, timeoutMs);
     } catch (error) {
       // The whole batch stays on the queue and comes back after its visibility timeout.
       report(
@@ -250,7 +174,7 @@ export function startPoller(options: PollerOptions): Poller {
       );
       return;
     }
-    await deleteRecords(outcome.succeeded);
+    await deleteRecords(sqs, queueUrl, outcome.succeeded, report);
   }
 
   async function run(): Promise<void> {

@@ -24,7 +24,7 @@ import {
   type RecordedRequest,
 } from '../../local/klaviyo-mock/index.ts';
 import { startPoller } from '../../local/sqs/poller.ts';
-import { queueCounts } from '../../cli/queue-counts.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.

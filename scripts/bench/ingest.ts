@@ -12,7 +12,7 @@ import { relayConfigSchema, type SourceConfig } from '../../functions/shared/con
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
 import { startLocalAws } from '../../local/emulators.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
-import { signedHeaders } from '../../local/sign.ts';
+import { signedHeaders } from '../../operations/sign.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { startLocalAwsInWorker } from './emulator-worker.ts';
 import { instantAws } from './instant-aws.ts';

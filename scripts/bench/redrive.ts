@@ -17,8 +17,8 @@ import {
 import type { DeadLetterV1 } from '../../functions/shared/stage/contracts.ts';
 import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
 import { startLocalAws } from '../../local/emulators.ts';
-import { writeStackFile } from '../../local/stack-file.ts';
-import { queueCounts } from '../../cli/queue-counts.ts';
+import { writeStackFile } from '../../operations/stack-file.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 
 const { values } = parseArgs({
   options: { letters: { type: 'string', default: '10000' }, rate: { type: 'string', default: '1000' } },

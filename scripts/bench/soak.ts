@@ -28,7 +28,7 @@ import { startOutside, type OutsideOutcome, type OutsideReport } from './soak/ou
 import type { PlannedWebhook } from './soak/plan.ts';
 import type { SendResults } from './soak/sender.ts';
 import { SOAK_SECRETS, soakSources } from './soak/sources.ts';
-import { queueCounts } from '../../cli/queue-counts.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures (SOAK_LOG_LEVEL asks for the logs).
 process.env.POWERTOOLS_LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'SILENT';

@@ -111,7 +111,7 @@ function findDef(schema: JsonSchema, id: string): JsonSchema {
 
 /**
  * The JSON Schema as the file's editors use it: local mode fills `${NAME}` placeholders from the environment
- * before it reads the file (local/config-file.ts), so a URL may be such a placeholder there.
+ * before it reads the file (operations/config-file.ts), so a URL may be such a placeholder there.
  */
 export function forConfigFiles(schema: JsonSchema): JsonSchema {
   const visit = (node: unknown): unknown => {

@@ -14,11 +14,11 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aw
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseRelayConfig, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
-import { fillPlaceholders } from '../../local/config-file.ts';
+import { fillPlaceholders } from '../../operations/config-file.ts';
 import { startDemoSourceApi } from '../../local/demo-source-api.ts';
 import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws, type QueuePair } from '../../local/emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
+import { signedHeaders } from '../../operations/sign.ts';
 import { readBatchResponse } from '../../local/sqs/batch-response.ts';
 import { toSqsRecord } from '../../local/sqs/lambda-event.ts';
 import { build, FUNCTIONS, type FunctionName } from '../../scripts/build.ts';
@@ -34,7 +34,7 @@ import {
 } from '../helpers/runtime-contract.ts';
 import { startSsmStub, type SsmStub } from '../helpers/ssm-stub.ts';
 import { extractZip } from '../../scripts/unzip.ts';
-import { queueCounts } from '../../cli/queue-counts.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const NAME = 'relay-zips'; // the module's `name`

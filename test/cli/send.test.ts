@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookUrlFor } from '../../cli/commands/send.ts';
+import { webhookUrlFor } from '../../operations/send-sample.ts';
 import { runRelay } from '../helpers/relay-cli.ts';
 
 /** The demo source's scheme (config/local.json): `sha256=` + hex HMAC-SHA256 of the body. */

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
+import { type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { klaviyoMockOf, startLocalStackWithDocument, postSigned } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
 

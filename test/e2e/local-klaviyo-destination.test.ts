@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/shared/config/relay-config.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, startLocalStack } from '../../local/stack.ts';
+import { signedHeaders } from '../../operations/sign.ts';
+import { startLocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 
 let dir: string;
 /** config/local.json with its klaviyo block replaced. */

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders, type SignOptions } from '../../local/sign.ts';
+import { signedHeaders, type SignOptions } from '../../operations/sign.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack.ts';
 
 export type LocalSources = Record<string, Record<string, unknown>>;

@@ -3,9 +3,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { signedHeaders } from '../../local/sign.ts';
-import { DEV_SECRETS, type LocalStack } from '../../local/stack.ts';
-import { queueCounts } from '../../cli/queue-counts.ts';
+import { signedHeaders } from '../../operations/sign.ts';
+import { type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 
 /** Runs `cli/relay.ts` with `args`; rejects (with code, stdout and stderr) on a non-zero exit. */
 export function runRelay(args: readonly string[], env?: NodeJS.ProcessEnv) {

@@ -74,7 +74,7 @@ import { z } from 'zod';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { readSsmDocument } from '../../functions/shared/config/loader.ts';
-import { signedHeaders } from '../../local/sign.ts';
+import { signedHeaders } from '../../operations/sign.ts';
 import { build } from '../../scripts/build.ts';
 import { httpEvent } from '../helpers/http-event.ts';
 import { runRelay, type Trace } from '../helpers/relay-cli.ts';
@@ -102,7 +102,7 @@ import {
   run,
   terraformEnv,
 } from './tools.ts';
-import { queueCounts } from '../../cli/queue-counts.ts';
+import { queueCounts } from '../../operations/queue-counts.ts';
 
 const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];

@@ -7,7 +7,7 @@ import {
   hydrationSchema,
   parseRelayConfig,
 } from '../../functions/shared/config/relay-config.ts';
-import { fillPlaceholders } from '../../local/config-file.ts';
+import { fillPlaceholders } from '../../operations/config-file.ts';
 
 const minimal = {
   version: 1,

@@ -10,7 +10,7 @@ import {
   sourceSchema,
   type SourceConfig,
 } from '../../functions/shared/config/relay-config.ts';
-import { signedHeaders } from '../../local/sign.ts';
+import { signedHeaders } from '../../operations/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { useLocalAws } from '../helpers/local-aws.ts';
 import { localIngest } from '../helpers/local-ingest.ts';

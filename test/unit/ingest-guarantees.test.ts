@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { webhookReceivedV1Schema, type WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
 import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
-import { signedHeaders } from '../../local/sign.ts';
+import { signedHeaders } from '../../operations/sign.ts';
 import { httpEvent, testContext } from '../helpers/http-event.ts';
 import { flakySqsClient, useLocalAws } from '../helpers/local-aws.ts';
 import { localIngest } from '../helpers/local-ingest.ts';

@@ -1,8 +1,8 @@
-// Local mode refuses a configuration whose secret variables are unset (local/config-file.ts).
+// Local mode refuses a configuration whose secret variables are unset (operations/config-file.ts).
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts';
-import { fillPlaceholders, unsetSecretVariables } from '../../local/config-file.ts';
+import { fillPlaceholders, unsetSecretVariables } from '../../operations/config-file.ts';
 
 const text = await readFile('config/local.json', 'utf8');
 const config = parseRelayConfig(

@@ -15,7 +15,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { startSqsWithClient, stopSqsWithClient } from '../helpers/sqs-emulator.ts';
 import type { SqsEmulator } from '../../local/sqs/emulator.ts';
 import { startPoller } from '../../local/sqs/poller.ts';
-import type { Poller, PollerError, PollerOptions } from '../../local/sqs/poller.ts';
+import type { Poller, PollerOptions } from '../../local/sqs/poller.ts';
+import type { PollerError } from '../../local/sqs/poller-error.ts';
 
 let emulator: SqsEmulator;
 let sqs: SQSClient;

@@ -1,8 +1,8 @@
 // The soak's senders: six source kinds as the relay configures them, and for each the webhook its real sender
-// would post — body, delivery id and signed headers (local/sign.ts, as `npm run send` signs). BigCommerce's thin
+// would post — body, delivery id and signed headers (operations/sign.ts, as `npm run send` signs). BigCommerce's thin
 // webhooks are hydrated from the rate-limited source API stand-in (source-api.ts); the others carry all they need.
 import { createHash } from 'node:crypto';
-import { signedHeaders } from '../../../local/sign.ts';
+import { signedHeaders } from '../../../operations/sign.ts';
 import { sourceSchema, type SourceConfig } from '../../../functions/shared/config/relay-config.ts';
 
 export const SOAK_SOURCE_KINDS = [

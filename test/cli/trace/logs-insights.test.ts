@@ -9,7 +9,7 @@ import {
   type ResultField,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it } from 'vitest';
-import { buildTraceQuery, parseResultRow, queryLogLines } from '../../cli/trace/logs-insights.ts';
+import { buildTraceQuery, parseResultRow, queryLogLines } from '../../../cli/trace/logs-insights.ts';
 
 const row = (fields: Record<string, string>): ResultField[] =>
   Object.entries(fields).map(([field, value]) => ({ field, value }));

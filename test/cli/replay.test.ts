@@ -8,9 +8,11 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { signedHeaders } from '../../local/sign.ts';
-import { localStackOutputs, writeStackFile } from '../../local/stack-file.ts';
-import { DEV_SECRETS, startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { signedHeaders } from '../../operations/sign.ts';
+import { localStackOutputs } from '../../local/stack-outputs.ts';
+import { writeStackFile } from '../../operations/stack-file.ts';
+import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { runRelay } from '../helpers/relay-cli.ts';
 import { waitFor } from '../helpers/wait.ts';
 

@@ -1,6 +1,6 @@
 // The stack file the relay CLI reads: the module's outputs as a root module may give them.
 import { describe, expect, it } from 'vitest';
-import { moduleOutputsOf } from '../../cli/stack.ts';
+import { moduleOutputsOf } from '../../operations/relay-stack.ts';
 
 const moduleOutputs = {
   queue_urls: { hydrate: 'https://sqs/hydrate', deliver: 'https://sqs/deliver' },

@@ -1,13 +1,12 @@
 // Which relay a command talks to: a deployment, named by the module's outputs (`terraform output -json >
-// stack.json`, then `--stack stack.json`), flags for the queue URLs and table, or local mode, which writes the
-// same outputs to .local/stack.json while `npm start` runs (the default). AWS clients use the standard
-// credential chain and region; against local mode, the emulators' endpoints with static credentials.
+// stack.json`, then `--stack stack.json`), flags for the queue URLs and table (cli/stack-options.ts), or local
+// mode, which writes the same outputs to .local/stack.json while `npm start` runs (the default). AWS clients use
+// the standard credential chain and region; against local mode, the emulators' endpoints with static credentials.
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Command } from 'commander';
-import { LOCAL_STACK_FILE } from '../local/stack-file.ts';
+import { LOCAL_STACK_FILE } from './stack-file.ts';
 
 export type Stage = 'hydrate' | 'deliver';
 export const STAGES: readonly Stage[] = ['hydrate', 'deliver'];
@@ -44,21 +43,6 @@ export interface StackOptions {
   deliverQueueUrl?: string;
   deliverDlqUrl?: string;
   table?: string;
-}
-
-/** Adds the options every command that reaches a relay takes. */
-export function withStackOptions(command: Command): Command {
-  return command
-    .option(
-      '--stack <file>',
-      `outputs of the module (terraform output -json); default: local mode's ${LOCAL_STACK_FILE}`,
-    )
-    .option('--region <region>', 'AWS region (default: the standard chain, e.g. AWS_REGION)')
-    .option('--hydrate-queue-url <url>', 'the hydrate queue, instead of --stack')
-    .option('--hydrate-dlq-url <url>', 'the hydrate DLQ, instead of --stack')
-    .option('--deliver-queue-url <url>', 'the deliver queue, instead of --stack')
-    .option('--deliver-dlq-url <url>', 'the deliver DLQ, instead of --stack')
-    .option('--table <name>', 'the dedupe table, instead of --stack');
 }
 
 type Outputs = Record<string, { value?: unknown } | undefined>;

@@ -1,10 +1,10 @@
 // relay trace's one-line verdict: a message in a DLQ or queue first, then the latest final log line, then the
 // dedupe record alone.
 import { describe, expect, it } from 'vitest';
-import type { DedupeRecord } from '../../cli/trace/dedupe-record.ts';
-import type { TraceLogLine } from '../../cli/trace/log-line.ts';
-import type { QueueScan } from '../../cli/trace/queue-scan.ts';
-import { verdictOf } from '../../cli/trace/verdict.ts';
+import type { DedupeRecord } from '../../../cli/trace/dedupe-record.ts';
+import type { TraceLogLine } from '../../../cli/trace/log-line.ts';
+import type { QueueScan } from '../../../cli/trace/queue-scan.ts';
+import { verdictOf } from '../../../cli/trace/verdict.ts';
 
 const done: DedupeRecord = {
   state: 'done',

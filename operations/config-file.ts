@@ -1,5 +1,6 @@
 // Local mode's configuration: config/local.json with `${NAME}` placeholders filled from the environment
-// and from what local mode started (e.g. DEMO_API_URL), validated by the same schema the Lambdas use.
+// and from what local mode started (e.g. DEMO_API_URL), validated by the same schema the Lambdas use. Local mode
+// reads it to run, the CLI (`relay send`, `map`, `config`) to read a configuration file the same way.
 import { readFile } from 'node:fs/promises';
 import { ConfigError, parseRelayConfig, type RelayConfig } from '../functions/shared/config/relay-config.ts';
 

@@ -2,7 +2,7 @@
 // the stage writes again for it is counted as failed again and left; a letter written after the start is left.
 // Here the DLQ is an array and the stage dead-letters every letter sent back, at once, as a new DLQ message.
 import { describe, expect, it } from 'vitest';
-import type { DeadLetterEntry, DlqReader } from '../../cli/dead-letters.ts';
+import type { DeadLetterEntry, DlqReader } from '../../operations/dead-letters.ts';
 import { redrive } from '../../cli/redrive.ts';
 
 const STARTED = Date.parse('2026-12-07T12:00:00Z');

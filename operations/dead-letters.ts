@@ -1,7 +1,8 @@
-// Reading a stage's DLQ without taking anything out of it: messages are received with a visibility timeout
-// (hidden from other readers while this command looks at them) and made visible again when it is done. Each is
-// decoded into one shape: the stage's DeadLetterV1 (loaded from the payload bucket when it was claim-checked),
-// or, for a message SQS's redrive moved without the stage's letter, the raw message with reason `moved_by_sqs`.
+// Reading a stage's DLQ without taking anything out of it (`relay dlq`, and local mode's status): messages are
+// received with a visibility timeout (hidden from other readers while a reader looks at them) and made visible
+// again when it is done. Each is decoded into one shape: the stage's DeadLetterV1 (loaded from the payload bucket
+// when it was claim-checked), or, for a message SQS's redrive moved without the stage's letter, the raw message
+// with reason `moved_by_sqs`.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -12,7 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { claimCheckOf } from '../functions/shared/stage/claim-check.ts';
 import { deadLetterV1Schema, type DeadLetterV1 } from '../functions/shared/stage/contracts.ts';
-import type { RelayStack, Stage } from './stack.ts';
+import type { RelayStack, Stage } from './relay-stack.ts';
 
 /** The reason given to a message SQS moved to the DLQ itself (the stage could not write a letter). */
 export const MOVED_BY_SQS = 'moved_by_sqs';

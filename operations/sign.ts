@@ -1,5 +1,6 @@
-// The sender's side of each signature scheme, for `npm run send` and the tests: builds the headers a
-// real sender would put on a request. (Verification lives in functions/ingest/sources/.)
+// The sender's side of each signature scheme, for `relay send` and `npm run send` (./send-sample.ts), the
+// benchmarks and the tests: builds the headers a real sender would put on a request. (Verification lives in
+// functions/ingest/sources/.)
 import { createHmac, randomUUID } from 'node:crypto';
 import type { SourceConfig } from '../functions/shared/config/relay-config.ts';
 import { standardWebhooksKey } from '../functions/ingest/sources/standard-webhooks.ts';

@@ -1,17 +1,9 @@
 // What `npm start` tells the relay CLI about the running local mode: the module's outputs that the CLI reads
-// (in `terraform output -json`'s format, so the CLI has one way to read a stack) plus the emulators' endpoints.
-// Written to .local/stack.json while local mode runs; removed when it stops.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+// (in `terraform output -json`'s format, so the CLI has one way to read a stack) plus the emulators' endpoints,
+// for the stack file (operations/stack-file.ts).
 import path from 'node:path';
+import type { StackOutputs } from '../operations/stack-file.ts';
 import type { LocalStack } from './stack.ts';
-
-/** Where local mode writes its stack file, relative to the repository root; the CLI's default `--stack`. */
-export const LOCAL_STACK_FILE = path.join('.local', 'stack.json');
-/** Where local mode copies its handlers' JSON log lines (local/log-tee.ts), for `relay trace`. */
-export const LOCAL_LOG_FILE = path.join('.local', 'logs.jsonl');
-
-/** `terraform output -json`'s shape: each output's value under `value`. */
-export type StackOutputs = Record<string, { value: unknown }>;
 
 export function localStackOutputs(stack: LocalStack, apiEndpoint: string, logFile?: string): StackOutputs {
   const { aws } = stack;
@@ -31,10 +23,4 @@ export function localStackOutputs(stack: LocalStack, apiEndpoint: string, logFil
     ...(logFile && { local_log_file: path.resolve(logFile) }),
   };
   return Object.fromEntries(Object.entries(outputs).map(([name, value]) => [name, { value }]));
-}
-
-export async function writeStackFile(file: string, outputs: StackOutputs): Promise<() => Promise<void>> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(outputs, null, 2)}\n`);
-  return () => rm(file, { force: true });
 }

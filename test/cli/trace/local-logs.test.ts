@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { readLocalLogLines } from '../../cli/trace/local-logs.ts';
+import { readLocalLogLines } from '../../../cli/trace/local-logs.ts';
 
 let dir: string;
 beforeEach(async () => {

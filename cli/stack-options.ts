@@ -1,0 +1,19 @@
+// The options every command that reaches a relay takes: a stack file, or flags for what it would name
+// (operations/relay-stack.ts reads them into a RelayStack).
+import type { Command } from 'commander';
+import { LOCAL_STACK_FILE } from '../operations/stack-file.ts';
+
+/** Adds the options every command that reaches a relay takes. */
+export function withStackOptions(command: Command): Command {
+  return command
+    .option(
+      '--stack <file>',
+      `outputs of the module (terraform output -json); default: local mode's ${LOCAL_STACK_FILE}`,
+    )
+    .option('--region <region>', 'AWS region (default: the standard chain, e.g. AWS_REGION)')
+    .option('--hydrate-queue-url <url>', 'the hydrate queue, instead of --stack')
+    .option('--hydrate-dlq-url <url>', 'the hydrate DLQ, instead of --stack')
+    .option('--deliver-queue-url <url>', 'the deliver queue, instead of --stack')
+    .option('--deliver-dlq-url <url>', 'the deliver DLQ, instead of --stack')
+    .option('--table <name>', 'the dedupe table, instead of --stack');
+}
