@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_STACK_FILE } from './stack-file.ts';
+import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
 
 export type Stage = 'hydrate' | 'deliver';
 export const STAGES: readonly Stage[] = ['hydrate', 'deliver'];
@@ -67,7 +68,7 @@ const isWrapped = (entry: unknown): entry is { value?: unknown } =>
  * alone (`terraform output -json relay`).
  */
 export function moduleOutputsOf(document: unknown, file: string): Outputs {
-  if (document === null || typeof document !== 'object' || Array.isArray(document))
+  if (!isPlainObject(document))
     throw new Error(
       `${file} is not an object of outputs: write it with \`terraform output -json > ${file}\``,
     );

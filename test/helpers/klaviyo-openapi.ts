@@ -13,6 +13,7 @@ import {
   type ValidationIssue,
 } from '../../local/klaviyo-mock/contract.ts';
 import type { KlaviyoOperationId } from '../../local/klaviyo-mock/types.ts';
+import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -35,12 +36,9 @@ export function openApiSource(env: NodeJS.ProcessEnv = process.env): OpenApiSour
 
 type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function child(value: unknown, ...keys: string[]): unknown {
   let current = value;
-  for (const key of keys) current = isObject(current) ? current[key] : undefined;
+  for (const key of keys) current = isPlainObject(current) ? current[key] : undefined;
   return current;
 }
 
@@ -62,11 +60,11 @@ const DROPPED_KEYWORDS = new Set([
  * the limits Klaviyo states in them.
  */
 export function openApiSchemaToJsonSchema(schema: unknown): unknown {
-  if (!isObject(schema)) return schema;
+  if (!isPlainObject(schema)) return schema;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
-    if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
+    if (SCHEMA_MAP_KEYWORDS.has(key) && isPlainObject(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, openApiSchemaToJsonSchema(v)]));
     } else if (SCHEMA_KEYWORDS.has(key)) {
       out[key] = Array.isArray(value)
@@ -139,7 +137,8 @@ export function loadOpenApiOperations(dir: string): Record<KlaviyoOperationId, O
   for (const operationId of OPERATION_IDS) {
     const file = path.join(dir, `${operationId}.json`);
     const document = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    if (!isObject(document) || !isObject(document.paths)) throw new Error(`${file}: not an OpenAPI document`);
+    if (!isPlainObject(document) || !isPlainObject(document.paths))
+      throw new Error(`${file}: not an OpenAPI document`);
     const found = findOperation(document, operationId);
     const bodyName = schemaName(child(found?.operation, 'requestBody', 'content'));
     if (!found || bodyName === undefined) throw new Error(`${file}: no ${operationId} with a request body`);
@@ -148,7 +147,7 @@ export function loadOpenApiOperations(dir: string): Record<KlaviyoOperationId, O
     ajv.addSchema({ $id: schemaId, ...convertedComponents(document) });
     const validators = new Map<string, ValidateFunction>();
     const validatorFor = (name: string): ValidateFunction => {
-      if (!isObject(child(document, 'components', 'schemas', name)))
+      if (!isPlainObject(child(document, 'components', 'schemas', name)))
         throw new Error(`${operationId}: no schema ${name}`);
       let validate = validators.get(name);
       if (!validate) {
@@ -171,7 +170,7 @@ function convertedComponents(document: unknown): { definitions: JsonObject } {
   const schemas = child(document, 'components', 'schemas');
   return {
     definitions: Object.fromEntries(
-      Object.entries(isObject(schemas) ? schemas : {}).map(([name, s]) => [
+      Object.entries(isPlainObject(schemas) ? schemas : {}).map(([name, s]) => [
         name,
         openApiSchemaToJsonSchema(s),
       ]),
@@ -183,16 +182,16 @@ function findOperation(
   document: JsonObject,
   operationId: string,
 ): { path: string; method: string; operation: JsonObject } | undefined {
-  for (const [opPath, item] of Object.entries(isObject(document.paths) ? document.paths : {}))
-    for (const [method, operation] of Object.entries(isObject(item) ? item : {}))
-      if (isObject(operation) && operation.operationId === operationId)
+  for (const [opPath, item] of Object.entries(isPlainObject(document.paths) ? document.paths : {}))
+    for (const [method, operation] of Object.entries(isPlainObject(item) ? item : {}))
+      if (isPlainObject(operation) && operation.operationId === operationId)
         return { path: opPath, method: method.toUpperCase(), operation };
   return undefined;
 }
 
 /** The component name of the first media type's schema `$ref` in a `content` object. */
 function schemaName(content: unknown): string | undefined {
-  const media = isObject(content) ? Object.values(content)[0] : undefined;
+  const media = isPlainObject(content) ? Object.values(content)[0] : undefined;
   const ref = child(media, 'schema', '$ref');
   return typeof ref === 'string' ? ref.replace(/^#\/components\/schemas\//, '') : undefined;
 }
@@ -239,7 +238,7 @@ const jsonType = (value: unknown): string =>
 
 function deref(schema: unknown, root: unknown): unknown {
   let current = schema;
-  for (let hops = 0; isObject(current) && typeof current.$ref === 'string'; hops += 1) {
+  for (let hops = 0; isPlainObject(current) && typeof current.$ref === 'string'; hops += 1) {
     if (hops > 20) throw new Error(`$ref loop at ${current.$ref}`);
     const ref = current.$ref;
     if (!ref.startsWith('#/')) throw new Error(`only local $refs are supported, got ${ref}`);
@@ -247,7 +246,7 @@ function deref(schema: unknown, root: unknown): unknown {
     if (target === undefined) throw new Error(`unresolved $ref ${ref}`);
     // A description beside a $ref (Klaviyo writes some) still documents the field.
     current =
-      typeof current.description === 'string' && isObject(target) && target.description === undefined
+      typeof current.description === 'string' && isPlainObject(target) && target.description === undefined
         ? { ...target, description: current.description }
         : target;
   }
@@ -266,7 +265,7 @@ function shapeOf(schema: unknown, root: unknown): Shape {
     limits: new Map(),
     descriptions: [],
   };
-  if (!isObject(s)) return shape;
+  if (!isPlainObject(s)) return shape;
   if (typeof s.type === 'string') shape.types.add(s.type);
   if (Array.isArray(s.type)) for (const t of s.type) shape.types.add(String(t));
   if (typeof s.format === 'string') shape.formats.add(s.format);
@@ -277,7 +276,8 @@ function shapeOf(schema: unknown, root: unknown): Shape {
       for (const v of s.enum) shape.types.add(jsonType(v));
   }
   if (Array.isArray(s.required)) for (const r of s.required) shape.required.add(String(r));
-  if (isObject(s.properties)) for (const [k, v] of Object.entries(s.properties)) shape.properties.set(k, v);
+  if (isPlainObject(s.properties))
+    for (const [k, v] of Object.entries(s.properties)) shape.properties.set(k, v);
   if (s.items !== undefined) shape.items.push(s.items);
   for (const keyword of LIMIT_KEYWORDS) if (s[keyword] !== undefined) shape.limits.set(keyword, s[keyword]);
   if (typeof s.description === 'string') shape.descriptions.push(s.description);
@@ -381,7 +381,7 @@ function compareSchemas(ours: unknown, theirs: unknown, where: string, ctx: Drif
 /** Every description reachable from a schema, following `$ref`s. */
 function descriptionsUnder(schema: unknown, root: unknown, seen = new Set<unknown>()): string[] {
   const s = deref(schema, root);
-  if (!isObject(s) && !Array.isArray(s)) return [];
+  if (!isPlainObject(s) && !Array.isArray(s)) return [];
   if (seen.has(s)) return [];
   seen.add(s);
   const found: string[] = [];
@@ -409,7 +409,7 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
   const drift: string[] = [];
   const op = ours.operationId;
   const say = (line: string): void => void drift.push(`${op} ${line}`);
-  if (!isObject(document)) return [`${op}: not an OpenAPI document`];
+  if (!isPlainObject(document)) return [`${op}: not an OpenAPI document`];
   const found = findOperation(document, op);
   if (!found) return [`${op}: Klaviyo's document has no such operation`];
   const { operation } = found;
@@ -434,7 +434,7 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
   if (steady !== ours.rateLimit.steady)
     say(`rate limit steady: ${steady ?? '?'}/m at Klaviyo, ${ours.rateLimit.steady}/m in ours`);
 
-  const responses = isObject(operation.responses) ? operation.responses : {};
+  const responses = isPlainObject(operation.responses) ? operation.responses : {};
   const successes = Object.keys(responses).filter((s) => /^2\d\d$/.test(s));
   if (!sameSet(new Set(successes), new Set(ours.success.map(String))))
     say(`success statuses: ${successes.join(', ')} at Klaviyo, ${ours.success.join(', ')} in ours`);
