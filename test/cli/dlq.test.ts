@@ -35,82 +35,87 @@ afterAll(async () => {
 const relay = async (...args: string[]) => (await runRelay([...args, '--stack', stackFile])).stdout;
 
 describe('relay dlq', () => {
-  it('lists, shows and redrives dead letters; a redriven letter is delivered once and leaves the DLQ', async () => {
-    const order = await readFile('samples/demo-order.json');
-    // Two letters in the deliver DLQ: Klaviyo refused both events (400) while it misbehaved.
-    mock.inject({ status: 400, times: 2, path: '/api/events' });
-    const first = await sendDemo(stack, order);
-    const second = await sendDemo(stack, order);
-    await waitFor(
-      'two deliver dead letters',
-      async () => (await queueDepth(stack, stack.aws.deliver.dlqUrl)) === 2,
-    );
-    expect(mock.events()).toHaveLength(0);
+  // Several CLI runs, each a fresh process, and two deliveries: about 24 s on a quiet machine, too close to 30 s.
+  it(
+    'lists, shows and redrives dead letters; a redriven letter is delivered once and leaves the DLQ',
+    { timeout: 120_000 },
+    async () => {
+      const order = await readFile('samples/demo-order.json');
+      // Two letters in the deliver DLQ: Klaviyo refused both events (400) while it misbehaved.
+      mock.inject({ status: 400, times: 2, path: '/api/events' });
+      const first = await sendDemo(stack, order);
+      const second = await sendDemo(stack, order);
+      await waitFor(
+        'two deliver dead letters',
+        async () => (await queueDepth(stack, stack.aws.deliver.dlqUrl)) === 2,
+      );
+      expect(mock.events()).toHaveLength(0);
 
-    const listed = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as {
-      total: number;
-      reasons: { reason: string; count: number; sources: string[] }[];
-    };
-    expect(listed).toMatchObject({
-      total: 2,
-      reasons: [{ reason: 'klaviyo_400', count: 2, sources: ['demo'] }],
-    });
-    // Reading does not take anything out.
-    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
-    // Local mode's status endpoint says the same.
-    const status = (await (await fetch(stack.statusUrl)).json()) as {
-      dlqs: { deliver: unknown };
-      webhooks: Record<string, number>;
-    };
-    expect(status.dlqs.deliver).toEqual({ count: 2, reasons: { klaviyo_400: 2 } });
-    expect(status.webhooks.accepted).toBe(2);
-    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
+      const listed = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as {
+        total: number;
+        reasons: { reason: string; count: number; sources: string[] }[];
+      };
+      expect(listed).toMatchObject({
+        total: 2,
+        reasons: [{ reason: 'klaviyo_400', count: 2, sources: ['demo'] }],
+      });
+      // Reading does not take anything out.
+      expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
+      // Local mode's status endpoint says the same.
+      const status = (await (await fetch(stack.statusUrl)).json()) as {
+        dlqs: { deliver: unknown };
+        webhooks: Record<string, number>;
+      };
+      expect(status.dlqs.deliver).toEqual({ count: 2, reasons: { klaviyo_400: 2 } });
+      expect(status.webhooks.accepted).toBe(2);
+      expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
 
-    const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`, '--json')) as Record<
-      string,
-      unknown
-    >;
-    expect(shown).toMatchObject({
-      correlation_id: `demo:${first}`,
-      reason: 'klaviyo_400',
-      letter: { stage: 'deliver', reason: 'klaviyo_400' },
-      original: { type: 'klaviyo.event', delivery_id: first },
-    });
-    const text = await relay('dlq', 'show', 'deliver', `demo:${first}`);
-    expect(text).toMatch(new RegExp(`^correlation id: +demo:${first}$`, 'm'));
-    expect(text).toMatch(/^reason: +klaviyo_400$/m);
-    expect(text.split('original message:\n')[1]).toContain(`"delivery_id": "${first}"`);
+      const shown = JSON.parse(await relay('dlq', 'show', 'deliver', `demo:${first}`, '--json')) as Record<
+        string,
+        unknown
+      >;
+      expect(shown).toMatchObject({
+        correlation_id: `demo:${first}`,
+        reason: 'klaviyo_400',
+        letter: { stage: 'deliver', reason: 'klaviyo_400' },
+        original: { type: 'klaviyo.event', delivery_id: first },
+      });
+      const text = await relay('dlq', 'show', 'deliver', `demo:${first}`);
+      expect(text).toMatch(new RegExp(`^correlation id: +demo:${first}$`, 'm'));
+      expect(text).toMatch(/^reason: +klaviyo_400$/m);
+      expect(text.split('original message:\n')[1]).toContain(`"delivery_id": "${first}"`);
 
-    const dry = JSON.parse(await relay('dlq', 'redrive', 'deliver', '--dry-run', '--json')) as Record<
-      string,
-      unknown
-    >;
-    expect(dry).toMatchObject({ dry_run: true, matched: 2, redriven: 0 });
-    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
+      const dry = JSON.parse(await relay('dlq', 'redrive', 'deliver', '--dry-run', '--json')) as Record<
+        string,
+        unknown
+      >;
+      expect(dry).toMatchObject({ dry_run: true, matched: 2, redriven: 0 });
+      expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(2);
 
-    // A filter that matches nothing leaves both.
-    const none = JSON.parse(
-      await relay('dlq', 'redrive', 'deliver', '--reason', 'retries_exhausted', '--json'),
-    ) as Record<string, unknown>;
-    expect(none).toMatchObject({ matched: 0, redriven: 0, skipped: 2 });
+      // A filter that matches nothing leaves both.
+      const none = JSON.parse(
+        await relay('dlq', 'redrive', 'deliver', '--reason', 'retries_exhausted', '--json'),
+      ) as Record<string, unknown>;
+      expect(none).toMatchObject({ matched: 0, redriven: 0, skipped: 2 });
 
-    const redriven = JSON.parse(
-      await relay('dlq', 'redrive', 'deliver', '--reason', 'klaviyo_400', '--source', 'demo', '--json'),
-    ) as Record<string, unknown>;
-    expect(redriven).toMatchObject({ matched: 2, redriven: 2, failed: 0 });
-    await waitFor('both events at Klaviyo', () => mock.events().length === 2);
-    await waitFor('the queues drained', () => stack.drained());
-    expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(0);
-    expect(
-      mock
-        .events()
-        .map((e) => e.uniqueId)
-        .sort(),
-    ).toEqual([`demo:${first}`, `demo:${second}`].sort());
+      const redriven = JSON.parse(
+        await relay('dlq', 'redrive', 'deliver', '--reason', 'klaviyo_400', '--source', 'demo', '--json'),
+      ) as Record<string, unknown>;
+      expect(redriven).toMatchObject({ matched: 2, redriven: 2, failed: 0 });
+      await waitFor('both events at Klaviyo', () => mock.events().length === 2);
+      await waitFor('the queues drained', () => stack.drained());
+      expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(0);
+      expect(
+        mock
+          .events()
+          .map((e) => e.uniqueId)
+          .sort(),
+      ).toEqual([`demo:${first}`, `demo:${second}`].sort());
 
-    const after = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as { total: number };
-    expect(after.total).toBe(0);
-  });
+      const after = JSON.parse(await relay('dlq', 'list', 'deliver', '--json')) as { total: number };
+      expect(after.total).toBe(0);
+    },
+  );
 
   it(
     'sends each letter present at the start back once, though the stage dead-letters it again, and says so',
