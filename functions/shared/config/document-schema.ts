@@ -31,7 +31,7 @@ export function relayConfigSchemaWith<S extends z.ZodMiniType>(source: S) {
       )
       .check(
         z.describe(
-          "Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see docs/configuration.md, docs/hydration.md and docs/mapping.md).",
+          'Webhook sources keyed by the {source} segment of their webhook URL, each with its sender kind, secret references, optional preset, hydration and mapping (see docs/configuration.md, docs/hydration.md and docs/mapping.md).',
         ),
       ),
     klaviyo: klaviyoSettingsSchema().check(

@@ -51,9 +51,7 @@ export const resolvedSourceParts = memo(() => ({
     .check(z.describe("How the source's API is called before mapping (docs/hydration.md).")),
   mapping: z
     .prefault(mappingSchema(), {})
-    .check(
-      z.describe("How a webhook becomes Klaviyo events and a profile (docs/mapping.md)."),
-    ),
+    .check(z.describe('How a webhook becomes Klaviyo events and a profile (docs/mapping.md).')),
 }));
 
 /** One member per sender kind, discriminated by `kind`; hydration and mapping validated. */

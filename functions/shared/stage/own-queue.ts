@@ -4,10 +4,9 @@ import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   type MessageAttributeValue,
-  SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { chunk, MAX_ENTRIES } from './sqs-queue.ts';
+import { MAX_ENTRIES, sendInBatches, type UnsentMessages } from './sqs-queue.ts';
 
 /** A message sent again to its own queue after a delay (a deferral), with the attributes it should carry. */
 export interface DelayedMessage {
@@ -24,32 +23,13 @@ export async function sendDelayed(
   client: SQSClient,
   queueUrl: string,
   messages: readonly DelayedMessage[],
-): Promise<{ failedIds: string[]; reasons: string[] }> {
-  const results = await Promise.all(
-    chunk(messages).map(async (entries) => {
-      try {
-        const out = await client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: entries.map((m) => ({
-              Id: m.id,
-              MessageBody: m.body,
-              DelaySeconds: m.delaySeconds,
-              MessageAttributes: m.attributes,
-            })),
-          }),
-        );
-        const failed = out.Failed ?? [];
-        return { ids: failed.map((f) => f.Id ?? ''), reasons: failed.map((f) => `${f.Code}: ${f.Message}`) };
-      } catch (error) {
-        return { ids: entries.map((m) => m.id), reasons: [(error as Error).message] };
-      }
-    }),
-  );
-  return {
-    failedIds: results.flatMap((r) => r.ids),
-    reasons: [...new Set(results.flatMap((r) => r.reasons))],
-  };
+): Promise<UnsentMessages> {
+  return sendInBatches(client, queueUrl, messages, (m) => ({
+    Id: m.id,
+    MessageBody: m.body,
+    DelaySeconds: m.delaySeconds,
+    MessageAttributes: m.attributes,
+  }));
 }
 
 /** A visibility timeout of `seconds`, as SQS takes it: whole seconds, 0 to 12 hours. */

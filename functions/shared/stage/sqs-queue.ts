@@ -5,6 +5,7 @@
 import {
   type MessageAttributeValue,
   SendMessageBatchCommand,
+  type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -79,6 +80,40 @@ const correlation = (id: string) => ({
   correlation_id: { DataType: 'String', StringValue: toQueueSafeText(id) },
 });
 
+/** What a batched send left unsent: the ids, and SQS's reasons (each once). */
+export interface UnsentMessages {
+  failedIds: string[];
+  reasons: string[];
+}
+
+/** Sends with SendMessageBatch in the batches SQS takes; a call that fails leaves its whole batch unsent. */
+export async function sendInBatches<
+  M extends { id: string; body: string; attributes?: Record<string, MessageAttributeValue> },
+>(
+  client: SQSClient,
+  queueUrl: string,
+  messages: readonly M[],
+  entryOf: (message: M) => SendMessageBatchRequestEntry,
+): Promise<UnsentMessages> {
+  const results = await Promise.all(
+    chunk(messages).map(async (entries) => {
+      try {
+        const out = await client.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries.map(entryOf) }),
+        );
+        const failed = out.Failed ?? [];
+        return { ids: failed.map((f) => f.Id ?? ''), reasons: failed.map((f) => `${f.Code}: ${f.Message}`) };
+      } catch (error) {
+        return { ids: entries.map((m) => m.id), reasons: [(error as Error).message] };
+      }
+    }),
+  );
+  return {
+    failedIds: results.flatMap((r) => r.ids),
+    reasons: [...new Set(results.flatMap((r) => r.reasons))],
+  };
+}
+
 export interface QueueOptions {
   /** The queue's max_message_size (MAX_MESSAGE_BYTES); default 262,144. */
   maxMessageBytes?: number;
@@ -125,37 +160,14 @@ export function createSqsQueue(
       );
       const unstored = stored.filter((m) => 'error' in m);
       const encoded = stored.filter((m) => !('error' in m));
-      const results = await Promise.all(
-        chunk(encoded).map(async (entries) => {
-          try {
-            const out = await client.send(
-              new SendMessageBatchCommand({
-                QueueUrl: queueUrl,
-                Entries: entries.map((m) => ({
-                  Id: m.id,
-                  MessageBody: m.body,
-                  MessageAttributes: correlation(m.correlationId),
-                })),
-              }),
-            );
-            const failed = out.Failed ?? [];
-            return {
-              ids: failed.map((f) => f.Id ?? ''),
-              reasons: failed.map((f) => `${f.Code}: ${f.Message}`),
-            };
-          } catch (error) {
-            return { ids: entries.map((m) => m.id), reasons: [(error as Error).message] };
-          }
-        }),
-      );
+      const sent = await sendInBatches(client, queueUrl, encoded, (m) => ({
+        Id: m.id,
+        MessageBody: m.body,
+        MessageAttributes: correlation(m.correlationId),
+      }));
       return {
-        failedIds: [...unstored.map((m) => m.id), ...results.flatMap((r) => r.ids)],
-        reasons: [
-          ...new Set([
-            ...unstored.map((m) => `claim check: ${m.error.message}`),
-            ...results.flatMap((r) => r.reasons),
-          ]),
-        ],
+        failedIds: [...unstored.map((m) => m.id), ...sent.failedIds],
+        reasons: [...new Set([...unstored.map((m) => `claim check: ${m.error.message}`), ...sent.reasons])],
       };
     },
 
