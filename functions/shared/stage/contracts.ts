@@ -1,8 +1,8 @@
 // Versioned messages between the stages. Every producer builds them through these schemas and every
 // consumer validates them with the same schemas, so a change of shape is a change of version. Each schema is
 // built on first use (memo, in ../zod.ts), so a stage builds only the messages it produces or consumes.
-// One file, a little over 200 lines, on purpose: the messages share the trace fields and scalar schemas, and a
-// change of one message's shape is read and versioned beside all the others.
+// Over 250 lines: one file on purpose: the messages share the trace fields and scalar schemas, and a change of
+// one message's shape is read and versioned beside all the others.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
 
@@ -164,6 +164,46 @@ export const klaviyoProfileUpsertV1Schema = memo(() => {
   });
 });
 export type KlaviyoProfileUpsertV1 = z.infer<ReturnType<typeof klaviyoProfileUpsertV1Schema>>;
+
+/** The consent channels the relay writes: marketing email and marketing SMS (Klaviyo's `email.marketing`, `sms.marketing`). */
+export const CONSENT_CHANNELS = ['email', 'sms'] as const;
+export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
+/**
+ * hydrate → deliver: one profile's marketing consent on one channel (Klaviyo's Bulk Subscribe or Bulk Unsubscribe
+ * Profiles; deliver gathers a batch's consent into jobs). State, like the profile upsert: the newest wins, by
+ * `as_of`, per profile and channel. The profile is named by the channel's own identifier (an email address, or an
+ * E.164 phone number), which hydrate checks.
+ */
+export const klaviyoConsentV1Schema = memo(() =>
+  z
+    .strictObject({
+      type: z.literal('klaviyo.consent'),
+      version: z.literal(1),
+      ...trace(),
+      channel: z.enum(CONSENT_CHANNELS),
+      consent: z.enum(['subscribed', 'unsubscribed']),
+      profile: profileIdentifiersSchema(),
+      /** Klaviyo list id: subscribe into it, or unsubscribe from it (a profile not in it is unsubscribed globally). */
+      list_id: z.optional(nonEmptyString()),
+      /**
+       * When consent was given, as the source recorded it: sent with `historical_import`, which skips double opt-in
+       * and the list's "added" flows (Klaviyo refuses `consented_at` otherwise, and one in the future).
+       */
+      consented_at: z.optional(z.iso.datetime()),
+      /** When the consent state this write describes held (the source's `consent_updated_at`, or `received_at`). */
+      as_of: z.iso.datetime(),
+    })
+    .check(
+      z.refine((m) => (m.channel === 'email' ? m.profile.email : m.profile.phone_number) !== undefined, {
+        message: 'a consent write names the profile by its channel: email for email, phone_number for sms',
+      }),
+      z.refine((m) => m.consent === 'subscribed' || m.consented_at === undefined, {
+        message: 'consented_at goes with a subscription only',
+      }),
+    ),
+);
+export type KlaviyoConsentV1 = z.infer<ReturnType<typeof klaviyoConsentV1Schema>>;
 
 export const deliverMessageSchema = memo(() =>
   z.discriminatedUnion('type', [klaviyoEventSchema(), klaviyoProfileUpsertV1Schema()]),
