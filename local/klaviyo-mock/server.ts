@@ -22,7 +22,7 @@ import {
 } from './errors.ts';
 import { FaultQueue } from './faults.ts';
 import { handleControl, MOCK_CONTROL_MAX_BYTES } from './control.ts';
-import { headerValue, readBody, send } from './http-io.ts';
+import { UNSTATED_BODY_CAP_BYTES, headerValue, readBody, send } from './http-io.ts';
 import { performOperation } from './operations.ts';
 import { checkContentType, checkRevision } from './request-checks.ts';
 import { RateLimiter, resolveLimits } from './rate-limiter.ts';
@@ -39,9 +39,6 @@ import { isLoopbackHostname } from '../../functions/shared/config/hydration-base
 import { nonLoopbackMessage, nonLoopbackReason } from '../loopback-only.ts';
 
 const API_KEY = /^Klaviyo-API-Key (\S+)$/;
-
-/** What the mock reads of a body to an operation whose payload limit Klaviyo does not state (its own cap). */
-export const UNSTATED_BODY_CAP_BYTES = 10 * 1024 * 1024;
 
 /** Starts the mock and resolves once it listens. */
 export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promise<KlaviyoMock> {
