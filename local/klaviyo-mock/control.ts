@@ -1,5 +1,6 @@
-// The mock's `/_mock/*` endpoints, for people and tests: what it recorded (events, profiles, requests), the
-// faults waiting to be served (add, list, clear), and a reset of everything.
+// The mock's `/_mock/*` endpoints, for people and tests: what it recorded (events, profiles, consent and its
+// changes, import jobs, lists, requests), the faults waiting to be served (add, list, clear), and a reset of
+// everything.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseFault, type FaultQueue } from './faults.ts';
 import { readBody, send } from './http-io.ts';
@@ -27,6 +28,10 @@ export async function handleControl(
   const listing: Record<string, () => unknown[]> = {
     '/_mock/events': () => store.events(),
     '/_mock/profiles': () => store.profiles(),
+    '/_mock/consent': () => store.consentStates(),
+    '/_mock/consent-changes': () => store.consent.changes(),
+    '/_mock/import-jobs': () => store.importJobs.list(),
+    '/_mock/lists': () => store.consent.lists(),
     '/_mock/requests': () => store.requests(),
     '/_mock/faults': () => faults.pending(),
   };
@@ -59,6 +64,10 @@ export async function handleControl(
       endpoints: [
         'GET /_mock/events',
         'GET /_mock/profiles',
+        'GET /_mock/consent',
+        'GET /_mock/consent-changes',
+        'GET /_mock/import-jobs',
+        'GET /_mock/lists',
         'GET /_mock/requests',
         'GET /_mock/faults',
         'POST /_mock/faults',

@@ -161,3 +161,15 @@ export const injected = (status: number, headers: Record<string, string>): MockH
     headers,
   );
 };
+
+/** A bad query parameter (`source.parameter` names it). */
+export const invalidParameter = (parameter: string, detail: string): MockHttpError =>
+  new MockHttpError(400, { code: 'invalid', title: 'Invalid input.', detail, source: { parameter } });
+
+export const jobNotFound = (id: string): MockHttpError =>
+  new MockHttpError(404, {
+    code: 'not_found',
+    title: 'Not found.',
+    detail: `No bulk profile import job with id '${id}'.`,
+    source: { parameter: 'id' },
+  });

@@ -72,12 +72,15 @@ export class FaultQueue {
     else this.latencies.push({ fault: checked, left });
   }
 
-  /** Consumes, for one request to `path`, the first matching status fault and the first matching latency fault. */
-  take(path: string): TakenFaults {
+  /**
+   * Consumes, for one request to `path`, the first matching status fault and the first matching latency fault.
+   * A fault's `path` matches the request's path or its route's template (`/api/profile-bulk-import-jobs/{job_id}`).
+   */
+  take(path: string, template: string = path): TakenFaults {
     const taken: TakenFaults = {};
-    const status = takeFrom(this.statuses, path, this.random);
+    const status = takeFrom(this.statuses, [path, template], this.random);
     if (status) taken.status = status;
-    const latency = takeFrom(this.latencies, path, this.random);
+    const latency = takeFrom(this.latencies, [path, template], this.random);
     if (latency) taken.latencyMs = latency.latencyMs;
     return taken;
   }
@@ -99,11 +102,15 @@ export class FaultQueue {
  * with one share a single draw, each taking its own slice of [0, 1) in order, so their probabilities add up
  * (0.05 and 0.02: 5% of requests take the first, 2% the second) rather than compound.
  */
-function takeFrom<T extends Fault>(queue: Pending<T>[], path: string, random: () => number): T | undefined {
+function takeFrom<T extends Fault>(
+  queue: Pending<T>[],
+  paths: string[],
+  random: () => number,
+): T | undefined {
   let draw: number | undefined;
   let slicesEnd = 0;
   const index = queue.findIndex((p) => {
-    if (p.fault.path !== undefined && normalizePath(p.fault.path) !== path) return false;
+    if (p.fault.path !== undefined && !paths.includes(normalizePath(p.fault.path))) return false;
     if (p.fault.probability === undefined) return true;
     draw ??= random();
     slicesEnd += p.fault.probability;

@@ -2,6 +2,9 @@
 // endpoints.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** What the mock reads of a body to an operation whose payload limit Klaviyo does not state (its own cap). */
+export const UNSTATED_BODY_CAP_BYTES = 10 * 1024 * 1024;
+
 export interface Body {
   bytes: Buffer;
   tooLarge: boolean;

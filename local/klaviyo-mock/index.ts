@@ -24,3 +24,14 @@ export type {
   RecordedRequest,
   StatusFault,
 } from './types.ts';
+export type {
+  ConsentChange,
+  ConsentChannel,
+  ConsentState,
+  ImportRowError,
+  RecordedConsent,
+  RecordedImportJob,
+  RecordedImportRow,
+  RecordedListMembers,
+  UnsubscribeScope,
+} from './types-jobs.ts';

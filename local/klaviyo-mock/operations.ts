@@ -1,27 +1,13 @@
 // What each Klaviyo operation does with a valid request: record into the store, log a line, and answer with
-// the status and document the operation's contract gives for success.
-import type { OperationLimits } from './contract.ts';
-import { MockHttpError, invalid } from './errors.ts';
-import { readBulkCreateEvents, readBulkImportProfiles, readCreateEvent, readProfileImport } from './rules.ts';
+// the status and document the operation's contract gives for success (consent and bulk profile import jobs:
+// ./operations-jobs.ts).
+import { invalid } from './errors.ts';
+import type { OperationContext, OperationResult } from './operation-context.ts';
+import { consentJob, createImportJob, readImportErrors, readImportJob } from './operations-jobs.ts';
+import { readBulkCreateEvents, readCreateEvent, readProfileImport } from './rules.ts';
 import type { EventItem, ProfileItem } from './rules.ts';
-import { identifiersOf, newId, profileLabel, type MockStore } from './store.ts';
+import { identifiersOf, profileLabel } from './store.ts';
 import type { KlaviyoOperationId, RecordedProfile } from './types.ts';
-
-export interface OperationContext {
-  store: MockStore;
-  now: number;
-  /** The mock's base URL, for `links`. */
-  baseUrl: string;
-  log: (line: string) => void;
-  /** The operation's documented limits, from its contract file. */
-  limits: OperationLimits;
-}
-
-export interface OperationResult {
-  status: number;
-  /** JSON:API document; absent for an empty 202. */
-  body?: unknown;
-}
 
 export function performOperation(
   operationId: KlaviyoOperationId,
@@ -42,7 +28,14 @@ export function performOperation(
       return { status: created ? 201 : 200, body: profileDocument(profile, ctx.baseUrl) };
     }
     case 'bulk_import_profiles':
-      return { status: 202, body: importJob(body, readBulkImportProfiles(body), ctx) };
+      return createImportJob(body, ctx);
+    case 'get_bulk_import_profiles_job':
+      return readImportJob(ctx);
+    case 'get_errors_for_bulk_import_profiles_job':
+      return readImportErrors(ctx);
+    case 'bulk_subscribe_profiles':
+    case 'bulk_unsubscribe_profiles':
+      return consentJob(operationId, body, ctx);
   }
 }
 
@@ -117,56 +110,6 @@ export function profileDocument(profile: RecordedProfile, baseUrl: string): unkn
       links: { self: `${baseUrl}/api/profiles/${profile.id}/` },
     },
     links: { self: `${baseUrl}/api/profile-import` },
-  };
-}
-
-function importJob(body: unknown, items: ProfileItem[], ctx: OperationContext): unknown {
-  let failed = 0;
-  for (const item of items) {
-    try {
-      upsert(item, ctx);
-    } catch (error) {
-      // Klaviyo reports per-profile problems on the job (import errors), not by failing the request.
-      if (!(error instanceof MockHttpError)) throw error;
-      failed += 1;
-      ctx.log(
-        `klaviyo-mock ← bulk import: profile at ${item.pointer} not imported: ${error.document.errors[0]?.detail ?? ''}`,
-      );
-    }
-  }
-  const id = newId(ctx.now);
-  const self = `${ctx.baseUrl}/api/profile-bulk-import-jobs/${id}/`;
-  const lists = (body as { data?: { relationships?: { lists?: { data?: unknown } } } }).data?.relationships
-    ?.lists?.data;
-  ctx.log(`klaviyo-mock ← bulk profile import job ${id}: ${items.length - failed} applied, ${failed} failed`);
-  return {
-    data: {
-      type: 'profile-bulk-import-job',
-      id,
-      attributes: {
-        // What Klaviyo says of a job it has just accepted; the mock has in fact applied it already.
-        status: 'queued',
-        created_at: new Date(ctx.now).toISOString(),
-        total_count: items.length,
-        completed_count: 0,
-        failed_count: 0,
-        completed_at: null,
-        expires_at: new Date(ctx.now + 7 * 24 * 3600 * 1000).toISOString(),
-        started_at: null,
-      },
-      ...(Array.isArray(lists)
-        ? {
-            relationships: {
-              lists: {
-                data: lists,
-                links: { self: `${self}relationships/lists/`, related: `${self}lists/` },
-              },
-            },
-          }
-        : {}),
-      links: { self },
-    },
-    links: { self: `${ctx.baseUrl}/api/profile-bulk-import-jobs` },
   };
 }
 

@@ -1,13 +1,13 @@
-// The Klaviyo mock's HTTP server (node:http, loopback by default): routes the four Klaviyo operations through
-// the checks Klaviyo makes, in the order it makes them, and serves `/_mock/*` for people and tests
-// (./control.ts; the revision and Content-Type checks: ./request-checks.ts).
+// The Klaviyo mock's HTTP server (node:http, loopback by default): routes the Klaviyo operations through the
+// checks Klaviyo makes, in the order it makes them, and serves `/_mock/*` for people and tests (./control.ts;
+// the revision and Content-Type checks: ./request-checks.ts; path templates: ./routes.ts).
 //
 //   fault (latency, then status) → Authorization → rate limit → revision → Content-Type → size → JSON →
-//   contract schema → Klaviyo's other rules → record → answer
+//   contract schema → Klaviyo's other rules → record → answer   (a GET stops after the revision)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadKlaviyoContract, type OperationContract } from './contract.ts';
+import { loadKlaviyoContract } from './contract.ts';
 import {
   MockHttpError,
   authenticationFailed,
@@ -22,10 +22,11 @@ import {
 } from './errors.ts';
 import { FaultQueue } from './faults.ts';
 import { handleControl, MOCK_CONTROL_MAX_BYTES } from './control.ts';
-import { headerValue, readBody, send } from './http-io.ts';
+import { UNSTATED_BODY_CAP_BYTES, headerValue, readBody, send } from './http-io.ts';
 import { performOperation } from './operations.ts';
 import { checkContentType, checkRevision } from './request-checks.ts';
 import { RateLimiter, resolveLimits } from './rate-limiter.ts';
+import { Router, normalizePath } from './routes.ts';
 import { MockStore } from './store.ts';
 import type {
   EndpointLimit,
@@ -38,8 +39,6 @@ import { isLoopbackHostname } from '../../functions/shared/config/hydration-base
 import { nonLoopbackMessage, nonLoopbackReason } from '../loopback-only.ts';
 
 const API_KEY = /^Klaviyo-API-Key (\S+)$/;
-
-const normalizePath = (p: string): string => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
 
 /** Starts the mock and resolves once it listens. */
 export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promise<KlaviyoMock> {
@@ -56,11 +55,12 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     resolveLimits(options.limits ?? 'published', published),
     options.timeScale ?? 1,
   );
-  const store = new MockStore();
+  const store = new MockStore({
+    processingReads: options.bulkImportJobs?.processingReads ?? 0,
+    delayMs: options.bulkImportJobs?.delayMs ?? 0,
+  });
   const faults = new FaultQueue(options.random);
-  const routes = new Map<string, OperationContract>(
-    Object.values(contract.operations).map((op) => [normalizePath(op.path), op]),
-  );
+  const router = new Router(Object.values(contract.operations));
   const closing = new AbortController();
   let baseUrl = '';
 
@@ -83,21 +83,27 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     req: IncomingMessage,
     res: ServerResponse,
     path: string,
+    query: URLSearchParams,
     at: number,
   ): Promise<void> {
     const method = req.method ?? 'GET';
-    const operation = routes.get(path);
+    const route = router.match(path);
+    const operation = route?.operation;
     const record: RecordedRequest = { method, path, status: 0, at: new Date(at).toISOString() };
     if (operation) record.operation = operation.operationId;
     const userAgent = headerValue(req.headers['user-agent']);
     if (userAgent) record.userAgent = userAgent;
     let headers: Record<string, string> = {};
     try {
-      const body = await readBody(req, operation ? operation.limits.maxBodyBytes : MOCK_CONTROL_MAX_BYTES);
-      if (!operation) throw notFound(path);
+      const maxBodyBytes =
+        operation?.file.request === undefined
+          ? MOCK_CONTROL_MAX_BYTES
+          : (operation.limits.maxBodyBytes ?? UNSTATED_BODY_CAP_BYTES);
+      const body = await readBody(req, maxBodyBytes);
+      if (!route || !operation) throw notFound(path);
       if (method !== operation.method) throw methodNotAllowed(method, operation.method);
 
-      const taken = faults.take(path);
+      const taken = faults.take(path, route.template);
       if (taken.latencyMs !== undefined) {
         record.fault = `latency ${taken.latencyMs}ms`;
         await sleep(taken.latencyMs, undefined, { signal: closing.signal });
@@ -117,16 +123,18 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
       headers = decision.headers;
 
       checkRevision(headerValue(req.headers.revision));
-      checkContentType(req.headers['content-type']);
-      if (body.tooLarge) throw tooLarge(operation.limits.maxBodyBytes);
       let json: unknown;
-      try {
-        json = JSON.parse(body.bytes.toString('utf8'));
-      } catch (error) {
-        throw parseError(error instanceof Error ? error.message : String(error));
+      if (operation.file.request !== undefined) {
+        checkContentType(req.headers['content-type']);
+        if (body.tooLarge) throw tooLarge(maxBodyBytes);
+        try {
+          json = JSON.parse(body.bytes.toString('utf8'));
+        } catch (error) {
+          throw parseError(error instanceof Error ? error.message : String(error));
+        }
+        const issue = operation.validateBody(json);
+        if (issue) throw invalid(issue.detail, issue.pointer);
       }
-      const issue = operation.validateBody(json);
-      if (issue) throw invalid(issue.detail, issue.pointer);
 
       const result = performOperation(operation.operationId, json, {
         store,
@@ -134,6 +142,8 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
         baseUrl,
         log,
         limits: operation.limits,
+        params: route.params,
+        query,
       });
       if (statusFault) {
         record.fault = [record.fault, `status ${statusFault.status} after processing`]
@@ -195,10 +205,11 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
       return;
     }
     const at = now();
-    const path = normalizePath(new URL(req.url ?? '/', 'http://klaviyo-mock').pathname);
+    const url = new URL(req.url ?? '/', 'http://klaviyo-mock');
+    const path = normalizePath(url.pathname);
     const handled = path.startsWith('/_mock/')
       ? handleControl(req, res, path, { store, faults, reset })
-      : handleApi(req, res, path, at);
+      : handleApi(req, res, path, url.searchParams, at);
     handled.catch((error: unknown) => {
       log(`klaviyo-mock ✗ ${req.method} ${path}: ${String(error)}`);
       if (!res.headersSent) send(res, 500, { error: String(error) }, {}, 'application/json');
@@ -223,6 +234,10 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     events: () => store.events(),
     profiles: () => store.profiles(),
     requests: () => store.requests(),
+    consent: () => store.consentStates(),
+    consentChanges: () => store.consent.changes(),
+    importJobs: () => store.importJobs.list(),
+    lists: () => store.consent.lists(),
     inject: (fault) => faults.add(fault),
     reset,
     close: () =>

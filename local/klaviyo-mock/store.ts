@@ -1,8 +1,12 @@
-// What the mock has recorded — events, profiles, requests — and Klaviyo's semantics for them:
+// What the mock has recorded — events, profiles, requests; consent and lists (./consent-store.ts) and bulk
+// profile import jobs (./import-jobs.ts) beside them — and Klaviyo's semantics for them:
 // profiles are upserted by identifier (`null` clears an attribute, an absent one is kept), and an event is
 // recorded once per profile, metric and `unique_id` (Klaviyo's default unique id is the time to the second).
 import { randomBytes } from 'node:crypto';
+import { ConsentStore } from './consent-store.ts';
 import { conflict, invalid } from './errors.ts';
+import { ImportJobStore, type ImportJobTiming } from './import-jobs.ts';
+import { applyPatchProperties, mergeInto } from './profile-merge.ts';
 import type { ProfileIdentifiers, RecordedEvent, RecordedProfile, RecordedRequest } from './types.ts';
 import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
@@ -71,15 +75,18 @@ export function profileLabel(p: ProfileIdentifiers | RecordedProfile): string {
   return p.email ?? p.phone_number ?? p.external_id ?? p.anonymous_id ?? `profile ${p.id ?? '?'}`;
 }
 
-const asList = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-
 export class MockStore {
   private eventList: RecordedEvent[] = [];
   private requestList: RecordedRequest[] = [];
   private profileById = new Map<string, RecordedProfile>();
   private index = new Map<string, string>(); // `${key}\u0000${value}` → profile id
   private eventKeys = new Map<string, RecordedEvent>();
+  readonly consent = new ConsentStore();
+  readonly importJobs: ImportJobStore;
+
+  constructor(importJobTiming?: ImportJobTiming) {
+    this.importJobs = new ImportJobStore(importJobTiming);
+  }
 
   events(): RecordedEvent[] {
     return structuredClone(this.eventList);
@@ -87,6 +94,14 @@ export class MockStore {
 
   profiles(): RecordedProfile[] {
     return structuredClone([...this.profileById.values()]);
+  }
+
+  /** Consent per profile and channel, with each profile's identifiers as they are now. */
+  consentStates(): ReturnType<ConsentStore['consent']> {
+    return this.consent.consent((id) => {
+      const profile = this.profileById.get(id);
+      return { email: profile?.email ?? null, phone_number: profile?.phone_number ?? null };
+    });
   }
 
   requests(): RecordedRequest[] {
@@ -103,6 +118,8 @@ export class MockStore {
     this.profileById.clear();
     this.index.clear();
     this.eventKeys.clear();
+    this.consent.reset();
+    this.importJobs.reset();
   }
 
   hasProfile(id: string): boolean {
@@ -224,31 +241,4 @@ export class MockStore {
     profile[key] = value;
     if (value !== null) this.index.set(`${key}\u0000${value}`, profile.id);
   }
-}
-
-/** Shallow merge: a value replaces, `null` removes (or, for a null `source` when `nullClearsAll`, empties). */
-function mergeInto(target: Json, source: unknown, nullClearsAll: boolean): void {
-  if (source === null && nullClearsAll) {
-    for (const key of Object.keys(target)) delete target[key];
-    return;
-  }
-  if (!isPlainObject(source)) return;
-  for (const [key, value] of Object.entries(source)) {
-    if (value === null) delete target[key];
-    else if (value !== undefined) target[key] = structuredClone(value);
-  }
-}
-
-function applyPatchProperties(properties: Json, patch: unknown): void {
-  if (!isPlainObject(patch)) return;
-  if (isPlainObject(patch.append))
-    for (const [key, value] of Object.entries(patch.append))
-      properties[key] = [...asList(properties[key]), ...asList(value)];
-  if (isPlainObject(patch.unappend))
-    for (const [key, value] of Object.entries(patch.unappend)) {
-      const drop = new Set(asList(value).map((v) => JSON.stringify(v)));
-      if (Array.isArray(properties[key]))
-        properties[key] = properties[key].filter((v: unknown) => !drop.has(JSON.stringify(v)));
-    }
-  for (const key of asList(patch.unset)) if (typeof key === 'string') delete properties[key];
 }

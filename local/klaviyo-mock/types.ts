@@ -1,8 +1,17 @@
 // The Klaviyo mock's public types: what a caller configures, injects and reads back.
 
-/** The four Klaviyo operations the mock serves, by their OpenAPI operationId. */
+import type { ConsentChange, RecordedConsent, RecordedImportJob, RecordedListMembers } from './types-jobs.ts';
+
+/** The Klaviyo operations the mock serves, by their OpenAPI operationId. */
 export type KlaviyoOperationId =
-  'create_event' | 'bulk_create_events' | 'create_or_update_profile' | 'bulk_import_profiles';
+  | 'create_event'
+  | 'bulk_create_events'
+  | 'create_or_update_profile'
+  | 'bulk_import_profiles'
+  | 'get_bulk_import_profiles_job'
+  | 'get_errors_for_bulk_import_profiles_job'
+  | 'bulk_subscribe_profiles'
+  | 'bulk_unsubscribe_profiles';
 
 /** One endpoint's limits: requests per burst window (1 s) and per steady window (60 s), before time scaling. */
 export interface EndpointLimit {
@@ -36,6 +45,13 @@ export interface KlaviyoMockOptions {
   now?: () => number;
   /** Numbers in [0, 1) for faults with a `probability`; default `Math.random` (tests inject a sequence). */
   random?: () => number;
+  /**
+   * When a bulk profile import job completes (applies its valid rows and records the others as import errors).
+   * Default `{ processingReads: 0, delayMs: 0 }`: at once, before the 202. Otherwise at the first `GET` of the
+   * job that comes after `processingReads` reads answered `processing` and at least `delayMs` (mock clock)
+   * after the job was created; until then every read answers `processing`. Deterministic for tests.
+   */
+  bulkImportJobs?: { processingReads?: number; delayMs?: number };
 }
 
 /** The identifiers a request named the profile by (only those present). */
@@ -143,8 +159,16 @@ export interface KlaviyoMock {
   events(): RecordedEvent[];
   profiles(): RecordedProfile[];
   requests(): RecordedRequest[];
+  /** Each profile's marketing consent per channel as it stands (one entry per profile and channel). */
+  consent(): RecordedConsent[];
+  /** Every consent write applied, in the order applied. */
+  consentChanges(): ConsentChange[];
+  /** Bulk profile import jobs, in the order created, with their rows and outcomes. */
+  importJobs(): RecordedImportJob[];
+  /** List memberships, per list in the order lists were first named. */
+  lists(): RecordedListMembers[];
   inject(fault: Fault): void;
-  /** Forgets events, profiles, requests, pending faults and rate-limit windows. */
+  /** Forgets events, profiles, consent, lists, import jobs, requests, pending faults and rate-limit windows. */
   reset(): void;
   close(): Promise<void>;
 }

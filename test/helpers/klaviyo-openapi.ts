@@ -126,7 +126,7 @@ export interface OpenApiOperation {
   validateComponent(schemaName: string, value: unknown): ValidationIssue | null;
 }
 
-/** Reads the four operation documents and compiles validators from them. */
+/** Reads the operation documents and compiles validators from them. */
 export function loadOpenApiOperations(dir: string): Record<KlaviyoOperationId, OpenApiOperation> {
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false });
   addFormatsModule.default(ajv);
@@ -141,7 +141,9 @@ export function loadOpenApiOperations(dir: string): Record<KlaviyoOperationId, O
       throw new Error(`${file}: not an OpenAPI document`);
     const found = findOperation(document, operationId);
     const bodyName = schemaName(child(found?.operation, 'requestBody', 'content'));
-    if (!found || bodyName === undefined) throw new Error(`${file}: no ${operationId} with a request body`);
+    if (!found) throw new Error(`${file}: no ${operationId}`);
+    if (bodyName === undefined && found.method !== 'GET')
+      throw new Error(`${file}: ${operationId} has no request body`);
 
     const schemaId = `https://klaviyo-openapi.local/${operationId}.json`;
     ajv.addSchema({ $id: schemaId, ...convertedComponents(document) });
@@ -159,7 +161,12 @@ export function loadOpenApiOperations(dir: string): Record<KlaviyoOperationId, O
     operations[operationId] = {
       operationId,
       document,
-      validateBody: (body) => check(validatorFor(bodyName), body),
+      validateBody: (body) =>
+        bodyName !== undefined
+          ? check(validatorFor(bodyName), body)
+          : body === undefined
+            ? null
+            : { pointer: '', detail: `${operationId} takes no body.` },
       validateComponent: (name, value) => check(validatorFor(name), value),
     };
   }
@@ -450,13 +457,27 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
       : descriptionsUnder({ $ref: `#/definitions/${requestName}` }, components)),
   ].join('\n');
   const items = /accepts up to ([\d,]+) (\w+?)s per request/i.exec(prose);
+  // The consent operations say it otherwise: "Maximum number of profiles per call: 100".
+  const maximum = /maximum number of (\w+?)s (?:per call|can be submitted[^:\n]*): ([\d,]+)/i.exec(prose);
   const perRequest =
-    items?.[1] && items[2] ? { noun: items[2].toLowerCase(), count: number(items[1]) } : undefined;
+    items?.[1] && items[2]
+      ? { noun: items[2].toLowerCase(), count: number(items[1]) }
+      : maximum?.[1] && maximum[2]
+        ? { noun: maximum[1].toLowerCase(), count: number(maximum[2]) }
+        : undefined;
   const ctx = (out: string[]): DriftContext => ({ out, oursRoot: ours, theirsRoot: components, perRequest });
   const payload = /payload(?: size)? (?:is|must not exceed) (\d+(?:\.\d+)?) ?(KB|MB)\b/i.exec(prose);
   const maxBody = payload?.[1] && payload[2] ? bytes(payload[1], payload[2]) : undefined;
   if (maxBody !== ours.limits.maxBodyBytes)
-    say(`payload size: ${maxBody ?? 'not stated'} bytes at Klaviyo, ${ours.limits.maxBodyBytes} in ours`);
+    say(
+      `payload size: ${maxBody ?? 'not stated'} bytes at Klaviyo, ${ours.limits.maxBodyBytes ?? 'none'} in ours`,
+    );
+  const perProfile = /payload size per-profile is (\d+(?:\.\d+)?) ?(KB|MB)\b/i.exec(prose);
+  const maxProfile = perProfile?.[1] && perProfile[2] ? bytes(perProfile[1], perProfile[2]) : undefined;
+  if (maxProfile !== ours.limits.maxProfileBytes)
+    say(
+      `profile size: ${maxProfile ?? 'not stated'} bytes at Klaviyo, ${ours.limits.maxProfileBytes ?? 'none'} in ours`,
+    );
   const string = /(?:each|a single) string cannot (?:be larger than|exceed) (\d+(?:\.\d+)?) ?(KB|MB)\b/i.exec(
     prose,
   );
@@ -471,7 +492,10 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
       `events per request: ${maxEvents ?? 'not stated'} at Klaviyo, ${ours.limits.maxEventsPerRequest ?? 'none'} in ours`,
     );
 
-  if (requestName === undefined) say("request: Klaviyo's document has no request body schema");
+  if (requestName === undefined) {
+    if (ours.request !== undefined)
+      say("request: Klaviyo's document has no request body schema; ours has one");
+  } else if (ours.request === undefined) say(`request: Klaviyo's document has ${requestName}; ours has none`);
   else {
     const out: string[] = [];
     compareSchemas(ours.request, { $ref: `#/definitions/${requestName}` }, '', ctx(out));

@@ -25,6 +25,30 @@ describe('loadKlaviyoContract', () => {
       ['bulk_create_events', 'POST', '/api/event-bulk-create-jobs', { burst: 10, steady: 150 }],
       ['create_or_update_profile', 'POST', '/api/profile-import', { burst: 75, steady: 750 }],
       ['bulk_import_profiles', 'POST', '/api/profile-bulk-import-jobs', { burst: 10, steady: 150 }],
+      [
+        'get_bulk_import_profiles_job',
+        'GET',
+        '/api/profile-bulk-import-jobs/{job_id}',
+        { burst: 10, steady: 150 },
+      ],
+      [
+        'get_errors_for_bulk_import_profiles_job',
+        'GET',
+        '/api/profile-bulk-import-jobs/{id}/import-errors',
+        { burst: 10, steady: 150 },
+      ],
+      [
+        'bulk_subscribe_profiles',
+        'POST',
+        '/api/profile-subscription-bulk-create-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'bulk_unsubscribe_profiles',
+        'POST',
+        '/api/profile-subscription-bulk-delete-jobs',
+        { burst: 75, steady: 750 },
+      ],
     ]);
     for (const op of Object.values(contract.operations))
       expect(op.revision, op.operationId).toBe('2026-07-15');
@@ -43,7 +67,12 @@ describe('loadKlaviyoContract', () => {
         maxEventsPerRequest: 1000,
       },
       create_or_update_profile: { maxBodyBytes: 100 * 1024 },
-      bulk_import_profiles: { maxBodyBytes: 5 * 1024 * 1024 },
+      bulk_import_profiles: { maxBodyBytes: 5 * 1024 * 1024, maxProfileBytes: 100 * 1024 },
+      // Klaviyo states no payload size for these; the profiles per job are schema limits (maxItems).
+      get_bulk_import_profiles_job: {},
+      get_errors_for_bulk_import_profiles_job: {},
+      bulk_subscribe_profiles: {},
+      bulk_unsubscribe_profiles: {},
     });
   });
 
@@ -72,11 +101,20 @@ describe('loadKlaviyoContract', () => {
         data: { type: 'profile-bulk-import-job', attributes: { profiles: { data: [profile] } } },
       }),
     ).toBeNull();
-    for (const op of Object.values(contract.operations))
-      expect(op.validateBody({}), op.operationId).toEqual({
-        pointer: '/data',
-        detail: "'data' is a required field.",
-      });
+    for (const op of Object.values(contract.operations)) {
+      if (op.method === 'GET') {
+        // A read takes no body.
+        expect(op.validateBody(undefined), op.operationId).toBeNull();
+        expect(op.validateBody({}), op.operationId).toEqual({
+          pointer: '',
+          detail: `${op.operationId} takes no body.`,
+        });
+      } else
+        expect(op.validateBody({}), op.operationId).toEqual({
+          pointer: '/data',
+          detail: "'data' is a required field.",
+        });
+    }
   });
 
   it('words errors with the most specific pointer', () => {

@@ -18,6 +18,12 @@ import {
   openApiSchemaToJsonSchema,
   openApiSource,
 } from '../helpers/klaviyo-openapi.ts';
+import {
+  acceptedConsentBodies,
+  bulkImportBody,
+  subscribeBody,
+  unsubscribeBody,
+} from '../helpers/klaviyo-mock-calls.ts';
 import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 
 const source = openApiSource();
@@ -323,6 +329,17 @@ describe('contractDrift', () => {
     expect(contractDrift(ours, document)).toEqual([expected].flat());
   });
 
+  it('reads the per-call limit as the consent operations state it ("Maximum number of profiles per call")', () => {
+    const { document, ours } = syntheticPair();
+    const op = (document.paths as Record<string, { post: Record<string, unknown> }>)['/api/things']?.post;
+    if (op) op.description = 'Maximum number of events per call: 5. The maximum allowed payload size is 1KB.';
+    expect(contractDrift(ours, document)).toEqual([]);
+    ours.request.properties.data.maxItems = 6;
+    expect(contractDrift(ours, document)).toEqual([
+      'bulk_create_events request /data: maxItems 5 at Klaviyo, 6 in ours',
+    ]);
+  });
+
   it('reports a limit Klaviyo no longer states, and a new required field in its document', () => {
     const { document, ours } = syntheticPair();
     const op = (document.paths as Record<string, { post: Record<string, unknown> }>)['/api/things']?.post;
@@ -466,7 +483,7 @@ function relayBodies(): { operationId: KlaviyoOperationId; label: string; body: 
 }
 
 describe.runIf(source.explicit)('KLAVIYO_OPENAPI_DIR', () => {
-  it("holds Klaviyo's four operation files", () => {
+  it("holds Klaviyo's operation files", () => {
     expect(source.present, `KLAVIYO_OPENAPI_DIR=${source.dir} lacks ${OPENAPI_FILES.join(', ')}`).toBe(true);
   });
 });
@@ -488,7 +505,7 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
   it('the drift check notices a required field removed from our schema, and a changed limit', () => {
     const event = structuredClone(ours.operations.create_event.file);
     const attributes = (
-      event.request.properties as { data: { properties: { attributes: { required: string[] } } } }
+      event.request?.properties as { data: { properties: { attributes: { required: string[] } } } }
     ).data.properties.attributes;
     attributes.required = attributes.required.filter((name) => name !== 'metric');
     expect(contractDrift(event, document('create_event'))).toEqual([
@@ -497,7 +514,7 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
 
     const bulk = structuredClone(ours.operations.bulk_import_profiles.file);
     const profiles = (
-      bulk.request.properties as {
+      bulk.request?.properties as {
         data: {
           properties: {
             attributes: { properties: { profiles: { properties: { data: { maxItems: number } } } } };
@@ -540,6 +557,22 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
     };
     delete noEvents.data.attributes['events-bulk-create'].data[0]?.attributes.events;
 
+    const ada = subscribeBody([{ email: 'ada@example.com', email_marketing: true }]);
+    const adaOut = unsubscribeBody([{ email: 'ada@example.com', email_marketing: true }]);
+    const channel = '/data/attributes/profiles/data/0/attributes/subscriptions/email/marketing';
+    const noSubscriptions = {
+      data: {
+        ...ada.data,
+        attributes: { profiles: { data: [{ type: 'profile', attributes: { email: 'a@example.com' } }] } },
+      },
+    };
+    const lastWeek = subscribeBody(
+      [{ email: 'a@example.com', email_marketing: { consented_at: 'last week' } }],
+      {
+        historicalImport: true,
+      },
+    );
+
     const cases: [KlaviyoOperationId, unknown, string][] = [
       ['create_event', noMetric, '/data/attributes/metric'],
       ['create_event', wrongType, '/data/type'],
@@ -548,6 +581,27 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
       ['create_or_update_profile', latitudeObject, '/data/attributes/location/latitude'],
       ['bulk_create_events', noEvents, '/data/attributes/events-bulk-create/data/0/attributes/events'],
       ['bulk_import_profiles', {}, '/data'],
+      [
+        'bulk_subscribe_profiles',
+        { data: { ...ada.data, type: 'profile-subscription-bulk-delete-job' } },
+        '/data/type',
+      ],
+      [
+        'bulk_subscribe_profiles',
+        { data: { ...ada.data, attributes: adaOut.data.attributes } },
+        `${channel}/consent`,
+      ],
+      [
+        'bulk_subscribe_profiles',
+        noSubscriptions,
+        '/data/attributes/profiles/data/0/attributes/subscriptions',
+      ],
+      ['bulk_subscribe_profiles', lastWeek, `${channel}/consented_at`],
+      [
+        'bulk_unsubscribe_profiles',
+        { data: { ...adaOut.data, attributes: ada.data.attributes } },
+        `${channel}/consent`,
+      ],
     ];
     for (const [operationId, body, pointer] of cases) {
       expect(klaviyo()[operationId].validateBody(body)?.pointer, `${operationId} ${pointer}`).toBe(pointer);
@@ -555,6 +609,20 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
         pointer,
       );
     }
+  });
+
+  it.each(
+    [
+      ...acceptedConsentBodies(),
+      {
+        operationId: 'bulk_import_profiles' as const,
+        label: 'rows the mock refuses one by one (bad email, phone not E.164)',
+        body: bulkImportBody([{ email: 'not-an-email' }, { phone_number: '030 123456' }], ['Y6nRLr']),
+      },
+    ].map((b) => [b.operationId, b.label, b.body] as const),
+  )("%s: the mock's example %s satisfies their schema and ours", (operationId, _label, body) => {
+    expect(klaviyo()[operationId].validateBody(body)).toBeNull();
+    expect(ours.operations[operationId].validateBody(body)).toBeNull();
   });
 
   it('limits Klaviyo states only in prose are schema keywords in ours', () => {
@@ -573,19 +641,20 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
       await mock.close();
     });
 
-    const post = async (path: string, body: unknown) => {
+    const post = async (path: string, body?: unknown) => {
       const res = await fetch(`${mock.url}${path}`, {
-        method: 'POST',
+        method: body === undefined ? 'GET' : 'POST',
         headers: {
           Authorization: 'Klaviyo-API-Key pk_conformance',
           revision: '2026-07-15',
           'Content-Type': 'application/vnd.api+json',
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await res.text();
       return { status: res.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
     };
+    const get = (path: string) => post(path);
 
     it('satisfy the response schemas of their files', async () => {
       const created = await post('/api/profile-import', profileImportBody(upsert()));
@@ -605,6 +674,37 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
       expect(
         klaviyo().bulk_import_profiles.validateComponent('PostProfileImportJobResponse', job.json),
       ).toBeNull();
+
+      const id = (job.json as { data: { id: string } }).data.id;
+      const read = await get(`/api/profile-bulk-import-jobs/${id}`);
+      expect(read.status).toBe(200);
+      expect(
+        klaviyo().get_bulk_import_profiles_job.validateComponent(
+          'GetProfileImportJobResponseCompoundDocument',
+          read.json,
+        ),
+      ).toBeNull();
+      const refused = await post(
+        '/api/profile-bulk-import-jobs',
+        bulkImportBody([{ email: 'not-an-email' }, { email: 'fine@example.com' }]),
+      );
+      const refusedId = (refused.json as { data: { id: string } }).data.id;
+      const errors = await get(`/api/profile-bulk-import-jobs/${refusedId}/import-errors`);
+      expect((errors.json as { data: unknown[] }).data).toHaveLength(1);
+      expect(
+        klaviyo().get_errors_for_bulk_import_profiles_job.validateComponent(
+          'GetImportErrorResponseCollection',
+          errors.json,
+        ),
+      ).toBeNull();
+
+      for (const { operationId, body } of acceptedConsentBodies()) {
+        const path = operationId === 'bulk_subscribe_profiles' ? 'create' : 'delete';
+        expect(await post(`/api/profile-subscription-bulk-${path}-jobs`, body)).toEqual({
+          status: 202,
+          json: undefined,
+        });
+      }
 
       const event = await post('/api/events', createEventBody(unicodeEvent));
       expect(event).toEqual({ status: 202, json: undefined });
