@@ -61,7 +61,7 @@ export interface MapResult {
   failure?: { reason: string; message: string; detail?: unknown };
 }
 
-function requestsFor(messages: readonly DeliverMessage[]): KlaviyoRequest[] {
+export function requestsFor(messages: readonly DeliverMessage[]): KlaviyoRequest[] {
   const requests: KlaviyoRequest[] = [];
   for (const message of messages)
     if (message.type === 'klaviyo.profile-upsert')
