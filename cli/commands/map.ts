@@ -5,6 +5,7 @@
 // ../map/map-config.ts; the webhook as ingest would enqueue it: ../map/received-message.ts.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { planConsentJobs } from '../../functions/deliver/consent-jobs.ts';
 import {
   createEventBody,
   KLAVIYO_PATHS,
@@ -45,7 +46,10 @@ export interface MapResult {
   source: string;
   delivery_id: string;
   event_type: string;
-  /** What Klaviyo would receive, one request per message (deliver may combine events into Bulk Create Events). */
+  /**
+   * What Klaviyo would receive: one request per event and profile upsert (deliver may combine events into Bulk
+   * Create Events), then the consent jobs the webhook's consent writes become (grouped as deliver groups them).
+   */
   requests: KlaviyoRequest[];
   /** Events a filter left out, with the filter. */
   skipped: unknown[];
@@ -57,10 +61,19 @@ export interface MapResult {
   failure?: { reason: string; message: string; detail?: unknown };
 }
 
-function requestFor(message: DeliverMessage): KlaviyoRequest {
-  if (message.type === 'klaviyo.profile-upsert')
-    return { method: 'POST', path: KLAVIYO_PATHS.profileImport, body: profileImportBody(message) };
-  return { method: 'POST', path: KLAVIYO_PATHS.createEvent, body: createEventBody(message) };
+export function requestsFor(messages: readonly DeliverMessage[]): KlaviyoRequest[] {
+  const requests: KlaviyoRequest[] = [];
+  for (const message of messages)
+    if (message.type === 'klaviyo.profile-upsert')
+      requests.push({ method: 'POST', path: KLAVIYO_PATHS.profileImport, body: profileImportBody(message) });
+    else if (message.type === 'klaviyo.event')
+      requests.push({ method: 'POST', path: KLAVIYO_PATHS.createEvent, body: createEventBody(message) });
+  const consent = messages.flatMap((message, i) =>
+    message.type === 'klaviyo.consent' ? [{ id: String(i), message }] : [],
+  );
+  for (const job of planConsentJobs(consent))
+    requests.push({ method: 'POST', path: job.path, body: job.body });
+  return requests;
 }
 
 /** A Logger that keeps what hydrate reports (skips, dropped properties) instead of printing it. */
@@ -125,7 +138,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
       ...(error.detail !== undefined && { detail: error.detail }),
     };
   }
-  result.requests = sent.map(requestFor);
+  result.requests = requestsFor(sent);
   result.source_calls = responses?.calls ?? [];
   for (const line of lines) {
     if (Array.isArray(line.fields.skipped)) result.skipped.push(...(line.fields.skipped as unknown[]));

@@ -1,8 +1,9 @@
 // `replay --source <name> --from <time> --to <time>`: archived webhooks of a time range fed through hydrate and
 // deliver again. Dedupe is bypassed (the messages go straight to the hydrate queue); Klaviyo's unique_id keeps an
 // event that already arrived from arriving twice; `--backfill` (the default) marks every event so flows do not
-// fire again for what happened before. Events only: profile writes are replayed with `--with-profiles`, and then
-// deliver still skips any older than what the relay has written since (docs/adr/0026-replay-and-state-writes.md).
+// fire again for what happened before. Events only: state writes (profile upserts, consent) are replayed with
+// `--with-profiles`, and then deliver still skips any older than what the relay has written since
+// (docs/adr/0026-replay-and-state-writes.md, docs/adr/0030-consent-as-state.md).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Option, type Command } from 'commander';
 import { createS3ClaimCheckWriter } from '../../functions/shared/stage/claim-check.ts';
@@ -70,7 +71,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--no-backfill', 'let the events trigger flows (default: sent as backfill, so flows do not fire)')
     .option(
       '--with-profiles',
-      'replay profile writes too (default: events only); a write older than one the relay made since is skipped',
+      'replay state writes too: profile upserts and consent (default: events only); a write older than one the relay made since is skipped',
     )
     .addOption(new Option('--rate <per-second>', 'webhooks sent a second at most').default('50'))
     .option('--dry-run', 'count what would be replayed; send nothing')
@@ -156,7 +157,7 @@ export function registerReplayCommand(program: Command): void {
       else
         console.log(
           `${result.dry_run ? 'would replay' : 'replayed'} ${result.dry_run ? result.matched : result.replayed} webhooks received ${result.from} … ${result.to}` +
-            ` (${result.objects} archive objects; ${result.duplicates} archived twice, sent once; ${result.failed} could not be sent; backfill ${result.backfill ? 'on' : 'off'}; profile writes ${result.profiles ? 'on, newer ones kept' : 'left out'})`,
+            ` (${result.objects} archive objects; ${result.duplicates} archived twice, sent once; ${result.failed} could not be sent; backfill ${result.backfill ? 'on' : 'off'}; state writes ${result.profiles ? 'on, newer ones kept' : 'left out'})`,
         );
       if (result.failed > 0 || result.invalid_lines > 0) process.exitCode = 1;
     });

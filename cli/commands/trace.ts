@@ -139,9 +139,11 @@ function printLogs(logs: LogsResult, since: string): void {
   }
   if (logs.lines.length === 0) console.log('  none');
   for (const line of logs.lines) {
-    const tail = [line.outcome && `outcome=${line.outcome}`, line.reason && `reason=${line.reason}`].filter(
-      Boolean,
-    );
+    const tail = [
+      line.outcome && `outcome=${line.outcome}`,
+      line.reason && `reason=${line.reason}`,
+      line.operation && `operation=${line.operation}`,
+    ].filter(Boolean);
     console.log(
       `  ${line.time}  ${line.function.padEnd(7)}  ${line.level.padEnd(5)}  ${line.message}${tail.length ? `  ${tail.join(' ')}` : ''}`,
     );

@@ -10,6 +10,8 @@ export interface TraceLogLine {
   message: string;
   outcome: string | null;
   reason: string | null;
+  /** The Klaviyo request a deliver line is about (`/api/events`, a consent job's path…), when it names one. */
+  operation?: string;
 }
 
 /** Whether a parsed line is about this webhook: its `correlation_id`, or ingest's `correlation_ids` list. */
@@ -33,6 +35,7 @@ export const byTime = (a: TraceLogLine, b: TraceLogLine) => a.time.localeCompare
 /** The fields every relay log line may carry (functions/shared/logger.ts), from a parsed JSON line. */
 export function lineOf(fields: Record<string, unknown>, time: string, fallbackFunction = '?'): TraceLogLine {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  const operation = text(fields.operation);
   return {
     time,
     function: text(fields.function) ?? fallbackFunction,
@@ -40,5 +43,6 @@ export function lineOf(fields: Record<string, unknown>, time: string, fallbackFu
     message: text(fields.message) ?? '',
     outcome: text(fields.outcome),
     reason: text(fields.reason),
+    ...(operation === null ? {} : { operation }),
   };
 }

@@ -6,12 +6,20 @@ import type { TraceLogLine } from './log-line.ts';
 import type { QueueScan } from './queue-scan.ts';
 
 /** Outcomes after which a webhook goes no further (functions/shared/stage/ runners, hydrate and deliver). */
-const FINAL_OUTCOMES = new Set(['delivered', 'dead_lettered', 'skipped', 'loop_guarded']);
+const FINAL_OUTCOMES = new Set([
+  'delivered',
+  'dead_lettered',
+  'skipped',
+  'loop_guarded',
+  'stale_state_skipped',
+]);
 
 function verdictOfLogLine(line: TraceLogLine): string {
   switch (line.outcome) {
     case 'delivered':
       return 'delivered';
+    case 'stale_state_skipped':
+      return `skipped by ${line.function}: older than state the relay had already written (consent or profile)`;
     case 'dead_lettered':
       return `dead-lettered in ${line.function}: ${line.reason ?? '?'} (no longer in the DLQ)`;
     default:

@@ -1,16 +1,24 @@
 // The deliver use case for one SQS batch: profile upserts go through profile import one by one; events go
 // through Bulk Create Events when the batch holds at least `bulk_threshold` of them, else through Create Event
-// one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
+// one by one; consent goes in Bulk Subscribe / Bulk Unsubscribe jobs (deliver-consent.ts). Each endpoint's
+// writes run on their own (its own pacer, its own `max_in_flight`), so a backlog on one never holds another's
+// back. Every call is paced (rate-pacer.ts); each message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
-import type { DeliverMessage, KlaviyoEvent } from '../shared/stage/contracts.ts';
-import { RetryableError } from '../shared/stage/errors.ts';
+import type {
+  DeliverMessage,
+  KlaviyoConsentV1,
+  KlaviyoEvent,
+  KlaviyoProfileUpsertV1,
+} from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
 import { deliverBulk } from './deliver-bulk.ts';
+import { deliverConsent } from './deliver-consent.ts';
 import { deliverOne } from './deliver-event.ts';
-import { DONE, type DeliverCounters } from './deliver-outcome.ts';
+import type { DeliverCounters } from './deliver-outcome.ts';
 import type { KlaviyoClient } from './klaviyo-client.ts';
 import { runLimited } from './run-limited.ts';
+import { staleStateWrite } from './stale-state.ts';
 import { profileStateKeys, type StateVersions } from './state-versions.ts';
 
 export interface DeliverBatchPorts {
@@ -24,39 +32,7 @@ export interface DeliverBatchPorts {
   stateVersions?: StateVersions | undefined;
 }
 
-/**
- * DONE for a profile write older than one the relay already made for that profile (skipped, counted), a retry
- * when that cannot be checked now, undefined when the write should go ahead (then its time is recorded).
- */
-async function staleStateWrite(
-  message: DeliverMessage,
-  log: ParsedRecord<DeliverMessage>['log'],
-  ports: DeliverBatchPorts,
-): Promise<RecordOutcome | undefined> {
-  if (message.type !== 'klaviyo.profile-upsert' || message.as_of === undefined || !ports.stateVersions)
-    return undefined;
-  try {
-    const verdict = await ports.stateVersions.advance(
-      profileStateKeys(message.profile),
-      new Date(message.as_of),
-    );
-    if (verdict === 'newest') return undefined;
-  } catch (error) {
-    const retry = new RetryableError(
-      `could not check the profile's newest write: ${(error as Error).message}`,
-      'state_store_unavailable',
-      undefined,
-      { cause: error },
-    );
-    return { kind: 'retry', error: retry };
-  }
-  ports.counters.count('stale_state_skipped');
-  log.info('skipped a profile write older than one the relay already made', {
-    outcome: 'stale_state_skipped',
-    as_of: message.as_of,
-  });
-  return DONE;
-}
+type Single = ParsedRecord<KlaviyoEvent | KlaviyoProfileUpsertV1>;
 
 export async function deliverBatch(
   records: readonly ParsedRecord<DeliverMessage>[],
@@ -66,28 +42,44 @@ export async function deliverBatch(
   const logs = new Map(records.map((r) => [r.id, r.log]));
   const logOf = (id: string) => logs.get(id) ?? ports.log;
   const events: { id: string; event: KlaviyoEvent }[] = [];
-  const singles: ParsedRecord<DeliverMessage>[] = [];
+  const singleEvents: Single[] = [];
+  const upserts: Single[] = [];
+  const consent: { id: string; message: KlaviyoConsentV1 }[] = [];
   for (const record of records) {
-    if (record.message.type === 'klaviyo.event') events.push({ id: record.id, event: record.message });
-    else singles.push(record);
+    const { message } = record;
+    if (message.type === 'klaviyo.event') events.push({ id: record.id, event: message });
+    else if (message.type === 'klaviyo.consent') consent.push({ id: record.id, message });
+    else upserts.push({ ...record, message });
   }
   const useBulk = events.length >= ports.settings.bulk_threshold;
-  if (!useBulk) singles.push(...records.filter((r) => r.message.type === 'klaviyo.event'));
+  if (!useBulk)
+    for (const record of records)
+      if (record.message.type === 'klaviyo.event') singleEvents.push({ ...record, message: record.message });
 
   const sendPorts = { klaviyo: ports.klaviyo, counters: ports.counters, deadline: ports.deadline };
+  const bulkPorts = { ...sendPorts, log: ports.log, logOf, maxInFlight: ports.settings.max_in_flight };
+  const take = (results: Map<string, RecordOutcome>) =>
+    results.forEach((outcome, id) => outcomes.set(id, outcome));
+  // One lane per endpoint: each waits only for its own pacer and its own requests in flight.
+  const singles = (lane: Single[]) =>
+    runLimited(lane, ports.settings.max_in_flight, async (record) => {
+      const { message } = record;
+      const skipped =
+        message.type === 'klaviyo.profile-upsert'
+          ? await staleStateWrite(
+              { keys: profileStateKeys(message.profile), asOf: message.as_of, what: 'profile' },
+              record.log,
+              ports,
+            )
+          : undefined;
+      outcomes.set(record.id, skipped ?? (await deliverOne(message, record.log, sendPorts)));
+    });
   await Promise.all([
-    useBulk
-      ? deliverBulk(events, {
-          ...sendPorts,
-          log: ports.log,
-          logOf,
-          maxInFlight: ports.settings.max_in_flight,
-        }).then((bulk) => bulk.forEach((outcome, id) => outcomes.set(id, outcome)))
+    useBulk ? deliverBulk(events, bulkPorts).then(take) : singles(singleEvents),
+    singles(upserts),
+    consent.length > 0
+      ? deliverConsent(consent, { ...bulkPorts, stateVersions: ports.stateVersions }).then(take)
       : undefined,
-    runLimited(singles, ports.settings.max_in_flight, async (record) => {
-      const skipped = await staleStateWrite(record.message, record.log, ports);
-      outcomes.set(record.id, skipped ?? (await deliverOne(record.message, record.log, sendPorts)));
-    }),
   ]);
   return outcomes;
 }

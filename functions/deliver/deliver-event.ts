@@ -1,7 +1,7 @@
 // One message, one Klaviyo call: Create Event for an event, profile import for a profile upsert. The event's
 // deterministic unique_id makes a redelivered message harmless (Klaviyo keeps the first event with that id),
 // and an upsert of the same values changes nothing.
-import type { DeliverMessage } from '../shared/stage/contracts.ts';
+import type { KlaviyoEvent, KlaviyoProfileUpsertV1 } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { RecordOutcome } from '../shared/stage/stage-options.ts';
 import type { KlaviyoClient } from './klaviyo-client.ts';
@@ -15,8 +15,9 @@ export interface SendPorts {
   deadline: number;
 }
 
+/** Consent is not sent one by one: it goes in jobs (deliver-consent.ts). */
 export async function deliverOne(
-  message: DeliverMessage,
+  message: KlaviyoEvent | KlaviyoProfileUpsertV1,
   log: Logger,
   ports: SendPorts,
 ): Promise<RecordOutcome> {

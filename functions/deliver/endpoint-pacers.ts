@@ -7,6 +7,8 @@ export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }>
   '/api/events': { burst: 350, steady: 3_500 },
   '/api/event-bulk-create-jobs': { burst: 10, steady: 150 },
   '/api/profile-import': { burst: 75, steady: 750 },
+  '/api/profile-subscription-bulk-create-jobs': { burst: 75, steady: 750 },
+  '/api/profile-subscription-bulk-delete-jobs': { burst: 75, steady: 750 },
 };
 
 /** One pacer per endpoint, sized from the settings and the published limits. */

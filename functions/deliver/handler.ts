@@ -30,6 +30,7 @@ import type { DeliverCounters } from './deliver-outcome.ts';
 import { createPacers } from './endpoint-pacers.ts';
 import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
 import { createDynamoStateVersions, stateTtlSecondsOf } from './state-versions.ts';
+import { deferUnknownKind } from './unknown-kinds.ts';
 
 export interface DeliverDependencies {
   env?: NodeJS.ProcessEnv;
@@ -116,6 +117,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   const stage = createSqsBatchStage({
     stage: 'deliver',
     schema: deliverMessageSchema(),
+    deferUnknown: deferUnknownKind,
     sqs,
     queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
     dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),

@@ -7,6 +7,9 @@ export const KLAVIYO_PATHS = {
   createEvent: '/api/events',
   bulkCreateEvents: '/api/event-bulk-create-jobs',
   profileImport: '/api/profile-import',
+  /** Consent jobs: consent-requests.ts builds their bodies. */
+  bulkSubscribe: '/api/profile-subscription-bulk-create-jobs',
+  bulkUnsubscribe: '/api/profile-subscription-bulk-delete-jobs',
 } as const;
 export type KlaviyoPath = (typeof KLAVIYO_PATHS)[keyof typeof KLAVIYO_PATHS];
 

@@ -11,6 +11,7 @@ import type { ResponseCache } from './hydration/response-cache.ts';
 import { runHydrationSteps, type StepRunnerPorts } from './hydration/step-runner.ts';
 import type { MappingLane } from './mapping-lane.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
+import { isStateWrite } from './replay-state.ts';
 import { DeliverOutbox } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
@@ -83,8 +84,8 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  // A replay re-feeds events; it writes profiles only when asked (`relay replay --with-profiles`), so an old
-  // webhook does not put old state back (and deliver still skips a write older than one the relay made since).
+  // A replay re-feeds events; it writes state (profiles, consent) only when asked (`relay replay --with-profiles`),
+  // so an old webhook does not put old state back (and deliver still skips a write older than one made since).
   const replay = replayOf(message);
   const leaveOutProfiles = replay !== undefined && !replay.profiles;
   let profilesLeftOut = 0;
@@ -92,14 +93,16 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   const outbox = new DeliverOutbox(budget);
   const map = () =>
     mapToKlaviyoMessages(message, source, context, (made) => {
-      if (leaveOutProfiles && made.type === 'klaviyo.profile-upsert') profilesLeftOut += 1;
+      if (leaveOutProfiles && isStateWrite(made)) profilesLeftOut += 1;
       else outbox.add(made);
     });
   const { skipped, droppedProperties, timeFallbacks } = ports.mappingLane
     ? await ports.mappingLane(map, ports.signal)
     : await map();
   if (profilesLeftOut > 0) {
-    ports.log.info('left out the profile write of a replayed webhook', { outcome: 'replay_state_skipped' });
+    ports.log.info('left out the state writes (profile, consent) of a replayed webhook', {
+      outcome: 'replay_state_skipped',
+    });
     ports.count?.('replay_state_skipped', profilesLeftOut);
   }
   reportSkipped(skipped, ports);

@@ -60,10 +60,10 @@ export const klaviyoSettingsSchema = memo(() =>
           "The deliver event source mapping's maximum concurrency (Terraform sets both, from 2; local mode also takes 1).",
         ),
       ),
-    /** Klaviyo requests one deliver instance keeps in flight at once (1–64). */
+    /** Klaviyo requests one deliver instance keeps in flight at once per endpoint (1–64), so no endpoint waits for another's. */
     max_in_flight: z
       ._default(intBetween(1, 64), 8)
-      .check(z.describe('Klaviyo requests one deliver instance keeps in flight.')),
+      .check(z.describe('Klaviyo requests one deliver instance keeps in flight, per Klaviyo endpoint.')),
   }),
 );
 export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;

@@ -68,8 +68,15 @@ export function planRetry(
   return delay;
 }
 
-/** The copy of `record` that a deferral sends: same body and attributes, this copy's failures carried over. */
-export function deferredCopy(record: SQSRecord, delaySeconds: number): Omit<DelayedMessage, 'id'> {
+/**
+ * The copy of `record` that a deferral sends: same body and attributes, this copy's failures carried over (and this
+ * receive counted as one more when `counted`: a CountedDeferral).
+ */
+export function deferredCopy(
+  record: SQSRecord,
+  delaySeconds: number,
+  counted = false,
+): Omit<DelayedMessage, 'id'> {
   const attributes: Record<string, MessageAttributeValue> = {};
   for (const [name, value] of Object.entries(record.messageAttributes)) {
     if (value.stringValue !== undefined)
@@ -79,7 +86,7 @@ export function deferredCopy(record: SQSRecord, delaySeconds: number): Omit<Dela
   }
   attributes[FAILED_ATTEMPTS_ATTRIBUTE] = {
     DataType: 'Number',
-    StringValue: String(failedBeforeOf(record) + receiveCountOf(record) - 1),
+    StringValue: String(failedBeforeOf(record) + receiveCountOf(record) - (counted ? 0 : 1)),
   };
   return {
     body: record.body,

@@ -7,7 +7,7 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deferredCopy, lastAllowed, planRetry } from './attempts.ts';
 import { countDeadLetters, deadLetterLog, deadLetterOf, exhausted, forLetter } from './dead-letters.ts';
-import { DeferredError, PermanentError, RetryableError } from './errors.ts';
+import { CountedDeferral, DeferredError, PermanentError, RetryableError } from './errors.ts';
 import type { Logger } from '../logger.ts';
 import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit } from '../metrics.ts';
@@ -78,7 +78,10 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     );
     const copies = deferrals.flatMap(({ record, error }, i) => {
       const copyOf = renewed[i];
-      return copyOf ? [{ id: record.messageId, ...deferredCopy(copyOf, error.retryAfterSeconds ?? 1) }] : [];
+      const counted = error instanceof CountedDeferral;
+      return copyOf
+        ? [{ id: record.messageId, ...deferredCopy(copyOf, error.retryAfterSeconds ?? 1, counted) }]
+        : [];
     });
     const { failedIds, reasons } = await sendDelayed(sqs, queueUrl, copies);
     const failed = new Set([...failedIds, ...unrenewed]);
@@ -126,7 +129,8 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
         let record = received;
         try {
           record = await openRecord(received, redrive, log, metrics);
-          return { record, log, message: await decodeRecord(record, schema, options.claimCheckReader) };
+          const message = await decodeRecord(record, schema, options.claimCheckReader, options.deferUnknown);
+          return { record, log, message };
         } catch (error) {
           return { record, log, error: error instanceof Error ? error : new Error(String(error)) };
         }
@@ -136,8 +140,11 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
       const { record, log } = item;
       if (!('error' in item)) parsed.push({ id: record.messageId, message: item.message, record, log });
       else if (item.error instanceof PermanentError) letters.push({ record, log, error: item.error });
+      else if (item.error instanceof DeferredError && !(item.error instanceof CountedDeferral))
+        deferrals.push({ record, log, error: item.error });
       else if (lastAllowed(record, options.maxReceiveCount))
         letters.push({ record, log, error: exhausted(item.error) });
+      else if (item.error instanceof CountedDeferral) deferrals.push({ record, log, error: item.error });
       else retries.push({ record, log, error: item.error });
     }
 

@@ -206,7 +206,11 @@ export const klaviyoConsentV1Schema = memo(() =>
 export type KlaviyoConsentV1 = z.infer<ReturnType<typeof klaviyoConsentV1Schema>>;
 
 export const deliverMessageSchema = memo(() =>
-  z.discriminatedUnion('type', [klaviyoEventSchema(), klaviyoProfileUpsertV1Schema()]),
+  z.discriminatedUnion('type', [
+    klaviyoEventSchema(),
+    klaviyoProfileUpsertV1Schema(),
+    klaviyoConsentV1Schema(),
+  ]),
 );
 export type DeliverMessage = z.infer<ReturnType<typeof deliverMessageSchema>>;
 

@@ -20,7 +20,16 @@ export class RetryableError extends Error {
  * up the receives that maxReceiveCount allows for failures (docs/adr/0012-deferral-and-dead-letters.md).
  */
 export class DeferredError extends RetryableError {
-  override readonly name = 'DeferredError';
+  override readonly name: string = 'DeferredError';
+}
+
+/**
+ * A deferral for a wait that may never end (a message kind that no deployed version of the stage knows yet): each
+ * one counts as a failed attempt, so after maxReceiveCount of them the stage dead-letters the message
+ * (`retries_exhausted`, with this as its last error) rather than re-sending it for ever.
+ */
+export class CountedDeferral extends DeferredError {
+  override readonly name = 'CountedDeferral';
 }
 
 /** Will fail the same way every time: schema errors, 4xx validation errors. Needs a person. */

@@ -3,7 +3,7 @@
 // checked against the stage's contract.
 import type { SQSRecord } from 'aws-lambda';
 import { claimCheckOf, type ClaimCheckReader } from './claim-check.ts';
-import { PermanentError } from './errors.ts';
+import { PermanentError, type DeferredError } from './errors.ts';
 import type { Logger } from '../logger.ts';
 import { parseJson } from '../json/text.ts';
 import { MetricUnit, type Metrics } from '../metrics.ts';
@@ -21,12 +21,14 @@ const contractViolation = (error: unknown) =>
 /**
  * The message a record carries: its body, or the body its claim check names (loaded first), checked against the
  * stage's contract. A contract violation and a claim check that is gone are PermanentErrors; a claim check that
- * cannot be read now is a RetryableError.
+ * cannot be read now is a RetryableError. A body that fails the contract because it is a kind the stage does not
+ * know yet is what `deferUnknown` makes of it (StageOptions), when it says so.
  */
 export async function decodeRecord<T>(
   record: SQSRecord,
   schema: z.ZodMiniType<T>,
   claimCheck: ClaimCheckReader | undefined,
+  deferUnknown?: (value: unknown) => DeferredError | undefined,
 ): Promise<T> {
   let value: unknown;
   let reference: ReturnType<typeof claimCheckOf>;
@@ -49,7 +51,7 @@ export async function decodeRecord<T>(
   try {
     return schema.parse(value);
   } catch (error) {
-    throw contractViolation(error);
+    throw deferUnknown?.(value) ?? contractViolation(error);
   }
 }
 

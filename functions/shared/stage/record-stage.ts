@@ -20,7 +20,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { deferredCopy, lastAllowed, planRetry } from './attempts.ts';
 import { countDeadLetters, deadLetterLog, deadLetterOf, exhausted, forLetter } from './dead-letters.ts';
 import { deadlineMarginFor, runWithinDeadline } from './deadline.ts';
-import { DeferredError, PermanentError } from './errors.ts';
+import { CountedDeferral, DeferredError, PermanentError } from './errors.ts';
 import type { Logger } from '../logger.ts';
 import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit } from '../metrics.ts';
@@ -49,7 +49,11 @@ export function createSqsStage<T>(options: StageOptions<T>) {
   /** Re-sends a deferred message; false when the re-send failed (then it is retried as a failure). */
   async function defer(record: SQSRecord, error: DeferredError, log: Logger): Promise<boolean> {
     try {
-      const copy = deferredCopy(await renew(record), error.retryAfterSeconds ?? 1);
+      const copy = deferredCopy(
+        await renew(record),
+        error.retryAfterSeconds ?? 1,
+        error instanceof CountedDeferral,
+      );
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
@@ -78,14 +82,17 @@ export function createSqsStage<T>(options: StageOptions<T>) {
     try {
       record = await openRecord(received, redrive, log, metrics);
       done = await options.admit?.(record);
-      const message = await decodeRecord(record, schema, options.claimCheckReader);
+      const message = await decodeRecord(record, schema, options.claimCheckReader, options.deferUnknown);
       await runWithinDeadline(context, marginMs, (signal) =>
         options.process(message, log, record, signal, context),
       );
     } catch (error) {
       if (error instanceof PermanentError) return deadLetter(record, error, log);
-      if (error instanceof DeferredError && (await defer(record, error, log))) return;
-      if (!(error instanceof DeferredError) && lastAllowed(record, options.maxReceiveCount)) {
+      // A counted deferral on the last receive allowed ends as a failure would.
+      const counts = !(error instanceof DeferredError) || error instanceof CountedDeferral;
+      const last = counts && lastAllowed(record, options.maxReceiveCount);
+      if (error instanceof DeferredError && !last && (await defer(record, error, log))) return;
+      if (last) {
         const failed = error instanceof Error ? error : new Error(String(error));
         try {
           return await deadLetter(record, exhausted(failed), log);

@@ -6,7 +6,7 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { FAILED_ATTEMPTS_ATTRIBUTE } from './attempts.ts';
 import { renewClaimCheck, type ClaimCheckReader, type ClaimCheckWriter } from './claim-check.ts';
 import type { DeadLetterV1 } from './contracts.ts';
-import type { PermanentError } from './errors.ts';
+import type { DeferredError, PermanentError } from './errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { correlationOf } from './record-decoding.ts';
@@ -41,6 +41,11 @@ export interface StageOptions<T> {
    * that retries (and counts a failure against) the whole batch.
    */
   deadlineMarginMs?: number;
+  /**
+   * Asked about a body that fails the contract: a DeferredError (a CountedDeferral, so that it ends) when the body
+   * is a kind the stage does not know yet — sent by a newer producer during a deploy — rather than an invalid one.
+   */
+  deferUnknown?: (value: unknown) => DeferredError | undefined;
   /**
    * Asked before a record's body is loaded (a claim check's size is known then): may throw a DeferredError to
    * defer it while the records in flight hold too much; what it returns is called once the record is done.

@@ -74,3 +74,20 @@ it('says which file it could not read', async () => {
     /cannot read local mode's log file .*none\.jsonl/,
   );
 });
+
+it('keeps the Klaviyo request a deliver line names (a consent job), for the trace to show', async () => {
+  const file = path.join(dir, 'logs.jsonl');
+  await writeFile(
+    file,
+    line({
+      timestamp: '2026-12-03T10:00:02.000Z',
+      function: 'deliver',
+      message: 'delivered',
+      outcome: 'delivered',
+      operation: '/api/profile-subscription-bulk-delete-jobs',
+      correlation_id: 'shop:9',
+    }),
+  );
+  const [found] = await readLocalLogLines(file, 'shop:9', new Date('2026-12-03T00:00:00Z'));
+  expect(found?.operation).toBe('/api/profile-subscription-bulk-delete-jobs');
+});

@@ -78,6 +78,12 @@ describe('verdictOf', () => {
     );
   });
 
+  it('says when deliver skipped a state write older than one the relay had written (consent, profile)', () => {
+    expect(verdictOf(done, empty, [line('1', 'deliver', 'stale_state_skipped')])).toBe(
+      'skipped by deliver: older than state the relay had already written (consent or profile)',
+    );
+  });
+
   it('falls back to the dedupe record', () => {
     expect(verdictOf(null, empty, [])).toBe('never accepted (or its dedupe record has expired)');
     expect(verdictOf(pending, empty, [])).toBe(

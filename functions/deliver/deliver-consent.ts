@@ -1,0 +1,117 @@
+// Consent writes, as Klaviyo jobs (consent-jobs.ts). First the order of state (ADR 0030): of a batch's writes for
+// one profile and channel only the newest goes on, and it goes only if the relay has written nothing newer for
+// that profile and channel (stale-state.ts); the others are skipped as stale, never dead-lettered. Then one
+// Klaviyo answer per job decides its writes' outcomes:
+//   - 2xx (202: the job is accepted): delivered;
+//   - 429, 401/403, 5xx and timeouts: every write of the job is retried as the retry plan says (a resent
+//     subscription or unsubscription sets the same state again, so a resend is harmless);
+//   - another 4xx whose pointer names a row (`/data/attributes/profiles/data/{i}/…`): that write is dead-lettered
+//     with Klaviyo's detail and pointer, and the rest go again in a new job (up to MAX_CONSENT_ROUNDS times);
+//   - another 4xx naming no row (or the rounds ran out): each remaining write goes again in a job of its own, so
+//     each gets its own verdict.
+import type { Logger } from '../shared/logger.ts';
+import type { RecordOutcome } from '../shared/stage/stage-options.ts';
+import {
+  planConsentJobs,
+  itemAtPointer,
+  toConsentJob,
+  type ConsentItem,
+  type ConsentJob,
+} from './consent-jobs.ts';
+import { consentStateKey, newestPerKey } from './consent-state.ts';
+import type { SendPorts } from './deliver-event.ts';
+import { DONE, outcomeOfError } from './deliver-outcome.ts';
+import { KlaviyoRejection } from './klaviyo-client.ts';
+import { runLimited } from './run-limited.ts';
+import { staleStateWrite } from './stale-state.ts';
+import type { StateVersions } from './state-versions.ts';
+
+export const MAX_CONSENT_ROUNDS = 3;
+
+export interface ConsentPorts extends SendPorts {
+  log: Logger;
+  /** Log of each message, for per-message lines. */
+  logOf: (id: string) => Logger;
+  maxInFlight: number;
+  /** The newest state written per profile and channel; without it, consent writes go as they come. */
+  stateVersions?: StateVersions | undefined;
+}
+
+export async function deliverConsent(
+  items: readonly ConsentItem[],
+  ports: ConsentPorts,
+): Promise<Map<string, RecordOutcome>> {
+  const outcomes = new Map<string, RecordOutcome>();
+  const { newest, older } = newestPerKey(items);
+  for (const { id, message } of older) {
+    ports.counters.count('stale_state_skipped');
+    ports.logOf(id).info('skipped a consent write older than another in the same batch', {
+      outcome: 'stale_state_skipped',
+      as_of: message.as_of,
+    });
+    outcomes.set(id, DONE);
+  }
+
+  const toSend: ConsentItem[] = [];
+  await runLimited(newest, ports.maxInFlight, async (item) => {
+    const skipped = await staleStateWrite(
+      { keys: [consentStateKey(item.message)], asOf: item.message.as_of, what: 'consent' },
+      ports.logOf(item.id),
+      ports,
+    );
+    if (skipped) outcomes.set(item.id, skipped);
+    else toSend.push(item);
+  });
+  // The checks finish in any order; the jobs keep the batch's.
+  const order = new Map(items.map((item, i) => [item.id, i]));
+  toSend.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+
+  async function send(job: ConsentJob, round: number): Promise<void> {
+    try {
+      await ports.klaviyo.post(job.path, job.body, { deadline: ports.deadline });
+    } catch (error) {
+      if (!(error instanceof KlaviyoRejection)) {
+        const outcome = outcomeOfError(error, ports.counters);
+        for (const { id } of job.items) outcomes.set(id, outcome);
+        return;
+      }
+      const blamed = itemAtPointer(job, error.errors[0]?.source?.pointer);
+      if (job.items.length === 1 || (blamed && round < MAX_CONSENT_ROUNDS)) {
+        const refused = blamed ?? job.items[0];
+        if (refused) {
+          outcomes.set(refused.id, outcomeOfError(error, ports.counters));
+          ports.logOf(refused.id).warn('consent write refused by Klaviyo', {
+            operation: job.path,
+            detail: error.message,
+          });
+        }
+        const rest = job.items.filter((item) => item !== refused);
+        if (rest.length > 0) await send(toConsentJob(rest), round + 1);
+        return;
+      }
+      ports.log.warn('consent job refused without naming a row; sending its writes one a job', {
+        status: error.status,
+        detail: error.message,
+        writes: job.items.length,
+      });
+      await runLimited(job.items, ports.maxInFlight, (item) =>
+        send(toConsentJob([item]), MAX_CONSENT_ROUNDS),
+      );
+      return;
+    }
+    ports.counters.count('delivered', job.items.length);
+    for (const { id, message } of job.items) {
+      outcomes.set(id, DONE);
+      ports.logOf(id).info('delivered', {
+        outcome: 'delivered',
+        operation: job.path,
+        channel: message.channel,
+        consent: message.consent,
+      });
+    }
+  }
+
+  // Consent jobs are small and share one budget per operation: as many at once as the other single writes.
+  await runLimited(planConsentJobs(toSend), ports.maxInFlight, (job) => send(job, 0));
+  return outcomes;
+}

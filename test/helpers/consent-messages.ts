@@ -1,0 +1,33 @@
+// Consent writes (hydrate → deliver `klaviyo.consent`) for tests, built through the real contract, and an
+// in-memory state store that keeps the rule of state-versions.ts (a time is recorded unless a key holds a newer one).
+import { klaviyoConsentV1Schema, type KlaviyoConsentV1 } from '../../functions/shared/stage/contracts.ts';
+import type { StateVersions } from '../../functions/deliver/state-versions.ts';
+
+/** A consent write of `email` (default ada@example.com) on the email channel, as of `as_of`. */
+export function consentFixture(id: string, fields: Partial<KlaviyoConsentV1> = {}): KlaviyoConsentV1 {
+  return klaviyoConsentV1Schema().parse({
+    type: 'klaviyo.consent',
+    version: 1,
+    correlation_id: `demo:${id}`,
+    source: 'demo',
+    delivery_id: id,
+    channel: 'email',
+    consent: 'subscribed',
+    profile: { email: 'ada@example.com' },
+    as_of: '2026-12-01T10:00:00.000Z',
+    ...fields,
+  });
+}
+
+export function memoryStateVersions(): StateVersions & { times: Map<string, number> } {
+  const times = new Map<string, number>();
+  return {
+    times,
+    advance(keys, asOf) {
+      const at = asOf.getTime();
+      if (keys.some((key) => (times.get(key) ?? -Infinity) > at)) return Promise.resolve('stale');
+      for (const key of keys) times.set(key, at);
+      return Promise.resolve('newest');
+    },
+  };
+}
