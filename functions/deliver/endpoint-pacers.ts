@@ -7,6 +7,10 @@ export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }>
   '/api/events': { burst: 350, steady: 3_500 },
   '/api/event-bulk-create-jobs': { burst: 10, steady: 150 },
   '/api/profile-import': { burst: 75, steady: 750 },
+  // Bulk Import Profiles and its read-back: three endpoints, a budget each (keyed by path template).
+  '/api/profile-bulk-import-jobs': { burst: 10, steady: 150 },
+  '/api/profile-bulk-import-jobs/{job_id}': { burst: 10, steady: 150 },
+  '/api/profile-bulk-import-jobs/{id}/import-errors': { burst: 10, steady: 150 },
 };
 
 /** One pacer per endpoint, sized from the settings and the published limits. */
