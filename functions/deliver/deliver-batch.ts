@@ -1,20 +1,21 @@
-// The deliver use case for one SQS batch: profile upserts go through profile import one by one; events go
-// through Bulk Create Events when the batch holds at least `bulk_threshold` of them, else through Create Event
-// one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
+// The deliver use case for one SQS batch: profile upserts go through profile import one by one, or as a Bulk
+// Import Profiles job when many wait (deliver-profiles.ts); events go through Bulk Create Events when the batch
+// holds at least `bulk_threshold` of them, else through Create Event one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
-import type { DeliverMessage, KlaviyoEvent } from '../shared/stage/contracts.ts';
+import type { DeliverMessage, KlaviyoEvent, KlaviyoProfileUpsertV1 } from '../shared/stage/contracts.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
 import { deliverBulk } from './deliver-bulk.ts';
 import { deliverOne } from './deliver-event.ts';
 import { DONE, type DeliverCounters } from './deliver-outcome.ts';
-import type { KlaviyoClient } from './klaviyo-client.ts';
+import { deliverProfiles } from './deliver-profiles.ts';
+import type { KlaviyoClient, KlaviyoReader } from './klaviyo-client.ts';
 import { runLimited } from './run-limited.ts';
 import { profileStateKeys, type StateVersions } from './state-versions.ts';
 
 export interface DeliverBatchPorts {
-  klaviyo: KlaviyoClient;
+  klaviyo: KlaviyoClient & KlaviyoReader;
   settings: KlaviyoSettings;
   counters: DeliverCounters;
   log: Logger;
@@ -22,7 +23,12 @@ export interface DeliverBatchPorts {
   deadline: number;
   /** The newest state written per profile (state-versions.ts); without it, profile writes go as they come. */
   stateVersions?: StateVersions | undefined;
+  /** Clock and sleep of a profile import job's read-back; default Date.now and a timer. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * DONE for a profile write older than one the relay already made for that profile (skipped, counted), a retry
@@ -67,8 +73,11 @@ export async function deliverBatch(
   const logOf = (id: string) => logs.get(id) ?? ports.log;
   const events: { id: string; event: KlaviyoEvent }[] = [];
   const singles: ParsedRecord<DeliverMessage>[] = [];
+  const profiles: ParsedRecord<KlaviyoProfileUpsertV1>[] = [];
   for (const record of records) {
-    if (record.message.type === 'klaviyo.event') events.push({ id: record.id, event: record.message });
+    const { message } = record;
+    if (message.type === 'klaviyo.event') events.push({ id: record.id, event: message });
+    else if (message.type === 'klaviyo.profile-upsert') profiles.push({ ...record, message });
     else singles.push(record);
   }
   const useBulk = events.length >= ports.settings.bulk_threshold;
@@ -84,6 +93,15 @@ export async function deliverBatch(
           maxInFlight: ports.settings.max_in_flight,
         }).then((bulk) => bulk.forEach((outcome, id) => outcomes.set(id, outcome)))
       : undefined,
+    deliverProfiles(profiles, {
+      ...sendPorts,
+      log: ports.log,
+      logOf,
+      maxInFlight: ports.settings.max_in_flight,
+      now: ports.now ?? Date.now,
+      sleep: ports.sleep ?? timer,
+      checkState: (record) => staleStateWrite(record.message, record.log, ports),
+    }).then((done) => done.forEach((outcome, id) => outcomes.set(id, outcome))),
     runLimited(singles, ports.settings.max_in_flight, async (record) => {
       const skipped = await staleStateWrite(record.message, record.log, ports);
       outcomes.set(record.id, skipped ?? (await deliverOne(record.message, record.log, sendPorts)));
