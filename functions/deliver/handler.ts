@@ -137,6 +137,8 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
         log: logger,
         deadline,
         stateVersions,
+        // The clock the deadline was taken from: a profile import job's read-back keeps to it.
+        now,
       });
     },
   });
