@@ -1,6 +1,7 @@
 // The deliver use case for one SQS batch: profile upserts go through profile import one by one, or as a Bulk
 // Import Profiles job when many wait (deliver-profiles.ts); events go through Bulk Create Events when the batch
-// holds at least `bulk_threshold` of them, else through Create Event one by one. Every call is paced (rate-pacer.ts); each message gets its own outcome.
+// holds at least `bulk_threshold` of them, else through Create Event one by one. Every call is paced
+// (rate-pacer.ts); each message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type { DeliverMessage, KlaviyoEvent, KlaviyoProfileUpsertV1 } from '../shared/stage/contracts.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
@@ -29,6 +30,17 @@ export interface DeliverBatchPorts {
 }
 
 const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * max_in_flight shared between two groups of one-by-one calls that run at once, by their sizes (each at least 1);
+ * undefined when it cannot be shared (1): then the groups run one after the other.
+ */
+export function splitInFlight(max: number, a: number, b: number): [number, number] | undefined {
+  if (a === 0 || b === 0) return [max, max];
+  if (max < 2) return undefined;
+  const forA = Math.min(max - 1, Math.max(1, Math.round((max * a) / (a + b))));
+  return [forA, max - forA];
+}
 
 /**
  * DONE for a profile write older than one the relay already made for that profile (skipped, counted), a retry
@@ -83,7 +95,19 @@ export async function deliverBatch(
   const useBulk = events.length >= ports.settings.bulk_threshold;
   if (!useBulk) singles.push(...records.filter((r) => r.message.type === 'klaviyo.event'));
 
+  // Profile upserts and the other one-by-one calls share the instance's max_in_flight.
+  const split = splitInFlight(ports.settings.max_in_flight, profiles.length, singles.length);
+  const [profilesInFlight, singlesInFlight] = split ?? [1, 1];
   const sendPorts = { klaviyo: ports.klaviyo, counters: ports.counters, deadline: ports.deadline };
+  const profilesDone = deliverProfiles(profiles, {
+    ...sendPorts,
+    log: ports.log,
+    logOf,
+    maxInFlight: profilesInFlight,
+    now: ports.now ?? Date.now,
+    sleep: ports.sleep ?? timer,
+    checkState: (record) => staleStateWrite(record.message, record.log, ports),
+  }).then((done) => done.forEach((outcome, id) => outcomes.set(id, outcome)));
   await Promise.all([
     useBulk
       ? deliverBulk(events, {
@@ -93,19 +117,14 @@ export async function deliverBatch(
           maxInFlight: ports.settings.max_in_flight,
         }).then((bulk) => bulk.forEach((outcome, id) => outcomes.set(id, outcome)))
       : undefined,
-    deliverProfiles(profiles, {
-      ...sendPorts,
-      log: ports.log,
-      logOf,
-      maxInFlight: ports.settings.max_in_flight,
-      now: ports.now ?? Date.now,
-      sleep: ports.sleep ?? timer,
-      checkState: (record) => staleStateWrite(record.message, record.log, ports),
-    }).then((done) => done.forEach((outcome, id) => outcomes.set(id, outcome))),
-    runLimited(singles, ports.settings.max_in_flight, async (record) => {
-      const skipped = await staleStateWrite(record.message, record.log, ports);
-      outcomes.set(record.id, skipped ?? (await deliverOne(record.message, record.log, sendPorts)));
-    }),
+    profilesDone,
+    // When max_in_flight cannot be shared, the one-by-one calls wait for the profile upserts.
+    (split ? Promise.resolve() : profilesDone).then(() =>
+      runLimited(singles, singlesInFlight, async (record) => {
+        const skipped = await staleStateWrite(record.message, record.log, ports);
+        outcomes.set(record.id, skipped ?? (await deliverOne(record.message, record.log, sendPorts)));
+      }),
+    ),
   ]);
   return outcomes;
 }
