@@ -65,6 +65,21 @@ describe('profile upserts as a Bulk Import Profiles job', () => {
     expect(many.counts.delivered).toBe(PROFILE_BULK_THRESHOLD);
   });
 
+  it('imports a profile over 100 KB alone, beside the job', async () => {
+    const messages = upserts(21);
+    messages[2] = upsertFixture('d-2', {
+      profile: { email: 'big@example.com' },
+      properties: { notes: 'x'.repeat(110_000) },
+    });
+    const { calls, counts } = await deliver(messages);
+    expect(paths(calls).filter((p) => p.startsWith('POST'))).toEqual([
+      'POST /api/profile-import',
+      'POST /api/profile-bulk-import-jobs',
+    ]);
+    expect(jobRows(calls.find((c) => c.path === PROFILE_JOB_PATHS.create)?.body)).toHaveLength(20);
+    expect(counts.delivered).toBe(21);
+  });
+
   it('waits while the job runs, reading it on its own budget', async () => {
     const { calls, counts } = await deliver(upserts(25), { statuses: ['queued', 'processing', 'complete'] });
     const reads = calls.filter((c) => c.method === 'GET');
