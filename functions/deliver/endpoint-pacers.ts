@@ -9,6 +9,10 @@ export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }>
   '/api/profile-import': { burst: 75, steady: 750 },
   '/api/profile-subscription-bulk-create-jobs': { burst: 75, steady: 750 },
   '/api/profile-subscription-bulk-delete-jobs': { burst: 75, steady: 750 },
+  // Bulk Import Profiles and its read-back: three endpoints, a budget each (keyed by path template).
+  '/api/profile-bulk-import-jobs': { burst: 10, steady: 150 },
+  '/api/profile-bulk-import-jobs/{job_id}': { burst: 10, steady: 150 },
+  '/api/profile-bulk-import-jobs/{id}/import-errors': { burst: 10, steady: 150 },
 };
 
 /** One pacer per endpoint, sized from the settings and the published limits. */

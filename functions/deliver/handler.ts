@@ -28,7 +28,7 @@ import { createSqsBatchStage } from '../shared/stage/batch-stage.ts';
 import { deliverBatch } from './deliver-batch.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
 import { createPacers } from './endpoint-pacers.ts';
-import { createKlaviyoClient, type Fetch, type KlaviyoClient } from './klaviyo-client.ts';
+import { createKlaviyoClient, type Fetch, type KlaviyoClient, type KlaviyoReader } from './klaviyo-client.ts';
 import { createDynamoStateVersions, stateTtlSecondsOf } from './state-versions.ts';
 import { deferUnknownKind } from './unknown-kinds.ts';
 
@@ -79,7 +79,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
   // a changed base URL, revision, key reference, timeout or budget reaches a warm instance without a deploy.
   // The pacers are kept across invocations, and across refreshes that leave the account and budget as they
   // were, so pacing carries over from one invocation to the next.
-  let klaviyo: { client: KlaviyoClient; settings: KlaviyoSettings; key: string } | undefined;
+  let klaviyo: { client: KlaviyoClient & KlaviyoReader; settings: KlaviyoSettings; key: string } | undefined;
   let pacers: { pacer: ReturnType<typeof createPacers>; key: string } | undefined;
 
   async function klaviyoClient() {
@@ -139,6 +139,8 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
         log: logger,
         deadline,
         stateVersions,
+        // The clock the deadline was taken from: a profile import job's read-back keeps to it.
+        now,
       });
     },
   });

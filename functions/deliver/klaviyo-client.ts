@@ -98,86 +98,120 @@ export class KlaviyoRejection extends PermanentError {
 }
 
 export interface KlaviyoClient {
-  /** Sends once (paced when a pacer is given); resolves on 2xx, throws a RetryableError or a KlaviyoRejection. */
+  /**
+   * Sends once (paced when a pacer is given); resolves on 2xx with the answer (its body still readable: a bulk
+   * job's id), throws a RetryableError or a KlaviyoRejection.
+   */
   post(path: string, body: unknown, options?: { deadline?: number }): Promise<Response>;
 }
 
-export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClient {
+/** Reads for what a write started (a bulk job and its errors). */
+export interface KlaviyoReader {
+  /**
+   * GET once, answered and classified as post. `path` may be a link Klaviyo gave (`links.next`), then it must be
+   * on the client's own origin: the API key goes nowhere else. `budget` names the endpoint whose pacer it uses
+   * (the path template, as `/api/profile-bulk-import-jobs/{job_id}`), since one budget covers every job id.
+   */
+  get(path: string, options: { budget: string; deadline?: number }): Promise<Response>;
+}
+
+export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClient & KlaviyoReader {
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const baseUrl = options.settings.base_url.replace(/\/+$/, '');
 
-  return {
-    async post(path, body, postOptions = {}) {
-      const url = `${baseUrl}${path}`;
-      const pacer = options.pacer?.(path);
-      const payload = JSON.stringify(body);
-      const key = await options.apiKey();
-      const ticket = pacer ? await pacer.acquire(postOptions.deadline) : 0;
-      const started = now();
-      let response: Response;
-      try {
-        response = await doFetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Klaviyo-API-Key ${key}`,
-            revision: options.settings.revision,
-            accept: 'application/vnd.api+json',
-            'content-type': 'application/vnd.api+json',
-            'user-agent': RELAY_USER_AGENT,
-          },
-          body: payload,
-          signal: AbortSignal.timeout(options.settings.timeout_ms),
-        });
-      } catch (error) {
-        pacer?.observe({ ticket, at: now() });
-        options.onCall?.({ path, status: 0, latencyMs: now() - started });
-        const reason = (error as Error).name === 'TimeoutError' ? 'klaviyo_timeout' : 'klaviyo_unreachable';
-        throw new RetryableError(`POST ${path} failed: ${(error as Error).message}`, reason, undefined, {
-          cause: error,
-        });
-      }
-      const at = now();
-      pacer?.observe(observationOf(ticket, at, response));
-      options.onCall?.({ path, status: response.status, latencyMs: at - started });
-      if (response.ok) {
-        // Drain the body so the connection can be reused.
-        await response.arrayBuffer().catch(() => undefined);
-        return response;
-      }
-
-      if (isEdgeChallenge(response)) {
-        await response.arrayBuffer().catch(() => undefined);
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at);
-        throw new RetryableError(
-          `POST ${path} answered ${response.status} with an edge challenge page (cf-mitigated: ${
-            response.headers.get('cf-mitigated') ?? 'absent'
-          }, content-type: ${response.headers.get('content-type') ?? 'absent'}), not a Klaviyo answer`,
-          'klaviyo_challenge',
-          retryAfter,
-        );
-      }
-      const text = await response.text();
-      const errors = errorsOf(text);
-      const summary = `POST ${path} answered ${response.status}: ${describe(errors, text.slice(0, 300))}`;
-      if (response.status === 429) {
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at) ?? 1;
-        // Not the message's failure: it waits for Klaviyo's budget like a paced deferral.
-        throw new DeferredError(summary, 'klaviyo_throttled', retryAfter);
-      }
-      if (response.status === 401 || response.status === 403) {
-        throw new RetryableError(summary, 'klaviyo_auth');
-      }
-      if (response.status >= 500 || response.status === 408) {
-        throw new RetryableError(summary, `klaviyo_${response.status}`);
-      }
+  function urlOf(path: string): string {
+    if (path.startsWith('/')) return `${baseUrl}${path}`;
+    if (new URL(path).origin !== new URL(baseUrl).origin)
       throw new KlaviyoRejection(
-        summary,
-        `klaviyo_${response.status}`,
-        response.status,
-        errors,
-        errors.length > 0 ? errors : text.slice(0, 1000),
+        `refused to follow ${path}: not on ${baseUrl}`,
+        'klaviyo_foreign_link',
+        0,
+        [],
+        path,
       );
-    },
+    return path;
+  }
+
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    callOptions: { deadline?: number; budget?: string },
+  ): Promise<Response> {
+    const url = urlOf(path);
+    const pacer = options.pacer?.(callOptions.budget ?? path);
+    const payload = method === 'POST' ? JSON.stringify(body) : undefined;
+    const key = await options.apiKey();
+    const ticket = pacer ? await pacer.acquire(callOptions.deadline) : 0;
+    const started = now();
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: {
+          authorization: `Klaviyo-API-Key ${key}`,
+          revision: options.settings.revision,
+          accept: 'application/vnd.api+json',
+          ...(payload === undefined ? {} : { 'content-type': 'application/vnd.api+json' }),
+          'user-agent': RELAY_USER_AGENT,
+        },
+        ...(payload === undefined ? {} : { body: payload }),
+        signal: AbortSignal.timeout(options.settings.timeout_ms),
+      });
+    } catch (error) {
+      pacer?.observe({ ticket, at: now() });
+      options.onCall?.({ path, status: 0, latencyMs: now() - started });
+      const reason = (error as Error).name === 'TimeoutError' ? 'klaviyo_timeout' : 'klaviyo_unreachable';
+      throw new RetryableError(`${method} ${path} failed: ${(error as Error).message}`, reason, undefined, {
+        cause: error,
+      });
+    }
+    const at = now();
+    pacer?.observe(observationOf(ticket, at, response));
+    options.onCall?.({ path, status: response.status, latencyMs: at - started });
+    if (response.ok) {
+      // Read the body whole (so the connection can be reused) and hand it on: a job's id is in it.
+      const text = await response.text().catch(() => '');
+      return new Response(text === '' ? null : text, { status: response.status, headers: response.headers });
+    }
+
+    if (isEdgeChallenge(response)) {
+      await response.arrayBuffer().catch(() => undefined);
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at);
+      throw new RetryableError(
+        `${method} ${path} answered ${response.status} with an edge challenge page (cf-mitigated: ${
+          response.headers.get('cf-mitigated') ?? 'absent'
+        }, content-type: ${response.headers.get('content-type') ?? 'absent'}), not a Klaviyo answer`,
+        'klaviyo_challenge',
+        retryAfter,
+      );
+    }
+    const text = await response.text();
+    const errors = errorsOf(text);
+    const summary = `${method} ${path} answered ${response.status}: ${describe(errors, text.slice(0, 300))}`;
+    if (response.status === 429) {
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'), at) ?? 1;
+      // Not the message's failure: it waits for Klaviyo's budget like a paced deferral.
+      throw new DeferredError(summary, 'klaviyo_throttled', retryAfter);
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new RetryableError(summary, 'klaviyo_auth');
+    }
+    if (response.status >= 500 || response.status === 408) {
+      throw new RetryableError(summary, `klaviyo_${response.status}`);
+    }
+    throw new KlaviyoRejection(
+      summary,
+      `klaviyo_${response.status}`,
+      response.status,
+      errors,
+      errors.length > 0 ? errors : text.slice(0, 1000),
+    );
+  }
+
+  return {
+    post: (path, body, postOptions = {}) => call('POST', path, body, postOptions),
+    get: (path, getOptions) => call('GET', path, undefined, getOptions),
   };
 }

@@ -8,7 +8,7 @@ import type { DeliverMessage } from '../../functions/shared/stage/contracts.ts';
 import type { ParsedRecord } from '../../functions/shared/stage/stage-options.ts';
 import { deliverBatch } from '../../functions/deliver/deliver-batch.ts';
 import { createPacers, PUBLISHED_LIMITS } from '../../functions/deliver/endpoint-pacers.ts';
-import type { KlaviyoClient } from '../../functions/deliver/klaviyo-client.ts';
+import type { KlaviyoClient, KlaviyoReader } from '../../functions/deliver/klaviyo-client.ts';
 import { consentFixture } from '../helpers/consent-messages.ts';
 import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 
@@ -20,7 +20,8 @@ describe('deliver: one lane per endpoint', () => {
   it('a backlog on profile import does not delay the event or the consent job', async () => {
     const sent: string[] = [];
     const release: (() => void)[] = [];
-    const klaviyo: KlaviyoClient = {
+    const klaviyo: KlaviyoClient & KlaviyoReader = {
+      get: () => Promise.reject(new Error('no job is read back here')),
       post(path) {
         sent.push(path);
         if (path !== '/api/profile-import') return Promise.resolve(new Response(null, { status: 202 }));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCopy } from '../../cli/commands/replay.ts';
 import { deliverBatch } from '../../functions/deliver/deliver-batch.ts';
-import type { KlaviyoClient } from '../../functions/deliver/klaviyo-client.ts';
+import type { KlaviyoClient, KlaviyoReader } from '../../functions/deliver/klaviyo-client.ts';
 import { createDynamoStateVersions } from '../../functions/deliver/state-versions.ts';
 import { createHydrateHandler } from '../../functions/hydrate/handler.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
@@ -139,7 +139,7 @@ describe('deliver writes profile state forward only', () => {
         written.push(body);
         return Promise.resolve({});
       },
-    } as unknown as KlaviyoClient;
+    } as unknown as KlaviyoClient & KlaviyoReader;
     const log = createLogger('deliver');
     const records = messages.map(
       (message, i) =>
