@@ -83,23 +83,30 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
     });
   }
 
-  // A replay re-feeds events; it writes profiles only when asked (`relay replay --with-profiles`), so an old
-  // webhook does not put old state back (and deliver still skips a write older than one the relay made since).
+  // A replay re-feeds events; it writes state (profiles, consent) only when asked (`relay replay
+  // --with-profiles`), so an old webhook does not put old state back (and deliver still skips a write older than
+  // one the relay made since).
   const replay = replayOf(message);
   const leaveOutProfiles = replay !== undefined && !replay.profiles;
   let profilesLeftOut = 0;
   // Each message is encoded (and charged to the webhook's budget) as it is made: none is held as an object.
   const outbox = new DeliverOutbox(budget);
   const map = () =>
-    mapToKlaviyoMessages(message, source, context, (made) => {
-      if (leaveOutProfiles && made.type === 'klaviyo.profile-upsert') profilesLeftOut += 1;
-      else outbox.add(made);
-    });
+    mapToKlaviyoMessages(
+      message,
+      source,
+      context,
+      (made) => {
+        if (leaveOutProfiles && made.type !== 'klaviyo.event') profilesLeftOut += 1;
+        else outbox.add(made);
+      },
+      ports.config.klaviyo.lists,
+    );
   const { skipped, droppedProperties, timeFallbacks } = ports.mappingLane
     ? await ports.mappingLane(map, ports.signal)
     : await map();
   if (profilesLeftOut > 0) {
-    ports.log.info('left out the profile write of a replayed webhook', { outcome: 'replay_state_skipped' });
+    ports.log.info('left out the state writes of a replayed webhook', { outcome: 'replay_state_skipped' });
     ports.count?.('replay_state_skipped', profilesLeftOut);
   }
   reportSkipped(skipped, ports);
