@@ -20,7 +20,7 @@ export async function mapToKlaviyoEvent(
   source: SourceConfig,
   context: MappingContext,
 ): Promise<{ event: KlaviyoEvent; droppedProperties: string[] }> {
-  const mapped = await mapEvents(message, source, context, await profileOf(message.source, source, context));
+  const mapped = await mapEvents(message, source, context, () => profileOf(message.source, source, context));
   const [event] = mapped.events;
   if (!event) throw new PermanentError('the mapping gave no event', 'no_event');
   return { event, droppedProperties: mapped.droppedProperties };

@@ -4,7 +4,12 @@
 // when the source's filter says the webhook does not count (a test order, an order still incomplete).
 import type { KlaviyoLists } from '../../shared/config/klaviyo-lists.ts';
 import type { SourceConfig } from '../../shared/config/relay-config.ts';
-import type { DeliverMessage, KlaviyoConsentV1, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
+import type {
+  DeliverMessage,
+  KlaviyoConsentV1,
+  ProfileIdentifiers,
+  WebhookReceivedV1,
+} from '../../shared/stage/contracts.ts';
 import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import { mapConsent } from './map-consent.ts';
@@ -49,14 +54,18 @@ export async function mapWebhook(
     ? mapping.emit_by_event_type[message.event_type]
     : undefined;
   const emit = byType ?? mapping.emit ?? (mapping.profile_attributes ? 'both' : 'event');
-  const profile = await profileOf(message.source, source, context);
+  // Read once, when a profile upsert or an event needs it: consent entries read their own identifiers, and a
+  // webhook that becomes consent writes alone (a consent topic) needs no other.
+  let profile: Promise<ProfileIdentifiers> | undefined;
+  const profileOnce = () => (profile ??= profileOf(message.source, source, context));
   const messages: HydratedMessage[] = [];
   const add = onMessage ?? ((made: HydratedMessage) => void messages.push(made));
   const state = { skipped: [] as SkippedEvent[], timeFallbacks: [] as TimeFallback[] };
-  if (emit !== 'event') add(await mapProfileUpsert(message, source, context, profile, state.timeFallbacks));
+  if (emit !== 'event')
+    add(await mapProfileUpsert(message, source, context, await profileOnce(), state.timeFallbacks));
   await mapConsent(message, source, context, lists, state, add);
   if (emit === 'profile') return { messages, ...state, droppedProperties: [] };
-  const mapped = await mapEvents(message, source, context, profile, add);
+  const mapped = await mapEvents(message, source, context, profileOnce, add);
   return {
     messages,
     skipped: [...state.skipped, ...mapped.skipped],
