@@ -31,7 +31,7 @@ const subscribe = {
   id: 'email',
   channel: 'email',
   event_types: ['customers/update'],
-  filter: { expr: "event.email_marketing_consent.state = 'subscribed'" },
+  when: { expr: "event.email_marketing_consent.state = 'subscribed'" },
   consented_at: 'event.email_marketing_consent.consent_updated_at',
   as_of: 'event.email_marketing_consent.consent_updated_at',
 };
@@ -47,7 +47,7 @@ describe('mapping consent configuration', () => {
             subscribe,
             { id: 'sms', channel: 'sms', list: 'Y6nRLr', profile: { phone_number: ['event.phone'] } },
           ],
-          unsubscriptions: [{ id: 'email', channel: 'email', filter: 'event.unsubscribed' }],
+          unsubscriptions: [{ id: 'email', channel: 'email', when: 'event.unsubscribed' }],
         },
         { newsletter: 'AbC123' },
       ),
@@ -148,7 +148,7 @@ describe('consent entries over a preset', () => {
           mapping: {
             list: 'newsletter',
             subscriptions: [
-              { id: 'email_legacy', channel: 'email', filter: 'event.never', list: 'vip' },
+              { id: 'email_legacy', channel: 'email', when: 'event.never', list: 'vip' },
               { id: 'extra', channel: 'sms' },
             ],
           },
@@ -158,7 +158,7 @@ describe('consent entries over a preset', () => {
     });
     const subscriptions = config.sources.shop?.mapping.subscriptions ?? [];
     const legacy = subscriptions.find((s) => s.id === 'email_legacy');
-    expect(legacy).toMatchObject({ filter: 'event.never', list: 'vip', channel: 'email' });
+    expect(legacy).toMatchObject({ when: 'event.never', list: 'vip', channel: 'email' });
     // Merged field by field: what the source does not set stays the preset's.
     expect(legacy?.consented_at).toBeDefined();
     expect(subscriptions.at(-1)?.id).toBe('extra');

@@ -1,5 +1,5 @@
 // The consent writes one webhook becomes (`mapping.subscriptions`, `mapping.unsubscriptions`): each entry whose
-// event types match and whose filter passes gives one `klaviyo.consent` message for its channel, named by the
+// event types match and whose `when` holds gives one `klaviyo.consent` message for its channel, named by the
 // channel's identifier, in its list, versioned by its `as_of`. What cannot be written — no identifier that fits
 // the channel, a consented_at that is no time or not in the past — is skipped with the reason (logged and
 // counted by the caller, never dead-lettered): the webhook's other writes go on.
@@ -46,13 +46,9 @@ export async function mapConsent(
     for (const [position, entry] of (entries ?? []).entries()) {
       if (entry.event_types !== undefined && !entry.event_types.includes(message.event_type)) continue;
       const where = `${mappingWhere(message.source)}.${field}[${position}]`;
-      if (
-        entry.filter !== undefined &&
-        !isTruthy(await readValue(entry.filter, context, `${where}.filter`))
-      ) {
-        out.skipped.push({ where: `${where}.filter` });
+      // Not a skip: a webhook holds one consent state, and the entries for the others do not apply to it.
+      if (entry.when !== undefined && !isTruthy(await readValue(entry.when, context, `${where}.when`)))
         continue;
-      }
       const made = await consentWrite(message, source, context, lists, { entry, consent, where }, out);
       if (made) add(made);
     }

@@ -1,5 +1,5 @@
 // A mapping's consent writes (`mapping.subscriptions`, `mapping.unsubscriptions`): each entry, for the event types
-// and filter it names, subscribes or unsubscribes the webhook's profile on one channel (marketing email or SMS),
+// it names and when its condition holds, subscribes or unsubscribes the webhook's profile on one channel (marketing email or SMS),
 // optionally in a list (./klaviyo-lists.ts). Consent is state: each write carries its version (`as_of`), and
 // deliver writes only forward. Entries have ids, so a source's own entry overrides its preset's (presets/merge.ts).
 import * as z from '../zod.ts';
@@ -16,10 +16,13 @@ const consentFields = memo(() => ({
   id: z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lower_snake_case')),
   /** The event types (topics) this entry is for; unset: every one. Another type is not a skip. */
   event_types: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
-  /** Skips the write (logged and counted) when false, null, 0, empty or missing. */
-  filter: z
+  /**
+   * The entry writes only when this is true (truthy), e.g. the record's consent state is `subscribed`. Like another
+   * event type, a false one is not a skip (nothing is logged or counted): most webhooks match one state of several.
+   */
+  when: z
     .optional(valueSpecSchema())
-    .check(z.describe('Skips the write (logged and counted) when false, null, 0, empty or missing.')),
+    .check(z.describe('The entry writes only when this is true (truthy), e.g. a consent state.')),
   /** `email` (marketing email, by the profile's email) or `sms` (marketing SMS, by its E.164 phone number). */
   channel: z
     .enum(['email', 'sms'])
