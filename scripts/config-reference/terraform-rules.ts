@@ -105,7 +105,7 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
     comment: 'config/mapping-consent.ts, consentListSchema.',
     condition: `alltrue(flatten([for s in values(var.sources) : [for l in [s.mapping.subscriptions, s.mapping.unsubscriptions] : l == null ? true : length(distinct([for c in l : c.id])) == length(l)]]))`,
     error_message:
-      'mapping.subscriptions and mapping.unsubscriptions each hold entries with distinct ids (a source\'s entry overrides its preset\'s by id).',
+      "mapping.subscriptions and mapping.unsubscriptions each hold entries with distinct ids (a source's entry overrides its preset's by id).",
   },
   {
     variable: 'klaviyo',
