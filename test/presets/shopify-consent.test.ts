@@ -2,9 +2,11 @@
 // payloads): since API version 2025-01 on the consent topics, before it in the customer payload (the
 // X-Shopify-API-Version header says which); subscribed → a historical-import subscription at consent_updated_at,
 // unsubscribed → an unsubscription, pending and not_subscribed → nothing; each versioned by consent_updated_at.
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { mapWebhookFile } from '../../cli/commands/map.ts';
 import {
@@ -12,6 +14,7 @@ import {
   expectedConsent,
   fixtureName,
   mapPresetCase,
+  readExpected,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
 import { klaviyoConsentV1Schema } from '../../functions/shared/stage/contracts.ts';
@@ -155,5 +158,33 @@ describe('shopify preset: marketing consent', () => {
     };
     expect((await mapped(cases[0])).consent).toMatchObject([{ consent: 'subscribed', list_id: 'News12' }]);
     expect((await mapped(cases[1])).consent[0]).not.toHaveProperty('list_id');
+  });
+
+  it('relay map prints the consent writes (JSON and text)', async () => {
+    const args = [
+      '--disable-warning=ExperimentalWarning',
+      '--import',
+      'tsx',
+      'cli/relay.ts',
+      'map',
+      '--preset',
+      'shopify',
+      '--file',
+      'test/fixtures/presets/shopify/customers_email_marketing_consent-update.json',
+      '--header',
+      `x-shopify-topic:${EMAIL_TOPIC}`,
+      '--delivery-id',
+      'evt-consent-email-1',
+    ];
+    const run = promisify(execFile);
+    const json = JSON.parse((await run(process.execPath, [...args, '--json'])).stdout) as {
+      consent: unknown[];
+    };
+    const c = cases[0];
+    if (!c) throw new Error('no case');
+    expect(json.consent).toEqual(await readExpected('shopify', c, '.consent'));
+    const text = (await run(process.execPath, args)).stdout;
+    expect(text).toContain('consent (email: subscribed, gathered into a subscription job)');
+    expect(text).not.toContain('nothing would be sent');
   });
 });
