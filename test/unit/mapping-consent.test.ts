@@ -157,6 +157,18 @@ describe('mapping consent', () => {
       where: 'sources.shop.mapping.subscriptions[0].consented_at',
       reason: `consented_at 2026-11-23T10:00:01.000Z is after the webhook was received (${RECEIVED}); Klaviyo takes only a past one`,
     });
+    // Compared as times, not as text: half a second after a received_at written without milliseconds is after it.
+    const payload = { ...customer, email_consent: { state: 'subscribed', at: '2026-11-19T08:00:00.500Z' } };
+    const late = await mapToKlaviyoMessages(
+      webhook(payload, { received_at: '2026-11-19T08:00:00Z' }),
+      sourceWith(consentMapping),
+      { event: payload, meta: {} },
+      undefined,
+      LISTS,
+    );
+    expect(late.skipped.map((skip) => skip.where)).toEqual([
+      'sources.shop.mapping.subscriptions[0].consented_at',
+    ]);
     const garbled = await map(consentMapping, {
       ...customer,
       email_consent: { state: 'subscribed', at: 'yesterday' },

@@ -76,7 +76,7 @@ async function consentWrite(
     const timeProblem =
       mapped !== undefined && mapped !== null && consentedAt === undefined
         ? 'consented_at is not a time'
-        : consentedAt !== undefined && consentedAt > message.received_at
+        : consentedAt !== undefined && Date.parse(consentedAt) > Date.parse(message.received_at)
           ? `consented_at ${consentedAt} is after the webhook was received (${message.received_at}); Klaviyo takes only a past one`
           : undefined;
     if (timeProblem !== undefined) {
