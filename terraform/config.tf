@@ -75,11 +75,37 @@ locals {
         ) if contains(keys(s.mapping), f)
       },
       {
-        profile = {
-          for name, specs in s.mapping.profile : name => specs == null ? null : [
-            for v in specs : jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
-          ]
-        }
+        profile = merge(
+          {
+            for name, specs in s.mapping.profile : name => specs == null ? null : [
+              for v in specs : jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+            ] if name != "as_of"
+          },
+          {
+            as_of = try(s.mapping.profile.as_of, null) == null ? null : jsondecode(startswith(s.mapping.profile.as_of, "=") ? jsonencode({ expr = trimspace(substr(s.mapping.profile.as_of, 1, -1)) }) : jsonencode(s.mapping.profile.as_of))
+          },
+        )
+      },
+      {
+        # Consent entries: their value specs (when, as_of, consented_at) and identifier lists rendered the same way.
+        for f in ["subscriptions", "unsubscriptions"] : f => s.mapping[f] == null ? null : [
+          for c in s.mapping[f] : merge(
+            c,
+            {
+              for k in ["when", "as_of", "consented_at"] : k => (
+                c[k] == null ? null :
+                jsondecode(startswith(c[k], "=") ? jsonencode({ expr = trimspace(substr(c[k], 1, -1)) }) : jsonencode(c[k]))
+              ) if contains(keys(c), k)
+            },
+            {
+              profile = c.profile == null ? null : {
+                for name, specs in c.profile : name => specs == null ? null : [
+                  for v in specs : jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+                ]
+              }
+            },
+          )
+        ]
       },
       {
         for f in ["properties", "keep", "extra", "profile_attributes"] : f => s.mapping[f] == null ? null : {

@@ -97,10 +97,11 @@ locals {
     {
       type = "metric", x = 0, y = 20, width = 12, height = 6,
       properties = {
-        title = "Hydrate: source API retries and filter skips", region = data.aws_region.current.name, view = "timeSeries", period = 300, stat = "Sum",
+        title = "Hydrate: source API retries and skipped writes", region = data.aws_region.current.name, view = "timeSeries", period = 300, stat = "Sum",
         metrics = [
           concat([local.metrics_namespace, "retried"], local.relay_row.hydrate, [{ label = "retried (source API errors, timeouts)" }]),
           concat([local.metrics_namespace, "skipped_by_filter"], local.relay_row.hydrate, [{ label = "skipped by a filter" }]),
+          concat([local.metrics_namespace, "skipped_by_mapping_problem"], local.relay_row.hydrate, [{ label = "skipped: the mapping gave what Klaviyo cannot take (e.g. SMS without an E.164 phone)" }]),
           concat([local.metrics_namespace, "redriven"], local.relay_row.hydrate, [{ label = "redriven dead letters" }]),
         ]
       }

@@ -155,6 +155,7 @@ variable "sources" {
         email        = optional(list(string))
         phone_number = optional(list(string))
         external_id  = optional(list(string))
+        as_of        = optional(string)
       }), {})
       filter         = optional(string)
       value          = optional(string)
@@ -184,6 +185,36 @@ variable "sources" {
       profile_attributes = optional(map(string))
       emit               = optional(string)
       emit_by_event_type = optional(map(string), {})
+      subscriptions = optional(list(object({
+        id          = string
+        event_types = optional(list(string))
+        when        = optional(string)
+        channel     = string
+        profile = optional(object({
+          id           = optional(list(string))
+          email        = optional(list(string))
+          phone_number = optional(list(string))
+          external_id  = optional(list(string))
+        }))
+        as_of        = optional(string)
+        list         = optional(string)
+        consented_at = optional(string)
+      })))
+      unsubscriptions = optional(list(object({
+        id          = string
+        event_types = optional(list(string))
+        when        = optional(string)
+        channel     = string
+        profile = optional(object({
+          id           = optional(list(string))
+          email        = optional(list(string))
+          phone_number = optional(list(string))
+          external_id  = optional(list(string))
+        }))
+        as_of = optional(string)
+        list  = optional(string)
+      })))
+      list = optional(string)
     }), {})
     tolerance_seconds = optional(number)
     secret_header     = optional(string)
@@ -596,6 +627,11 @@ variable "sources" {
   }
 
   validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.as_of if o.as_of != null] : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
+    error_message = "sources[*].mapping.profile.as_of must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.filter if o.filter != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
     error_message = "sources[*].mapping.filter must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
@@ -731,6 +767,136 @@ variable "sources" {
   }
 
   validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].mapping.subscriptions must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
+    error_message = "sources[*].mapping.subscriptions[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.event_types if o.event_types != null] : length(v5) >= 1])
+    error_message = "sources[*].mapping.subscriptions[*].event_types must be a list of at least 1 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.subscriptions[*].event_types[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.subscriptions[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.channel if o.channel != null] : contains(["email", "sms"], v5)])
+    error_message = "sources[*].mapping.subscriptions[*].channel must be one of email, sms."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.profile if o.profile != null] : o.id if o.id != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.subscriptions[*].profile.id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.profile if o.profile != null] : o.email if o.email != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.subscriptions[*].profile.email[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.profile if o.profile != null] : o.phone_number if o.phone_number != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.subscriptions[*].profile.phone_number[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.profile if o.profile != null] : o.external_id if o.external_id != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.subscriptions[*].profile.external_id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.as_of if o.as_of != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.subscriptions[*].as_of must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.list if o.list != null] : can(regex("^[A-Za-z0-9_-]{1,64}$", v5))])
+    error_message = "sources[*].mapping.subscriptions[*].list must be a list name from klaviyo.lists, or a Klaviyo list id (^[A-Za-z0-9_-]{1,64}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.consented_at if o.consented_at != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.subscriptions[*].consented_at must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].mapping.unsubscriptions must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
+    error_message = "sources[*].mapping.unsubscriptions[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.event_types if o.event_types != null] : length(v5) >= 1])
+    error_message = "sources[*].mapping.unsubscriptions[*].event_types must be a list of at least 1 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.unsubscriptions[*].event_types[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.unsubscriptions[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.channel if o.channel != null] : contains(["email", "sms"], v5)])
+    error_message = "sources[*].mapping.unsubscriptions[*].channel must be one of email, sms."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.profile if o.profile != null] : o.id if o.id != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.unsubscriptions[*].profile.id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.profile if o.profile != null] : o.email if o.email != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.unsubscriptions[*].profile.email[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.profile if o.profile != null] : o.phone_number if o.phone_number != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.unsubscriptions[*].profile.phone_number[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v7 in flatten([for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.profile if o.profile != null] : o.external_id if o.external_id != null]) : startswith(v7, "=") ? length(trimspace(substr(v7, 1, -1))) >= 1 && length(trimspace(substr(v7, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v7))])
+    error_message = "sources[*].mapping.unsubscriptions[*].profile.external_id[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.as_of if o.as_of != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.unsubscriptions[*].as_of must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.list if o.list != null] : can(regex("^[A-Za-z0-9_-]{1,64}$", v5))])
+    error_message = "sources[*].mapping.unsubscriptions[*].list must be a list name from klaviyo.lists, or a Klaviyo list id (^[A-Za-z0-9_-]{1,64}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.list if o.list != null] : can(regex("^[A-Za-z0-9_-]{1,64}$", v3))])
+    error_message = "sources[*].mapping.list must be a list name from klaviyo.lists, or a Klaviyo list id (^[A-Za-z0-9_-]{1,64}$)."
+  }
+
+  validation {
     condition     = alltrue([for v2 in [for o in flatten([for m in [var.sources] : values(m)]) : o.tolerance_seconds if o.tolerance_seconds != null] : v2 >= 1 && v2 <= 86400 && floor(v2) == v2])
     error_message = "sources[*].tolerance_seconds must be a whole number from 1 to 86400."
   }
@@ -854,6 +1020,12 @@ variable "sources" {
     condition     = alltrue([for s in values(var.sources) : s.mapping.events == null ? true : (alltrue([for v in [s.mapping.value, s.mapping.include, s.mapping.properties, s.mapping.keep, s.mapping.extra] : v == null]) && alltrue([for e in coalesce(s.mapping.events, []) : e.key == null || e.for_each != null]) && length(distinct([for i, e in coalesce(s.mapping.events, []) : coalesce(e.id, tostring(i))])) == length(coalesce(s.mapping.events, [])))])
     error_message = "mapping.events, when set, holds events with distinct ids (default the position), key only beside for_each, and the single-event fields value, include, properties, keep and extra are set on each event instead of at the mapping's top level."
   }
+
+  validation {
+    # config/mapping-consent.ts, consentListSchema.
+    condition     = alltrue(flatten([for s in values(var.sources) : [for l in [s.mapping.subscriptions, s.mapping.unsubscriptions] : l == null ? true : length(distinct([for c in l : c.id])) == length(l)]]))
+    error_message = "mapping.subscriptions and mapping.unsubscriptions each hold entries with distinct ids (a source's entry overrides its preset's by id)."
+  }
 }
 
 variable "klaviyo" {
@@ -871,6 +1043,7 @@ variable "klaviyo" {
     max_pacing_wait_ms = optional(number, 2000)
     max_concurrency    = optional(number, 2)
     max_in_flight      = optional(number, 8)
+    lists              = optional(map(string), {})
   })
 
   validation {
@@ -926,6 +1099,16 @@ variable "klaviyo" {
   validation {
     condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.max_in_flight if o.max_in_flight != null] : v1 >= 1 && v1 <= 64 && floor(v1) == v1])
     error_message = "klaviyo.max_in_flight must be a whole number from 1 to 64."
+  }
+
+  validation {
+    condition     = alltrue([for k in flatten([for m in [for o in [var.klaviyo] : o.lists if o.lists != null] : keys(m)]) : can(regex("^[a-z][a-z0-9_-]{0,63}$", k))])
+    error_message = "Each key of klaviyo.lists must be a list name: lowercase letters, digits, - and _ (^[a-z][a-z0-9_-]{0,63}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v2 in flatten([for m in [for o in [var.klaviyo] : o.lists if o.lists != null] : values(m)]) : can(regex("^[A-Za-z0-9]{1,64}$", v2))])
+    error_message = "klaviyo.lists[*] must be a Klaviyo list id such as Y6nRLr (^[A-Za-z0-9]{1,64}$)."
   }
 
   validation {

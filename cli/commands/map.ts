@@ -1,6 +1,7 @@
 // `map`: what the relay would send Klaviyo for one webhook, without deploying — the webhook parsed as ingest
 // parses it (the source kind's own reading of headers and body), hydrated and mapped by hydrate's own use case
-// (hydrateEvent), and the messages turned into Klaviyo requests by deliver's request builders. Source APIs are
+// (hydrateEvent), and the messages turned into Klaviyo requests by deliver's request builders (consent writes,
+// which deliver gathers into subscription jobs, are printed as the messages hydrate makes). Source APIs are
 // answered from recorded responses (--responses) or called live. The configuration it maps with:
 // ../map/map-config.ts; the webhook as ingest would enqueue it: ../map/received-message.ts.
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,13 @@ import {
   profileImportBody,
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
-import { deliverMessageSchema, type DeliverMessage } from '../../functions/shared/stage/contracts.ts';
+import type { HydratedMessage } from '../../functions/hydrate/map-to-klaviyo.ts';
+import {
+  deliverMessageSchema,
+  klaviyoConsentV1Schema,
+  type DeliverMessage,
+  type KlaviyoConsentV1,
+} from '../../functions/shared/stage/contracts.ts';
 import { PermanentError } from '../../functions/shared/stage/errors.ts';
 import { parseJson } from '../../functions/shared/json/text.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
@@ -51,7 +58,12 @@ export interface MapResult {
    * Create Events), then the consent jobs the webhook's consent writes become (grouped as deliver groups them).
    */
   requests: KlaviyoRequest[];
-  /** Events a filter left out, with the filter. */
+  /**
+   * Consent writes (`klaviyo.consent` messages): deliver gathers them into Bulk Subscribe and Bulk Unsubscribe
+   * Profiles jobs, several profiles a request.
+   */
+  consent: KlaviyoConsentV1[];
+  /** Writes a filter left out, with the filter; and those the mapping could not make, with the reason. */
   skipped: unknown[];
   /** Properties over Klaviyo's limits that were left out. */
   dropped_properties: string[];
@@ -93,15 +105,23 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   }
   const message = receivedMessage(config, { ...options, source }, rawBody, body);
 
-  const sent: DeliverMessage[] = [];
+  const sent: HydratedMessage[] = [];
+  const received = (body: string) => {
+    const parsed = parseJson(body) as { type?: unknown };
+    sent.push(
+      parsed.type === 'klaviyo.consent'
+        ? klaviyoConsentV1Schema().parse(parsed)
+        : deliverMessageSchema().parse(parsed),
+    );
+  };
   const deliverQueue: MessageQueue = {
     maxBodyBytes: Number.MAX_SAFE_INTEGER,
     sendBatch: (messages) => {
-      for (const m of messages) sent.push(deliverMessageSchema().parse(parseJson(m.body)));
+      for (const m of messages) received(m.body);
       return Promise.resolve({ failedIds: [], reasons: [] });
     },
     send: (m) => {
-      sent.push(deliverMessageSchema().parse(parseJson(m.body)));
+      received(m.body);
       return Promise.resolve();
     },
   };
@@ -114,6 +134,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
     delivery_id: message.delivery_id,
     event_type: message.event_type,
     requests: [],
+    consent: [],
     skipped: [],
     dropped_properties: [],
     source_calls: [],
@@ -139,6 +160,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
     };
   }
   result.requests = requestsFor(sent);
+  result.consent = sent.filter((made) => made.type === 'klaviyo.consent');
   result.source_calls = responses?.calls ?? [];
   for (const line of lines) {
     if (Array.isArray(line.fields.skipped)) result.skipped.push(...(line.fields.skipped as unknown[]));
@@ -152,7 +174,7 @@ export function registerMapCommand(program: Command): void {
   program
     .command('map')
     .description(
-      'Print the Klaviyo requests the relay would send for one webhook (or why it would send none).',
+      'Print the Klaviyo requests (and consent writes) the relay would send for one webhook (or why it would send none).',
     )
     .option('--config <file>', 'the configuration document (local mode’s form; ${NAME} placeholders allowed)')
     .option('--source <name>', 'the source the webhook arrives at (with --config)')
@@ -179,7 +201,11 @@ export function registerMapCommand(program: Command): void {
           console.log(`\n${request.method} ${request.path}`);
           console.log(JSON.stringify(request.body, null, 2));
         }
-        if (result.requests.length === 0 && !result.failure) console.log('  nothing would be sent');
+        // The jobs above carry them; one line each says which write, of which time, went into them.
+        for (const write of result.consent)
+          console.log(`  consent: ${write.channel} ${write.consent} as of ${write.as_of}`);
+        if (result.requests.length + result.consent.length === 0 && !result.failure)
+          console.log('  nothing would be sent');
       }
       if (result.failure) process.exitCode = 1;
     });

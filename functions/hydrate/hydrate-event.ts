@@ -92,10 +92,16 @@ export async function hydrateEvent(message: WebhookReceivedV1, ports: HydratePor
   // Each message is encoded (and charged to the webhook's budget) as it is made: none is held as an object.
   const outbox = new DeliverOutbox(budget);
   const map = () =>
-    mapToKlaviyoMessages(message, source, context, (made) => {
-      if (leaveOutProfiles && isStateWrite(made)) profilesLeftOut += 1;
-      else outbox.add(made);
-    });
+    mapToKlaviyoMessages(
+      message,
+      source,
+      context,
+      (made) => {
+        if (leaveOutProfiles && isStateWrite(made)) profilesLeftOut += 1;
+        else outbox.add(made);
+      },
+      ports.config.klaviyo.lists,
+    );
   const { skipped, droppedProperties, timeFallbacks } = ports.mappingLane
     ? await ports.mappingLane(map, ports.signal)
     : await map();

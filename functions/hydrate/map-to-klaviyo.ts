@@ -1,19 +1,16 @@
 // The mapping's entry points for hydrate and for tests: a webhook (and what hydration fetched) in, the Klaviyo
 // messages out. The work is done in ./mapping/ — one file per job: events, properties, profile, unique ids.
 import type { SourceConfig } from '../shared/config/relay-config.ts';
-import type {
-  DeliverMessage,
-  KlaviyoEvent,
-  KlaviyoProfileUpsertV1,
-  WebhookReceivedV1,
-} from '../shared/stage/contracts.ts';
+import type { KlaviyoLists } from '../shared/config/klaviyo-lists.ts';
+import type { KlaviyoEvent, KlaviyoProfileUpsertV1, WebhookReceivedV1 } from '../shared/stage/contracts.ts';
 import { PermanentError } from '../shared/stage/errors.ts';
 import type { MappingContext } from './mapping/context.ts';
 import { mapEvents } from './mapping/map-events.ts';
-import { mapWebhook, type MappedWebhook } from './mapping/map-webhook.ts';
+import { mapWebhook, type HydratedMessage, type MappedWebhook } from './mapping/map-webhook.ts';
 import { mapProfileUpsert, profileOf } from './mapping/profile.ts';
 
 export type { MappingContext } from './mapping/context.ts';
+export type { HydratedMessage } from './mapping/map-webhook.ts';
 export { humanizeEventType } from './mapping/metric-name.ts';
 export { uniqueIdFor } from './mapping/unique-id.ts';
 
@@ -23,7 +20,7 @@ export async function mapToKlaviyoEvent(
   source: SourceConfig,
   context: MappingContext,
 ): Promise<{ event: KlaviyoEvent; droppedProperties: string[] }> {
-  const mapped = await mapEvents(message, source, context, await profileOf(message.source, source, context));
+  const mapped = await mapEvents(message, source, context, () => profileOf(message.source, source, context));
   const [event] = mapped.events;
   if (!event) throw new PermanentError('the mapping gave no event', 'no_event');
   return { event, droppedProperties: mapped.droppedProperties };
@@ -45,7 +42,9 @@ export function mapToKlaviyoMessages(
   message: WebhookReceivedV1,
   source: SourceConfig,
   context: MappingContext,
-  onMessage?: (message: DeliverMessage) => void,
+  onMessage?: (message: HydratedMessage) => void,
+  /** `klaviyo.lists`, for consent entries that name a list. */
+  lists?: KlaviyoLists,
 ): Promise<MappedWebhook> {
-  return mapWebhook(message, source, context, onMessage);
+  return mapWebhook(message, source, context, onMessage, lists);
 }

@@ -4,10 +4,10 @@
 // Nothing is sent before mapping is done, so a webhook that fails (its budget, a mapping error) sends nothing.
 // A message that was not sent fails the record for a retry; sending the others again then is harmless (each
 // event's unique_id is deterministic, an upsert of the same values changes nothing).
-import type { DeliverMessage } from '../shared/stage/contracts.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
 import { encodeMessageBody } from '../shared/stage/message-body.ts';
 import type { MessageQueue, OutgoingMessage } from '../shared/stage/sqs-queue.ts';
+import type { HydratedMessage } from './mapping/map-webhook.ts';
 import type { WebhookBudget } from './webhook-budget.ts';
 
 /** Messages per sendBatch call: one SQS batch, and at most this many claim-checked bodies stored at once. */
@@ -15,7 +15,7 @@ export const SEND_CHUNK = 10;
 
 /** What the log line says of the messages once they are gone. */
 export interface OutboxSummary {
-  types: DeliverMessage['type'][];
+  types: HydratedMessage['type'][];
   /** The first event's metric and number of properties. */
   event?: { metric: string; properties: number };
 }
@@ -27,7 +27,7 @@ export class DeliverOutbox {
   constructor(private readonly budget?: WebhookBudget) {}
 
   /** Encodes the message and keeps the text; throws when the webhook's budget will not take it. */
-  add(message: DeliverMessage): void {
+  add(message: HydratedMessage): void {
     const body = encodeMessageBody(message);
     const position = this.summary.types.length + 1;
     this.budget?.charge(Buffer.byteLength(body), `message ${position} (${message.type})`);

@@ -101,6 +101,13 @@ export const TERRAFORM_RULES: readonly TerraformRule[] = [
       "mapping.events, when set, holds events with distinct ids (default the position), key only beside for_each, and the single-event fields value, include, properties, keep and extra are set on each event instead of at the mapping's top level.",
   },
   {
+    variable: 'sources',
+    comment: 'config/mapping-consent.ts, consentListSchema.',
+    condition: `alltrue(flatten([for s in values(var.sources) : [for l in [s.mapping.subscriptions, s.mapping.unsubscriptions] : l == null ? true : length(distinct([for c in l : c.id])) == length(l)]]))`,
+    error_message:
+      "mapping.subscriptions and mapping.unsubscriptions each hold entries with distinct ids (a source's entry overrides its preset's by id).",
+  },
+  {
     variable: 'klaviyo',
     comment:
       "Terraform's own rule: Lambda's least maximum concurrency is 2 (the document takes 1 in local mode).",

@@ -115,12 +115,72 @@ run "renders_the_klaviyo_profile_id" {
 
   assert {
     condition = (
-      jsondecode(output.config_document).sources.system.mapping.profile == { id = null, email = null, phone_number = null, external_id = null } &&
+      jsondecode(output.config_document).sources.system.mapping.profile == { id = null, email = null, phone_number = null, external_id = null, as_of = null } &&
       jsondecode(output.config_document).sources.flow.mapping.profile.id == ["event.profile_id", { expr = "$string(event.person.id)" }] &&
       jsondecode(output.config_document).sources.off.mapping.profile.id == []
     )
     error_message = "profile.id must render like the other identifiers: null when unset (the functions' default applies), paths and { expr } when set, [] as []."
   }
+}
+
+run "renders_consent_entries_and_profile_as_of" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = {
+        kind    = "shopify"
+        secrets = [{ ssm = "/s" }]
+        mapping = {
+          profile = { email = ["event.email"], as_of = "= event.updated_at" }
+          list    = "newsletter"
+          subscriptions = [{
+            id           = "email"
+            channel      = "email"
+            when         = "= event.consent.state = 'subscribed'"
+            consented_at = "event.consent.updated_at"
+            as_of        = "event.consent.updated_at"
+            profile      = { email = ["= $lowercase(event.email)"] }
+          }]
+          unsubscriptions = [{ id = "sms", channel = "sms", list = "Y6nRLr" }]
+        }
+      }
+    }
+    klaviyo = {
+      api_key = { ssm = "/relay/klaviyo-api-key" }
+      lists   = { newsletter = "AbC123" }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.shop.mapping.profile.as_of == { expr = "event.updated_at" } &&
+      jsondecode(output.config_document).sources.shop.mapping.profile.email == ["event.email"] &&
+      jsondecode(output.config_document).sources.shop.mapping.list == "newsletter" &&
+      jsondecode(output.config_document).sources.shop.mapping.subscriptions[0].when == { expr = "event.consent.state = 'subscribed'" } &&
+      jsondecode(output.config_document).sources.shop.mapping.subscriptions[0].consented_at == "event.consent.updated_at" &&
+      jsondecode(output.config_document).sources.shop.mapping.subscriptions[0].profile.email == [{ expr = "$lowercase(event.email)" }] &&
+      jsondecode(output.config_document).sources.shop.mapping.unsubscriptions[0].list == "Y6nRLr" &&
+      jsondecode(output.config_document).klaviyo.lists == { newsletter = "AbC123" }
+    )
+    error_message = "Consent entries and profile.as_of must render their value specs as paths or { expr }, and klaviyo.lists as given."
+  }
+}
+
+run "mapping_consent_entries_have_distinct_ids" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = {
+        kind    = "shopify"
+        secrets = [{ ssm = "/s" }]
+        mapping = { subscriptions = [{ id = "email", channel = "email" }, { id = "email", channel = "sms" }] }
+      }
+    }
+  }
+
+  expect_failures = [var.sources]
 }
 
 run "mapping_profile_id_must_be_a_path_or_an_expression" {

@@ -740,7 +740,7 @@ run "more_source_kinds_and_klaviyo_settings" {
         metric               = null
         metric_by_event_type = {}
         emit_by_event_type   = {}
-        profile              = { id = null, email = null, phone_number = null, external_id = null }
+        profile              = { id = null, email = null, phone_number = null, external_id = null, as_of = null }
         value                = null
         value_currency       = null
         time                 = null
@@ -752,6 +752,9 @@ run "more_source_kinds_and_klaviyo_settings" {
         events               = null
         profile_attributes   = { first_name = "event.data.object.customer_details.name", "location.city" = "event.data.object.customer_details.address.city" }
         emit                 = "both"
+        subscriptions        = null
+        unsubscriptions      = null
+        list                 = null
       }
     }
     error_message = "A stripe source must render its tolerance and profile mapping, and null for everything it does not set."

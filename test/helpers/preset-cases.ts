@@ -64,9 +64,24 @@ export async function expectedRequests(
   return readExpected(preset, c);
 }
 
-const expectedFile = (preset: string, c: PresetCase) =>
-  path.join('test/fixtures/presets', preset, 'expected', `${fixtureName(c)}.json`);
+const expectedFile = (preset: string, c: PresetCase, suffix = '') =>
+  path.join('test/fixtures/presets', preset, 'expected', `${fixtureName(c)}${suffix}.json`);
 
-export async function readExpected(preset: string, c: PresetCase): Promise<unknown> {
-  return JSON.parse(await readFile(expectedFile(preset, c), 'utf8')) as unknown;
+export async function readExpected(preset: string, c: PresetCase, suffix = ''): Promise<unknown> {
+  return JSON.parse(await readFile(expectedFile(preset, c, suffix), 'utf8')) as unknown;
+}
+
+/**
+ * The expected consent writes (`klaviyo.consent` messages, which deliver gathers into subscription jobs), from
+ * `expected/<fixture>.consent.json`; written from what the preset gives with `PRESET_FIXTURES=write`, like the
+ * requests.
+ */
+export async function expectedConsent(
+  preset: string,
+  c: PresetCase,
+  actual: MapResult['consent'],
+): Promise<unknown> {
+  if (process.env.PRESET_FIXTURES === 'write')
+    await writeFile(expectedFile(preset, c, '.consent'), JSON.stringify(actual, null, 2) + '\n');
+  return readExpected(preset, c, '.consent');
 }

@@ -26,12 +26,14 @@ export async function mapEvents(
   message: WebhookReceivedV1,
   source: SourceConfig,
   context: MappingContext,
-  profile: ProfileIdentifiers,
+  /** Who the events are about: read when the first event is built (a webhook that becomes none needs no one). */
+  profileOf: () => Promise<ProfileIdentifiers>,
   /** Given each event as it is built, instead of `events` (which then stays empty): hydrate encodes it at once. */
   onEvent?: (event: KlaviyoEvent) => void,
 ): Promise<MappedEvents> {
   const out: MappedEvents = { events: [], skipped: [], droppedProperties: [], timeFallbacks: [] };
   const seen = new Map<string, string>();
+  let profile: ProfileIdentifiers | undefined;
   for await (const planned of plannedEvents(message, source, context, out.skipped)) {
     if (seen.size >= MAX_EVENTS_PER_WEBHOOK) {
       throw new PermanentError(
@@ -40,6 +42,7 @@ export async function mapEvents(
         { where: planned.where },
       );
     }
+    profile ??= await profileOf();
     const { event, dropped, timeFallback } = await buildEvent(message, source.mapping, planned, profile);
     if (timeFallback) out.timeFallbacks.push(timeFallback);
     const earlier = seen.get(event.unique_id);

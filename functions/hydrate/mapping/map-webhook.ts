@@ -1,18 +1,24 @@
 // Everything deliver should send for one webhook: its events, its profile upsert, or both (`mapping.emit`;
-// per event type in `emit_by_event_type`; default both when `profile_attributes` is set, else the events alone) — or nothing, with the reason, when the
-// source's filter says the webhook does not count (a test order, an order still incomplete).
+// per event type in `emit_by_event_type`; default both when `profile_attributes` is set, else the events alone),
+// and its consent writes (`subscriptions`, `unsubscriptions`, whatever `emit` says) — or nothing, with the reason,
+// when the source's filter says the webhook does not count (a test order, an order still incomplete).
+import type { KlaviyoLists } from '../../shared/config/klaviyo-lists.ts';
 import type { SourceConfig } from '../../shared/config/relay-config.ts';
-import type { DeliverMessage, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
+import type { DeliverMessage, ProfileIdentifiers, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
 import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
+import { mapConsent } from './map-consent.ts';
 import { mapEvents } from './map-events.ts';
 import type { SkippedEvent } from './plan-events.ts';
 import type { TimeFallback } from './build-event.ts';
 import { mapProfileUpsert, profileOf } from './profile.ts';
 import { isTruthy } from './values.ts';
 
+/** What hydrate hands deliver: events, profile upserts and consent writes. */
+export type HydratedMessage = DeliverMessage;
+
 export interface MappedWebhook {
-  messages: DeliverMessage[];
+  messages: HydratedMessage[];
   /** What filters left out (the whole webhook, or single events); not failures. */
   skipped: SkippedEvent[];
   droppedProperties: string[];
@@ -25,7 +31,9 @@ export async function mapWebhook(
   source: SourceConfig,
   context: MappingContext,
   /** Given each message as it is made, instead of `messages` (which then stays empty): hydrate encodes it at once. */
-  onMessage?: (message: DeliverMessage) => void,
+  onMessage?: (message: HydratedMessage) => void,
+  /** `klaviyo.lists`: the names a consent entry's `list` may use. */
+  lists: KlaviyoLists = {},
 ): Promise<MappedWebhook> {
   const { mapping } = source;
   if (mapping.filter !== undefined) {
@@ -38,16 +46,22 @@ export async function mapWebhook(
     ? mapping.emit_by_event_type[message.event_type]
     : undefined;
   const emit = byType ?? mapping.emit ?? (mapping.profile_attributes ? 'both' : 'event');
-  const profile = await profileOf(message.source, source, context);
-  const messages: DeliverMessage[] = [];
-  const add = onMessage ?? ((made: DeliverMessage) => void messages.push(made));
-  if (emit !== 'event') add(await mapProfileUpsert(message, source, context, profile));
-  if (emit === 'profile') return { messages, skipped: [], droppedProperties: [], timeFallbacks: [] };
-  const mapped = await mapEvents(message, source, context, profile, add);
+  // Read once, when a profile upsert or an event needs it: consent entries read their own identifiers, and a
+  // webhook that becomes consent writes alone (a consent topic) needs no other.
+  let profile: Promise<ProfileIdentifiers> | undefined;
+  const profileOnce = () => (profile ??= profileOf(message.source, source, context));
+  const messages: HydratedMessage[] = [];
+  const add = onMessage ?? ((made: HydratedMessage) => void messages.push(made));
+  const state = { skipped: [] as SkippedEvent[], timeFallbacks: [] as TimeFallback[] };
+  if (emit !== 'event')
+    add(await mapProfileUpsert(message, source, context, await profileOnce(), state.timeFallbacks));
+  await mapConsent(message, source, context, lists, state, add);
+  if (emit === 'profile') return { messages, ...state, droppedProperties: [] };
+  const mapped = await mapEvents(message, source, context, profileOnce, add);
   return {
     messages,
-    skipped: mapped.skipped,
+    skipped: [...state.skipped, ...mapped.skipped],
     droppedProperties: mapped.droppedProperties,
-    timeFallbacks: mapped.timeFallbacks,
+    timeFallbacks: [...state.timeFallbacks, ...mapped.timeFallbacks],
   };
 }

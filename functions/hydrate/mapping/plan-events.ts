@@ -10,12 +10,17 @@ import { defaultRootsOf, mappingWhere, type MappingContext } from './context.ts'
 import type { PropertySpecs } from './event-properties.ts';
 import { isTruthy } from './values.ts';
 
-/** An event its filter left out: logged and counted by the caller, never dead-lettered. */
+/**
+ * A write left out — by its filter, or (with `reason`) because the mapping gave what cannot be written (a consent
+ * write without an identifier that fits its channel): logged and counted by the caller, never dead-lettered.
+ */
 export interface SkippedEvent {
-  /** The filter's configuration field, e.g. `sources.shop.mapping.events[1].filter`. */
+  /** The configuration field, e.g. `sources.shop.mapping.events[1].filter`. */
   where: string;
   /** The element's position, for a for_each event. */
   index?: number;
+  /** Why the mapping's write could not be made; absent for a filter's decision. */
+  reason?: string;
 }
 
 /** One event to build: what shapes it, the context it reads, and the parts of its unique_id after the delivery. */

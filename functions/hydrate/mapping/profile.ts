@@ -1,4 +1,5 @@
-// Who the events are about (identifiers), and the profile upsert that `profile_attributes` describes.
+// Who the events are about (identifiers), and the profile upsert that `profile_attributes` describes, versioned
+// by `profile.as_of` (./state-version.ts).
 import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import {
   klaviyoProfileUpsertV1Schema,
@@ -9,6 +10,8 @@ import {
 import { PermanentError } from '../../shared/stage/errors.ts';
 import { readValue, type ValueSpec } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
+import type { TimeFallback } from './build-event.ts';
+import { stateVersion } from './state-version.ts';
 import { firstIdentifier } from './values.ts';
 
 /** Where Klaviyo's system webhooks (a Get Event document) name the profile: Klaviyo's own profile id. */
@@ -78,6 +81,8 @@ export async function mapProfileUpsert(
   source: SourceConfig,
   context: MappingContext,
   profile: ProfileIdentifiers,
+  /** Where an `as_of` that is no time is reported (the upsert then carries the received time). */
+  timeFallbacks?: TimeFallback[],
 ): Promise<KlaviyoProfileUpsertV1> {
   const attributes: Record<string, unknown> = {};
   const location: Record<string, unknown> = {};
@@ -110,7 +115,13 @@ export async function mapProfileUpsert(
     ...(Object.keys(location).length > 0 ? { location } : {}),
     ...(Object.keys(properties).length > 0 ? { properties } : {}),
     // Deliver writes state only forward: a write older than one already made for the profile is skipped.
-    as_of: message.received_at,
+    as_of: await stateVersion(
+      source.mapping.profile.as_of,
+      context,
+      `${mappingWhere(message.source)}.profile.as_of`,
+      message.received_at,
+      timeFallbacks,
+    ),
   };
   const parsed = klaviyoProfileUpsertV1Schema().safeParse(candidate);
   if (!parsed.success) {

@@ -1,8 +1,10 @@
 // The `klaviyo` section of the configuration document: the API key reference, revision and base URL, the
-// request timeout, and how deliver shares Klaviyo's rate limits (bulk threshold, pacing, concurrency, requests
-// in flight). Deliver reads it; hydrate and the CLI read it through the document.
+// request timeout, how deliver shares Klaviyo's rate limits (bulk threshold, pacing, concurrency, requests
+// in flight), and the lists consent is written to (./klaviyo-lists.ts). Deliver reads it; hydrate and the CLI
+// read it through the document.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
+import { klaviyoListsSchema } from './klaviyo-lists.ts';
 import { intBetween } from './schema-shorthands.ts';
 import { secretRefSchema } from './secret-refs.ts';
 
@@ -64,6 +66,7 @@ export const klaviyoSettingsSchema = memo(() =>
     max_in_flight: z
       ._default(intBetween(1, 64), 8)
       .check(z.describe('Klaviyo requests one deliver instance keeps in flight, per Klaviyo endpoint.')),
+    lists: klaviyoListsSchema(),
   }),
 );
 export type KlaviyoSettings = z.infer<ReturnType<typeof klaviyoSettingsSchema>>;

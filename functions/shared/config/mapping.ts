@@ -1,31 +1,12 @@
-// The `mapping` section of a source: how a webhook (and what hydration fetched) becomes Klaviyo events and a
-// profile upsert. Every place that reads a value takes a dot path (the fast path) or a JSONata expression
+// The `mapping` section of a source: how a webhook (and what hydration fetched) becomes Klaviyo events, a
+// profile upsert (./mapping-profile.ts) and consent writes (./mapping-consent.ts). Every place that reads a value takes a dot path (the fast path) or a JSONata expression
 // `{ "expr": "…" }`, compiled when the configuration loads (./value-spec.ts, docs/adr/0015-jsonata-expressions.md).
+import { listReferenceSchema } from './klaviyo-lists.ts';
+import { consentListSchema, subscriptionSpecSchema, unsubscriptionSpecSchema } from './mapping-consent.ts';
+import { profileAttributeKeySchema, profileSpecsSchema } from './mapping-profile.ts';
 import { expressionSchema, valueSpecSchema } from './value-spec.ts';
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
-
-/** Profile attributes a mapping may set; the names are Klaviyo's (profile import, `ProfileUpsertQuery`). */
-export const PROFILE_STANDARD_ATTRIBUTES = [
-  'first_name',
-  'last_name',
-  'organization',
-  'locale',
-  'title',
-  'image',
-] as const;
-export const PROFILE_LOCATION_FIELDS = [
-  'address1',
-  'address2',
-  'city',
-  'country',
-  'latitude',
-  'longitude',
-  'region',
-  'zip',
-  'timezone',
-  'ip',
-] as const;
 
 /** Events one webhook may become: enough for an order and its line-item events, bounded for the batch's sake. */
 export const MAX_EVENT_SPECS = 10;
@@ -148,20 +129,8 @@ export type EventSpec = z.infer<ReturnType<typeof eventSpecSchema>>;
 /** Fields of the single event that `events` replaces: set them on each entry of `events` instead. */
 const SINGLE_EVENT_ONLY = ['value', 'include', 'properties', 'keep', 'extra'] as const;
 
-export const mappingSchema = memo(() => {
-  const profileAttributeKey = z
-    .string()
-    .check(
-      z.regex(
-        new RegExp(
-          `^(${PROFILE_STANDARD_ATTRIBUTES.join('|')}|location\\.(${PROFILE_LOCATION_FIELDS.join('|')})|properties\\.[^.\\s][^.]{0,99})$`,
-        ),
-        'a profile attribute: first_name, last_name, organization, locale, title, image, location.<field> or properties.<name>',
-      ),
-    );
-  const identifierSpecs = (defaults: string[]) => z._default(z.array(valueSpecSchema()), defaults);
-
-  return z
+export const mappingSchema = memo(() =>
+  z
     .strictObject({
       /** Klaviyo metric name (or `{ "expr" }`); default: the event type, humanised (`orders/create` → `Orders Create`). */
       metric: z
@@ -173,26 +142,10 @@ export const mappingSchema = memo(() => {
         .check(z.describe('Metric per event type, taking precedence over metric.')),
       /**
        * Dot paths or expressions over the context (`event`, `meta`, each hydration step) for profile identifiers;
-       * each takes the first that gives a value, and the event needs at least one of the four.
+       * each takes the first that gives a value, and the event needs at least one of the four. `as_of`: the
+       * profile upsert's version.
        */
-      profile: z.prefault(
-        z.strictObject({
-          /**
-           * Klaviyo's own profile id, sent as the profile's `data.id` (never as an attribute). Default, for the
-           * senders that are Klaviyo (kinds `klaviyo` and `klaviyo-flow`) only: where Klaviyo's system webhooks
-           * (a Get Event document) name the profile, `event.data.relationships.profile.data.id`; for every other
-           * kind none, since another app's JSON:API webhook names its own user there, not a Klaviyo profile. A
-           * Klaviyo id is valid only in the account that made it: when the relay writes to another Klaviyo account
-           * than the one sending the webhooks, set `id: []` and map an identifier both accounts know. Like the
-           * others, it is sent with every other identifier found.
-           */
-          id: z.optional(z.array(valueSpecSchema())),
-          email: identifierSpecs(['event.email', 'event.customer.email', 'customer.email']),
-          phone_number: identifierSpecs(['event.phone', 'customer.phone']),
-          external_id: identifierSpecs([]),
-        }),
-        {},
-      ),
+      profile: profileSpecsSchema(),
       ...eventFields(),
       /**
        * Several events from one webhook (e.g. `Placed Order`, and `Ordered Product` for each line item). `time`,
@@ -205,7 +158,7 @@ export const mappingSchema = memo(() => {
        * event: a standard attribute (`first_name`, `last_name`, `organization`, `locale`, `title`, `image`),
        * `location.<field>` or `properties.<name>`. `null` clears the attribute at Klaviyo; a missing value leaves it.
        */
-      profile_attributes: z.optional(z.record(profileAttributeKey, valueSpecSchema())),
+      profile_attributes: z.optional(z.record(profileAttributeKeySchema(), valueSpecSchema())),
       /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
       emit: z
         .optional(emitSchema())
@@ -216,6 +169,14 @@ export const mappingSchema = memo(() => {
       emit_by_event_type: z
         ._default(z.record(z.string(), emitSchema()), {})
         .check(z.describe('emit per event type, taking precedence over emit.')),
+      /** Marketing consent to write: each entry subscribes the profile on a channel (docs/mapping.md). */
+      subscriptions: z.optional(consentListSchema(subscriptionSpecSchema())),
+      /** Marketing consent to withdraw: each entry unsubscribes the profile on a channel. */
+      unsubscriptions: z.optional(consentListSchema(unsubscriptionSpecSchema())),
+      /** The list subscriptions write to when their entry names none: a name from `klaviyo.lists` or a list id. */
+      list: z
+        .optional(listReferenceSchema())
+        .check(z.describe('The list subscriptions write to when their entry names none.')),
     })
     .check(
       z.superRefine((mapping, ctx) => {
@@ -240,6 +201,6 @@ export const mappingSchema = memo(() => {
             });
         });
       }),
-    );
-});
+    ),
+);
 export type Mapping = z.infer<ReturnType<typeof mappingSchema>>;

@@ -14,6 +14,7 @@ import {
   type SourceRefusals,
 } from './document-validation.ts';
 import { hydrationSchema } from './hydration.ts';
+import { checkListReferences } from './list-references.ts';
 import { mappingSchema } from './mapping.ts';
 import { resolvePresets } from './presets/resolve.ts';
 import { sourceSchemaWith } from './source-schema.ts';
@@ -36,13 +37,9 @@ export {
 export type { SourceKind } from './source-kinds.ts';
 export { hydrationSchema, type Hydration } from './hydration.ts';
 export { hydrationStepSchema, type HydrationStep } from './hydration-step.ts';
-export {
-  mappingSchema,
-  PROFILE_LOCATION_FIELDS,
-  PROFILE_STANDARD_ATTRIBUTES,
-  type EventSpec,
-  type Mapping,
-} from './mapping.ts';
+export { mappingSchema, type EventSpec, type Mapping } from './mapping.ts';
+export { PROFILE_LOCATION_FIELDS, PROFILE_STANDARD_ATTRIBUTES } from './mapping-profile.ts';
+export type { SubscriptionSpec, UnsubscriptionSpec, ConsentSpec } from './mapping-consent.ts';
 
 /** Hydration and mapping validated in full: a source without a mapping gets the default mapping. */
 export const resolvedSourceParts = memo(() => ({
@@ -58,7 +55,10 @@ export const resolvedSourceParts = memo(() => ({
 export const sourceSchema = memo(() => sourceSchemaWith(resolvedSourceParts()));
 export type SourceConfig = z.infer<ReturnType<typeof sourceSchema>>;
 
-export const relayConfigSchema = memo(() => relayConfigSchemaWith(sourceSchema()));
+/** The document; every list a mapping names is one `klaviyo.lists` holds, or a list id (./list-references.ts). */
+export const relayConfigSchema = memo(() =>
+  relayConfigSchemaWith(sourceSchema()).check(z.superRefine(checkListReferences)),
+);
 export type RelayConfig = z.infer<ReturnType<typeof relayConfigSchema>>;
 
 /**

@@ -87,9 +87,22 @@ export const bigcommercePreset: Preset = {
       // BigCommerce keeps phone numbers as typed, and Klaviyo refuses one that is not E.164: add it only if yours are.
       phone_number: [],
       external_id: [],
+      as_of: 'customer.date_modified',
     },
     emit: 'event',
     emit_by_event_type: { 'store/customer/created': 'profile' },
+    // A new customer who accepts product review and abandoned cart emails (marketing email, for Klaviyo's flows)
+    // is subscribed, as a historical import at the account's creation. Not accepting writes nothing.
+    subscriptions: [
+      {
+        id: 'email',
+        channel: 'email',
+        event_types: ['store/customer/created'],
+        when: 'customer.accepts_product_review_abandoned_cart_emails',
+        consented_at: 'customer.date_created',
+        as_of: 'customer.date_modified',
+      },
+    ],
     profile_attributes: {
       first_name: 'customer.first_name',
       last_name: 'customer.last_name',

@@ -1,12 +1,18 @@
 // How a source's own settings lie over its preset (docs/adr/0018-presets.md): objects merge key by key, lists
-// of named things merge by name (`mapping.events` by `id`, `hydration.steps` by `name`), everything else —
+// of named things merge by name (`mapping.events`, `subscriptions` and `unsubscriptions` by `id`, `hydration.steps`
+// by `name`), everything else —
 // a value, an expression, a list, and the objects that only make sense whole — is replaced.
 import { isPlainObject } from '../../json/is-plain-object.ts';
 
 /** Objects that are one setting, not a set of settings: merging two of them would mix two kinds of thing. */
 const REPLACED_WHOLE = new Set(['auth', 'body', 'event_type', 'delivery_id', 'paginate', 'for_each']);
 /** Lists whose elements have a name: an element with a preset element's name overrides that element. */
-const MERGED_BY_NAME: Record<string, string> = { events: 'id', steps: 'name' };
+const MERGED_BY_NAME: Record<string, string> = {
+  events: 'id',
+  subscriptions: 'id',
+  unsubscriptions: 'id',
+  steps: 'name',
+};
 
 /** A value spec `{ "expr": … }` is one value, not an object to merge. */
 const isValueSpec = (value: Record<string, unknown>) => Object.hasOwn(value, 'expr');

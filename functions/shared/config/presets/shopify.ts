@@ -1,7 +1,9 @@
 // Shopify: order, checkout and customer webhooks (the `X-Shopify-Topic` header is `meta.topic`) as Klaviyo's
-// e-commerce metrics, with the property names Klaviyo documents for custom integrations. Only refunds need the
-// Admin API: a refund names its order but not the customer, so the order is fetched (set the connection's auth).
+// e-commerce metrics, with the property names Klaviyo documents for custom integrations, and marketing consent
+// (./shopify-consent.ts). Only refunds need the Admin API: a refund names its order but not the customer, so the
+// order is fetched (set the connection's auth).
 import type { Preset } from './preset.ts';
+import { SHOPIFY_CONSENT_TOPICS, shopifySubscriptions, shopifyUnsubscriptions } from './shopify-consent.ts';
 
 /** The topics this preset maps; any other (a subscription it does not know) is skipped, not dead-lettered. */
 export const SHOPIFY_TOPICS = [
@@ -12,6 +14,7 @@ export const SHOPIFY_TOPICS = [
   'checkouts/create',
   'customers/create',
   'customers/update',
+  ...SHOPIFY_CONSENT_TOPICS,
 ] as const;
 
 /** Klaviyo's `Items` (templates loop over it), built from an order's or a checkout's line items. */
@@ -55,9 +58,12 @@ export const shopifyPreset: Preset = {
     // A test order is not a sale.
     filter: { expr: `meta.topic in ${JSON.stringify(SHOPIFY_TOPICS)} and $not(event.test = true)` },
     profile: {
-      email: ['event.email', 'event.customer.email', 'order.email'],
+      // The email consent topic names the customer's address `email_address`.
+      email: ['event.email', 'event.customer.email', 'order.email', 'event.email_address'],
       phone_number: ['event.phone', 'event.customer.phone'],
       external_id: [],
+      // A customer's profile is as new as the customer record (customers/create, customers/update).
+      as_of: 'event.updated_at',
     },
     // Customer topics update the profile; every other topic is the events below.
     emit: 'event',
@@ -73,6 +79,8 @@ export const shopifyPreset: Preset = {
       'location.zip': 'event.default_address.zip',
       'properties.shopify_customer_id': { expr: '$string(event.id)' },
     },
+    subscriptions: shopifySubscriptions,
+    unsubscriptions: shopifyUnsubscriptions,
     value_currency: 'event.currency',
     events: [
       {

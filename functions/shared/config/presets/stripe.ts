@@ -122,6 +122,19 @@ export const stripePreset: Preset = {
     },
     time: 'event.created',
     value_currency: { expr: `$uppercase(${SESSION}.currency)` },
+    // Checkout's promotional consent (`consent_collection.promotions: auto`): `opt_in` subscribes the email, as
+    // a historical import at the event's time. `opt_out` writes nothing: leaving a box unticked at one checkout
+    // withdraws no consent given elsewhere.
+    subscriptions: [
+      {
+        id: 'promotions',
+        channel: 'email',
+        event_types: ['checkout.session.completed'],
+        when: { expr: `${SESSION}.consent.promotions = 'opt_in'` },
+        consented_at: 'event.created',
+        as_of: 'event.created',
+      },
+    ],
     events: [
       {
         id: 'placed_order',
