@@ -1,0 +1,94 @@
+// Consent through local mode, webhook to Klaviyo mock, with the shopify preset and nothing else configured: a
+// customer who subscribes and then unsubscribes ends unsubscribed, though Shopify's two webhooks arrive in reverse
+// order. Consent is state (docs/adr/0030-consent-as-state.md): the unsubscription, newer by `consent_updated_at`,
+// is written first; the older subscription that follows is skipped, never sent, never dead-lettered.
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { type LocalStack } from '../../local/stack.ts';
+import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
+import { klaviyoMockOf, postSigned, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+let stack: LocalStack;
+let mock: KlaviyoMock;
+let dir: string;
+
+beforeAll(async () => {
+  const document = {
+    version: 1,
+    sources: { shop: { preset: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }] } },
+    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
+  };
+  ({ stack, dir } = await startLocalStackWithDocument(document));
+  mock = klaviyoMockOf(stack);
+});
+afterAll(async () => {
+  await stack.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Shopify's `customers_email_marketing_consent/update` body (API 2025-01 and later) for one customer. */
+const consentUpdate = (state: 'subscribed' | 'unsubscribed', consentUpdatedAt: string) =>
+  Buffer.from(
+    JSON.stringify({
+      customer_id: 7409268736302,
+      email_address: 'grace.hopper@example.com',
+      email_marketing_consent: {
+        state,
+        opt_in_level: 'single_opt_in',
+        consent_updated_at: consentUpdatedAt,
+      },
+    }),
+  );
+
+const send = (body: Buffer) =>
+  postSigned(stack, 'shop', body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+    deliveryId: randomUUID(),
+    eventType: 'customers_email_marketing_consent/update',
+  });
+
+describe('local pipeline: consent', () => {
+  it('a customer who subscribes, then unsubscribes, sent in reverse order, ends unsubscribed', async () => {
+    const subscribed = consentUpdate('subscribed', '2026-11-24T08:12:30-05:00');
+    const unsubscribed = consentUpdate('unsubscribed', '2026-11-26T17:40:00-05:00');
+
+    expect((await send(unsubscribed)).status).toBe(202);
+    await waitFor('the unsubscription at the Klaviyo mock', () => mock.consentChanges().length === 1);
+    expect((await send(subscribed)).status).toBe(202);
+    await waitFor('the queues drained', () => stack.drained());
+
+    expect(mock.consent().map(({ email, channel, state }) => ({ email, channel, state }))).toEqual([
+      { email: 'grace.hopper@example.com', channel: 'email', state: 'unsubscribed' },
+    ]);
+    // The older subscription was never sent: Klaviyo saw one write.
+    expect(mock.consentChanges().map((c) => c.state)).toEqual(['unsubscribed']);
+    expect(mock.events()).toEqual([]);
+    const status = (await (await fetch(stack.statusUrl)).json()) as {
+      dlqs: Record<string, { count: number }>;
+    };
+    expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0]);
+  });
+
+  it('in order, the subscription is written with when consent was given, then the unsubscription', async () => {
+    mock.reset();
+    const other = (state: 'subscribed' | 'unsubscribed', at: string) =>
+      Buffer.from(consentUpdate(state, at).toString('utf8').replace('grace.hopper', 'ada.lovelace'));
+
+    expect((await send(other('subscribed', '2026-11-20T10:00:00Z'))).status).toBe(202);
+    await waitFor('the subscription at the Klaviyo mock', () => mock.consentChanges().length === 1);
+    expect((await send(other('unsubscribed', '2026-11-21T10:00:00Z'))).status).toBe(202);
+    await waitFor('the unsubscription at the Klaviyo mock', () => mock.consentChanges().length === 2);
+
+    expect(
+      mock
+        .consentChanges()
+        .map(({ state, consentedAt, historicalImport }) => ({ state, consentedAt, historicalImport })),
+    ).toEqual([
+      { state: 'subscribed', consentedAt: '2026-11-20T10:00:00.000Z', historicalImport: true },
+      expect.objectContaining({ state: 'unsubscribed' }),
+    ]);
+    expect(mock.consent()).toMatchObject([{ email: 'ada.lovelace@example.com', state: 'unsubscribed' }]);
+  });
+});
