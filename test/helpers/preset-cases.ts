@@ -22,6 +22,8 @@ const contract = loadKlaviyoContract();
 const operationFor: Record<string, keyof typeof contract.operations> = {
   '/api/events': 'create_event',
   '/api/profile-import': 'create_or_update_profile',
+  '/api/profile-subscription-bulk-create-jobs': 'bulk_subscribe_profiles',
+  '/api/profile-subscription-bulk-delete-jobs': 'bulk_unsubscribe_profiles',
 };
 
 export function expectContractValid(requests: MapResult['requests']): void {

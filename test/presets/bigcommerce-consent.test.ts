@@ -25,7 +25,11 @@ describe('bigcommerce preset: marketing consent', () => {
         as_of: '2026-11-20T15:14:56.000Z',
       },
     ]);
-    expect(result.requests.map((r) => r.path)).toEqual(['/api/profile-import']);
+    // The profile, then the subscription as the job deliver sends it.
+    expect(result.requests.map((r) => r.path)).toEqual([
+      '/api/profile-import',
+      '/api/profile-subscription-bulk-create-jobs',
+    ]);
   });
 
   it('one who does not accept them is not written', async () => {

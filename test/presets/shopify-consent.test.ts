@@ -77,7 +77,10 @@ describe('shopify preset: marketing consent', () => {
     const c = cases[2];
     if (!c) throw new Error('no case');
     const result = await mapPresetCase('shopify', c);
-    expect(result.requests.map((r) => r.path)).toEqual(['/api/profile-import']);
+    expect(result.requests.map((r) => r.path)).toEqual([
+      '/api/profile-import',
+      '/api/profile-subscription-bulk-create-jobs',
+    ]);
   });
 
   it('from 2025-01 the customer topics write no consent, even if the payload carried it', async () => {
@@ -184,7 +187,8 @@ describe('shopify preset: marketing consent', () => {
     if (!c) throw new Error('no case');
     expect(json.consent).toEqual(await readExpected('shopify', c, '.consent'));
     const text = (await run(process.execPath, args)).stdout;
-    expect(text).toContain('consent (email: subscribed, gathered into a subscription job)');
+    expect(text).toContain('POST /api/profile-subscription-bulk-create-jobs');
+    expect(text).toContain('consent: email subscribed as of 2026-11-24T13:12:30.000Z');
     expect(text).not.toContain('nothing would be sent');
   });
 });
