@@ -3,9 +3,10 @@
 // emulator, and the Klaviyo mock enforcing the published rate limits (time-scaled, and reported as such).
 //
 //   npm run bench:deliver -- [--mode single|bulk|both] [--events 20000] [--time-scale 4] [--pollers 4]
+//   npm run bench:deliver -- --mix [--events 20000 --profiles 5000 --subscriptions 2000] [--batch-size 10]
 //
 // Figures: delivered events a minute (in unscaled Klaviyo time) as a share of what the limits allow, and the
-// share of requests Klaviyo answered 429. Writes nothing; docs/benchmarks.md records a run by hand.
+// share of requests Klaviyo answered 429; with --mix, per Klaviyo endpoint (deliver-mix.ts). Writes nothing; docs/benchmarks.md records a run by hand.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,15 @@ import {
 import { startPoller } from '../../local/sqs/poller.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
 import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
+import type { DeliverMessage } from '../../functions/shared/stage/contracts.ts';
+import {
+  mixBacklog,
+  mixFigures,
+  mixRecordsOf,
+  reportMix,
+  type MixCounts,
+  type MixRecords,
+} from './deliver-mix.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -38,7 +48,7 @@ interface Remote {
   deliver: QueuePair;
   mockUrl: string;
   /** What the mock recorded. */
-  ask<T>(question: 'results'): Promise<T>;
+  ask<T>(question: 'results' | 'mix'): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -57,6 +67,7 @@ if (!isMainThread) {
         requests: mock.requests().map(({ at, status, operation }) => ({ at, status, operation })),
         events: mock.events().map(({ receivedAt, uniqueId }) => ({ receivedAt, uniqueId })),
       } satisfies Results);
+    else if (question === 'mix') parentPort?.postMessage(mixRecordsOf(mock) satisfies MixRecords);
     else
       void Promise.all([mock.close(), aws.close()]).then(() => {
         parentPort?.close();
@@ -84,7 +95,7 @@ async function startRemote(timeScale: number): Promise<Remote> {
     sqs,
     deliver: ready.deliver,
     mockUrl: ready.mockUrl,
-    ask<T>(question: 'results') {
+    ask<T>(question: 'results' | 'mix') {
       // One question at a time, so each answer matches its question.
       const answer = pending.then(
         () =>
@@ -112,6 +123,10 @@ const { values: args } = parseArgs({
     'bulk-time-scale': { type: 'string', default: '1' },
     pollers: { type: 'string', default: '4' },
     'bulk-pollers': { type: 'string', default: '4' },
+    mix: { type: 'boolean', default: false },
+    profiles: { type: 'string', default: '5000' },
+    subscriptions: { type: 'string', default: '2000' },
+    'batch-size': { type: 'string', default: '10' },
   },
 });
 
@@ -124,6 +139,8 @@ interface RunOptions {
   events: number;
   timeScale: number;
   pollers: number;
+  /** With a mix: the profile upserts and subscriptions queued beside the events, and the poller batch size. */
+  mix?: MixCounts & { batchSize: number };
 }
 
 interface RunResult extends RunOptions {
@@ -159,13 +176,12 @@ function backlogEvent(n: number): KlaviyoEventV1 {
   });
 }
 
-async function fill(remote: Remote, count: number): Promise<void> {
+async function fill(remote: Remote, backlog: DeliverMessage[]): Promise<void> {
   const queue = createSqsQueue(remote.sqs, remote.deliver.url);
   const chunk = 500;
-  for (let start = 0; start < count; start += chunk) {
-    const messages = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
-      const event = backlogEvent(start + i);
-      return { id: String(i), body: JSON.stringify(event), correlationId: event.correlation_id };
+  for (let start = 0; start < backlog.length; start += chunk) {
+    const messages = backlog.slice(start, start + chunk).map((message, i) => {
+      return { id: String(i), body: JSON.stringify(message), correlationId: message.correlation_id };
     });
     const { failedIds } = await queue.sendBatch(messages);
     if (failedIds.length > 0) throw new Error(`could not enqueue ${failedIds.length} messages`);
@@ -177,8 +193,8 @@ async function queueDepth(remote: Remote): Promise<number> {
   return waiting + inFlight;
 }
 
-async function run(options: RunOptions): Promise<RunResult> {
-  const { mode, events, timeScale, pollers } = options;
+async function run(options: RunOptions): Promise<RunResult | string> {
+  const { mode, events, timeScale, pollers, mix } = options;
   const remote = await startRemote(timeScale);
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-deliver-'));
   const stops: (() => Promise<void>)[] = [];
@@ -195,8 +211,8 @@ async function run(options: RunOptions): Promise<RunResult> {
           // Pollers share one handler, so one pacer: one instance as far as the budget goes.
           max_concurrency: 1,
           rate_budget_share: 1,
-          // Single mode: above any batch, so bulk is never used.
-          bulk_threshold: mode === 'bulk' ? 24 : 10_000,
+          // Single mode: above any batch, so bulk is never used; a mix uses the bulk threshold of bulk mode.
+          bulk_threshold: mode === 'bulk' || mix ? 24 : 10_000,
         },
       }),
     );
@@ -212,8 +228,12 @@ async function run(options: RunOptions): Promise<RunResult> {
     const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench', logger: quiet });
     const handler = createDeliverHandler({ env, sqs: remote.sqs, metrics });
 
-    process.stdout.write(`  ${mode}: queueing ${events} events … `);
-    await fill(remote, events);
+    const backlog = mix
+      ? mixBacklog(mix, backlogEvent)
+      : Array.from({ length: events }, (_, n) => backlogEvent(n));
+    process.stdout.write(`  ${mix ? 'mix' : mode}: queueing ${backlog.length} messages … `);
+    await fill(remote, backlog);
+    const started = Date.now();
     process.stdout.write('queued; delivering …\n');
 
     for (let i = 0; i < pollers; i++) {
@@ -224,6 +244,7 @@ async function run(options: RunOptions): Promise<RunResult> {
         functionName: 'deliver',
         handler,
         ...(mode === 'bulk' ? { batchSize: BULK_EVENTS_PER_REQUEST, maxBatchingWindowMs: 1_000 } : {}),
+        ...(mix && mix.batchSize > 10 ? { batchSize: mix.batchSize, maxBatchingWindowMs: 1_000 } : {}),
         waitTimeSeconds: 1,
         onError: (error) => console.error(`  poller: ${error.message}`),
       });
@@ -245,6 +266,10 @@ async function run(options: RunOptions): Promise<RunResult> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
 
+    if (mix) {
+      const wall = (Date.now() - started) / 1_000;
+      return reportMix(mixFigures(await remote.ask<MixRecords>('mix'), mix, timeScale), wall, timeScale);
+    }
     const results = await remote.ask<Results>('results');
     const requests = results.requests.filter((r) => r.operation !== undefined);
     const first = Math.min(...requests.map((r) => Date.parse(r.at)));
@@ -298,13 +323,26 @@ if (isMainThread) {
   console.log(
     `bench-deliver: ${events} events, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`,
   );
-  for (const mode of modes) {
+  if (args.mix) {
+    const mix = {
+      events,
+      profiles: Number(args.profiles),
+      subscriptions: Number(args.subscriptions),
+      batchSize: Number(args['batch-size']),
+    };
+    console.log(
+      `  ${mix.profiles} profile upserts, ${mix.subscriptions} subscriptions, batches of ${mix.batchSize}`,
+    );
+    const timeScale = Number(args['time-scale']);
+    console.log(await run({ mode: 'single', events, timeScale, pollers: Number(args.pollers), mix }));
+  }
+  for (const mode of args.mix ? [] : modes) {
     const result = await run({
       mode,
       events,
       timeScale: Number(mode === 'single' ? args['time-scale'] : args['bulk-time-scale']),
       pollers: Number(mode === 'single' ? args.pollers : args['bulk-pollers']),
     });
-    report(result);
+    if (typeof result !== 'string') report(result);
   }
 }
