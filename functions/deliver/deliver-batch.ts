@@ -4,9 +4,11 @@
 // Bulk Unsubscribe jobs (deliver-consent.ts). Each endpoint's writes run on their own (its own pacer, its own
 // `max_in_flight`), so a backlog on one never holds another's back. Every call is paced (rate-pacer.ts); each
 // message gets its own outcome.
+// Catalog rows go in bulk catalog jobs, each read back (deliver-catalog.ts).
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type {
   DeliverMessage,
+  KlaviyoCatalogV1,
   KlaviyoConsentV1,
   KlaviyoEvent,
   KlaviyoProfileUpsertV1,
@@ -14,6 +16,7 @@ import type {
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
 import { deliverBulk } from './deliver-bulk.ts';
+import { deliverCatalog } from './deliver-catalog.ts';
 import { deliverConsent } from './deliver-consent.ts';
 import { deliverOne } from './deliver-event.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
@@ -50,10 +53,12 @@ export async function deliverBatch(
   const singleEvents: ParsedRecord<KlaviyoEvent>[] = [];
   const profiles: ParsedRecord<KlaviyoProfileUpsertV1>[] = [];
   const consent: { id: string; message: KlaviyoConsentV1 }[] = [];
+  const catalog: { id: string; message: KlaviyoCatalogV1 }[] = [];
   for (const record of records) {
     const { message } = record;
     if (message.type === 'klaviyo.event') events.push({ id: record.id, event: message });
     else if (message.type === 'klaviyo.consent') consent.push({ id: record.id, message });
+    else if (message.type === 'klaviyo.catalog') catalog.push({ id: record.id, message });
     else profiles.push({ ...record, message });
   }
   const useBulk = events.length >= ports.settings.bulk_threshold;
@@ -87,6 +92,14 @@ export async function deliverBatch(
       : undefined,
     consent.length > 0
       ? deliverConsent(consent, { ...bulkPorts, stateVersions: ports.stateVersions }).then(take)
+      : undefined,
+    catalog.length > 0
+      ? deliverCatalog(catalog, {
+          ...bulkPorts,
+          now: ports.now ?? Date.now,
+          sleep: ports.sleep ?? timer,
+          stateVersions: ports.stateVersions,
+        }).then(take)
       : undefined,
   ]);
   return outcomes;

@@ -13,6 +13,25 @@ export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }>
   '/api/profile-bulk-import-jobs': { burst: 10, steady: 150 },
   '/api/profile-bulk-import-jobs/{job_id}': { burst: 10, steady: 150 },
   '/api/profile-bulk-import-jobs/{id}/import-errors': { burst: 10, steady: 150 },
+  // Bulk catalog jobs (75/s, 750/m each) and their reads, keyed by path template: each read has its own limit.
+  '/api/catalog-item-bulk-create-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-item-bulk-update-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-item-bulk-delete-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-variant-bulk-create-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-variant-bulk-update-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-variant-bulk-delete-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-category-bulk-create-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-category-bulk-update-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-category-bulk-delete-jobs': { burst: 75, steady: 750 },
+  '/api/catalog-item-bulk-create-jobs/{job_id}': { burst: 75, steady: 750 },
+  '/api/catalog-item-bulk-update-jobs/{job_id}': { burst: 75, steady: 750 },
+  '/api/catalog-item-bulk-delete-jobs/{job_id}': { burst: 350, steady: 3_500 },
+  '/api/catalog-variant-bulk-create-jobs/{job_id}': { burst: 75, steady: 750 },
+  '/api/catalog-variant-bulk-update-jobs/{job_id}': { burst: 75, steady: 750 },
+  '/api/catalog-variant-bulk-delete-jobs/{job_id}': { burst: 350, steady: 3_500 },
+  '/api/catalog-category-bulk-create-jobs/{job_id}': { burst: 350, steady: 3_500 },
+  '/api/catalog-category-bulk-update-jobs/{job_id}': { burst: 350, steady: 3_500 },
+  '/api/catalog-category-bulk-delete-jobs/{job_id}': { burst: 350, steady: 3_500 },
 };
 
 /** One pacer per endpoint, sized from the settings and the published limits. */

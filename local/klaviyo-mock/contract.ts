@@ -10,6 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describeErrors, type ValidationIssue } from './contract-messages.ts';
 import type { EndpointLimit, KlaviyoOperationId } from './types.ts';
+import { CATALOG_OPERATION_IDS } from './types-catalog.ts';
 import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
 
 export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
@@ -21,6 +22,7 @@ export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
   'get_errors_for_bulk_import_profiles_job',
   'bulk_subscribe_profiles',
   'bulk_unsubscribe_profiles',
+  ...CATALOG_OPERATION_IDS,
 ];
 
 export { describeErrors, type ValidationIssue };
@@ -38,6 +40,8 @@ export interface OperationLimits {
   maxStringBytes?: number;
   /** Events in one request, across all of its profiles. */
   maxEventsPerRequest?: number;
+  /** Jobs an account may have in progress at one time (the catalog jobs: 500). */
+  maxJobsInProgress?: number;
 }
 
 /** One operation file, as written in `contract/<operationId>.json`. */

@@ -32,6 +32,8 @@ export async function handleControl(
     '/_mock/consent-changes': () => store.consent.changes(),
     '/_mock/import-jobs': () => store.importJobs.list(),
     '/_mock/lists': () => store.consent.lists(),
+    '/_mock/catalog': () => store.catalog.catalog(),
+    '/_mock/catalog-jobs': () => store.catalog.jobs(),
     '/_mock/requests': () => store.requests(),
     '/_mock/faults': () => faults.pending(),
   };

@@ -35,3 +35,11 @@ export type {
   RecordedListMembers,
   UnsubscribeScope,
 } from './types-jobs.ts';
+export type {
+  CatalogEntityName,
+  CatalogJobKind,
+  CatalogOperationId,
+  CatalogRowError,
+  RecordedCatalogEntry,
+  RecordedCatalogJob,
+} from './types-catalog.ts';

@@ -3,6 +3,7 @@
 // ./operations-jobs.ts).
 import { invalid } from './errors.ts';
 import type { OperationContext, OperationResult } from './operation-context.ts';
+import { isCatalogOperation, performCatalogOperation } from './operations-catalog.ts';
 import { consentJob, createImportJob, readImportErrors, readImportJob } from './operations-jobs.ts';
 import { readBulkCreateEvents, readCreateEvent, readProfileImport } from './rules.ts';
 import type { EventItem, ProfileItem } from './rules.ts';
@@ -14,6 +15,7 @@ export function performOperation(
   body: unknown,
   ctx: OperationContext,
 ): OperationResult {
+  if (isCatalogOperation(operationId)) return performCatalogOperation(operationId, body, ctx);
   switch (operationId) {
     case 'create_event':
       recordEvents([readCreateEvent(body, ctx.now, ctx.limits)], 'create_event', ctx);

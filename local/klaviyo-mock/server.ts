@@ -55,10 +55,16 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     resolveLimits(options.limits ?? 'published', published),
     options.timeScale ?? 1,
   );
-  const store = new MockStore({
-    processingReads: options.bulkImportJobs?.processingReads ?? 0,
-    delayMs: options.bulkImportJobs?.delayMs ?? 0,
-  });
+  const store = new MockStore(
+    {
+      processingReads: options.bulkImportJobs?.processingReads ?? 0,
+      delayMs: options.bulkImportJobs?.delayMs ?? 0,
+    },
+    {
+      processingReads: options.catalogJobs?.processingReads ?? 0,
+      delayMs: options.catalogJobs?.delayMs ?? 0,
+    },
+  );
   const faults = new FaultQueue(options.random);
   const router = new Router(Object.values(contract.operations));
   const closing = new AbortController();
@@ -238,6 +244,8 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     consentChanges: () => store.consent.changes(),
     importJobs: () => store.importJobs.list(),
     lists: () => store.consent.lists(),
+    catalog: () => store.catalog.catalog(),
+    catalogJobs: () => store.catalog.jobs(),
     inject: (fault) => faults.add(fault),
     reset,
     close: () =>

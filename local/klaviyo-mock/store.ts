@@ -3,6 +3,7 @@
 // profiles are upserted by identifier (`null` clears an attribute, an absent one is kept), and an event is
 // recorded once per profile, metric and `unique_id` (Klaviyo's default unique id is the time to the second).
 import { randomBytes } from 'node:crypto';
+import { CatalogStore } from './catalog-store.ts';
 import { ConsentStore } from './consent-store.ts';
 import { conflict, invalid } from './errors.ts';
 import { ImportJobStore, type ImportJobTiming } from './import-jobs.ts';
@@ -83,9 +84,11 @@ export class MockStore {
   private eventKeys = new Map<string, RecordedEvent>();
   readonly consent = new ConsentStore();
   readonly importJobs: ImportJobStore;
+  readonly catalog: CatalogStore;
 
-  constructor(importJobTiming?: ImportJobTiming) {
+  constructor(importJobTiming?: ImportJobTiming, catalogJobTiming?: ImportJobTiming) {
     this.importJobs = new ImportJobStore(importJobTiming);
+    this.catalog = new CatalogStore(catalogJobTiming);
   }
 
   events(): RecordedEvent[] {
@@ -120,6 +123,7 @@ export class MockStore {
     this.eventKeys.clear();
     this.consent.reset();
     this.importJobs.reset();
+    this.catalog.reset();
   }
 
   hasProfile(id: string): boolean {

@@ -1,6 +1,7 @@
 // The Klaviyo mock's public types: what a caller configures, injects and reads back.
 
 import type { ConsentChange, RecordedConsent, RecordedImportJob, RecordedListMembers } from './types-jobs.ts';
+import type { CatalogOperationId, RecordedCatalogEntry, RecordedCatalogJob } from './types-catalog.ts';
 
 /** The Klaviyo operations the mock serves, by their OpenAPI operationId. */
 export type KlaviyoOperationId =
@@ -11,7 +12,8 @@ export type KlaviyoOperationId =
   | 'get_bulk_import_profiles_job'
   | 'get_errors_for_bulk_import_profiles_job'
   | 'bulk_subscribe_profiles'
-  | 'bulk_unsubscribe_profiles';
+  | 'bulk_unsubscribe_profiles'
+  | CatalogOperationId;
 
 /** One endpoint's limits: requests per burst window (1 s) and per steady window (60 s), before time scaling. */
 export interface EndpointLimit {
@@ -52,6 +54,8 @@ export interface KlaviyoMockOptions {
    * after the job was created; until then every read answers `processing`. Deterministic for tests.
    */
   bulkImportJobs?: { processingReads?: number; delayMs?: number };
+  /** When a bulk catalog job completes: as `bulkImportJobs` says for profile import jobs. */
+  catalogJobs?: { processingReads?: number; delayMs?: number };
 }
 
 /** The identifiers a request named the profile by (only those present). */
@@ -167,6 +171,10 @@ export interface KlaviyoMock {
   importJobs(): RecordedImportJob[];
   /** List memberships, per list in the order lists were first named. */
   lists(): RecordedListMembers[];
+  /** The catalog as it stands (items, variants, categories), in the order rows were created. */
+  catalog(): RecordedCatalogEntry[];
+  /** Bulk catalog jobs, in the order created, with their rows and outcomes. */
+  catalogJobs(): RecordedCatalogJob[];
   inject(fault: Fault): void;
   /** Forgets events, profiles, consent, lists, import jobs, requests, pending faults and rate-limit windows. */
   reset(): void;

@@ -456,12 +456,17 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
       ? []
       : descriptionsUnder({ $ref: `#/definitions/${requestName}` }, components)),
   ].join('\n');
-  const items = /accepts up to ([\d,]+) (\w+?)s per request/i.exec(prose);
+  // "Accepts up to 100 events per request"; the catalog's say "100 catalog items (variants, categories)", whose
+  // rows are `catalog-item` resources: the noun is singular, its words joined by '-'.
+  const items = /accepts up to ([\d,]+) ((?:\w+ )?\w+?)(?:ies|s) per request/i.exec(prose);
   // The consent operations say it otherwise: "Maximum number of profiles per call: 100".
   const maximum = /maximum number of (\w+?)s (?:per call|can be submitted[^:\n]*): ([\d,]+)/i.exec(prose);
   const perRequest =
     items?.[1] && items[2]
-      ? { noun: items[2].toLowerCase(), count: number(items[1]) }
+      ? {
+          noun: `${items[2].toLowerCase().replace(/ /g, '-')}${/ies per request/i.test(items[0]) ? 'y' : ''}`,
+          count: number(items[1]),
+        }
       : maximum?.[1] && maximum[2]
         ? { noun: maximum[1].toLowerCase(), count: number(maximum[2]) }
         : undefined;
@@ -485,6 +490,12 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
   if (maxString !== ours.limits.maxStringBytes)
     say(
       `string size: ${maxString ?? 'not stated'} bytes at Klaviyo, ${ours.limits.maxStringBytes ?? 'none'} in ours`,
+    );
+  const jobs = /maximum number of jobs in progress at one time is ([\d,]+)/i.exec(prose);
+  const maxJobs = jobs?.[1] ? number(jobs[1]) : undefined;
+  if (maxJobs !== ours.limits.maxJobsInProgress)
+    say(
+      `jobs in progress: ${maxJobs ?? 'not stated'} at Klaviyo, ${ours.limits.maxJobsInProgress ?? 'none'} in ours`,
     );
   const maxEvents = perRequest?.noun === 'event' ? perRequest.count : undefined;
   if (maxEvents !== ours.limits.maxEventsPerRequest)

@@ -49,6 +49,100 @@ describe('loadKlaviyoContract', () => {
         '/api/profile-subscription-bulk-delete-jobs',
         { burst: 75, steady: 750 },
       ],
+      // The catalog's jobs (issue 21) and their reads, each read with its own published limit.
+      ['bulk_create_catalog_items', 'POST', '/api/catalog-item-bulk-create-jobs', { burst: 75, steady: 750 }],
+      ['bulk_update_catalog_items', 'POST', '/api/catalog-item-bulk-update-jobs', { burst: 75, steady: 750 }],
+      ['bulk_delete_catalog_items', 'POST', '/api/catalog-item-bulk-delete-jobs', { burst: 75, steady: 750 }],
+      [
+        'bulk_create_catalog_variants',
+        'POST',
+        '/api/catalog-variant-bulk-create-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'bulk_update_catalog_variants',
+        'POST',
+        '/api/catalog-variant-bulk-update-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'bulk_delete_catalog_variants',
+        'POST',
+        '/api/catalog-variant-bulk-delete-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'bulk_create_catalog_categories',
+        'POST',
+        '/api/catalog-category-bulk-create-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'bulk_update_catalog_categories',
+        'POST',
+        '/api/catalog-category-bulk-update-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'bulk_delete_catalog_categories',
+        'POST',
+        '/api/catalog-category-bulk-delete-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'get_bulk_create_catalog_items_job',
+        'GET',
+        '/api/catalog-item-bulk-create-jobs/{job_id}',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'get_bulk_update_catalog_items_job',
+        'GET',
+        '/api/catalog-item-bulk-update-jobs/{job_id}',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'get_bulk_delete_catalog_items_job',
+        'GET',
+        '/api/catalog-item-bulk-delete-jobs/{job_id}',
+        { burst: 350, steady: 3500 },
+      ],
+      [
+        'get_bulk_create_variants_job',
+        'GET',
+        '/api/catalog-variant-bulk-create-jobs/{job_id}',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'get_bulk_update_variants_job',
+        'GET',
+        '/api/catalog-variant-bulk-update-jobs/{job_id}',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'get_bulk_delete_variants_job',
+        'GET',
+        '/api/catalog-variant-bulk-delete-jobs/{job_id}',
+        { burst: 350, steady: 3500 },
+      ],
+      [
+        'get_bulk_create_categories_job',
+        'GET',
+        '/api/catalog-category-bulk-create-jobs/{job_id}',
+        { burst: 350, steady: 3500 },
+      ],
+      [
+        'get_bulk_update_categories_job',
+        'GET',
+        '/api/catalog-category-bulk-update-jobs/{job_id}',
+        { burst: 350, steady: 3500 },
+      ],
+      [
+        'get_bulk_delete_categories_job',
+        'GET',
+        '/api/catalog-category-bulk-delete-jobs/{job_id}',
+        { burst: 350, steady: 3500 },
+      ],
     ]);
     for (const op of Object.values(contract.operations))
       expect(op.revision, op.operationId).toBe('2026-07-15');
@@ -56,6 +150,7 @@ describe('loadKlaviyoContract', () => {
   });
 
   it("carries Klaviyo's documented payload, string and per-request limits", () => {
+    const CATALOG_JOB_LIMITS = { maxBodyBytes: 5 * 1024 * 1024, maxJobsInProgress: 500 };
     const limits = Object.fromEntries(
       Object.values(contract.operations).map((op) => [op.operationId, op.limits]),
     );
@@ -73,6 +168,25 @@ describe('loadKlaviyoContract', () => {
       get_errors_for_bulk_import_profiles_job: {},
       bulk_subscribe_profiles: {},
       bulk_unsubscribe_profiles: {},
+      // 100 rows a job are schema limits (maxItems); 5 MB and 500 jobs in progress are stated in prose.
+      bulk_create_catalog_items: CATALOG_JOB_LIMITS,
+      bulk_update_catalog_items: CATALOG_JOB_LIMITS,
+      bulk_delete_catalog_items: CATALOG_JOB_LIMITS,
+      bulk_create_catalog_variants: CATALOG_JOB_LIMITS,
+      bulk_update_catalog_variants: CATALOG_JOB_LIMITS,
+      bulk_delete_catalog_variants: CATALOG_JOB_LIMITS,
+      bulk_create_catalog_categories: CATALOG_JOB_LIMITS,
+      bulk_update_catalog_categories: CATALOG_JOB_LIMITS,
+      bulk_delete_catalog_categories: CATALOG_JOB_LIMITS,
+      get_bulk_create_catalog_items_job: {},
+      get_bulk_update_catalog_items_job: {},
+      get_bulk_delete_catalog_items_job: {},
+      get_bulk_create_variants_job: {},
+      get_bulk_update_variants_job: {},
+      get_bulk_delete_variants_job: {},
+      get_bulk_create_categories_job: {},
+      get_bulk_update_categories_job: {},
+      get_bulk_delete_categories_job: {},
     });
   });
 
