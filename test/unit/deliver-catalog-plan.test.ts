@@ -10,6 +10,7 @@ import {
   type CatalogItem,
 } from '../../functions/deliver/catalog-plan.ts';
 import { catalogId, catalogRowOf, type CatalogJobKind } from '../../functions/deliver/catalog-requests.ts';
+import { PUBLISHED_LIMITS } from '../../functions/deliver/endpoint-pacers.ts';
 import { klaviyoCatalogV1Schema, type CatalogEntity } from '../../functions/shared/stage/contracts.ts';
 import { loadKlaviyoContract, type KlaviyoOperationId } from '../../local/klaviyo-mock/index.ts';
 import { loadOpenApiOperations, openApiSource } from '../helpers/klaviyo-openapi.ts';
@@ -143,5 +144,21 @@ describe('the klaviyo.catalog message', () => {
     ],
   ])('refuses %s', (_what, fields) => {
     expect(parse(fields).success).toBe(false);
+  });
+});
+
+describe("deliver's budgets for the catalog endpoints", () => {
+  const contract = loadKlaviyoContract();
+  const catalogOperations = Object.values(contract.operations).filter((op) =>
+    op.path.startsWith('/api/catalog-'),
+  );
+  it.each(catalogOperations.map((op) => [op.path, op.publishedLimit] as const))(
+    '%s is paced on its published limit (a read on its path template)',
+    (path, limit) => {
+      expect(PUBLISHED_LIMITS[path]).toEqual(limit);
+    },
+  );
+  it('covers every job and every read', () => {
+    expect(catalogOperations).toHaveLength(18);
   });
 });

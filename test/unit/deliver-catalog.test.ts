@@ -23,6 +23,7 @@ import { PermanentError } from '../../functions/shared/stage/errors.ts';
 import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { at, catalogDelete, categoryUpsert, itemUpsert, variantUpsert } from '../helpers/catalog-messages.ts';
 import { fakeClock, recordsOf } from '../helpers/fake-profile-jobs.ts';
+import { callMock } from '../helpers/klaviyo-mock-calls.ts';
 
 const ID = (externalId: string) => `$custom:::$default:::${externalId}`;
 
@@ -253,7 +254,11 @@ describe('catalog rows through deliverBatch, against the mock', () => {
 describe('catalog jobs that do not finish in time', () => {
   let mock: KlaviyoMock;
   beforeAll(async () => {
-    mock = await startKlaviyoMock({ apiKey: 'pk_catalog', catalogJobs: { processingReads: 1_000 } });
+    mock = await startKlaviyoMock({
+      apiKey: 'pk_catalog',
+      catalogJobs: { processingReads: 1_000 },
+      limits: 'off',
+    });
   });
   afterAll(async () => {
     await mock.close();
@@ -270,6 +275,31 @@ describe('catalog jobs that do not finish in time', () => {
     }
     // Waits of 1, 1, 2, 4, 8 s: the next 8 s wait would end past the 20 s deadline.
     expect(calls.filter((c) => c.method === 'GET')).toHaveLength(5);
+  });
+
+  it("waits (a deferral, not a failure) while the account has Klaviyo's 500 jobs in progress", async () => {
+    const auth = { Authorization: 'Klaviyo-API-Key pk_catalog' };
+    for (let i = mock.catalogJobs().length; i < 500; i++)
+      await callMock(
+        mock,
+        'POST',
+        '/api/catalog-category-bulk-delete-jobs',
+        {
+          data: {
+            type: 'catalog-category-bulk-delete-job',
+            attributes: { categories: { data: [{ type: 'catalog-category', id: ID(`c${i}`) }] } },
+          },
+        },
+        auth,
+      );
+    const { outcomes, counts } = await deliverTo(mock, [itemUpsert('a')]);
+    const outcome = outcomes.get('m0');
+    expect(outcome?.kind).toBe('retry');
+    expect(outcome?.kind === 'retry' ? outcome.error : undefined).toMatchObject({
+      name: 'DeferredError',
+      reason: 'klaviyo_throttled',
+    });
+    expect(counts.throttled).toBe(1);
   });
 });
 
