@@ -14,6 +14,7 @@ import { DELIVER_QUEUES_ENV } from '../helpers/handler-ports.ts';
 import { testContext } from '../helpers/http-event.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
 import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
+import { itemUpsert } from '../helpers/catalog-messages.ts';
 
 interface Sent {
   command: string;
@@ -125,6 +126,7 @@ describe('deliver and message kinds it does not know yet', () => {
       { ...eventFixture(2), version: 2 },
       upsertFixture('u'),
       consentFixture('c'),
+      itemUpsert('i'),
     ];
     for (const fixture of fixtures) {
       const parsed = deliverMessageSchema().parse(fixture);
