@@ -157,6 +157,8 @@ describe('Klaviyo mock: catalog jobs completed at once (default)', () => {
     );
     expect((removedRead.json as JobDocument).data.attributes.failed_count).toBe(1);
     expect(mock.catalog().map((e) => e.externalId)).toEqual(['b', 'c']);
+    const inspected = await fetch(`${mock.url}/_mock/catalog`);
+    expect(await inspected.json()).toEqual({ count: 2, catalog: mock.catalog() });
     expect(mock.catalogJobs().map((j) => [j.entity, j.kind, j.failedCount])).toEqual([
       ['item', 'create', 0],
       ['item', 'create', 1],
