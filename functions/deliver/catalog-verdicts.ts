@@ -10,20 +10,27 @@ import type { CatalogVerdict } from './catalog-jobs.ts';
 
 const words = (e: CatalogRowError) => `${e.code ?? ''} ${e.title ?? ''} ${e.detail ?? ''}`;
 
-export const isNotFound = (e: CatalogRowError): boolean =>
+const notFound = (e: CatalogRowError): boolean =>
   e.code === 'not_found' || /\bnot found\b|does not exist|doesn't exist/i.test(words(e));
-
-export const isAlreadyThere = (e: CatalogRowError): boolean =>
+const alreadyThere = (e: CatalogRowError): boolean =>
   e.code === 'conflict' || e.code === 'duplicate' || /already exists?\b|\bduplicate\b/i.test(words(e));
+
+type Refused = Extract<CatalogVerdict, { kind: 'refused' }>;
+
+/**
+ * Only a row error of a job Klaviyo ran (`jobId`) speaks of the row's entity: a 404 or 409 answered to the job's
+ * POST (a wrong base URL, an endpoint the revision lacks) says nothing of it, and is dead-lettered.
+ */
+export const isNotFound = (refused: Refused): boolean =>
+  refused.jobId !== undefined && notFound(refused.error);
+export const isAlreadyThere = (refused: Refused): boolean =>
+  refused.jobId !== undefined && alreadyThere(refused.error);
 
 export const summaryOf = (e: CatalogRowError): string =>
   [e.code, e.detail ?? e.title, e.source?.pointer].filter(Boolean).join(' · ');
 
 /** The dead letter of a refused row: Klaviyo's error, the row as sent, the job; `before`, an earlier refusal. */
-export function refusedRow(
-  refused: Extract<CatalogVerdict, { kind: 'refused' }>,
-  before?: Extract<CatalogVerdict, { kind: 'refused' }>,
-): RecordOutcome {
+export function refusedRow(refused: Refused, before?: Refused): RecordOutcome {
   const summary =
     `Klaviyo refused the catalog row at ${refused.path}${refused.jobId ? ` (job ${refused.jobId})` : ''}: ` +
     summaryOf(refused.error) +

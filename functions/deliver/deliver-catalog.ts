@@ -96,7 +96,7 @@ export async function deliverCatalog(
       const verdict = updated.get(item.id);
       if (verdict?.kind === 'written') delivered(item, verdict);
       else if (verdict?.kind === 'outcome') outcomes.set(item.id, verdict.outcome);
-      else if (verdict?.kind === 'refused' && isNotFound(verdict.error)) missing.set(item.id, verdict);
+      else if (verdict?.kind === 'refused' && isNotFound(verdict)) missing.set(item.id, verdict);
       else if (verdict?.kind === 'refused') deadLetter(item, verdict);
     }
     const toCreate = rows.filter((item) => missing.has(item.id));
@@ -106,7 +106,7 @@ export async function deliverCatalog(
       const verdict = created.get(item.id);
       if (verdict?.kind === 'written') delivered(item, verdict);
       else if (verdict?.kind === 'outcome') outcomes.set(item.id, verdict.outcome);
-      else if (verdict?.kind === 'refused' && isAlreadyThere(verdict.error)) {
+      else if (verdict?.kind === 'refused' && isAlreadyThere(verdict)) {
         const error = new RetryableError(
           `catalog ${entity} ${item.message.external_id} was created by another write meanwhile: ${summaryOf(verdict.error)}`,
           CATALOG_UPSERT_RACED,
@@ -124,7 +124,7 @@ export async function deliverCatalog(
       const verdict = deleted.get(item.id);
       if (verdict?.kind === 'written') delivered(item, verdict);
       else if (verdict?.kind === 'outcome') outcomes.set(item.id, verdict.outcome);
-      else if (verdict?.kind === 'refused' && isNotFound(verdict.error)) {
+      else if (verdict?.kind === 'refused' && isNotFound(verdict)) {
         ports.counters.count('delivered');
         ports.logOf(item.id).info('delivered: the catalog row was already gone', {
           outcome: 'delivered',

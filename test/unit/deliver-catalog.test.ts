@@ -242,6 +242,16 @@ describe('catalog rows through deliverBatch, against the mock', () => {
     expect(mock.catalog()).toEqual([]);
   });
 
+  it('dead-letters a delete whose job Klaviyo answered 404 (the endpoint, not the row, was not found)', async () => {
+    mock.inject({ path: '/api/catalog-item-bulk-delete-jobs', status: 404, times: 3 });
+    const { kindOf, counts } = await deliverTo(mock, [
+      catalogDelete('item', 'a', at(11)),
+      catalogDelete('item', 'b', at(11)),
+    ]);
+    expect([0, 1].map(kindOf)).toEqual(['dead-letter', 'dead-letter']);
+    expect(counts.delivered).toBeUndefined();
+  });
+
   it('sends each row of a job refused without naming a row again, in a job of its own', async () => {
     mock.inject({ path: '/api/catalog-item-bulk-update-jobs', status: 400 });
     // An injected 400 names no row: each row goes again alone, and gets its own verdict.
