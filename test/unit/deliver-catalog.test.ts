@@ -24,6 +24,7 @@ import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/ind
 import { at, catalogDelete, categoryUpsert, itemUpsert, variantUpsert } from '../helpers/catalog-messages.ts';
 import { fakeClock, recordsOf } from '../helpers/fake-profile-jobs.ts';
 import { callMock } from '../helpers/klaviyo-mock-calls.ts';
+import { eventFixture } from '../helpers/stage-messages.ts';
 
 const ID = (externalId: string) => `$custom:::$default:::${externalId}`;
 
@@ -285,6 +286,15 @@ describe('catalog jobs that do not finish in time', () => {
     }
     // Waits of 1, 1, 2, 4, 8 s: the next 8 s wait would end past the 20 s deadline.
     expect(calls.filter((c) => c.method === 'GET')).toHaveLength(5);
+  });
+
+  it("does not hold a batch's events back while its catalog job runs", async () => {
+    const before = mock.events().length;
+    const { kindOf } = await deliverTo(mock, [eventFixture(1), itemUpsert('slow'), eventFixture(2)], {
+      deadlineInMs: 5_000,
+    });
+    expect([0, 1, 2].map(kindOf)).toEqual(['done', 'retry', 'done']);
+    expect(mock.events().length - before).toBe(2);
   });
 
   it("waits (a deferral, not a failure) while the account has Klaviyo's 500 jobs in progress", async () => {
