@@ -37,8 +37,11 @@ export class CatalogStore {
   private entries = new Map<string, RecordedCatalogEntry>();
   private jobList = new Map<string, RecordedCatalogJob>();
 
-  constructor(private readonly timing: ImportJobTiming = { processingReads: 0, delayMs: 0 }) {
-    for (const n of [timing.processingReads, timing.delayMs])
+  private readonly timing: ImportJobTiming;
+
+  constructor({ processingReads = 0, delayMs = 0 }: Partial<ImportJobTiming> = {}) {
+    this.timing = { processingReads, delayMs };
+    for (const n of [processingReads, delayMs])
       if (!Number.isInteger(n) || n < 0)
         throw new Error('catalogJobs: processingReads and delayMs must be integers ≥ 0');
   }

@@ -55,16 +55,7 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     resolveLimits(options.limits ?? 'published', published),
     options.timeScale ?? 1,
   );
-  const store = new MockStore(
-    {
-      processingReads: options.bulkImportJobs?.processingReads ?? 0,
-      delayMs: options.bulkImportJobs?.delayMs ?? 0,
-    },
-    {
-      processingReads: options.catalogJobs?.processingReads ?? 0,
-      delayMs: options.catalogJobs?.delayMs ?? 0,
-    },
-  );
+  const store = new MockStore(options.bulkImportJobs, options.catalogJobs);
   const faults = new FaultQueue(options.random);
   const router = new Router(Object.values(contract.operations));
   const closing = new AbortController();

@@ -86,9 +86,10 @@ export class MockStore {
   readonly importJobs: ImportJobStore;
   readonly catalog: CatalogStore;
 
-  constructor(importJobTiming?: ImportJobTiming, catalogJobTiming?: ImportJobTiming) {
-    this.importJobs = new ImportJobStore(importJobTiming);
-    this.catalog = new CatalogStore(catalogJobTiming);
+  constructor(importJobs: Partial<ImportJobTiming> = {}, catalogJobs: Partial<ImportJobTiming> = {}) {
+    const { processingReads = 0, delayMs = 0 } = importJobs;
+    this.importJobs = new ImportJobStore({ processingReads, delayMs });
+    this.catalog = new CatalogStore(catalogJobs);
   }
 
   events(): RecordedEvent[] {
