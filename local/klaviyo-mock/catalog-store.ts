@@ -1,7 +1,8 @@
 // The mock's catalog: items, variants and categories, and the bulk jobs that write them, as Klaviyo runs them —
 // accepted (`queued`), then `processing`, then `complete`, when each row has been applied or refused with an
 // error naming it (`/data/attributes/<rows>/data/{i}`). Klaviyo's row rules: a create of an id that exists, an
-// update or delete of one that does not, and a variant of an item that does not exist are refused. A job
+// update or delete of one that does not, a variant of an item that does not exist, and custom metadata over
+// 100 KB are refused. A job
 // completes at once by default, or (options.catalogJobs) after some reads answered `processing` and some mock
 // time passed, as profile import jobs do (./import-jobs.ts). Jobs not complete count towards the in-progress cap.
 import type { ImportJobTiming } from './import-jobs.ts';
@@ -13,6 +14,7 @@ import type {
   RecordedCatalogJob,
 } from './types-catalog.ts';
 
+const CUSTOM_METADATA_MAX_BYTES = 100 * 1024;
 const ROWS_MEMBER = { item: 'items', variant: 'variants', category: 'categories' } as const;
 const RELATION = { item: 'categories', variant: 'item', category: 'items' } as const;
 const ENTITY_WORDS = {
@@ -126,6 +128,15 @@ export class CatalogStore {
       detail,
       pointer,
     });
+    // Klaviyo's documented limit on the flat metadata blob ("May not exceed 100kb").
+    const metadataBytes = Buffer.byteLength(JSON.stringify(attributes.custom_metadata ?? null));
+    if (metadataBytes > CUSTOM_METADATA_MAX_BYTES)
+      return refused(
+        'invalid',
+        'Invalid input.',
+        `custom_metadata may not exceed 100kb (got ${metadataBytes} bytes).`,
+        `${at}/attributes/custom_metadata`,
+      );
     if (kind === 'create') {
       if (held) return refused('conflict', 'Conflict.', `A ${words} with id '${id}' already exists.`);
       const related = relatedIds(row, entity) ?? [];

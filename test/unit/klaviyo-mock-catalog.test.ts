@@ -197,6 +197,32 @@ describe('Klaviyo mock: catalog jobs completed at once (default)', () => {
     ).toEqual([['v1', [ID('shirt')]]]);
   });
 
+  it('refuses a row whose custom metadata exceeds 100 KB', async () => {
+    const big = itemRow('big');
+    const row = {
+      ...big,
+      attributes: { ...big.attributes, custom_metadata: { notes: 'x'.repeat(103_000) } },
+    };
+    const created = await call(
+      mock,
+      'POST',
+      '/api/catalog-item-bulk-create-jobs',
+      createItems([itemRow('ok'), row]),
+    );
+    const read = await call(
+      mock,
+      'GET',
+      `/api/catalog-item-bulk-create-jobs/${(created.json as JobDocument).data.id}`,
+    );
+    expect((read.json as JobDocument).data.attributes.errors).toEqual([
+      expect.objectContaining({
+        code: 'invalid',
+        source: { pointer: '/data/attributes/items/data/1/attributes/custom_metadata' },
+      }),
+    ]);
+    expect(mock.catalog().map((e) => e.externalId)).toEqual(['ok']);
+  });
+
   it('refuses a body its contract refuses, whole, naming the field', async () => {
     const noTitle = createItems([
       itemRow('a'),
