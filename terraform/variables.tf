@@ -214,6 +214,34 @@ variable "sources" {
         as_of = optional(string)
         list  = optional(string)
       })))
+      catalog = optional(list(object({
+        id          = string
+        event_types = optional(list(string))
+        when        = optional(string)
+        entity      = string
+        operation   = optional(string)
+        for_each    = optional(string)
+        external_id = string
+        fields = optional(object({
+          title               = optional(string)
+          description         = optional(string)
+          url                 = optional(string)
+          price               = optional(string)
+          image_full_url      = optional(string)
+          image_thumbnail_url = optional(string)
+          images              = optional(string)
+          custom_metadata     = optional(string)
+          published           = optional(string)
+          sku                 = optional(string)
+          inventory_quantity  = optional(string)
+          inventory_policy    = optional(string)
+          name                = optional(string)
+          categories          = optional(string)
+          item                = optional(string)
+          items               = optional(string)
+        }))
+        as_of = optional(string)
+      })))
       list = optional(string)
     }), {})
     tolerance_seconds = optional(number)
@@ -757,13 +785,13 @@ variable "sources" {
   }
 
   validation {
-    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.emit if o.emit != null] : contains(["event", "profile", "both"], v3)])
-    error_message = "sources[*].mapping.emit must be one of event, profile, both."
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.emit if o.emit != null] : contains(["event", "profile", "both", "none"], v3)])
+    error_message = "sources[*].mapping.emit must be one of event, profile, both, none."
   }
 
   validation {
-    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.emit_by_event_type if o.emit_by_event_type != null] : values(m)]) : contains(["event", "profile", "both"], v4)])
-    error_message = "sources[*].mapping.emit_by_event_type[*] must be one of event, profile, both."
+    condition     = alltrue([for v4 in flatten([for m in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.emit_by_event_type if o.emit_by_event_type != null] : values(m)]) : contains(["event", "profile", "both", "none"], v4)])
+    error_message = "sources[*].mapping.emit_by_event_type[*] must be one of event, profile, both, none."
   }
 
   validation {
@@ -889,6 +917,136 @@ variable "sources" {
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.list if o.list != null] : can(regex("^[A-Za-z0-9_-]{1,64}$", v5))])
     error_message = "sources[*].mapping.unsubscriptions[*].list must be a list name from klaviyo.lists, or a Klaviyo list id (^[A-Za-z0-9_-]{1,64}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].mapping.catalog must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
+    error_message = "sources[*].mapping.catalog[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.event_types if o.event_types != null] : length(v5) >= 1])
+    error_message = "sources[*].mapping.catalog[*].event_types must be a list of at least 1 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.catalog[*].event_types[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.catalog[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.entity if o.entity != null] : contains(["item", "variant", "category"], v5)])
+    error_message = "sources[*].mapping.catalog[*].entity must be one of item, variant, category."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.operation if o.operation != null] : contains(["upsert", "delete"], v5)])
+    error_message = "sources[*].mapping.catalog[*].operation must be one of upsert, delete."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.for_each if o.for_each != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.catalog[*].for_each must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.external_id if o.external_id != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.catalog[*].external_id must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.title if o.title != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.title must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.description if o.description != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.description must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.url if o.url != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.url must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.price if o.price != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.price must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.image_full_url if o.image_full_url != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.image_full_url must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.image_thumbnail_url if o.image_thumbnail_url != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.image_thumbnail_url must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.images if o.images != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.images must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.custom_metadata if o.custom_metadata != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.custom_metadata must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.published if o.published != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.published must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.sku if o.sku != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.sku must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.inventory_quantity if o.inventory_quantity != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.inventory_quantity must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.inventory_policy if o.inventory_policy != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.inventory_policy must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.name if o.name != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.name must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.categories if o.categories != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.categories must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.item if o.item != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.item must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.items if o.items != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.items must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.as_of if o.as_of != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.catalog[*].as_of must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {

@@ -2,11 +2,13 @@
 // per event type in `emit_by_event_type`; default both when `profile_attributes` is set, else the events alone),
 // and its consent writes (`subscriptions`, `unsubscriptions`, whatever `emit` says) — or nothing, with the reason,
 // when the source's filter says the webhook does not count (a test order, an order still incomplete).
+// Its catalog rows (`catalog`) go whatever `emit` says too; `emit: none` sends neither event nor upsert (a product topic).
 import type { KlaviyoLists } from '../../shared/config/klaviyo-lists.ts';
 import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import type { DeliverMessage, ProfileIdentifiers, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
 import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
+import { mapCatalog } from './map-catalog.ts';
 import { mapConsent } from './map-consent.ts';
 import { mapEvents } from './map-events.ts';
 import type { SkippedEvent } from './plan-events.ts';
@@ -53,10 +55,11 @@ export async function mapWebhook(
   const messages: HydratedMessage[] = [];
   const add = onMessage ?? ((made: HydratedMessage) => void messages.push(made));
   const state = { skipped: [] as SkippedEvent[], timeFallbacks: [] as TimeFallback[] };
-  if (emit !== 'event')
+  if (emit === 'profile' || emit === 'both')
     add(await mapProfileUpsert(message, source, context, await profileOnce(), state.timeFallbacks));
   await mapConsent(message, source, context, lists, state, add);
-  if (emit === 'profile') return { messages, ...state, droppedProperties: [] };
+  await mapCatalog(message, source, context, state, add);
+  if (emit === 'profile' || emit === 'none') return { messages, ...state, droppedProperties: [] };
   const mapped = await mapEvents(message, source, context, profileOnce, add);
   return {
     messages,

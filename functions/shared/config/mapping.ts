@@ -2,6 +2,7 @@
 // profile upsert (./mapping-profile.ts) and consent writes (./mapping-consent.ts). Every place that reads a value takes a dot path (the fast path) or a JSONata expression
 // `{ "expr": "…" }`, compiled when the configuration loads (./value-spec.ts, docs/adr/0015-jsonata-expressions.md).
 import { listReferenceSchema } from './klaviyo-lists.ts';
+import { catalogSpecSchema } from './mapping-catalog.ts';
 import { consentListSchema, subscriptionSpecSchema, unsubscriptionSpecSchema } from './mapping-consent.ts';
 import { profileAttributeKeySchema, profileSpecsSchema } from './mapping-profile.ts';
 import { expressionSchema, valueSpecSchema } from './value-spec.ts';
@@ -13,7 +14,8 @@ export const MAX_EVENT_SPECS = 10;
 /** Names in `properties`, `keep` and `extra` (each). */
 export const MAX_NAMED_VALUES = 100;
 
-const emitSchema = memo(() => z.enum(['event', 'profile', 'both']));
+/** `none`: neither event nor profile upsert, only the entries (consent, catalog rows): e.g. a product topic. */
+const emitSchema = memo(() => z.enum(['event', 'profile', 'both', 'none']));
 
 const metricNameSchema = memo(() => z.string().check(z.minLength(1), z.maxLength(128)));
 
@@ -159,11 +161,13 @@ export const mappingSchema = memo(() =>
        * `location.<field>` or `properties.<name>`. `null` clears the attribute at Klaviyo; a missing value leaves it.
        */
       profile_attributes: z.optional(z.record(profileAttributeKeySchema(), valueSpecSchema())),
-      /** What to send: `event`, `profile` (the upsert only) or `both`; default `both` when `profile_attributes` is set. */
+      /** What to send: `event`, `profile` (the upsert only), `both` or `none`; default `both` when `profile_attributes` is set. */
       emit: z
         .optional(emitSchema())
         .check(
-          z.describe('What to send: event, profile or both; default both when profile_attributes is set.'),
+          z.describe(
+            'What to send: event, profile, both or none; default both when profile_attributes is set.',
+          ),
         ),
       /** `emit` per event type, taking precedence over `emit` (e.g. a customer topic updates the profile only). */
       emit_by_event_type: z
@@ -173,6 +177,8 @@ export const mappingSchema = memo(() =>
       subscriptions: z.optional(consentListSchema(subscriptionSpecSchema())),
       /** Marketing consent to withdraw: each entry unsubscribes the profile on a channel. */
       unsubscriptions: z.optional(consentListSchema(unsubscriptionSpecSchema())),
+      /** Catalog rows to write: each entry an item, variant or category, upserted or deleted (docs/mapping.md). */
+      catalog: z.optional(consentListSchema(catalogSpecSchema())),
       /** The list subscriptions write to when their entry names none: a name from `klaviyo.lists` or a list id. */
       list: z
         .optional(listReferenceSchema())

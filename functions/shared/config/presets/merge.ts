@@ -11,6 +11,7 @@ const MERGED_BY_NAME: Record<string, string> = {
   events: 'id',
   subscriptions: 'id',
   unsubscriptions: 'id',
+  catalog: 'id',
   steps: 'name',
 };
 
