@@ -39,7 +39,7 @@ function fieldValue(name: string, value: unknown): unknown {
   if (value === undefined || value === null) return undefined;
   if (NUMBERS.has(name)) return toNumber(value) ?? value;
   if (ID_LISTS.has(name))
-    return (Array.isArray(value) ? value : [value]).map((v) => asText(v) ?? v).filter((v) => v !== undefined);
+    return (Array.isArray(value) ? (value as unknown[]) : [value]).map((v) => asText(v) ?? v);
   if (name === 'published') return typeof value === 'boolean' ? value : isTruthy(value);
   if (name === 'custom_metadata' || name === 'description') return value;
   return asText(value) ?? value;
