@@ -22,6 +22,8 @@ import type { KlaviyoClient, KlaviyoReader } from './klaviyo-client.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
 import { profileStateKeys, type StateVersions } from './state-versions.ts';
+import { createLeaseLedger, endStateLeases } from './state-lease-ends.ts';
+import { leaseOwnerOf } from './state-leases.ts';
 
 export interface DeliverBatchPorts {
   klaviyo: KlaviyoClient & KlaviyoReader;
@@ -35,6 +37,8 @@ export interface DeliverBatchPorts {
   /** Clock and sleep of a profile import job's read-back; default Date.now and a timer. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** How long a consent job's lease outlives Klaviyo's 202 (state-leases.ts); local mode's mock needs none. */
+  consentJobSettleMs?: number | undefined;
 }
 
 const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -65,6 +69,9 @@ export async function deliverBatch(
   const bulkPorts = { ...sendPorts, log: ports.log, logOf, maxInFlight: ports.settings.max_in_flight };
   const take = (results: Map<string, RecordOutcome>) =>
     results.forEach((outcome, id) => outcomes.set(id, outcome));
+  // State writes claim their keys while in flight (ADR 0032); the claims end below, once the outcomes are known.
+  const leases = createLeaseLedger(ports.now ?? Date.now);
+  const stateCheck = { counters: ports.counters, stateVersions: ports.stateVersions, leases };
   // One lane per endpoint: each waits only for its own pacer and its own requests in flight.
   await Promise.all([
     useBulk
@@ -79,15 +86,25 @@ export async function deliverBatch(
           sleep: ports.sleep ?? timer,
           checkState: (record) =>
             staleStateWrite(
-              { keys: profileStateKeys(record.message.profile), asOf: record.message.as_of, what: 'profile' },
+              {
+                keys: profileStateKeys(record.message.profile),
+                asOf: record.message.as_of,
+                what: 'profile',
+                lease: { id: record.id, owner: leaseOwnerOf(record.message), ends: 'released' },
+              },
               record.log,
-              ports,
+              stateCheck,
             ),
         }).then(take)
       : undefined,
     consent.length > 0
-      ? deliverConsent(consent, { ...bulkPorts, stateVersions: ports.stateVersions }).then(take)
+      ? deliverConsent(consent, { ...bulkPorts, stateVersions: ports.stateVersions, leases }).then(take)
       : undefined,
   ]);
+  await endStateLeases(leases, outcomes, {
+    stateVersions: ports.stateVersions,
+    logOf,
+    consentJobSettleMs: ports.consentJobSettleMs,
+  });
   return outcomes;
 }
