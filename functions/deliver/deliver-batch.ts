@@ -105,6 +105,7 @@ export async function deliverBatch(
     stateVersions: ports.stateVersions,
     logOf,
     consentJobSettleMs: ports.consentJobSettleMs,
+    deadline: ports.deadline,
   });
   return outcomes;
 }

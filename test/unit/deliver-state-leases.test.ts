@@ -205,6 +205,16 @@ describe('state write leases across deliver instances', () => {
     expect((await run([phoneOnly])).first?.kind).toBe('done');
   });
 
+  it('starts no lease end past the deadline: the invocation returns, and the lease runs out instead', async () => {
+    const { klaviyo, clock, run } = instances();
+    const email = 'late@example.com';
+    // Klaviyo answers just as the invocation's time for requests runs out.
+    klaviyo.refuseWith(() => void (clock.at += 60_000));
+    expect((await run([upsert(email, 'Old', OLDER)])).first?.kind).toBe('done');
+    klaviyo.refuseWith(undefined);
+    expectWaiting((await run([upsert(email, 'New', NEWER)])).first);
+  });
+
   it('retries, never skips, when the store cannot say why a check was refused', async () => {
     let calls = 0;
     const flaky = {
