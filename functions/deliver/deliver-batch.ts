@@ -24,6 +24,8 @@ import { runLanes, type LaneHold } from './lane-hold.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
 import { profileStateKeys, type StateVersions } from './state-versions.ts';
+import { createLeaseLedger, endStateLeases } from './state-lease-ends.ts';
+import { leaseOwnerOf } from './state-leases.ts';
 
 export interface DeliverBatchPorts {
   klaviyo: KlaviyoClient & KlaviyoReader;
@@ -37,6 +39,8 @@ export interface DeliverBatchPorts {
   /** Clock and sleep of a profile import job's read-back; default Date.now and a timer. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** How long a consent job's lease outlives Klaviyo's 202 (state-leases.ts); local mode's mock needs none. */
+  consentJobSettleMs?: number | undefined;
 }
 
 /** The client a lane sends with: its writes wait for their pacer under the lane's hold (reads do not). */
@@ -76,6 +80,9 @@ export async function deliverBatch(
 
   const take = (results: Map<string, RecordOutcome>) =>
     results.forEach((outcome, id) => outcomes.set(id, outcome));
+  // State writes claim their keys while in flight (ADR 0032); the claims end below, once the outcomes are known.
+  const leases = createLeaseLedger(ports.now ?? Date.now);
+  const stateCheck = { counters: ports.counters, stateVersions: ports.stateVersions, leases };
   const portsOf = (hold: LaneHold) => {
     const sendPorts = {
       klaviyo: heldBy(ports.klaviyo, hold),
@@ -105,16 +112,31 @@ export async function deliverBatch(
         sleep: ports.sleep ?? timer,
         checkState: (record) =>
           staleStateWrite(
-            { keys: profileStateKeys(record.message.profile), asOf: record.message.as_of, what: 'profile' },
+            {
+              keys: profileStateKeys(record.message.profile),
+              asOf: record.message.as_of,
+              what: 'profile',
+              lease: { id: record.id, owner: leaseOwnerOf(record.message), ends: 'released' },
+            },
             record.log,
-            ports,
+            stateCheck,
           ),
       }).then(take),
     );
   if (consent.length > 0)
     lanes.push((hold) =>
-      deliverConsent(consent, { ...portsOf(hold).bulkPorts, stateVersions: ports.stateVersions }).then(take),
+      deliverConsent(consent, {
+        ...portsOf(hold).bulkPorts,
+        stateVersions: ports.stateVersions,
+        leases,
+      }).then(take),
     );
   await runLanes(lanes);
+  await endStateLeases(leases, outcomes, {
+    stateVersions: ports.stateVersions,
+    logOf,
+    consentJobSettleMs: ports.consentJobSettleMs,
+    deadline: ports.deadline,
+  });
   return outcomes;
 }

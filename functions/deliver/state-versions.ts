@@ -3,7 +3,8 @@
 // replay of an old `customers/update` would otherwise put the old name and address back. One item per profile
 // identifier in the dedupe table, under a key prefix no dedupe key can have (those begin with a source name,
 // lowercase), so deliver needs no table of its own. The check and the record are one conditional UpdateItem.
-// Later state kinds (issue 20) add keys of their own; the rule is the same.
+// Later state kinds (issue 20) add keys of their own; the rule is the same. The same UpdateItem also takes a lease
+// on the key while the write is in flight (state-leases.ts, ADR 0032); its parts are appended, apart from the version's.
 import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
@@ -11,16 +12,32 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ProfileIdentifiers } from '../shared/stage/contracts.ts';
+import {
+  combinedVerdict,
+  createDynamoStateLeases,
+  leaseParts,
+  whyRefused,
+  type InFlight,
+  type LeaseClaim,
+  type StateLeases,
+} from './state-leases.ts';
 
-/** `newest`: no newer write is recorded (the write goes ahead, and its time is now recorded); `stale`: skip it. */
-export type StateWriteVerdict = 'newest' | 'stale';
+/**
+ * `newest`: no newer write is recorded (the write goes ahead, and its time is now recorded); `stale`: skip it;
+ * in flight (asked with a lease only): another owner's write of this state is in flight, so this one waits.
+ */
+export type StateWriteVerdict = 'newest' | 'stale' | InFlight;
 
 export interface StateVersions {
   /**
    * Records `asOf` for each key unless a key holds a newer time. An equal time passes, so a retried write (whose
-   * earlier attempt recorded its time, then failed at Klaviyo) is written.
+   * earlier attempt recorded its time, then failed at Klaviyo) is written. With a `lease`, also takes the keys for
+   * its owner (state-leases.ts): refused while another owner holds one; on any verdict but newest, the keys this
+   * call took are freed again.
    */
-  advance(keys: readonly string[], asOf: Date): Promise<StateWriteVerdict>;
+  advance(keys: readonly string[], asOf: Date, lease?: LeaseClaim): Promise<StateWriteVerdict>;
+  /** Ends the leases `advance` took; absent where writes take none. */
+  leases?: StateLeases;
 }
 
 /** Prefix of every state item: uppercase, which no source name (hence no dedupe key) starts with. */
@@ -51,36 +68,78 @@ export function createDynamoStateVersions(
   /** How long a recorded time is kept after it (TTL): longer than the oldest webhook a replay can send. */
   ttlSeconds: number,
 ): StateVersions {
-  async function advanceOne(key: string, asOfMs: number): Promise<StateWriteVerdict> {
+  const leases = createDynamoStateLeases(client, tableName);
+
+  async function advanceOne(
+    key: string,
+    asOfMs: number,
+    claim?: LeaseClaim,
+    attempt = 1,
+  ): Promise<StateWriteVerdict> {
+    // The version rule, also asked alone when a check with a lease is refused (whyRefused).
+    const version = {
+      condition: 'attribute_not_exists(as_of_ms) OR as_of_ms <= :as_of',
+      values: { ':as_of': { N: String(asOfMs) } },
+    };
+    // --- lease (state-leases.ts): appended to the version's update, condition and values ---
+    const lease = leaseParts(claim);
     try {
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: { pk: { S: key } },
-          UpdateExpression: 'SET as_of_ms = :as_of, expires_at = :expires',
-          ConditionExpression: 'attribute_not_exists(as_of_ms) OR as_of_ms <= :as_of',
+          UpdateExpression: 'SET as_of_ms = :as_of, expires_at = :expires' + lease.set,
+          ConditionExpression: `(${version.condition})` + lease.condition,
           ExpressionAttributeValues: {
-            ':as_of': { N: String(asOfMs) },
+            ...version.values,
             ':expires': { N: String(Math.floor(asOfMs / 1000) + ttlSeconds) },
+            ...lease.values,
           },
         }),
       );
       return 'newest';
     } catch (error) {
       if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error).name === 'ConditionalCheckFailedException'
+        !(error instanceof ConditionalCheckFailedException) &&
+        (error as Error).name !== 'ConditionalCheckFailedException'
       )
-        return 'stale';
-      throw error;
+        throw error;
+      if (!claim) return 'stale';
     }
+    return leasedRefusal(key, asOfMs, claim, version, attempt);
+  }
+
+  /** A check with a lease was refused: stale, held by another owner (in flight), or free again (check again). */
+  async function leasedRefusal(
+    key: string,
+    asOfMs: number,
+    claim: LeaseClaim,
+    version: Parameters<typeof whyRefused>[3],
+    attempt: number,
+  ): Promise<StateWriteVerdict> {
+    const why = await whyRefused(client, tableName, key, version);
+    if (why === 'stale') return 'stale';
+    const { owner, untilMs } = why;
+    if (owner !== undefined && owner !== claim.owner && untilMs !== undefined && untilMs > claim.nowMs)
+      return { inFlightUntilMs: untilMs };
+    // Released or run out in between: check again (it is taken now, or held by the next owner); under steady
+    // contention, wait a moment as if it were held.
+    if (attempt >= 3) return { inFlightUntilMs: claim.nowMs + 1_000 };
+    return advanceOne(key, asOfMs, claim, attempt + 1);
   }
 
   return {
-    async advance(keys, asOf) {
-      const verdicts = await Promise.all(keys.map((key) => advanceOne(key, asOf.getTime())));
-      return verdicts.includes('stale') ? 'stale' : 'newest';
+    async advance(keys, asOf, claim) {
+      const verdicts = await Promise.all(keys.map((key) => advanceOne(key, asOf.getTime(), claim)));
+      const verdict = combinedVerdict(verdicts);
+      if (claim && verdict !== 'newest')
+        await leases.release(
+          keys.filter((_, i) => verdicts[i] === 'newest'),
+          claim.owner,
+        );
+      return verdict;
     },
+    leases,
   };
 }
 
