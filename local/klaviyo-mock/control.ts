@@ -32,6 +32,8 @@ export async function handleControl(
     '/_mock/consent-changes': () => store.consent.changes(),
     '/_mock/import-jobs': () => store.importJobs.list(),
     '/_mock/lists': () => store.consent.lists(),
+    '/_mock/data-sources': () => store.records.dataSources(),
+    '/_mock/records': () => store.records.records(),
     '/_mock/requests': () => store.requests(),
     '/_mock/faults': () => faults.pending(),
   };
@@ -68,6 +70,8 @@ export async function handleControl(
         'GET /_mock/consent-changes',
         'GET /_mock/import-jobs',
         'GET /_mock/lists',
+        'GET /_mock/data-sources',
+        'GET /_mock/records',
         'GET /_mock/requests',
         'GET /_mock/faults',
         'POST /_mock/faults',

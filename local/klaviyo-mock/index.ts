@@ -35,3 +35,4 @@ export type {
   RecordedListMembers,
   UnsubscribeScope,
 } from './types-jobs.ts';
+export type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';

@@ -1,6 +1,7 @@
 // The Klaviyo mock's public types: what a caller configures, injects and reads back.
 
 import type { ConsentChange, RecordedConsent, RecordedImportJob, RecordedListMembers } from './types-jobs.ts';
+import type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';
 
 /** The Klaviyo operations the mock serves, by their OpenAPI operationId. */
 export type KlaviyoOperationId =
@@ -11,7 +12,10 @@ export type KlaviyoOperationId =
   | 'get_bulk_import_profiles_job'
   | 'get_errors_for_bulk_import_profiles_job'
   | 'bulk_subscribe_profiles'
-  | 'bulk_unsubscribe_profiles';
+  | 'bulk_unsubscribe_profiles'
+  | 'create_data_source'
+  | 'bulk_create_data_source_records'
+  | 'create_data_source_record';
 
 /** One endpoint's limits: requests per burst window (1 s) and per steady window (60 s), before time scaling. */
 export interface EndpointLimit {
@@ -167,8 +171,17 @@ export interface KlaviyoMock {
   importJobs(): RecordedImportJob[];
   /** List memberships, per list in the order lists were first named. */
   lists(): RecordedListMembers[];
+  /** Data sources (custom objects), in the order created. */
+  dataSources(): RecordedDataSource[];
+  /** Data source records as they stand, one per data source and record id, in the order first written. */
+  records(): RecordedDataSourceRecord[];
+  /** Creates a data source as Create Data Source would, for tests that write records to it. */
+  createDataSource(title: string): RecordedDataSource;
   inject(fault: Fault): void;
-  /** Forgets events, profiles, consent, lists, import jobs, requests, pending faults and rate-limit windows. */
+  /**
+   * Forgets events, profiles, consent, lists, import jobs, data sources and records, requests, pending faults and
+   * rate-limit windows.
+   */
   reset(): void;
   close(): Promise<void>;
 }
