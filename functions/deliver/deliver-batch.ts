@@ -2,7 +2,8 @@
 // Import Profiles job when many wait (deliver-profiles.ts); events go through Bulk Create Events when the batch
 // holds at least `bulk_threshold` of them, else through Create Event one by one; consent goes in Bulk Subscribe /
 // Bulk Unsubscribe jobs (deliver-consent.ts). Each endpoint's writes run on their own (its own pacer, its own
-// `max_in_flight`), so a backlog on one never holds another's back. Every call is paced (rate-pacer.ts); each
+// `max_in_flight`), so a backlog on one never holds another's back. Custom-object records go in record jobs
+// (deliver-records.ts). Every call is paced (rate-pacer.ts); each
 // message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type {
@@ -10,6 +11,7 @@ import type {
   KlaviyoConsentV1,
   KlaviyoEvent,
   KlaviyoProfileUpsertV1,
+  KlaviyoRecordV1,
 } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
@@ -18,6 +20,7 @@ import { deliverConsent } from './deliver-consent.ts';
 import { deliverOne } from './deliver-event.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
 import { deliverProfiles } from './deliver-profiles.ts';
+import { deliverRecords } from './deliver-records.ts';
 import type { KlaviyoClient, KlaviyoReader } from './klaviyo-client.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
@@ -50,10 +53,12 @@ export async function deliverBatch(
   const singleEvents: ParsedRecord<KlaviyoEvent>[] = [];
   const profiles: ParsedRecord<KlaviyoProfileUpsertV1>[] = [];
   const consent: { id: string; message: KlaviyoConsentV1 }[] = [];
+  const customRecords: { id: string; message: KlaviyoRecordV1 }[] = [];
   for (const record of records) {
     const { message } = record;
     if (message.type === 'klaviyo.event') events.push({ id: record.id, event: message });
     else if (message.type === 'klaviyo.consent') consent.push({ id: record.id, message });
+    else if (message.type === 'klaviyo.record') customRecords.push({ id: record.id, message });
     else profiles.push({ ...record, message });
   }
   const useBulk = events.length >= ports.settings.bulk_threshold;
@@ -88,6 +93,7 @@ export async function deliverBatch(
     consent.length > 0
       ? deliverConsent(consent, { ...bulkPorts, stateVersions: ports.stateVersions }).then(take)
       : undefined,
+    customRecords.length > 0 ? deliverRecords(customRecords, bulkPorts).then(take) : undefined,
   ]);
   return outcomes;
 }

@@ -1,0 +1,106 @@
+// Custom-object records, as Klaviyo record jobs (record-jobs.ts packs them; ADR 0034). Klaviyo answers a record
+// job with 204 and nothing to read back, so that answer decides the outcome of the job's records:
+//   - 2xx: delivered;
+//   - 429, 401/403, 5xx and timeouts: every record of the job is retried as the retry plan says (a record sent
+//     again carries the same id, so Klaviyo updates the record it has rather than adding one);
+//   - another 4xx whose pointer names a row (`/data/attributes/data-source-records/data/{i}/…`): that record is
+//     dead-lettered with Klaviyo's detail and pointer, and the rest go again in a new job (up to
+//     MAX_RECORD_ROUNDS times);
+//   - another 4xx naming no row (or the rounds ran out): each remaining record goes alone through Create Data
+//     Source Record (its own, far larger budget), so each gets its own verdict.
+// A record over Klaviyo's 512 KB is dead-lettered before anything is sent; the batch's other records still go.
+import type { Logger } from '../shared/logger.ts';
+import { MAX_RECORD_BYTES } from '../shared/stage/contracts.ts';
+import { PermanentError } from '../shared/stage/errors.ts';
+import type { RecordOutcome } from '../shared/stage/stage-options.ts';
+import type { SendPorts } from './deliver-event.ts';
+import { DONE, outcomeOfError } from './deliver-outcome.ts';
+import { KlaviyoRejection } from './klaviyo-client.ts';
+import {
+  itemAtPointer,
+  planRecordJobs,
+  toRecordJob,
+  type RecordItem,
+  type RecordJob,
+} from './record-jobs.ts';
+import { runLimited } from './run-limited.ts';
+
+export const MAX_RECORD_ROUNDS = 3;
+/** Bulk record jobs are few and up to 4 MB each: two at a time keeps the pacer fed without holding many. */
+const JOBS_IN_FLIGHT = 2;
+
+export interface RecordPorts extends SendPorts {
+  log: Logger;
+  /** Log of each message, for per-message lines. */
+  logOf: (id: string) => Logger;
+  maxInFlight: number;
+}
+
+export async function deliverRecords(
+  items: readonly RecordItem[],
+  ports: RecordPorts,
+): Promise<Map<string, RecordOutcome>> {
+  const outcomes = new Map<string, RecordOutcome>();
+  const plan = planRecordJobs(items);
+
+  for (const { item, bytes } of plan.tooLarge) {
+    const error = new PermanentError(
+      `record ${item.message.record_id} is ${bytes} bytes; Klaviyo takes at most ${MAX_RECORD_BYTES} bytes a record`,
+      'record_too_large',
+      { data_source_id: item.message.data_source_id, record_id: item.message.record_id, bytes },
+    );
+    ports.logOf(item.id).warn('record too large for Klaviyo', { bytes, limit: MAX_RECORD_BYTES });
+    outcomes.set(item.id, { kind: 'dead-letter', error });
+  }
+
+  async function send(job: RecordJob, round: number): Promise<void> {
+    try {
+      await ports.klaviyo.post(job.path, job.body, { deadline: ports.deadline });
+    } catch (error) {
+      if (!(error instanceof KlaviyoRejection)) {
+        const outcome = outcomeOfError(error, ports.counters);
+        for (const { id } of job.items) outcomes.set(id, outcome);
+        return;
+      }
+      const blamed = itemAtPointer(job, error.errors[0]?.source?.pointer);
+      if (job.items.length === 1 || (blamed && round < MAX_RECORD_ROUNDS)) {
+        const refused = blamed ?? job.items[0];
+        if (refused) {
+          outcomes.set(refused.id, outcomeOfError(error, ports.counters));
+          ports.logOf(refused.id).warn('record refused by Klaviyo', {
+            operation: job.path,
+            record_id: refused.message.record_id,
+            detail: error.message,
+          });
+        }
+        const rest = job.items.filter((item) => item !== refused);
+        if (rest.length > 0) await send(toRecordJob(rest), round + 1);
+        return;
+      }
+      ports.log.warn('record job refused without naming a row; sending its records one by one', {
+        status: error.status,
+        detail: error.message,
+        records: job.items.length,
+      });
+      await runLimited(job.items, ports.maxInFlight, (item) => send(toRecordJob([item]), MAX_RECORD_ROUNDS));
+      return;
+    }
+    ports.counters.count('delivered', job.items.length);
+    for (const { id, message } of job.items) {
+      outcomes.set(id, DONE);
+      ports.logOf(id).info('delivered', {
+        outcome: 'delivered',
+        operation: job.path,
+        data_source_id: message.data_source_id,
+        record_id: message.record_id,
+      });
+    }
+  }
+
+  await runLimited(plan.jobs, JOBS_IN_FLIGHT, (job) => send(job, 0));
+  for (const [follower, leader] of plan.followers) {
+    const outcome = outcomes.get(leader);
+    if (outcome) outcomes.set(follower, outcome);
+  }
+  return outcomes;
+}

@@ -1,0 +1,217 @@
+// Custom-object records in deliver (ADR 0034): jobs as full as Klaviyo allows (500 records, 4 MB, one data source
+// a job), the single operation when a record waits alone, a record over 512 KB dead-lettered before anything is
+// sent, and one Klaviyo answer per job deciding its records' outcomes (204 delivered; 429/5xx retried; a 400
+// naming a row dead-letters that record alone and resends the rest; a 400 naming none sends each alone).
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../functions/shared/logger.ts';
+import { MAX_RECORD_BYTES } from '../../functions/shared/stage/contracts.ts';
+import { RetryableError } from '../../functions/shared/stage/errors.ts';
+import { deliverRecords } from '../../functions/deliver/deliver-records.ts';
+import { KlaviyoRejection, type KlaviyoClient } from '../../functions/deliver/klaviyo-client.ts';
+import {
+  RECORDS_MAX_JOB_BYTES,
+  itemAtPointer,
+  planRecordJobs,
+  type RecordItem,
+} from '../../functions/deliver/record-jobs.ts';
+import { RECORD_PATHS } from '../../functions/deliver/record-requests.ts';
+import { recordFixture } from '../helpers/record-messages.ts';
+
+const item = (id: string, fields: Parameters<typeof recordFixture>[1] = {}): RecordItem => ({
+  id,
+  message: recordFixture(id, fields),
+});
+const tickets = (n: number, fields: Parameters<typeof recordFixture>[1] = {}) =>
+  Array.from({ length: n }, (_, i) => item(`m${i}`, fields));
+
+type Body = {
+  data: {
+    attributes: Record<
+      string,
+      { data: { attributes: { record: { id: string } } }[] | { attributes: { record: { id: string } } } }
+    >;
+    relationships: { 'data-source': { data: { id: string } } };
+  };
+};
+/** The record ids a request body carries, in row order. */
+const idsOf = (body: unknown): string[] => {
+  const rows = Object.values((body as Body).data.attributes)[0]?.data;
+  return (Array.isArray(rows) ? rows : rows ? [rows] : []).map((r) => r.attributes.record.id);
+};
+
+/** A Klaviyo stand-in: answers each call with the next scripted outcome (204 when the script runs out). */
+function scriptedKlaviyo(script: (Error | undefined)[] = []) {
+  const calls: { path: string; body: unknown }[] = [];
+  const klaviyo: KlaviyoClient = {
+    post(path, body) {
+      calls.push({ path, body });
+      const error = script.shift();
+      return error ? Promise.reject(error) : Promise.resolve(new Response(null, { status: 204 }));
+    },
+  };
+  return { klaviyo, calls };
+}
+
+const rejection = (pointer: string | undefined) => {
+  const errors = [
+    { code: 'invalid', detail: 'Record is invalid', ...(pointer ? { source: { pointer } } : {}) },
+  ];
+  return new KlaviyoRejection('POST answered 400', 'klaviyo_400', 400, errors, errors);
+};
+
+function recordPorts(klaviyo: KlaviyoClient) {
+  const counts: Record<string, number> = {};
+  const log = createLogger('deliver');
+  return {
+    counts,
+    ports: {
+      klaviyo,
+      counters: { count: (name: string, value = 1) => void (counts[name] = (counts[name] ?? 0) + value) },
+      deadline: Number.POSITIVE_INFINITY,
+      log,
+      logOf: () => log,
+      maxInFlight: 1,
+    },
+  };
+}
+
+describe('planRecordJobs', () => {
+  it('fills jobs to 500 records, one data source a job, in first-seen order', () => {
+    const items = [...tickets(1_201), item('other', { data_source_id: 'DS2' })];
+    const { jobs } = planRecordJobs(items);
+    expect(jobs.map((j) => [j.path, j.items.length])).toEqual([
+      [RECORD_PATHS.bulkCreateRecords, 500],
+      [RECORD_PATHS.bulkCreateRecords, 500],
+      [RECORD_PATHS.bulkCreateRecords, 201],
+      [RECORD_PATHS.createRecord, 1],
+    ]);
+    expect((jobs[0]?.body as unknown as Body).data.relationships['data-source'].data.id).toBe('DS1');
+    expect((jobs[3]?.body as unknown as Body).data.relationships['data-source'].data.id).toBe('DS2');
+    expect(idsOf(jobs[0]?.body).slice(0, 3)).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('cuts a job at 4 MB before 500 records', () => {
+    const record = { text: 'x'.repeat(100_000) };
+    const { jobs } = planRecordJobs(tickets(100).map((t) => item(t.id, { record })));
+    const sizes = jobs.map((j) => Buffer.byteLength(JSON.stringify(j.body)));
+    expect(jobs.length).toBeGreaterThan(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(sizes[0]).toBeGreaterThan(RECORDS_MAX_JOB_BYTES - 100_000);
+    expect(jobs.reduce((n, j) => n + j.items.length, 0)).toBe(100);
+  });
+
+  it('leaves out a record over 512 KB, with its size', () => {
+    const big = item('big', { record: { text: 'x'.repeat(MAX_RECORD_BYTES - 15) } });
+    const plan = planRecordJobs([item('a'), big, item('b')]);
+    expect(plan.tooLarge.map((t) => [t.item.id, t.bytes > MAX_RECORD_BYTES])).toEqual([['big', true]]);
+    expect(plan.jobs.flatMap((j) => j.items.map((i) => i.id))).toEqual(['a', 'b']);
+  });
+
+  it('sends an exact repeat once, and a different record under the same id in a later job', () => {
+    const plan = planRecordJobs([
+      item('a', { record_id: 't1', record: { status: 'open' } }),
+      item('a-again', { record_id: 't1', record: { status: 'open' } }),
+      item('a-changed', { record_id: 't1', record: { status: 'solved' } }),
+      item('b', { record_id: 't2' }),
+    ]);
+    expect(plan.followers).toEqual(new Map([['a-again', 'a']]));
+    expect(plan.jobs.map((j) => j.items.map((i) => i.id))).toEqual([['a', 'b'], ['a-changed']]);
+  });
+
+  it('names the item an error pointer names, in a job and alone', () => {
+    const { jobs } = planRecordJobs([...tickets(3), item('solo', { data_source_id: 'DS2' })]);
+    const [job, solo] = jobs;
+    if (!job || !solo) throw new Error('two jobs expected');
+    expect(itemAtPointer(job, '/data/attributes/data-source-records/data/2/attributes/record')?.id).toBe(
+      'm2',
+    );
+    expect(itemAtPointer(job, '/data/relationships/data-source/data/id')).toBeUndefined();
+    expect(itemAtPointer(solo, '/data/attributes/data-source-record/data/attributes/record')?.id).toBe(
+      'solo',
+    );
+    expect(itemAtPointer(solo, '/data/relationships')).toBeUndefined();
+  });
+});
+
+describe('deliverRecords: outcomes', () => {
+  it('delivers a batch of records in one bulk job, and a record alone through the single operation', async () => {
+    const { klaviyo, calls } = scriptedKlaviyo();
+    const { ports, counts } = recordPorts(klaviyo);
+    const outcomes = await deliverRecords([...tickets(30), item('solo', { data_source_id: 'DS2' })], ports);
+    expect(calls.map((c) => [c.path, idsOf(c.body).length])).toEqual([
+      [RECORD_PATHS.bulkCreateRecords, 30],
+      [RECORD_PATHS.createRecord, 1],
+    ]);
+    expect(idsOf(calls[1]?.body)).toEqual(['solo']);
+    expect(outcomes.size).toBe(31);
+    expect([...outcomes.values()].every((o) => o.kind === 'done')).toBe(true);
+    expect(counts.delivered).toBe(31);
+  });
+
+  it('dead-letters a record over 512 KB with a clear reason and sends the rest', async () => {
+    const { klaviyo, calls } = scriptedKlaviyo();
+    const { ports } = recordPorts(klaviyo);
+    const big = item('big', { record: { text: 'x'.repeat(MAX_RECORD_BYTES - 15) } });
+    const outcomes = await deliverRecords([item('a'), big, item('b')], ports);
+    expect(outcomes.get('big')).toMatchObject({
+      kind: 'dead-letter',
+      error: { reason: 'record_too_large', detail: { record_id: 'big', data_source_id: 'DS1' } },
+    });
+    expect(String((outcomes.get('big') as { error: Error }).error.message)).toMatch(
+      /at most 524288 bytes a record/,
+    );
+    expect(calls.map((c) => idsOf(c.body))).toEqual([['a', 'b']]);
+    expect(outcomes.get('a')?.kind).toBe('done');
+  });
+
+  it("a 400 naming one row dead-letters that record, with Klaviyo's detail and pointer, and resends the rest", async () => {
+    const pointer = '/data/attributes/data-source-records/data/3/attributes/record';
+    const { klaviyo, calls } = scriptedKlaviyo([rejection(pointer)]);
+    const { ports } = recordPorts(klaviyo);
+    const outcomes = await deliverRecords(tickets(10), ports);
+    expect(outcomes.get('m3')).toMatchObject({
+      kind: 'dead-letter',
+      error: { reason: 'klaviyo_400', detail: [{ detail: 'Record is invalid', source: { pointer } }] },
+    });
+    expect([...outcomes].filter(([, o]) => o.kind === 'done')).toHaveLength(9);
+    expect(calls.map((c) => idsOf(c.body).length)).toEqual([10, 9]);
+    expect(idsOf(calls[1]?.body)).not.toContain('m3');
+  });
+
+  it('a 400 naming no row sends each record alone through the single operation, so each gets its own verdict', async () => {
+    const { klaviyo, calls } = scriptedKlaviyo([
+      rejection(undefined),
+      undefined,
+      rejection(undefined),
+      undefined,
+    ]);
+    const { ports } = recordPorts(klaviyo);
+    const outcomes = await deliverRecords(tickets(3), ports);
+    expect(calls.map((c) => c.path)).toEqual([
+      RECORD_PATHS.bulkCreateRecords,
+      RECORD_PATHS.createRecord,
+      RECORD_PATHS.createRecord,
+      RECORD_PATHS.createRecord,
+    ]);
+    expect(outcomes.get('m1')?.kind).toBe('dead-letter');
+    expect(outcomes.get('m0')?.kind).toBe('done');
+    expect(outcomes.get('m2')?.kind).toBe('done');
+  });
+
+  it('429 and 5xx leave every record of the job to retry; an exact repeat follows its copy', async () => {
+    for (const error of [
+      new RetryableError('429', 'klaviyo_throttled', 7),
+      new RetryableError('503', 'klaviyo_503'),
+    ]) {
+      const { klaviyo, calls } = scriptedKlaviyo([error]);
+      const { ports } = recordPorts(klaviyo);
+      const outcomes = await deliverRecords(
+        [...tickets(4), item('again', { record_id: 'm0', record: tickets(1)[0]?.message.record ?? {} })],
+        ports,
+      );
+      expect(calls).toHaveLength(1);
+      expect(outcomes.size).toBe(5);
+      expect([...outcomes.values()].every((o) => o.kind === 'retry')).toBe(true);
+    }
+  });
+});
