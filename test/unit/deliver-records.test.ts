@@ -1,5 +1,6 @@
 // Custom-object records in deliver (ADR 0034): jobs as full as Klaviyo allows (500 records, 4 MB, one data source
-// a job), the single operation when a record waits alone, a record over 512 KB dead-lettered before anything is
+// a job) from 50 records of a data source on, the single operation below that and when a record waits alone, a
+// record over 512 KB dead-lettered before anything is
 // sent, and one Klaviyo answer per job deciding its records' outcomes (204 delivered; 429/5xx retried; a 400
 // naming a row dead-letters that record alone and resends the rest; a 400 naming none sends each alone).
 import { describe, expect, it } from 'vitest';
@@ -7,8 +8,10 @@ import { createLogger } from '../../functions/shared/logger.ts';
 import { MAX_RECORD_BYTES } from '../../functions/shared/stage/contracts.ts';
 import { RetryableError } from '../../functions/shared/stage/errors.ts';
 import { deliverRecords } from '../../functions/deliver/deliver-records.ts';
+import { createPacers, PUBLISHED_LIMITS } from '../../functions/deliver/endpoint-pacers.ts';
 import { KlaviyoRejection, type KlaviyoClient } from '../../functions/deliver/klaviyo-client.ts';
 import {
+  RECORDS_BULK_THRESHOLD,
   RECORDS_MAX_JOB_BYTES,
   itemAtPointer,
   planRecordJobs,
@@ -90,9 +93,26 @@ describe('planRecordJobs', () => {
     expect(idsOf(jobs[0]?.body).slice(0, 3)).toEqual(['m0', 'm1', 'm2']);
   });
 
+  it('sends fewer than 50 records of a data source one by one, where a job would cost more of the budget', () => {
+    expect(RECORDS_BULK_THRESHOLD).toBe(50);
+    const plan = planRecordJobs([
+      ...tickets(49),
+      ...tickets(50).map((t) => item(`x${t.id}`, { data_source_id: 'DS2' })),
+    ]);
+    expect(plan.jobs.map((j) => [j.path, j.items.length])).toEqual([
+      ...Array.from({ length: 49 }, () => [RECORD_PATHS.createRecord, 1]),
+      [RECORD_PATHS.bulkCreateRecords, 50],
+    ]);
+    const remainder = planRecordJobs(tickets(520));
+    expect(remainder.jobs.map((j) => j.items.length)).toEqual([500, ...Array.from({ length: 20 }, () => 1)]);
+  });
+
   it('cuts a job at 4 MB before 500 records', () => {
     const record = { text: 'x'.repeat(100_000) };
-    const { jobs } = planRecordJobs(tickets(100).map((t) => item(t.id, { record })));
+    const { jobs } = planRecordJobs(
+      tickets(100).map((t) => item(t.id, { record })),
+      { bulkThreshold: 2 },
+    );
     const sizes = jobs.map((j) => Buffer.byteLength(JSON.stringify(j.body)));
     expect(jobs.length).toBeGreaterThan(2);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4 * 1024 * 1024);
@@ -108,18 +128,23 @@ describe('planRecordJobs', () => {
   });
 
   it('sends an exact repeat once, and a different record under the same id in a later job', () => {
-    const plan = planRecordJobs([
-      item('a', { record_id: 't1', record: { status: 'open' } }),
-      item('a-again', { record_id: 't1', record: { status: 'open' } }),
-      item('a-changed', { record_id: 't1', record: { status: 'solved' } }),
-      item('b', { record_id: 't2' }),
-    ]);
+    const plan = planRecordJobs(
+      [
+        item('a', { record_id: 't1', record: { status: 'open' } }),
+        item('a-again', { record_id: 't1', record: { status: 'open' } }),
+        item('a-changed', { record_id: 't1', record: { status: 'solved' } }),
+        item('b', { record_id: 't2' }),
+      ],
+      { bulkThreshold: 1 },
+    );
     expect(plan.followers).toEqual(new Map([['a-again', 'a']]));
     expect(plan.jobs.map((j) => j.items.map((i) => i.id))).toEqual([['a', 'b'], ['a-changed']]);
   });
 
   it('names the item an error pointer names, in a job and alone', () => {
-    const { jobs } = planRecordJobs([...tickets(3), item('solo', { data_source_id: 'DS2' })]);
+    const { jobs } = planRecordJobs([...tickets(3), item('solo', { data_source_id: 'DS2' })], {
+      bulkThreshold: 2,
+    });
     const [job, solo] = jobs;
     if (!job || !solo) throw new Error('two jobs expected');
     expect(itemAtPointer(job, '/data/attributes/data-source-records/data/2/attributes/record')?.id).toBe(
@@ -137,22 +162,22 @@ describe('deliverRecords: outcomes', () => {
   it('delivers a batch of records in one bulk job, and a record alone through the single operation', async () => {
     const { klaviyo, calls } = scriptedKlaviyo();
     const { ports, counts } = recordPorts(klaviyo);
-    const outcomes = await deliverRecords([...tickets(30), item('solo', { data_source_id: 'DS2' })], ports);
+    const outcomes = await deliverRecords([...tickets(60), item('solo', { data_source_id: 'DS2' })], ports);
     expect(calls.map((c) => [c.path, idsOf(c.body).length])).toEqual([
-      [RECORD_PATHS.bulkCreateRecords, 30],
+      [RECORD_PATHS.bulkCreateRecords, 60],
       [RECORD_PATHS.createRecord, 1],
     ]);
     expect(idsOf(calls[1]?.body)).toEqual(['solo']);
-    expect(outcomes.size).toBe(31);
+    expect(outcomes.size).toBe(61);
     expect([...outcomes.values()].every((o) => o.kind === 'done')).toBe(true);
-    expect(counts.delivered).toBe(31);
+    expect(counts.delivered).toBe(61);
   });
 
   it('dead-letters a record over 512 KB with a clear reason and sends the rest', async () => {
     const { klaviyo, calls } = scriptedKlaviyo();
     const { ports } = recordPorts(klaviyo);
     const big = item('big', { record: { text: 'x'.repeat(MAX_RECORD_BYTES - 15) } });
-    const outcomes = await deliverRecords([item('a'), big, item('b')], ports);
+    const outcomes = await deliverRecords([...tickets(50), big], ports);
     expect(outcomes.get('big')).toMatchObject({
       kind: 'dead-letter',
       error: { reason: 'record_too_large', detail: { record_id: 'big', data_source_id: 'DS1' } },
@@ -160,39 +185,34 @@ describe('deliverRecords: outcomes', () => {
     expect(String((outcomes.get('big') as { error: Error }).error.message)).toMatch(
       /at most 524288 bytes a record/,
     );
-    expect(calls.map((c) => idsOf(c.body))).toEqual([['a', 'b']]);
-    expect(outcomes.get('a')?.kind).toBe('done');
+    expect(calls.map((c) => idsOf(c.body).length)).toEqual([50]);
+    expect(idsOf(calls[0]?.body)).not.toContain('big');
+    expect(outcomes.get('m0')?.kind).toBe('done');
   });
 
   it("a 400 naming one row dead-letters that record, with Klaviyo's detail and pointer, and resends the rest", async () => {
     const pointer = '/data/attributes/data-source-records/data/3/attributes/record';
     const { klaviyo, calls } = scriptedKlaviyo([rejection(pointer)]);
     const { ports } = recordPorts(klaviyo);
-    const outcomes = await deliverRecords(tickets(10), ports);
+    const outcomes = await deliverRecords(tickets(60), ports);
     expect(outcomes.get('m3')).toMatchObject({
       kind: 'dead-letter',
       error: { reason: 'klaviyo_400', detail: [{ detail: 'Record is invalid', source: { pointer } }] },
     });
-    expect([...outcomes].filter(([, o]) => o.kind === 'done')).toHaveLength(9);
-    expect(calls.map((c) => idsOf(c.body).length)).toEqual([10, 9]);
+    expect([...outcomes].filter(([, o]) => o.kind === 'done')).toHaveLength(59);
+    expect(calls.map((c) => idsOf(c.body).length)).toEqual([60, 59]);
     expect(idsOf(calls[1]?.body)).not.toContain('m3');
   });
 
   it('a 400 naming no row sends each record alone through the single operation, so each gets its own verdict', async () => {
-    const { klaviyo, calls } = scriptedKlaviyo([
-      rejection(undefined),
-      undefined,
-      rejection(undefined),
-      undefined,
-    ]);
+    const { klaviyo, calls } = scriptedKlaviyo([rejection(undefined), undefined, rejection(undefined)]);
     const { ports } = recordPorts(klaviyo);
-    const outcomes = await deliverRecords(tickets(3), ports);
+    const outcomes = await deliverRecords(tickets(50), ports);
     expect(calls.map((c) => c.path)).toEqual([
       RECORD_PATHS.bulkCreateRecords,
-      RECORD_PATHS.createRecord,
-      RECORD_PATHS.createRecord,
-      RECORD_PATHS.createRecord,
+      ...Array.from({ length: 50 }, () => RECORD_PATHS.createRecord),
     ]);
+    expect([...outcomes].filter(([, o]) => o.kind === 'done')).toHaveLength(49);
     expect(outcomes.get('m1')?.kind).toBe('dead-letter');
     expect(outcomes.get('m0')?.kind).toBe('done');
     expect(outcomes.get('m2')?.kind).toBe('done');
@@ -206,12 +226,22 @@ describe('deliverRecords: outcomes', () => {
       const { klaviyo, calls } = scriptedKlaviyo([error]);
       const { ports } = recordPorts(klaviyo);
       const outcomes = await deliverRecords(
-        [...tickets(4), item('again', { record_id: 'm0', record: tickets(1)[0]?.message.record ?? {} })],
+        [...tickets(50), item('again', { record_id: 'm0', record: tickets(1)[0]?.message.record ?? {} })],
         ports,
       );
       expect(calls).toHaveLength(1);
-      expect(outcomes.size).toBe(5);
+      expect(outcomes.size).toBe(51);
       expect([...outcomes.values()].every((o) => o.kind === 'retry')).toBe(true);
     }
+  });
+});
+
+describe('record budgets', () => {
+  it('each record operation has its own pacer, at its published limits', () => {
+    expect(PUBLISHED_LIMITS[RECORD_PATHS.bulkCreateRecords]).toEqual({ burst: 3, steady: 15 });
+    expect(PUBLISHED_LIMITS[RECORD_PATHS.createRecord]).toEqual({ burst: 75, steady: 750 });
+    const pacers = createPacers({ rate_budget_share: 1, max_concurrency: 1, max_pacing_wait_ms: 1_000 });
+    expect(pacers(RECORD_PATHS.bulkCreateRecords)).not.toBe(pacers(RECORD_PATHS.createRecord));
+    expect(pacers(RECORD_PATHS.bulkCreateRecords)).not.toBe(pacers('/api/event-bulk-create-jobs'));
   });
 });
