@@ -2,12 +2,13 @@
 // Import Profiles job when many wait (deliver-profiles.ts); events go through Bulk Create Events when the batch
 // holds at least `bulk_threshold` of them, else through Create Event one by one; consent goes in Bulk Subscribe /
 // Bulk Unsubscribe jobs (deliver-consent.ts). Each endpoint's writes run on their own (its own pacer, its own
-// `max_in_flight`), so a backlog on one never holds another's back. Custom-object records go in record jobs
-// (deliver-records.ts). Every call is paced (rate-pacer.ts); each
-// message gets its own outcome.
+// `max_in_flight`), so a backlog on one never holds another's back. Every call is paced (rate-pacer.ts); each
+// message gets its own outcome. Custom-object records go in record jobs (deliver-records.ts), back-in-stock
+// subscriptions one call each (deliver-back-in-stock.ts).
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type {
   DeliverMessage,
+  KlaviyoBackInStockV1,
   KlaviyoConsentV1,
   KlaviyoEvent,
   KlaviyoProfileUpsertV1,
@@ -15,6 +16,7 @@ import type {
 } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
+import { deliverBackInStock } from './deliver-back-in-stock.ts';
 import { deliverBulk } from './deliver-bulk.ts';
 import { deliverConsent } from './deliver-consent.ts';
 import { deliverOne } from './deliver-event.ts';
@@ -54,11 +56,13 @@ export async function deliverBatch(
   const profiles: ParsedRecord<KlaviyoProfileUpsertV1>[] = [];
   const consent: { id: string; message: KlaviyoConsentV1 }[] = [];
   const customRecords: { id: string; message: KlaviyoRecordV1 }[] = [];
+  const backInStock: { id: string; message: KlaviyoBackInStockV1 }[] = [];
   for (const record of records) {
     const { message } = record;
     if (message.type === 'klaviyo.event') events.push({ id: record.id, event: message });
     else if (message.type === 'klaviyo.consent') consent.push({ id: record.id, message });
     else if (message.type === 'klaviyo.record') customRecords.push({ id: record.id, message });
+    else if (message.type === 'klaviyo.back-in-stock') backInStock.push({ id: record.id, message });
     else profiles.push({ ...record, message });
   }
   const useBulk = events.length >= ports.settings.bulk_threshold;
@@ -94,6 +98,7 @@ export async function deliverBatch(
       ? deliverConsent(consent, { ...bulkPorts, stateVersions: ports.stateVersions }).then(take)
       : undefined,
     customRecords.length > 0 ? deliverRecords(customRecords, bulkPorts).then(take) : undefined,
+    backInStock.length > 0 ? deliverBackInStock(backInStock, bulkPorts).then(take) : undefined,
   ]);
   return outcomes;
 }

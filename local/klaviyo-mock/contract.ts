@@ -24,6 +24,7 @@ export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
   'create_data_source',
   'bulk_create_data_source_records',
   'create_data_source_record',
+  'create_back_in_stock_subscription',
 ];
 
 export { describeErrors, type ValidationIssue };

@@ -34,6 +34,7 @@ export async function handleControl(
     '/_mock/lists': () => store.consent.lists(),
     '/_mock/data-sources': () => store.records.dataSources(),
     '/_mock/records': () => store.records.records(),
+    '/_mock/back-in-stock': () => store.backInStock.list(),
     '/_mock/requests': () => store.requests(),
     '/_mock/faults': () => faults.pending(),
   };
@@ -72,6 +73,7 @@ export async function handleControl(
         'GET /_mock/lists',
         'GET /_mock/data-sources',
         'GET /_mock/records',
+        'GET /_mock/back-in-stock',
         'GET /_mock/requests',
         'GET /_mock/faults',
         'POST /_mock/faults',

@@ -36,3 +36,4 @@ export type {
   UnsubscribeScope,
 } from './types-jobs.ts';
 export type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';
+export type { RecordedBackInStockSubscription } from './types-back-in-stock.ts';

@@ -4,6 +4,7 @@
 import { invalid } from './errors.ts';
 import type { OperationContext, OperationResult } from './operation-context.ts';
 import { consentJob, createImportJob, readImportErrors, readImportJob } from './operations-jobs.ts';
+import { createBackInStockSubscription } from './operations-back-in-stock.ts';
 import { createDataSource, createRecords } from './operations-records.ts';
 import { readBulkCreateEvents, readCreateEvent, readProfileImport } from './rules.ts';
 import type { EventItem, ProfileItem } from './rules.ts';
@@ -42,6 +43,8 @@ export function performOperation(
     case 'bulk_create_data_source_records':
     case 'create_data_source_record':
       return createRecords(operationId, body, ctx);
+    case 'create_back_in_stock_subscription':
+      return createBackInStockSubscription(body, ctx);
   }
 }
 

@@ -241,6 +241,7 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     dataSources: () => store.records.dataSources(),
     records: () => store.records.records(),
     createDataSource: (title) => store.records.createDataSource({ title }, now()),
+    backInStock: () => store.backInStock.list(),
     inject: (fault) => faults.add(fault),
     reset,
     close: () =>

@@ -1,6 +1,7 @@
 // The Klaviyo mock's public types: what a caller configures, injects and reads back.
 
 import type { ConsentChange, RecordedConsent, RecordedImportJob, RecordedListMembers } from './types-jobs.ts';
+import type { RecordedBackInStockSubscription } from './types-back-in-stock.ts';
 import type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';
 
 /** The Klaviyo operations the mock serves, by their OpenAPI operationId. */
@@ -15,7 +16,8 @@ export type KlaviyoOperationId =
   | 'bulk_unsubscribe_profiles'
   | 'create_data_source'
   | 'bulk_create_data_source_records'
-  | 'create_data_source_record';
+  | 'create_data_source_record'
+  | 'create_back_in_stock_subscription';
 
 /** One endpoint's limits: requests per burst window (1 s) and per steady window (60 s), before time scaling. */
 export interface EndpointLimit {
@@ -177,10 +179,12 @@ export interface KlaviyoMock {
   records(): RecordedDataSourceRecord[];
   /** Creates a data source as Create Data Source would, for tests that write records to it. */
   createDataSource(title: string): RecordedDataSource;
+  /** Back-in-stock subscriptions, one per profile and catalog variant, in the order first made. */
+  backInStock(): RecordedBackInStockSubscription[];
   inject(fault: Fault): void;
   /**
-   * Forgets events, profiles, consent, lists, import jobs, data sources and records, requests, pending faults and
-   * rate-limit windows.
+   * Forgets events, profiles, consent, lists, import jobs, data sources and records, back-in-stock subscriptions,
+   * requests, pending faults and rate-limit windows.
    */
   reset(): void;
   close(): Promise<void>;

@@ -62,6 +62,12 @@ describe('loadKlaviyoContract', () => {
         '/api/data-source-record-create-jobs',
         { burst: 75, steady: 750 },
       ],
+      [
+        'create_back_in_stock_subscription',
+        'POST',
+        '/api/back-in-stock-subscriptions',
+        { burst: 350, steady: 3500 },
+      ],
     ]);
     for (const op of Object.values(contract.operations))
       expect(op.revision, op.operationId).toBe('2026-07-15');
@@ -90,6 +96,7 @@ describe('loadKlaviyoContract', () => {
       // 500 records a job is a schema limit (maxItems); 512 KB a record is checked by the mock.
       bulk_create_data_source_records: { maxBodyBytes: 4 * 1024 * 1024, maxRecordBytes: 512 * 1024 },
       create_data_source_record: { maxRecordBytes: 512 * 1024 },
+      create_back_in_stock_subscription: {},
     });
   });
 

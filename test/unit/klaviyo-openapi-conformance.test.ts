@@ -27,6 +27,8 @@ import {
 import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 import { planRecordJobs } from '../../functions/deliver/record-jobs.ts';
 import { recordFixture } from '../helpers/record-messages.ts';
+import { backInStockBody } from '../../functions/deliver/deliver-back-in-stock.ts';
+import { backInStockFixture } from '../helpers/back-in-stock-messages.ts';
 
 const source = openApiSource();
 if (!source.present && !source.explicit) {
@@ -499,6 +501,21 @@ function relayBodies(): { operationId: KlaviyoOperationId; label: string; body: 
       },
     },
     ...recordBodies(),
+    {
+      operationId: 'create_back_in_stock_subscription',
+      label: 'by email and phone, on email and SMS',
+      body: backInStockBody(
+        backInStockFixture('b', {
+          profile: { email: 'zoë@exämple.com', phone_number: '+15005550006' },
+          channels: ['EMAIL', 'SMS'],
+        }),
+      ),
+    },
+    {
+      operationId: 'create_back_in_stock_subscription',
+      label: 'by Klaviyo id and external id',
+      body: backInStockBody(backInStockFixture('c', { profile: { id: '01K', external_id: 'kunde-ü' } })),
+    },
   ];
 }
 
