@@ -97,7 +97,13 @@ export async function deliverRecords(
     }
   }
 
-  await runLimited(plan.jobs, JOBS_IN_FLIGHT, (job) => send(job, 0));
+  // Bulk jobs two at a time; single records as many at once as the other single writes, on their own budget.
+  const bulk = plan.jobs.filter((job) => job.items.length > 1);
+  const singles = plan.jobs.filter((job) => job.items.length === 1);
+  await Promise.all([
+    runLimited(bulk, JOBS_IN_FLIGHT, (job) => send(job, 0)),
+    runLimited(singles, ports.maxInFlight, (job) => send(job, 0)),
+  ]);
   for (const [follower, leader] of plan.followers) {
     const outcome = outcomes.get(leader);
     if (outcome) outcomes.set(follower, outcome);

@@ -245,3 +245,33 @@ describe('record budgets', () => {
     expect(pacers(RECORD_PATHS.bulkCreateRecords)).not.toBe(pacers('/api/event-bulk-create-jobs'));
   });
 });
+
+describe('deliverRecords: concurrency', () => {
+  it('sends single records as many at once as max_in_flight allows, beside at most two bulk jobs', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const klaviyo: KlaviyoClient = {
+      post() {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        return new Promise((resolve) =>
+          release.push(() => {
+            inFlight -= 1;
+            resolve(new Response(null, { status: 204 }));
+          }),
+        );
+      },
+    };
+    const { ports } = recordPorts(klaviyo);
+    ports.maxInFlight = 4;
+    const done = deliverRecords(tickets(10), ports);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(most).toBe(4);
+    while (release.length > 0) {
+      release.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect([...(await done).values()].every((o) => o.kind === 'done')).toBe(true);
+  });
+});
