@@ -18,6 +18,7 @@ import {
   type RecordItem,
 } from '../../functions/deliver/record-jobs.ts';
 import { RECORD_PATHS } from '../../functions/deliver/record-requests.ts';
+import { loadKlaviyoContract } from '../../local/klaviyo-mock/index.ts';
 import { recordFixture } from '../helpers/record-messages.ts';
 
 const item = (id: string, fields: Parameters<typeof recordFixture>[1] = {}): RecordItem => ({
@@ -118,6 +119,30 @@ describe('planRecordJobs', () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(sizes[0]).toBeGreaterThan(RECORDS_MAX_JOB_BYTES - 100_000);
     expect(jobs.reduce((n, j) => n + j.items.length, 0)).toBe(100);
+  });
+
+  it("builds bodies the project's contract accepts: a full job, and a record alone", () => {
+    const contract = loadKlaviyoContract().operations;
+    const [full] = planRecordJobs(tickets(500)).jobs;
+    const [alone] = planRecordJobs([item('solo', { record: { nested: { a: [1, null] }, text: 'ü' } })]).jobs;
+    expect(full?.path).toBe(RECORD_PATHS.bulkCreateRecords);
+    expect(contract.bulk_create_data_source_records.validateBody(full?.body)).toBeNull();
+    expect(alone?.path).toBe(RECORD_PATHS.createRecord);
+    expect(contract.create_data_source_record.validateBody(alone?.body)).toBeNull();
+    expect(alone?.body).toEqual({
+      data: {
+        type: 'data-source-record-create-job',
+        attributes: {
+          'data-source-record': {
+            data: {
+              type: 'data-source-record',
+              attributes: { record: { nested: { a: [1, null] }, text: 'ü', id: 'solo' } },
+            },
+          },
+        },
+        relationships: { 'data-source': { data: { type: 'data-source', id: 'DS1' } } },
+      },
+    });
   });
 
   it('leaves out a record over 512 KB, with its size', () => {
