@@ -3,22 +3,27 @@
 // holds at least `bulk_threshold` of them, else through Create Event one by one; consent goes in Bulk Subscribe /
 // Bulk Unsubscribe jobs (deliver-consent.ts). Each endpoint's writes run on their own (its own pacer, its own
 // `max_in_flight`), so a backlog on one never holds another's back, and the last lane left defers what would still
-// wait for its budget rather than hold the batch (lane-hold.ts). Every call is paced (rate-pacer.ts); each message
-// gets its own outcome.
+// wait for its budget rather than hold the batch (lane-hold.ts). Custom-object records go in record jobs
+// (deliver-records.ts), back-in-stock subscriptions one call each (deliver-back-in-stock.ts). Every call is paced
+// (rate-pacer.ts); each message gets its own outcome.
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import type {
   DeliverMessage,
+  KlaviyoBackInStockV1,
   KlaviyoConsentV1,
   KlaviyoEvent,
   KlaviyoProfileUpsertV1,
+  KlaviyoRecordV1,
 } from '../shared/stage/contracts.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ParsedRecord, RecordOutcome } from '../shared/stage/stage-options.ts';
+import { deliverBackInStock } from './deliver-back-in-stock.ts';
 import { deliverBulk } from './deliver-bulk.ts';
 import { deliverConsent } from './deliver-consent.ts';
 import { deliverOne } from './deliver-event.ts';
 import type { DeliverCounters } from './deliver-outcome.ts';
 import { deliverProfiles } from './deliver-profiles.ts';
+import { deliverRecords } from './deliver-records.ts';
 import type { KlaviyoClient, KlaviyoReader } from './klaviyo-client.ts';
 import { runLanes, type LaneHold } from './lane-hold.ts';
 import { runLimited } from './run-limited.ts';
@@ -67,10 +72,14 @@ export async function deliverBatch(
   const singleEvents: ParsedRecord<KlaviyoEvent>[] = [];
   const profiles: ParsedRecord<KlaviyoProfileUpsertV1>[] = [];
   const consent: { id: string; message: KlaviyoConsentV1 }[] = [];
+  const customRecords: { id: string; message: KlaviyoRecordV1 }[] = [];
+  const backInStock: { id: string; message: KlaviyoBackInStockV1 }[] = [];
   for (const record of records) {
     const { message } = record;
     if (message.type === 'klaviyo.event') events.push({ id: record.id, event: message });
     else if (message.type === 'klaviyo.consent') consent.push({ id: record.id, message });
+    else if (message.type === 'klaviyo.record') customRecords.push({ id: record.id, message });
+    else if (message.type === 'klaviyo.back-in-stock') backInStock.push({ id: record.id, message });
     else profiles.push({ ...record, message });
   }
   const useBulk = events.length >= ports.settings.bulk_threshold;
@@ -131,6 +140,10 @@ export async function deliverBatch(
         leases,
       }).then(take),
     );
+  if (customRecords.length > 0)
+    lanes.push((hold) => deliverRecords(customRecords, portsOf(hold).bulkPorts).then(take));
+  if (backInStock.length > 0)
+    lanes.push((hold) => deliverBackInStock(backInStock, portsOf(hold).bulkPorts).then(take));
   await runLanes(lanes);
   await endStateLeases(leases, outcomes, {
     stateVersions: ports.stateVersions,

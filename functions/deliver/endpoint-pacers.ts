@@ -13,6 +13,10 @@ export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }>
   '/api/profile-bulk-import-jobs': { burst: 10, steady: 150 },
   '/api/profile-bulk-import-jobs/{job_id}': { burst: 10, steady: 150 },
   '/api/profile-bulk-import-jobs/{id}/import-errors': { burst: 10, steady: 150 },
+  // Custom-object records: the bulk job's budget is the tightest the relay has (ADR 0034).
+  '/api/data-source-record-bulk-create-jobs': { burst: 3, steady: 15 },
+  '/api/data-source-record-create-jobs': { burst: 75, steady: 750 },
+  '/api/back-in-stock-subscriptions': { burst: 350, steady: 3_500 },
 };
 
 /** One pacer per endpoint, sized from the settings and the published limits. */

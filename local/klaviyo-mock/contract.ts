@@ -21,6 +21,10 @@ export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
   'get_errors_for_bulk_import_profiles_job',
   'bulk_subscribe_profiles',
   'bulk_unsubscribe_profiles',
+  'create_data_source',
+  'bulk_create_data_source_records',
+  'create_data_source_record',
+  'create_back_in_stock_subscription',
 ];
 
 export { describeErrors, type ValidationIssue };
@@ -38,6 +42,8 @@ export interface OperationLimits {
   maxStringBytes?: number;
   /** Events in one request, across all of its profiles. */
   maxEventsPerRequest?: number;
+  /** Largest data source record, in UTF-8 bytes of its JSON (the record object). */
+  maxRecordBytes?: number;
 }
 
 /** One operation file, as written in `contract/<operationId>.json`. */

@@ -35,3 +35,5 @@ export type {
   RecordedListMembers,
   UnsubscribeScope,
 } from './types-jobs.ts';
+export type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';
+export type { RecordedBackInStockSubscription } from './types-back-in-stock.ts';

@@ -238,6 +238,10 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     consentChanges: () => store.consent.changes(),
     importJobs: () => store.importJobs.list(),
     lists: () => store.consent.lists(),
+    dataSources: () => store.records.dataSources(),
+    records: () => store.records.records(),
+    createDataSource: (title) => store.records.createDataSource({ title }, now()),
+    backInStock: () => store.backInStock.list(),
     inject: (fault) => faults.add(fault),
     reset,
     close: () =>

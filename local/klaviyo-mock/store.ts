@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { ConsentStore } from './consent-store.ts';
 import { conflict, invalid } from './errors.ts';
 import { ImportJobStore, type ImportJobTiming } from './import-jobs.ts';
+import { BackInStockStore } from './back-in-stock-store.ts';
+import { RecordsStore } from './records-store.ts';
 import { applyPatchProperties, mergeInto } from './profile-merge.ts';
 import type { ProfileIdentifiers, RecordedEvent, RecordedProfile, RecordedRequest } from './types.ts';
 import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
@@ -83,6 +85,8 @@ export class MockStore {
   private eventKeys = new Map<string, RecordedEvent>();
   readonly consent = new ConsentStore();
   readonly importJobs: ImportJobStore;
+  readonly records = new RecordsStore(newId);
+  readonly backInStock = new BackInStockStore();
 
   constructor(importJobTiming?: ImportJobTiming) {
     this.importJobs = new ImportJobStore(importJobTiming);
@@ -120,6 +124,8 @@ export class MockStore {
     this.eventKeys.clear();
     this.consent.reset();
     this.importJobs.reset();
+    this.records.reset();
+    this.backInStock.reset();
   }
 
   hasProfile(id: string): boolean {

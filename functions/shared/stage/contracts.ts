@@ -205,11 +205,70 @@ export const klaviyoConsentV1Schema = memo(() =>
 );
 export type KlaviyoConsentV1 = z.infer<ReturnType<typeof klaviyoConsentV1Schema>>;
 
+/** Klaviyo's limit on one data source record, in UTF-8 bytes of its JSON (Bulk Create Data Source Records). */
+export const MAX_RECORD_BYTES = 512 * 1024;
+
+/**
+ * hydrate → deliver: one custom-object record for a data source (Klaviyo's Bulk Create Data Source Records, or
+ * Create Data Source Record when it waits alone; deliver gathers a batch's records into jobs). `record_id` names the
+ * record: deliver sends it as the record's `id`, the field the custom object is keyed by, so a redelivered record
+ * updates the same record rather than adding one (docs/adr/0034-custom-object-records.md).
+ */
+export const klaviyoRecordV1Schema = memo(() =>
+  z
+    .strictObject({
+      type: z.literal('klaviyo.record'),
+      version: z.literal(1),
+      ...trace(),
+      /** The data source's id in the Klaviyo account (`relay data-source create` prints it). */
+      data_source_id: z.string().check(z.minLength(1), z.maxLength(64)),
+      record_id: z.string().check(z.minLength(1), z.maxLength(255)),
+      record: z.record(z.string(), z.json()),
+    })
+    .check(
+      z.refine((m) => m.record.id === undefined || m.record.id === m.record_id, {
+        message: "a record's own id, when it has one, is its record_id",
+      }),
+      z.refine((m) => Buffer.byteLength(JSON.stringify(m.record)) <= MAX_RECORD_BYTES, {
+        message: `a record is at most ${MAX_RECORD_BYTES} bytes of JSON (Klaviyo's 512 KB)`,
+      }),
+    ),
+);
+export type KlaviyoRecordV1 = z.infer<ReturnType<typeof klaviyoRecordV1Schema>>;
+
+/** The channels a back-in-stock subscription names (Klaviyo's `EMAIL`, `SMS`). */
+export const BACK_IN_STOCK_CHANNELS = ['EMAIL', 'SMS'] as const;
+
+/**
+ * hydrate → deliver: one profile's back-in-stock subscription to one catalog variant (Klaviyo's Create Back In
+ * Stock Subscription), on email and/or SMS. The variant is named by its external id, as the catalog sync wrote it
+ * (`$custom:::$default:::<variant_external_id>`). Subscribing again to the same variant is harmless.
+ */
+export const klaviyoBackInStockV1Schema = memo(() =>
+  z
+    .strictObject({
+      type: z.literal('klaviyo.back-in-stock'),
+      version: z.literal(1),
+      ...trace(),
+      profile: profileIdentifiersSchema(),
+      variant_external_id: z.string().check(z.minLength(1), z.maxLength(255)),
+      channels: z.array(z.enum(BACK_IN_STOCK_CHANNELS)).check(z.minLength(1), z.maxLength(2)),
+    })
+    .check(
+      z.refine((m) => new Set(m.channels).size === m.channels.length, {
+        message: 'each channel at most once',
+      }),
+    ),
+);
+export type KlaviyoBackInStockV1 = z.infer<ReturnType<typeof klaviyoBackInStockV1Schema>>;
+
 export const deliverMessageSchema = memo(() =>
   z.discriminatedUnion('type', [
     klaviyoEventSchema(),
     klaviyoProfileUpsertV1Schema(),
     klaviyoConsentV1Schema(),
+    klaviyoRecordV1Schema(),
+    klaviyoBackInStockV1Schema(),
   ]),
 );
 export type DeliverMessage = z.infer<ReturnType<typeof deliverMessageSchema>>;
