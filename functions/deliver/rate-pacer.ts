@@ -101,8 +101,9 @@ export class RatePacer {
       if (delay === 0) return this.take(now);
       if (hold?.isReleased()) releasedSeenAt ??= now;
       // The last lane of a batch waits one interval at most (lane-hold.ts), then goes back to the queue.
-      if (releasedSeenAt !== undefined && this.heldPastGrace(now, releasedSeenAt, delay))
-        throw this.defer(now, delay === 'probe' ? this.spacingMs : delay);
+      // (A probe's answer is one round trip away and sets the pace: it is waited for, not deferred on no knowledge.)
+      if (releasedSeenAt !== undefined && delay !== 'probe' && this.heldPastGrace(now, releasedSeenAt, delay))
+        throw this.defer(now, delay);
       if (delay === 'probe') {
         await this.changed(Math.min(1_000, Math.max(1, deadline - now)), hold);
         if (this.now() >= deadline) throw this.tooLong(1_000, 'deliver_deadline');
@@ -200,9 +201,9 @@ export class RatePacer {
    * Whether a request of a released lane (lane-hold.ts) would wait longer than the grace it gets: one interval
    * between requests of this endpoint now (and a timer's lateness), counted from when it saw the release.
    */
-  private heldPastGrace(now: number, releasedSeenAt: number, delay: number | 'probe'): boolean {
+  private heldPastGrace(now: number, releasedSeenAt: number, delay: number): boolean {
     const grace = sendInterval(this.state, now, this.spacingMs) + CATCH_UP_MS;
-    return delay === 'probe' || now - releasedSeenAt + delay > grace;
+    return now - releasedSeenAt + delay > grace;
   }
 
   /** Sleeps `ms`, or less when an answer changes the picture or the lane's hold is released. */
