@@ -22,6 +22,7 @@ import type { KlaviyoClient, KlaviyoReader } from './klaviyo-client.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
 import { profileStateKeys, type StateVersions } from './state-versions.ts';
+import { versionOfWrite } from './state-write-version.ts';
 
 export interface DeliverBatchPorts {
   klaviyo: KlaviyoClient & KlaviyoReader;
@@ -79,7 +80,11 @@ export async function deliverBatch(
           sleep: ports.sleep ?? timer,
           checkState: (record) =>
             staleStateWrite(
-              { keys: profileStateKeys(record.message.profile), asOf: record.message.as_of, what: 'profile' },
+              {
+                keys: profileStateKeys(record.message.profile),
+                version: versionOfWrite(record.message),
+                what: 'profile',
+              },
               record.log,
               ports,
             ),

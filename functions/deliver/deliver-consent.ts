@@ -18,10 +18,11 @@ import {
   type ConsentItem,
   type ConsentJob,
 } from './consent-jobs.ts';
-import { consentStateKey, newestPerKey } from './consent-state.ts';
+import { consentWriteState } from './consent-state.ts';
 import type { SendPorts } from './deliver-event.ts';
 import { DONE, outcomeOfError } from './deliver-outcome.ts';
 import { KlaviyoRejection } from './klaviyo-client.ts';
+import { newestInBatch } from './newest-in-batch.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
 import type { StateVersions } from './state-versions.ts';
@@ -42,12 +43,13 @@ export async function deliverConsent(
   ports: ConsentPorts,
 ): Promise<Map<string, RecordOutcome>> {
   const outcomes = new Map<string, RecordOutcome>();
-  const { newest, older } = newestPerKey(items);
+  const { newest, older } = newestInBatch(items, (item) => consentWriteState(item.message));
   for (const { id, message } of older) {
     ports.counters.count('stale_state_skipped');
     ports.logOf(id).info('skipped a consent write older than another in the same batch', {
       outcome: 'stale_state_skipped',
       as_of: message.as_of,
+      ...(message.sequence === undefined ? {} : { sequence: message.sequence }),
     });
     outcomes.set(id, DONE);
   }
@@ -55,7 +57,7 @@ export async function deliverConsent(
   const toSend: ConsentItem[] = [];
   await runLimited(newest, ports.maxInFlight, async (item) => {
     const skipped = await staleStateWrite(
-      { keys: [consentStateKey(item.message)], asOf: item.message.as_of, what: 'consent' },
+      { ...consentWriteState(item.message), what: 'consent' },
       ports.logOf(item.id),
       ports,
     );

@@ -11,8 +11,10 @@ import { deliverOne } from './deliver-event.ts';
 import { DONE } from './deliver-outcome.ts';
 import { deliverProfileJobs, type ProfileJobPorts } from './deliver-profile-jobs.ts';
 import { PROFILE_BULK_THRESHOLD } from './profile-bulk-plan.ts';
+import { newestInBatch } from './newest-in-batch.ts';
 import { runLimited } from './run-limited.ts';
 import { profileStateKeys } from './state-versions.ts';
+import { versionOfWrite } from './state-write-version.ts';
 
 export type ProfileRecord = ParsedRecord<KlaviyoProfileUpsertV1>;
 
@@ -27,25 +29,15 @@ export interface DeliverProfilesPorts extends ProfileJobPorts {
 }
 
 /**
- * Upserts that a newer upsert of the same profile in this batch supersedes (both versioned by `as_of`): only the
- * newest may join a job, since Klaviyo does not promise to import a job's rows in order.
+ * Upserts that a newer upsert of the same profile in this batch supersedes (./newest-in-batch.ts): only the newest
+ * may join a job, since Klaviyo does not promise to import a job's rows in order.
  */
 export function supersededInBatch(records: readonly ProfileRecord[]): Set<string> {
-  const newest = new Map<string, { id: string; asOf: number }>();
-  const superseded = new Set<string>();
-  for (const record of records) {
-    if (record.message.as_of === undefined) continue;
-    const asOf = Date.parse(record.message.as_of);
-    for (const key of profileStateKeys(record.message.profile)) {
-      const held = newest.get(key);
-      if (held === undefined || asOf >= held.asOf) {
-        if (held !== undefined && held.id !== record.id) superseded.add(held.id);
-        newest.set(key, { id: record.id, asOf });
-      } else superseded.add(record.id);
-    }
-  }
-  // A record newest under one identifier but older under another stays superseded.
-  return superseded;
+  const { older } = newestInBatch(records, (record) => ({
+    keys: profileStateKeys(record.message.profile),
+    version: versionOfWrite(record.message),
+  }));
+  return new Set(older.map((record) => record.id));
 }
 
 export async function deliverProfiles(

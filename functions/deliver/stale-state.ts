@@ -1,12 +1,13 @@
 // The one check every state write passes before it is sent (docs/adr/0026-replay-and-state-writes.md, ADR 0030):
-// the write's `as_of` is recorded under its state keys unless one of them holds a newer time, in which case the
-// write is skipped — logged and counted as `stale_state_skipped`, never dead-lettered. A store that cannot be
+// the write's version (its `as_of`, or its `sequence`) is recorded under its state keys unless one of them holds a
+// newer one, in which case the write is skipped — logged and counted as `stale_state_skipped`, never dead-lettered. A store that cannot be
 // reached makes the write a retry, never a skip.
 import type { Logger } from '../shared/logger.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
 import type { RecordOutcome } from '../shared/stage/stage-options.ts';
 import { DONE, type DeliverCounters } from './deliver-outcome.ts';
 import type { StateVersions } from './state-versions.ts';
+import { versionFields, type StateVersion } from './state-write-version.ts';
 
 export interface StateCheckPorts {
   counters: DeliverCounters;
@@ -19,13 +20,13 @@ export interface StateCheckPorts {
  * cannot be checked now, undefined when the write should go ahead (then its time is recorded).
  */
 export async function staleStateWrite(
-  write: { keys: readonly string[]; asOf: string | undefined; what: string },
+  write: { keys: readonly string[]; version: StateVersion | undefined; what: string },
   log: Logger,
   ports: StateCheckPorts,
 ): Promise<RecordOutcome | undefined> {
-  if (write.asOf === undefined || !ports.stateVersions) return undefined;
+  if (write.version === undefined || !ports.stateVersions) return undefined;
   try {
-    const verdict = await ports.stateVersions.advance(write.keys, new Date(write.asOf));
+    const verdict = await ports.stateVersions.advance(write.keys, write.version);
     if (verdict === 'newest') return undefined;
   } catch (error) {
     const retry = new RetryableError(
@@ -39,7 +40,7 @@ export async function staleStateWrite(
   ports.counters.count('stale_state_skipped');
   log.info(`skipped a ${write.what} write older than one the relay already made`, {
     outcome: 'stale_state_skipped',
-    as_of: write.asOf,
+    ...versionFields(write.version),
   });
   return DONE;
 }

@@ -3,7 +3,8 @@
 // replay of an old `customers/update` would otherwise put the old name and address back. One item per profile
 // identifier in the dedupe table, under a key prefix no dedupe key can have (those begin with a source name,
 // lowercase), so deliver needs no table of its own. The check and the record are one conditional UpdateItem.
-// Later state kinds (issue 20) add keys of their own; the rule is the same.
+// Later state kinds (issue 20) add keys of their own; the rule is the same. A version is a time or a sequence number
+// (./state-write-version.ts says where each is kept and for how long).
 import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
@@ -11,16 +12,18 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ProfileIdentifiers } from '../shared/stage/contracts.ts';
+import { versionRecord, type StateVersion } from './state-write-version.ts';
 
 /** `newest`: no newer write is recorded (the write goes ahead, and its time is now recorded); `stale`: skip it. */
 export type StateWriteVerdict = 'newest' | 'stale';
 
 export interface StateVersions {
   /**
-   * Records `asOf` for each key unless a key holds a newer time. An equal time passes, so a retried write (whose
-   * earlier attempt recorded its time, then failed at Klaviyo) is written.
+   * Records `version` for each key unless a key holds a newer one (of its kind: a time, or the source's sequence).
+   * An equal version passes, so a retried write (whose earlier attempt recorded it, then failed at Klaviyo) is
+   * written.
    */
-  advance(keys: readonly string[], asOf: Date): Promise<StateWriteVerdict>;
+  advance(keys: readonly string[], version: StateVersion): Promise<StateWriteVerdict>;
 }
 
 /** Prefix of every state item: uppercase, which no source name (hence no dedupe key) starts with. */
@@ -50,18 +53,22 @@ export function createDynamoStateVersions(
   tableName: string,
   /** How long a recorded time is kept after it (TTL): longer than the oldest webhook a replay can send. */
   ttlSeconds: number,
+  /** The clock a sequence's TTL is counted from (a sequence is no time). */
+  now: () => number = Date.now,
 ): StateVersions {
-  async function advanceOne(key: string, asOfMs: number): Promise<StateWriteVerdict> {
+  async function advanceOne(stateKey: string, version: StateVersion): Promise<StateWriteVerdict> {
+    const { key, attribute, value, expiresAt } = versionRecord(stateKey, version, ttlSeconds, now());
     try {
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
           Key: { pk: { S: key } },
-          UpdateExpression: 'SET as_of_ms = :as_of, expires_at = :expires',
-          ConditionExpression: 'attribute_not_exists(as_of_ms) OR as_of_ms <= :as_of',
+          // :as_of is the version: epoch ms (as_of_ms) or a sequence's digits (sequence_no).
+          UpdateExpression: `SET ${attribute} = :as_of, expires_at = :expires`,
+          ConditionExpression: `attribute_not_exists(${attribute}) OR ${attribute} <= :as_of`,
           ExpressionAttributeValues: {
-            ':as_of': { N: String(asOfMs) },
-            ':expires': { N: String(Math.floor(asOfMs / 1000) + ttlSeconds) },
+            ':as_of': { N: value },
+            ':expires': { N: String(expiresAt) },
           },
         }),
       );
@@ -77,8 +84,8 @@ export function createDynamoStateVersions(
   }
 
   return {
-    async advance(keys, asOf) {
-      const verdicts = await Promise.all(keys.map((key) => advanceOne(key, asOf.getTime())));
+    async advance(keys, version) {
+      const verdicts = await Promise.all(keys.map((key) => advanceOne(key, version)));
       return verdicts.includes('stale') ? 'stale' : 'newest';
     },
   };
