@@ -186,6 +186,15 @@ describe('profile upserts as a Bulk Import Profiles job', () => {
     expect(again.counts.stale_state_skipped).toBe(1);
   });
 
+  it('counts the profiles of a job not read back (profile_job_unfinished), whatever kept it from completing', async () => {
+    const late = await deliver(upserts(20), { statuses: ['processing'] }, { deadlineInMs: 6_000 });
+    expect(late.counts.profile_job_unfinished).toBe(20);
+    const cancelled = await deliver(upserts(21), { statuses: ['processing', 'cancelled'] });
+    expect(cancelled.counts.profile_job_unfinished).toBe(21);
+    const done = await deliver(upserts(20));
+    expect(done.counts.profile_job_unfinished).toBeUndefined();
+  });
+
   it('retries the profiles of a job Klaviyo cancelled', async () => {
     const { outcomes } = await deliver(upserts(20), { statuses: ['processing', 'cancelled'] });
     expect([...outcomes.values()].every((o) => o.kind === 'retry')).toBe(true);
