@@ -1053,15 +1053,16 @@ variable "klaviyo" {
       ssm             = optional(string)
       secrets_manager = optional(string)
     })
-    revision           = optional(string, "2026-07-15")
-    base_url           = optional(string, "https://a.klaviyo.com")
-    timeout_ms         = optional(number, 10000)
-    rate_budget_share  = optional(number, 1)
-    bulk_threshold     = optional(number, 24)
-    max_pacing_wait_ms = optional(number, 2000)
-    max_concurrency    = optional(number, 2)
-    max_in_flight      = optional(number, 8)
-    lists              = optional(map(string), {})
+    revision               = optional(string, "2026-07-15")
+    base_url               = optional(string, "https://a.klaviyo.com")
+    timeout_ms             = optional(number, 10000)
+    rate_budget_share      = optional(number, 1)
+    bulk_threshold         = optional(number, 24)
+    profile_bulk_threshold = optional(number, 20)
+    max_pacing_wait_ms     = optional(number, 2000)
+    max_concurrency        = optional(number, 2)
+    max_in_flight          = optional(number, 8)
+    lists                  = optional(map(string), {})
   })
 
   validation {
@@ -1102,6 +1103,11 @@ variable "klaviyo" {
   validation {
     condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.bulk_threshold if o.bulk_threshold != null] : v1 >= 2 && v1 <= 10000 && floor(v1) == v1])
     error_message = "klaviyo.bulk_threshold must be a whole number from 2 to 10000."
+  }
+
+  validation {
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.profile_bulk_threshold if o.profile_bulk_threshold != null] : v1 >= 2 && v1 <= 10000 && floor(v1) == v1])
+    error_message = "klaviyo.profile_bulk_threshold must be a whole number from 2 to 10000."
   }
 
   validation {

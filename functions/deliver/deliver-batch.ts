@@ -76,6 +76,7 @@ export async function deliverBatch(
     profiles.length > 0
       ? deliverProfiles(profiles, {
           ...bulkPorts,
+          threshold: ports.settings.profile_bulk_threshold,
           now: ports.now ?? Date.now,
           sleep: ports.sleep ?? timer,
           checkState: (record) =>

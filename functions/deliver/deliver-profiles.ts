@@ -1,8 +1,8 @@
 // A batch's profile upserts: each is checked against the newest write the relay made for its profile first
 // (state-versions.ts, ADR 0026), so a stale one never reaches Klaviyo, alone or in a job. What is left goes as one
-// Bulk Import Profiles job (deliver-profile-jobs.ts) when at least PROFILE_BULK_THRESHOLD upserts are on their first
-// attempt, else one profile import each. A message that failed before goes alone: its job may not have been read
-// back (ADR 0031), and a message is never put in a second job.
+// Bulk Import Profiles job (deliver-profile-jobs.ts) when at least `klaviyo.profile_bulk_threshold` upserts are on
+// their first attempt, else one profile import each. A message that failed before goes alone: its job may not have
+// been read back (ADR 0031), and a message is never put in a second job.
 import type { KlaviyoProfileUpsertV1 } from '../shared/stage/contracts.ts';
 import { failedAttemptsOf } from '../shared/stage/attempts.ts';
 import { isPlainObject } from '../shared/json/is-plain-object.ts';
@@ -24,7 +24,7 @@ const firstTry = (r: ProfileRecord) => !isPlainObject(r.record.attributes) || fa
 export interface DeliverProfilesPorts extends ProfileJobPorts {
   /** The state check of one write: an outcome when it must not go (stale, or not checkable now). */
   checkState: (record: ProfileRecord) => Promise<RecordOutcome | undefined>;
-  /** Upserts from which a job is used; default PROFILE_BULK_THRESHOLD. */
+  /** Upserts from which a job is used (`klaviyo.profile_bulk_threshold`); default PROFILE_BULK_THRESHOLD. */
   threshold?: number;
 }
 
