@@ -184,6 +184,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3: aws.s3,
       dynamodb: aws.dynamodb,
       ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
+      // The mock applies a consent job before it answers: no lease needs to outlive the answer (ADR 0032).
+      ...(klaviyoMock ? { consentJobSettleMs: 0 } : {}),
     });
 
     // What ingest answered, by code, for /_relay/status.

@@ -25,6 +25,8 @@ import { KlaviyoRejection } from './klaviyo-client.ts';
 import { newestInBatch } from './newest-in-batch.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
+import type { LeaseLedger } from './state-lease-ends.ts';
+import { leaseOwnerOf } from './state-leases.ts';
 import type { StateVersions } from './state-versions.ts';
 
 export const MAX_CONSENT_ROUNDS = 3;
@@ -36,6 +38,8 @@ export interface ConsentPorts extends SendPorts {
   maxInFlight: number;
   /** The newest state written per profile and channel; without it, consent writes go as they come. */
   stateVersions?: StateVersions | undefined;
+  /** Where the leases of the writes that go are noted (ADR 0032); without it, none is taken. */
+  leases?: LeaseLedger | undefined;
 }
 
 export async function deliverConsent(
@@ -57,7 +61,12 @@ export async function deliverConsent(
   const toSend: ConsentItem[] = [];
   await runLimited(newest, ports.maxInFlight, async (item) => {
     const skipped = await staleStateWrite(
-      { ...consentWriteState(item.message), what: 'consent' },
+      {
+        ...consentWriteState(item.message),
+        what: 'consent',
+        // A job with no read-back: its lease runs out after Klaviyo has had time to apply it.
+        lease: { id: item.id, owner: leaseOwnerOf(item.message), ends: 'runs-out' },
+      },
       ports.logOf(item.id),
       ports,
     );

@@ -37,22 +37,24 @@ export function compareVersions(a: StateVersion, b: StateVersion): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** What the store records for a version of the state `key`: its item, attribute, number, and TTL (epoch s). */
+/** The store items a write of `keys` at `version` is checked under (and leased on: ADR 0032). */
+export function stateItemKeys(keys: readonly string[], version: StateVersion): string[] {
+  return keys.map((key) => versionKey(key, version));
+}
+
+/** What the store records for a version: its attribute, its number, and the item's TTL (epoch s). */
 export function versionRecord(
-  key: string,
   version: StateVersion,
   ttlSeconds: number,
   nowMs: number,
-): { key: string; attribute: 'as_of_ms' | 'sequence_no'; value: string; expiresAt: number } {
+): { attribute: 'as_of_ms' | 'sequence_no'; value: string; expiresAt: number } {
   if (version instanceof Date)
     return {
-      key,
       attribute: 'as_of_ms',
       value: String(version.getTime()),
       expiresAt: Math.floor(version.getTime() / 1000) + ttlSeconds,
     };
   return {
-    key: versionKey(key, version),
     attribute: 'sequence_no',
     value: version.sequence,
     expiresAt: Math.floor(nowMs / 1000) + ttlSeconds,

@@ -29,15 +29,15 @@ export function memoryStateVersions(): StateVersions & {
     times,
     sequences,
     advance(keys, version) {
-      // Times with times (per key), sequences with the same source's sequences (per key and source).
+      // Times with times, sequences with sequences (a sequence's keys are already its source's: stateItemKeys).
       const stale =
         version instanceof Date
           ? keys.some((key) => (times.get(key) ?? -Infinity) > version.getTime())
-          : keys.some((key) => (sequences.get(`${key}#${version.source}`) ?? -1n) > BigInt(version.sequence));
+          : keys.some((key) => (sequences.get(key) ?? -1n) > BigInt(version.sequence));
       if (stale) return Promise.resolve('stale');
       for (const key of keys)
         if (version instanceof Date) times.set(key, version.getTime());
-        else sequences.set(`${key}#${version.source}`, BigInt(version.sequence));
+        else sequences.set(key, BigInt(version.sequence));
       return Promise.resolve('newest');
     },
   };

@@ -15,6 +15,7 @@ import {
   profileStateKeys,
   type StateVersions,
 } from '../../functions/deliver/state-versions.ts';
+import { stateItemKeys, type StateVersion } from '../../functions/deliver/state-write-version.ts';
 import { klaviyoSettingsSchema } from '../../functions/shared/config/klaviyo-settings.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import type { DeliverMessage } from '../../functions/shared/stage/contracts.ts';
@@ -39,32 +40,35 @@ describe('the state store compares sequences with sequences', () => {
   });
   const keys = (email: string) => profileStateKeys({ email });
   const seq = (sequence: string, source = 'shop') => ({ sequence, source });
+  // As the state check asks: a sequence under its source's own items.
+  const advance = (k: readonly string[], version: StateVersion) =>
+    store.advance(stateItemKeys(k, version), version);
 
   it('as numbers: equal passes (a retry), lower is stale, across 10^12 and past 2^53 exactly', async () => {
     const k = keys('seq@example.com');
     const verdicts = [];
     for (const s of ['9', '10', '9', '10', '999999999999', '1000000000000', '999999999999'])
-      verdicts.push(await store.advance(k, seq(s)));
+      verdicts.push(await advance(k, seq(s)));
     expect(verdicts).toEqual(['newest', 'newest', 'stale', 'newest', 'newest', 'newest', 'stale']);
-    expect(await store.advance(k, seq('9007199254740993'))).toBe('newest');
-    expect(await store.advance(k, seq('9007199254740992'))).toBe('stale');
-    expect(await store.advance(k, seq('9'.repeat(38)))).toBe('newest');
-    expect(await store.advance(k, seq('9'.repeat(37) + '8'))).toBe('stale');
+    expect(await advance(k, seq('9007199254740993'))).toBe('newest');
+    expect(await advance(k, seq('9007199254740992'))).toBe('stale');
+    expect(await advance(k, seq('9'.repeat(38)))).toBe('newest');
+    expect(await advance(k, seq('9'.repeat(37) + '8'))).toBe('stale');
   });
 
   it("only with the same source's, and never with times", async () => {
     const k = keys('mixed@example.com');
-    expect(await store.advance(k, seq('1000', 'crm'))).toBe('newest');
-    expect(await store.advance(k, seq('5', 'shop'))).toBe('newest');
-    expect(await store.advance(k, seq('4', 'shop'))).toBe('stale');
+    expect(await advance(k, seq('1000', 'crm'))).toBe('newest');
+    expect(await advance(k, seq('5', 'shop'))).toBe('newest');
+    expect(await advance(k, seq('4', 'shop'))).toBe('stale');
     // A time write: ordered against times only (a sequence 1000 says nothing of 1970 or of 2026).
-    expect(await store.advance(k, new Date('2026-12-01T00:00:00.000Z'))).toBe('newest');
-    expect(await store.advance(k, new Date('2026-11-01T00:00:00.000Z'))).toBe('stale');
-    expect(await store.advance(k, seq('1001', 'crm'))).toBe('newest');
+    expect(await advance(k, new Date('2026-12-01T00:00:00.000Z'))).toBe('newest');
+    expect(await advance(k, new Date('2026-11-01T00:00:00.000Z'))).toBe('stale');
+    expect(await advance(k, seq('1001', 'crm'))).toBe('newest');
   });
 
   it('keeps a sequence for the TTL from when the write is made', async () => {
-    await store.advance(keys('ttl@example.com'), seq('42'));
+    await advance(keys('ttl@example.com'), seq('42'));
     const { Items = [] } = await aws.dynamodb.send(new ScanCommand({ TableName: aws.tableName }));
     const sequences = Items.filter((item) => item.sequence_no !== undefined);
     expect(sequences.length).toBeGreaterThan(0);
@@ -121,6 +125,39 @@ describe('the state store compares sequences with sequences', () => {
       '/api/profile-import new',
       '/api/profile-subscription-bulk-delete-jobs new',
     ]);
+  });
+});
+
+describe('a sequence write holds its lease on its own items (ADR 0032)', () => {
+  let aws: LocalAws;
+  beforeAll(async () => {
+    aws = await startLocalAws();
+  });
+  afterAll(async () => {
+    await aws.close();
+  });
+
+  it('takes it there, and ends it there once profile import answered', async () => {
+    const store = createDynamoStateVersions(aws.dynamodb, aws.tableName, TTL, () => NOW);
+    const klaviyo = {
+      post: () => Promise.resolve(new Response(null, { status: 202 })),
+    } as unknown as KlaviyoClient & KlaviyoReader;
+    const message = upsertFixture('u7', { profile: { email: 'lease@example.com' }, sequence: '7' });
+    const record = { id: 'u7', message, log, record: {} } as unknown as ParsedRecord<DeliverMessage>;
+    const outcomes = await deliverBatch([record], {
+      klaviyo,
+      settings: klaviyoSettingsSchema().parse({ api_key: { env: 'K' } }),
+      counters: { count: () => undefined },
+      log,
+      deadline: Number.MAX_SAFE_INTEGER,
+      stateVersions: store,
+      now: () => NOW,
+    });
+    expect(outcomes.get('u7')).toEqual({ kind: 'done' });
+    const { Items = [] } = await aws.dynamodb.send(new ScanCommand({ TableName: aws.tableName }));
+    const [item] = Items.filter((i) => i.sequence_no !== undefined);
+    expect(item?.pk?.S).toMatch(/^STATE#profile#email#[0-9a-f]{64}#sequence:demo$/);
+    expect(Items.filter((i) => i.lease_owner !== undefined)).toEqual([]);
   });
 });
 
