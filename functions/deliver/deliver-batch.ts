@@ -31,6 +31,7 @@ import { staleStateWrite } from './stale-state.ts';
 import { profileStateKeys, type StateVersions } from './state-versions.ts';
 import { createLeaseLedger, endStateLeases } from './state-lease-ends.ts';
 import { leaseOwnerOf } from './state-leases.ts';
+import { versionOfWrite } from './state-write-version.ts';
 
 export interface DeliverBatchPorts {
   klaviyo: KlaviyoClient & KlaviyoReader;
@@ -117,13 +118,14 @@ export async function deliverBatch(
     lanes.push((hold) =>
       deliverProfiles(profiles, {
         ...portsOf(hold).bulkPorts,
+        threshold: ports.settings.profile_bulk_threshold,
         now: ports.now ?? Date.now,
         sleep: ports.sleep ?? timer,
         checkState: (record) =>
           staleStateWrite(
             {
               keys: profileStateKeys(record.message.profile),
-              asOf: record.message.as_of,
+              version: versionOfWrite(record.message),
               what: 'profile',
               lease: { id: record.id, owner: leaseOwnerOf(record.message), ends: 'released' },
             },

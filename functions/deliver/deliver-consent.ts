@@ -18,10 +18,11 @@ import {
   type ConsentItem,
   type ConsentJob,
 } from './consent-jobs.ts';
-import { consentStateKey, newestPerKey } from './consent-state.ts';
+import { consentWriteState } from './consent-state.ts';
 import type { SendPorts } from './deliver-event.ts';
 import { DONE, outcomeOfError } from './deliver-outcome.ts';
 import { KlaviyoRejection } from './klaviyo-client.ts';
+import { newestInBatch } from './newest-in-batch.ts';
 import { handleRefusal } from './refused-rows.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
@@ -45,12 +46,13 @@ export async function deliverConsent(
   ports: ConsentPorts,
 ): Promise<Map<string, RecordOutcome>> {
   const outcomes = new Map<string, RecordOutcome>();
-  const { newest, older } = newestPerKey(items);
+  const { newest, older } = newestInBatch(items, (item) => consentWriteState(item.message));
   for (const { id, message } of older) {
     ports.counters.count('stale_state_skipped');
     ports.logOf(id).info('skipped a consent write older than another in the same batch', {
       outcome: 'stale_state_skipped',
       as_of: message.as_of,
+      ...(message.sequence === undefined ? {} : { sequence: message.sequence }),
     });
     outcomes.set(id, DONE);
   }
@@ -59,8 +61,7 @@ export async function deliverConsent(
   await runLimited(newest, ports.maxInFlight, async (item) => {
     const skipped = await staleStateWrite(
       {
-        keys: [consentStateKey(item.message)],
-        asOf: item.message.as_of,
+        ...consentWriteState(item.message),
         what: 'consent',
         // A job with no read-back: its lease runs out after Klaviyo has had time to apply it.
         lease: { id: item.id, owner: leaseOwnerOf(item.message), ends: 'runs-out' },

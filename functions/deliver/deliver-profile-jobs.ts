@@ -6,8 +6,9 @@
 //     source pointer), the others are delivered; when the errors do not account for every failed row, the rows
 //     they do not name go alone through profile import, so each gets its own verdict;
 //   - a job not finished (or not readable) by the deadline, or ended without completing, fails its messages as
-//     retryable: their next attempt goes alone through profile import (an upsert of the same values changes
-//     nothing, and the state check runs again first), never into a second job (docs/adr/0031).
+//     retryable, counted in `profile_job_unfinished`: their next attempt goes alone through profile import (an
+//     upsert of the same values changes nothing, and the state check runs again first), never into a second job
+//     (docs/adr/0031).
 import type { Logger } from '../shared/logger.ts';
 import { PermanentError, RetryableError } from '../shared/stage/errors.ts';
 import type { RecordOutcome } from '../shared/stage/stage-options.ts';
@@ -89,6 +90,8 @@ export async function deliverProfileJobs(
       UNFINISHED_RETRY_SECONDS,
     );
     for (const id of job.ids) outcomes.set(id, { kind: 'retry', error });
+    // Counted apart from other retries: a steady count means Klaviyo's jobs take longer than an invocation.
+    ports.counters.count(PROFILE_JOB_UNFINISHED, job.ids.length);
   }
 
   async function send(job: PlannedProfileJob, round: number): Promise<void> {

@@ -53,8 +53,10 @@ export async function mapWebhook(
   const messages: HydratedMessage[] = [];
   const add = onMessage ?? ((made: HydratedMessage) => void messages.push(made));
   const state = { skipped: [] as SkippedEvent[], timeFallbacks: [] as TimeFallback[] };
-  if (emit !== 'event')
-    add(await mapProfileUpsert(message, source, context, await profileOnce(), state.timeFallbacks));
+  if (emit !== 'event') {
+    const upsert = await mapProfileUpsert(message, source, context, await profileOnce(), state);
+    if (upsert) add(upsert);
+  }
   await mapConsent(message, source, context, lists, state, add);
   if (emit === 'profile') return { messages, ...state, droppedProperties: [] };
   const mapped = await mapEvents(message, source, context, profileOnce, add);

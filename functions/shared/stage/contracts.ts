@@ -111,6 +111,17 @@ export const klaviyoEventSchema = memo(() =>
 export type KlaviyoEvent = KlaviyoEventV1 | KlaviyoEventV2;
 
 /**
+ * A state write's sequence number, when its mapping versions it by one (`sequence`) rather than by a time: a
+ * non-negative integer as decimal digits (no leading zero), so one past 2^53 stays exact; at most 38 digits, what a
+ * DynamoDB number holds, so deliver's state store compares them exactly.
+ */
+export const stateSequenceSchema = memo(() =>
+  z
+    .string()
+    .check(z.regex(/^(0|[1-9][0-9]{0,37})$/, 'a non-negative integer in decimal digits (at most 38)')),
+);
+
+/**
  * hydrate → deliver: one profile upsert (Klaviyo's profile import). Found by its identifiers; every attribute
  * present is set (or cleared when `null`), every absent one is kept. Replaying it is harmless: an upsert of the
  * same values changes nothing.
@@ -161,6 +172,11 @@ export const klaviyoProfileUpsertV1Schema = memo(() => {
      * Absent on messages written before it was added: those are written as they come.
      */
     as_of: z.optional(z.iso.datetime()),
+    /**
+     * The state's sequence number, when the mapping versions it by one: deliver then orders the write by it (against
+     * the same source's sequences for the profile), not by `as_of`.
+     */
+    sequence: z.optional(stateSequenceSchema()),
   });
 });
 export type KlaviyoProfileUpsertV1 = z.infer<ReturnType<typeof klaviyoProfileUpsertV1Schema>>;
@@ -193,6 +209,8 @@ export const klaviyoConsentV1Schema = memo(() =>
       consented_at: z.optional(z.iso.datetime()),
       /** When the consent state this write describes held (the source's `consent_updated_at`, or `received_at`). */
       as_of: z.iso.datetime(),
+      /** The consent state's sequence number, when the mapping versions it by one: deliver orders by it, not `as_of`. */
+      sequence: z.optional(stateSequenceSchema()),
     })
     .check(
       z.refine((m) => (m.channel === 'email' ? m.profile.email : m.profile.phone_number) !== undefined, {
