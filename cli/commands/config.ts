@@ -11,7 +11,12 @@ import {
 import { fillPlaceholders } from '../../operations/config-file.ts';
 import { readDeployedDocument } from '../../operations/deployed-document.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';
-import { loadStack, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
+import {
+  loadStack,
+  missingOutput,
+  type RelayStack,
+  type StackOptions,
+} from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
 
 export type { ConfigProblem };
@@ -46,7 +51,9 @@ async function deployedDocument(
     return { text: stack.configDocument, origin: `${stack.origin} (config_document)` };
   if (!stack.configParameterName)
     throw new Error(
-      `${stack.origin} names neither config_document nor config_parameter_name: pass --stack <terraform output -json file>`,
+      stack.origin === 'flags'
+        ? 'no stack file names the deployed document: pass --stack <terraform output -json file>'
+        : missingOutput(stack.origin, 'config_document (nor config_parameter_name)'),
     );
   return readDeployedDocument(stack.configParameterName, region);
 }
