@@ -26,7 +26,7 @@ async function stackFileOf(hcl: string): Promise<Record<string, { value: unknown
   const module = await moduleOutputs();
   const outputs: Record<string, { value: unknown }> = {};
   for (const [, name = '', member] of hcl.matchAll(
-    /^output "([a-z_]+)" \{ value = module\.relay(?:\.([a-z_]+))? \}/gm,
+    /^output "([a-z_]+)" \{[^}]*?\bvalue\s*=\s*module\.relay(?:\.([a-z_]+))?\s*\}/gm,
   ))
     outputs[name] = { value: member === undefined ? module : module[member] };
   return outputs;
@@ -58,6 +58,17 @@ describe('the Deploy examples', () => {
     expect(stack.dedupeTableName).toBe('dedupe_table_name-value');
     expect(stack.configDocument).toBe('config_document-value');
     expect(stack.logGroupNames?.hydrate).toBe('log_group_names-hydrate');
+  });
+});
+
+describe('the runnable roots (terraform/examples/*/outputs.tf)', () => {
+  it.each(['minimal', 'complete'])('%s: exports what relay --stack reads', async (example) => {
+    const hcl = await readFile(`terraform/examples/${example}/outputs.tf`, 'utf8');
+    const { stack } = await stackOf(await stackFileOf(hcl));
+    expect(stack.queueUrls).toMatchObject({ hydrate: 'queue_urls-hydrate', deliver: 'queue_urls-deliver' });
+    expect(stack.dlqUrls).toMatchObject({ hydrate: 'dlq_urls-hydrate', deliver: 'dlq_urls-deliver' });
+    expect(stack.dedupeTableName).toBe('dedupe_table_name-value');
+    expect(stack.configDocument).toBe('config_document-value');
   });
 });
 
