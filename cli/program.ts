@@ -3,6 +3,7 @@
 // scripts/cli-docs.ts writes docs/cli.md from it.
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerDataSourceCommands } from './commands/data-source.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';
 import { registerReplayCommand } from './commands/replay.ts';
@@ -19,6 +20,7 @@ export function relayProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommands(program);
+  registerDataSourceCommands(program);
   registerDlqCommands(program);
   registerMapCommand(program);
   registerReplayCommand(program);

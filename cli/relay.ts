@@ -1,7 +1,7 @@
 // `klaviyo-relay` (`npm run relay -- <command>` in the repository): the operator's tool. Runs the command tree
 // (./program.ts) and turns what fails into one line and an exit code.
 import { CommanderError } from 'commander';
-import { ConfigError } from '../functions/shared/config/relay-config.ts';
+import { errorLine } from './error-line.ts';
 import { relayProgram } from './program.ts';
 
 const program = relayProgram();
@@ -12,8 +12,7 @@ try {
   // Commander has already printed its own usage errors (and --help/--version exit through here with code 0).
   if (error instanceof CommanderError) process.exit(error.exitCode);
   // One line that says why; the stack only on request.
-  const message = error instanceof ConfigError ? error.message : String((error as Error).message ?? error);
-  console.error(`klaviyo-relay: ${message}`);
+  console.error(`klaviyo-relay: ${errorLine(error)}`);
   if (process.env.RELAY_DEBUG) console.error(error);
   process.exit(1);
 }

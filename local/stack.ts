@@ -32,6 +32,8 @@ export interface LocalStackOptions {
   configFile?: string;
   /** Port of the webhook endpoint; 0 picks a free one. */
   port?: number;
+  /** Port of the demo source API; default 0, a free one (npm start fixes it: ./local-ports.ts). */
+  demoApiPort?: number;
   /** Where secrets and placeholders come from; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /** A real (or any Klaviyo-compatible) API; when absent, the Klaviyo mock is started. */
@@ -97,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const baseEnv = options.env ?? process.env;
     const demoApiToken = baseEnv.DEMO_API_TOKEN ?? randomBytes(16).toString('hex');
-    const demoApi = await startDemoSourceApi({ token: demoApiToken });
+    const demoApi = await startDemoSourceApi({ token: demoApiToken, port: options.demoApiPort ?? 0 });
     cleanups.push(() => demoApi.close());
 
     let klaviyoMock: KlaviyoMock | undefined;
@@ -184,6 +186,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3: aws.s3,
       dynamodb: aws.dynamodb,
       ...(deliverOptions.backoff ? { backoff: deliverOptions.backoff } : {}),
+      // The mock applies a consent job before it answers: no lease needs to outlive the answer (ADR 0032).
+      ...(klaviyoMock ? { consentJobSettleMs: 0 } : {}),
     });
 
     // What ingest answered, by code, for /_relay/status.

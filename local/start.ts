@@ -4,12 +4,13 @@
 //   neither                  → to the built-in Klaviyo mock, which checks and lists what it receives.
 // That is, when the configuration's klaviyo.base_url is "${KLAVIYO_BASE_URL}" (config/local.json's is): the
 // configuration decides in the end, and the banner says where events really go (./klaviyo-destination.ts).
-// --port / PORT (default 3000) is the webhook port; --config / RELAY_CONFIG (default config/local.json) the
+// --port / PORT (default 3000) is the webhook port, the mock and the demo API next to it (./local-ports.ts); --config / RELAY_CONFIG (default config/local.json) the
 // configuration.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config/relay-config.ts';
 import { describeKlaviyoDestination, NO_KLAVIYO_KEY } from './klaviyo-destination.ts';
+import { localPorts } from './local-ports.ts';
 import { teeLogLines } from './log-tee.ts';
 import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, writeStackFile } from '../operations/stack-file.ts';
 import { localStackOutputs } from './stack-outputs.ts';
@@ -22,8 +23,17 @@ process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const { values: flags } = parseArgs({
   options: { config: { type: 'string' }, port: { type: 'string' } },
 });
+const ports = (() => {
+  try {
+    return localPorts(flags.port, process.env);
+  } catch (error) {
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 const options: LocalStackOptions = {
-  port: Number(flags.port ?? process.env.PORT ?? 3000),
+  port: ports.webhook,
+  demoApiPort: ports.demoApi,
   archiveDir: process.env.RELAY_ARCHIVE_DIR ?? path.join('.local', 'archive'),
 };
 const configFile = flags.config ?? process.env.RELAY_CONFIG;
@@ -34,7 +44,7 @@ if (process.env.KLAVIYO_API_KEY || process.env.KLAVIYO_BASE_URL) {
     apiKey: process.env.KLAVIYO_API_KEY ?? NO_KLAVIYO_KEY,
   };
 } else {
-  options.klaviyoMock = { log: (line) => console.log(line) };
+  options.klaviyoMock = { log: (line) => console.log(line), port: ports.klaviyoMock };
 }
 
 // Before the handlers start: `relay trace` reads their log lines from this file (emptied for each run).

@@ -156,12 +156,28 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   return stack;
 }
 
+/** The module output that names what each flag stands in for, for the message of a stack file without it. */
+const OUTPUT_OF_FLAG: Record<string, string> = {
+  '--hydrate-queue-url': 'queue_urls',
+  '--deliver-queue-url': 'queue_urls',
+  '--hydrate-dlq-url': 'dlq_urls',
+  '--deliver-dlq-url': 'dlq_urls',
+  '--table': 'dedupe_table_name',
+  '--stack (with archive.enabled)': 'archive_bucket_name',
+};
+
+/** What a stack file lacks: the module output, and how a root gives every output the CLI reads at once. */
+export function missingOutput(file: string, output: string | undefined): string {
+  const which = output === undefined ? 'does not name it' : `has no output ${output}`;
+  return `${file} ${which}: the root module must export the relay module's outputs — add \`output "relay" { value = module.relay }\`, apply, and write the file again with \`terraform output -json > ${file}\``;
+}
+
 /** A stack value a command cannot go without, or an error that says how to give it. */
 export function required<T>(value: T | undefined, what: string, flag: string, stack: RelayStack): T {
   if (value !== undefined) return value;
   const where =
     stack.origin === 'flags'
       ? `no stack file (${LOCAL_STACK_FILE} is written while \`npm start\` runs; or pass --stack <terraform output -json file>)`
-      : `${stack.origin} does not name it`;
+      : missingOutput(stack.origin, OUTPUT_OF_FLAG[flag]);
   throw new Error(`${what} is not known: ${where}; pass ${flag}`);
 }

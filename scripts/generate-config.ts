@@ -1,6 +1,7 @@
 // Writes everything that describes the configuration document from its one description, the zod schema
 // (functions/shared/config/relay-config.ts; docs/adr/0024-one-description-of-the-configuration.md):
-// - config/relay-config.schema.json, the JSON Schema editors complete and check the file with;
+// - config/relay-config.schema.json, the JSON Schema editors complete and check the file with (a source may name
+//   a preset instead of a kind: config-reference/preset-only-sources.ts);
 // - terraform/variables.tf, between its GENERATED markers: the `sources`, `klaviyo`, `ingest` and `hydrate` inputs, their
 //   types and every validation HCL can state (the hand-written rest: scripts/config-reference/terraform-rules.ts);
 // - docs/configuration.md, between its CONFIG_REFERENCE markers: the reference tables;
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { configJsonSchema, forConfigFiles } from './config-reference/json-schema.ts';
 import { MarkdownTables } from './config-reference/markdown.ts';
+import { withPresetOnlySources } from './config-reference/preset-only-sources.ts';
 import { CORPUS_TFTEST_FILE, corpusTftest } from './config-reference/terraform-corpus.ts';
 import { TERRAFORM_VARIABLES, TerraformGenerator } from './config-reference/terraform.ts';
 
@@ -50,7 +52,7 @@ export async function generatedFiles(): Promise<Generated[]> {
   const read = (file: string) => readFile(path.join(repoRoot, file), 'utf8');
   const prettierOptions = (await prettier.resolveConfig(path.join(repoRoot, REFERENCE_FILE))) ?? {};
 
-  const jsonSchema = await prettier.format(JSON.stringify(forConfigFiles(schema)), {
+  const jsonSchema = await prettier.format(JSON.stringify(withPresetOnlySources(forConfigFiles(schema))), {
     ...prettierOptions,
     parser: 'json',
   });

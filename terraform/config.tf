@@ -79,20 +79,24 @@ locals {
           {
             for name, specs in s.mapping.profile : name => specs == null ? null : [
               for v in specs : jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
-            ] if name != "as_of"
+            ] if !contains(["as_of", "sequence"], name)
           },
           {
             as_of = try(s.mapping.profile.as_of, null) == null ? null : jsondecode(startswith(s.mapping.profile.as_of, "=") ? jsonencode({ expr = trimspace(substr(s.mapping.profile.as_of, 1, -1)) }) : jsonencode(s.mapping.profile.as_of))
           },
+          # A sequence version: present only when set, so a mapping without one renders as before.
+          {
+            for v in compact([try(s.mapping.profile.sequence, null)]) : "sequence" => jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+          },
         )
       },
       {
-        # Consent entries: their value specs (when, as_of, consented_at) and identifier lists rendered the same way.
+        # Consent entries: their value specs (when, as_of, sequence, consented_at) and identifier lists rendered the same way.
         for f in ["subscriptions", "unsubscriptions"] : f => s.mapping[f] == null ? null : [
           for c in s.mapping[f] : merge(
             c,
             {
-              for k in ["when", "as_of", "consented_at"] : k => (
+              for k in ["when", "as_of", "sequence", "consented_at"] : k => (
                 c[k] == null ? null :
                 jsondecode(startswith(c[k], "=") ? jsonencode({ expr = trimspace(substr(c[k], 1, -1)) }) : jsonencode(c[k]))
               ) if contains(keys(c), k)

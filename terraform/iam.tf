@@ -166,8 +166,8 @@ locals {
           Resource = [module.queue["deliver"].queue_arn]
         },
         {
-          # The newest profile write per profile: one conditional update per identifier, under STATE# keys
-          # (functions/deliver/state-versions.ts).
+          # The newest state write per profile and consent channel, and its lease while in flight: conditional
+          # updates under STATE# keys (functions/deliver/state-versions.ts, state-leases.ts).
           Sid      = "OrderProfileWrites"
           Effect   = "Allow"
           Action   = ["dynamodb:UpdateItem"]

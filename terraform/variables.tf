@@ -156,6 +156,7 @@ variable "sources" {
         phone_number = optional(list(string))
         external_id  = optional(list(string))
         as_of        = optional(string)
+        sequence     = optional(string)
       }), {})
       filter         = optional(string)
       value          = optional(string)
@@ -197,6 +198,7 @@ variable "sources" {
           external_id  = optional(list(string))
         }))
         as_of        = optional(string)
+        sequence     = optional(string)
         list         = optional(string)
         consented_at = optional(string)
       })))
@@ -211,8 +213,9 @@ variable "sources" {
           phone_number = optional(list(string))
           external_id  = optional(list(string))
         }))
-        as_of = optional(string)
-        list  = optional(string)
+        as_of    = optional(string)
+        sequence = optional(string)
+        list     = optional(string)
       })))
       catalog = optional(list(object({
         id          = string
@@ -660,6 +663,11 @@ variable "sources" {
   }
 
   validation {
+    condition     = alltrue([for v4 in [for o in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.profile if o.profile != null] : o.sequence if o.sequence != null] : startswith(v4, "=") ? length(trimspace(substr(v4, 1, -1))) >= 1 && length(trimspace(substr(v4, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v4))])
+    error_message = "sources[*].mapping.profile.sequence must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
     condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.filter if o.filter != null] : startswith(v3, "=") ? length(trimspace(substr(v3, 1, -1))) >= 1 && length(trimspace(substr(v3, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v3))])
     error_message = "sources[*].mapping.filter must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
@@ -850,6 +858,11 @@ variable "sources" {
   }
 
   validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.sequence if o.sequence != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.subscriptions[*].sequence must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.subscriptions if o.subscriptions != null]) : o.list if o.list != null] : can(regex("^[A-Za-z0-9_-]{1,64}$", v5))])
     error_message = "sources[*].mapping.subscriptions[*].list must be a list name from klaviyo.lists, or a Klaviyo list id (^[A-Za-z0-9_-]{1,64}$)."
   }
@@ -912,6 +925,11 @@ variable "sources" {
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.as_of if o.as_of != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
     error_message = "sources[*].mapping.unsubscriptions[*].as_of must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.unsubscriptions if o.unsubscriptions != null]) : o.sequence if o.sequence != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.unsubscriptions[*].sequence must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {
@@ -1193,15 +1211,16 @@ variable "klaviyo" {
       ssm             = optional(string)
       secrets_manager = optional(string)
     })
-    revision           = optional(string, "2026-07-15")
-    base_url           = optional(string, "https://a.klaviyo.com")
-    timeout_ms         = optional(number, 10000)
-    rate_budget_share  = optional(number, 1)
-    bulk_threshold     = optional(number, 24)
-    max_pacing_wait_ms = optional(number, 2000)
-    max_concurrency    = optional(number, 2)
-    max_in_flight      = optional(number, 8)
-    lists              = optional(map(string), {})
+    revision               = optional(string, "2026-07-15")
+    base_url               = optional(string, "https://a.klaviyo.com")
+    timeout_ms             = optional(number, 10000)
+    rate_budget_share      = optional(number, 1)
+    bulk_threshold         = optional(number, 24)
+    profile_bulk_threshold = optional(number, 20)
+    max_pacing_wait_ms     = optional(number, 2000)
+    max_concurrency        = optional(number, 2)
+    max_in_flight          = optional(number, 8)
+    lists                  = optional(map(string), {})
   })
 
   validation {
@@ -1242,6 +1261,11 @@ variable "klaviyo" {
   validation {
     condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.bulk_threshold if o.bulk_threshold != null] : v1 >= 2 && v1 <= 10000 && floor(v1) == v1])
     error_message = "klaviyo.bulk_threshold must be a whole number from 2 to 10000."
+  }
+
+  validation {
+    condition     = alltrue([for v1 in [for o in [var.klaviyo] : o.profile_bulk_threshold if o.profile_bulk_threshold != null] : v1 >= 2 && v1 <= 10000 && floor(v1) == v1])
+    error_message = "klaviyo.profile_bulk_threshold must be a whole number from 2 to 10000."
   }
 
   validation {

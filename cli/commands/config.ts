@@ -9,9 +9,15 @@ import {
   type ConfigProblem,
 } from '../../functions/shared/config/relay-config.ts';
 import { fillPlaceholders } from '../../operations/config-file.ts';
+import { unsetVariableWarnings } from './config-unset-variables.ts';
 import { readDeployedDocument } from '../../operations/deployed-document.ts';
 import { jsonDiff, type JsonChange } from '../json-diff.ts';
-import { loadStack, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
+import {
+  loadStack,
+  missingOutput,
+  type RelayStack,
+  type StackOptions,
+} from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
 
 export type { ConfigProblem };
@@ -46,7 +52,9 @@ async function deployedDocument(
     return { text: stack.configDocument, origin: `${stack.origin} (config_document)` };
   if (!stack.configParameterName)
     throw new Error(
-      `${stack.origin} names neither config_document nor config_parameter_name: pass --stack <terraform output -json file>`,
+      stack.origin === 'flags'
+        ? 'no stack file names the deployed document: pass --stack <terraform output -json file>'
+        : missingOutput(stack.origin, 'config_document (nor config_parameter_name)'),
     );
   return readDeployedDocument(stack.configParameterName, region);
 }
@@ -78,10 +86,15 @@ export function registerConfigCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
       const result = await validateConfigFile(file);
-      if (options.json) console.log(JSON.stringify(result, null, 2));
-      else if (result.valid)
+      const warnings = result.valid
+        ? await unsetVariableWarnings(file, process.env, PLACEHOLDER_STAND_IN)
+        : [];
+      if (options.json)
+        console.log(JSON.stringify(warnings.length > 0 ? { ...result, warnings } : result, null, 2));
+      else if (result.valid) {
         console.log(`${file}: valid (${result.sources.length} sources: ${result.sources.join(', ')})`);
-      else {
+        for (const warning of warnings) console.error(`  warning: ${warning}`);
+      } else {
         console.error(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);
         for (const problem of result.problems) console.error(`  ${problem.path}: ${problem.message}`);
       }

@@ -1,7 +1,7 @@
 // Many events, few calls: Bulk Create Events with the batch packed by planBulkRequests. A bulk request is all or
 // nothing at Klaviyo, so one invalid event must not cost the valid ones:
 //   - a 400-class answer whose pointer names an event (or an entry) dead-letters exactly that, with Klaviyo's
-//     detail and pointer, and the rest go again in a new bulk request (up to MAX_BULK_ROUNDS times);
+//     detail and pointer, and the rest go again in a new bulk request (refused-rows.ts);
 //   - when the answer names no event, or the rounds run out, each remaining event goes on its own through
 //     Create Event, so each gets its own verdict;
 //   - 429, 401/403, 5xx and timeouts fail the request's events as retryable: the same unique_ids make a resend
@@ -19,9 +19,8 @@ import { deliverOne, type SendPorts } from './deliver-event.ts';
 import { DONE, outcomeOfError } from './deliver-outcome.ts';
 import { KlaviyoRejection } from './klaviyo-client.ts';
 import { KLAVIYO_PATHS } from './klaviyo-requests.ts';
+import { handleRefusal } from './refused-rows.ts';
 import { runLimited } from './run-limited.ts';
-
-export const MAX_BULK_ROUNDS = 3;
 
 export interface BulkPorts extends SendPorts {
   log: Logger;
@@ -54,26 +53,17 @@ export async function deliverBulk(
         for (const id of request.all) outcomes.set(id, outcome);
         return;
       }
-      const first = error.errors[0];
-      const blamed =
-        error.status === 400 || error.status === 422
-          ? idsAtPointer(request, first?.source?.pointer)
-          : undefined;
-      if (!blamed || round >= MAX_BULK_ROUNDS) {
-        ports.log.warn('bulk request refused without naming an event; sending its events one by one', {
-          status: error.status,
-          detail: error.message,
-          events: request.all.length,
-        });
-        return fallBackToSingles(request.all);
-      }
-      for (const id of blamed) {
-        outcomes.set(id, outcomeOfError(error, ports.counters));
-        ports.logOf(id).warn('refused by Klaviyo in a bulk request', { detail: error.message });
-      }
-      const rest = request.all.filter((id) => !blamed.includes(id)).flatMap((id) => byId.get(id) ?? []);
-      if (rest.length > 0) await send(toRequest(rest), round + 1);
-      return;
+      const refusal = {
+        what: 'bulk request',
+        blamed: (e: KlaviyoRejection) =>
+          e.status === 400 || e.status === 422
+            ? idsAtPointer(request, e.errors[0]?.source?.pointer)
+            : undefined,
+        resend: (ids: readonly string[], next: number) =>
+          send(toRequest(ids.flatMap((id) => byId.get(id) ?? [])), next),
+        alone: fallBackToSingles,
+      };
+      return handleRefusal(request.all, error, round, refusal, ports, outcomes);
     }
     ports.counters.count('delivered', request.all.length);
     ports.log.info('delivered', {

@@ -18,6 +18,8 @@ import { catalogStateKey, newestPerEntity } from './catalog-state.ts';
 import { isAlreadyThere, isNotFound, refusedRow, summaryOf } from './catalog-verdicts.ts';
 import { DONE } from './deliver-outcome.ts';
 import { runLimited } from './run-limited.ts';
+import type { LeaseLedger } from './state-lease-ends.ts';
+import { leaseOwnerOf } from './state-leases.ts';
 import { staleStateWrite } from './stale-state.ts';
 import type { StateVersions } from './state-versions.ts';
 
@@ -29,6 +31,8 @@ export interface CatalogPorts extends CatalogJobPorts {
   maxInFlight: number;
   /** The newest state written per entity; without it, catalog writes go as they come. */
   stateVersions?: StateVersions | undefined;
+  /** Where the leases of the writes that go are noted (ADR 0032); without it, none is taken. */
+  leases?: LeaseLedger | undefined;
 }
 
 type Refused = Extract<CatalogVerdict, { kind: 'refused' }>;
@@ -53,8 +57,10 @@ export async function deliverCatalog(
     const skipped = await staleStateWrite(
       {
         keys: [catalogStateKey(item.message)],
-        asOf: item.message.as_of,
+        version: new Date(item.message.as_of),
         what: `catalog ${item.message.entity}`,
+        // Held until the job is read back, so another instance's newer write waits for this one (ADR 0032).
+        lease: { id: item.id, owner: leaseOwnerOf(item.message), ends: 'released' },
       },
       ports.logOf(item.id),
       ports,

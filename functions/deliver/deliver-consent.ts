@@ -6,7 +6,7 @@
 //   - 429, 401/403, 5xx and timeouts: every write of the job is retried as the retry plan says (a resent
 //     subscription or unsubscription sets the same state again, so a resend is harmless);
 //   - another 4xx whose pointer names a row (`/data/attributes/profiles/data/{i}/…`): that write is dead-lettered
-//     with Klaviyo's detail and pointer, and the rest go again in a new job (up to MAX_CONSENT_ROUNDS times);
+//     with Klaviyo's detail and pointer, and the rest go again in a new job (refused-rows.ts);
 //   - another 4xx naming no row (or the rounds ran out): each remaining write goes again in a job of its own, so
 //     each gets its own verdict.
 import type { Logger } from '../shared/logger.ts';
@@ -18,15 +18,17 @@ import {
   type ConsentItem,
   type ConsentJob,
 } from './consent-jobs.ts';
-import { consentStateKey, newestPerKey } from './consent-state.ts';
+import { consentWriteState } from './consent-state.ts';
 import type { SendPorts } from './deliver-event.ts';
 import { DONE, outcomeOfError } from './deliver-outcome.ts';
 import { KlaviyoRejection } from './klaviyo-client.ts';
+import { newestInBatch } from './newest-in-batch.ts';
+import { handleRefusal } from './refused-rows.ts';
 import { runLimited } from './run-limited.ts';
 import { staleStateWrite } from './stale-state.ts';
+import type { LeaseLedger } from './state-lease-ends.ts';
+import { leaseOwnerOf } from './state-leases.ts';
 import type { StateVersions } from './state-versions.ts';
-
-export const MAX_CONSENT_ROUNDS = 3;
 
 export interface ConsentPorts extends SendPorts {
   log: Logger;
@@ -35,6 +37,8 @@ export interface ConsentPorts extends SendPorts {
   maxInFlight: number;
   /** The newest state written per profile and channel; without it, consent writes go as they come. */
   stateVersions?: StateVersions | undefined;
+  /** Where the leases of the writes that go are noted (ADR 0032); without it, none is taken. */
+  leases?: LeaseLedger | undefined;
 }
 
 export async function deliverConsent(
@@ -42,12 +46,13 @@ export async function deliverConsent(
   ports: ConsentPorts,
 ): Promise<Map<string, RecordOutcome>> {
   const outcomes = new Map<string, RecordOutcome>();
-  const { newest, older } = newestPerKey(items);
+  const { newest, older } = newestInBatch(items, (item) => consentWriteState(item.message));
   for (const { id, message } of older) {
     ports.counters.count('stale_state_skipped');
     ports.logOf(id).info('skipped a consent write older than another in the same batch', {
       outcome: 'stale_state_skipped',
       as_of: message.as_of,
+      ...(message.sequence === undefined ? {} : { sequence: message.sequence }),
     });
     outcomes.set(id, DONE);
   }
@@ -55,7 +60,12 @@ export async function deliverConsent(
   const toSend: ConsentItem[] = [];
   await runLimited(newest, ports.maxInFlight, async (item) => {
     const skipped = await staleStateWrite(
-      { keys: [consentStateKey(item.message)], asOf: item.message.as_of, what: 'consent' },
+      {
+        ...consentWriteState(item.message),
+        what: 'consent',
+        // A job with no read-back: its lease runs out after Klaviyo has had time to apply it.
+        lease: { id: item.id, owner: leaseOwnerOf(item.message), ends: 'runs-out' },
+      },
       ports.logOf(item.id),
       ports,
     );
@@ -75,29 +85,33 @@ export async function deliverConsent(
         for (const { id } of job.items) outcomes.set(id, outcome);
         return;
       }
-      const blamed = itemAtPointer(job, error.errors[0]?.source?.pointer);
-      if (job.items.length === 1 || (blamed && round < MAX_CONSENT_ROUNDS)) {
-        const refused = blamed ?? job.items[0];
-        if (refused) {
-          outcomes.set(refused.id, outcomeOfError(error, ports.counters));
-          ports.logOf(refused.id).warn('consent write refused by Klaviyo', {
-            operation: job.path,
-            detail: error.message,
-          });
-        }
-        const rest = job.items.filter((item) => item !== refused);
-        if (rest.length > 0) await send(toConsentJob(rest), round + 1);
-        return;
-      }
-      ports.log.warn('consent job refused without naming a row; sending its writes one a job', {
-        status: error.status,
-        detail: error.message,
-        writes: job.items.length,
-      });
-      await runLimited(job.items, ports.maxInFlight, (item) =>
-        send(toConsentJob([item]), MAX_CONSENT_ROUNDS),
+      const byId = new Map(job.items.map((item) => [item.id, item]));
+      const refusal = {
+        what: 'consent job',
+        // A job of one row: that row is the one refused, whatever the pointer says.
+        blamed: (e: KlaviyoRejection) => {
+          if (job.items.length === 1) return job.items.map((item) => item.id);
+          const item = itemAtPointer(job, e.errors[0]?.source?.pointer);
+          return item ? [item.id] : undefined;
+        },
+        resend: (ids: readonly string[], next: number) =>
+          send(toConsentJob(ids.flatMap((id) => byId.get(id) ?? [])), next),
+        // Each in a job of its own, where a refusal can only name it.
+        alone: (ids: readonly string[]) =>
+          runLimited(
+            ids.flatMap((id) => byId.get(id) ?? []),
+            ports.maxInFlight,
+            (item) => send(toConsentJob([item]), 0),
+          ),
+      };
+      return handleRefusal(
+        job.items.map((item) => item.id),
+        error,
+        job.items.length === 1 ? 0 : round, // a job of one row is that row's verdict, in any round
+        refusal,
+        ports,
+        outcomes,
       );
-      return;
     }
     ports.counters.count('delivered', job.items.length);
     for (const { id, message } of job.items) {

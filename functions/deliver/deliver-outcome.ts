@@ -11,7 +11,8 @@ export interface DeliverCounters {
       | 'klaviyo_auth_failed'
       | 'klaviyo_challenged'
       | 'deferred'
-      | 'stale_state_skipped',
+      | 'stale_state_skipped'
+      | 'profile_job_unfinished',
     value?: number,
   ): void;
 }

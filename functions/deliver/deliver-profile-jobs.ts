@@ -1,17 +1,17 @@
 // Many profile upserts, few calls: Bulk Import Profiles jobs (profile-bulk-plan.ts), each read back
 // (profile-job-read.ts) so that no refused profile is dropped silently:
 //   - the job's 400-class refusal whose pointer names a row dead-letters that message and the rest go again in a
-//     new job (up to MAX_BULK_ROUNDS times); otherwise each goes alone through profile import;
+//     new job (refused-rows.ts); otherwise each goes alone through profile import;
 //   - a complete job: each import error dead-letters the message(s) it names with Klaviyo's error (code, detail,
 //     source pointer), the others are delivered; when the errors do not account for every failed row, the rows
 //     they do not name go alone through profile import, so each gets its own verdict;
 //   - a job not finished (or not readable) by the deadline, or ended without completing, fails its messages as
-//     retryable: their next attempt goes alone through profile import (an upsert of the same values changes
-//     nothing, and the state check runs again first), never into a second job (docs/adr/0031).
+//     retryable, counted in `profile_job_unfinished`: their next attempt goes alone through profile import (an
+//     upsert of the same values changes nothing, and the state check runs again first), never into a second job
+//     (docs/adr/0031).
 import type { Logger } from '../shared/logger.ts';
 import { PermanentError, RetryableError } from '../shared/stage/errors.ts';
 import type { RecordOutcome } from '../shared/stage/stage-options.ts';
-import { MAX_BULK_ROUNDS } from './deliver-bulk.ts';
 import { deliverOne, type SendPorts } from './deliver-event.ts';
 import { DONE, outcomeOfError } from './deliver-outcome.ts';
 import { KlaviyoRejection, type KlaviyoClient, type KlaviyoReader } from './klaviyo-client.ts';
@@ -25,6 +25,7 @@ import {
   type ProfileItem,
 } from './profile-bulk-plan.ts';
 import { readProfileJob, type ImportError } from './profile-job-read.ts';
+import { handleRefusal } from './refused-rows.ts';
 import { runLimited } from './run-limited.ts';
 
 /** Reason of a message whose job was not read back in time: its next attempt goes alone. */
@@ -61,22 +62,20 @@ export async function deliverProfileJobs(
     });
   }
 
-  async function refused(job: PlannedProfileJob, error: KlaviyoRejection, round: number): Promise<void> {
-    const pointer = error.errors[0]?.source?.pointer;
-    const row = error.status === 400 || error.status === 422 ? rowAtPointer(job, pointer) : undefined;
-    const blamed = row === undefined ? undefined : job.ids[row];
-    if (blamed === undefined || round >= MAX_BULK_ROUNDS) {
-      ports.log.warn('profile import job refused without naming a profile; importing them one by one', {
-        status: error.status,
-        detail: error.message,
-        profiles: job.ids.length,
-      });
-      return alone(job.ids);
-    }
-    outcomes.set(blamed, outcomeOfError(error, ports.counters));
-    ports.logOf(blamed).warn('refused by Klaviyo in a profile import job', { detail: error.message });
-    const rest = job.ids.filter((id) => id !== blamed).flatMap((id) => byId.get(id) ?? []);
-    if (rest.length > 0) await send(toProfileJob(rest), round + 1);
+  function refused(job: PlannedProfileJob, error: KlaviyoRejection, round: number): Promise<void> {
+    const refusal = {
+      what: 'profile import job',
+      blamed: (e: KlaviyoRejection) => {
+        const row =
+          e.status === 400 || e.status === 422 ? rowAtPointer(job, e.errors[0]?.source?.pointer) : undefined;
+        const id = row === undefined ? undefined : job.ids[row];
+        return id === undefined ? undefined : [id];
+      },
+      resend: (ids: readonly string[], next: number) =>
+        send(toProfileJob(ids.flatMap((id) => byId.get(id) ?? [])), next),
+      alone,
+    };
+    return handleRefusal(job.ids, error, round, refusal, ports, outcomes);
   }
 
   function unfinished(job: PlannedProfileJob, jobId: string | undefined, why: string) {
@@ -91,6 +90,8 @@ export async function deliverProfileJobs(
       UNFINISHED_RETRY_SECONDS,
     );
     for (const id of job.ids) outcomes.set(id, { kind: 'retry', error });
+    // Counted apart from other retries: a steady count means Klaviyo's jobs take longer than an invocation.
+    ports.counters.count(PROFILE_JOB_UNFINISHED, job.ids.length);
   }
 
   async function send(job: PlannedProfileJob, round: number): Promise<void> {

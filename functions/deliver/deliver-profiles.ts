@@ -1,8 +1,8 @@
 // A batch's profile upserts: each is checked against the newest write the relay made for its profile first
 // (state-versions.ts, ADR 0026), so a stale one never reaches Klaviyo, alone or in a job. What is left goes as one
-// Bulk Import Profiles job (deliver-profile-jobs.ts) when at least PROFILE_BULK_THRESHOLD upserts are on their first
-// attempt, else one profile import each. A message that failed before goes alone: its job may not have been read
-// back (ADR 0031), and a message is never put in a second job.
+// Bulk Import Profiles job (deliver-profile-jobs.ts) when at least `klaviyo.profile_bulk_threshold` upserts are on
+// their first attempt, else one profile import each. A message that failed before goes alone: its job may not have
+// been read back (ADR 0031), and a message is never put in a second job.
 import type { KlaviyoProfileUpsertV1 } from '../shared/stage/contracts.ts';
 import { failedAttemptsOf } from '../shared/stage/attempts.ts';
 import { isPlainObject } from '../shared/json/is-plain-object.ts';
@@ -11,8 +11,10 @@ import { deliverOne } from './deliver-event.ts';
 import { DONE } from './deliver-outcome.ts';
 import { deliverProfileJobs, type ProfileJobPorts } from './deliver-profile-jobs.ts';
 import { PROFILE_BULK_THRESHOLD } from './profile-bulk-plan.ts';
+import { newestInBatch } from './newest-in-batch.ts';
 import { runLimited } from './run-limited.ts';
 import { profileStateKeys } from './state-versions.ts';
+import { versionOfWrite } from './state-write-version.ts';
 
 export type ProfileRecord = ParsedRecord<KlaviyoProfileUpsertV1>;
 
@@ -22,30 +24,20 @@ const firstTry = (r: ProfileRecord) => !isPlainObject(r.record.attributes) || fa
 export interface DeliverProfilesPorts extends ProfileJobPorts {
   /** The state check of one write: an outcome when it must not go (stale, or not checkable now). */
   checkState: (record: ProfileRecord) => Promise<RecordOutcome | undefined>;
-  /** Upserts from which a job is used; default PROFILE_BULK_THRESHOLD. */
+  /** Upserts from which a job is used (`klaviyo.profile_bulk_threshold`); default PROFILE_BULK_THRESHOLD. */
   threshold?: number;
 }
 
 /**
- * Upserts that a newer upsert of the same profile in this batch supersedes (both versioned by `as_of`): only the
- * newest may join a job, since Klaviyo does not promise to import a job's rows in order.
+ * Upserts that a newer upsert of the same profile in this batch supersedes (./newest-in-batch.ts): only the newest
+ * may join a job, since Klaviyo does not promise to import a job's rows in order.
  */
 export function supersededInBatch(records: readonly ProfileRecord[]): Set<string> {
-  const newest = new Map<string, { id: string; asOf: number }>();
-  const superseded = new Set<string>();
-  for (const record of records) {
-    if (record.message.as_of === undefined) continue;
-    const asOf = Date.parse(record.message.as_of);
-    for (const key of profileStateKeys(record.message.profile)) {
-      const held = newest.get(key);
-      if (held === undefined || asOf >= held.asOf) {
-        if (held !== undefined && held.id !== record.id) superseded.add(held.id);
-        newest.set(key, { id: record.id, asOf });
-      } else superseded.add(record.id);
-    }
-  }
-  // A record newest under one identifier but older under another stays superseded.
-  return superseded;
+  const { older } = newestInBatch(records, (record) => ({
+    keys: profileStateKeys(record.message.profile),
+    version: versionOfWrite(record.message),
+  }));
+  return new Set(older.map((record) => record.id));
 }
 
 export async function deliverProfiles(

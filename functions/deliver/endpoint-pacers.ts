@@ -32,6 +32,10 @@ export const PUBLISHED_LIMITS: Record<string, { burst: number; steady: number }>
   '/api/catalog-category-bulk-create-jobs/{job_id}': { burst: 350, steady: 3_500 },
   '/api/catalog-category-bulk-update-jobs/{job_id}': { burst: 350, steady: 3_500 },
   '/api/catalog-category-bulk-delete-jobs/{job_id}': { burst: 350, steady: 3_500 },
+  // Custom-object records: the bulk job's budget is the tightest the relay has (ADR 0034).
+  '/api/data-source-record-bulk-create-jobs': { burst: 3, steady: 15 },
+  '/api/data-source-record-create-jobs': { burst: 75, steady: 750 },
+  '/api/back-in-stock-subscriptions': { burst: 350, steady: 3_500 },
 };
 
 /** One pacer per endpoint, sized from the settings and the published limits. */

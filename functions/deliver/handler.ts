@@ -47,6 +47,11 @@ export interface DeliverDependencies {
   now?: () => number;
   /** Seconds before a retry without Retry-After, by failed attempt; default 10 s doubling (tests shorten it). */
   backoff?: (receiveCount: number) => number;
+  /**
+   * How long a consent job's lease on its state outlives Klaviyo's 202 (ADR 0032); default CONSENT_JOB_SETTLE_MS.
+   * Local mode's Klaviyo mock applies a job before it answers, so it needs none.
+   */
+  consentJobSettleMs?: number;
 }
 
 /** Time kept back at the end of an invocation: no request starts unless it can finish before the timeout. */
@@ -141,6 +146,7 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
         stateVersions,
         // The clock the deadline was taken from: a profile import job's read-back keeps to it.
         now,
+        consentJobSettleMs: deps.consentJobSettleMs,
       });
     },
   });

@@ -6,6 +6,7 @@
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import { DeferredError, PermanentError, RetryableError, parseRetryAfter } from '../shared/stage/errors.ts';
 import { RELAY_USER_AGENT } from '../shared/version.ts';
+import type { LaneHold } from './lane-hold.ts';
 import type { RatePacer, RateObservation } from './rate-pacer.ts';
 
 export type Fetch = typeof fetch;
@@ -102,7 +103,7 @@ export interface KlaviyoClient {
    * Sends once (paced when a pacer is given); resolves on 2xx with the answer (its body still readable: a bulk
    * job's id), throws a RetryableError or a KlaviyoRejection.
    */
-  post(path: string, body: unknown, options?: { deadline?: number }): Promise<Response>;
+  post(path: string, body: unknown, options?: { deadline?: number; hold?: LaneHold }): Promise<Response>;
 }
 
 /** Reads for what a write started (a bulk job and its errors). */
@@ -137,13 +138,13 @@ export function createKlaviyoClient(options: KlaviyoClientOptions): KlaviyoClien
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    callOptions: { deadline?: number; budget?: string },
+    callOptions: { deadline?: number; budget?: string; hold?: LaneHold },
   ): Promise<Response> {
     const url = urlOf(path);
     const pacer = options.pacer?.(callOptions.budget ?? path);
     const payload = method === 'POST' ? JSON.stringify(body) : undefined;
     const key = await options.apiKey();
-    const ticket = pacer ? await pacer.acquire(callOptions.deadline) : 0;
+    const ticket = pacer ? await pacer.acquire(callOptions.deadline, callOptions.hold) : 0;
     const started = now();
     let response: Response;
     try {

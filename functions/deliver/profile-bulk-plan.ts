@@ -2,6 +2,7 @@
 // profiles and (with room to spare) 5 MB a job, each profile the very resource profile import would send
 // (profileImportBody), so a profile means the same in a job as alone. Each job remembers which message sits at
 // which row, so that an import error (by its pointer, else by the payload it quotes) names the message at fault.
+import { DEFAULT_PROFILE_BULK_THRESHOLD } from '../shared/config/klaviyo-settings.ts';
 import type { KlaviyoProfileUpsertV1 } from '../shared/stage/contracts.ts';
 import { isPlainObject } from '../shared/json/is-plain-object.ts';
 import { profileImportBody } from './klaviyo-requests.ts';
@@ -14,13 +15,10 @@ export const PROFILE_JOB_PATHS = {
 } as const;
 
 /**
- * Profile upserts in a batch from which one job replaces profile imports. A job costs 1/150 of the job
- * endpoint's minute budget plus its read-back (1/150 of the job-read budget per look; PROFILE_JOB_READS_EXPECTED
- * looks for a job that finishes within a few seconds); n profile imports cost n/750 of theirs. 20 imports spend
- * 4/150, as much as a job read back in up to 3 looks: from there the job is the cheaper use of the budgets.
- * (bulk_threshold's reasoning for events: 3,500/150 ≈ 24.)
+ * Profile upserts in a batch from which one job replaces profile imports, when the caller gives none: the
+ * default of `klaviyo.profile_bulk_threshold`, whose description says why 20.
  */
-export const PROFILE_BULK_THRESHOLD = 20;
+export const PROFILE_BULK_THRESHOLD = DEFAULT_PROFILE_BULK_THRESHOLD;
 export const PROFILE_JOB_MAX_PROFILES = 10_000;
 /** Klaviyo's 5 MB, less a margin for the envelope and for counting MB as 10^6 bytes. */
 export const PROFILE_JOB_MAX_BYTES = 4_800_000;

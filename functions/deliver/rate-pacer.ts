@@ -16,8 +16,10 @@
 // message to the queue with that delay (docs/adr/0008-deliver-pacing-and-bulk.md). The delay is not simply the
 // next free slot, which every message of a backlog would share (and come back together, to be deferred again):
 // each deferral takes the next place in a queue of deferred requests that drains at this instance's part of the
-// budget, starting when the budget is free again (docs/adr/0012-deferral-and-dead-letters.md).
+// budget, starting when the budget is free again (docs/adr/0012-deferral-and-dead-letters.md). A request whose lane is
+// the last one holding its batch open is deferred the same way once it would wait longer than one interval (lane-hold.ts).
 import { DeferredError } from '../shared/stage/errors.ts';
+import type { LaneHold } from './lane-hold.ts';
 import { nextSendDelay, sendInterval, type PacerState } from './pacer-state.ts';
 
 /** What one answer said about the budget; every field is optional because not every answer carries it. */
@@ -91,19 +93,25 @@ export class RatePacer {
    * it exactly once, with or without headers). Throws a RetryableError when the wait would exceed maxWaitMs or
    * run past `deadline` (local ms).
    */
-  async acquire(deadline = Number.POSITIVE_INFINITY): Promise<number> {
+  async acquire(deadline = Number.POSITIVE_INFINITY, hold?: LaneHold): Promise<number> {
+    let releasedSeenAt: number | undefined;
     for (;;) {
       const now = this.now();
       const delay = nextSendDelay(this.state, now);
       if (delay === 0) return this.take(now);
+      if (hold?.isReleased()) releasedSeenAt ??= now;
+      // The last lane of a batch waits one interval at most (lane-hold.ts), then goes back to the queue.
+      // (A probe's answer is one round trip away and sets the pace: it is waited for, not deferred on no knowledge.)
+      if (releasedSeenAt !== undefined && delay !== 'probe' && this.heldPastGrace(now, releasedSeenAt, delay))
+        throw this.defer(now, delay);
       if (delay === 'probe') {
-        await this.changed(Math.min(1_000, Math.max(1, deadline - now)));
+        await this.changed(Math.min(1_000, Math.max(1, deadline - now)), hold);
         if (this.now() >= deadline) throw this.tooLong(1_000, 'deliver_deadline');
         continue;
       }
       if (delay > this.options.maxWaitMs) throw this.defer(now, delay);
       if (now + delay > deadline) throw this.tooLong(delay, 'deliver_deadline');
-      await this.changed(delay);
+      await this.changed(delay, hold);
     }
   }
 
@@ -189,8 +197,17 @@ export class RatePacer {
     );
   }
 
-  /** Sleeps `ms`, or less when an answer changes the picture. */
-  private changed(ms: number): Promise<void> {
+  /**
+   * Whether a request of a released lane (lane-hold.ts) would wait longer than the grace it gets: one interval
+   * between requests of this endpoint now (and a timer's lateness), counted from when it saw the release.
+   */
+  private heldPastGrace(now: number, releasedSeenAt: number, delay: number): boolean {
+    const grace = sendInterval(this.state, now, this.spacingMs) + CATCH_UP_MS;
+    return now - releasedSeenAt + delay > grace;
+  }
+
+  /** Sleeps `ms`, or less when an answer changes the picture or the lane's hold is released. */
+  private changed(ms: number, hold?: LaneHold): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -198,6 +215,8 @@ export class RatePacer {
       };
       const timer = setTimeout(done, ms);
       this.waiters.push(done);
+      // Woken by the release only while it is still to come: once released, the wait runs on its timer.
+      if (hold && !hold.isReleased()) void hold.released.then(done);
     });
   }
 

@@ -14,6 +14,8 @@ export const KNOWN_KINDS: ReadonlySet<string> = new Set([
   'klaviyo.profile-upsert@1',
   'klaviyo.consent@1',
   'klaviyo.catalog@1',
+  'klaviyo.record@1',
+  'klaviyo.back-in-stock@1',
 ]);
 
 /** Long enough for a deploy to finish, well within SQS's 15-minute delay. */

@@ -31,7 +31,17 @@ export async function mapToProfileUpsert(
   source: SourceConfig,
   context: MappingContext,
 ): Promise<KlaviyoProfileUpsertV1> {
-  return mapProfileUpsert(message, source, context, await profileOf(message.source, source, context));
+  const out = { timeFallbacks: [], skipped: [] as { where: string; reason?: string }[] };
+  const upsert = await mapProfileUpsert(
+    message,
+    source,
+    context,
+    await profileOf(message.source, source, context),
+    out,
+  );
+  if (upsert) return upsert;
+  const [problem] = out.skipped;
+  throw new PermanentError(`${problem?.where}: ${problem?.reason}`, 'mapping_problem', out.skipped);
 }
 
 /**

@@ -23,6 +23,10 @@ export const OPERATION_IDS: readonly KlaviyoOperationId[] = [
   'bulk_subscribe_profiles',
   'bulk_unsubscribe_profiles',
   ...CATALOG_OPERATION_IDS,
+  'create_data_source',
+  'bulk_create_data_source_records',
+  'create_data_source_record',
+  'create_back_in_stock_subscription',
 ];
 
 export { describeErrors, type ValidationIssue };
@@ -42,6 +46,8 @@ export interface OperationLimits {
   maxEventsPerRequest?: number;
   /** Jobs an account may have in progress at one time (the catalog jobs: 500). */
   maxJobsInProgress?: number;
+  /** Largest data source record, in UTF-8 bytes of its JSON (the record object). */
+  maxRecordBytes?: number;
 }
 
 /** One operation file, as written in `contract/<operationId>.json`. */

@@ -43,3 +43,5 @@ export type {
   RecordedCatalogEntry,
   RecordedCatalogJob,
 } from './types-catalog.ts';
+export type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';
+export type { RecordedBackInStockSubscription } from './types-back-in-stock.ts';

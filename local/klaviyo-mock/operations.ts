@@ -5,6 +5,8 @@ import { invalid } from './errors.ts';
 import type { OperationContext, OperationResult } from './operation-context.ts';
 import { isCatalogOperation, performCatalogOperation } from './operations-catalog.ts';
 import { consentJob, createImportJob, readImportErrors, readImportJob } from './operations-jobs.ts';
+import { createBackInStockSubscription } from './operations-back-in-stock.ts';
+import { createDataSource, createRecords } from './operations-records.ts';
 import { readBulkCreateEvents, readCreateEvent, readProfileImport } from './rules.ts';
 import type { EventItem, ProfileItem } from './rules.ts';
 import { identifiersOf, profileLabel } from './store.ts';
@@ -38,6 +40,13 @@ export function performOperation(
     case 'bulk_subscribe_profiles':
     case 'bulk_unsubscribe_profiles':
       return consentJob(operationId, body, ctx);
+    case 'create_data_source':
+      return createDataSource(body, ctx);
+    case 'bulk_create_data_source_records':
+    case 'create_data_source_record':
+      return createRecords(operationId, body, ctx);
+    case 'create_back_in_stock_subscription':
+      return createBackInStockSubscription(body, ctx);
   }
 }
 

@@ -237,6 +237,10 @@ export async function startKlaviyoMock(options: KlaviyoMockOptions = {}): Promis
     lists: () => store.consent.lists(),
     catalog: () => store.catalog.catalog(),
     catalogJobs: () => store.catalog.jobs(),
+    dataSources: () => store.records.dataSources(),
+    records: () => store.records.records(),
+    createDataSource: (title) => store.records.createDataSource({ title }, now()),
+    backInStock: () => store.backInStock.list(),
     inject: (fault) => faults.add(fault),
     reset,
     close: () =>

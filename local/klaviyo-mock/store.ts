@@ -7,6 +7,8 @@ import { CatalogStore } from './catalog-store.ts';
 import { ConsentStore } from './consent-store.ts';
 import { conflict, invalid } from './errors.ts';
 import { ImportJobStore, type ImportJobTiming } from './import-jobs.ts';
+import { BackInStockStore } from './back-in-stock-store.ts';
+import { RecordsStore } from './records-store.ts';
 import { applyPatchProperties, mergeInto } from './profile-merge.ts';
 import type { ProfileIdentifiers, RecordedEvent, RecordedProfile, RecordedRequest } from './types.ts';
 import { isPlainObject } from '../../functions/shared/json/is-plain-object.ts';
@@ -85,6 +87,8 @@ export class MockStore {
   readonly consent = new ConsentStore();
   readonly importJobs: ImportJobStore;
   readonly catalog: CatalogStore;
+  readonly records = new RecordsStore(newId);
+  readonly backInStock = new BackInStockStore();
 
   constructor(importJobs: Partial<ImportJobTiming> = {}, catalogJobs: Partial<ImportJobTiming> = {}) {
     const { processingReads = 0, delayMs = 0 } = importJobs;
@@ -125,6 +129,8 @@ export class MockStore {
     this.consent.reset();
     this.importJobs.reset();
     this.catalog.reset();
+    this.records.reset();
+    this.backInStock.reset();
   }
 
   hasProfile(id: string): boolean {

@@ -2,6 +2,8 @@
 
 import type { ConsentChange, RecordedConsent, RecordedImportJob, RecordedListMembers } from './types-jobs.ts';
 import type { CatalogOperationId, RecordedCatalogEntry, RecordedCatalogJob } from './types-catalog.ts';
+import type { RecordedBackInStockSubscription } from './types-back-in-stock.ts';
+import type { RecordedDataSource, RecordedDataSourceRecord } from './types-records.ts';
 
 /** The Klaviyo operations the mock serves, by their OpenAPI operationId. */
 export type KlaviyoOperationId =
@@ -13,7 +15,11 @@ export type KlaviyoOperationId =
   | 'get_errors_for_bulk_import_profiles_job'
   | 'bulk_subscribe_profiles'
   | 'bulk_unsubscribe_profiles'
-  | CatalogOperationId;
+  | CatalogOperationId
+  | 'create_data_source'
+  | 'bulk_create_data_source_records'
+  | 'create_data_source_record'
+  | 'create_back_in_stock_subscription';
 
 /** One endpoint's limits: requests per burst window (1 s) and per steady window (60 s), before time scaling. */
 export interface EndpointLimit {
@@ -175,8 +181,19 @@ export interface KlaviyoMock {
   catalog(): RecordedCatalogEntry[];
   /** Bulk catalog jobs, in the order created, with their rows and outcomes. */
   catalogJobs(): RecordedCatalogJob[];
+  /** Data sources (custom objects), in the order created. */
+  dataSources(): RecordedDataSource[];
+  /** Data source records as they stand, one per data source and record id, in the order first written. */
+  records(): RecordedDataSourceRecord[];
+  /** Creates a data source as Create Data Source would, for tests that write records to it. */
+  createDataSource(title: string): RecordedDataSource;
+  /** Back-in-stock subscriptions, one per profile and catalog variant, in the order first made. */
+  backInStock(): RecordedBackInStockSubscription[];
   inject(fault: Fault): void;
-  /** Forgets events, profiles, consent, lists, import jobs, requests, pending faults and rate-limit windows. */
+  /**
+   * Forgets events, profiles, consent, lists, import jobs, data sources and records, back-in-stock subscriptions,
+   * requests, pending faults and rate-limit windows.
+   */
   reset(): void;
   close(): Promise<void>;
 }

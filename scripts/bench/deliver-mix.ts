@@ -176,7 +176,11 @@ export function mixFigures(records: MixRecords, counts: MixCounts, timeScale: nu
   };
 }
 
-export function reportMix(figures: MixFigures, wallSeconds: number, timeScale: number): string {
+export function reportMix(
+  figures: MixFigures & { deferred: number },
+  wallSeconds: number,
+  timeScale: number,
+): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [`mix: drained in ${wallSeconds.toFixed(1)} s wall time (time scale ${timeScale})`];
   for (const e of figures.endpoints.sort((a, b) => a.endpoint.localeCompare(b.endpoint)))
@@ -189,6 +193,10 @@ export function reportMix(figures: MixFigures, wallSeconds: number, timeScale: n
   lines.push(
     `  lost: ${lost.events} events, ${lost.profiles} profiles, ${lost.consent} consent; ` +
       `written twice: ${twice.events} events, ${twice.profiles} profiles, ${twice.consent} consent`,
+  );
+  const total = figures.endpoints.reduce((sum, e) => sum + e.requests, 0);
+  lines.push(
+    `  deferred (put back on the queue for budget): ${figures.deferred}, ${pct(figures.deferred / Math.max(1, total))} of the requests sent`,
   );
   return lines.join('\n');
 }

@@ -189,8 +189,9 @@ async function fill(remote: Remote, backlog: DeliverMessage[]): Promise<void> {
 }
 
 async function queueDepth(remote: Remote): Promise<number> {
-  const { waiting, inFlight } = await queueCounts(remote.sqs, remote.deliver.url);
-  return waiting + inFlight;
+  // Delayed messages count: a message deferred for budget is on its way back, not done.
+  const { waiting, inFlight, delayed } = await queueCounts(remote.sqs, remote.deliver.url);
+  return waiting + inFlight + delayed;
 }
 
 async function run(options: RunOptions): Promise<RunResult | string> {
@@ -226,6 +227,13 @@ async function run(options: RunOptions): Promise<RunResult | string> {
     };
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench', logger: quiet });
+    // Deferrals (messages put back on the queue to wait for budget) are the price of a mixed queue: count them.
+    let deferred = 0;
+    const addMetric = metrics.addMetric.bind(metrics);
+    metrics.addMetric = (name, unit, value, resolution) => {
+      if (name === 'deferred') deferred += value;
+      return addMetric(name, unit, value, resolution);
+    };
     const handler = createDeliverHandler({ env, sqs: remote.sqs, metrics });
 
     const backlog = mix
@@ -268,7 +276,8 @@ async function run(options: RunOptions): Promise<RunResult | string> {
 
     if (mix) {
       const wall = (Date.now() - started) / 1_000;
-      return reportMix(mixFigures(await remote.ask<MixRecords>('mix'), mix, timeScale), wall, timeScale);
+      const figures = mixFigures(await remote.ask<MixRecords>('mix'), mix, timeScale);
+      return reportMix({ ...figures, deferred }, wall, timeScale);
     }
     const results = await remote.ask<Results>('results');
     const requests = results.requests.filter((r) => r.operation !== undefined);

@@ -167,6 +167,34 @@ run "renders_consent_entries_and_profile_as_of" {
   }
 }
 
+run "renders_sequence_versions" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = {
+        kind    = "shopify"
+        secrets = [{ ssm = "/s" }]
+        mapping = {
+          profile         = { email = ["event.email"], sequence = "event.version" }
+          subscriptions   = [{ id = "email", channel = "email", sequence = "= event.consent.version" }]
+          unsubscriptions = [{ id = "sms", channel = "sms", sequence = "event.consent.version" }]
+        }
+      }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.shop.mapping.profile.sequence == "event.version" &&
+      jsondecode(output.config_document).sources.shop.mapping.profile.email == ["event.email"] &&
+      jsondecode(output.config_document).sources.shop.mapping.subscriptions[0].sequence == { expr = "event.consent.version" } &&
+      jsondecode(output.config_document).sources.shop.mapping.unsubscriptions[0].sequence == "event.consent.version"
+    )
+    error_message = "profile.sequence and a consent entry's sequence must render as a path or { expr }, like as_of."
+  }
+}
+
 run "mapping_consent_entries_have_distinct_ids" {
   command = plan
 

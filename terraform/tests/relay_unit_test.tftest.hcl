@@ -713,11 +713,12 @@ run "more_source_kinds_and_klaviyo_settings" {
       }
     }
     klaviyo = {
-      api_key           = { ssm = "relay/klaviyo-api-key" }
-      rate_budget_share = 0.5
-      bulk_threshold    = 50
-      max_concurrency   = 6
-      max_in_flight     = 4
+      api_key                = { ssm = "relay/klaviyo-api-key" }
+      rate_budget_share      = 0.5
+      bulk_threshold         = 50
+      profile_bulk_threshold = 40
+      max_concurrency        = 6
+      max_in_flight          = 4
     }
   }
 
@@ -790,6 +791,11 @@ run "more_source_kinds_and_klaviyo_settings" {
       jsondecode(output.config_document).klaviyo.max_in_flight == 4
     )
     error_message = "The klaviyo pacing settings must render into the document, with max_pacing_wait_ms defaulting to 2000."
+  }
+
+  assert {
+    condition     = jsondecode(output.config_document).klaviyo.profile_bulk_threshold == 40
+    error_message = "klaviyo.profile_bulk_threshold must render into the document for deliver."
   }
 
   assert {

@@ -766,10 +766,13 @@ run "inputs_round_16" {
   variables {
     # alarms_sustained_failures_threshold_whole
     alarms = { sustained_failures_threshold = -1 }
+    # klaviyo_profile_bulk_threshold_at_least_two
+    klaviyo = { api_key = { ssm = "/k" }, profile_bulk_threshold = 1 }
   }
 
   expect_failures = [
     var.alarms,
+    var.klaviyo,
   ]
 }
 

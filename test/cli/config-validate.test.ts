@@ -97,3 +97,60 @@ describe('the klaviyo-relay bin', () => {
     expect(stdout.trim()).toBe(RELAY_VERSION);
   });
 });
+
+describe('relay config validate and npm start agree on secret variables (issue 22)', () => {
+  const document = {
+    version: 1,
+    sources: {
+      shop: { preset: 'shopify', secrets: [{ env: 'I22_UNSET_WEBHOOK_SECRET' }] },
+      demo: { preset: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }] },
+    },
+    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } },
+  };
+
+  it('warns for each secret variable that is unset and that local mode does not set, naming npm start', async () => {
+    const file = await documentFile(document);
+    const env = { I22_UNSET_WEBHOOK_SECRET: '' };
+    const { stdout, stderr } = await runRelay(['config', 'validate', file], env);
+    expect(stdout).toBe(`${file}: valid (2 sources: shop, demo)\n`);
+    expect(stderr).toBe(
+      `  warning: sources.shop.secrets[0] names the environment variable I22_UNSET_WEBHOOK_SECRET, which is not set here: \`npm start -- --config ${file}\` refuses to start until it is set\n`,
+    );
+    const json = await runRelay(['config', 'validate', file, '--json'], env);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: true,
+      warnings: [expect.stringContaining('I22_UNSET')],
+    });
+  });
+
+  it('says nothing more when the variable is set', async () => {
+    const file = await documentFile(document);
+    const { stderr } = await runRelay(['config', 'validate', file], { I22_UNSET_WEBHOOK_SECRET: 'set' });
+    expect(stderr).toBe('');
+  });
+
+  it('npm start refuses the same file for the same variable', async () => {
+    const file = await documentFile(document);
+    const failed = await promisify(execFile)(
+      process.execPath,
+      [
+        '--disable-warning=ExperimentalWarning',
+        '--import',
+        'tsx',
+        'local/start.ts',
+        '--config',
+        file,
+        '--port',
+        '0',
+      ],
+      {
+        env: { ...process.env, I22_UNSET_WEBHOOK_SECRET: '', KLAVIYO_API_KEY: '', KLAVIYO_BASE_URL: '' },
+        timeout: 60_000,
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(1);
+    expect('stderr' in failed && failed.stderr).toMatch(
+      /sources\.shop\.secrets\[0\] names the environment variable I22_UNSET_WEBHOOK_SECRET, which is not set/,
+    );
+  }, 90_000);
+});

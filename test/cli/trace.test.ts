@@ -124,7 +124,7 @@ describe('relay trace', () => {
     ]).catch((error: { code: number; stderr: string }) => error);
     expect('code' in failed && failed.code).toBe(1);
     expect('stderr' in failed && failed.stderr).toBe(
-      `klaviyo-relay: the dedupe table is not known: ${noTable} does not name it; pass --table\n`,
+      `klaviyo-relay: the dedupe table is not known: ${noTable} has no output dedupe_table_name: the root module must export the relay module's outputs — add \`output "relay" { value = module.relay }\`, apply, and write the file again with \`terraform output -json > ${noTable}\`; pass --table\n`,
     );
   });
 

@@ -363,8 +363,10 @@ function compareSchemas(ours: unknown, theirs: unknown, where: string, ctx: Drif
     const itemType =
       t.items[0] === undefined ? undefined : shapeOf(t.items[0], ctx.theirsRoot).properties.get('type');
     const nouns = itemType === undefined ? undefined : shapeOf(itemType, ctx.theirsRoot).enumValues;
-    if (nouns?.size === 1 && nouns.has(JSON.stringify(ctx.perRequest.noun)))
-      theirLimits.set('maxItems', ctx.perRequest.count);
+    // The resource type is the noun, or ends with it (`data-source-record` for "records").
+    const noun = ctx.perRequest.noun;
+    const named = [...(nouns ?? [])].some((n) => n === JSON.stringify(noun) || n.endsWith(`-${noun}"`));
+    if (nouns?.size === 1 && named) theirLimits.set('maxItems', ctx.perRequest.count);
   }
   for (const keyword of LIMIT_KEYWORDS) {
     const mine = o.limits.get(keyword);
@@ -482,6 +484,12 @@ export function contractDrift(ours: OperationFile, document: unknown): string[] 
   if (maxProfile !== ours.limits.maxProfileBytes)
     say(
       `profile size: ${maxProfile ?? 'not stated'} bytes at Klaviyo, ${ours.limits.maxProfileBytes ?? 'none'} in ours`,
+    );
+  const perRecord = /payload size per-record is (\d+(?:\.\d+)?) ?(KB|MB)\b/i.exec(prose);
+  const maxRecord = perRecord?.[1] && perRecord[2] ? bytes(perRecord[1], perRecord[2]) : undefined;
+  if (maxRecord !== ours.limits.maxRecordBytes)
+    say(
+      `record size: ${maxRecord ?? 'not stated'} bytes at Klaviyo, ${ours.limits.maxRecordBytes ?? 'none'} in ours`,
     );
   const string = /(?:each|a single) string cannot (?:be larger than|exceed) (\d+(?:\.\d+)?) ?(KB|MB)\b/i.exec(
     prose,

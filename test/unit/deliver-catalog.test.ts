@@ -33,8 +33,9 @@ function memoryStateVersions(): StateVersions & { held: Map<string, number> } {
   const held = new Map<string, number>();
   return {
     held,
-    advance(keys, asOf) {
-      const t = asOf.getTime();
+    advance(keys, version) {
+      if (!(version instanceof Date)) throw new Error('catalog writes are versioned by time');
+      const t = version.getTime();
       if (keys.some((k) => (held.get(k) ?? -Infinity) > t)) return Promise.resolve('stale');
       for (const k of keys) held.set(k, t);
       return Promise.resolve('newest');

@@ -11,7 +11,10 @@ import { DELIVER_QUEUES_ENV } from '../helpers/handler-ports.ts';
 import { testContext } from '../helpers/http-event.ts';
 import { stageMessageRecord } from '../helpers/sqs-record.ts';
 
-/** A dedupe table that keeps the newest as_of per key, as the conditional UpdateItem does. */
+/**
+ * A dedupe table that keeps the newest as_of per key, as the conditional UpdateItem does; `keys` are the keys checked.
+ * The end of a write's lease (an update without `:as_of`, ADR 0032) is accepted and not recorded.
+ */
 function stateTable() {
   const times = new Map<string, number>();
   const keys: string[] = [];
@@ -20,6 +23,7 @@ function stateTable() {
       input: { Key: { pk: { S: string } }; ExpressionAttributeValues: Record<string, { N: string }> };
     }) => {
       const key = command.input.Key.pk.S;
+      if (command.input.ExpressionAttributeValues[':as_of'] === undefined) return Promise.resolve({});
       const at = Number(command.input.ExpressionAttributeValues[':as_of']?.N);
       keys.push(key);
       if ((times.get(key) ?? -Infinity) > at)

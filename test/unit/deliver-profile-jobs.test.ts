@@ -25,14 +25,19 @@ const upserts = (n: number) => Array.from({ length: n }, (_, i) => upsert(i));
 async function deliver(
   messages: DeliverMessage[],
   script: JobScript = {},
-  more: { receiveCount?: number; deadlineInMs?: number; stateVersions?: StateVersions } = {},
+  more: {
+    receiveCount?: number;
+    deadlineInMs?: number;
+    stateVersions?: StateVersions;
+    settings?: Record<string, unknown>;
+  } = {},
 ) {
   const { klaviyo, calls } = fakeJobKlaviyo(script);
   const clock = fakeClock();
   const counts: Record<string, number> = {};
   const outcomes = await deliverBatch(recordsOf(messages, more.receiveCount), {
     klaviyo,
-    settings: klaviyoSettingsSchema().parse({ api_key: { env: 'K' } }),
+    settings: klaviyoSettingsSchema().parse({ api_key: { env: 'K' }, ...more.settings }),
     counters: { count: (name, value = 1) => void (counts[name] = (counts[name] ?? 0) + value) },
     log: createLogger('deliver'),
     deadline: clock.now() + (more.deadlineInMs ?? 60_000),
@@ -63,6 +68,23 @@ describe('profile upserts as a Bulk Import Profiles job', () => {
     expect(jobRows(many.calls[0]?.body)).toHaveLength(PROFILE_BULK_THRESHOLD);
     expect([...many.outcomes.values()].every((o) => o.kind === 'done')).toBe(true);
     expect(many.counts.delivered).toBe(PROFILE_BULK_THRESHOLD);
+  });
+
+  it('takes the threshold from klaviyo.profile_bulk_threshold (default 20, from 2 to 10,000)', async () => {
+    expect(klaviyoSettingsSchema().parse({ api_key: { env: 'K' } }).profile_bulk_threshold).toBe(20);
+    for (const refused of [1, 10_001, 20.5])
+      expect(
+        klaviyoSettingsSchema().safeParse({ api_key: { env: 'K' }, profile_bulk_threshold: refused }).success,
+      ).toBe(false);
+
+    const low = await deliver(upserts(5), {}, { settings: { profile_bulk_threshold: 5 } });
+    expect(paths(low.calls)[0]).toBe('POST /api/profile-bulk-import-jobs');
+    expect(jobRows(low.calls[0]?.body)).toHaveLength(5);
+    const fewer = await deliver(upserts(4), {}, { settings: { profile_bulk_threshold: 5 } });
+    expect(fewer.calls.map((c) => c.path)).toEqual(Array(4).fill('/api/profile-import'));
+    // Above the batch's size, jobs are off: every upsert goes through profile import.
+    const off = await deliver(upserts(30), {}, { settings: { profile_bulk_threshold: 10_000 } });
+    expect(off.calls.map((c) => c.path)).toEqual(Array(30).fill('/api/profile-import'));
   });
 
   it('imports a profile over 100 KB alone, beside the job', async () => {
@@ -184,6 +206,15 @@ describe('profile upserts as a Bulk Import Profiles job', () => {
     expect(JSON.stringify(again.calls)).not.toContain('user0@');
     expect(again.counts.delivered).toBe(19);
     expect(again.counts.stale_state_skipped).toBe(1);
+  });
+
+  it('counts the profiles of a job not read back (profile_job_unfinished), whatever kept it from completing', async () => {
+    const late = await deliver(upserts(20), { statuses: ['processing'] }, { deadlineInMs: 6_000 });
+    expect(late.counts.profile_job_unfinished).toBe(20);
+    const cancelled = await deliver(upserts(21), { statuses: ['processing', 'cancelled'] });
+    expect(cancelled.counts.profile_job_unfinished).toBe(21);
+    const done = await deliver(upserts(20));
+    expect(done.counts.profile_job_unfinished).toBeUndefined();
   });
 
   it('retries the profiles of a job Klaviyo cancelled', async () => {

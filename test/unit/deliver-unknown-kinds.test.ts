@@ -9,10 +9,12 @@ import { createDeliverHandler } from '../../functions/deliver/handler.ts';
 import { KNOWN_KINDS, deferUnknownKind } from '../../functions/deliver/unknown-kinds.ts';
 import { relayConfigSchema } from '../../functions/shared/config/relay-config.ts';
 import { deadLetterV1Schema, deliverMessageSchema } from '../../functions/shared/stage/contracts.ts';
+import { backInStockFixture } from '../helpers/back-in-stock-messages.ts';
 import { consentFixture } from '../helpers/consent-messages.ts';
 import { DELIVER_QUEUES_ENV } from '../helpers/handler-ports.ts';
 import { testContext } from '../helpers/http-event.ts';
 import { sqsRecord } from '../helpers/sqs-record.ts';
+import { recordFixture } from '../helpers/record-messages.ts';
 import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
 import { itemUpsert } from '../helpers/catalog-messages.ts';
 
@@ -39,9 +41,11 @@ function recordingSqs() {
   return { client, sent };
 }
 
+// A version of a known type that this deliver does not have (version 1 of back in stock is known since issue 21).
 const unknownKind = {
   ...consentFixture('later'),
   type: 'klaviyo.back-in-stock',
+  version: 2,
   variant_id: '$custom:::$default:::SKU-1',
 };
 
@@ -127,6 +131,8 @@ describe('deliver and message kinds it does not know yet', () => {
       upsertFixture('u'),
       consentFixture('c'),
       itemUpsert('i'),
+      recordFixture('r'),
+      backInStockFixture('b'),
     ];
     for (const fixture of fixtures) {
       const parsed = deliverMessageSchema().parse(fixture);

@@ -1,5 +1,5 @@
-// The front page and the manual (README.md, docs/): the configuration the README shows passes
-// `relay config validate` and the JSON Schema editors use, and every relative link leads to a file that is there
+// The front page and the manual (README.md, docs/): the configuration the README shows on its first screen is a
+// whole file that passes `relay config validate` and the JSON Schema editors use, and every relative link leads to a file that is there
 // (and, into a Markdown page, to a heading that is there), so moving a page cannot leave a link behind.
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -35,9 +35,16 @@ async function anchors(page: string): Promise<Set<string>> {
 describe('the README’s configuration', () => {
   it('passes relay config validate and the JSON Schema', async () => {
     const readme = await readFile('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## A configuration'), readme.indexOf('## Guarantees'));
+    const from = readme.indexOf('## A configuration');
+    const section = readme.slice(from, readme.indexOf('\n## ', from + 1));
     const block = /```json\n([\s\S]*?)```/.exec(section)?.[1];
     expect(block, 'a ```json block under "## A configuration"').toBeDefined();
+    // On the first screen: the whole file is shown before the README's 60th line ends (issue 22).
+    const end = readme.indexOf('```', readme.indexOf(block ?? '')) + 3;
+    expect(
+      readme.slice(0, end).split('\n').length,
+      'the configuration ends on the first screen',
+    ).toBeLessThanOrEqual(60);
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'readme-config-')), 'relay.json');
     await writeFile(file, block ?? '');
     expect(await validateConfigFile(file)).toEqual({ valid: true, sources: ['shop', 'app'] });

@@ -143,6 +143,25 @@ describe('loadKlaviyoContract', () => {
         '/api/catalog-category-bulk-delete-jobs/{job_id}',
         { burst: 350, steady: 3500 },
       ],
+      ['create_data_source', 'POST', '/api/data-sources', { burst: 3, steady: 60 }],
+      [
+        'bulk_create_data_source_records',
+        'POST',
+        '/api/data-source-record-bulk-create-jobs',
+        { burst: 3, steady: 15 },
+      ],
+      [
+        'create_data_source_record',
+        'POST',
+        '/api/data-source-record-create-jobs',
+        { burst: 75, steady: 750 },
+      ],
+      [
+        'create_back_in_stock_subscription',
+        'POST',
+        '/api/back-in-stock-subscriptions',
+        { burst: 350, steady: 3500 },
+      ],
     ]);
     for (const op of Object.values(contract.operations))
       expect(op.revision, op.operationId).toBe('2026-07-15');
@@ -187,6 +206,11 @@ describe('loadKlaviyoContract', () => {
       get_bulk_create_categories_job: {},
       get_bulk_update_categories_job: {},
       get_bulk_delete_categories_job: {},
+      create_data_source: {},
+      // 500 records a job is a schema limit (maxItems); 512 KB a record is checked by the mock.
+      bulk_create_data_source_records: { maxBodyBytes: 4 * 1024 * 1024, maxRecordBytes: 512 * 1024 },
+      create_data_source_record: { maxRecordBytes: 512 * 1024 },
+      create_back_in_stock_subscription: {},
     });
   });
 

@@ -25,6 +25,10 @@ import {
   unsubscribeBody,
 } from '../helpers/klaviyo-mock-calls.ts';
 import { eventFixture, upsertFixture } from '../helpers/stage-messages.ts';
+import { planRecordJobs } from '../../functions/deliver/record-jobs.ts';
+import { recordFixture } from '../helpers/record-messages.ts';
+import { backInStockBody } from '../../functions/deliver/deliver-back-in-stock.ts';
+import { backInStockFixture } from '../helpers/back-in-stock-messages.ts';
 
 const source = openApiSource();
 if (!source.present && !source.explicit) {
@@ -340,6 +344,23 @@ describe('contractDrift', () => {
     ]);
   });
 
+  it('reads the per-record size, and a per-request count whose resource type ends with the noun', () => {
+    const { document, ours } = syntheticPair();
+    const op = (document.paths as Record<string, { post: Record<string, unknown> }>)['/api/things']?.post;
+    if (op)
+      op.description =
+        'Accepts up to 5 events per request. The maximum allowed payload size is 1KB. ' +
+        'The maximum allowed payload size per-record is 1KB.';
+    const schemas = (document.components as { schemas: { EventEnum: { enum: string[] } } }).schemas;
+    schemas.EventEnum.enum = ['custom-event'];
+    ours.definitions.event.properties.type = { enum: ['custom-event'] };
+    expect(contractDrift(ours, document)).toEqual([
+      'bulk_create_events record size: 1024 bytes at Klaviyo, none in ours',
+    ]);
+    ours.limits.maxRecordBytes = 1024;
+    expect(contractDrift(ours, document)).toEqual([]);
+  });
+
   it('reports a limit Klaviyo no longer states, and a new required field in its document', () => {
     const { document, ours } = syntheticPair();
     const op = (document.paths as Record<string, { post: Record<string, unknown> }>)['/api/things']?.post;
@@ -478,6 +499,49 @@ function relayBodies(): { operationId: KlaviyoOperationId; label: string; body: 
           relationships: { lists: { data: [{ type: 'list', id: 'Y6nRLr' }] } },
         },
       },
+    },
+    ...recordBodies(),
+    {
+      operationId: 'create_back_in_stock_subscription',
+      label: 'by email and phone, on email and SMS',
+      body: backInStockBody(
+        backInStockFixture('b', {
+          profile: { email: 'zoë@exämple.com', phone_number: '+15005550006' },
+          channels: ['EMAIL', 'SMS'],
+        }),
+      ),
+    },
+    {
+      operationId: 'create_back_in_stock_subscription',
+      label: 'by Klaviyo id and external id',
+      body: backInStockBody(backInStockFixture('c', { profile: { id: '01K', external_id: 'kunde-ü' } })),
+    },
+  ];
+}
+
+/** Custom-object record jobs as deliver builds them: a full bulk job, and a record alone (unicode, nested). */
+function recordBodies() {
+  const full = planRecordJobs(
+    Array.from({ length: 500 }, (_, i) => ({ id: `r${i}`, message: recordFixture(`r${i}`) })),
+  );
+  const alone = planRecordJobs([
+    {
+      id: 'u',
+      message: recordFixture('ticket-ü', {
+        record: { subject: 'Crème brûlée 🍮', tags: ['a', 'b'], requester: { name: '山田' }, priority: null },
+      }),
+    },
+  ]);
+  return [
+    {
+      operationId: 'bulk_create_data_source_records' as const,
+      label: '500 records of one data source',
+      body: full.jobs[0]?.body,
+    },
+    {
+      operationId: 'create_data_source_record' as const,
+      label: 'a record alone, unicode and nested',
+      body: alone.jobs[0]?.body,
     },
   ];
 }
@@ -708,6 +772,26 @@ describe.runIf(source.present)(`against Klaviyo's OpenAPI files in ${source.dir}
 
       const event = await post('/api/events', createEventBody(unicodeEvent));
       expect(event).toEqual({ status: 202, json: undefined });
+
+      const source = await post('/api/data-sources', {
+        data: { type: 'data-source', attributes: { title: 'Zendesk tickets' } },
+      });
+      expect(source.status).toBe(201);
+      expect(
+        klaviyo().create_data_source.validateComponent('PostDataSourceResponse', source.json),
+      ).toBeNull();
+      const dataSourceId = (source.json as { data: { id: string } }).data.id;
+      for (const { operationId, body } of recordBodies()) {
+        const b = structuredClone(body) as {
+          data: { relationships: { 'data-source': { data: { id: string } } } };
+        };
+        b.data.relationships['data-source'].data.id = dataSourceId;
+        const path = operationId === 'create_data_source_record' ? 'create' : 'bulk-create';
+        expect(await post(`/api/data-source-record-${path}-jobs`, b)).toEqual({
+          status: 204,
+          json: undefined,
+        });
+      }
     });
   });
 });

@@ -1,8 +1,9 @@
 // The consent writes one webhook becomes (`mapping.subscriptions`, `mapping.unsubscriptions`): each entry whose
 // event types match and whose `when` holds gives one `klaviyo.consent` message for its channel, named by the
-// channel's identifier, in its list, versioned by its `as_of`. What cannot be written — no identifier that fits
-// the channel, a consented_at that is no time or not in the past — is skipped with the reason (logged and
-// counted by the caller, never dead-lettered): the webhook's other writes go on.
+// channel's identifier, in its list, versioned by its `as_of` (and `sequence`). What cannot be written — no
+// identifier that fits the channel, a consented_at that is no time or not in the past, a sequence that is no
+// non-negative integer — is skipped with the reason (logged and counted by the caller, never dead-lettered): the
+// webhook's other writes go on.
 import type { KlaviyoLists } from '../../shared/config/klaviyo-lists.ts';
 import { resolveListId, unknownListMessage } from '../../shared/config/klaviyo-lists.ts';
 import type { ConsentSpec, SourceConfig } from '../../shared/config/relay-config.ts';
@@ -19,7 +20,7 @@ import { channelProblem, consentIdentifiers } from './channel-identifiers.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import type { SkippedEvent } from './plan-events.ts';
 import { profileIdSpecsOf } from './profile.ts';
-import { stateVersion } from './state-version.ts';
+import { stateSequence, stateVersion } from './state-version.ts';
 import { firstIdentifier, isTruthy, toTime } from './values.ts';
 
 export interface ConsentOutcome {
@@ -84,6 +85,8 @@ async function consentWrite(
       return undefined;
     }
   }
+  const sequence = await stateSequence(entry.sequence, context, `${where}.sequence`, out.skipped);
+  if (sequence === undefined) return undefined;
   const reference = entry.list ?? (consent === 'subscribed' ? source.mapping.list : undefined);
   const listId = reference === undefined ? undefined : resolveListId(reference, lists);
   if (reference !== undefined && listId === undefined) {
@@ -104,6 +107,7 @@ async function consentWrite(
     ...(listId === undefined ? {} : { list_id: listId }),
     ...(consentedAt === undefined ? {} : { consented_at: consentedAt }),
     as_of: await stateVersion(entry.as_of, context, `${where}.as_of`, message.received_at, out.timeFallbacks),
+    ...sequence,
   };
   const parsed = klaviyoConsentV1Schema().safeParse(candidate);
   if (!parsed.success) {

@@ -55,8 +55,10 @@ export async function mapWebhook(
   const messages: HydratedMessage[] = [];
   const add = onMessage ?? ((made: HydratedMessage) => void messages.push(made));
   const state = { skipped: [] as SkippedEvent[], timeFallbacks: [] as TimeFallback[] };
-  if (emit === 'profile' || emit === 'both')
-    add(await mapProfileUpsert(message, source, context, await profileOnce(), state.timeFallbacks));
+  if (emit === 'profile' || emit === 'both') {
+    const upsert = await mapProfileUpsert(message, source, context, await profileOnce(), state);
+    if (upsert) add(upsert);
+  }
   await mapConsent(message, source, context, lists, state, add);
   await mapCatalog(message, source, context, state, add);
   if (emit === 'profile' || emit === 'none') return { messages, ...state, droppedProperties: [] };

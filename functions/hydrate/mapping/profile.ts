@@ -1,5 +1,5 @@
 // Who the events are about (identifiers), and the profile upsert that `profile_attributes` describes, versioned
-// by `profile.as_of` (./state-version.ts).
+// by `profile.as_of` and, when set, `profile.sequence` (./state-version.ts).
 import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import {
   klaviyoProfileUpsertV1Schema,
@@ -11,7 +11,8 @@ import { PermanentError } from '../../shared/stage/errors.ts';
 import { readValue, type ValueSpec } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import type { TimeFallback } from './build-event.ts';
-import { stateVersion } from './state-version.ts';
+import type { SkippedEvent } from './plan-events.ts';
+import { stateSequence, stateVersion } from './state-version.ts';
 import { firstIdentifier } from './values.ts';
 
 /** Where Klaviyo's system webhooks (a Get Event document) name the profile: Klaviyo's own profile id. */
@@ -74,16 +75,24 @@ function profileValue(value: unknown, kind: 'text' | 'coordinate' | 'property') 
 /**
  * The profile upsert the mapping's `profile_attributes` describe. Only attributes whose value is present in the
  * context are included, so an attribute the webhook does not mention is left as Klaviyo has it, and one the
- * webhook sets to `null` is cleared.
+ * webhook sets to `null` is cleared. Undefined when its `sequence` gives no sequence number (in `out.skipped`).
  */
 export async function mapProfileUpsert(
   message: WebhookReceivedV1,
   source: SourceConfig,
   context: MappingContext,
   profile: ProfileIdentifiers,
-  /** Where an `as_of` that is no time is reported (the upsert then carries the received time). */
-  timeFallbacks?: TimeFallback[],
-): Promise<KlaviyoProfileUpsertV1> {
+  /** Where an `as_of` that is no time is reported (the upsert then carries the received time), and a bad sequence. */
+  out: { timeFallbacks: TimeFallback[]; skipped: SkippedEvent[] },
+): Promise<KlaviyoProfileUpsertV1 | undefined> {
+  const versionAt = `${mappingWhere(message.source)}.profile`;
+  const sequence = await stateSequence(
+    source.mapping.profile.sequence,
+    context,
+    `${versionAt}.sequence`,
+    out.skipped,
+  );
+  if (sequence === undefined) return undefined;
   const attributes: Record<string, unknown> = {};
   const location: Record<string, unknown> = {};
   const properties: Record<string, unknown> = {};
@@ -118,10 +127,11 @@ export async function mapProfileUpsert(
     as_of: await stateVersion(
       source.mapping.profile.as_of,
       context,
-      `${mappingWhere(message.source)}.profile.as_of`,
+      `${versionAt}.as_of`,
       message.received_at,
-      timeFallbacks,
+      out.timeFallbacks,
     ),
+    ...sequence,
   };
   const parsed = klaviyoProfileUpsertV1Schema().safeParse(candidate);
   if (!parsed.success) {

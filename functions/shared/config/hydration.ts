@@ -6,6 +6,7 @@ import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
 import { hydrationAuthSchema } from './hydration-auth.ts';
 import { baseUrlTemplate, hydrationConnectionSchema } from './hydration-connection.ts';
+import { repeatedPathPrefixes } from './hydration-path-prefix.ts';
 import { hydrationStepSchema } from './hydration-step.ts';
 import { intBetween, lowerSnake } from './schema-shorthands.ts';
 
@@ -52,6 +53,19 @@ export const hydrationSchema = memo(() =>
         message:
           'each step names a configured connection (connection may be left out only when there is exactly one)',
         path: ['steps'],
+      }),
+      z.superRefine((h, ctx) => {
+        const connections = h.connections
+          ? Object.entries(h.connections).map(([name, c]) => ({
+              name,
+              baseUrl: c.base_url,
+              at: ['connections', name, 'base_url'],
+            }))
+          : h.base_url === undefined
+            ? []
+            : [{ name: DEFAULT_CONNECTION, baseUrl: h.base_url, at: ['base_url'] }];
+        for (const { at, message } of repeatedPathPrefixes(connections, h.steps))
+          ctx.issues.push({ code: 'custom', message, path: at, input: h });
       }),
     ),
 );

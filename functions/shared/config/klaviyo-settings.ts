@@ -1,7 +1,7 @@
 // The `klaviyo` section of the configuration document: the API key reference, revision and base URL, the
-// request timeout, how deliver shares Klaviyo's rate limits (bulk threshold, pacing, concurrency, requests
-// in flight), and the lists consent is written to (./klaviyo-lists.ts). Deliver reads it; hydrate and the CLI
-// read it through the document.
+// request timeout, how deliver shares Klaviyo's rate limits (bulk thresholds for events and profiles, pacing,
+// concurrency, requests in flight), and the lists consent is written to (./klaviyo-lists.ts). Deliver reads it;
+// hydrate and the CLI read it through the document.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
 import { klaviyoListsSchema } from './klaviyo-lists.ts';
@@ -10,6 +10,8 @@ import { secretRefSchema } from './secret-refs.ts';
 
 export const DEFAULT_KLAVIYO_REVISION = '2026-07-15';
 export const DEFAULT_KLAVIYO_BASE_URL = 'https://a.klaviyo.com';
+/** `profile_bulk_threshold`'s default (its description says why). */
+export const DEFAULT_PROFILE_BULK_THRESHOLD = 20;
 
 export const klaviyoSettingsSchema = memo(() =>
   z.strictObject({
@@ -40,6 +42,23 @@ export const klaviyoSettingsSchema = memo(() =>
     bulk_threshold: z
       ._default(intBetween(2, 10_000), 24)
       .check(z.describe('Events in a batch from which Bulk Create Events is used.')),
+    /**
+     * A batch with at least this many profile upserts on their first attempt sends them as one Bulk Import Profiles
+     * job (read back before they count as delivered) instead of one profile import each. Default 20: a job costs
+     * 1/150 of the job endpoint's minute budget plus its read-back (1/150 of the job-read budget per look, about 3
+     * looks for a job done within seconds); n profile imports cost n/750 of theirs, and 20 spend 4/150, as much as
+     * the job. From 2 (a job of one profile costs more calls than its import, whatever the budgets) to 10,000 (a job's
+     * most, and the largest batch SQS gives). Lower it when the account's other integrations need profile import's
+     * budget; raise it when a job's read-back holding the batch costs too much; above the deliver event source
+     * mapping's batch size, jobs are never used.
+     */
+    profile_bulk_threshold: z
+      ._default(intBetween(2, 10_000), DEFAULT_PROFILE_BULK_THRESHOLD)
+      .check(
+        z.describe(
+          'Profile upserts in a batch (first attempts) from which a Bulk Import Profiles job is used.',
+        ),
+      ),
     /**
      * Longest the pacer sleeps before a request (ms, 0–10,000). A longer wait for Klaviyo's budget puts the
      * message back on the queue with that delay instead, so the function never idles on billed time.

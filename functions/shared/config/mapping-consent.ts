@@ -1,7 +1,8 @@
 // A mapping's consent writes (`mapping.subscriptions`, `mapping.unsubscriptions`): each entry, for the event types
-// it names and when its condition holds, subscribes or unsubscribes the webhook's profile on one channel (marketing email or SMS),
-// optionally in a list (./klaviyo-lists.ts). Consent is state: each write carries its version (`as_of`), and
-// deliver writes only forward. Entries have ids, so a source's own entry overrides its preset's (presets/merge.ts).
+// it names and when its condition holds, subscribes or unsubscribes the webhook's profile on one channel (marketing
+// email or SMS), optionally in a list (./klaviyo-lists.ts). Consent is state: each write carries its version
+// (`as_of`, or `sequence`), and deliver writes only forward. Entries have ids, so a source's own entry overrides its
+// preset's (presets/merge.ts).
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
 import { listReferenceSchema } from './klaviyo-lists.ts';
@@ -40,6 +41,17 @@ const consentFields = memo(() => ({
     .check(
       z.describe(
         "The consent state's version (e.g. consent_updated_at); default when the webhook was received.",
+      ),
+    ),
+  /**
+   * The version as a sequence number the source counts up (a non-negative integer), instead of a time: deliver
+   * orders the writes by it, against the same source's sequences only. Not one: the write is skipped with the reason.
+   */
+  sequence: z
+    .optional(valueSpecSchema())
+    .check(
+      z.describe(
+        "The consent state's version as a sequence number (a non-negative integer); when set, it orders instead of as_of.",
       ),
     ),
 }));

@@ -1,5 +1,5 @@
 // Who a mapping's writes are about and what its profile upsert sets: the profile identifiers (read in order, the
-// first value found wins), the upsert's version (`as_of`), and the profile attributes a mapping may set. The
+// first value found wins), the upsert's version (`as_of`, a time, or `sequence`, a number the source counts up), and the profile attributes a mapping may set. The
 // mapping (./mapping.ts) and its consent entries (./mapping-consent.ts) share them.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
@@ -46,7 +46,7 @@ const identifierSpecsSchema = memo(() => z.array(valueSpecSchema()));
 
 /**
  * `mapping.profile`: dot paths or expressions over the context (`event`, `meta`, each hydration step) for the
- * profile identifiers, and the version of the profile upsert (`as_of`).
+ * profile identifiers, and the version of the profile upsert (`as_of` or `sequence`).
  */
 export const profileSpecsSchema = memo(() =>
   z.prefault(
@@ -65,7 +65,7 @@ export const profileSpecsSchema = memo(() =>
       phone_number: z._default(identifierSpecsSchema(), ['event.phone', 'customer.phone']),
       external_id: z._default(identifierSpecsSchema(), []),
       /**
-       * The version of the state the profile upsert writes (the record's `updated_at`, a sequence number):
+       * The version of the state the profile upsert writes (the record's `updated_at`):
        * deliver skips an upsert older than one it already wrote for the profile. Default: when the relay received
        * the webhook.
        */
@@ -74,6 +74,18 @@ export const profileSpecsSchema = memo(() =>
         .check(
           z.describe(
             "The profile upsert's version (e.g. the record's updated_at); default when the relay received the webhook.",
+          ),
+        ),
+      /**
+       * The version as a sequence number the source counts up with each change (a non-negative integer, or its
+       * digits as text), instead of a time: deliver then orders the upserts by it, against the same source's
+       * sequences only. A value that is not one is a mapping problem: the upsert is skipped with the reason.
+       */
+      sequence: z
+        .optional(valueSpecSchema())
+        .check(
+          z.describe(
+            "The profile upsert's version as a sequence number (a non-negative integer); when set, it orders instead of as_of.",
           ),
         ),
     }),

@@ -111,6 +111,17 @@ export const klaviyoEventSchema = memo(() =>
 export type KlaviyoEvent = KlaviyoEventV1 | KlaviyoEventV2;
 
 /**
+ * A state write's sequence number, when its mapping versions it by one (`sequence`) rather than by a time: a
+ * non-negative integer as decimal digits (no leading zero), so one past 2^53 stays exact; at most 38 digits, what a
+ * DynamoDB number holds, so deliver's state store compares them exactly.
+ */
+export const stateSequenceSchema = memo(() =>
+  z
+    .string()
+    .check(z.regex(/^(0|[1-9][0-9]{0,37})$/, 'a non-negative integer in decimal digits (at most 38)')),
+);
+
+/**
  * hydrate → deliver: one profile upsert (Klaviyo's profile import). Found by its identifiers; every attribute
  * present is set (or cleared when `null`), every absent one is kept. Replaying it is harmless: an upsert of the
  * same values changes nothing.
@@ -161,6 +172,11 @@ export const klaviyoProfileUpsertV1Schema = memo(() => {
      * Absent on messages written before it was added: those are written as they come.
      */
     as_of: z.optional(z.iso.datetime()),
+    /**
+     * The state's sequence number, when the mapping versions it by one: deliver then orders the write by it (against
+     * the same source's sequences for the profile), not by `as_of`.
+     */
+    sequence: z.optional(stateSequenceSchema()),
   });
 });
 export type KlaviyoProfileUpsertV1 = z.infer<ReturnType<typeof klaviyoProfileUpsertV1Schema>>;
@@ -193,6 +209,8 @@ export const klaviyoConsentV1Schema = memo(() =>
       consented_at: z.optional(z.iso.datetime()),
       /** When the consent state this write describes held (the source's `consent_updated_at`, or `received_at`). */
       as_of: z.iso.datetime(),
+      /** The consent state's sequence number, when the mapping versions it by one: deliver orders by it, not `as_of`. */
+      sequence: z.optional(stateSequenceSchema()),
     })
     .check(
       z.refine((m) => (m.channel === 'email' ? m.profile.email : m.profile.phone_number) !== undefined, {
@@ -313,6 +331,62 @@ export const klaviyoCatalogV1Schema = memo(() => {
     );
 });
 export type KlaviyoCatalogV1 = z.infer<ReturnType<typeof klaviyoCatalogV1Schema>>;
+/** Klaviyo's limit on one data source record, in UTF-8 bytes of its JSON (Bulk Create Data Source Records). */
+export const MAX_RECORD_BYTES = 512 * 1024;
+
+/**
+ * hydrate → deliver: one custom-object record for a data source (Klaviyo's Bulk Create Data Source Records, or
+ * Create Data Source Record when it waits alone; deliver gathers a batch's records into jobs). `record_id` names the
+ * record: deliver sends it as the record's `id`, the field the custom object is keyed by, so a redelivered record
+ * updates the same record rather than adding one (docs/adr/0034-custom-object-records.md).
+ */
+export const klaviyoRecordV1Schema = memo(() =>
+  z
+    .strictObject({
+      type: z.literal('klaviyo.record'),
+      version: z.literal(1),
+      ...trace(),
+      /** The data source's id in the Klaviyo account (`relay data-source create` prints it). */
+      data_source_id: z.string().check(z.minLength(1), z.maxLength(64)),
+      record_id: z.string().check(z.minLength(1), z.maxLength(255)),
+      record: z.record(z.string(), z.json()),
+    })
+    .check(
+      z.refine((m) => m.record.id === undefined || m.record.id === m.record_id, {
+        message: "a record's own id, when it has one, is its record_id",
+      }),
+      z.refine((m) => Buffer.byteLength(JSON.stringify(m.record)) <= MAX_RECORD_BYTES, {
+        message: `a record is at most ${MAX_RECORD_BYTES} bytes of JSON (Klaviyo's 512 KB)`,
+      }),
+    ),
+);
+export type KlaviyoRecordV1 = z.infer<ReturnType<typeof klaviyoRecordV1Schema>>;
+
+/** The channels a back-in-stock subscription names (Klaviyo's `EMAIL`, `SMS`). */
+export const BACK_IN_STOCK_CHANNELS = ['EMAIL', 'SMS'] as const;
+
+/**
+ * hydrate → deliver: one profile's back-in-stock subscription to one catalog variant (Klaviyo's Create Back In
+ * Stock Subscription), on email and/or SMS. The variant is named by its external id, as the catalog sync wrote it
+ * (`$custom:::$default:::<variant_external_id>`). Subscribing again to the same variant is harmless.
+ */
+export const klaviyoBackInStockV1Schema = memo(() =>
+  z
+    .strictObject({
+      type: z.literal('klaviyo.back-in-stock'),
+      version: z.literal(1),
+      ...trace(),
+      profile: profileIdentifiersSchema(),
+      variant_external_id: z.string().check(z.minLength(1), z.maxLength(255)),
+      channels: z.array(z.enum(BACK_IN_STOCK_CHANNELS)).check(z.minLength(1), z.maxLength(2)),
+    })
+    .check(
+      z.refine((m) => new Set(m.channels).size === m.channels.length, {
+        message: 'each channel at most once',
+      }),
+    ),
+);
+export type KlaviyoBackInStockV1 = z.infer<ReturnType<typeof klaviyoBackInStockV1Schema>>;
 
 export const deliverMessageSchema = memo(() =>
   z.discriminatedUnion('type', [
@@ -320,6 +394,8 @@ export const deliverMessageSchema = memo(() =>
     klaviyoProfileUpsertV1Schema(),
     klaviyoConsentV1Schema(),
     klaviyoCatalogV1Schema(),
+    klaviyoRecordV1Schema(),
+    klaviyoBackInStockV1Schema(),
   ]),
 );
 export type DeliverMessage = z.infer<ReturnType<typeof deliverMessageSchema>>;

@@ -238,11 +238,12 @@ module "relay" {
     timeout_ms = 10000
     # Leave half of each Klaviyo rate limit to the account's other integrations; the deliver event source
     # mapping's maximum concurrency is max_concurrency.
-    rate_budget_share  = 0.5
-    bulk_threshold     = 24
-    max_pacing_wait_ms = 2000
-    max_concurrency    = 5
-    max_in_flight      = 8
+    rate_budget_share      = 0.5
+    bulk_threshold         = 24
+    profile_bulk_threshold = 20
+    max_pacing_wait_ms     = 2000
+    max_concurrency        = 5
+    max_in_flight          = 8
   }
 
   ingest = {

@@ -17,3 +17,8 @@ output "config_document" {
   description = "The configuration document the functions read (JSON, secret references only); re-exported so that plans show its changes."
   value       = module.relay.config_document
 }
+
+output "relay" {
+  description = "The whole module, for the relay CLI: terraform output -json > stack.json, then relay … --stack stack.json."
+  value       = module.relay
+}

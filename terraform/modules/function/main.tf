@@ -102,7 +102,7 @@ resource "aws_lambda_function" "this" {
   lifecycle {
     precondition {
       condition     = !local.package_missing
-      error_message = "The deployment package ${coalesce(var.package.filename, "-")} does not exist. The module's default is the prebuilt zips in its artifacts/ directory, which every release tag carries: use the module from a release (?ref=vX.Y.Z). To deploy your own build, run `npm run build` at the repository root and point artifacts_dir at its dist/ directory, or name an S3 object in artifacts."
+      error_message = "The deployment package ${coalesce(var.package.filename, "-")} does not exist. The module's default is the prebuilt zips in its artifacts/ directory, which every commit of main carries: use the module from a commit of main or a release tag (?ref=<commit SHA or tag>). To deploy your own build, run `npm run build` at the repository root and point artifacts_dir at its dist/ directory, or name an S3 object in artifacts."
     }
   }
 
