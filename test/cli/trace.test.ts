@@ -90,6 +90,11 @@ describe('relay trace', () => {
     expect(result.logs.lines).toContainEqual(
       expect.objectContaining({ function: 'deliver', outcome: 'dead_lettered' }),
     );
+    // The text names the letter's detail (Klaviyo's detail and pointer), not only the reason code.
+    const text = await trace('demo', id, '--no-logs');
+    expect(text).toMatch(
+      /reason: klaviyo_400 .*\n +detail: invalid · Injected fault: status 400\. · at \/data\//,
+    );
     // Peeking took nothing out.
     expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(1);
 
