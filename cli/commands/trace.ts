@@ -151,6 +151,8 @@ function printLogs(logs: LogsResult, since: string): void {
     console.log(
       `  ${line.time}  ${line.function.padEnd(7)}  ${line.level.padEnd(5)}  ${line.message}${tail.length ? `  ${tail.join(' ')}` : ''}`,
     );
+    for (const [i, text] of detailLines(line.detail).entries())
+      console.log(`      ${i === 0 ? 'detail: ' : '        '}${text}`);
   }
 }
 

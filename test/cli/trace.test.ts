@@ -95,6 +95,8 @@ describe('relay trace', () => {
     expect(text).toMatch(
       /reason: klaviyo_400 .*\n +detail: invalid · Injected fault: status 400\. · at \/data\//,
     );
+    // And the dead letter's log line says why, too.
+    expect(await trace('demo', id)).toMatch(/outcome=dead_lettered .*\n +detail: .*answered 400: invalid/);
     // Peeking took nothing out.
     expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(1);
 
