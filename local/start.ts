@@ -7,12 +7,13 @@
 // --port / PORT (default 3000) is the webhook port, the mock and the demo API next to it (./local-ports.ts); --config / RELAY_CONFIG (default config/local.json) the
 // configuration.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_KLAVIYO_BASE_URL } from '../functions/shared/config/relay-config.ts';
 import { describeKlaviyoDestination, NO_KLAVIYO_KEY } from './klaviyo-destination.ts';
 import { localPorts } from './local-ports.ts';
 import { teeLogLines } from './log-tee.ts';
+import { parseEntryArgs } from '../operations/entry-args.ts';
 import { LOCAL_LOG_FILE, LOCAL_STACK_FILE, writeStackFile } from '../operations/stack-file.ts';
+import { sendSuggestion } from './send-suggestion.ts';
 import { localStackOutputs } from './stack-outputs.ts';
 import { startLocalStack, type LocalStackOptions } from './stack.ts';
 
@@ -20,9 +21,19 @@ import { startLocalStack, type LocalStackOptions } from './stack.ts';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 // Every webhook hydrate receives is archived here, as the module's archive bucket holds them (relay replay).
-const { values: flags } = parseArgs({
-  options: { config: { type: 'string' }, port: { type: 'string' } },
-});
+const { values: flags } = parseEntryArgs(
+  {
+    command: 'npm start --',
+    description:
+      'Runs the whole relay locally (ingest, hydrate, deliver, the queues, the Klaviyo mock unless KLAVIYO_API_KEY\n' +
+      'or KLAVIYO_BASE_URL is set) and writes .local/stack.json for `npm run send` and `npm run relay`.',
+    options: {
+      config: 'the configuration (default: RELAY_CONFIG, else config/local.json)',
+      port: 'the webhook port, 0 for free ones (default: PORT, else 3000; the mock and demo API take the next two)',
+    },
+  },
+  { config: { type: 'string' }, port: { type: 'string' } },
+);
 const ports = (() => {
   try {
     return localPorts(flags.port, process.env);
@@ -64,6 +75,7 @@ const removeStackFile = await writeStackFile(
   localStackOutputs(stack, stack.apiEndpoint, LOCAL_LOG_FILE),
 );
 const sources = Object.keys(stack.config.sources);
+const suggestion = sendSuggestion(stack.config);
 const generated = Object.entries(stack.generatedSecrets);
 // The committed development secrets would let anyone sign webhooks that reach a real account.
 const signWith =
@@ -84,14 +96,14 @@ klaviyo-webhook-relay is running locally.
   Demo API:      ${stack.demoApiUrl} (customers and addresses for hydration)
   Status:        GET ${stack.statusUrl} (queues, DLQs by reason, counters)
 
-${signWith}Send a signed sample order (in another terminal):
+${signWith}${suggestion.intro} (in another terminal; it reads this configuration from ${LOCAL_STACK_FILE}):
 
-  npm run send -- demo samples/demo-order.json
+  npm run send -- ${suggestion.source} ${suggestion.file}
 
 Operate it like a deployment (the CLI reads ${LOCAL_STACK_FILE}):
 
   npm run relay -- dlq list hydrate
-  npm run relay -- trace demo <delivery id>     (log lines: ${LOCAL_LOG_FILE})
+  npm run relay -- trace ${suggestion.source} <delivery id>     (log lines: ${LOCAL_LOG_FILE})
 
 Ctrl-C stops everything.
 `);

@@ -31,6 +31,8 @@ export interface RelayStack {
   payloadBucketName?: string;
   /** The deployed configuration document (the module's `config_document` output), when the stack file has it. */
   configDocument?: string;
+  /** Local mode's stack file (it names the emulators' endpoints). */
+  local?: boolean;
   sqs: SQSClient;
   s3: S3Client;
   dynamodb: DynamoDBClient;
@@ -153,6 +155,7 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   if (logFile) stack.localLogFile = logFile;
   const document = asString(value('config_document'));
   if (document) stack.configDocument = document;
+  if (local.sqs) stack.local = true;
   return stack;
 }
 

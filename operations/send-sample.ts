@@ -1,6 +1,8 @@
 // Sending a sample: signs it the way the source's sender does and POSTs it to the relay — local mode or a
 // deployment — for `relay send` (cli/commands/send.ts) and `npm run send` (local/send.ts). The source's settings
-// come from a configuration file (--config) or, for a deployment, the configuration parameter the module writes;
+// come from a configuration file (--config), else the stack's configuration — the document a running local mode
+// or a deployment's outputs hold (`config_document`), else the configuration parameter the module writes —, else
+// RELAY_CONFIG or config/local.json; what was read is named in the result (`config`) and in every error;
 // the secret from --secret, --secret-env, or the source's own secret reference (an environment variable, SSM or
 // Secrets Manager, read with the standard credential chain).
 import { readFile } from 'node:fs/promises';
@@ -10,7 +12,7 @@ import { createSecretResolver } from '../functions/shared/secrets.ts';
 import { readLocalConfig } from './config-file.ts';
 import { readDeployedDocument } from './deployed-document.ts';
 import { DEV_SECRETS } from './dev-secrets.ts';
-import { loadStack, type StackOptions } from './relay-stack.ts';
+import { loadStack, type RelayStack, type StackOptions } from './relay-stack.ts';
 import { signedHeaders } from './sign.ts';
 
 export interface SendOptions extends StackOptions {
@@ -34,43 +36,56 @@ export function webhookUrlFor(given: string, source: string): string {
   return `${base}/webhooks/${encoded}`;
 }
 
-async function deployedConfig(parameter: string, region: string | undefined): Promise<RelayConfig> {
-  const { text, origin } = await readDeployedDocument(parameter, region);
-  return parseRelayConfig(text, origin);
+type Vars = Record<string, string | undefined>;
+
+/**
+ * The configuration the source's settings come from, and where it was read. A document from a stack file is local
+ * mode's when the stack names local endpoints: its `{ "env": … }` secret references name this machine's variables.
+ */
+async function sourceConfig(
+  options: SendOptions,
+  stack: RelayStack,
+  env: Vars,
+): Promise<{ config: RelayConfig; origin: string; envRefs: boolean }> {
+  const fromFile = async (file: string) => ({
+    config: (await readLocalConfig(path.resolve(file), env, 'http://127.0.0.1/unused')).config,
+    origin: file,
+    envRefs: true,
+  });
+  if (options.config) return fromFile(options.config);
+  if (stack.configDocument) {
+    const origin = `${stack.origin} (config_document)`;
+    return { config: parseRelayConfig(stack.configDocument, origin), origin, envRefs: stack.local === true };
+  }
+  if (stack.configParameterName) {
+    const { text, origin } = await readDeployedDocument(stack.configParameterName, options.region);
+    return { config: parseRelayConfig(text, origin), origin, envRefs: false };
+  }
+  return fromFile(process.env.RELAY_CONFIG ?? 'config/local.json');
 }
 
 export async function sendSample(
   sourceName: string,
   file: string,
   options: SendOptions,
-): Promise<{ url: string; status: number; body: string }> {
+): Promise<{ url: string; status: number; body: string; config: string }> {
   // Local mode's development secrets stand in for unset variables, as `npm start` uses them.
-  const env: Record<string, string | undefined> = { ...DEV_SECRETS, ...process.env };
+  const env: Vars = { ...DEV_SECRETS, ...process.env };
   const stack = await loadStack(options);
-  let config: RelayConfig;
-  // A file's `{ "env": … }` references name the operator's variables; a deployed document has none to read here.
-  let fromFile = true;
-  if (options.config) {
-    config = (await readLocalConfig(path.resolve(options.config), env, 'http://127.0.0.1/unused')).config;
-  } else if (stack.configParameterName) {
-    config = await deployedConfig(stack.configParameterName, options.region);
-    fromFile = false;
-  } else {
-    const local = process.env.RELAY_CONFIG ?? 'config/local.json';
-    config = (await readLocalConfig(path.resolve(local), env, 'http://127.0.0.1/unused')).config;
-  }
+  // A file's `{ "env": … }` references name the operator's variables; a deployed document's are not ours to read.
+  const { config, origin, envRefs } = await sourceConfig(options, stack, env);
   const source = Object.hasOwn(config.sources, sourceName) ? config.sources[sourceName] : undefined;
   if (!source)
     throw new ConfigError(
-      `no source "${sourceName}" (configured: ${Object.keys(config.sources).join(', ')})`,
+      `no source "${sourceName}" in ${origin} (configured: ${Object.keys(config.sources).join(', ')})`,
     );
 
   let secret = options.secret ?? (options.secretEnv ? env[options.secretEnv] : undefined);
   if (options.secretEnv && !secret)
     throw new Error(`the environment variable ${options.secretEnv} is not set`);
   const reference = source.secrets[0];
-  if (!secret && reference) secret = await createSecretResolver({ env, allowEnvRefs: fromFile })(reference);
-  if (!secret) throw new Error(`no secret for "${sourceName}": pass --secret or --secret-env`);
+  if (!secret && reference) secret = await createSecretResolver({ env, allowEnvRefs: envRefs })(reference);
+  if (!secret) throw new Error(`no secret for "${sourceName}" in ${origin}: pass --secret or --secret-env`);
 
   const target =
     options.url ??
@@ -87,5 +102,5 @@ export async function sendSample(
     headers: signedHeaders(source, body, secret, signOptions),
     body,
   });
-  return { url, status: response.status, body: await response.text() };
+  return { url, status: response.status, body: await response.text(), config: origin };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import yazl from 'yazl';
+import { parseEntryArgs } from '../operations/entry-args.ts';
 
 export const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
@@ -212,8 +213,23 @@ export async function compareWithRelease(
   return problems;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--analyze')) {
+async function main(argv: string[]): Promise<number> {
+  const { values: flags } = parseEntryArgs(
+    {
+      command: 'npm run build --',
+      description:
+        'Bundles the three functions into dist/ (npm run build). --release writes terraform/artifacts/\n' +
+        'and its checksums (npm run build:release); --check compares a fresh build with them (npm run build:check).',
+      options: {
+        release: 'write terraform/artifacts/ and SHA256SUMS',
+        check: 'fail when terraform/artifacts/ differs from a fresh build',
+        analyze: 'print what each bundle holds, by package (≥ 1 KB), and build nothing',
+      },
+    },
+    { release: { type: 'boolean' }, check: { type: 'boolean' }, analyze: { type: 'boolean' } },
+    { args: argv },
+  );
+  if (flags.analyze) {
     // What each bundle holds, by package or source file (≥ 1 KB), minified bytes.
     for (const name of FUNCTIONS) {
       const modules = bytesByModule(await bundleMetafile(name));
@@ -224,8 +240,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     return 0;
   }
-  const release = argv.includes('--release');
-  const check = argv.includes('--check');
+  const release = flags.release === true;
+  const check = flags.check === true;
   const outDir = release
     ? RELEASE_ARTIFACTS_DIR
     : check

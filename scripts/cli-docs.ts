@@ -7,6 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEntryArgs } from '../operations/entry-args.ts';
 import type { Argument, Command, Help, Option } from 'commander';
 import * as prettier from 'prettier';
 import { relayProgram } from '../cli/program.ts';
@@ -113,7 +114,16 @@ export async function cliDocsState(): Promise<CliDocsState> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
+  const { values: flags } = parseEntryArgs(
+    {
+      command: 'npm run docs:cli --',
+      description:
+        "Writes docs/cli.md from the relay CLI's command tree; --check only says whether it is out of date (exit 1).",
+      options: { check: 'change nothing; exit 1 when a file is out of date' },
+    },
+    { check: { type: 'boolean' } },
+  );
+  const check = flags.check === true;
   const { file, current, expected } = await cliDocsState();
   if (current === expected) process.exitCode = 0;
   else if (check) {

@@ -12,6 +12,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEntryArgs } from '../operations/entry-args.ts';
 import * as prettier from 'prettier';
 import { configJsonSchema, forConfigFiles } from './config-reference/json-schema.ts';
 import { MarkdownTables } from './config-reference/markdown.ts';
@@ -92,7 +93,16 @@ export async function generatedFiles(): Promise<Generated[]> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
+  const { values: flags } = parseEntryArgs(
+    {
+      command: 'npm run config:generate --',
+      description:
+        'Writes what the configuration schema generates (JSON Schema, docs/configuration.md tables, Terraform\nvariables); npm run config:generate then runs docs:terraform and docs:cli. --check only says what is out of date.',
+      options: { check: 'change nothing; exit 1 when a file is out of date' },
+    },
+    { check: { type: 'boolean' } },
+  );
+  const check = flags.check === true;
   let stale = 0;
   for (const { file, current, expected } of await generatedFiles()) {
     if (current === expected) continue;

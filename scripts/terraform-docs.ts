@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEntryArgs } from '../operations/entry-args.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The root module and every submodule under terraform/modules/, found rather than listed, so none is missed. */
@@ -128,7 +129,16 @@ export async function readmeState(moduleDir: string): Promise<ReadmeState> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const check = process.argv.includes('--check');
+  const { values: flags } = parseEntryArgs(
+    {
+      command: 'npm run docs:terraform --',
+      description:
+        "Writes the inputs and outputs tables of the module's READMEs from its .tf files; --check only says which\nare out of date (exit 1).",
+      options: { check: 'change nothing; exit 1 when a file is out of date' },
+    },
+    { check: { type: 'boolean' } },
+  );
+  const check = flags.check === true;
   let stale = 0;
   for (const dir of MODULE_DIRS) {
     const state = await readmeState(dir);

@@ -3,6 +3,7 @@
 // at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded.
 import { Option, type Command } from 'commander';
 import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../../operations/dead-letters.ts';
+import { detailLines } from '../dead-letter-detail.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
@@ -192,6 +193,10 @@ export function registerDlqCommands(program: Command): void {
         ['last error', summary.last_error && `${summary.last_error.reason}: ${summary.last_error.message}`],
       ];
       for (const [name, value] of rows) if (value !== null) console.log(`${`${name}:`.padEnd(16)}${value}`);
+      // Why it failed, as the stage kept it (Klaviyo's detail and pointer, a source API's message).
+      detailLines(found.letter?.detail).forEach((line, i) =>
+        console.log(`${(i === 0 ? 'detail:' : '').padEnd(16)}${line}`),
+      );
       console.log('\noriginal message:');
       console.log(typeof message === 'string' ? message : JSON.stringify(message, null, 2));
     });

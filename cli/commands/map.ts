@@ -15,6 +15,7 @@ import {
 } from '../../functions/deliver/klaviyo-requests.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
 import type { HydratedMessage } from '../../functions/hydrate/map-to-klaviyo.ts';
+import type { SkippedEvent } from '../../functions/hydrate/mapping/plan-events.ts';
 import {
   deliverMessageSchema,
   klaviyoConsentV1Schema,
@@ -172,6 +173,18 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   return result;
 }
 
+/** A skip in one line: where, and for a filter the condition that was not true with the values it read. */
+export function describeSkip(skipped: unknown): string {
+  const { where, index, reason, condition, values } = skipped as SkippedEvent;
+  const at = `${where}${index === undefined ? '' : ` (element ${index})`}`;
+  if (reason !== undefined) return `${at}: ${reason}`;
+  if (condition === undefined) return at;
+  const read = Object.entries(values ?? {})
+    .map(([path, value]) => `${path} = ${JSON.stringify(value)}`)
+    .join(', ');
+  return `${at}: ${condition} is not true${read === '' ? '' : ` (${read})`}`;
+}
+
 export function registerMapCommand(program: Command): void {
   program
     .command('map')
@@ -196,7 +209,7 @@ export function registerMapCommand(program: Command): void {
           console.log(`  source API: ${call.method} ${call.url} ← ${call.file}`);
         if (result.failure)
           console.log(`  would dead-letter: ${result.failure.reason}: ${result.failure.message}`);
-        for (const skipped of result.skipped) console.log(`  skipped: ${JSON.stringify(skipped)}`);
+        for (const skipped of result.skipped) console.log(`  skipped: ${describeSkip(skipped)}`);
         if (result.dropped_properties.length > 0)
           console.log(`  dropped properties: ${result.dropped_properties.join(', ')}`);
         for (const request of result.requests) {

@@ -26,6 +26,7 @@ export function registerSendCommand(program: Command): void {
       const sent = await sendSample(source, file, options);
       if (options.json) console.log(JSON.stringify(sent, null, 2));
       else {
+        console.log(`source ${source} from ${sent.config}`);
         console.log(`POST ${sent.url} → ${sent.status}`);
         console.log(sent.body);
       }

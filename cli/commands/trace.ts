@@ -3,6 +3,7 @@
 // for a deployment, local mode's log file locally) — with a one-line verdict on top.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Option, type Command } from 'commander';
+import { detailLines } from '../dead-letter-detail.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
 import {
@@ -118,10 +119,13 @@ function printQueues(scans: readonly QueueScan[], maxMessages: number, liveQueue
         ? 'not there'
         : `${scan.hits.length} message${scan.hits.length === 1 ? '' : 's'}`;
     console.log(`  ${name}${found} (${notes.join('; ')})`);
-    for (const hit of scan.hits)
+    for (const hit of scan.hits) {
       console.log(
         `      ${hit.message_id}${hit.reason ? `  reason: ${hit.reason}  failed at ${hit.failed_at ?? '?'}` : ''}`,
       );
+      for (const [i, line] of detailLines(hit.detail).entries())
+        console.log(`        ${i === 0 ? 'detail: ' : '        '}${line}`);
+    }
   }
 }
 
@@ -147,6 +151,8 @@ function printLogs(logs: LogsResult, since: string): void {
     console.log(
       `  ${line.time}  ${line.function.padEnd(7)}  ${line.level.padEnd(5)}  ${line.message}${tail.length ? `  ${tail.join(' ')}` : ''}`,
     );
+    for (const [i, text] of detailLines(line.detail).entries())
+      console.log(`      ${i === 0 ? 'detail: ' : '        '}${text}`);
   }
 }
 

@@ -35,6 +35,18 @@ const DELIVERY_ID_HEADERS: Partial<Record<SourceKind, string>> = {
   zendesk: 'x-zendesk-webhook-invocation-id',
 };
 
+/**
+ * Where each sender kind carries its event type (topic) other than a configured `event_type` header: a header
+ * the adapter reads into `meta` (filled from --event-type, so the adapter reads it as from a real request), or
+ * a `meta` key it reads from the body (set from --event-type when the body has none). Presets' filters and
+ * conditions read these (`meta.topic`), so --event-type must reach them, not only the message's event_type.
+ */
+const EVENT_TYPE_CARRIERS: Partial<Record<SourceKind, { header?: string; meta: string }>> = {
+  shopify: { header: 'x-shopify-topic', meta: 'topic' },
+  woocommerce: { header: 'x-wc-webhook-topic', meta: 'topic' },
+  bigcommerce: { meta: 'scope' },
+};
+
 /** The webhook as ingest would enqueue it: the source kind reads its events from headers and body. */
 export function receivedMessage(
   config: RelayConfig,
@@ -61,6 +73,9 @@ export function receivedMessage(
     const typeHeader = named.event_type?.header?.toLowerCase();
     if (typeHeader && headers[typeHeader] === undefined && options.eventType)
       headers[typeHeader] = options.eventType;
+    const carrier = EVENT_TYPE_CARRIERS[source.kind];
+    if (carrier?.header && headers[carrier.header] === undefined && options.eventType)
+      headers[carrier.header] = options.eventType;
     const [first, ...more] = adapterFor(source).events({ headers, rawBody }, body, source);
     if (!first) throw new Error('the webhook carries no events');
     if (more.length > 0)
@@ -80,6 +95,9 @@ export function receivedMessage(
       payload: body,
     };
   }
+  const carrier = EVENT_TYPE_CARRIERS[source.kind];
+  if (carrier && options.eventType && event.meta[carrier.meta] === undefined)
+    event.meta = { ...event.meta, [carrier.meta]: options.eventType };
   return {
     type: 'webhook.received',
     version: 1,

@@ -12,6 +12,8 @@ export interface TraceLogLine {
   reason: string | null;
   /** The Klaviyo request a deliver line is about (`/api/events`, a consent job's path…), when it names one. */
   operation?: string;
+  /** Why, on a line about a failure (a dead letter's error message, Klaviyo's refusal), when it says. */
+  detail?: string;
 }
 
 /** Whether a parsed line is about this webhook: its `correlation_id`, or ingest's `correlation_ids` list. */
@@ -36,6 +38,7 @@ export const byTime = (a: TraceLogLine, b: TraceLogLine) => a.time.localeCompare
 export function lineOf(fields: Record<string, unknown>, time: string, fallbackFunction = '?'): TraceLogLine {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   const operation = text(fields.operation);
+  const detail = text(fields.detail);
   return {
     time,
     function: text(fields.function) ?? fallbackFunction,
@@ -44,5 +47,6 @@ export function lineOf(fields: Record<string, unknown>, time: string, fallbackFu
     outcome: text(fields.outcome),
     reason: text(fields.reason),
     ...(operation === null ? {} : { operation }),
+    ...(detail === null ? {} : { detail }),
   };
 }

@@ -11,15 +11,24 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { bundleOptions, build, type FunctionName } from '../build.ts';
 import { extractZip } from '../unzip.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
 const ZIP_TARGET_BYTES = 250 * 1000;
 const RATIO_TARGET = 1.15;
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const { values } = parseEntryArgs(
+  {
+    command: 'npm run bench:cold-start --',
+    description:
+      'Cold-start benchmark: builds the three zips and times importing each bundle in fresh Node processes,\n' +
+      'against an empty module and the AWS SDK clients alone (medians of --runs).',
+  },
+  { runs: { type: 'string', default: '15' } },
+);
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive integer');
 

@@ -10,7 +10,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDeliverHandler } from '../../functions/deliver/handler.ts';
@@ -36,6 +35,7 @@ import {
   type MixCounts,
   type MixRecords,
 } from './deliver-mix.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -115,8 +115,14 @@ async function startRemote(timeScale: number): Promise<Remote> {
   };
 }
 
-const { values: args } = parseArgs({
-  options: {
+const { values: args } = parseEntryArgs(
+  {
+    command: 'npm run bench:deliver --',
+    description:
+      'Deliver benchmark: a backlog of queued Klaviyo events delivered through the local pipeline into the\n' +
+      'Klaviyo mock with the published rate limits (time-scaled). --mode single|bulk|both; --mix for every endpoint.',
+  },
+  {
     mode: { type: 'string', default: 'both' },
     events: { type: 'string', default: '20000' },
     'time-scale': { type: 'string', default: '4' },
@@ -128,7 +134,7 @@ const { values: args } = parseArgs({
     subscriptions: { type: 'string', default: '2000' },
     'batch-size': { type: 'string', default: '10' },
   },
-});
+);
 
 const API_KEY = 'pk_bench';
 const SINGLE_CEILING_PER_MIN = PUBLISHED_LIMITS['/api/events']?.steady ?? 3_500;

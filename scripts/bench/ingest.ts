@@ -6,7 +6,6 @@
 // 3. Ten such requests at once, as Klaviyo may send them.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { parseArgs } from 'node:util';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { relayConfigSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import { createIngestHandler } from '../../functions/ingest/handler.ts';
@@ -17,9 +16,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { startLocalAwsInWorker } from './emulator-worker.ts';
 import { instantAws } from './instant-aws.ts';
 import { LOCAL_MODE_VARIABLE } from '../../functions/shared/secrets.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
-const { values } = parseArgs({
-  options: {
+const { values } = parseEntryArgs(
+  {
+    command: 'npm run bench:ingest --',
+    description:
+      'Ingest benchmark against the local emulators: handler time per webhook and the wall time of\n' +
+      '1,000-event Klaviyo system webhooks (figures on stderr). --emulators worker|inline|instant.',
+  },
+  {
     /** `worker`: the emulators run in a worker thread (DynamoDB and SQS are elsewhere in AWS, too);
      *  `inline`: in this thread, so their CPU is charged to the handler's time;
      *  `instant`: no emulator, every call answered at once in process (ingest's own cost alone). */
@@ -28,7 +34,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '200' },
     'klaviyo-runs': { type: 'string', default: '5' },
   },
-});
+);
 const requests = Number(values.requests);
 const warmup = Number(values.warmup);
 const klaviyoRuns = Number(values['klaviyo-runs']);

@@ -10,18 +10,23 @@
 // is the process's CPU time per webhook (median), which a loaded machine stretches less than the wall clock.
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { mapToKlaviyoMessages, type MappingContext } from '../../functions/hydrate/map-to-klaviyo.ts';
 import { sourceSchema, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
-const { values } = parseArgs({
-  options: {
+const { values } = parseEntryArgs(
+  {
+    command: 'npm run bench:mapping --',
+    description:
+      'Mapping benchmark: the cost of turning one order webhook into Klaviyo messages, in process.',
+  },
+  {
     iterations: { type: 'string', default: '20000' },
     warmup: { type: 'string', default: '2000' },
     'large-iterations': { type: 'string', default: '20' },
   },
-});
+);
 const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 const largeIterations = Number(values['large-iterations']);

@@ -12,17 +12,23 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 import { bundleOptions } from '../build.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
-const { values } = parseArgs({
-  options: {
+const { values } = parseEntryArgs(
+  {
+    command: 'npm run bench:memory --',
+    description:
+      'Memory benchmark: the peak RSS of hydrate handling one batch of worst cases, each scenario in a\n' +
+      'fresh Node process (--scenario webhooks,events,answers).',
+  },
+  {
     batch: { type: 'string', default: '10' },
     memory: { type: 'string', default: '256' },
     scenario: { type: 'string', default: 'webhooks,events,answers' },
   },
-});
+);
 
 const memory = Number(values.memory);
 

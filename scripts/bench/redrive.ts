@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -19,10 +18,17 @@ import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts'
 import { startLocalAws } from '../../local/emulators.ts';
 import { writeStackFile } from '../../operations/stack-file.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
-const { values } = parseArgs({
-  options: { letters: { type: 'string', default: '10000' }, rate: { type: 'string', default: '1000' } },
-});
+const { values } = parseEntryArgs(
+  {
+    command: 'npm run bench:redrive --',
+    description:
+      "Redrive benchmark: a DLQ of --letters dead letters redriven by the relay CLI against local mode's SQS\n" +
+      'emulator; proves none was lost or sent twice.',
+  },
+  { letters: { type: 'string', default: '10000' }, rate: { type: 'string', default: '1000' } },
+);
 const letters = Number(values.letters);
 const aws = await startLocalAws();
 const dir = await mkdtemp(path.join(tmpdir(), 'bench-redrive-'));

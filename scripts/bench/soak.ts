@@ -17,7 +17,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterV1Schema } from '../../functions/shared/stage/contracts.ts';
 import { backoffSeconds } from '../../functions/shared/stage/attempts.ts';
@@ -29,6 +28,7 @@ import type { PlannedWebhook } from './soak/plan.ts';
 import type { SendResults } from './soak/sender.ts';
 import { SOAK_SECRETS, soakSources } from './soak/sources.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
+import { parseEntryArgs } from '../../operations/entry-args.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures (SOAK_LOG_LEVEL asks for the logs).
 process.env.POWERTOOLS_LOG_LEVEL = process.env.SOAK_LOG_LEVEL ?? 'SILENT';
@@ -42,8 +42,14 @@ console.warn = (...parts: unknown[]) => {
   warn(...parts);
 };
 
-const { values: args } = parseArgs({
-  options: {
+const { values: args } = parseEntryArgs(
+  {
+    command: 'npm run bench:soak --',
+    description:
+      'Soak benchmark: distinct signed webhooks from six source kinds through local mode into the Klaviyo mock,\n' +
+      'with failures and rate limits; proves no valid webhook is lost.',
+  },
+  {
     webhooks: { type: 'string', default: '10000' },
     'time-scale': { type: 'string', default: '1' },
     resend: { type: 'string', default: '0.1' },
@@ -61,7 +67,7 @@ const { values: args } = parseArgs({
     /** Also print, per steady window, the relay's and the other integration's counted requests. */
     timeline: { type: 'boolean', default: false },
   },
-});
+);
 const num = (name: keyof typeof args) => {
   const value = Number(args[name]);
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);

@@ -83,6 +83,8 @@ describe('relay dlq', () => {
       const text = await relay('dlq', 'show', 'deliver', `demo:${first}`);
       expect(text).toMatch(new RegExp(`^correlation id: +demo:${first}$`, 'm'));
       expect(text).toMatch(/^reason: +klaviyo_400$/m);
+      // Why, as Klaviyo said it: the error's code, detail and pointer, not only in --json.
+      expect(text).toMatch(/^detail: +invalid · Injected fault: status 400\. · at \/data\/$/m);
       expect(text.split('original message:\n')[1]).toContain(`"delivery_id": "${first}"`);
 
       const dry = JSON.parse(await relay('dlq', 'redrive', 'deliver', '--dry-run', '--json')) as Record<

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mapWebhookFile } from '../../cli/commands/map.ts';
+import { describeSkip, mapWebhookFile } from '../../cli/commands/map.ts';
 import { loadKlaviyoContract } from '../../local/klaviyo-mock/contract.ts';
 
 const contract = loadKlaviyoContract();
@@ -178,5 +178,45 @@ describe('relay map', () => {
     expect('stderr' in failed && failed.stderr).toMatch(
       /no recorded answer for step "customer", call 1 .*customer\.1\.json or .*customer\.json/,
     );
+  });
+
+  it('--event-type stands in fully for the topic header: the shopify preset maps the order', async () => {
+    const result = await mapWebhookFile({
+      preset: 'shopify',
+      file: 'samples/order-with-line-items.json',
+      eventType: 'orders/create',
+    });
+    expect(result.skipped).toEqual([]);
+    expect(result.event_type).toBe('orders/create');
+    const events = result.requests.filter((request) => request.path === '/api/events');
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events[0]?.body)).toContain('Placed Order');
+  });
+
+  it('a skip says which condition failed and on what value', async () => {
+    const result = await mapWebhookFile({
+      preset: 'shopify',
+      file: 'samples/order-with-line-items.json',
+      eventType: 'products/create',
+    });
+    expect(result.requests).toEqual([]);
+    expect(result.skipped).toEqual([
+      expect.objectContaining({
+        where: 'sources.shopify.mapping.filter',
+        condition: expect.stringMatching(/^meta\.topic in \[/) as unknown,
+        values: { 'meta.topic': 'products/create' },
+      }),
+    ]);
+    expect(describeSkip(result.skipped[0])).toMatch(
+      /^sources\.shopify\.mapping\.filter: meta\.topic in \[.* is not true \(meta\.topic = "products\/create"\)$/,
+    );
+
+    const testOrder = path.join(dir, 'test-order-preset.json');
+    const order = JSON.parse(await readFile('samples/order-with-line-items.json', 'utf8')) as object;
+    await writeFile(testOrder, JSON.stringify({ ...order, test: true }));
+    const test = await mapWebhookFile({ preset: 'shopify', file: testOrder, eventType: 'orders/create' });
+    expect(test.skipped).toEqual([
+      expect.objectContaining({ condition: '$not(event.test = true)', values: { 'event.test': true } }),
+    ]);
   });
 });

@@ -90,6 +90,13 @@ describe('relay trace', () => {
     expect(result.logs.lines).toContainEqual(
       expect.objectContaining({ function: 'deliver', outcome: 'dead_lettered' }),
     );
+    // The text names the letter's detail (Klaviyo's detail and pointer), not only the reason code.
+    const text = await trace('demo', id, '--no-logs');
+    expect(text).toMatch(
+      /reason: klaviyo_400 .*\n +detail: invalid · Injected fault: status 400\. · at \/data\//,
+    );
+    // And the dead letter's log line says why, too.
+    expect(await trace('demo', id)).toMatch(/outcome=dead_lettered .*\n +detail: .*answered 400: invalid/);
     // Peeking took nothing out.
     expect(await queueDepth(stack, stack.aws.deliver.dlqUrl)).toBe(1);
 

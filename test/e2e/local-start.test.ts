@@ -1,9 +1,10 @@
 // `npm start` with a configuration that names a secret variable nobody set must stop at once and say which,
 // instead of starting a relay that answers every webhook of that source with 500 (senders retry forever).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const UNSET = 'RELAY_TEST_UNSET_WEBHOOK_SECRET';
@@ -105,6 +106,41 @@ describe('npm start', () => {
         webhooks: {},
         klaviyo_events: 0,
       });
+    },
+  );
+
+  it(
+    'suggests a source it runs, and the send commands read its configuration and name the file',
+    { timeout: 90_000 },
+    async () => {
+      // The issue's case: a configuration of the user's own, whose one source is not in config/local.json.
+      const config = JSON.parse(await readFile(configFile, 'utf8')) as {
+        sources: Record<string, unknown>;
+      };
+      const ownConfig = path.join(dir, 'my-relay.json');
+      await writeFile(ownConfig, JSON.stringify({ ...config, sources: { myshop: config.sources.shopify } }));
+      const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', [UNSET]: 'a-secret' };
+      delete env.RELAY_CONFIG;
+      const node = ['--disable-warning=ExperimentalWarning', '--import', 'tsx'];
+      const send = ['myshop', 'samples/order-with-line-items.json', '--event-type', 'orders/create'];
+      const outputs: string[] = [];
+      const run = await npmStart(env, ['--config', ownConfig], async () => {
+        for (const script of [['local/send.ts'], ['cli/relay.ts', 'send']]) {
+          const { stdout } = await promisify(execFile)(process.execPath, [...node, ...script, ...send], {
+            env,
+          });
+          outputs.push(stdout);
+        }
+      });
+      expect(run.started, `stderr: ${run.stderr}`).toBe(true);
+      expect(run.stderr).not.toContain('whileRunning');
+      expect(run.stdout).toContain('npm run send -- myshop samples/order-with-line-items.json');
+      expect(run.stdout).not.toContain('send -- demo');
+      expect(outputs).toHaveLength(2);
+      for (const stdout of outputs) {
+        expect(stdout).toContain('source myshop from .local/stack.json (config_document)');
+        expect(stdout).toMatch(/\/webhooks\/myshop → 202/);
+      }
     },
   );
 

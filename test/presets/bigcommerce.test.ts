@@ -71,7 +71,13 @@ describe('bigcommerce preset', () => {
     );
     expect(result.failure).toBeUndefined();
     expect(result.requests).toEqual([]);
-    expect(result.skipped).toEqual([{ where: 'sources.bigcommerce.mapping.filter' }]);
+    expect(result.skipped).toEqual([
+      {
+        where: 'sources.bigcommerce.mapping.filter',
+        condition: '$not(order.status_id = 0)',
+        values: { 'order.status_id': 0 },
+      },
+    ]);
     expect(result.source_calls.map((call) => call.step)).toEqual(['order']);
   });
 });

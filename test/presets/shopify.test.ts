@@ -85,7 +85,13 @@ describe('shopify preset', () => {
       headers: headersFor('orders/create', 'evt-test-order'),
     });
     expect(testOrder.requests).toEqual([]);
-    expect(testOrder.skipped).toEqual([{ where: 'sources.shopify.mapping.filter' }]);
+    expect(testOrder.skipped).toEqual([
+      {
+        where: 'sources.shopify.mapping.filter',
+        condition: '$not(event.test = true)',
+        values: { 'event.test': true },
+      },
+    ]);
 
     const result = await mapPresetCase('shopify', {
       topic: 'products/update',
@@ -93,7 +99,13 @@ describe('shopify preset', () => {
       headers: headersFor('products/update', 'evt-product'),
     });
     expect(result.requests).toEqual([]);
-    expect(result.skipped).toEqual([{ where: 'sources.shopify.mapping.filter' }]);
+    expect(result.skipped).toEqual([
+      {
+        where: 'sources.shopify.mapping.filter',
+        condition: expect.stringMatching(/^meta\.topic in \[/) as unknown,
+        values: { 'meta.topic': 'products/update' },
+      },
+    ]);
   });
 
   it('relay map --preset shopify prints the same requests', async () => {

@@ -127,7 +127,13 @@ describe('an order with line items (samples/order-mapping.json)', () => {
     const result = await map(orderMapping, { ...order, test: true });
     expect(result).toEqual({
       messages: [],
-      skipped: [{ where: 'sources.orders.mapping.filter' }],
+      skipped: [
+        {
+          where: 'sources.orders.mapping.filter',
+          condition: '$not(event.test)',
+          values: { 'event.test': true },
+        },
+      ],
       droppedProperties: [],
       timeFallbacks: [],
     });
@@ -142,7 +148,14 @@ describe('an order with line items (samples/order-mapping.json)', () => {
       'orders:d-1:item:9001',
       'orders:d-1:item:9003',
     ]);
-    expect(skipped).toEqual([{ where: 'sources.orders.mapping.events[1].filter', index: 1 }]);
+    expect(skipped).toEqual([
+      {
+        where: 'sources.orders.mapping.events[1].filter',
+        index: 1,
+        condition: 'item.quantity > 0',
+        values: { 'item.quantity': 0 },
+      },
+    ]);
   });
 });
 
@@ -496,7 +509,16 @@ describe('hydrate with several events and a filter', () => {
     expect(count).toHaveBeenCalledWith('skipped_by_filter', 1);
     expect(log.info).toHaveBeenCalledWith(
       'events skipped by a filter',
-      expect.objectContaining({ reason: 'filter', skipped: [{ where: 'sources.orders.mapping.filter' }] }),
+      expect.objectContaining({
+        reason: 'filter',
+        skipped: [
+          {
+            where: 'sources.orders.mapping.filter',
+            condition: '$not(event.test)',
+            values: { 'event.test': true },
+          },
+        ],
+      }),
     );
   });
 });

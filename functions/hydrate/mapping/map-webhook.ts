@@ -8,6 +8,7 @@ import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import type { DeliverMessage, ProfileIdentifiers, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
 import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
+import { explainFilter } from './explain-filter.ts';
 import { mapCatalog } from './map-catalog.ts';
 import { mapConsent } from './map-consent.ts';
 import { mapEvents } from './map-events.ts';
@@ -41,7 +42,8 @@ export async function mapWebhook(
   if (mapping.filter !== undefined) {
     const where = `${mappingWhere(message.source)}.filter`;
     if (!isTruthy(await readValue(mapping.filter, context, where))) {
-      return { messages: [], skipped: [{ where }], droppedProperties: [], timeFallbacks: [] };
+      const why = await explainFilter(mapping.filter, context, where);
+      return { messages: [], skipped: [{ where, ...why }], droppedProperties: [], timeFallbacks: [] };
     }
   }
   const byType = Object.hasOwn(mapping.emit_by_event_type, message.event_type)

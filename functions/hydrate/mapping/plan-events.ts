@@ -6,6 +6,7 @@ import type { EventSpec, Mapping, SourceConfig } from '../../shared/config/relay
 import type { WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
 import { PermanentError } from '../../shared/stage/errors.ts';
 import { readValue } from '../../shared/config/expression.ts';
+import { explainFilter } from './explain-filter.ts';
 import { defaultRootsOf, mappingWhere, type MappingContext } from './context.ts';
 import type { PropertySpecs } from './event-properties.ts';
 import { isTruthy } from './values.ts';
@@ -21,6 +22,10 @@ export interface SkippedEvent {
   index?: number;
   /** Why the mapping's write could not be made; absent for a filter's decision. */
   reason?: string;
+  /** A filter's decision: the condition that was not true (./explain-filter.ts). */
+  condition?: string;
+  /** The values of the fields that condition reads. */
+  values?: Record<string, unknown>;
 }
 
 /** One event to build: what shapes it, the context it reads, and the parts of its unique_id after the delivery. */
@@ -120,7 +125,8 @@ async function passes(
 ): Promise<boolean> {
   if (spec.filter === undefined) return true;
   if (isTruthy(await readValue(spec.filter, context, `${where}.filter`))) return true;
-  skipped.push({ where: `${where}.filter`, ...(index === undefined ? {} : { index }) });
+  const why = await explainFilter(spec.filter, context, `${where}.filter`);
+  skipped.push({ where: `${where}.filter`, ...(index === undefined ? {} : { index }), ...why });
   return false;
 }
 
