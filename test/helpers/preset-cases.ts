@@ -24,6 +24,14 @@ const operationFor: Record<string, keyof typeof contract.operations> = {
   '/api/profile-import': 'create_or_update_profile',
   '/api/profile-subscription-bulk-create-jobs': 'bulk_subscribe_profiles',
   '/api/profile-subscription-bulk-delete-jobs': 'bulk_unsubscribe_profiles',
+  ...Object.fromEntries(
+    (['item', 'variant', 'category'] as const).flatMap((entity) =>
+      (['create', 'update', 'delete'] as const).map((kind) => [
+        `/api/catalog-${entity}-bulk-${kind}-jobs`,
+        `bulk_${kind}_catalog_${entity === 'category' ? 'categories' : `${entity}s`}` as const,
+      ]),
+    ),
+  ),
 };
 
 export function expectContractValid(requests: MapResult['requests']): void {
