@@ -10,7 +10,7 @@
 //  - moto 5.2.1 ignores KMSKeyArn on Lambda functions, so every plan wants to set kms_key_arn again;
 //  - moto re-serialises an SQS RedrivePolicy with spaces (Python's json.dumps), which the provider reads
 //    back as a string change ("whitespace changes") of an equal JSON document;
-//  - moto does not return RedriveAllowPolicy at all; test/infra/moto-shim/ makes it return the stored value,
+//  - moto does not return RedriveAllowPolicy at all; scripts/local-aws/moto-shim/ makes it return the stored value,
 //    without which the provider waits for it until it times out.
 // The no-change assertions allow exactly these differences, and only after checking that moto still
 // behaves that way; everything else must be a no-op.

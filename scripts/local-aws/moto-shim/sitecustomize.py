@@ -1,4 +1,5 @@
-"""Test-harness shim for moto_server, loaded through PYTHONPATH by test/infra/moto.ts only.
+"""Compatibility shim for moto_server, loaded through PYTHONPATH by scripts/local-aws/moto.ts only (the apply
+tests and `npm run deploy:local`).
 
 moto 5.2.1 stores the SQS queue attribute RedriveAllowPolicy but never returns it from GetQueueAttributes
 (it is missing from Queue.BASE_ATTRIBUTES) and rejects it as an unknown name when asked for it explicitly.
