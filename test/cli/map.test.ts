@@ -197,18 +197,18 @@ describe('relay map', () => {
     const result = await mapWebhookFile({
       preset: 'shopify',
       file: 'samples/order-with-line-items.json',
-      eventType: 'products/create',
+      eventType: 'inventory_levels/update',
     });
     expect(result.requests).toEqual([]);
     expect(result.skipped).toEqual([
       expect.objectContaining({
         where: 'sources.shopify.mapping.filter',
         condition: expect.stringMatching(/^meta\.topic in \[/) as unknown,
-        values: { 'meta.topic': 'products/create' },
+        values: { 'meta.topic': 'inventory_levels/update' },
       }),
     ]);
     expect(describeSkip(result.skipped[0])).toMatch(
-      /^sources\.shopify\.mapping\.filter: meta\.topic in \[.* is not true \(meta\.topic = "products\/create"\)$/,
+      /^sources\.shopify\.mapping\.filter: meta\.topic in \[.* is not true \(meta\.topic = "inventory_levels\/update"\)$/,
     );
 
     const testOrder = path.join(dir, 'test-order-preset.json');
