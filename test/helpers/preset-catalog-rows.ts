@@ -1,0 +1,62 @@
+// The catalog rows (`klaviyo.catalog` messages, with their `as_of` versions) a preset topic's fixture becomes:
+// the webhook read as ingest reads it and hydrated by hydrate's own use case, source APIs answered from the
+// recorded files, as `relay map` does. The Klaviyo jobs they become are in the preset's expected requests; this
+// is what the jobs do not show (the version every row is ordered by).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
+import { parseJson } from '../../functions/shared/json/text.ts';
+import type { Logger } from '../../functions/shared/logger.ts';
+import type { KlaviyoCatalogV1 } from '../../functions/shared/stage/contracts.ts';
+import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
+import { presetConfig } from '../../cli/map/map-config.ts';
+import { receivedMessage } from '../../cli/map/received-message.ts';
+import { recordedResponses } from '../../cli/recorded-responses.ts';
+import { fixtureName, type PresetCase } from './preset-cases.ts';
+
+const quiet = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+export async function presetCatalogRows(preset: string, c: PresetCase): Promise<KlaviyoCatalogV1[]> {
+  const dir = path.join('test/fixtures/presets', preset);
+  const config = presetConfig(preset, preset);
+  const rawBody = await readFile(path.join(dir, `${fixtureName(c)}.json`));
+  const message = receivedMessage(
+    config,
+    { source: preset, header: c.headers },
+    rawBody,
+    parseJson(rawBody.toString('utf8')),
+  );
+  const rows: KlaviyoCatalogV1[] = [];
+  const keep = (body: string) => {
+    const made = parseJson(body) as { type?: string };
+    if (made.type === 'klaviyo.catalog') rows.push(made as KlaviyoCatalogV1);
+  };
+  const deliverQueue: MessageQueue = {
+    maxBodyBytes: Number.MAX_SAFE_INTEGER,
+    sendBatch: (messages) => {
+      for (const m of messages) keep(m.body);
+      return Promise.resolve({ failedIds: [], reasons: [] });
+    },
+    send: (m) => {
+      keep(m.body);
+      return Promise.resolve();
+    },
+  };
+  const responses =
+    c.responses === undefined ? undefined : recordedResponses(path.join(dir, 'responses', c.responses));
+  await hydrateEvent(message, {
+    config,
+    deliverQueue,
+    log: quiet as unknown as Logger,
+    fetch,
+    now: Date.now,
+    resolveSecret: () => Promise.resolve('recorded-answers-need-no-secret'),
+    fetchFor: responses?.fetchFor,
+  });
+  return rows;
+}
