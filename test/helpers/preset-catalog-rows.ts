@@ -1,7 +1,7 @@
 // The catalog rows (`klaviyo.catalog` messages, with their `as_of` versions) a preset topic's fixture becomes:
 // the webhook read as ingest reads it and hydrated by hydrate's own use case, source APIs answered from the
 // recorded files, as `relay map` does. The Klaviyo jobs they become are in the preset's expected requests; this
-// is what the jobs do not show (the version every row is ordered by).
+// is what the jobs do not show (the version every row is ordered by), and the source API URLs as called.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
@@ -22,6 +22,14 @@ const quiet = {
 };
 
 export async function presetCatalogRows(preset: string, c: PresetCase): Promise<KlaviyoCatalogV1[]> {
+  return (await presetCatalogRun(preset, c)).rows;
+}
+
+/** The rows, and the source API URLs called as sent (`relay map` shows them with query values hidden). */
+export async function presetCatalogRun(
+  preset: string,
+  c: PresetCase,
+): Promise<{ rows: KlaviyoCatalogV1[]; urls: string[] }> {
   const dir = path.join('test/fixtures/presets', preset);
   const config = presetConfig(preset, preset);
   const rawBody = await readFile(path.join(dir, `${fixtureName(c)}.json`));
@@ -32,6 +40,7 @@ export async function presetCatalogRows(preset: string, c: PresetCase): Promise<
     parseJson(rawBody.toString('utf8')),
   );
   const rows: KlaviyoCatalogV1[] = [];
+  const urls: string[] = [];
   const keep = (body: string) => {
     const made = parseJson(body) as { type?: string };
     if (made.type === 'klaviyo.catalog') rows.push(made as KlaviyoCatalogV1);
@@ -56,7 +65,15 @@ export async function presetCatalogRows(preset: string, c: PresetCase): Promise<
     fetch,
     now: Date.now,
     resolveSecret: () => Promise.resolve('recorded-answers-need-no-secret'),
-    fetchFor: responses?.fetchFor,
+    fetchFor: (step) => {
+      if (responses === undefined)
+        throw new Error(`${fixtureName(c)}: no recorded answers for step ${step.name}`);
+      const answer = responses.fetchFor(step);
+      return (url, init) => {
+        urls.push(url instanceof Request ? url.url : url.toString());
+        return answer(url, init);
+      };
+    },
   });
-  return rows;
+  return { rows, urls };
 }
