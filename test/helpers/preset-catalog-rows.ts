@@ -4,6 +4,8 @@
 // is what the jobs do not show (the version every row is ordered by), and the source API URLs as called.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { expect } from 'vitest';
+import { planCatalogJobs } from '../../functions/deliver/catalog-plan.ts';
 import { hydrateEvent } from '../../functions/hydrate/hydrate-event.ts';
 import { parseJson } from '../../functions/shared/json/text.ts';
 import type { Logger } from '../../functions/shared/logger.ts';
@@ -12,7 +14,10 @@ import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { presetConfig } from '../../cli/map/map-config.ts';
 import { receivedMessage } from '../../cli/map/received-message.ts';
 import { recordedResponses } from '../../cli/recorded-responses.ts';
+import { loadKlaviyoContract } from '../../local/klaviyo-mock/contract.ts';
 import { fixtureName, type PresetCase } from './preset-cases.ts';
+
+const contract = loadKlaviyoContract();
 
 const quiet = {
   info: () => undefined,
@@ -76,4 +81,29 @@ export async function presetCatalogRun(
     },
   });
   return { rows, urls };
+}
+
+/**
+ * The create jobs the rows' upserts become when Klaviyo has none of them yet (deliver's second job), each
+ * checked against Klaviyo's contract: the expected requests show only the first, the update job.
+ */
+export function expectCreateJobsValid(rows: readonly KlaviyoCatalogV1[]): number {
+  const upserts = rows.flatMap((message, i) =>
+    message.operation === 'upsert' ? [{ id: String(i), message }] : [],
+  );
+  let jobs = 0;
+  for (const entity of ['category', 'item', 'variant'] as const)
+    for (const job of planCatalogJobs(
+      entity,
+      'create',
+      upserts.filter((u) => u.message.entity === entity),
+    )) {
+      const operation = Object.values(contract.operations).find(
+        (o) => o.method === 'POST' && o.path === job.path,
+      );
+      if (!operation) throw new Error(`no Klaviyo operation for ${job.path}`);
+      expect(operation.validateBody(job.body), job.path).toBeNull();
+      jobs += 1;
+    }
+  return jobs;
 }

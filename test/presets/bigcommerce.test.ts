@@ -8,7 +8,11 @@ import {
   mapPresetCase,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
-import { presetCatalogRows, presetCatalogRun } from '../helpers/preset-catalog-rows.ts';
+import {
+  expectCreateJobsValid,
+  presetCatalogRows,
+  presetCatalogRun,
+} from '../helpers/preset-catalog-rows.ts';
 
 const scope = (topic: string, fixture?: string): PresetCase => {
   const name = fixture ?? topic.replace(/\//g, '-');
@@ -109,6 +113,8 @@ describe('bigcommerce preset', () => {
 
   it('an item per product and a variant per variant, versioned by date_modified; a delete removes the item', async () => {
     const rows = await Promise.all(productCases.map((c) => presetCatalogRows('bigcommerce', c)));
+    // A first write creates: the create jobs carry what Klaviyo requires.
+    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
     expect(
       rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id} ${r.as_of}`)),
     ).toEqual([

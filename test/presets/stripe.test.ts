@@ -8,7 +8,7 @@ import {
   mapPresetCase,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
-import { presetCatalogRows } from '../helpers/preset-catalog-rows.ts';
+import { expectCreateJobsValid, presetCatalogRows } from '../helpers/preset-catalog-rows.ts';
 
 const stripeCase = (topic: string, withResponses = false): PresetCase => {
   const fixture = topic.replace(/\./g, '-');
@@ -79,6 +79,8 @@ describe('stripe preset', () => {
 
   it("an item per product with a URL, versioned by the product's updated; a delete by the event's time", async () => {
     const rows = await Promise.all(productCases.map((c) => presetCatalogRows('stripe', c)));
+    // A first write creates: the create jobs carry what Klaviyo requires.
+    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
     expect(
       rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id} ${r.as_of}`)),
     ).toEqual([

@@ -8,7 +8,7 @@ import {
   mapPresetCase,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
-import { presetCatalogRows } from '../helpers/preset-catalog-rows.ts';
+import { expectCreateJobsValid, presetCatalogRows } from '../helpers/preset-catalog-rows.ts';
 
 const wooCase = (topic: string, fixture: string): PresetCase => ({
   topic,
@@ -74,6 +74,8 @@ describe('woocommerce preset', () => {
 
   it('product topics write catalog rows alone, each versioned by date_modified_gmt', async () => {
     const rows = await Promise.all(productCases.map((c) => presetCatalogRows('woocommerce', c)));
+    // A first write creates: the create jobs carry what Klaviyo requires.
+    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
     expect(rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id}`))).toEqual([
       ['upsert item 794', 'upsert variant 794'],
       ['upsert item 799'],
