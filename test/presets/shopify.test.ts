@@ -29,6 +29,12 @@ const cases: PresetCase[] = [
   { topic: 'checkouts/create', headers: headersFor('checkouts/create', 'evt-checkout-1') },
   { topic: 'customers/create', headers: headersFor('customers/create', 'evt-customer-1') },
   { topic: 'customers/update', headers: headersFor('customers/update', 'evt-customer-2') },
+  { topic: 'products/create', headers: headersFor('products/create', 'evt-product-1') },
+  { topic: 'products/update', headers: headersFor('products/update', 'evt-product-2') },
+  { topic: 'products/delete', headers: headersFor('products/delete', 'evt-product-3') },
+  { topic: 'collections/create', headers: headersFor('collections/create', 'evt-collection-1') },
+  { topic: 'collections/update', headers: headersFor('collections/update', 'evt-collection-2') },
+  { topic: 'collections/delete', headers: headersFor('collections/delete', 'evt-collection-3') },
 ];
 
 describe('shopify preset', () => {
@@ -94,16 +100,16 @@ describe('shopify preset', () => {
     ]);
 
     const result = await mapPresetCase('shopify', {
-      topic: 'products/update',
+      topic: 'inventory_levels/update',
       fixture: 'orders-create',
-      headers: headersFor('products/update', 'evt-product'),
+      headers: headersFor('inventory_levels/update', 'evt-inventory'),
     });
     expect(result.requests).toEqual([]);
     expect(result.skipped).toEqual([
       {
         where: 'sources.shopify.mapping.filter',
         condition: expect.stringMatching(/^meta\.topic in \[/) as unknown,
-        values: { 'meta.topic': 'products/update' },
+        values: { 'meta.topic': 'inventory_levels/update' },
       },
     ]);
   });

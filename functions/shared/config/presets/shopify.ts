@@ -1,8 +1,10 @@
 // Shopify: order, checkout and customer webhooks (the `X-Shopify-Topic` header is `meta.topic`) as Klaviyo's
 // e-commerce metrics, with the property names Klaviyo documents for custom integrations, and marketing consent
 // (./shopify-consent.ts). Only refunds need the Admin API: a refund names its order but not the customer, so the
-// order is fetched (set the connection's auth).
+// order is fetched (set the connection's auth). Products and collections become Klaviyo's catalog
+// (./shopify-catalog.ts).
 import type { Preset } from './preset.ts';
+import { SHOPIFY_CATALOG_TOPICS, shopifyCatalog, shopifyCatalogEmit } from './shopify-catalog.ts';
 import { SHOPIFY_CONSENT_TOPICS, shopifySubscriptions, shopifyUnsubscriptions } from './shopify-consent.ts';
 
 /** The topics this preset maps; any other (a subscription it does not know) is skipped, not dead-lettered. */
@@ -15,6 +17,7 @@ export const SHOPIFY_TOPICS = [
   'customers/create',
   'customers/update',
   ...SHOPIFY_CONSENT_TOPICS,
+  ...SHOPIFY_CATALOG_TOPICS,
 ] as const;
 
 /** Klaviyo's `Items` (templates loop over it), built from an order's or a checkout's line items. */
@@ -65,9 +68,14 @@ export const shopifyPreset: Preset = {
       // A customer's profile is as new as the customer record (customers/create, customers/update).
       as_of: 'event.updated_at',
     },
-    // Customer topics update the profile; every other topic is the events below.
+    // Customer topics update the profile; catalog topics write catalog rows alone; every other topic is the
+    // events below.
     emit: 'event',
-    emit_by_event_type: { 'customers/create': 'profile', 'customers/update': 'profile' },
+    emit_by_event_type: {
+      'customers/create': 'profile',
+      'customers/update': 'profile',
+      ...shopifyCatalogEmit,
+    },
     profile_attributes: {
       first_name: 'event.first_name',
       last_name: 'event.last_name',
@@ -81,6 +89,7 @@ export const shopifyPreset: Preset = {
     },
     subscriptions: shopifySubscriptions,
     unsubscriptions: shopifyUnsubscriptions,
+    catalog: shopifyCatalog,
     value_currency: 'event.currency',
     events: [
       {
