@@ -8,6 +8,11 @@ import {
   mapPresetCase,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
+import {
+  expectCreateJobsValid,
+  presetCatalogRows,
+  presetCatalogRun,
+} from '../helpers/preset-catalog-rows.ts';
 
 const scope = (topic: string, fixture?: string): PresetCase => {
   const name = fixture ?? topic.replace(/\//g, '-');
@@ -23,8 +28,16 @@ const cases: PresetCase[] = [
   scope('store/customer/created'),
 ];
 
+// Product scopes write the catalog alone: the thin webhook hydrated from the Catalog API (product with variants
+// and images) and /v2/store; a delete needs no call (its folder of recorded answers does not exist).
+const productCases: PresetCase[] = [
+  scope('store/product/created'),
+  scope('store/product/updated'),
+  scope('store/product/deleted'),
+];
+
 describe('bigcommerce preset', () => {
-  it.each(cases)('$fixture → the expected Klaviyo requests', async (c) => {
+  it.each([...cases, ...productCases])('$fixture → the expected Klaviyo requests', async (c) => {
     const result = await mapPresetCase('bigcommerce', c);
     expect(result.failure).toBeUndefined();
     // A status change is one of several events by its new status: the others are skipped by their filters.
@@ -79,5 +92,51 @@ describe('bigcommerce preset', () => {
       },
     ]);
     expect(result.source_calls.map((call) => call.step)).toEqual(['order']);
+  });
+
+  it('a product scope reads the product with its variants and images, and the store; a delete reads nothing', async () => {
+    const calls = await Promise.all(
+      productCases.map(async (c) => (await presetCatalogRun('bigcommerce', c)).urls),
+    );
+    expect(calls).toEqual([
+      [
+        'https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/products/174?include=variants,images',
+        'https://api.bigcommerce.com/stores/r7k2m9x4qa/v2/store',
+      ],
+      [
+        'https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/products/188?include=variants,images',
+        'https://api.bigcommerce.com/stores/r7k2m9x4qa/v2/store',
+      ],
+      [],
+    ]);
+  });
+
+  it('an item per product and a variant per variant, versioned by date_modified; a delete removes the item', async () => {
+    const rows = await Promise.all(productCases.map((c) => presetCatalogRows('bigcommerce', c)));
+    // A first write creates: the create jobs carry what Klaviyo requires.
+    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
+    expect(
+      rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id} ${r.as_of}`)),
+    ).toEqual([
+      [
+        'upsert item 174 2026-12-03T08:15:42.000Z',
+        'upsert variant 301 2026-12-03T08:15:42.000Z',
+        'upsert variant 302 2026-12-03T08:15:42.000Z',
+        'upsert variant 303 2026-12-03T08:15:42.000Z',
+      ],
+      ['upsert item 188 2026-12-04T16:40:05.000Z', 'upsert variant 377 2026-12-04T16:40:05.000Z'],
+      // The webhook's own time (created_at): the product is gone, and with it its date_modified.
+      ['delete item 174 2026-12-05T09:30:00.000Z'],
+    ]);
+    const [created = []] = rows;
+    expect(
+      created.map((r) => [r.fields?.title, r.fields?.sku, r.fields?.price, r.fields?.inventory_quantity]),
+    ).toEqual([
+      ['Harbour Linen Shirt', undefined, 48, undefined],
+      ['Harbour Linen Shirt - Blue / M', 'HLS-BLU-M', 48, 7],
+      ['Harbour Linen Shirt - Blue / L', 'HLS-BLU-L', 52, 4],
+      ['Harbour Linen Shirt - Sand / L', '303', 48, 0],
+    ]);
+    expect(created[0]?.fields?.url).toBe('https://shop.example.com/harbour-linen-shirt/');
   });
 });

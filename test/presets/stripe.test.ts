@@ -8,6 +8,7 @@ import {
   mapPresetCase,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
+import { expectCreateJobsValid, presetCatalogRows } from '../helpers/preset-catalog-rows.ts';
 
 const stripeCase = (topic: string, withResponses = false): PresetCase => {
   const fixture = topic.replace(/\./g, '-');
@@ -23,8 +24,16 @@ const cases: PresetCase[] = [
   stripeCase('charge.refunded'),
 ];
 
+// Product events write the catalog alone: an item per product that has a URL; a delete removes it.
+const productCases: PresetCase[] = [
+  stripeCase('product.created'),
+  stripeCase('product.updated'),
+  { ...stripeCase('product.updated'), fixture: 'product-updated-no-url' },
+  stripeCase('product.deleted'),
+];
+
 describe('stripe preset', () => {
-  it.each(cases)('$topic → the expected Klaviyo requests', async (c) => {
+  it.each([...cases, ...productCases])('$fixture → the expected Klaviyo requests', async (c) => {
     const result = await mapPresetCase('stripe', c);
     expect(result.failure).toBeUndefined();
     expect(result.skipped).toEqual([]);
@@ -66,5 +75,21 @@ describe('stripe preset', () => {
       file: 'test/fixtures/presets/stripe/charge-refunded-jpy.json',
     });
     expect(attributesOf(result.requests[0])).toMatchObject({ value: 2520, value_currency: 'JPY' });
+  });
+
+  it("an item per product with a URL, versioned by the product's updated; a delete by the event's time", async () => {
+    const rows = await Promise.all(productCases.map((c) => presetCatalogRows('stripe', c)));
+    // A first write creates: the create jobs carry what Klaviyo requires.
+    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
+    expect(
+      rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id} ${r.as_of}`)),
+    ).toEqual([
+      ['upsert item prod_RkQ8mZtY3nB2cD 2026-12-10T10:53:20.000Z'],
+      ['upsert item prod_RkQ8mZtY3nB2cD 2026-12-11T11:55:00.000Z'],
+      // No URL: Klaviyo could not create the item, so the product is left out.
+      [],
+      ['delete item prod_RkQ8mZtY3nB2cD 2026-12-12T04:33:20.000Z'],
+    ]);
+    expect(rows[1]?.[0]?.fields).toMatchObject({ title: 'Enamel Camp Mug (Forest)', published: true });
   });
 });

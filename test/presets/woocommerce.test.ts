@@ -8,6 +8,7 @@ import {
   mapPresetCase,
   type PresetCase,
 } from '../helpers/preset-cases.ts';
+import { expectCreateJobsValid, presetCatalogRows } from '../helpers/preset-catalog-rows.ts';
 
 const wooCase = (topic: string, fixture: string): PresetCase => ({
   topic,
@@ -23,6 +24,15 @@ const cases: PresetCase[] = [
   wooCase('customer.created', 'customer-created'),
 ];
 
+// Product topics write the catalog alone: an item, a simple product's variant of the same id, a variation's
+// variant of its product; a delete removes the item and that variant.
+const productCases: PresetCase[] = [
+  wooCase('product.created', 'product-created'),
+  wooCase('product.updated', 'product-updated'),
+  wooCase('product.updated', 'product-updated-variation'),
+  wooCase('product.deleted', 'product-deleted'),
+];
+
 const metricsOf = (requests: { body: unknown }[]) =>
   requests.map(
     (r) =>
@@ -31,7 +41,7 @@ const metricsOf = (requests: { body: unknown }[]) =>
   );
 
 describe('woocommerce preset', () => {
-  it.each(cases)('$fixture → the expected Klaviyo requests', async (c) => {
+  it.each([...cases, ...productCases])('$fixture → the expected Klaviyo requests', async (c) => {
     const result = await mapPresetCase('woocommerce', c);
     expect(result.failure).toBeUndefined();
     expect(result.requests).toEqual(await expectedRequests('woocommerce', c, result.requests));
@@ -60,5 +70,29 @@ describe('woocommerce preset', () => {
     const pending = await mapPresetCase('woocommerce', wooCase('order.created', 'order-created-pending'));
     expect(pending.requests).toEqual([]);
     expect(pending.failure).toBeUndefined();
+  });
+
+  it('product topics write catalog rows alone, each versioned by date_modified_gmt', async () => {
+    const rows = await Promise.all(productCases.map((c) => presetCatalogRows('woocommerce', c)));
+    // A first write creates: the create jobs carry what Klaviyo requires.
+    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
+    expect(rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id}`))).toEqual([
+      ['upsert item 794', 'upsert variant 794'],
+      ['upsert item 799'],
+      ['upsert variant 800'],
+      ['delete item 794', 'delete variant 794'],
+    ]);
+    expect(rows.slice(0, 3).map((made) => made.map((r) => r.as_of))).toEqual([
+      ['2026-12-01T14:40:11.000Z', '2026-12-01T14:40:11.000Z'],
+      ['2026-12-02T16:05:30.000Z'],
+      ['2026-12-02T16:05:29.000Z'],
+    ]);
+    // A variation names its product; a simple product's variant names the product of the same id.
+    expect([rows[0]?.[1]?.fields?.item, rows[2]?.[0]?.fields?.item]).toEqual(['794', '799']);
+    // Neither an event nor a profile upsert.
+    for (const c of productCases)
+      expect((await mapPresetCase('woocommerce', c)).requests.every((r) => r.path.includes('catalog'))).toBe(
+        true,
+      );
   });
 });

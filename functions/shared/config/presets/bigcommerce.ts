@@ -1,8 +1,14 @@
 // BigCommerce: webhooks are thin (`scope`, `data: { type, id }`), so the order, its products, shipping addresses
 // and coupons and the customer are fetched from the store's API (`X-Auth-Token`; the store hash is in the
 // webhook's `producer`, `stores/<hash>`). An order still Incomplete (status 0: checkout not finished) is skipped;
-// it becomes a Placed Order when its status leaves 0. Guest orders (customer_id 0) are not looked up.
+// it becomes a Placed Order when its status leaves 0. Guest orders (customer_id 0) are not looked up. Product
+// scopes write the catalog (./bigcommerce-catalog.ts).
 import type { Preset } from './preset.ts';
+import {
+  BIGCOMMERCE_PRODUCT_SCOPES,
+  bigcommerceCatalog,
+  bigcommerceCatalogSteps,
+} from './bigcommerce-catalog.ts';
 
 /** BigCommerce's order status ids (`status_id`) this preset names. */
 const STATUS = { incomplete: 0, shipped: 2, refunded: 4, cancelled: 5, completed: 10, partiallyRefunded: 14 };
@@ -11,6 +17,7 @@ export const BIGCOMMERCE_SCOPES = [
   'store/order/created',
   'store/order/statusUpdated',
   'store/customer/created',
+  ...BIGCOMMERCE_PRODUCT_SCOPES,
 ] as const;
 const ORDER_SCOPES = ['store/order/created', 'store/order/statusUpdated'];
 
@@ -38,7 +45,7 @@ export const bigcommercePreset: Preset = {
   requires: [
     {
       path: ['hydration', 'connections', 'store', 'auth'],
-      what: 'the store API token (an API account with read-only Orders and Customers scopes) as X-Auth-Token',
+      what: 'the store API token (an API account with read-only Orders, Customers and Products scopes) as X-Auth-Token',
       example: { header: 'x-auth-token', secret: { env: 'BIGCOMMERCE_API_TOKEN' } },
     },
   ],
@@ -76,6 +83,7 @@ export const bigcommercePreset: Preset = {
         pick: { expr: 'data[0]' },
         cache_ttl_seconds: 60,
       },
+      ...bigcommerceCatalogSteps,
     ],
   },
   mapping: {
@@ -90,7 +98,11 @@ export const bigcommercePreset: Preset = {
       as_of: 'customer.date_modified',
     },
     emit: 'event',
-    emit_by_event_type: { 'store/customer/created': 'profile' },
+    emit_by_event_type: {
+      'store/customer/created': 'profile',
+      // Product scopes write the catalog alone.
+      ...Object.fromEntries(BIGCOMMERCE_PRODUCT_SCOPES.map((scope) => [scope, 'none' as const])),
+    },
     // A new customer who accepts product review and abandoned cart emails (marketing email, for Klaviyo's flows)
     // is subscribed, as a historical import at the account's creation. Not accepting writes nothing.
     subscriptions: [
@@ -184,5 +196,6 @@ export const bigcommercePreset: Preset = {
         keep: { Items: { expr: ITEMS } },
       },
     ],
+    catalog: bigcommerceCatalog,
   },
 };

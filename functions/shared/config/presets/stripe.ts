@@ -2,7 +2,9 @@
 // line items, so they are fetched (`/v1/checkout/sessions/{id}/line_items`, cursor-paginated with `has_more` and
 // `starting_after`, products expanded for names and images). Subscriptions name their customer only by id, so the
 // customer is fetched for the email. Amounts arrive in minor units and become `value` in the currency's major unit.
+// Product events write the catalog (./stripe-catalog.ts).
 import type { Preset } from './preset.ts';
+import { STRIPE_PRODUCT_TYPES, stripeCatalog } from './stripe-catalog.ts';
 
 /** Stripe's zero-decimal currencies: an amount in these is already in the major unit. */
 const ZERO_DECIMAL = [
@@ -36,6 +38,7 @@ export const STRIPE_TYPES = [
   'customer.subscription.updated',
   'customer.subscription.deleted',
   'charge.refunded',
+  ...STRIPE_PRODUCT_TYPES,
 ] as const;
 const CHECKOUT_PAID = ['checkout.session.completed', 'checkout.session.async_payment_succeeded'];
 
@@ -121,6 +124,8 @@ export const stripePreset: Preset = {
       external_id: [],
     },
     time: 'event.created',
+    // Product events write the catalog alone.
+    emit_by_event_type: Object.fromEntries(STRIPE_PRODUCT_TYPES.map((type) => [type, 'none' as const])),
     value_currency: { expr: `$uppercase(${SESSION}.currency)` },
     // Checkout's promotional consent (`consent_collection.promotions: auto`): `opt_in` subscribes the email, as
     // a historical import at the event's time. `opt_out` writes nothing: leaving a box unticked at one checkout
@@ -218,5 +223,6 @@ export const stripePreset: Preset = {
         },
       },
     ],
+    catalog: stripeCatalog,
   },
 };

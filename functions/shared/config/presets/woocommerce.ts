@@ -1,9 +1,16 @@
-// WooCommerce: order and customer webhooks (the `X-WC-Webhook-Topic` header is `meta.topic`), whose payload is
+// WooCommerce: order, customer and product webhooks (the `X-WC-Webhook-Topic` header is `meta.topic`), whose payload is
 // the REST API's order or customer. An update does not say what changed, so the order's status decides the event:
 // completed → Fulfilled, cancelled → Cancelled, refunded → Refunded. Times are the `_gmt` fields, which carry no zone.
+// Product topics write the catalog (./woocommerce-catalog.ts).
 import type { Preset } from './preset.ts';
+import { WOOCOMMERCE_PRODUCT_TOPICS, woocommerceCatalog } from './woocommerce-catalog.ts';
 
-export const WOOCOMMERCE_TOPICS = ['order.created', 'order.updated', 'customer.created'] as const;
+export const WOOCOMMERCE_TOPICS = [
+  'order.created',
+  'order.updated',
+  'customer.created',
+  ...WOOCOMMERCE_PRODUCT_TOPICS,
+] as const;
 
 /** Statuses of an order that was placed: paid, or on hold awaiting a manual payment. */
 const PLACED_STATUSES = ['processing', 'on-hold', 'completed'];
@@ -51,7 +58,11 @@ export const woocommercePreset: Preset = {
       external_id: [],
     },
     emit: 'event',
-    emit_by_event_type: { 'customer.created': 'profile' },
+    emit_by_event_type: {
+      'customer.created': 'profile',
+      // Product topics write the catalog alone.
+      ...Object.fromEntries(WOOCOMMERCE_PRODUCT_TOPICS.map((topic) => [topic, 'none' as const])),
+    },
     profile_attributes: {
       first_name: 'event.first_name',
       last_name: 'event.last_name',
@@ -116,5 +127,6 @@ export const woocommercePreset: Preset = {
         value: { expr: '$abs($sum(event.refunds.$number(total)))' },
       }),
     ],
+    catalog: woocommerceCatalog,
   },
 };
