@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planConsentJobs } from '../../functions/deliver/consent-jobs.ts';
 import { catalogRequestsFor } from '../map/catalog-requests.ts';
+import { recordAndBackInStockRequestsFor } from '../map/state-requests.ts';
 import {
   createEventBody,
   KLAVIYO_PATHS,
@@ -88,6 +89,7 @@ export function requestsFor(messages: readonly DeliverMessage[]): KlaviyoRequest
   for (const job of planConsentJobs(consent))
     requests.push({ method: 'POST', path: job.path, body: job.body });
   requests.push(...catalogRequestsFor(messages));
+  requests.push(...recordAndBackInStockRequestsFor(messages));
   return requests;
 }
 
