@@ -3,6 +3,7 @@
 // `starting_after`, products expanded for names and images). Subscriptions name their customer only by id, so the
 // customer is fetched for the email. Amounts arrive in minor units and become `value` in the currency's major unit.
 import type { Preset } from './preset.ts';
+import { subscriptionRecord } from './stripe-records.ts';
 
 /** Stripe's zero-decimal currencies: an amount in these is already in the major unit. */
 const ZERO_DECIMAL = [
@@ -219,4 +220,6 @@ export const stripePreset: Preset = {
       },
     ],
   },
+  // Opt-in: subscriptions as custom-object records (./stripe-records.ts).
+  optionalRecords: [subscriptionRecord(major)],
 };
