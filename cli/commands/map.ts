@@ -58,7 +58,8 @@ export interface MapResult {
   event_type: string;
   /**
    * What Klaviyo would receive: one request per event and profile upsert (deliver may combine events into Bulk
-   * Create Events), then the consent jobs the webhook's consent writes become (grouped as deliver groups them).
+   * Create Events), then the consent jobs the webhook's consent writes become (grouped as deliver groups them),
+   * the catalog jobs, the custom-object record jobs and the back-in-stock subscriptions.
    */
   requests: KlaviyoRequest[];
   /**
