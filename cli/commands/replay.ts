@@ -72,7 +72,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--no-backfill', 'let the events trigger flows (default: sent as backfill, so flows do not fire)')
     .option(
       '--with-profiles',
-      'replay state writes too: profile upserts, consent, catalog rows, custom-object records and back-in-stock subscriptions (default: events only); a versioned write older than one the relay made since is skipped, a record (no version) is sent again',
+      'replay state writes too: profiles, consent, catalog rows, records, back in stock (default: events only); never over a newer version',
     )
     .addOption(new Option('--rate <per-second>', 'webhooks sent a second at most').default('50'))
     .option('--dry-run', 'count what would be replayed; send nothing')
