@@ -245,6 +245,22 @@ variable "sources" {
         }))
         as_of = optional(string)
       })))
+      records = optional(list(object({
+        id          = string
+        data_source = string
+        event_types = optional(list(string))
+        when        = optional(string)
+        for_each    = optional(string)
+        record_id   = string
+        record      = map(string)
+      })))
+      back_in_stock = optional(list(object({
+        id                  = string
+        event_types         = optional(list(string))
+        when                = optional(string)
+        variant_external_id = string
+        channels            = optional(list(string))
+      })))
       list = optional(string)
     }), {})
     tolerance_seconds = optional(number)
@@ -1065,6 +1081,96 @@ variable "sources" {
   validation {
     condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.as_of if o.as_of != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
     error_message = "sources[*].mapping.catalog[*].as_of must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].mapping.records must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
+    error_message = "sources[*].mapping.records[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.data_source if o.data_source != null] : can(regex("^[A-Za-z0-9]{1,64}$", v5))])
+    error_message = "sources[*].mapping.records[*].data_source must be a Klaviyo data source id (relay data-source create prints it) (^[A-Za-z0-9]{1,64}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.event_types if o.event_types != null] : length(v5) >= 1])
+    error_message = "sources[*].mapping.records[*].event_types must be a list of at least 1 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.records[*].event_types[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.records[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.for_each if o.for_each != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.records[*].for_each must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.record_id if o.record_id != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.records[*].record_id must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for k in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.record if o.record != null] : keys(m)]) : length(k) >= 1 && length(k) <= 100])
+    error_message = "Each key of sources[*].mapping.records[*].record must be from 1 to 100 characters."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for m in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.records if o.records != null]) : o.record if o.record != null] : values(m)]) : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.records[*].record[*] must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v3 in [for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null] : length(v3) >= 1 && length(v3) <= 10])
+    error_message = "sources[*].mapping.back_in_stock must be a list of from 1 to 10 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.id if o.id != null] : can(regex("^[a-z0-9][a-z0-9_-]{0,39}$", v5))])
+    error_message = "sources[*].mapping.back_in_stock[*].id must be lower_snake_case (^[a-z0-9][a-z0-9_-]{0,39}$)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.event_types if o.event_types != null] : length(v5) >= 1])
+    error_message = "sources[*].mapping.back_in_stock[*].event_types must be a list of at least 1 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.event_types if o.event_types != null]) : length(v6) >= 1])
+    error_message = "sources[*].mapping.back_in_stock[*].event_types[*] must be at least 1 character."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.when if o.when != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.back_in_stock[*].when must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.variant_external_id if o.variant_external_id != null] : startswith(v5, "=") ? length(trimspace(substr(v5, 1, -1))) >= 1 && length(trimspace(substr(v5, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v5))])
+    error_message = "sources[*].mapping.back_in_stock[*].variant_external_id must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v5 in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.channels if o.channels != null] : length(v5) >= 1 && length(v5) <= 2])
+    error_message = "sources[*].mapping.back_in_stock[*].channels must be a list of from 1 to 2 entries."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in flatten([for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.back_in_stock if o.back_in_stock != null]) : o.channels if o.channels != null]) : contains(["EMAIL", "SMS"], v6)])
+    error_message = "sources[*].mapping.back_in_stock[*].channels[*] must be one of EMAIL, SMS."
   }
 
   validation {

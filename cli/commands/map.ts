@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planConsentJobs } from '../../functions/deliver/consent-jobs.ts';
 import { catalogRequestsFor } from '../map/catalog-requests.ts';
+import { recordAndBackInStockRequestsFor } from '../map/state-requests.ts';
 import {
   createEventBody,
   KLAVIYO_PATHS,
@@ -57,7 +58,8 @@ export interface MapResult {
   event_type: string;
   /**
    * What Klaviyo would receive: one request per event and profile upsert (deliver may combine events into Bulk
-   * Create Events), then the consent jobs the webhook's consent writes become (grouped as deliver groups them).
+   * Create Events), then the consent jobs the webhook's consent writes become (grouped as deliver groups them),
+   * the catalog jobs, the custom-object record jobs and the back-in-stock subscriptions.
    */
   requests: KlaviyoRequest[];
   /**
@@ -88,6 +90,7 @@ export function requestsFor(messages: readonly DeliverMessage[]): KlaviyoRequest
   for (const job of planConsentJobs(consent))
     requests.push({ method: 'POST', path: job.path, body: job.body });
   requests.push(...catalogRequestsFor(messages));
+  requests.push(...recordAndBackInStockRequestsFor(messages));
   return requests;
 }
 

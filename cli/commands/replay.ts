@@ -1,7 +1,8 @@
 // `replay --source <name> --from <time> --to <time>`: archived webhooks of a time range fed through hydrate and
 // deliver again. Dedupe is bypassed (the messages go straight to the hydrate queue); Klaviyo's unique_id keeps an
 // event that already arrived from arriving twice; `--backfill` (the default) marks every event so flows do not
-// fire again for what happened before. Events only: state writes (profile upserts, consent) are replayed with
+// fire again for what happened before. Events only: state writes (profile upserts, consent, catalog rows,
+// custom-object records, back-in-stock subscriptions) are replayed with
 // `--with-profiles`, and then deliver still skips any older than what the relay has written since
 // (docs/adr/0026-replay-and-state-writes.md, docs/adr/0030-consent-as-state.md).
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -71,7 +72,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--no-backfill', 'let the events trigger flows (default: sent as backfill, so flows do not fire)')
     .option(
       '--with-profiles',
-      'replay state writes too: profile upserts and consent (default: events only); a write older than one the relay made since is skipped',
+      'replay state writes too: profiles, consent, catalog rows, records, back in stock (default: events only); never over a newer version',
     )
     .addOption(new Option('--rate <per-second>', 'webhooks sent a second at most').default('50'))
     .option('--dry-run', 'count what would be replayed; send nothing')

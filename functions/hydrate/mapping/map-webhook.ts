@@ -3,13 +3,16 @@
 // and its consent writes (`subscriptions`, `unsubscriptions`, whatever `emit` says) — or nothing, with the reason,
 // when the source's filter says the webhook does not count (a test order, an order still incomplete).
 // Its catalog rows (`catalog`) go whatever `emit` says too; `emit: none` sends neither event nor upsert (a product topic).
+// So do its custom-object records (`records`) and back-in-stock subscriptions (`back_in_stock`).
 import type { KlaviyoLists } from '../../shared/config/klaviyo-lists.ts';
 import type { SourceConfig } from '../../shared/config/relay-config.ts';
 import type { DeliverMessage, ProfileIdentifiers, WebhookReceivedV1 } from '../../shared/stage/contracts.ts';
 import { readValue } from '../../shared/config/expression.ts';
 import { mappingWhere, type MappingContext } from './context.ts';
 import { explainFilter } from './explain-filter.ts';
+import { mapBackInStock } from './map-back-in-stock.ts';
 import { mapCatalog } from './map-catalog.ts';
+import { mapRecords } from './map-records.ts';
 import { mapConsent } from './map-consent.ts';
 import { mapEvents } from './map-events.ts';
 import type { SkippedEvent } from './plan-events.ts';
@@ -63,6 +66,8 @@ export async function mapWebhook(
   }
   await mapConsent(message, source, context, lists, state, add);
   await mapCatalog(message, source, context, state, add);
+  await mapRecords(message, source, context, state, add);
+  await mapBackInStock(message, source, context, profileOnce, state, add);
   if (emit === 'profile' || emit === 'none') return { messages, ...state, droppedProperties: [] };
   const mapped = await mapEvents(message, source, context, profileOnce, add);
   return {

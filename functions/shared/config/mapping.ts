@@ -4,6 +4,7 @@
 import { listReferenceSchema } from './klaviyo-lists.ts';
 import { catalogSpecSchema } from './mapping-catalog.ts';
 import { consentListSchema, subscriptionSpecSchema, unsubscriptionSpecSchema } from './mapping-consent.ts';
+import { backInStockSpecSchema, recordSpecSchema } from './mapping-records.ts';
 import { profileAttributeKeySchema, profileSpecsSchema } from './mapping-profile.ts';
 import { expressionSchema, valueSpecSchema } from './value-spec.ts';
 import * as z from '../zod.ts';
@@ -179,6 +180,10 @@ export const mappingSchema = memo(() =>
       unsubscriptions: z.optional(consentListSchema(unsubscriptionSpecSchema())),
       /** Catalog rows to write: each entry an item, variant or category, upserted or deleted (docs/mapping.md). */
       catalog: z.optional(consentListSchema(catalogSpecSchema())),
+      /** Custom-object records to write to a data source, each named by a record id (docs/mapping.md). */
+      records: z.optional(consentListSchema(recordSpecSchema())),
+      /** Back-in-stock subscriptions of the mapping's profile to a catalog variant (docs/mapping.md). */
+      back_in_stock: z.optional(consentListSchema(backInStockSpecSchema())),
       /** The list subscriptions write to when their entry names none: a name from `klaviyo.lists` or a list id. */
       list: z
         .optional(listReferenceSchema())

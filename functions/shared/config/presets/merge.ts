@@ -12,6 +12,8 @@ const MERGED_BY_NAME: Record<string, string> = {
   subscriptions: 'id',
   unsubscriptions: 'id',
   catalog: 'id',
+  records: 'id',
+  back_in_stock: 'id',
   steps: 'name',
 };
 

@@ -4,6 +4,7 @@ import type * as z from '../../zod.ts';
 import type { hydrationConnectionSchema } from '../hydration-connection.ts';
 import type { hydrationSchema } from '../hydration.ts';
 import type { mappingSchema } from '../mapping.ts';
+import type { recordSpecSchema } from '../mapping-records.ts';
 import type { SourceKind } from '../source-kinds.ts';
 
 export interface Preset {
@@ -14,6 +15,11 @@ export interface Preset {
     connections?: Record<string, Partial<z.input<ReturnType<typeof hydrationConnectionSchema>>>>;
   };
   mapping: z.input<ReturnType<typeof mappingSchema>>;
+  /**
+   * Records entries a source opts in to, each by naming its id in its own `mapping.records` with the data source
+   * its account holds (`{ "id": "tickets", "data_source": "01J…" }`); a source that names none writes no records.
+   */
+  optionalRecords?: readonly Omit<z.input<ReturnType<typeof recordSpecSchema>>, 'data_source'>[];
   /**
    * What only the source can give (an API credential): a setting at `path` in the resolved source that must be
    * set, or the configuration is refused saying what it is for, rather than each webhook failing later.

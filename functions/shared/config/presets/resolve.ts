@@ -2,6 +2,7 @@
 // `relay config validate` all read the same resolved source, and the preset's expressions are compiled and
 // checked like the source's own. (Ingest and deliver take only the preset's kind: ../preset-names.ts.)
 import { overlay } from './merge.ts';
+import { withOptedInRecords } from './opt-in.ts';
 import { PRESETS } from './index.ts';
 import { isPlainObject } from '../../json/is-plain-object.ts';
 import { checkPreset, resolveEachSource, type PresetProblem } from '../preset-names.ts';
@@ -22,7 +23,11 @@ export function resolveSourcePreset(
   if (name === undefined) return { source };
   const preset = PRESETS[name];
   // A copy: the preset objects are shared by every source and every load.
-  const base = structuredClone({ kind: preset.kind, hydration: preset.hydration, mapping: preset.mapping });
+  const base = structuredClone({
+    kind: preset.kind,
+    hydration: preset.hydration,
+    mapping: withOptedInRecords(preset, source),
+  });
   const resolved = overlay(base, source) as Record<string, unknown>;
   for (const required of preset.requires ?? []) {
     if (valueAt(resolved, required.path) === undefined)

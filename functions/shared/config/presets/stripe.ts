@@ -5,6 +5,7 @@
 // Product events write the catalog (./stripe-catalog.ts).
 import type { Preset } from './preset.ts';
 import { STRIPE_PRODUCT_TYPES, stripeCatalog } from './stripe-catalog.ts';
+import { subscriptionRecord } from './stripe-records.ts';
 
 /** Stripe's zero-decimal currencies: an amount in these is already in the major unit. */
 const ZERO_DECIMAL = [
@@ -225,4 +226,6 @@ export const stripePreset: Preset = {
     ],
     catalog: stripeCatalog,
   },
+  // Opt-in: subscriptions as custom-object records (./stripe-records.ts).
+  optionalRecords: [subscriptionRecord(major)],
 };

@@ -2,6 +2,8 @@
 // (`zen:event-type:ticket.created`, `…ticket.status_changed`), which name the requester by id only, so the
 // requester is fetched from the account's API; and trigger webhooks with the JSON body docs/presets/zendesk.md
 // documents (`zendesk-trigger:ticket.created`, `…ticket.solved`), which carry the requester's email themselves.
+// Opt-in (`optionalRecords`): each ticket as a custom-object record, named by the ticket id, so that every webhook
+// about a ticket (and every redelivery) updates one record.
 import type { Preset } from './preset.ts';
 
 const SUBSCRIPTION = {
@@ -33,6 +35,29 @@ const ticketEvent = (id: string, metric: string, eventTypes: string[], filter?: 
     TicketURL: 'event.ticket.url',
   },
 });
+
+/** The ticket as a record: what a segment or a template may read of it; the ticket id is the record id. */
+const ticketRecord = {
+  id: 'tickets',
+  event_types: ZENDESK_EVENT_TYPES,
+  record_id: { expr: `$string(${TICKET}.id)` },
+  record: {
+    subject: { expr: `${TICKET}.subject` },
+    status: { expr: `$uppercase(${TICKET}.status)` },
+    priority: { expr: `$uppercase(${TICKET}.priority)` },
+    type: { expr: `$uppercase(${TICKET}.type)` },
+    channel: { expr: `${TICKET}.via.channel` },
+    tags: {
+      expr: `$type(${TICKET}.tags) = 'string' ? [$split(${TICKET}.tags, ' ')] : [${TICKET}.tags]`,
+    },
+    requester_email: { expr: '$exists(requester.email) ? requester.email : event.requester.email' },
+    assignee_id: { expr: `${TICKET}.assignee_id` },
+    group_id: { expr: `${TICKET}.group_id` },
+    created_at: { expr: `${TICKET}.created_at` },
+    updated_at: { expr: `${TICKET}.updated_at` },
+    url: 'event.ticket.url',
+  },
+};
 
 export const zendeskPreset: Preset = {
   kind: 'zendesk',
@@ -80,4 +105,5 @@ export const zendeskPreset: Preset = {
       ),
     ],
   },
+  optionalRecords: [ticketRecord],
 };
