@@ -102,6 +102,11 @@ export class CatalogStore {
     return structuredClone([...this.jobList.values()]);
   }
 
+  /** Whether the catalog holds that entity under that id (`$custom:::$default:::<external id>`). */
+  has(entity: CatalogEntityName, id: string): boolean {
+    return this.entries.has(this.key(entity, id));
+  }
+
   /** The catalog as it stands, in the order rows were first created. */
   catalog(): RecordedCatalogEntry[] {
     return structuredClone([...this.entries.values()]);

@@ -1,7 +1,8 @@
 // What Create Back In Stock Subscription does with a valid request: beyond the schema, the checks Klaviyo makes —
 // a profile named (by Klaviyo id or an identifier; an id must exist), each channel at most once, a variant id of
-// the form `integrationType:::catalogId:::externalId` — then the profile is found or created and the subscription
-// recorded before the 202 (no body).
+// the form `integrationType:::catalogId:::externalId` that the catalog holds (Klaviyo does not document its answer
+// to an unknown variant: the mock answers 400 at the variant's id) — then the profile is found or created and the
+// subscription recorded before the 202 (no body).
 import { invalid } from './errors.ts';
 import type { OperationContext, OperationResult } from './operation-context.ts';
 import { profileLabel } from './store.ts';
@@ -44,6 +45,11 @@ export function createBackInStockSubscription(body: unknown, ctx: OperationConte
     );
   if (id !== null && !ctx.store.hasProfile(id))
     throw invalid(`No profile with id '${id}' exists.`, '/data/attributes/profile/data/id');
+  if (!ctx.store.catalog.has('variant', variantId))
+    throw invalid(
+      `The catalog variant '${variantId}' does not exist.`,
+      '/data/relationships/variant/data/id',
+    );
   const pointer = '/data/attributes/profile/data';
   const { profile: recorded } = ctx.store.upsertProfile(
     { id, attributes: identifiers },

@@ -20,7 +20,7 @@ import { RetryableError } from '../../functions/shared/stage/errors.ts';
 import { klaviyoBackInStockV1Schema, type DeliverMessage } from '../../functions/shared/stage/contracts.ts';
 import type { ParsedRecord } from '../../functions/shared/stage/stage-options.ts';
 import { loadKlaviyoContract, startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { backInStockFixture } from '../helpers/back-in-stock-messages.ts';
+import { backInStockFixture, catalogVariantsInMock } from '../helpers/back-in-stock-messages.ts';
 
 const log = createLogger('deliver');
 
@@ -123,6 +123,8 @@ describe('deliverBatch: back in stock against the Klaviyo mock', () => {
   let mock: KlaviyoMock;
   beforeAll(async () => {
     mock = await startKlaviyoMock({ apiKey: 'pk_bis' });
+    // The mock subscribes only to variants its catalog holds, as Klaviyo does.
+    await catalogVariantsInMock(mock, ['SKU-1-M', 'SKU-2'], { apiKey: 'pk_bis' });
   });
   afterAll(async () => {
     await mock.close();

@@ -1,10 +1,11 @@
 // The Klaviyo mock's Create Back In Stock Subscription: 202 with no body, the profile found or created, one
 // subscription per profile and catalog variant (channels joined, writes counted); refused with 400 at the field
-// when the body breaks the contract or Klaviyo's other rules, recording nothing.
+// when the body breaks the contract or Klaviyo's other rules (a variant the catalog does not hold among them),
+// recording nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backInStockBody } from '../../functions/deliver/deliver-back-in-stock.ts';
 import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { backInStockFixture } from '../helpers/back-in-stock-messages.ts';
+import { backInStockFixture, catalogVariantsInMock } from '../helpers/back-in-stock-messages.ts';
 import { callMock as call, onlyError } from '../helpers/klaviyo-mock-calls.ts';
 
 const PATH = '/api/back-in-stock-subscriptions';
@@ -19,7 +20,10 @@ describe('Klaviyo mock: back in stock', () => {
   afterAll(async () => {
     await mock.close();
   });
-  beforeEach(() => mock.reset());
+  beforeEach(async () => {
+    mock.reset();
+    await catalogVariantsInMock(mock, ['SKU-1-M', 'SKU-1-L'], { item: 'SKU-1' });
+  });
 
   it('subscribes a profile to a variant once, joining the channels of each request', async () => {
     expect(await call(mock, 'POST', PATH, body())).toMatchObject({ status: 202, json: undefined });
@@ -68,6 +72,11 @@ describe('Klaviyo mock: back in stock', () => {
       '/data/relationships/variant/data/id',
     ],
     [
+      'a variant the catalog does not hold',
+      { data: { ...body().data, relationships: variant('$custom:::$default:::SKU-9') } },
+      '/data/relationships/variant/data/id',
+    ],
+    [
       'no profile identifier',
       {
         data: {
@@ -88,5 +97,28 @@ describe('Klaviyo mock: back in stock', () => {
     expect(reply.status).toBe(400);
     expect(onlyError(reply).source.pointer).toBe(pointer);
     expect(mock.backInStock()).toEqual([]);
+  });
+
+  it('subscribes to a variant only while the catalog holds it', async () => {
+    const deleted = await call(mock, 'POST', '/api/catalog-variant-bulk-delete-jobs', {
+      data: {
+        type: 'catalog-variant-bulk-delete-job',
+        attributes: {
+          variants: { data: [{ type: 'catalog-variant', id: '$custom:::$default:::SKU-1-M' }] },
+        },
+      },
+    });
+    expect(deleted.status).toBe(202);
+    const reply = await call(mock, 'POST', PATH, body());
+    expect(reply.status).toBe(400);
+    expect(onlyError(reply)).toMatchObject({
+      code: 'invalid',
+      detail: "The catalog variant '$custom:::$default:::SKU-1-M' does not exist.",
+      source: { pointer: '/data/relationships/variant/data/id' },
+    });
+    expect(await call(mock, 'POST', PATH, body({ variant_external_id: 'SKU-1-L' }))).toMatchObject({
+      status: 202,
+    });
+    expect(mock.backInStock().map((s) => s.variantId)).toEqual(['$custom:::$default:::SKU-1-L']);
   });
 });
