@@ -1,6 +1,7 @@
 // Why a dead letter failed, as text lines for `dlq show` and `trace` (`--json` prints the letter's `detail` as it
 // is): Klaviyo's errors one a line — code, detail, the pointer into the request (`source.pointer`) or the query
-// parameter —, a source API's answer by its message where it has one, else the detail as written, shortened.
+// parameter —, a row refused in a bulk job (a catalog row) by its error and job, a source API's answer by its
+// message where it has one, else the detail as written, shortened.
 import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
 
 const MAX_LINE = 300;
@@ -34,6 +35,22 @@ function apiMessage(value: Record<string, unknown>): string | undefined {
   );
 }
 
+/**
+ * A row Klaviyo refused in a bulk job (a catalog row): its error from the job's read-back, the job, and an earlier
+ * refusal of the same row (an update that found nothing before the create that failed).
+ */
+function jobRowError(detail: Record<string, unknown>): string[] | undefined {
+  if (typeof detail.operation !== 'string' || !isPlainObject(detail.error)) return undefined;
+  const error = klaviyoError(detail.error);
+  if (error === undefined) return undefined;
+  const job = text(detail.job_id);
+  const lines = [error, `in ${detail.operation}${job ? ` (job ${job})` : ''}`];
+  const earlier = isPlainObject(detail.earlier) ? detail.earlier : undefined;
+  const before = earlier && isPlainObject(earlier.error) ? klaviyoError(earlier.error) : undefined;
+  if (earlier && before) lines.push(`before that: ${before} in ${text(earlier.operation) ?? '?'}`);
+  return lines.map(short);
+}
+
 function linesOf(detail: unknown): string[] {
   if (detail === undefined || detail === null || detail === '') return [];
   if (typeof detail === 'string') {
@@ -52,6 +69,8 @@ function linesOf(detail: unknown): string[] {
   }
   if (isPlainObject(detail)) {
     if (Array.isArray(detail.errors)) return linesOf(detail.errors);
+    const refusedRow = jobRowError(detail);
+    if (refusedRow !== undefined) return refusedRow;
     const message = apiMessage(detail);
     const rest = short(JSON.stringify(detail));
     return message === undefined ? [rest] : [short(message), rest];

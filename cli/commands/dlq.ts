@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../../operations/dead-letters.ts';
 import { detailLines } from '../dead-letter-detail.ts';
+import { deadLetterSubject } from '../dead-letter-subject.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
@@ -187,6 +188,8 @@ export function registerDlqCommands(program: Command): void {
         ['message id', summary.message_id],
         ['correlation id', summary.correlation_id],
         ['source', summary.source],
+        // Which of the webhook's writes this is (a catalog row, a record): one webhook can make many.
+        ['writes', deadLetterSubject(original) ?? null],
         ['reason', summary.reason],
         ['failed at', summary.failed_at],
         ['attempts', summary.attempts],

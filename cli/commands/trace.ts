@@ -123,6 +123,7 @@ function printQueues(scans: readonly QueueScan[], maxMessages: number, liveQueue
       console.log(
         `      ${hit.message_id}${hit.reason ? `  reason: ${hit.reason}  failed at ${hit.failed_at ?? '?'}` : ''}`,
       );
+      if (hit.subject) console.log(`        writes: ${hit.subject}`);
       for (const [i, line] of detailLines(hit.detail).entries())
         console.log(`        ${i === 0 ? 'detail: ' : '        '}${line}`);
     }

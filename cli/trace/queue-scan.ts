@@ -3,6 +3,7 @@
 // of a deep queue ends and says that it stopped early. Messages in flight (a stage holds them) cannot be seen
 // by a peek: their count is reported instead.
 import { openDlq, type DeadLetterEntry } from '../../operations/dead-letters.ts';
+import { deadLetterSubject } from '../dead-letter-subject.ts';
 import type { Progress } from '../progress.ts';
 import type { RelayStack, Stage } from '../../operations/relay-stack.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
@@ -21,6 +22,8 @@ export interface QueueHit {
   reason: string | null;
   failed_at: string | null;
   detail: unknown;
+  /** What the message writes when it names one thing of its webhook (a catalog row, a record). */
+  subject?: string;
 }
 
 export interface QueueScan {
@@ -49,6 +52,12 @@ export function correlationIdOf(entry: DeadLetterEntry): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The hit's `subject`, read from the letter's original message (or the message itself in a stage's queue). */
+function subjectOf(entry: DeadLetterEntry): { subject?: string } {
+  const subject = deadLetterSubject(entry.letter?.original ?? entry.body);
+  return subject === undefined ? {} : { subject };
 }
 
 async function queueDepth(stack: RelayStack, url: string): Promise<{ visible: number; inFlight: number }> {
@@ -87,6 +96,7 @@ async function scanOne(
           reason: isLetter ? entry.reason : null,
           failed_at: isLetter ? entry.failedAt.toISOString() : null,
           detail: isLetter ? (entry.letter?.detail ?? entry.letter?.last_error ?? null) : null,
+          ...subjectOf(entry),
         });
       }
     }

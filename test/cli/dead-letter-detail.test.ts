@@ -36,4 +36,34 @@ describe('detailLines', () => {
     expect(detailLines(undefined)).toEqual([]);
     expect(detailLines(null)).toEqual([]);
   });
+
+  it("gives a refused catalog row's error, its job, and the refusal before it", () => {
+    const error = (code: string, detail: string, pointer: string) => ({
+      code,
+      title: 'x',
+      detail,
+      source: { pointer },
+    });
+    expect(
+      detailLines({
+        operation: '/api/catalog-variant-bulk-create-jobs',
+        job_id: 'job-7',
+        error: error(
+          'not_found',
+          "The catalog item 'X' of this variant does not exist.",
+          '/data/attributes/variants/data/0/relationships/item/data/id',
+        ),
+        row: { type: 'catalog-variant', attributes: { external_id: 'V1' } },
+        earlier: {
+          operation: '/api/catalog-variant-bulk-update-jobs',
+          job_id: 'job-6',
+          error: error('not_found', 'does not exist', '/data/attributes/variants/data/0'),
+        },
+      }),
+    ).toEqual([
+      "not_found · The catalog item 'X' of this variant does not exist. · at /data/attributes/variants/data/0/relationships/item/data/id",
+      'in /api/catalog-variant-bulk-create-jobs (job job-7)',
+      'before that: not_found · does not exist · at /data/attributes/variants/data/0 in /api/catalog-variant-bulk-update-jobs',
+    ]);
+  });
 });
