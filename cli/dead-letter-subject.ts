@@ -1,5 +1,5 @@
 // What a dead letter was writing, as one line for `dlq show` and `trace`: a webhook can become many deliver
-// messages under one correlation id (a product's item and each variant, several records), so the reason alone
+// messages under one correlation id (a product's item and each variant, several records, subscriptions), so the reason alone
 // does not say which of them Klaviyo refused. Read from the letter's original message; undefined for messages that
 // name nothing beyond their webhook (events, profiles).
 import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
@@ -21,7 +21,10 @@ function parsed(original: unknown): Record<string, unknown> | undefined {
 const text = (value: unknown) =>
   typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 
-/** `catalog variant $custom:::$default:::<id> (upsert)`, `record <id> in data source <id>`, or undefined. */
+/**
+ * `catalog variant $custom:::$default:::<id> (upsert)`, `record <id> in data source <id>`, `back in stock on
+ * catalog variant …`, or undefined.
+ */
 export function deadLetterSubject(original: unknown): string | undefined {
   const message = parsed(original);
   if (message === undefined) return undefined;
@@ -34,6 +37,10 @@ export function deadLetterSubject(original: unknown): string | undefined {
     const recordId = text(message.record_id);
     if (recordId === undefined) return undefined;
     return `record ${recordId} in data source ${text(message.data_source_id) ?? '?'}`;
+  }
+  if (message.type === 'klaviyo.back-in-stock') {
+    const variant = text(message.variant_external_id);
+    return variant === undefined ? undefined : `back in stock on catalog variant ${catalogId(variant)}`;
   }
   return undefined;
 }
