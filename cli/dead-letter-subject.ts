@@ -1,7 +1,7 @@
 // What a dead letter was writing, as one line for `dlq show` and `trace`: a webhook can become many deliver
-// messages under one correlation id (a product's item and each variant, several records, subscriptions), so the reason alone
-// does not say which of them Klaviyo refused. Read from the letter's original message; undefined for messages that
-// name nothing beyond their webhook (events, profiles).
+// messages under one correlation id (a product's item and each variant, several records or subscriptions), so the
+// reason alone does not say which of them Klaviyo refused. Read from the letter's original message; undefined for
+// messages that name nothing beyond their webhook (events, profiles).
 import { isPlainObject } from '../functions/shared/json/is-plain-object.ts';
 
 /** Klaviyo's id of a catalog row the relay writes (`$custom` rows only, in the default catalog). */
