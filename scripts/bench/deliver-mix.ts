@@ -100,6 +100,9 @@ export function mixBacklog(counts: MixCounts, event: (n: number) => DeliverMessa
 /** `/api/profile-bulk-import-jobs/ABC/import-errors` → its template, the key of its budget. */
 function endpointOf(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
+  // A catalog job's read: `/api/catalog-item-bulk-create-jobs/ABC` → `…-jobs/{job_id}`.
+  const catalogRead = /^(\/api\/catalog-[a-z]+-bulk-[a-z]+-jobs)\/[^/]+$/.exec(trimmed);
+  if (catalogRead) return `${catalogRead[1]}/{job_id}`;
   const job = /^\/api\/profile-bulk-import-jobs\/[^/]+(\/import-errors)?$/.exec(trimmed);
   if (job)
     return job[1]

@@ -4,9 +4,12 @@
 //
 //   npm run bench:deliver -- [--mode single|bulk|both] [--events 20000] [--time-scale 4] [--pollers 4]
 //   npm run bench:deliver -- --mix [--events 20000 --profiles 5000 --subscriptions 2000] [--batch-size 10]
+//   npm run bench:deliver -- --catalog [--events 20000 --products 10000 --variants-per 3] [--batch-size 10]
 //
 // Figures: delivered events a minute (in unscaled Klaviyo time) as a share of what the limits allow, and the
-// share of requests Klaviyo answered 429; with --mix, per Klaviyo endpoint (deliver-mix.ts). Writes nothing; docs/benchmarks.md records a run by hand.
+// share of requests Klaviyo answered 429; with --mix, per Klaviyo endpoint (deliver-mix.ts); with --catalog,
+// catalog rows against the job limits beside the events (deliver-catalog-mix.ts). Writes nothing;
+// docs/benchmarks.md records a run by hand.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +39,14 @@ import {
   type MixRecords,
 } from './deliver-mix.ts';
 import { parseEntryArgs } from '../../operations/entry-args.ts';
+import {
+  catalogBacklog,
+  catalogFigures,
+  catalogRecordsOf,
+  reportCatalog,
+  type CatalogCounts,
+  type CatalogRecords,
+} from './deliver-catalog-mix.ts';
 
 // The handlers' JSON logs and EMF metrics would drown the figures.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -48,7 +59,7 @@ interface Remote {
   deliver: QueuePair;
   mockUrl: string;
   /** What the mock recorded. */
-  ask<T>(question: 'results' | 'mix'): Promise<T>;
+  ask<T>(question: 'results' | 'mix' | 'catalog'): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -68,6 +79,7 @@ if (!isMainThread) {
         events: mock.events().map(({ receivedAt, uniqueId }) => ({ receivedAt, uniqueId })),
       } satisfies Results);
     else if (question === 'mix') parentPort?.postMessage(mixRecordsOf(mock) satisfies MixRecords);
+    else if (question === 'catalog') parentPort?.postMessage(catalogRecordsOf(mock) satisfies CatalogRecords);
     else
       void Promise.all([mock.close(), aws.close()]).then(() => {
         parentPort?.close();
@@ -95,7 +107,7 @@ async function startRemote(timeScale: number): Promise<Remote> {
     sqs,
     deliver: ready.deliver,
     mockUrl: ready.mockUrl,
-    ask<T>(question: 'results' | 'mix') {
+    ask<T>(question: 'results' | 'mix' | 'catalog') {
       // One question at a time, so each answer matches its question.
       const answer = pending.then(
         () =>
@@ -120,7 +132,8 @@ const { values: args } = parseEntryArgs(
     command: 'npm run bench:deliver --',
     description:
       'Deliver benchmark: a backlog of queued Klaviyo events delivered through the local pipeline into the\n' +
-      'Klaviyo mock with the published rate limits (time-scaled). --mode single|bulk|both; --mix for every endpoint.',
+      'Klaviyo mock with the published rate limits (time-scaled). --mode single|bulk|both; --mix for every endpoint;\n' +
+      '--catalog for product upserts (--products, --variants-per) beside the events.',
   },
   {
     mode: { type: 'string', default: 'both' },
@@ -133,6 +146,9 @@ const { values: args } = parseEntryArgs(
     profiles: { type: 'string', default: '5000' },
     subscriptions: { type: 'string', default: '2000' },
     'batch-size': { type: 'string', default: '10' },
+    catalog: { type: 'boolean', default: false },
+    products: { type: 'string', default: '10000' },
+    'variants-per': { type: 'string', default: '3' },
   },
 );
 
@@ -147,6 +163,8 @@ interface RunOptions {
   pollers: number;
   /** With a mix: the profile upserts and subscriptions queued beside the events, and the poller batch size. */
   mix?: MixCounts & { batchSize: number };
+  /** With a catalog backlog (and a mix of no profiles nor subscriptions): the products queued beside the events. */
+  catalog?: CatalogCounts;
 }
 
 interface RunResult extends RunOptions {
@@ -201,7 +219,7 @@ async function queueDepth(remote: Remote): Promise<number> {
 }
 
 async function run(options: RunOptions): Promise<RunResult | string> {
-  const { mode, events, timeScale, pollers, mix } = options;
+  const { mode, events, timeScale, pollers, mix, catalog } = options;
   const remote = await startRemote(timeScale);
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-deliver-'));
   const stops: (() => Promise<void>)[] = [];
@@ -242,10 +260,14 @@ async function run(options: RunOptions): Promise<RunResult | string> {
     };
     const handler = createDeliverHandler({ env, sqs: remote.sqs, metrics });
 
-    const backlog = mix
-      ? mixBacklog(mix, backlogEvent)
-      : Array.from({ length: events }, (_, n) => backlogEvent(n));
-    process.stdout.write(`  ${mix ? 'mix' : mode}: queueing ${backlog.length} messages … `);
+    const backlog = catalog
+      ? catalogBacklog(catalog, backlogEvent)
+      : mix
+        ? mixBacklog(mix, backlogEvent)
+        : Array.from({ length: events }, (_, n) => backlogEvent(n));
+    process.stdout.write(
+      `  ${catalog ? 'catalog' : mix ? 'mix' : mode}: queueing ${backlog.length} messages … `,
+    );
     await fill(remote, backlog);
     const started = Date.now();
     process.stdout.write('queued; delivering …\n');
@@ -280,6 +302,17 @@ async function run(options: RunOptions): Promise<RunResult | string> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
 
+    if (catalog) {
+      const wall = (Date.now() - started) / 1_000;
+      const records = await remote.ask<MixRecords>('mix');
+      const figures = catalogFigures(
+        records,
+        await remote.ask<CatalogRecords>('catalog'),
+        catalog,
+        timeScale,
+      );
+      return reportCatalog({ ...figures, deferred }, wall, timeScale);
+    }
     if (mix) {
       const wall = (Date.now() - started) / 1_000;
       const figures = mixFigures(await remote.ask<MixRecords>('mix'), mix, timeScale);
@@ -338,6 +371,18 @@ if (isMainThread) {
   console.log(
     `bench-deliver: ${events} events, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`,
   );
+  if (args.catalog) {
+    const catalog = { events, products: Number(args.products), variantsPer: Number(args['variants-per']) };
+    const batchSize = Number(args['batch-size']);
+    console.log(
+      `  ${catalog.products} product upserts of 1 item and ${catalog.variantsPer} variants, batches of ${batchSize}`,
+    );
+    const mix = { events, profiles: 0, subscriptions: 0, batchSize };
+    const timeScale = Number(args['time-scale']);
+    console.log(
+      await run({ mode: 'single', events, timeScale, pollers: Number(args.pollers), mix, catalog }),
+    );
+  }
   if (args.mix) {
     const mix = {
       events,
@@ -351,7 +396,7 @@ if (isMainThread) {
     const timeScale = Number(args['time-scale']);
     console.log(await run({ mode: 'single', events, timeScale, pollers: Number(args.pollers), mix }));
   }
-  for (const mode of args.mix ? [] : modes) {
+  for (const mode of args.mix || args.catalog ? [] : modes) {
     const result = await run({
       mode,
       events,
