@@ -105,6 +105,9 @@ describe.skipIf(!enabled)('terraform renders the mapping section', () => {
       'shipping_addresses',
       'coupons',
       'customer',
+      // The catalog's steps (issue 21): a product webhook is hydrated from the Catalog API and the store's settings.
+      'product',
+      'store',
     ]);
   });
 });
