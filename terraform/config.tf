@@ -112,6 +112,50 @@ locals {
         ]
       },
       {
+        # Catalog, record and back-in-stock entries (issue 21): their value specs rendered the same way.
+        catalog = s.mapping.catalog == null ? null : [
+          for c in s.mapping.catalog : merge(
+            c,
+            {
+              for k in ["when", "for_each", "external_id", "as_of"] : k => (
+                c[k] == null ? null :
+                jsondecode(startswith(c[k], "=") ? jsonencode({ expr = trimspace(substr(c[k], 1, -1)) }) : jsonencode(c[k]))
+              )
+            },
+            {
+              fields = c.fields == null ? null : {
+                for name, v in c.fields : name => v == null ? null : jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
+              }
+            },
+          )
+        ]
+        records = s.mapping.records == null ? null : [
+          for r in s.mapping.records : merge(
+            r,
+            {
+              for k in ["when", "for_each", "record_id"] : k => (
+                r[k] == null ? null :
+                jsondecode(startswith(r[k], "=") ? jsonencode({ expr = trimspace(substr(r[k], 1, -1)) }) : jsonencode(r[k]))
+              )
+            },
+            {
+              record = { for name, v in r.record : name => jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v)) }
+            },
+          )
+        ]
+        back_in_stock = s.mapping.back_in_stock == null ? null : [
+          for b in s.mapping.back_in_stock : merge(
+            b,
+            {
+              for k in ["when", "variant_external_id"] : k => (
+                b[k] == null ? null :
+                jsondecode(startswith(b[k], "=") ? jsonencode({ expr = trimspace(substr(b[k], 1, -1)) }) : jsonencode(b[k]))
+              )
+            },
+          )
+        ]
+      },
+      {
         for f in ["properties", "keep", "extra", "profile_attributes"] : f => s.mapping[f] == null ? null : {
           for name, v in s.mapping[f] : name => jsondecode(startswith(v, "=") ? jsonencode({ expr = trimspace(substr(v, 1, -1)) }) : jsonencode(v))
         }

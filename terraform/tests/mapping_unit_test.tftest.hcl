@@ -195,6 +195,51 @@ run "renders_sequence_versions" {
   }
 }
 
+run "renders_catalog_record_and_back_in_stock_entries" {
+  command = plan
+
+  variables {
+    sources = {
+      shop = {
+        kind    = "shopify"
+        secrets = [{ ssm = "/s" }]
+        mapping = {
+          emit = "none"
+          catalog = [{
+            id          = "product"
+            entity      = "item"
+            external_id = "= $string(event.id)"
+            as_of       = "event.updated_at"
+            fields      = { title = "event.title", price = "= $number(event.variants[0].price)" }
+          }]
+          records = [{
+            id          = "ticket"
+            data_source = "01JDS"
+            record_id   = "= $string(event.id)"
+            record      = { status = "event.status", subject = "= $uppercase(event.subject)" }
+          }]
+          back_in_stock = [{ id = "notify", variant_external_id = "= $string(event.variant_id)", when = "event.wants" }]
+        }
+      }
+    }
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.config_document).sources.shop.mapping.catalog[0].external_id == { expr = "$string(event.id)" } &&
+      jsondecode(output.config_document).sources.shop.mapping.catalog[0].as_of == "event.updated_at" &&
+      jsondecode(output.config_document).sources.shop.mapping.catalog[0].fields.title == "event.title" &&
+      jsondecode(output.config_document).sources.shop.mapping.catalog[0].fields.price == { expr = "$number(event.variants[0].price)" } &&
+      jsondecode(output.config_document).sources.shop.mapping.records[0].record_id == { expr = "$string(event.id)" } &&
+      jsondecode(output.config_document).sources.shop.mapping.records[0].record.subject == { expr = "$uppercase(event.subject)" } &&
+      jsondecode(output.config_document).sources.shop.mapping.records[0].data_source == "01JDS" &&
+      jsondecode(output.config_document).sources.shop.mapping.back_in_stock[0].variant_external_id == { expr = "$string(event.variant_id)" } &&
+      jsondecode(output.config_document).sources.shop.mapping.back_in_stock[0].when == "event.wants"
+    )
+    error_message = "Catalog, record and back-in-stock entries must render their value specs as a path or { expr }."
+  }
+}
+
 run "mapping_consent_entries_have_distinct_ids" {
   command = plan
 

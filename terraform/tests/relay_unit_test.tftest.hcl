@@ -755,6 +755,9 @@ run "more_source_kinds_and_klaviyo_settings" {
         emit                 = "both"
         subscriptions        = null
         unsubscriptions      = null
+        catalog              = null
+        records              = null
+        back_in_stock        = null
         list                 = null
       }
     }
