@@ -88,30 +88,19 @@ export async function deliverConsent(
       const byId = new Map(job.items.map((item) => [item.id, item]));
       const refusal = {
         what: 'consent job',
-        // A job of one row: that row is the one refused, whatever the pointer says.
         blamed: (e: KlaviyoRejection) => {
-          if (job.items.length === 1) return job.items.map((item) => item.id);
           const item = itemAtPointer(job, e.errors[0]?.source?.pointer);
           return item ? [item.id] : undefined;
         },
-        resend: (ids: readonly string[], next: number) =>
-          send(toConsentJob(ids.flatMap((id) => byId.get(id) ?? [])), next),
-        // Each in a job of its own, where a refusal can only name it.
-        alone: (ids: readonly string[]) =>
-          runLimited(
-            ids.flatMap((id) => byId.get(id) ?? []),
-            ports.maxInFlight,
-            (item) => send(toConsentJob([item]), 0),
-          ),
+        // Sent alone, each write goes in a job of its own, where a refusal can only name it.
+        rowJobs: {
+          send: (ids: readonly string[], next: number) =>
+            send(toConsentJob(ids.flatMap((id) => byId.get(id) ?? [])), next),
+          maxInFlight: ports.maxInFlight,
+        },
       };
-      return handleRefusal(
-        job.items.map((item) => item.id),
-        error,
-        job.items.length === 1 ? 0 : round, // a job of one row is that row's verdict, in any round
-        refusal,
-        ports,
-        outcomes,
-      );
+      const ids = job.items.map((item) => item.id);
+      return handleRefusal(ids, error, round, refusal, ports, outcomes);
     }
     ports.counters.count('delivered', job.items.length);
     for (const { id, message } of job.items) {

@@ -64,30 +64,19 @@ export async function deliverRecords(
       const byId = new Map(job.items.map((item) => [item.id, item]));
       const refusal = {
         what: 'record job',
-        // A job of one record: that record is the one refused, whatever the pointer says.
         blamed: (e: KlaviyoRejection) => {
-          if (job.items.length === 1) return job.items.map((item) => item.id);
           const item = itemAtPointer(job, e.errors[0]?.source?.pointer);
           return item ? [item.id] : undefined;
         },
-        resend: (ids: readonly string[], next: number) =>
-          send(toRecordJob(ids.flatMap((id) => byId.get(id) ?? [])), next),
-        // Each alone through Create Data Source Record, where a refusal can only name it.
-        alone: (ids: readonly string[]) =>
-          runLimited(
-            ids.flatMap((id) => byId.get(id) ?? []),
-            ports.maxInFlight,
-            (item) => send(toRecordJob([item]), 0),
-          ),
+        // Sent alone, each record goes through Create Data Source Record, where a refusal can only name it.
+        rowJobs: {
+          send: (ids: readonly string[], next: number) =>
+            send(toRecordJob(ids.flatMap((id) => byId.get(id) ?? [])), next),
+          maxInFlight: ports.maxInFlight,
+        },
       };
-      return handleRefusal(
-        job.items.map((item) => item.id),
-        error,
-        job.items.length === 1 ? 0 : round, // a job of one record is that record's verdict, in any round
-        refusal,
-        ports,
-        outcomes,
-      );
+      const ids = job.items.map((item) => item.id);
+      return handleRefusal(ids, error, round, refusal, ports, outcomes);
     }
     ports.counters.count('delivered', job.items.length);
     for (const { id, message } of job.items) {

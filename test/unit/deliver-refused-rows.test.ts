@@ -1,6 +1,7 @@
 // One rule for every request that carries many messages (bulk events, consent jobs, profile import jobs): the rows a
 // refusal names are dead-lettered and the rest go again, up to MAX_REFUSAL_ROUNDS; a refusal naming none (or rounds
-// run out) sends each message alone. Each writer's own tests cover its pointers; this covers the rule.
+// run out) sends each message alone. Each writer's own tests cover its pointers; this covers the rule, and its option
+// for jobs of rows (consent, records), where a job of one row is that row's verdict and "alone" is a job each.
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../functions/shared/logger.ts';
 import type { RecordOutcome } from '../../functions/shared/stage/stage-options.ts';
@@ -71,5 +72,56 @@ describe('handleRefusal', () => {
     await h.run(['a', 'b'], 0);
     expect([...h.outcomes.values()].map((o) => o.kind)).toEqual(['dead-letter', 'dead-letter']);
     expect(h.calls).toEqual([]);
+  });
+});
+
+describe('handleRefusal with rowJobs (a job of one row is its verdict; alone is a job each)', () => {
+  function rowJobsHarness(blamedIds: readonly string[] | undefined) {
+    const calls: string[] = [];
+    const outcomes = new Map<string, RecordOutcome>();
+    const handling = {
+      what: 'test job',
+      blamed: () => blamedIds,
+      rowJobs: {
+        send: (ids: readonly string[], round: number) => {
+          calls.push(`job ${ids.join(',')} @${round}`);
+          return Promise.resolve();
+        },
+        maxInFlight: 4,
+      },
+    };
+    return {
+      calls,
+      outcomes,
+      run: (ids: string[], round: number) =>
+        handleRefusal(ids, refusal('/x'), round, handling, ports, outcomes),
+    };
+  }
+
+  it('dead-letters the row of a refused job of one, whatever the pointer names and in any round', async () => {
+    for (const [blamed, round] of [
+      [undefined, 0],
+      [['elsewhere'], 1],
+      [[], MAX_REFUSAL_ROUNDS],
+    ] as const) {
+      const h = rowJobsHarness(blamed);
+      await h.run(['a'], round);
+      expect([...h.outcomes]).toEqual([['a', expect.objectContaining({ kind: 'dead-letter' })]]);
+      expect(h.calls).toEqual([]);
+    }
+  });
+
+  it('sends each message in a job of its own, from round 0, when the refusal names no row', async () => {
+    const h = rowJobsHarness(undefined);
+    await h.run(['a', 'b', 'c'], 1);
+    expect(h.outcomes.size).toBe(0);
+    expect(h.calls.toSorted()).toEqual(['job a @0', 'job b @0', 'job c @0']);
+  });
+
+  it('dead-letters the named rows and sends the rest in one new job, in the next round', async () => {
+    const h = rowJobsHarness(['b']);
+    await h.run(['a', 'b', 'c'], 0);
+    expect([...h.outcomes.keys()]).toEqual(['b']);
+    expect(h.calls).toEqual(['job a,c @1']);
   });
 });
