@@ -4,53 +4,37 @@
 // "notify me" for a variant the catalog does not hold is refused by Klaviyo (here the mock) and dead-lettered with
 // its error, not lost.
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { type LocalStack } from '../../local/stack.ts';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { signedHeaders } from '../../operations/sign.ts';
-import { klaviyoMockOf, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { documentOf, SHOPIFY_SOURCE, useLocalStack } from '../helpers/local-stack-per-file.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-let stack: LocalStack;
-let mock: KlaviyoMock;
-let dir: string;
-
-beforeAll(async () => {
-  const document = {
-    version: 1,
-    sources: {
-      shop: { preset: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }] },
-      storefront: {
-        kind: 'generic-hmac',
-        secrets: [{ env: 'DEMO_WEBHOOK_SECRET' }],
-        signature: { header: 'x-demo-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
-        delivery_id: { header: 'x-demo-delivery-id' },
-        event_type: { header: 'x-demo-topic' },
-        mapping: {
-          emit: 'none',
-          profile: { email: ['event.email'], phone_number: ['event.phone'] },
-          back_in_stock: [
-            {
-              id: 'notify_me',
-              event_types: ['stock.notify'],
-              variant_external_id: 'event.variant_id',
-              channels: ['EMAIL', 'SMS'],
-            },
-          ],
-        },
+const local = useLocalStack(() => ({
+  document: documentOf({
+    shop: SHOPIFY_SOURCE,
+    storefront: {
+      kind: 'generic-hmac',
+      secrets: [{ env: 'DEMO_WEBHOOK_SECRET' }],
+      signature: { header: 'x-demo-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' },
+      delivery_id: { header: 'x-demo-delivery-id' },
+      event_type: { header: 'x-demo-topic' },
+      mapping: {
+        emit: 'none',
+        profile: { email: ['event.email'], phone_number: ['event.phone'] },
+        back_in_stock: [
+          {
+            id: 'notify_me',
+            event_types: ['stock.notify'],
+            variant_external_id: 'event.variant_id',
+            channels: ['EMAIL', 'SMS'],
+          },
+        ],
       },
     },
-    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
-  };
-  ({ stack, dir } = await startLocalStackWithDocument(document));
-  mock = klaviyoMockOf(stack);
-});
-afterAll(async () => {
-  await stack.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+  }),
+}));
 
 /** The fixture's first variant, as Shopify numbers it and as the catalog sync names it in Klaviyo. */
 const SHOPIFY_VARIANT = 46021776310318;
@@ -64,15 +48,15 @@ async function send(
   secret: string,
   extra: Record<string, string> = {},
 ): Promise<void> {
-  const source = stack.config.sources[name];
+  const source = local.stack.config.sources[name];
   if (!source) throw new Error(`no source ${name}`);
   const headers = {
     ...signedHeaders(source, body, secret, { deliveryId: randomUUID(), eventType: topic }),
     ...extra,
   };
-  const response = await fetch(stack.webhookUrl(name), { method: 'POST', headers, body });
+  const response = await fetch(local.stack.webhookUrl(name), { method: 'POST', headers, body });
   expect(response.status).toBe(202);
-  await waitFor(`${topic} through the pipeline`, () => stack.drained());
+  await waitFor(`${topic} through the pipeline`, () => local.stack.drained());
 }
 
 const notifyMe = (email: string, variantId: number) =>
@@ -92,24 +76,24 @@ describe('local pipeline: back in stock', () => {
       DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET,
       { 'x-shopify-shop-domain': 'northwind-outfitters.myshopify.com' },
     );
-    expect(mock.catalog().find((e) => e.id === VARIANT_ID)).toMatchObject({ entity: 'variant' });
+    expect(local.mock.catalog().find((e) => e.id === VARIANT_ID)).toMatchObject({ entity: 'variant' });
 
     await notifyMe('ada@example.com', SHOPIFY_VARIANT);
-    const [ada] = mock.profiles();
+    const [ada] = local.mock.profiles();
     expect(ada).toMatchObject({ email: 'ada@example.com' });
-    expect(mock.backInStock()).toEqual([
+    expect(local.mock.backInStock()).toEqual([
       expect.objectContaining({ profileId: ada?.id, variantId: VARIANT_ID, channels: ['EMAIL', 'SMS'] }),
     ]);
-    expect(mock.events()).toEqual([]);
+    expect(local.mock.events()).toEqual([]);
 
     // A variant the catalog does not hold: Klaviyo refuses it, the relay dead-letters it with the refusal.
     await notifyMe('bob@example.com', 999);
-    expect(mock.backInStock()).toHaveLength(1);
-    const refused = mock
+    expect(local.mock.backInStock()).toHaveLength(1);
+    const refused = local.mock
       .requests()
       .filter((r) => r.path === '/api/back-in-stock-subscriptions' && r.status === 400);
     expect(refused).toHaveLength(1);
-    const status = (await (await fetch(stack.statusUrl)).json()) as {
+    const status = (await (await fetch(local.stack.statusUrl)).json()) as {
       dlqs: Record<string, { count: number }>;
     };
     expect(Object.values(status.dlqs).reduce((sum, dlq) => sum + dlq.count, 0)).toBe(1);

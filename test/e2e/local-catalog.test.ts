@@ -5,32 +5,14 @@
 // read as it stands and every job Klaviyo received is checked for what it carried. The product's versions lie in
 // the past: a delete carries none of its own and is as new as its arrival.
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { type LocalStack } from '../../local/stack.ts';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { signedHeaders } from '../../operations/sign.ts';
-import { klaviyoMockOf, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { documentOf, SHOPIFY_SOURCE, useLocalStack } from '../helpers/local-stack-per-file.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-let stack: LocalStack;
-let mock: KlaviyoMock;
-let dir: string;
-
-beforeAll(async () => {
-  const document = {
-    version: 1,
-    sources: { shop: { preset: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }] } },
-    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
-  };
-  ({ stack, dir } = await startLocalStackWithDocument(document));
-  mock = klaviyoMockOf(stack);
-});
-afterAll(async () => {
-  await stack.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const local = useLocalStack(() => ({ document: documentOf({ shop: SHOPIFY_SOURCE }) }));
 
 const PRODUCT_ID = '$custom:::$default:::8817284612398';
 const VARIANT_ID = '$custom:::$default:::46021776310318';
@@ -57,7 +39,7 @@ async function productAt(updatedAt: string, title: string, price: string, stock:
 
 /** Posts as Shopify does: signed, with its topic and the shop that sent it (the product URL needs it). */
 async function send(topic: string, body: Buffer): Promise<void> {
-  const source = stack.config.sources.shop;
+  const source = local.stack.config.sources.shop;
   if (!source) throw new Error('no source shop');
   const headers = {
     ...signedHeaders(source, body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
@@ -66,15 +48,15 @@ async function send(topic: string, body: Buffer): Promise<void> {
     }),
     'x-shopify-shop-domain': 'northwind-outfitters.myshopify.com',
   };
-  const response = await fetch(stack.webhookUrl('shop'), { method: 'POST', headers, body });
+  const response = await fetch(local.stack.webhookUrl('shop'), { method: 'POST', headers, body });
   expect(response.status).toBe(202);
-  await waitFor(`${topic} through the pipeline`, () => stack.drained());
+  await waitFor(`${topic} through the pipeline`, () => local.stack.drained());
 }
 
-const entry = (id: string) => mock.catalog().find((e) => e.id === id);
+const entry = (id: string) => local.mock.catalog().find((e) => e.id === id);
 /** The title of each item row Klaviyo was sent, in job order. */
 const itemTitlesSent = () =>
-  mock
+  local.mock
     .catalogJobs()
     .filter((job) => job.entity === 'item' && job.kind !== 'delete')
     .flatMap((job) => job.rows.map((r) => (r.row.attributes as { title?: string }).title));
@@ -93,7 +75,7 @@ describe('local pipeline: catalog', () => {
       attributes: { price: 148, inventory_quantity: 12, sku: 'HCJ-OLV-M', inventory_policy: 1 },
       related: [PRODUCT_ID],
     });
-    expect(mock.catalog().filter((e) => e.entity === 'variant')).toHaveLength(2);
+    expect(local.mock.catalog().filter((e) => e.entity === 'variant')).toHaveLength(2);
 
     // The newer update arrives first …
     await send(
@@ -104,14 +86,14 @@ describe('local pipeline: catalog', () => {
     expect(entry(VARIANT_ID)?.attributes).toMatchObject({ price: 119, inventory_quantity: 1 });
 
     // … the older one after it: it is not sent, so nothing in Klaviyo goes back.
-    const jobsBefore = mock.catalogJobs().length;
+    const jobsBefore = local.mock.catalogJobs().length;
     await send(
       'products/update',
       await productAt('2024-03-10T11:00:00-05:00', 'Harbor Jacket v2', '129.00', 3),
     );
     expect(entry(PRODUCT_ID)?.attributes).toMatchObject({ title: 'Harbor Jacket v3', price: 119 });
     expect(entry(VARIANT_ID)?.attributes).toMatchObject({ price: 119, inventory_quantity: 1 });
-    expect(mock.catalogJobs()).toHaveLength(jobsBefore);
+    expect(local.mock.catalogJobs()).toHaveLength(jobsBefore);
     expect(itemTitlesSent()).toEqual([
       'Harbor Jacket', // the update job that found nothing
       'Harbor Jacket', // the create that followed
@@ -120,18 +102,18 @@ describe('local pipeline: catalog', () => {
 
     await send('products/delete', Buffer.from(JSON.stringify({ id: 8817284612398 })));
     expect(entry(PRODUCT_ID)).toBeUndefined();
-    expect(mock.catalog().filter((e) => e.entity === 'item')).toEqual([]);
+    expect(local.mock.catalog().filter((e) => e.entity === 'item')).toEqual([]);
 
     // An update that was older than the delete but arrives after it does not bring the item back.
     await send(
       'products/update',
       await productAt('2024-03-21T08:00:00-05:00', 'Harbor Jacket v4', '99.00', 0),
     );
-    expect(mock.catalog().filter((e) => e.entity === 'item')).toEqual([]);
+    expect(local.mock.catalog().filter((e) => e.entity === 'item')).toEqual([]);
 
-    expect(mock.events()).toEqual([]);
-    expect(mock.profiles()).toEqual([]);
-    const status = (await (await fetch(stack.statusUrl)).json()) as {
+    expect(local.mock.events()).toEqual([]);
+    expect(local.mock.profiles()).toEqual([]);
+    const status = (await (await fetch(local.stack.statusUrl)).json()) as {
       dlqs: Record<string, { count: number }>;
     };
     expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0]);

@@ -3,31 +3,13 @@
 // order. Consent is state (docs/adr/0030-consent-as-state.md): the unsubscription, newer by `consent_updated_at`,
 // is written first; the older subscription that follows is skipped, never sent, never dead-lettered.
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { type LocalStack } from '../../local/stack.ts';
+import { describe, expect, it } from 'vitest';
 import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
-import { klaviyoMockOf, postSigned, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { postSigned } from '../helpers/local-stack.ts';
+import { documentOf, SHOPIFY_SOURCE, useLocalStack } from '../helpers/local-stack-per-file.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-let stack: LocalStack;
-let mock: KlaviyoMock;
-let dir: string;
-
-beforeAll(async () => {
-  const document = {
-    version: 1,
-    sources: { shop: { preset: 'shopify', secrets: [{ env: 'SHOPIFY_WEBHOOK_SECRET' }] } },
-    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
-  };
-  ({ stack, dir } = await startLocalStackWithDocument(document));
-  mock = klaviyoMockOf(stack);
-});
-afterAll(async () => {
-  await stack.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const local = useLocalStack(() => ({ document: documentOf({ shop: SHOPIFY_SOURCE }) }));
 
 /** Shopify's `customers_email_marketing_consent/update` body (API 2025-01 and later) for one customer. */
 const consentUpdate = (state: 'subscribed' | 'unsubscribed', consentUpdatedAt: string) =>
@@ -44,7 +26,7 @@ const consentUpdate = (state: 'subscribed' | 'unsubscribed', consentUpdatedAt: s
   );
 
 const send = (body: Buffer) =>
-  postSigned(stack, 'shop', body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
+  postSigned(local.stack, 'shop', body, DEV_SECRETS.SHOPIFY_WEBHOOK_SECRET, {
     deliveryId: randomUUID(),
     eventType: 'customers_email_marketing_consent/update',
   });
@@ -55,40 +37,42 @@ describe('local pipeline: consent', () => {
     const unsubscribed = consentUpdate('unsubscribed', '2026-11-26T17:40:00-05:00');
 
     expect((await send(unsubscribed)).status).toBe(202);
-    await waitFor('the unsubscription at the Klaviyo mock', () => mock.consentChanges().length === 1);
+    await waitFor('the unsubscription at the Klaviyo mock', () => local.mock.consentChanges().length === 1);
     expect((await send(subscribed)).status).toBe(202);
-    await waitFor('the queues drained', () => stack.drained());
+    await waitFor('the queues drained', () => local.stack.drained());
 
-    expect(mock.consent().map(({ email, channel, state }) => ({ email, channel, state }))).toEqual([
+    expect(local.mock.consent().map(({ email, channel, state }) => ({ email, channel, state }))).toEqual([
       { email: 'grace.hopper@example.com', channel: 'email', state: 'unsubscribed' },
     ]);
     // The older subscription was never sent: Klaviyo saw one write.
-    expect(mock.consentChanges().map((c) => c.state)).toEqual(['unsubscribed']);
-    expect(mock.events()).toEqual([]);
-    const status = (await (await fetch(stack.statusUrl)).json()) as {
+    expect(local.mock.consentChanges().map((c) => c.state)).toEqual(['unsubscribed']);
+    expect(local.mock.events()).toEqual([]);
+    const status = (await (await fetch(local.stack.statusUrl)).json()) as {
       dlqs: Record<string, { count: number }>;
     };
     expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0]);
   });
 
   it('in order, the subscription is written with when consent was given, then the unsubscription', async () => {
-    mock.reset();
+    local.mock.reset();
     const other = (state: 'subscribed' | 'unsubscribed', at: string) =>
       Buffer.from(consentUpdate(state, at).toString('utf8').replace('grace.hopper', 'ada.lovelace'));
 
     expect((await send(other('subscribed', '2026-11-20T10:00:00Z'))).status).toBe(202);
-    await waitFor('the subscription at the Klaviyo mock', () => mock.consentChanges().length === 1);
+    await waitFor('the subscription at the Klaviyo mock', () => local.mock.consentChanges().length === 1);
     expect((await send(other('unsubscribed', '2026-11-21T10:00:00Z'))).status).toBe(202);
-    await waitFor('the unsubscription at the Klaviyo mock', () => mock.consentChanges().length === 2);
+    await waitFor('the unsubscription at the Klaviyo mock', () => local.mock.consentChanges().length === 2);
 
     expect(
-      mock
+      local.mock
         .consentChanges()
         .map(({ state, consentedAt, historicalImport }) => ({ state, consentedAt, historicalImport })),
     ).toEqual([
       { state: 'subscribed', consentedAt: '2026-11-20T10:00:00.000Z', historicalImport: true },
       expect.objectContaining({ state: 'unsubscribed' }),
     ]);
-    expect(mock.consent()).toMatchObject([{ email: 'ada.lovelace@example.com', state: 'unsubscribed' }]);
+    expect(local.mock.consent()).toMatchObject([
+      { email: 'ada.lovelace@example.com', state: 'unsubscribed' },
+    ]);
   });
 });

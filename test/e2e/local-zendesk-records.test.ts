@@ -4,29 +4,25 @@
 // and a later webhook about the ticket (it updates the record). The Klaviyo mock keys a data source's records by
 // `id`, as the custom object must be keyed in Klaviyo (docs/adr/0034-custom-object-records.md).
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
-import { type LocalStack } from '../../local/stack.ts';
-import { postSigned, startLocalStackWithDocument } from '../helpers/local-stack.ts';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { startKlaviyoMock } from '../../local/klaviyo-mock/index.ts';
+import { postSigned } from '../helpers/local-stack.ts';
+import { documentOf, useLocalStack } from '../helpers/local-stack-per-file.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const SECRET = 'local-zendesk-webhook-secret';
 const API_KEY = 'pk_local_records_test';
 const FIXTURES = 'test/fixtures/presets/zendesk';
 
-let stack: LocalStack;
-let mock: KlaviyoMock;
-let dir: string;
 let dataSource: string;
 
-beforeAll(async () => {
+const local = useLocalStack(async () => {
   // The data source exists before the relay is configured, as `relay data-source create` makes it.
-  mock = await startKlaviyoMock({ apiKey: API_KEY });
-  dataSource = mock.createDataSource('Zendesk tickets').id;
-  const document = {
-    version: 1,
-    sources: {
+  const ownMock = await startKlaviyoMock({ apiKey: API_KEY });
+  dataSource = ownMock.createDataSource('Zendesk tickets').id;
+  return {
+    document: documentOf({
       desk: {
         preset: 'zendesk',
         secrets: [{ env: 'ZENDESK_WEBHOOK_SECRET' }],
@@ -44,23 +40,19 @@ beforeAll(async () => {
         },
         mapping: { records: [{ id: 'tickets', data_source: dataSource }] },
       },
+    }),
+    options: {
+      env: { ZENDESK_WEBHOOK_SECRET: SECRET, ZENDESK_API_TOKEN: 'unused-by-triggers' },
+      klaviyo: { baseUrl: ownMock.url, apiKey: API_KEY },
     },
-    klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' }, base_url: '${KLAVIYO_BASE_URL}' },
+    ownMock,
   };
-  ({ stack, dir } = await startLocalStackWithDocument(document, {
-    env: { ZENDESK_WEBHOOK_SECRET: SECRET, ZENDESK_API_TOKEN: 'unused-by-triggers' },
-    klaviyo: { baseUrl: mock.url, apiKey: API_KEY },
-  }));
-});
-afterAll(async () => {
-  await stack.stop();
-  await mock.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const fixture = (name: string) => readFile(`${FIXTURES}/${name}.json`);
-const send = (body: Buffer, deliveryId: string) => postSigned(stack, 'desk', body, SECRET, { deliveryId });
-const ticketRecords = () => mock.records().filter((r) => r.dataSourceId === dataSource);
+const send = (body: Buffer, deliveryId: string) =>
+  postSigned(local.stack, 'desk', body, SECRET, { deliveryId });
+const ticketRecords = () => local.mock.records().filter((r) => r.dataSourceId === dataSource);
 
 describe('local pipeline: a Zendesk ticket as a custom-object record', () => {
   it('is recorded once despite redelivery, a lost answer and a later webhook about the ticket', async () => {
@@ -68,12 +60,12 @@ describe('local pipeline: a Zendesk ticket as a custom-object record', () => {
     const deliveryId = randomUUID();
 
     // Klaviyo writes the record but its answer is lost: deliver sends it again.
-    mock.inject({ status: 503, phase: 'after', path: '/api/data-source-record-create-jobs', times: 1 });
+    local.mock.inject({ status: 503, phase: 'after', path: '/api/data-source-record-create-jobs', times: 1 });
     expect((await send(created, deliveryId)).status).toBe(202);
     await waitFor('the record written again after the lost answer', () => ticketRecords()[0]?.writes === 2);
     // Zendesk delivers the same invocation again: the relay's dedupe answers 200 (already received), drops the copy.
     expect((await send(created, deliveryId)).status).toBe(200);
-    await waitFor('the queues drained', () => stack.drained());
+    await waitFor('the queues drained', () => local.stack.drained());
 
     expect(ticketRecords()).toMatchObject([
       {
@@ -86,7 +78,7 @@ describe('local pipeline: a Zendesk ticket as a custom-object record', () => {
     // The ticket is solved: the same record, updated.
     expect((await send(await fixture('trigger-ticket-solved'), randomUUID())).status).toBe(202);
     await waitFor('the solve written', () => ticketRecords()[0]?.record.status === 'SOLVED');
-    await waitFor('the queues drained', () => stack.drained());
+    await waitFor('the queues drained', () => local.stack.drained());
 
     expect(ticketRecords()).toHaveLength(1);
     expect(ticketRecords()[0]).toMatchObject({
@@ -95,8 +87,8 @@ describe('local pipeline: a Zendesk ticket as a custom-object record', () => {
       record: { id: '35436', status: 'SOLVED', requester_email: 'katherine.johnson@example.com' },
     });
     // The preset's events still go beside the record.
-    expect(mock.events().map((e) => e.metric)).toEqual(['Opened Ticket', 'Solved Ticket']);
-    const status = (await (await fetch(stack.statusUrl)).json()) as {
+    expect(local.mock.events().map((e) => e.metric)).toEqual(['Opened Ticket', 'Solved Ticket']);
+    const status = (await (await fetch(local.stack.statusUrl)).json()) as {
       dlqs: Record<string, { count: number }>;
     };
     expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0]);
