@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import yazl from 'yazl';
 import { parseEntryArgs } from '../operations/entry-args.ts';
+import { icannOnlySuffixTrie } from './icann-suffix-trie.ts';
 
 export const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
@@ -90,7 +91,8 @@ export function bundleOptions(root: string = repoRoot): esbuild.BuildOptions {
     legalComments: 'none',
     banner: { js: REQUIRE_SHIM },
     mainFields: ['module', 'main'],
-    plugins: [englishOnlyZodLocales(root), sdkPackageVersionOnly()],
+    // The Public Suffix List's ICANN section alone: the only one hydrate reads (./icann-suffix-trie.ts).
+    plugins: [englishOnlyZodLocales(root), sdkPackageVersionOnly(), icannOnlySuffixTrie()],
     logLevel: 'warning',
   };
 }

@@ -15,7 +15,8 @@ let tldts: typeof TldtsModule | undefined;
 /**
  * tldts, loaded by the first base URL with a host placeholder rather than at import (as re2js is in
  * ./linear-regex.ts): building its suffix tables costs tens of ms of every cold start, and most configurations
- * have no such URL.
+ * have no such URL. Call it with its default options only (ICANN rules): the Lambda bundles carry that section of
+ * the list alone (scripts/icann-suffix-trie.ts), so private rules would answer differently there than in tests.
  */
 function publicSuffixList(): typeof TldtsModule {
   return (tldts ??=
