@@ -1,6 +1,7 @@
 # Plan-level tests of the deliver queue per Klaviyo write family (queues.tf, var.deliver_queues): each family's
 # queue with its DLQ, redrive and alarms, its event source mapping on deliver, the functions' DELIVER_QUEUE_URLS
-# and DELIVER_DLQ_URLS maps, and the IAM statements that name them. Every queue gets a realistic ARN and URL.
+# and DELIVER_DLQ_URLS maps, and the IAM statements that name them (its validation is in validation_unit_test).
+# Every queue gets a realistic ARN and URL.
 
 mock_provider "aws" {
   source          = "./tests/mocks/aws"
@@ -388,24 +389,4 @@ run "some_family_queues" {
     }
     error_message = "hydrate's map must hold the catalog family only (the others go to the deliver queue)."
   }
-}
-
-run "unknown_family_is_refused" {
-  command = plan
-
-  variables {
-    deliver_queues = ["profiles", "events"]
-  }
-
-  expect_failures = [var.deliver_queues]
-}
-
-run "misspelt_family_is_refused" {
-  command = plan
-
-  variables {
-    deliver_queues = ["back_in_stock"]
-  }
-
-  expect_failures = [var.deliver_queues]
 }
