@@ -12,6 +12,9 @@ locals {
   # are drawn against. Bulk requests carry up to 1,000 events each and can go above it.
   create_event_budget_per_minute = floor(3500 * var.klaviyo.rate_budget_share)
 
+  # Every queue, each deliver family's too (queues.tf).
+  dashboard_queues = concat(["hydrate"], local.deliver_queue_keys)
+
   # [namespace, metric, dimension name, value, …] rows for a widget.
   relay_row = { for f in ["ingest", "hydrate", "deliver"] : f => ["service", var.name, "function", f] }
 
@@ -47,21 +50,21 @@ locals {
       type = "metric", x = 0, y = 8, width = 8, height = 6,
       properties = {
         title   = "Queue depth (visible messages)", region = data.aws_region.current.name, view = "timeSeries", stat = "Maximum", period = 60,
-        metrics = [for q in ["hydrate", "deliver"] : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", module.queue[q].queue_name, { label = q }]]
+        metrics = [for q in local.dashboard_queues : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", module.queue[q].queue_name, { label = q }]]
       }
     },
     {
       type = "metric", x = 8, y = 8, width = 8, height = 6,
       properties = {
         title   = "Oldest message age (s)", region = data.aws_region.current.name, view = "timeSeries", stat = "Maximum", period = 60,
-        metrics = [for q in ["hydrate", "deliver"] : ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", module.queue[q].queue_name, { label = q }]]
+        metrics = [for q in local.dashboard_queues : ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", module.queue[q].queue_name, { label = q }]]
       }
     },
     {
       type = "metric", x = 16, y = 8, width = 8, height = 6,
       properties = {
         title   = "Dead letters waiting (DLQ depth)", region = data.aws_region.current.name, view = "timeSeries", stat = "Maximum", period = 60,
-        metrics = [for q in ["hydrate", "deliver"] : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", module.queue[q].dlq_name, { label = "${q} DLQ" }]]
+        metrics = [for q in local.dashboard_queues : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", module.queue[q].dlq_name, { label = "${q} DLQ" }]]
       }
     },
     {

@@ -45,6 +45,9 @@ locals {
     ]))
   }
 
+  deliver_queue_arns = [for q in local.deliver_queue_keys : module.queue[q].queue_arn]
+  deliver_dlq_arns   = [for q in local.deliver_queue_keys : module.queue[q].dlq_arn]
+
   queue_consumer_actions = [
     "sqs:ReceiveMessage",
     "sqs:DeleteMessage",
@@ -125,12 +128,12 @@ locals {
           Resource = [module.queue["hydrate"].queue_arn]
         },
         {
-          # The deliver queue; the DLQ for dead letters; its own queue for deferrals (a source API's 429 or
-          # pacing: re-sent with a delay, the original deleted).
+          # Every deliver queue (one per family, queues.tf); the DLQ for dead letters; its own queue for deferrals
+          # (a source API's 429 or pacing: re-sent with a delay, the original deleted).
           Sid      = "EnqueueForDeliveryDeadLetterAndDefer"
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
-          Resource = [module.queue["deliver"].queue_arn, module.queue["hydrate"].dlq_arn, module.queue["hydrate"].queue_arn]
+          Resource = concat(local.deliver_queue_arns, [module.queue["hydrate"].dlq_arn, module.queue["hydrate"].queue_arn])
         },
         {
           # Reads what ingest claim-checked, and its own dead letters when SQS redrives them to its queue;
@@ -160,10 +163,11 @@ locals {
     deliver = concat(
       [
         {
+          # The deliver queue and every family's (queues.tf).
           Sid      = "ConsumeDeliverQueue"
           Effect   = "Allow"
           Action   = local.queue_consumer_actions
-          Resource = [module.queue["deliver"].queue_arn]
+          Resource = local.deliver_queue_arns
         },
         {
           # The newest state write per profile and consent channel, and its lease while in flight: conditional
@@ -174,11 +178,12 @@ locals {
           Resource = [local.dedupe_table_arn]
         },
         {
-          # The DLQ for dead letters; its own queue for deferrals (re-sent with a delay, the original deleted).
+          # The DLQs for dead letters; the queues for deferrals (re-sent with a delay, the original deleted): each
+          # record's to the pair of the queue it came from.
           Sid      = "DeadLetterAndDefer"
           Effect   = "Allow"
           Action   = ["sqs:SendMessage"]
-          Resource = [module.queue["deliver"].dlq_arn, module.queue["deliver"].queue_arn]
+          Resource = concat(local.deliver_dlq_arns, local.deliver_queue_arns)
         },
         {
           # Reads what hydrate claim-checked, and its own dead letters when SQS redrives them to its queue;

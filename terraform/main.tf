@@ -57,6 +57,9 @@ locals {
     CLAIM_CHECK_BUCKET = module.payload_bucket.name
   }
 
+  # JSON object family key → queue URL of the families with their own deliver queue (empty when none).
+  deliver_family_queue_urls = jsonencode({ for f, q in local.deliver_family_queues : f => module.queue[q].queue_url })
+
   # Exactly the variables docs/runtime-contract.md lists for each function.
   environment = {
     ingest = merge(local.common_environment, {
@@ -69,6 +72,8 @@ locals {
       HYDRATE_QUEUE_URL    = module.queue["hydrate"].queue_url
       HYDRATE_DLQ_URL      = module.queue["hydrate"].dlq_url
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
+      # Family key → its own deliver queue; a family not in it goes to DELIVER_QUEUE_URL (queues.tf).
+      DELIVER_QUEUE_URLS = local.deliver_family_queue_urls
       # The stage dead-letters a message itself, with the reason, before its last allowed receive fails.
       MAX_RECEIVE_COUNT = tostring(local.queue_settings["hydrate"].max_receive_count)
       }, local.archive_enabled ? {
@@ -79,7 +84,11 @@ locals {
       POWERTOOLS_LOG_LEVEL = local.function_settings.deliver.log_level
       DELIVER_QUEUE_URL    = module.queue["deliver"].queue_url
       DELIVER_DLQ_URL      = module.queue["deliver"].dlq_url
-      MAX_RECEIVE_COUNT    = tostring(local.queue_settings["deliver"].max_receive_count)
+      # A record's delayed copy and dead letter go to the pair of the queue it came from (same keys as hydrate's).
+      DELIVER_QUEUE_URLS = local.deliver_family_queue_urls
+      DELIVER_DLQ_URLS   = jsonencode({ for f, q in local.deliver_family_queues : f => module.queue[q].dlq_url })
+      # The same for every deliver queue: they all take deliver's settings.
+      MAX_RECEIVE_COUNT = tostring(local.queue_settings["deliver"].max_receive_count)
       # The newest profile write per profile, under the STATE# prefix: older writes (a replay) are skipped.
       DEDUPE_TABLE_NAME = local.dedupe_table_name
       STATE_TTL_SECONDS = tostring(local.state_ttl_seconds)
@@ -133,4 +142,23 @@ module "function" {
   errors_alarm_threshold = var.alarms.function_errors_threshold
 
   tags = local.function_tags
+}
+
+# deliver consumes every family's queue too (queues.tf), each through its own mapping with the deliver queue's
+# batching and maximum concurrency, so one family's backlog never holds another's batches. Written here rather
+# than in modules/function, which maps one queue, so the hydrate and deliver mappings keep their addresses. The
+# queue module checks each queue's visibility timeout against deliver's timeout.
+resource "aws_lambda_event_source_mapping" "deliver_family" {
+  for_each = toset(values(local.deliver_family_queues))
+
+  event_source_arn = module.queue[each.key].queue_arn
+  function_name    = module.function["deliver"].function_arn
+
+  batch_size                         = local.queue_settings[each.key].batch_size
+  maximum_batching_window_in_seconds = local.queue_settings[each.key].maximum_batching_window_in_seconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = local.queue_settings[each.key].maximum_concurrency
+  }
 }

@@ -57,8 +57,11 @@ output "log_group_names" {
 }
 
 output "event_source_mapping_uuids" {
-  description = "UUIDs of the SQS event source mappings, keyed by hydrate and deliver."
-  value       = try({ for k, m in module.function : k => m.event_source_mapping_uuid if m.event_source_mapping_uuid != null }, null)
+  description = "UUIDs of the SQS event source mappings, keyed by the queue each consumes: hydrate, deliver and deliver-<family> for each of deliver_queues."
+  value = merge(
+    { for f, q in local.consumed_queue : q => module.function[f].event_source_mapping_uuid if q != null },
+    { for q, m in aws_lambda_event_source_mapping.deliver_family : q => m.uuid },
+  )
 }
 
 ################################################################################
@@ -66,22 +69,22 @@ output "event_source_mapping_uuids" {
 ################################################################################
 
 output "queue_urls" {
-  description = "SQS queue URLs, keyed by hydrate and deliver."
+  description = "SQS queue URLs, keyed by queue: hydrate, deliver (events) and deliver-<family> for each of deliver_queues."
   value       = try({ for k, m in module.queue : k => m.queue_url }, null)
 }
 
 output "queue_arns" {
-  description = "SQS queue ARNs, keyed by hydrate and deliver."
+  description = "SQS queue ARNs, keyed by queue: hydrate, deliver (events) and deliver-<family> for each of deliver_queues."
   value       = try({ for k, m in module.queue : k => m.queue_arn }, null)
 }
 
 output "dlq_urls" {
-  description = "Dead-letter queue URLs, keyed by hydrate and deliver."
+  description = "Dead-letter queue URLs, keyed by queue: hydrate, deliver (events) and deliver-<family> for each of deliver_queues."
   value       = try({ for k, m in module.queue : k => m.dlq_url }, null)
 }
 
 output "dlq_arns" {
-  description = "Dead-letter queue ARNs, keyed by hydrate and deliver."
+  description = "Dead-letter queue ARNs, keyed by queue: hydrate, deliver (events) and deliver-<family> for each of deliver_queues."
   value       = try({ for k, m in module.queue : k => m.dlq_arn }, null)
 }
 

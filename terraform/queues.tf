@@ -1,8 +1,18 @@
 locals {
-  queue_consumer = {
-    hydrate = "hydrate"
-    deliver = "deliver"
-  }
+  # A deliver queue per Klaviyo write family (functions/shared/stage/deliver-families.ts), so that one family's
+  # backlog or catalog read-backs never hold another's batches (docs/adr/0035, 0036). Events keep the `deliver`
+  # queue, so an upgrade does not replace it; var.deliver_queues says which other families get their own.
+  deliver_family_queues = { for f in sort(var.deliver_queues) : f => "deliver-${f}" }
+  # Every queue deliver consumes: the events queue first, then the families' in order of family key.
+  deliver_queue_keys = concat(["deliver"], values(local.deliver_family_queues))
+
+  queue_consumer = merge(
+    {
+      hydrate = "hydrate"
+      deliver = "deliver"
+    },
+    { for q in values(local.deliver_family_queues) : q => "deliver" },
+  )
 
   # Deliver's failures (5xx, timeouts, a bad key) get more receives than hydrate's; deferrals for Klaviyo's budget
   # and 429s cost none (they are re-sent). local/emulators.ts DEFAULT_MAX_RECEIVE_COUNT must equal these.
@@ -11,24 +21,25 @@ locals {
     deliver = 10
   }
 
+  # Settings are per consumer (var.queues is keyed hydrate or deliver): every deliver queue takes deliver's.
   queue_settings = {
     for q, consumer in local.queue_consumer : q => {
       # Default visibility: 6 times the consumer's timeout, the least AWS recommends for an event source mapping.
       visibility_timeout_seconds = coalesce(
-        try(var.queues[q].visibility_timeout_seconds, null),
+        try(var.queues[consumer].visibility_timeout_seconds, null),
         6 * local.function_settings[consumer].timeout,
       )
       consumer_timeout_seconds      = local.function_settings[consumer].timeout
-      max_receive_count             = coalesce(try(var.queues[q].max_receive_count, null), local.default_max_receive_count[q])
-      message_retention_seconds     = try(var.queues[q].message_retention_seconds, 345600)
-      dlq_message_retention_seconds = try(var.queues[q].dlq_message_retention_seconds, 1209600)
+      max_receive_count             = coalesce(try(var.queues[consumer].max_receive_count, null), local.default_max_receive_count[consumer])
+      message_retention_seconds     = try(var.queues[consumer].message_retention_seconds, 345600)
+      dlq_message_retention_seconds = try(var.queues[consumer].dlq_message_retention_seconds, 1209600)
       # The largest AWS provider 5.x allows (local/emulators.ts MAX_MESSAGE_BYTES equals the default); larger
       # bodies go through the claim check (payloads.tf).
-      max_message_size                   = try(var.queues[q].max_message_size, 262144)
-      batch_size                         = try(var.queues[q].batch_size, 10)
-      maximum_batching_window_in_seconds = try(var.queues[q].maximum_batching_window_in_seconds, 0)
+      max_message_size                   = try(var.queues[consumer].max_message_size, 262144)
+      batch_size                         = try(var.queues[consumer].batch_size, 10)
+      maximum_batching_window_in_seconds = try(var.queues[consumer].maximum_batching_window_in_seconds, 0)
       # Deliver's instances each keep to 1/max_concurrency of Klaviyo's limits, so the mapping must allow exactly that many.
-      maximum_concurrency = q == "deliver" ? var.klaviyo.max_concurrency : try(var.queues[q].maximum_concurrency, null)
+      maximum_concurrency = consumer == "deliver" ? var.klaviyo.max_concurrency : try(var.queues[consumer].maximum_concurrency, null)
     }
   }
 }

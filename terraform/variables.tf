@@ -1563,7 +1563,7 @@ variable "functions" {
 ################################################################################
 
 variable "queues" {
-  description = "Per-queue settings keyed by hydrate or deliver: visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver; the consumer dead-letters a message with its reason when a failing receive is the last allowed, and deferrals cost none), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), max_message_size (1024 to 262144 bytes, default 262144, the AWS provider 5.x ceiling; larger bodies travel through the payload bucket as claim checks), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
+  description = "Per-queue settings keyed by hydrate or deliver (whose settings every deliver-<family> queue of deliver_queues takes too): visibility_timeout_seconds (null for 6 times the consumer's timeout; otherwise at least that, up to 43200), max_receive_count (1 to 1000, default 5 for hydrate and 10 for deliver; the consumer dead-letters a message with its reason when a failing receive is the last allowed, and deferrals cost none), message_retention_seconds (60 to 1209600, default 4 days), dlq_message_retention_seconds (longer than the queue's, default 14 days), max_message_size (1024 to 262144 bytes, default 262144, the AWS provider 5.x ceiling; larger bodies travel through the payload bucket as claim checks), and for the event source mapping batch_size (1 to 10000), maximum_batching_window_in_seconds (0 to 300) and maximum_concurrency (hydrate only, 2 to 1000 or null; deliver's is klaviyo.max_concurrency)."
   type = map(object({
     visibility_timeout_seconds         = optional(number)
     max_receive_count                  = optional(number)
@@ -1622,6 +1622,17 @@ variable "queues" {
   validation {
     condition     = try(var.queues["deliver"].maximum_concurrency, null) == null
     error_message = "queues.deliver.maximum_concurrency cannot be set: the deliver mapping's maximum concurrency is klaviyo.max_concurrency, which the deliver function also uses to split Klaviyo's rate limits between its instances."
+  }
+}
+
+variable "deliver_queues" {
+  description = "Klaviyo write families (profiles, consent, catalog, records, back-in-stock) that get their own queue deliver-<family>, with its DLQ, alarms and event source mapping and deliver's settings, so that no family's backlog holds another's; events, and a family left out, go through the deliver queue."
+  type        = set(string)
+  default     = ["profiles", "consent", "catalog", "records", "back-in-stock"]
+
+  validation {
+    condition     = alltrue([for f in var.deliver_queues : contains(["profiles", "consent", "catalog", "records", "back-in-stock"], f)])
+    error_message = "deliver_queues may hold only profiles, consent, catalog, records and back-in-stock (events always use the deliver queue)."
   }
 }
 

@@ -68,6 +68,97 @@ override_resource {
   }
 }
 
+# The deliver queue of each Klaviyo write family other than events (queues.tf, deliver_queues by default).
+override_resource {
+  target          = module.queue["deliver-profiles"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-profiles"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-profiles"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-profiles-dlq"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-consent"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-consent"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-consent"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-consent-dlq"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-catalog"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-catalog"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-catalog"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-catalog-dlq"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-records"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-records"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-records"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-records-dlq"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-back-in-stock"].aws_sqs_queue.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-back-in-stock"
+  }
+}
+
+override_resource {
+  target          = module.queue["deliver-back-in-stock"].aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock-dlq"
+    url = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-back-in-stock-dlq"
+  }
+}
+
 override_resource {
   target          = aws_dynamodb_table.dedupe
   override_during = plan
@@ -277,10 +368,17 @@ run "environment_follows_the_runtime_contract" {
 
   assert {
     condition = module.function["hydrate"].environment_variables == tomap({
-      RELAY_CONFIG_PARAMETER       = "/relay/config"
-      HYDRATE_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
-      HYDRATE_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
-      DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+      RELAY_CONFIG_PARAMETER = "/relay/config"
+      HYDRATE_QUEUE_URL      = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate"
+      HYDRATE_DLQ_URL        = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-hydrate-dlq"
+      DELIVER_QUEUE_URL      = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+      DELIVER_QUEUE_URLS = jsonencode({
+        profiles      = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-profiles"
+        consent       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-consent"
+        catalog       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-catalog"
+        records       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-records"
+        back-in-stock = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-back-in-stock"
+      })
       MAX_RECEIVE_COUNT            = "5"
       MAX_MESSAGE_BYTES            = "262144"
       CLAIM_CHECK_BUCKET           = "relay-payloads-0001"
@@ -293,9 +391,23 @@ run "environment_follows_the_runtime_contract" {
 
   assert {
     condition = module.function["deliver"].environment_variables == tomap({
-      RELAY_CONFIG_PARAMETER       = "/relay/config"
-      DELIVER_QUEUE_URL            = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
-      DELIVER_DLQ_URL              = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
+      RELAY_CONFIG_PARAMETER = "/relay/config"
+      DELIVER_QUEUE_URL      = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver"
+      DELIVER_DLQ_URL        = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-dlq"
+      DELIVER_QUEUE_URLS = jsonencode({
+        profiles      = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-profiles"
+        consent       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-consent"
+        catalog       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-catalog"
+        records       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-records"
+        back-in-stock = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-back-in-stock"
+      })
+      DELIVER_DLQ_URLS = jsonencode({
+        profiles      = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-profiles-dlq"
+        consent       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-consent-dlq"
+        catalog       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-catalog-dlq"
+        records       = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-records-dlq"
+        back-in-stock = "https://sqs.us-east-2.amazonaws.com/123456789012/relay-deliver-back-in-stock-dlq"
+      })
       MAX_RECEIVE_COUNT            = "10"
       DEDUPE_TABLE_NAME            = "relay-dedupe"
       STATE_TTL_SECONDS            = "1641600"
@@ -501,6 +613,11 @@ run "iam_is_least_privilege" {
     condition = toset(flatten([for s in local.policy_statements.hydrate : s.Resource])) == toset([
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock",
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate-dlq",
       "arn:aws:s3:::relay-payloads-0001/ingest/*",
       "arn:aws:s3:::relay-payloads-0001/hydrate/*",
@@ -508,16 +625,21 @@ run "iam_is_least_privilege" {
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config/sources",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/demo/api-token",
     ])
-    error_message = "hydrate's policy must name exactly its queue, the deliver queue, its DLQ, the configuration and the hydration credentials."
+    error_message = "hydrate's policy must name exactly its queue, every deliver queue, its DLQ, the configuration and the hydration credentials."
   }
 
   assert {
     condition = toset(flatten([for s in local.policy_statements.hydrate : s.Resource if contains(s.Action, "sqs:SendMessage")])) == toset([
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock",
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate-dlq",
       "arn:aws:sqs:us-east-2:123456789012:relay-hydrate",
     ])
-    error_message = "hydrate may send only to the deliver queue, its DLQ (dead letters) and its own queue (deferrals: a source API's 429)."
+    error_message = "hydrate may send only to the deliver queues, its DLQ (dead letters) and its own queue (deferrals: a source API's 429)."
   }
 
   assert {
@@ -540,14 +662,34 @@ run "iam_is_least_privilege" {
     condition = toset(one([for s in local.policy_statements.deliver : s.Resource if contains(s.Action, "sqs:SendMessage")])) == toset([
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock-dlq",
     ])
-    error_message = "deliver may send only to its DLQ (dead letters) and its own queue (deferrals)."
+    error_message = "deliver may send only to its DLQs (dead letters) and its own queues (deferrals)."
   }
 
   assert {
     condition = toset(flatten([for s in local.policy_statements.deliver : s.Resource])) == toset([
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver",
       "arn:aws:sqs:us-east-2:123456789012:relay-deliver-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-profiles-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-consent-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-catalog-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-records-dlq",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock",
+      "arn:aws:sqs:us-east-2:123456789012:relay-deliver-back-in-stock-dlq",
       "arn:aws:s3:::relay-payloads-0001/hydrate/*",
       "arn:aws:s3:::relay-payloads-0001/deliver/*",
       "arn:aws:dynamodb:us-east-2:123456789012:table/relay-dedupe",
@@ -555,7 +697,7 @@ run "iam_is_least_privilege" {
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/config/sources",
       "arn:aws:ssm:us-east-2:123456789012:parameter/relay/klaviyo-api-key",
     ])
-    error_message = "deliver's policy must name exactly its queue, its DLQ, the dedupe table, the configuration and the Klaviyo API key."
+    error_message = "deliver's policy must name exactly its queues, its DLQs, the dedupe table, the configuration and the Klaviyo API key."
   }
 
   assert {
@@ -823,6 +965,11 @@ run "alarms_are_wired" {
     condition = toset(keys(output.alarm_arns)) == toset([
       "ingest-errors", "ingest-throttles", "hydrate-errors", "hydrate-throttles", "deliver-errors", "deliver-throttles",
       "hydrate-dlq-not-empty", "hydrate-oldest-message-age", "deliver-dlq-not-empty", "deliver-oldest-message-age",
+      "deliver-profiles-dlq-not-empty", "deliver-profiles-oldest-message-age",
+      "deliver-consent-dlq-not-empty", "deliver-consent-oldest-message-age",
+      "deliver-catalog-dlq-not-empty", "deliver-catalog-oldest-message-age",
+      "deliver-records-dlq-not-empty", "deliver-records-oldest-message-age",
+      "deliver-back-in-stock-dlq-not-empty", "deliver-back-in-stock-oldest-message-age",
       "ingest-5xx-rate", "klaviyo-auth-failed", "hydrate-retries", "klaviyo-server-errors", "source-config-invalid",
     ])
     error_message = "Every queue, every function and the relay as a whole must have their alarms, all in alarm_arns."

@@ -496,6 +496,8 @@ run "inputs_round_1" {
     functions = { worker = { memory_size = 256 } }
     # queues_keys_are_queues
     queues = { ingest = {} }
+    # deliver_queues_are_families_other_than_events (events always use the deliver queue)
+    deliver_queues = ["profiles", "events"]
     # api_burst_in_range
     api = { throttling_burst_limit = 5001 }
     # kms_key_arn_not_an_alias
@@ -510,6 +512,7 @@ run "inputs_round_1" {
     var.artifacts,
     var.functions,
     var.queues,
+    var.deliver_queues,
     var.api,
     var.kms_key_arn,
   ]
@@ -531,6 +534,8 @@ run "inputs_round_2" {
     functions = { ingest = { memory_size = 64 } }
     # queues_max_receive_count_at_least_one
     queues = { hydrate = { max_receive_count = 0 } }
+    # deliver_queues_are_family_keys (back-in-stock, as in functions/shared/stage/deliver-families.ts)
+    deliver_queues = ["back_in_stock"]
     # api_rate_in_range
     api = { throttling_rate_limit = -1 }
   }
@@ -542,6 +547,7 @@ run "inputs_round_2" {
     var.artifacts,
     var.functions,
     var.queues,
+    var.deliver_queues,
     var.api,
   ]
 }

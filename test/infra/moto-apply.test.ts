@@ -106,7 +106,18 @@ import { queueCounts } from '../../operations/queue-counts.ts';
 
 const FUNCTIONS = ['ingest', 'hydrate', 'deliver'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
-const QUEUES = ['hydrate', 'deliver'] as const;
+// Hydrate's queue, then deliver's: one for events and one per other Klaviyo write family (the module's default
+// deliver_queues, which examples/complete keeps), all consumed by deliver.
+const DELIVER_FAMILY_QUEUES = {
+  profiles: 'deliver-profiles',
+  consent: 'deliver-consent',
+  catalog: 'deliver-catalog',
+  records: 'deliver-records',
+  'back-in-stock': 'deliver-back-in-stock',
+} as const;
+const QUEUES = ['hydrate', 'deliver', ...Object.values(DELIVER_FAMILY_QUEUES)] as const;
+type QueueName = (typeof QUEUES)[number];
+const consumerOf = (queue: QueueName): FunctionName => (queue === 'hydrate' ? 'hydrate' : 'deliver');
 const REGION = 'us-east-2';
 const NAME = 'relay-complete'; // the example's default name
 
@@ -118,12 +129,15 @@ const CONTRACT_ENV: Record<FunctionName, readonly string[]> = {
     'HYDRATE_QUEUE_URL',
     'HYDRATE_DLQ_URL',
     'DELIVER_QUEUE_URL',
+    'DELIVER_QUEUE_URLS',
     'MAX_RECEIVE_COUNT',
     'ARCHIVE_BUCKET',
   ],
   deliver: [
     'DELIVER_QUEUE_URL',
     'DELIVER_DLQ_URL',
+    'DELIVER_QUEUE_URLS',
+    'DELIVER_DLQ_URLS',
     'MAX_RECEIVE_COUNT',
     'DEDUPE_TABLE_NAME',
     'STATE_TTL_SECONDS',
@@ -346,6 +360,14 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     expect(hydrate.DELIVER_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'deliver'));
     expect(deliver.DELIVER_QUEUE_URL).toBe(at(outputs.queue_urls.value, 'deliver'));
     expect(deliver.DELIVER_DLQ_URL).toBe(at(outputs.dlq_urls.value, 'deliver'));
+    // Family key → that family's queue (and DLQ): what hydrate routes by, and where deliver defers and dead-letters.
+    const familyUrls = (urls: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(DELIVER_FAMILY_QUEUES).map(([family, queue]) => [family, at(urls, queue)]),
+      );
+    expect(JSON.parse(hydrate.DELIVER_QUEUE_URLS ?? 'null')).toEqual(familyUrls(outputs.queue_urls.value));
+    expect(JSON.parse(deliver.DELIVER_QUEUE_URLS ?? 'null')).toEqual(familyUrls(outputs.queue_urls.value));
+    expect(JSON.parse(deliver.DELIVER_DLQ_URLS ?? 'null')).toEqual(familyUrls(outputs.dlq_urls.value));
     expect(deliver.POWERTOOLS_LOG_LEVEL).toBe('WARN');
     // examples/complete's queues: each consumer knows its own queue's maxReceiveCount.
     expect(hydrate.MAX_RECEIVE_COUNT).toBe('5');
@@ -357,7 +379,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     // Listed by queue: moto filters FunctionName literally against what the mapping was created with (here
     // the function's ARN), where AWS would accept the name too.
     const all = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
-    expect(all).toHaveLength(2);
+    expect(all).toHaveLength(QUEUES.length);
     expect(all.map((m) => m.FunctionArn)).not.toContain(at(outputs.function_arns.value, 'ingest'));
     for (const queue of QUEUES) {
       const listed = await lambda.send(
@@ -366,8 +388,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       const mappings = listed.EventSourceMappings ?? [];
       expect(mappings).toHaveLength(1);
       const mapping = mappings[0];
-      expect(mapping?.FunctionArn).toBe(at(outputs.function_arns.value, queue));
+      expect(mapping?.FunctionArn).toBe(at(outputs.function_arns.value, consumerOf(queue)));
       expect(mapping?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      // examples/complete's deliver queue settings reach every deliver queue's mapping.
+      if (consumerOf(queue) === 'deliver') expect(mapping?.BatchSize, queue).toBe(25);
       expect(mapping?.State).toBe('Enabled');
     }
   });
@@ -409,7 +433,9 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         });
 
         const consumer = await lambda.send(
-          new GetFunctionConfigurationCommand({ FunctionName: at(outputs.function_names.value, queue) }),
+          new GetFunctionConfigurationCommand({
+            FunctionName: at(outputs.function_names.value, consumerOf(queue)),
+          }),
         );
         expect(Number(attributes.VisibilityTimeout)).toBeGreaterThanOrEqual(
           6 * (consumer.Timeout ?? Infinity),
@@ -618,7 +644,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     }
   });
 
-  it('made the dashboard, showing both queues and DLQs', { timeout: 120_000 }, async () => {
+  it('made the dashboard, showing every queue and DLQ', { timeout: 120_000 }, async () => {
     const cloudwatch = new CloudWatchClient(aws());
     const dashboard = await cloudwatch.send(new GetDashboardCommand({ DashboardName: `${NAME}-relay` }));
     const body = JSON.parse(dashboard.DashboardBody ?? '{}') as { widgets?: unknown[] };

@@ -255,7 +255,8 @@ module "relay" {
   functions = {
     ingest  = { memory_size = 512, timeout = 10, log_retention_days = 14, log_level = "INFO" }
     hydrate = { memory_size = 256, timeout = 30, log_retention_days = 30, log_level = "INFO" }
-    deliver = { memory_size = 256, timeout = 20, reserved_concurrency = 10, log_retention_days = 30, log_level = "WARN" }
+    # Reserved for every deliver queue's mapping at once: six queues (deliver_queues' default) x max_concurrency 5.
+    deliver = { memory_size = 256, timeout = 20, reserved_concurrency = 30, log_retention_days = 30, log_level = "WARN" }
   }
 
   queues = {
