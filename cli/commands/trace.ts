@@ -1,11 +1,12 @@
-// `trace <source> <delivery-id>`: where one webhook is — its dedupe record, its messages in the stages' queues
-// and DLQs (peeked, not consumed), and each stage's log lines for its correlation id (CloudWatch Logs Insights
+// `trace <source> <delivery-id>`: where one webhook is — its dedupe record, its messages in every queue and DLQ of
+// the stack (a stage's queue per Klaviyo write family included; peeked, not consumed), and each stage's log lines for its correlation id (CloudWatch Logs Insights
 // for a deployment, local mode's log file locally) — with a one-line verdict on top.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Option, type Command } from 'commander';
 import { detailLines } from '../dead-letter-detail.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
+import { dlqUrlOf, queuesOfStage, queueUrlOf } from '../../operations/relay-queues.ts';
 import {
   loadStack,
   required,
@@ -45,23 +46,16 @@ function positiveInteger(text: string, flag: string): number {
   return value;
 }
 
+/** Every queue of every stage: their DLQs, and with --live-queues the queues themselves. */
 function queuesOf(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
-  return STAGES.flatMap((stage) => [
-    ...(liveQueues
-      ? [
-          {
-            stage,
-            kind: 'queue' as const,
-            url: required(stack.queueUrls[stage], `the ${stage} queue`, `--${stage}-queue-url`, stack),
-          },
-        ]
-      : []),
-    {
-      stage,
-      kind: 'dlq' as const,
-      url: required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack),
-    },
-  ]);
+  return STAGES.flatMap((stage) =>
+    queuesOfStage(stack, stage).flatMap((queue) => [
+      ...(liveQueues
+        ? [{ queue: queue.key, stage, kind: 'queue' as const, url: queueUrlOf(stack, queue) }]
+        : []),
+      { queue: queue.key, stage, kind: 'dlq' as const, url: dlqUrlOf(stack, queue) },
+    ]),
+  );
 }
 
 async function logLinesOf(
@@ -108,7 +102,7 @@ function printDedupe(record: DedupeRecord | null): void {
 function printQueues(scans: readonly QueueScan[], maxMessages: number, liveQueues: boolean): void {
   console.log(`\nQueues${liveQueues ? '' : ' (DLQs only; --live-queues peeks at the stage queues too)'}`);
   for (const scan of scans) {
-    const name = `${scan.stage} ${scan.kind === 'dlq' ? 'DLQ' : 'queue'}`.padEnd(15);
+    const name = `${scan.queue} ${scan.kind === 'dlq' ? 'DLQ' : 'queue'}`.padEnd(27);
     const notes = [
       `${scan.scanned} message${scan.scanned === 1 ? '' : 's'} peeked`,
       ...(scan.bound_hit ? [`stopped at --max-messages ${maxMessages}: more may follow`] : []),

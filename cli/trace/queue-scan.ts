@@ -1,4 +1,4 @@
-// Finds one webhook's messages in the stages' queues and DLQs without taking them out: each queue is read
+// Finds one webhook's messages in the relay's queues and DLQs (every queue of every stage) without taking them out: each queue is read
 // with openDlq (received with a visibility timeout, released afterwards), up to a bound per queue, so a trace
 // of a deep queue ends and says that it stopped early. Messages in flight (a stage holds them) cannot be seen
 // by a peek: their count is reported instead.
@@ -11,6 +11,8 @@ import { queueCounts } from '../../operations/queue-counts.ts';
 export type QueueKind = 'queue' | 'dlq';
 
 export interface QueueToScan {
+  /** The queue key (`deliver-consent`); the stage's own queue has the stage's name. */
+  queue: string;
   stage: Stage;
   kind: QueueKind;
   url: string;
@@ -27,6 +29,7 @@ export interface QueueHit {
 }
 
 export interface QueueScan {
+  queue: string;
   stage: Stage;
   kind: QueueKind;
   scanned: number;
@@ -73,8 +76,9 @@ async function scanOne(
   inFlight: number,
   progress: Progress,
 ): Promise<QueueScan> {
-  const reader = openDlq(stack, queue.stage, queue.url);
+  const reader = openDlq(stack, queue.queue, queue.url);
   const scan: QueueScan = {
+    queue: queue.queue,
     stage: queue.stage,
     kind: queue.kind,
     scanned: 0,
