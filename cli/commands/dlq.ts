@@ -107,7 +107,10 @@ export function registerDlqCommands(program: Command): void {
       const stack = await loadStack(options);
       const queues = queuesNamed(stack, name);
       const hit = await findLetter(stack, queues, id);
-      if (!hit) throw new Error(`no dead letter ${id} in the ${queues.map((q) => q.key).join(', ')} DLQ`);
+      if (!hit)
+        throw new Error(
+          `no dead letter ${id} in the ${queues.map((q) => q.key).join(', ')} DLQ${queues.length > 1 ? 's' : ''}`,
+        );
       const { entry: found, queue } = hit;
       const original = found.letter?.original ?? found.body;
       let message: unknown = original;
