@@ -168,6 +168,18 @@ describe('relay dlq with a deliver queue per family', { timeout: 60_000 }, () =>
       ['deliver-consent', 1, 0],
       ['deliver-profiles', 0, 0],
     ]);
+    expect(await relay(familyStack, 'status')).toMatch(/^deliver-consent +deliver +1 +0 +0 +0$/m);
+  });
+
+  it('says per queue what a dry run of a stage would redrive', async () => {
+    await deadLetter(consentQueue().dlqUrl, consentFixture('c-2'));
+    const text = await relay(familyStack, 'dlq', 'redrive', 'deliver', '--dry-run');
+    expect(text.trim().split('\n')).toEqual([
+      'deliver: would redrive 0 dead letters (0 left as they are)',
+      'deliver-consent: would redrive 1 dead letters (0 left as they are)',
+      'deliver-profiles: would redrive 0 dead letters (0 left as they are)',
+    ]);
+    expect(await depth(consentQueue().dlqUrl)).toBe(1);
   });
 
   it('reads an older stack file with hydrate and deliver only', async () => {
