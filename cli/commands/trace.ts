@@ -6,20 +6,13 @@ import { Option, type Command } from 'commander';
 import { detailLines } from '../dead-letter-detail.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import { dlqUrlOf, queuesOfStage, queueUrlOf } from '../../operations/relay-queues.ts';
-import {
-  loadStack,
-  required,
-  STAGES,
-  type RelayStack,
-  type StackOptions,
-} from '../../operations/relay-stack.ts';
+import { loadStack, required, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
 import { readDedupeRecord, type DedupeRecord } from '../trace/dedupe-record.ts';
 import { readLocalLogLines } from '../trace/local-logs.ts';
 import type { TraceLogLine } from '../trace/log-line.ts';
 import { queryLogLines } from '../trace/logs-insights.ts';
-import { scanQueues, type QueueScan, type QueueToScan } from '../trace/queue-scan.ts';
+import { queuesToScan, scanQueues, type QueueScan } from '../trace/queue-scan.ts';
 import { verdictOf } from '../trace/verdict.ts';
 
 interface TraceOptions extends StackOptions {
@@ -44,18 +37,6 @@ function positiveInteger(text: string, flag: string): number {
   if (!Number.isInteger(value) || value <= 0)
     throw new Error(`${flag} must be a positive whole number, not ${text}`);
   return value;
-}
-
-/** Every queue of every stage: their DLQs, and with --live-queues the queues themselves. */
-function queuesOf(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
-  return STAGES.flatMap((stage) =>
-    queuesOfStage(stack, stage).flatMap((queue) => [
-      ...(liveQueues
-        ? [{ queue: queue.key, stage, kind: 'queue' as const, url: queueUrlOf(stack, queue) }]
-        : []),
-      { queue: queue.key, stage, kind: 'dlq' as const, url: dlqUrlOf(stack, queue) },
-    ]),
-  );
 }
 
 async function logLinesOf(
@@ -182,7 +163,7 @@ export function registerTraceCommand(program: Command): void {
       const stack = await loadStack(options);
       const table = required(stack.dedupeTableName, 'the dedupe table', '--table', stack);
       const liveQueues = options.liveQueues === true;
-      const queues = queuesOf(stack, liveQueues);
+      const queues = queuesToScan(stack, liveQueues);
       const correlationId = `${source}:${deliveryId}`;
       const now = new Date();
 

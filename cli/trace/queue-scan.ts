@@ -5,7 +5,8 @@
 import { openDlq, type DeadLetterEntry } from '../../operations/dead-letters.ts';
 import { deadLetterSubject } from '../dead-letter-subject.ts';
 import type { Progress } from '../progress.ts';
-import type { RelayStack, Stage } from '../../operations/relay-stack.ts';
+import { dlqUrlOf, queuesOfStage, queueUrlOf } from '../../operations/relay-queues.ts';
+import { STAGES, type RelayStack, type Stage } from '../../operations/relay-stack.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
 
 export type QueueKind = 'queue' | 'dlq';
@@ -16,6 +17,18 @@ export interface QueueToScan {
   stage: Stage;
   kind: QueueKind;
   url: string;
+}
+
+/** Every queue of every stage the stack names: their DLQs, and with `liveQueues` the queues themselves. */
+export function queuesToScan(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
+  return STAGES.flatMap((stage) =>
+    queuesOfStage(stack, stage).flatMap((queue) => [
+      ...(liveQueues
+        ? [{ queue: queue.key, stage, kind: 'queue' as const, url: queueUrlOf(stack, queue) }]
+        : []),
+      { queue: queue.key, stage, kind: 'dlq' as const, url: dlqUrlOf(stack, queue) },
+    ]),
+  );
 }
 
 export interface QueueHit {
