@@ -8,6 +8,7 @@ import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerSendCommand } from './commands/send.ts';
+import { registerStatusCommand } from './commands/status.ts';
 import { registerTraceCommand } from './commands/trace.ts';
 import { RELAY_VERSION } from '../functions/shared/version.ts';
 
@@ -25,6 +26,7 @@ export function relayProgram(): Command {
   registerMapCommand(program);
   registerReplayCommand(program);
   registerSendCommand(program);
+  registerStatusCommand(program);
   registerTraceCommand(program);
   return program;
 }

@@ -1,5 +1,5 @@
-// The options every command that reaches a relay takes: a stack file, or flags for what it would name
-// (operations/relay-stack.ts reads them into a RelayStack).
+// The options every command that reaches a relay takes: a stack file, or flags for what it would name — each queue
+// by its key, hydrate's and deliver's own by name as before (operations/relay-stack.ts reads them into a RelayStack).
 import type { Command } from 'commander';
 import { LOCAL_STACK_FILE } from '../operations/stack-file.ts';
 
@@ -13,7 +13,12 @@ export function withStackOptions(command: Command): Command {
     .option('--region <region>', 'AWS region (default: the standard chain, e.g. AWS_REGION)')
     .option('--hydrate-queue-url <url>', 'the hydrate queue, instead of --stack')
     .option('--hydrate-dlq-url <url>', 'the hydrate DLQ, instead of --stack')
-    .option('--deliver-queue-url <url>', 'the deliver queue, instead of --stack')
-    .option('--deliver-dlq-url <url>', 'the deliver DLQ, instead of --stack')
+    .option('--deliver-queue-url <url>', "the deliver stage's events queue (key deliver), instead of --stack")
+    .option('--deliver-dlq-url <url>', "the deliver stage's events queue's DLQ, instead of --stack")
+    .option(
+      '--queue-url <key=url...>',
+      'any queue by its key, instead of --stack (e.g. deliver-consent=https://sqs…)',
+    )
+    .option('--dlq-url <key=url...>', "any queue's DLQ by the queue's key, instead of --stack")
     .option('--table <name>', 'the dedupe table, instead of --stack');
 }

@@ -1,4 +1,4 @@
-// Reading a stage's DLQ without taking anything out of it (`relay dlq`, and local mode's status): messages are
+// Reading a queue's DLQ without taking anything out of it (`relay dlq`, and local mode's status): messages are
 // received with a visibility timeout (hidden from other readers while a reader looks at them) and made visible
 // again when it is done. Each is decoded into one shape: the stage's DeadLetterV1 (loaded from the payload bucket
 // when it was claim-checked), or, for a message SQS's redrive moved without the stage's letter, the raw message
@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { claimCheckOf } from '../functions/shared/stage/claim-check.ts';
 import { deadLetterV1Schema, type DeadLetterV1 } from '../functions/shared/stage/contracts.ts';
-import type { RelayStack, Stage } from './relay-stack.ts';
+import type { RelayStack } from './relay-stack.ts';
 
 /** The reason given to a message SQS moved to the DLQ itself (the stage could not write a letter). */
 export const MOVED_BY_SQS = 'moved_by_sqs';
@@ -77,21 +77,23 @@ export interface DlqReader {
 }
 
 export interface DlqReadOptions {
-  /** Long-poll wait of each receive (default 1 s); 0 against a single-server emulator. */
+  /** Long-poll wait of each receive (default 1 s; 0 against local mode's single-server emulator). */
   waitSeconds?: number;
-  /** Empty answers in a row that end the read (default 2: a short poll samples servers). */
+  /** Empty answers in a row that end the read (default 2: a short poll samples servers; 1 in local mode). */
   emptyAnswers?: number;
 }
 
+/** `queue` names the DLQ's queue in messages: its key (`deliver-consent`) or stage. */
 export function openDlq(
   stack: RelayStack,
-  stage: Stage,
+  queue: string,
   dlqUrl: string,
   options: DlqReadOptions = {},
 ): DlqReader {
   const held = new Map<string, DeadLetterEntry>();
-  const waitSeconds = options.waitSeconds ?? 1;
-  const emptyAnswers = options.emptyAnswers ?? 2;
+  // Local mode's emulator is one server: an empty short poll there means empty, and a read needs no long poll.
+  const waitSeconds = options.waitSeconds ?? (stack.local ? 0 : 1);
+  const emptyAnswers = options.emptyAnswers ?? (stack.local ? 1 : 2);
   return {
     async next() {
       // A short poll can come back empty while messages remain (it samples servers): two empty answers in a
@@ -134,7 +136,7 @@ export function openDlq(
         });
         if (failed.size > 0)
           throw new Error(
-            `${failed.size} ${stage} dead letters were redriven but could not be deleted from the DLQ`,
+            `${failed.size} ${queue} dead letters were redriven but could not be deleted from the DLQ`,
           );
       }
     },
@@ -159,7 +161,8 @@ export function openDlq(
 }
 
 /**
- * Sends dead letters back to the stage's queue as they are: the stage opens a letter and processes its original
+ * Sends dead letters back as they are to `queueUrl`, which the caller gives as the queue whose DLQ held them (a
+ * consent letter to the consent queue, never the events queue): the stage opens a letter and processes its original
  * (functions/shared/stage/redriven-letter.ts), exactly as after SQS's own redrive. Returns the entries whose send
  * succeeded (only those may be deleted from the DLQ).
  */

@@ -1,6 +1,7 @@
 // Which relay a command talks to: a deployment, named by the module's outputs (`terraform output -json >
 // stack.json`, then `--stack stack.json`), flags for the queue URLs and table (cli/stack-options.ts), or local
-// mode, which writes the same outputs to .local/stack.json while `npm start` runs (the default). AWS clients use
+// mode, which writes the same outputs to .local/stack.json while `npm start` runs (the default). Its queues are keyed
+// by queue key, as the outputs are (operations/relay-queues.ts says which stage each belongs to). AWS clients use
 // the standard credential chain and region; against local mode, the emulators' endpoints with static credentials.
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -15,8 +16,10 @@ export const STAGES: readonly Stage[] = ['hydrate', 'deliver'];
 export interface RelayStack {
   /** Where it came from, for messages: the file or "flags". */
   origin: string;
-  queueUrls: Partial<Record<Stage, string>>;
-  dlqUrls: Partial<Record<Stage, string>>;
+  /** Each queue's URL by queue key (`hydrate`, `deliver`, `deliver-consent`, …): the `queue_urls` output's keys. */
+  queueUrls: Partial<Record<string, string>>;
+  /** Each queue's DLQ URL by queue key: the `dlq_urls` output's keys. */
+  dlqUrls: Partial<Record<string, string>>;
   dedupeTableName?: string;
   apiEndpoint?: string;
   webhookBaseUrl?: string;
@@ -45,6 +48,9 @@ export interface StackOptions {
   hydrateDlqUrl?: string;
   deliverQueueUrl?: string;
   deliverDlqUrl?: string;
+  /** `<queue key>=<url>` each, for any queue (`deliver-consent=https://…`). */
+  queueUrl?: string[];
+  dlqUrl?: string[];
   table?: string;
 }
 
@@ -57,6 +63,19 @@ function asRecord<K extends string>(value: unknown): Partial<Record<K, string>> 
   return Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v === 'string')) as Partial<
     Record<K, string>
   >;
+}
+
+/** `--queue-url deliver-consent=<url>` flags as a map of queue key → URL. */
+function urlsOfFlags(flags: readonly string[] | undefined, flag: string): Record<string, string> {
+  return Object.fromEntries(
+    (flags ?? []).map((text) => {
+      const equals = text.indexOf('=');
+      const [key, url] = [text.slice(0, equals), text.slice(equals + 1)];
+      if (equals <= 0 || url === '')
+        throw new Error(`${flag} takes <queue key>=<url> (e.g. deliver-consent=https://…), not ${text}`);
+      return [key, url];
+    }),
+  );
 }
 
 /** An output as `terraform output -json` prints it: `{ "value": …, "type": …, "sensitive": … }`. */
@@ -119,8 +138,14 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   const outputs = (await readOutputs(file, options.stack !== undefined)) ?? {};
   const value = (name: string) => outputs[name]?.value;
   const flags = {
-    queueUrls: asRecord<Stage>({ hydrate: options.hydrateQueueUrl, deliver: options.deliverQueueUrl }),
-    dlqUrls: asRecord<Stage>({ hydrate: options.hydrateDlqUrl, deliver: options.deliverDlqUrl }),
+    queueUrls: {
+      ...urlsOfFlags(options.queueUrl, '--queue-url'),
+      ...asRecord<Stage>({ hydrate: options.hydrateQueueUrl, deliver: options.deliverQueueUrl }),
+    },
+    dlqUrls: {
+      ...urlsOfFlags(options.dlqUrl, '--dlq-url'),
+      ...asRecord<Stage>({ hydrate: options.hydrateDlqUrl, deliver: options.deliverDlqUrl }),
+    },
   };
   const local = asRecord<'sqs' | 's3' | 'dynamodb'>(value('local_endpoints'));
   const region = options.region ?? (local.sqs ? 'us-east-1' : undefined);
@@ -130,8 +155,8 @@ export async function loadStack(options: StackOptions): Promise<RelayStack> {
   });
   const stack: RelayStack = {
     origin: Object.keys(outputs).length > 0 ? file : 'flags',
-    queueUrls: { ...asRecord<Stage>(value('queue_urls')), ...flags.queueUrls },
-    dlqUrls: { ...asRecord<Stage>(value('dlq_urls')), ...flags.dlqUrls },
+    queueUrls: { ...asRecord(value('queue_urls')), ...flags.queueUrls },
+    dlqUrls: { ...asRecord(value('dlq_urls')), ...flags.dlqUrls },
     logGroupNames: asRecord(value('log_group_names')),
     sqs: new SQSClient(client(local.sqs)),
     s3: new S3Client({ ...client(local.s3), forcePathStyle: local.s3 !== undefined }),
@@ -165,6 +190,8 @@ const OUTPUT_OF_FLAG: Record<string, string> = {
   '--deliver-queue-url': 'queue_urls',
   '--hydrate-dlq-url': 'dlq_urls',
   '--deliver-dlq-url': 'dlq_urls',
+  '--queue-url': 'queue_urls',
+  '--dlq-url': 'dlq_urls',
   '--table': 'dedupe_table_name',
   '--stack (with archive.enabled)': 'archive_bucket_name',
 };
@@ -181,6 +208,6 @@ export function required<T>(value: T | undefined, what: string, flag: string, st
   const where =
     stack.origin === 'flags'
       ? `no stack file (${LOCAL_STACK_FILE} is written while \`npm start\` runs; or pass --stack <terraform output -json file>)`
-      : missingOutput(stack.origin, OUTPUT_OF_FLAG[flag]);
+      : missingOutput(stack.origin, OUTPUT_OF_FLAG[flag.split(' ')[0] ?? flag]);
   throw new Error(`${what} is not known: ${where}; pass ${flag}`);
 }

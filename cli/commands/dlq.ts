@@ -1,65 +1,29 @@
-// `dlq list|show|redrive <stage>`: a stage's dead letters grouped by reason, one in full, and a redrive of all
-// or a filtered part of them back to the stage's queue at a bounded rate — each letter present at the start sent
-// at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded.
+// `dlq list|show|redrive <stage|queue>`: dead letters grouped by queue and reason, one in full, and a redrive of all
+// or a filtered part of them, each back to the queue its DLQ belongs to, at a bounded rate — each letter present at
+// the start sent at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded. A stage
+// names all its queues (deliver: one per Klaviyo write family); a queue key one of them.
 import { Option, type Command } from 'commander';
-import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../../operations/dead-letters.ts';
+import { MOVED_BY_SQS, type DeadLetterEntry } from '../../operations/dead-letters.ts';
+import { queuesNamed, type RelayQueue } from '../../operations/relay-queues.ts';
+import { loadStack, type StackOptions } from '../../operations/relay-stack.ts';
 import { detailLines } from '../dead-letter-detail.ts';
+import {
+  filterOf,
+  listDeadLetters,
+  readQueueLetters,
+  summaryOf,
+  type FilterOptions,
+  type ReasonGroup,
+} from '../dead-letter-list.ts';
 import { deadLetterSubject } from '../dead-letter-subject.ts';
 import { parseDuration } from '../duration.ts';
-import { startProgress } from '../progress.ts';
-import { queueCounts } from '../../operations/queue-counts.ts';
-import { redrive, type RedriveResult } from '../redrive.ts';
-import {
-  loadStack,
-  required,
-  STAGES,
-  type RelayStack,
-  type Stage,
-  type StackOptions,
-} from '../../operations/relay-stack.ts';
+import { redriveQueue, sumRedriveResults, type QueueRedriveResult } from '../queue-redrive.ts';
 import { withStackOptions } from '../stack-options.ts';
 
-interface FilterOptions {
-  reason?: string[];
-  source?: string[];
-  olderThan?: string;
-  newerThan?: string;
-  limit?: string;
-}
-
-export interface DeadLetterFilter {
-  reasons?: ReadonlySet<string>;
-  sources?: ReadonlySet<string>;
-  /** Only letters that failed before this time. */
-  failedBefore?: Date;
-  /** Only letters that failed after this time. */
-  failedAfter?: Date;
-}
-
-export function filterOf(options: FilterOptions, now: number): DeadLetterFilter {
-  const filter: DeadLetterFilter = {};
-  if (options.reason?.length) filter.reasons = new Set(options.reason);
-  if (options.source?.length) filter.sources = new Set(options.source);
-  if (options.olderThan) filter.failedBefore = new Date(now - parseDuration(options.olderThan));
-  if (options.newerThan) filter.failedAfter = new Date(now - parseDuration(options.newerThan));
-  return filter;
-}
-
-export function matches(entry: DeadLetterEntry, filter: DeadLetterFilter): boolean {
-  if (filter.reasons && !filter.reasons.has(entry.reason)) return false;
-  if (filter.sources && !(entry.source && filter.sources.has(entry.source))) return false;
-  if (filter.failedBefore && entry.failedAt >= filter.failedBefore) return false;
-  if (filter.failedAfter && entry.failedAt <= filter.failedAfter) return false;
-  return true;
-}
-
-function stageArgument(stage: string): Stage {
-  if (!STAGES.includes(stage as Stage)) throw new Error(`"${stage}" is not a stage: use hydrate or deliver`);
-  return stage as Stage;
-}
-
-const dlqUrlOf = (stack: RelayStack, stage: Stage) =>
-  required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack);
+const QUEUE_ARGUMENT = [
+  '<queue>',
+  'a stage, hydrate or deliver (all its queues), or a queue key: deliver-consent, deliver-profiles, … (deliver-events: the events queue alone)',
+] as const;
 
 function withFilters(command: Command): Command {
   return command
@@ -69,109 +33,85 @@ function withFilters(command: Command): Command {
     .option('--newer-than <duration>', 'only letters that failed more recently than this (e.g. 30m)');
 }
 
-/** Summary of one letter, for lists and JSON output. */
-export function summaryOf(entry: DeadLetterEntry) {
-  return {
-    message_id: entry.messageId,
-    correlation_id: entry.correlationId ?? null,
-    source: entry.source ?? null,
-    reason: entry.reason,
-    failed_at: entry.failedAt.toISOString(),
-    attempts: entry.letter?.attempts ?? null,
-    last_error: entry.letter?.last_error ?? null,
-  };
-}
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** Reads every letter once (they are hidden while read, then released), passing each batch to `visit`. */
-async function readAll(
-  stack: RelayStack,
-  stage: Stage,
-  label: string,
-  json: boolean | undefined,
-  visit: (entries: DeadLetterEntry[], reader: ReturnType<typeof openDlq>) => Promise<void>,
-): Promise<void> {
-  const reader = openDlq(stack, stage, dlqUrlOf(stack, stage));
-  const progress = startProgress(label, 0, { json });
-  let seen = 0;
-  try {
-    for (let batch = await reader.next(); batch.length > 0; batch = await reader.next()) {
-      seen += batch.length;
-      progress.setTotal(seen);
-      await visit(batch, reader);
-      progress.increment(batch.length);
-    }
-  } finally {
-    progress.stop();
-    await reader.release();
+function printGroups(groups: readonly ReasonGroup[], indent: string): void {
+  for (const group of groups) {
+    const note = group.reason === MOVED_BY_SQS ? ' (moved by SQS without a letter)' : '';
+    console.log(
+      `${indent}${String(group.count).padStart(6)}  ${group.reason}${note}  sources: ${group.sources.join(', ')}  ${group.oldest} … ${group.newest}`,
+    );
+    for (const letter of group.letters ?? [])
+      console.log(
+        `${indent}        ${letter.message_id}  ${letter.correlation_id ?? '-'}  ${letter.failed_at}`,
+      );
   }
 }
 
+/** The first letter of the queues' DLQs with this SQS message id or correlation id, and its queue. */
+async function findLetter(
+  stack: Awaited<ReturnType<typeof loadStack>>,
+  queues: readonly RelayQueue[],
+  id: string,
+): Promise<{ entry: DeadLetterEntry; queue: RelayQueue } | undefined> {
+  for (const queue of queues) {
+    let found: DeadLetterEntry | undefined;
+    await readQueueLetters(stack, queue, true, (batch) => {
+      found ??= batch.find((e) => e.messageId === id || e.correlationId === id);
+      return Promise.resolve();
+    });
+    if (found) return { entry: found, queue };
+  }
+  return undefined;
+}
+
 export function registerDlqCommands(program: Command): void {
-  const dlq = program.command('dlq').description("Inspect and redrive a stage's dead letters.");
+  const dlq = program
+    .command('dlq')
+    .description("Inspect and redrive dead letters: a stage's (all its queues) or one queue's.");
 
   withFilters(withStackOptions(dlq.command('list')))
-    .description('List dead letters grouped by reason, with counts.')
-    .argument('<stage>', 'hydrate or deliver')
+    .description('List dead letters grouped by queue and reason, with counts.')
+    .argument(...QUEUE_ARGUMENT)
     .option('--json', 'print JSON')
     .option('--all', 'list every letter, not only the counts')
     .action(
-      async (
-        stageName: string,
-        options: StackOptions & FilterOptions & { json?: boolean; all?: boolean },
-      ) => {
-        const stage = stageArgument(stageName);
+      async (name: string, options: StackOptions & FilterOptions & { json?: boolean; all?: boolean }) => {
         const stack = await loadStack(options);
-        const filter = filterOf(options, Date.now());
-        const letters: DeadLetterEntry[] = [];
-        await readAll(stack, stage, `reading ${stage} DLQ`, options.json, (batch) => {
-          letters.push(...batch.filter((e) => matches(e, filter)));
-          return Promise.resolve();
-        });
-        const byReason = new Map<string, DeadLetterEntry[]>();
-        for (const letter of letters)
-          byReason.set(letter.reason, [...(byReason.get(letter.reason) ?? []), letter]);
-        const groups = [...byReason.entries()]
-          .sort((a, b) => b[1].length - a[1].length)
-          .map(([reason, entries]) => ({
-            reason,
-            count: entries.length,
-            sources: [...new Set(entries.map((e) => e.source ?? '?'))].sort(),
-            oldest: new Date(Math.min(...entries.map((e) => e.failedAt.getTime()))).toISOString(),
-            newest: new Date(Math.max(...entries.map((e) => e.failedAt.getTime()))).toISOString(),
-            ...(options.all && { letters: entries.map(summaryOf) }),
-          }));
+        const queues = queuesNamed(stack, name);
+        const list = await listDeadLetters(stack, queues, filterOf(options, Date.now()), options);
         if (options.json) {
-          console.log(JSON.stringify({ stage, total: letters.length, reasons: groups }, null, 2));
+          console.log(JSON.stringify({ stage: queues[0]?.stage, name, ...list }, null, 2));
           return;
         }
-        console.log(`${stage} DLQ: ${letters.length} dead letter${letters.length === 1 ? '' : 's'}`);
-        for (const group of groups) {
-          const note = group.reason === MOVED_BY_SQS ? ' (moved by SQS without a letter)' : '';
-          console.log(
-            `  ${String(group.count).padStart(6)}  ${group.reason}${note}  sources: ${group.sources.join(', ')}  ${group.oldest} … ${group.newest}`,
-          );
-          for (const letter of group.letters ?? [])
-            console.log(
-              `          ${letter.message_id}  ${letter.correlation_id ?? '-'}  ${letter.failed_at}`,
-            );
+        const single = queues.length === 1 && list.queues[0];
+        if (single) {
+          console.log(`${single.queue} DLQ: ${plural(single.total, 'dead letter')}`);
+          printGroups(single.reasons, '  ');
+          return;
+        }
+        console.log(`${name} DLQs (${queues.length} queues): ${plural(list.total, 'dead letter')}`);
+        for (const queue of list.queues) {
+          console.log(`  ${queue.queue} DLQ: ${plural(queue.total, 'dead letter')}`);
+          printGroups(queue.reasons, '    ');
         }
       },
     );
 
   withStackOptions(dlq.command('show'))
-    .description('Show one dead letter in full: its letter and its original message.')
-    .argument('<stage>', 'hydrate or deliver')
+    .description('Show one dead letter in full: its queue, its letter and its original message.')
+    .argument(...QUEUE_ARGUMENT)
     .argument('<id>', 'the SQS message id or the correlation id (<source>:<delivery id>)')
     .option('--json', 'print JSON: the summary, the letter and the original message in one document')
-    .action(async (stageName: string, id: string, options: StackOptions & { json?: boolean }) => {
-      const stage = stageArgument(stageName);
+    .action(async (name: string, id: string, options: StackOptions & { json?: boolean }) => {
       const stack = await loadStack(options);
-      let found: DeadLetterEntry | undefined;
-      await readAll(stack, stage, `searching ${stage} DLQ`, true, (batch) => {
-        found ??= batch.find((e) => e.messageId === id || e.correlationId === id);
-        return Promise.resolve();
-      });
-      if (!found) throw new Error(`no dead letter ${id} in the ${stage} DLQ`);
+      const queues = queuesNamed(stack, name);
+      const hit = await findLetter(stack, queues, id);
+      if (!hit)
+        throw new Error(
+          `no dead letter ${id} in the ${queues.map((q) => q.key).join(', ')} DLQ${queues.length > 1 ? 's' : ''}`,
+        );
+      const { entry: found, queue } = hit;
       const original = found.letter?.original ?? found.body;
       let message: unknown = original;
       try {
@@ -179,12 +119,13 @@ export function registerDlqCommands(program: Command): void {
       } catch {
         // shown as text
       }
-      const summary = summaryOf(found);
+      const summary = { queue: queue.key, stage: queue.stage, ...summaryOf(found) };
       if (options.json) {
         console.log(JSON.stringify({ ...summary, letter: found.letter ?? null, original: message }, null, 2));
         return;
       }
       const rows: [string, string | number | null][] = [
+        ['queue', summary.queue],
         ['message id', summary.message_id],
         ['correlation id', summary.correlation_id],
         ['source', summary.source],
@@ -195,7 +136,7 @@ export function registerDlqCommands(program: Command): void {
         ['attempts', summary.attempts],
         ['last error', summary.last_error && `${summary.last_error.reason}: ${summary.last_error.message}`],
       ];
-      for (const [name, value] of rows) if (value !== null) console.log(`${`${name}:`.padEnd(16)}${value}`);
+      for (const [row, value] of rows) if (value !== null) console.log(`${`${row}:`.padEnd(16)}${value}`);
       // Why it failed, as the stage kept it (Klaviyo's detail and pointer, a source API's message).
       detailLines(found.letter?.detail).forEach((line, i) =>
         console.log(`${(i === 0 ? 'detail:' : '').padEnd(16)}${line}`),
@@ -206,9 +147,9 @@ export function registerDlqCommands(program: Command): void {
 
   withFilters(withStackOptions(dlq.command('redrive')))
     .description(
-      "Send the dead letters present now back to the stage's queue, each at most once; each is deleted from the DLQ only after its send succeeded.",
+      'Send the dead letters present now back to the queue whose DLQ holds them (a stage: each of its queues in turn), each at most once; each is deleted from the DLQ only after its send succeeded.',
     )
-    .argument('<stage>', 'hydrate or deliver')
+    .argument(...QUEUE_ARGUMENT)
     .addOption(new Option('--rate <per-second>', 'letters sent a second at most').default('50'))
     .addOption(
       new Option(
@@ -220,73 +161,52 @@ export function registerDlqCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       async (
-        stageName: string,
+        name: string,
         options: StackOptions &
           FilterOptions & { rate: string; wait: string; dryRun?: boolean; json?: boolean },
       ) => {
-        const stage = stageArgument(stageName);
         const rate = Number(options.rate);
         if (!Number.isFinite(rate) || rate <= 0)
           throw new Error(`--rate must be a positive number, not ${options.rate}`);
         const waitMs = parseDuration(options.wait);
         const stack = await loadStack(options);
-        const queueUrl = required(
-          stack.queueUrls[stage],
-          `the ${stage} queue`,
-          `--${stage}-queue-url`,
-          stack,
-        );
-        const dlqUrl = dlqUrlOf(stack, stage);
+        const queues = queuesNamed(stack, name);
         const filter = filterOf(options, Date.now());
-        const startedAt = Date.now();
-        const atStart = (await queueCounts(stack.sqs, dlqUrl)).waiting;
-        const reader = openDlq(stack, stage, dlqUrl);
-        const progress = startProgress(`redriving ${stage} DLQ`, atStart, { json: options.json });
-        let outcome: RedriveResult;
-        try {
-          outcome = await redrive(
-            {
-              reader,
-              sendBack: (entries) => sendBack(stack, queueUrl, entries),
-              stageQueueEmpty: async () => {
-                const counts = await queueCounts(stack.sqs, queueUrl);
-                return counts.waiting + counts.inFlight + counts.delayed === 0;
-              },
-              progress,
-            },
-            {
-              matches: (e) => matches(e, filter),
-              rate,
-              dryRun: Boolean(options.dryRun),
-              waitMs,
-              atStart,
-              startedAt,
-            },
+        const dryRun = Boolean(options.dryRun);
+        const perQueue: QueueRedriveResult[] = [];
+        for (const queue of queues)
+          perQueue.push(
+            await redriveQueue(stack, queue, { filter, rate, dryRun, waitMs, json: options.json }),
           );
-        } finally {
-          progress.stop();
-          await reader.release();
-        }
-        const result = { stage, dry_run: Boolean(options.dryRun), ...outcome };
+        const result = {
+          stage: queues[0]?.stage,
+          name,
+          dry_run: dryRun,
+          ...sumRedriveResults(perQueue),
+          queues: perQueue,
+        };
         if (options.json) console.log(JSON.stringify(result, null, 2));
-        else if (result.dry_run)
-          console.log(
-            `${stage}: would redrive ${result.matched} dead letters (${result.skipped} left as they are)`,
-          );
-        else {
-          const again = Object.entries(result.failed_again_by_reason)
-            .map(([reason, count]) => `${count} ${reason}`)
-            .join(', ');
-          console.log(
-            `${stage}: sent back ${result.redriven} of ${result.matched} matching dead letters (${result.at_start} in the DLQ at the start; ${result.skipped} did not match)`,
-          );
-          console.log(
-            `  failed again: ${result.failed_again}${again ? ` (${again})` : ''}: back in the DLQ, not sent again`,
-          );
-          if (result.failed > 0) console.log(`  could not be sent: ${result.failed}: still in the DLQ`);
-          if (result.arrived_during_run > 0)
-            console.log(`  newer letters left for a later redrive: ${result.arrived_during_run}`);
-        }
+        else
+          for (const each of perQueue) {
+            if (dryRun) {
+              console.log(
+                `${each.queue}: would redrive ${each.matched} dead letters (${each.skipped} left as they are)`,
+              );
+              continue;
+            }
+            const again = Object.entries(each.failed_again_by_reason)
+              .map(([reason, count]) => `${count} ${reason}`)
+              .join(', ');
+            console.log(
+              `${each.queue}: sent back ${each.redriven} of ${each.matched} matching dead letters to the ${each.queue} queue (${each.at_start} in the DLQ at the start; ${each.skipped} did not match)`,
+            );
+            console.log(
+              `  failed again: ${each.failed_again}${again ? ` (${again})` : ''}: back in the DLQ, not sent again`,
+            );
+            if (each.failed > 0) console.log(`  could not be sent: ${each.failed}: still in the DLQ`);
+            if (each.arrived_during_run > 0)
+              console.log(`  newer letters left for a later redrive: ${each.arrived_during_run}`);
+          }
         if (result.failed > 0) process.exitCode = 1;
       },
     );

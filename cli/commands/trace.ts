@@ -1,24 +1,18 @@
-// `trace <source> <delivery-id>`: where one webhook is — its dedupe record, its messages in the stages' queues
-// and DLQs (peeked, not consumed), and each stage's log lines for its correlation id (CloudWatch Logs Insights
+// `trace <source> <delivery-id>`: where one webhook is — its dedupe record, its messages in every queue and DLQ of
+// the stack (a stage's queue per Klaviyo write family included; peeked, not consumed), and each stage's log lines for its correlation id (CloudWatch Logs Insights
 // for a deployment, local mode's log file locally) — with a one-line verdict on top.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Option, type Command } from 'commander';
 import { detailLines } from '../dead-letter-detail.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import {
-  loadStack,
-  required,
-  STAGES,
-  type RelayStack,
-  type StackOptions,
-} from '../../operations/relay-stack.ts';
+import { loadStack, required, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
 import { readDedupeRecord, type DedupeRecord } from '../trace/dedupe-record.ts';
 import { readLocalLogLines } from '../trace/local-logs.ts';
 import type { TraceLogLine } from '../trace/log-line.ts';
 import { queryLogLines } from '../trace/logs-insights.ts';
-import { scanQueues, type QueueScan, type QueueToScan } from '../trace/queue-scan.ts';
+import { queuesToScan, scanQueues, type QueueScan } from '../trace/queue-scan.ts';
 import { verdictOf } from '../trace/verdict.ts';
 
 interface TraceOptions extends StackOptions {
@@ -43,25 +37,6 @@ function positiveInteger(text: string, flag: string): number {
   if (!Number.isInteger(value) || value <= 0)
     throw new Error(`${flag} must be a positive whole number, not ${text}`);
   return value;
-}
-
-function queuesOf(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
-  return STAGES.flatMap((stage) => [
-    ...(liveQueues
-      ? [
-          {
-            stage,
-            kind: 'queue' as const,
-            url: required(stack.queueUrls[stage], `the ${stage} queue`, `--${stage}-queue-url`, stack),
-          },
-        ]
-      : []),
-    {
-      stage,
-      kind: 'dlq' as const,
-      url: required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack),
-    },
-  ]);
 }
 
 async function logLinesOf(
@@ -108,7 +83,7 @@ function printDedupe(record: DedupeRecord | null): void {
 function printQueues(scans: readonly QueueScan[], maxMessages: number, liveQueues: boolean): void {
   console.log(`\nQueues${liveQueues ? '' : ' (DLQs only; --live-queues peeks at the stage queues too)'}`);
   for (const scan of scans) {
-    const name = `${scan.stage} ${scan.kind === 'dlq' ? 'DLQ' : 'queue'}`.padEnd(15);
+    const name = `${scan.queue} ${scan.kind === 'dlq' ? 'DLQ' : 'queue'}`.padEnd(27);
     const notes = [
       `${scan.scanned} message${scan.scanned === 1 ? '' : 's'} peeked`,
       ...(scan.bound_hit ? [`stopped at --max-messages ${maxMessages}: more may follow`] : []),
@@ -188,7 +163,7 @@ export function registerTraceCommand(program: Command): void {
       const stack = await loadStack(options);
       const table = required(stack.dedupeTableName, 'the dedupe table', '--table', stack);
       const liveQueues = options.liveQueues === true;
-      const queues = queuesOf(stack, liveQueues);
+      const queues = queuesToScan(stack, liveQueues);
       const correlationId = `${source}:${deliveryId}`;
       const now = new Date();
 

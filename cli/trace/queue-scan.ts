@@ -1,19 +1,34 @@
-// Finds one webhook's messages in the stages' queues and DLQs without taking them out: each queue is read
+// Finds one webhook's messages in the relay's queues and DLQs (every queue of every stage) without taking them out: each queue is read
 // with openDlq (received with a visibility timeout, released afterwards), up to a bound per queue, so a trace
 // of a deep queue ends and says that it stopped early. Messages in flight (a stage holds them) cannot be seen
 // by a peek: their count is reported instead.
 import { openDlq, type DeadLetterEntry } from '../../operations/dead-letters.ts';
 import { deadLetterSubject } from '../dead-letter-subject.ts';
 import type { Progress } from '../progress.ts';
-import type { RelayStack, Stage } from '../../operations/relay-stack.ts';
+import { dlqUrlOf, queuesOfStage, queueUrlOf } from '../../operations/relay-queues.ts';
+import { STAGES, type RelayStack, type Stage } from '../../operations/relay-stack.ts';
 import { queueCounts } from '../../operations/queue-counts.ts';
 
 export type QueueKind = 'queue' | 'dlq';
 
 export interface QueueToScan {
+  /** The queue key (`deliver-consent`); the stage's own queue has the stage's name. */
+  queue: string;
   stage: Stage;
   kind: QueueKind;
   url: string;
+}
+
+/** Every queue of every stage the stack names: their DLQs, and with `liveQueues` the queues themselves. */
+export function queuesToScan(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
+  return STAGES.flatMap((stage) =>
+    queuesOfStage(stack, stage).flatMap((queue) => [
+      ...(liveQueues
+        ? [{ queue: queue.key, stage, kind: 'queue' as const, url: queueUrlOf(stack, queue) }]
+        : []),
+      { queue: queue.key, stage, kind: 'dlq' as const, url: dlqUrlOf(stack, queue) },
+    ]),
+  );
 }
 
 export interface QueueHit {
@@ -27,6 +42,7 @@ export interface QueueHit {
 }
 
 export interface QueueScan {
+  queue: string;
   stage: Stage;
   kind: QueueKind;
   scanned: number;
@@ -73,8 +89,9 @@ async function scanOne(
   inFlight: number,
   progress: Progress,
 ): Promise<QueueScan> {
-  const reader = openDlq(stack, queue.stage, queue.url);
+  const reader = openDlq(stack, queue.queue, queue.url);
   const scan: QueueScan = {
+    queue: queue.queue,
     stage: queue.stage,
     kind: queue.kind,
     scanned: 0,

@@ -27,6 +27,10 @@ function verdictOfLogLine(line: TraceLogLine): string {
   }
 }
 
+/** The stage, and the queue when it is one of the stage's family queues (`deliver (deliver-consent)`). */
+const whereIn = (scan: QueueScan) =>
+  scan.queue === scan.stage ? scan.stage : `${scan.stage} (${scan.queue})`;
+
 export function verdictOf(
   record: DedupeRecord | null,
   scans: readonly QueueScan[],
@@ -35,10 +39,10 @@ export function verdictOf(
   const letters = scans.filter((s) => s.kind === 'dlq' && s.hits.length > 0);
   if (letters.length > 0)
     return letters
-      .map((s) => `dead-lettered in ${s.stage}: ${[...new Set(s.hits.map((h) => h.reason))].join(', ')}`)
+      .map((s) => `dead-lettered in ${whereIn(s)}: ${[...new Set(s.hits.map((h) => h.reason))].join(', ')}`)
       .join('; ');
   const waiting = scans.find((s) => s.kind === 'queue' && s.hits.length > 0);
-  if (waiting) return `waiting in the ${waiting.stage} queue`;
+  if (waiting) return `waiting in the ${whereIn(waiting)} queue`;
   const final = lines.filter((l) => l.outcome !== null && FINAL_OUTCOMES.has(l.outcome)).at(-1);
   if (final) return verdictOfLogLine(final);
   if (record === null) return 'never accepted (or its dedupe record has expired)';

@@ -103,7 +103,11 @@ describe('relay trace', () => {
     // By default the DLQs alone: the stages' queues are not received from (a receive counts toward maxReceiveCount).
     const dlqsOnly = JSON.parse(await trace('demo', id, '--json', '--no-logs')) as Trace;
     expect(dlqsOnly.verdict).toBe('dead-lettered in deliver: klaviyo_400');
-    expect(dlqsOnly.queues.map((q) => q.kind)).toEqual(['dlq', 'dlq']);
+    // One DLQ per queue of the stack: hydrate, deliver, and a deliver queue per family where the stack has them.
+    expect(dlqsOnly.queues.map((q) => q.kind)).toEqual(
+      result.queues.map(() => 'dlq').slice(result.queues.length / 2),
+    );
+    expect(dlqsOnly.queues.map((q) => q.queue).slice(0, 2)).toEqual(['hydrate', 'deliver']);
   });
 
   it('says a delivery id the relay never saw was never accepted', async () => {

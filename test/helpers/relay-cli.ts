@@ -23,6 +23,8 @@ export interface Trace {
   verdict: string;
   dedupe: { state: string; claimed_at: string | null; expires_at: string | null } | null;
   queues: {
+    /** The queue key: hydrate, deliver, deliver-consent, … */
+    queue: string;
     stage: string;
     kind: string;
     scanned: number;

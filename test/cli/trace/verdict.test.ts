@@ -25,9 +25,10 @@ function scan(
   stage: 'hydrate' | 'deliver',
   kind: 'queue' | 'dlq',
   reasons: (string | null)[] = [],
+  queue: string = stage,
 ): QueueScan {
   const hits = reasons.map((reason, i) => ({ message_id: `m${i}`, reason, failed_at: null, detail: null }));
-  return { stage, kind, scanned: hits.length, bound_hit: false, in_flight: 0, hits };
+  return { queue, stage, kind, scanned: hits.length, bound_hit: false, in_flight: 0, hits };
 }
 const empty = [
   scan('hydrate', 'queue'),
@@ -55,6 +56,18 @@ describe('verdictOf', () => {
     const scans = [scan('hydrate', 'dlq', ['source_api_404']), scan('deliver', 'queue', [null])];
     expect(verdictOf(done, scans, [line('1', 'hydrate', 'dead_lettered', 'source_api_404')])).toBe(
       'dead-lettered in hydrate: source_api_404',
+    );
+  });
+
+  it('names the family queue whose DLQ holds a letter, and the one a message waits in', () => {
+    const scans = [
+      ...empty,
+      scan('deliver', 'dlq', [], 'deliver-profiles'),
+      scan('deliver', 'dlq', ['klaviyo_400'], 'deliver-consent'),
+    ];
+    expect(verdictOf(done, scans, [])).toBe('dead-lettered in deliver (deliver-consent): klaviyo_400');
+    expect(verdictOf(done, [scan('deliver', 'queue', [null], 'deliver-catalog')], [])).toBe(
+      'waiting in the deliver (deliver-catalog) queue',
     );
   });
 
