@@ -1009,7 +1009,17 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
 
         const trace = await relay<Trace>('trace', 'klaviyo', ids.first);
         expect(new Set(trace.logs.lines.map((l) => l.function))).toEqual(new Set(['ingest', 'hydrate']));
-        expect(trace.queues.map((q) => q.kind)).toEqual(['dlq', 'dlq']);
+        // One DLQ peeked per queue of the stack: hydrate and deliver first, then each deliver family's.
+        expect(trace.queues.map((q) => q.kind)).toEqual(Array(7).fill('dlq'));
+        expect(trace.queues.map((q) => q.queue)).toEqual([
+          'hydrate',
+          'deliver',
+          'deliver-back-in-stock',
+          'deliver-catalog',
+          'deliver-consent',
+          'deliver-profiles',
+          'deliver-records',
+        ]);
       },
     );
 
