@@ -1,12 +1,15 @@
 // Consent through local mode, webhook to Klaviyo mock, with the shopify preset and nothing else configured: a
 // customer who subscribes and then unsubscribes ends unsubscribed, though Shopify's two webhooks arrive in reverse
 // order. Consent is state (docs/adr/0030-consent-as-state.md): the unsubscription, newer by `consent_updated_at`,
-// is written first; the older subscription that follows is skipped, never sent, never dead-lettered.
+// is written first; the older subscription that follows is skipped, never sent, never dead-lettered. Consent
+// travels on its own deliver queue (docs/adr/0036-a-deliver-queue-per-family.md).
 import { randomUUID } from 'node:crypto';
+import type { SendMessageBatchRequest } from '@aws-sdk/client-sqs';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { type LocalStack } from '../../local/stack.ts';
+import { localStackOutputs } from '../../local/stack-outputs.ts';
 import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { klaviyoMockOf, postSigned, startLocalStackWithDocument } from '../helpers/local-stack.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -14,6 +17,8 @@ import { waitFor } from '../helpers/wait.ts';
 let stack: LocalStack;
 let mock: KlaviyoMock;
 let dir: string;
+/** Each stage message sent to a queue: its type and the queue's URL. */
+const sentTo: { type: string; queueUrl: string }[] = [];
 
 beforeAll(async () => {
   const document = {
@@ -23,6 +28,19 @@ beforeAll(async () => {
   };
   ({ stack, dir } = await startLocalStackWithDocument(document));
   mock = klaviyoMockOf(stack);
+  stack.aws.sqs.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as Partial<SendMessageBatchRequest>;
+      for (const entry of input.Entries ?? [])
+        if (entry.MessageBody !== undefined)
+          sentTo.push({
+            type: (JSON.parse(entry.MessageBody ?? '{}') as { type?: string }).type ?? '?',
+            queueUrl: input.QueueUrl ?? '?',
+          });
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordSends' },
+  );
 });
 afterAll(async () => {
   await stack.stop();
@@ -68,7 +86,16 @@ describe('local pipeline: consent', () => {
     const status = (await (await fetch(stack.statusUrl)).json()) as {
       dlqs: Record<string, { count: number }>;
     };
-    expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0]);
+    // hydrate's DLQ and each family's deliver DLQ: all empty.
+    expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    // Hydrate sent each consent write to the consent family's queue, and nothing else went there.
+    const consentQueue = stack.aws.deliverQueues['deliver-consent'].url;
+    const consentSends = sentTo.filter((s) => s.type === 'klaviyo.consent');
+    expect(consentSends.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(consentSends.map((s) => s.queueUrl))).toEqual(new Set([consentQueue]));
+    expect(sentTo.filter((s) => s.queueUrl === consentQueue).map((s) => s.type)).toEqual(
+      consentSends.map(() => 'klaviyo.consent'),
+    );
   });
 
   it('in order, the subscription is written with when consent was given, then the unsubscription', async () => {
@@ -90,5 +117,31 @@ describe('local pipeline: consent', () => {
       expect.objectContaining({ state: 'unsubscribed' }),
     ]);
     expect(mock.consent()).toMatchObject([{ email: 'ada.lovelace@example.com', state: 'unsubscribed' }]);
+  });
+
+  it('tells the CLI and the status endpoint of every queue, by queue key', async () => {
+    const keys = [
+      'hydrate',
+      'deliver',
+      'deliver-profiles',
+      'deliver-consent',
+      'deliver-catalog',
+      'deliver-records',
+      'deliver-back-in-stock',
+    ];
+    const outputs = localStackOutputs(stack, stack.apiEndpoint) as Record<string, { value: unknown }>;
+    const queueUrls = outputs.queue_urls?.value as Record<string, string>;
+    const dlqUrls = outputs.dlq_urls?.value as Record<string, string>;
+    expect(Object.keys(queueUrls)).toEqual(keys);
+    expect(Object.keys(dlqUrls)).toEqual(keys);
+    expect(queueUrls['deliver-consent']).toBe(stack.aws.deliverQueues['deliver-consent'].url);
+    expect(dlqUrls['deliver-consent']).toBe(stack.aws.deliverQueues['deliver-consent'].dlqUrl);
+    expect(new Set([...Object.values(queueUrls), ...Object.values(dlqUrls)]).size).toBe(keys.length * 2);
+    const status = (await (await fetch(stack.statusUrl)).json()) as {
+      queues: Record<string, unknown>;
+      dlqs: Record<string, unknown>;
+    };
+    expect(Object.keys(status.queues)).toEqual(keys);
+    expect(Object.keys(status.dlqs)).toEqual(keys);
   });
 });
