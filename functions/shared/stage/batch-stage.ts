@@ -208,7 +208,12 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
 /** The items by key, in the order each key first appears. */
 function groupBy<I>(items: readonly I[], keyOf: (item: I) => string): Map<string, I[]> {
   const groups = new Map<string, I[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
   return groups;
 }
 
