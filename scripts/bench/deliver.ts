@@ -316,7 +316,7 @@ async function run(options: RunOptions): Promise<RunResult | string> {
       if (Date.now() > deadline) throw new Error(`gave up after 30 minutes with ${depth} messages left`);
       if (Date.now() - lastReport >= 10_000) {
         lastReport = Date.now();
-        process.stdout.write(`    ${depth} messages left on the queue\n`);
+        process.stdout.write(`    ${depth} messages left on the deliver queues\n`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
