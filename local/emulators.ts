@@ -1,11 +1,17 @@
 // The AWS side of local mode: DynamoDB (dynalite, in memory), SQS and S3 (fauxqs serves both), with the table,
 // the queues (DLQs, redrive after maxReceiveCount, max_message_size) and the payload bucket of the claim check
-// created as the Terraform module creates them.
+// created as the Terraform module creates them: a deliver queue pair per Klaviyo write family
+// (functions/shared/stage/deliver-families.ts), as the module's `deliver_queues` default creates them all.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
+import {
+  DELIVER_FAMILIES,
+  DELIVER_QUEUE_KEYS,
+  type DeliverQueueKey,
+} from '../functions/shared/stage/deliver-families.ts';
 import { startSqsEmulator } from './sqs/emulator.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -44,7 +50,10 @@ export interface LocalAws {
   dynamodbEndpoint: string;
   tableName: string;
   hydrate: QueuePair;
+  /** The events family's deliver queue (queue key `deliver`), the one every other family falls back to. */
   deliver: QueuePair;
+  /** Every family's deliver queue pair by queue key (`deliver` is the events pair above). */
+  deliverQueues: Record<DeliverQueueKey, QueuePair>;
   close(): Promise<void>;
 }
 
@@ -116,7 +125,15 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     }),
   );
   const hydrate = await createQueuePair(sqs, 'klaviyo-webhook-relay-hydrate', settingsOf('hydrate'));
-  const deliver = await createQueuePair(sqs, 'klaviyo-webhook-relay-deliver', settingsOf('deliver'));
+  const deliverQueues = Object.fromEntries(
+    await Promise.all(
+      DELIVER_QUEUE_KEYS.map(
+        async (key) =>
+          [key, await createQueuePair(sqs, `klaviyo-webhook-relay-${key}`, settingsOf('deliver'))] as const,
+      ),
+    ),
+  ) as Record<DeliverQueueKey, QueuePair>;
+  const deliver = deliverQueues.deliver;
 
   return {
     dynamodb,
@@ -128,6 +145,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     tableName,
     hydrate,
     deliver,
+    deliverQueues,
     async close() {
       dynamodb.destroy();
       sqs.destroy();
@@ -136,4 +154,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
     },
   };
+}
+
+/** DELIVER_QUEUE_URLS and DELIVER_DLQ_URLS: every family but events (DELIVER_QUEUE_URL), by family key. */
+export function deliverFamilyUrls(aws: Pick<LocalAws, 'deliverQueues'>): Record<string, string> {
+  const others = DELIVER_FAMILIES.filter((f) => f.family !== 'events');
+  const map = (url: (pair: LocalAws['deliver']) => string) =>
+    JSON.stringify(Object.fromEntries(others.map((f) => [f.family, url(aws.deliverQueues[f.queueKey])])));
+  return { DELIVER_QUEUE_URLS: map((p) => p.url), DELIVER_DLQ_URLS: map((p) => p.dlqUrl) };
 }

@@ -1,13 +1,18 @@
-// `GET /_relay/status` in local mode: what waits in each stage's queue, what its DLQ holds and why, and counters
-// of what ingest answered and what the Klaviyo mock recorded — the local stand-in for the module's dashboard.
+// `GET /_relay/status` in local mode: what waits in each queue (hydrate's, and each family's deliver queue, by
+// queue key), what its DLQ holds and why, and counters of what ingest answered and what the Klaviyo mock
+// recorded — the local stand-in for the module's dashboard.
 import { openDlq } from '../operations/dead-letters.ts';
 import type { RelayStack, Stage } from '../operations/relay-stack.ts';
 import type { LocalAws, QueuePair } from './emulators.ts';
 import { queueCounts } from '../operations/queue-counts.ts';
+import type { DeliverQueueKey } from '../functions/shared/stage/deliver-families.ts';
+
+/** A queue's key: `hydrate`, or a deliver queue's (`deliver` for events, `deliver-consent`, …). */
+export type QueueKey = 'hydrate' | DeliverQueueKey;
 
 export interface RelayStatus {
-  queues: Record<Stage, { waiting: number; in_flight: number; delayed: number }>;
-  dlqs: Record<Stage, { count: number; reasons: Record<string, number> }>;
+  queues: Record<QueueKey, { waiting: number; in_flight: number; delayed: number }>;
+  dlqs: Record<QueueKey, { count: number; reasons: Record<string, number> }>;
   /** Webhooks ingest answered since start, by answer code (accepted, duplicate, invalid_signature, …). */
   webhooks: Record<string, number>;
   /** Events the Klaviyo mock recorded (absent when a real Klaviyo is used). */
@@ -43,15 +48,21 @@ export async function relayStatus(
   webhooks: Record<string, number>,
   klaviyoEvents: (() => number) | undefined,
 ): Promise<RelayStatus> {
-  const [hydrateQueue, deliverQueue, hydrateDlq, deliverDlq] = await Promise.all([
-    stageQueueCounts(aws, aws.hydrate),
-    stageQueueCounts(aws, aws.deliver),
-    dlqReasons(aws, 'hydrate', aws.hydrate),
-    dlqReasons(aws, 'deliver', aws.deliver),
-  ]);
+  const queues: [QueueKey, Stage, QueuePair][] = [
+    ['hydrate', 'hydrate', aws.hydrate],
+    ...Object.entries(aws.deliverQueues).map(
+      ([key, pair]) => [key as DeliverQueueKey, 'deliver', pair] as [QueueKey, Stage, QueuePair],
+    ),
+  ];
+  const counted = await Promise.all(
+    queues.map(async ([key, stage, pair]) => {
+      const [queue, dlq] = await Promise.all([stageQueueCounts(aws, pair), dlqReasons(aws, stage, pair)]);
+      return { key, queue, dlq };
+    }),
+  );
   return {
-    queues: { hydrate: hydrateQueue, deliver: deliverQueue },
-    dlqs: { hydrate: hydrateDlq, deliver: deliverDlq },
+    queues: Object.fromEntries(counted.map(({ key, queue }) => [key, queue])) as RelayStatus['queues'],
+    dlqs: Object.fromEntries(counted.map(({ key, dlq }) => [key, dlq])) as RelayStatus['dlqs'],
     webhooks: { ...webhooks },
     ...(klaviyoEvents && { klaviyo_events: klaviyoEvents() }),
   };

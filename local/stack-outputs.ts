@@ -3,15 +3,26 @@
 // for the stack file (operations/stack-file.ts).
 import path from 'node:path';
 import type { StackOutputs } from '../operations/stack-file.ts';
+import type { QueuePair } from './emulators.ts';
 import type { LocalStack } from './stack.ts';
+
+function queueMap(aws: LocalStack['aws'], url: (pair: QueuePair) => string): Record<string, string> {
+  return Object.fromEntries(
+    [['hydrate', aws.hydrate] as const, ...Object.entries(aws.deliverQueues)].map(([key, pair]) => [
+      key,
+      url(pair),
+    ]),
+  );
+}
 
 export function localStackOutputs(stack: LocalStack, apiEndpoint: string, logFile?: string): StackOutputs {
   const { aws } = stack;
   const outputs: Record<string, unknown> = {
     api_endpoint: apiEndpoint,
     webhook_base_url: `${apiEndpoint}/webhooks`,
-    queue_urls: { hydrate: aws.hydrate.url, deliver: aws.deliver.url },
-    dlq_urls: { hydrate: aws.hydrate.dlqUrl, deliver: aws.deliver.dlqUrl },
+    // Keyed by queue key, as the module's outputs are: hydrate, then each family's deliver queue.
+    queue_urls: queueMap(aws, (pair) => pair.url),
+    dlq_urls: queueMap(aws, (pair) => pair.dlqUrl),
     dedupe_table_name: aws.tableName,
     payload_bucket_name: aws.payloadBucket,
     config_document: stack.configDocument,

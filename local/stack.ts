@@ -1,6 +1,6 @@
 // Local mode: the three real handlers in one process, wired as in AWS — the API Gateway stand-in in
 // front of ingest, DynamoDB and SQS emulators, pollers with the event source mapping's semantics in
-// front of hydrate and deliver — plus the demo source API and, unless a real Klaviyo is named, the
+// front of hydrate and of each family's deliver queue — plus the demo source API and, unless a real Klaviyo is named, the
 // Klaviyo mock. `npm start` and the end-to-end tests both run this.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { DEV_SECRETS } from '../operations/dev-secrets.ts';
 import { queueCounts } from '../operations/queue-counts.ts';
 import { relayStatus } from './relay-status.ts';
 import { startDemoSourceApi } from './demo-source-api.ts';
-import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
+import { deliverFamilyUrls, MAX_MESSAGE_BYTES, startLocalAws, type LocalAws } from './emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock, type KlaviyoMockOptions } from './klaviyo-mock/index.ts';
 import { klaviyoDestination, type KlaviyoDestination } from './klaviyo-destination.ts';
 import { startPoller } from './sqs/poller.ts';
@@ -51,7 +51,10 @@ export interface LocalStackOptions {
 }
 
 export interface DeliverRuntimeOptions {
-  /** Concurrent pollers on the deliver queue; default 1. */
+  /**
+   * Concurrent pollers on each deliver queue (one per family); default 1. Each queue's mapping scales on its own
+   * in AWS, so this is per queue, like the mapping's maximum concurrency.
+   */
   pollers?: number;
   /** The mapping's batch size; default 10. Over 10 needs maxBatchingWindowMs ≥ 1000. */
   batchSize?: number;
@@ -84,7 +87,7 @@ export interface LocalStack {
   /** Webhook secrets made up for this run instead of DEV_SECRETS, because events leave this machine. */
   generatedSecrets: Record<string, string>;
   demoApiUrl: string;
-  /** True when no message waits, is delayed or is in flight in either stage's queue. */
+  /** True when no message waits, is delayed or is in flight in any stage's queue (every deliver queue). */
   drained(): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -164,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       HYDRATE_DLQ_URL: aws.hydrate.dlqUrl,
       DELIVER_QUEUE_URL: aws.deliver.url,
       DELIVER_DLQ_URL: aws.deliver.dlqUrl,
+      ...deliverFamilyUrls(aws),
       CLAIM_CHECK_BUCKET: aws.payloadBucket,
       MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
     };
@@ -215,14 +219,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queue: aws.hydrate,
         handler: hydrateInstance(),
       })),
-      ...Array.from({ length: deliverOptions.pollers ?? 1 }, () => ({
-        functionName: 'deliver',
-        queue: aws.deliver,
-        handler: deliver,
-        batchSize: deliverOptions.batchSize,
-        maxBatchingWindowMs: deliverOptions.maxBatchingWindowMs,
-        timeoutMs: deliverOptions.timeoutMs,
-      })),
+      // One deliver function behind every family's queue, each queue with its own pollers (its own mapping).
+      ...Object.values(aws.deliverQueues).flatMap((queue) =>
+        Array.from({ length: deliverOptions.pollers ?? 1 }, () => ({
+          functionName: 'deliver',
+          queue,
+          handler: deliver,
+          batchSize: deliverOptions.batchSize,
+          maxBatchingWindowMs: deliverOptions.maxBatchingWindowMs,
+          timeoutMs: deliverOptions.timeoutMs,
+        })),
+      ),
     ];
     for (const { queue, ...settings } of pollers) {
       const poller = startPoller({ sqs: aws.sqs, queueUrl: queue.url, queueArn: queue.arn, ...settings });
@@ -242,7 +249,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       generatedSecrets,
       demoApiUrl: demoApi.url,
       async drained() {
-        for (const url of [aws.hydrate.url, aws.deliver.url]) {
+        for (const { url } of [aws.hydrate, ...Object.values(aws.deliverQueues)]) {
           // Delayed: messages a stage deferred (re-sent with DelaySeconds) still count as waiting.
           const { waiting, inFlight, delayed } = await queueCounts(aws.sqs, url);
           if (waiting + inFlight + delayed > 0) return false;

@@ -1,5 +1,6 @@
 // Lambda entry for deliver: SQS batch of Klaviyo events and profile upserts in, paced Klaviyo API calls out,
-// an outcome per message back (partial batch response).
+// an outcome per message back (partial batch response). One function consumes every family's deliver queue; a
+// record's retry, deferred copy and dead letter stay on its own queue pair (deliver-queues.ts).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -15,12 +16,12 @@ import {
 import type { KlaviyoSettings } from '../shared/config/klaviyo-settings.ts';
 import {
   createConfigLoader,
-  requireEnv,
   reportRefreshError,
   requireMaxReceiveCount,
   type LoadConfig,
 } from '../shared/config/loader.ts';
 import { deliverMessageSchema } from '../shared/stage/contracts.ts';
+import { deliverQueuePairsFromEnv } from '../shared/stage/deliver-queues.ts';
 import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
@@ -119,13 +120,15 @@ export function createDeliverHandler(deps: DeliverDependencies = {}) {
     count: (name, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
   };
 
+  const queues = deliverQueuePairsFromEnv(env);
   const stage = createSqsBatchStage({
     stage: 'deliver',
     schema: deliverMessageSchema(),
     deferUnknown: deferUnknownKind,
     sqs,
-    queueUrl: requireEnv(env, 'DELIVER_QUEUE_URL'),
-    dlqUrl: requireEnv(env, 'DELIVER_DLQ_URL'),
+    queueUrl: queues.events.queueUrl,
+    dlqUrl: queues.events.dlqUrl,
+    queuePairOf: (record) => queues.pairOfArn(record.eventSourceARN),
     maxReceiveCount: requireMaxReceiveCount(env),
     claimCheckReader: createS3ClaimCheckReader(s3),
     claimCheck: claimCheck.store,

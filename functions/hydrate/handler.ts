@@ -1,4 +1,5 @@
-// Lambda entry for hydrate: SQS batch in (webhook.received v1), Klaviyo events out to the deliver queue.
+// Lambda entry for hydrate: SQS batch in (webhook.received v1), Klaviyo events out to the deliver queues, each
+// message to its family's (DELIVER_QUEUE_URLS, else DELIVER_QUEUE_URL: deliver-queues.ts).
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -26,6 +27,8 @@ import { createLogger, type Logger } from '../shared/logger.ts';
 import { createMetrics, MetricUnit, type Metrics } from '../shared/metrics.ts';
 import { createSecretResolver, type ResolveSecret } from '../shared/secrets.ts';
 import { createSqsQueue } from '../shared/stage/sqs-queue.ts';
+import { deliverFamilyUrlsFromEnv, onePerUrl } from '../shared/stage/deliver-queues.ts';
+import type { DeliverFamily } from '../shared/stage/deliver-families.ts';
 import { deadlineMarginFor } from '../shared/stage/deadline.ts';
 import { createSqsStage } from '../shared/stage/record-stage.ts';
 import { hydrateEvent, replayOf } from './hydrate-event.ts';
@@ -74,7 +77,12 @@ export function createHydrateHandler(deps: HydrateDependencies = {}) {
   const resolveSecret = deps.resolveSecret ?? createSecretResolver({ env });
   const s3 = deps.s3 ?? new S3Client({});
   const claimCheck = claimCheckFromEnv(env, s3, 'hydrate');
-  const deliverQueue = createSqsQueue(sqs, requireEnv(env, 'DELIVER_QUEUE_URL'), claimCheck.queueOptions);
+  // One queue port per URL (families without a queue of their own share the events queue's), claim checks on each.
+  const deliverQueues = onePerUrl(
+    deliverFamilyUrlsFromEnv(env, 'DELIVER_QUEUE_URL', 'DELIVER_QUEUE_URLS'),
+    (url) => createSqsQueue(sqs, url, claimCheck.queueOptions),
+  );
+  const deliverQueue = (family: DeliverFamily) => deliverQueues[family];
   // One pacer per source API for this instance: requests_per_second and the API's rate headers set its pace.
   const pacers = createSourcePacers({ now });
   // Source API answers a step asks to keep (cache_ttl_seconds), and identical calls in flight, for this instance.

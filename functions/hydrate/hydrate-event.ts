@@ -4,7 +4,6 @@ import type { RelayConfig, SourceRefusals } from '../shared/config/relay-config.
 import type { WebhookReceivedV1 } from '../shared/stage/contracts.ts';
 import { DeferredError, PermanentError } from '../shared/stage/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { MessageQueue } from '../shared/stage/sqs-queue.ts';
 import { isRelayMadeEvent } from './loop-guard.ts';
 import { mapToKlaviyoMessages, type MappingContext } from './map-to-klaviyo.ts';
 import type { ResponseCache } from './hydration/response-cache.ts';
@@ -12,7 +11,7 @@ import { runHydrationSteps, type StepRunnerPorts } from './hydration/step-runner
 import type { MappingLane } from './mapping-lane.ts';
 import { reportSkipped } from './mapping/report-skipped.ts';
 import { isStateWrite } from './replay-state.ts';
-import { DeliverOutbox } from './send-to-deliver.ts';
+import { DeliverOutbox, type DeliverQueues } from './send-to-deliver.ts';
 import type { SourceApiDeps } from './source-api.ts';
 import type { SourcePacers } from './source-pacer.ts';
 import type { WebhookBudget } from './webhook-budget.ts';
@@ -27,7 +26,8 @@ export interface HydratePorts extends Omit<SourceApiDeps, 'pacer'> {
   cache?: ResponseCache;
   /** A fetch per hydration step, when it differs from `fetch` (step-runner.ts). */
   fetchFor?: StepRunnerPorts['fetchFor'] | undefined;
-  deliverQueue: MessageQueue;
+  /** Deliver's queue, or each family's (send-to-deliver.ts). */
+  deliverQueue: DeliverQueues;
   log: Logger;
   /** Adds to a count metric (filter skips); optional so tests and tools need not count. */
   count?: (name: string, value?: number) => void;

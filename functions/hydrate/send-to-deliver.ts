@@ -3,7 +3,9 @@
 // objects; once mapping is done they go in chunks of SEND_CHUNK (an SQS batch call), each chunk let go once sent.
 // Nothing is sent before mapping is done, so a webhook that fails (its budget, a mapping error) sends nothing.
 // A message that was not sent fails the record for a retry; sending the others again then is harmless (each
-// event's unique_id is deterministic, an upsert of the same values changes nothing).
+// event's unique_id is deterministic, an upsert of the same values changes nothing). Each message goes to its
+// family's deliver queue (deliver-families.ts), so the chunks are per queue.
+import { deliverFamilyOf, type DeliverFamily } from '../shared/stage/deliver-families.ts';
 import { RetryableError } from '../shared/stage/errors.ts';
 import { encodeMessageBody } from '../shared/stage/message-body.ts';
 import type { MessageQueue, OutgoingMessage } from '../shared/stage/sqs-queue.ts';
@@ -13,6 +15,9 @@ import type { WebhookBudget } from './webhook-budget.ts';
 /** Messages per sendBatch call: one SQS batch, and at most this many claim-checked bodies stored at once. */
 export const SEND_CHUNK = 10;
 
+/** Where deliver messages go: one queue for all (as before the family queues), or each family's queue. */
+export type DeliverQueues = MessageQueue | ((family: DeliverFamily) => MessageQueue);
+
 /** What the log line says of the messages once they are gone. */
 export interface OutboxSummary {
   types: HydratedMessage['type'][];
@@ -21,7 +26,7 @@ export interface OutboxSummary {
 }
 
 export class DeliverOutbox {
-  private pending: OutgoingMessage[] = [];
+  private pending: (OutgoingMessage & { family: DeliverFamily })[] = [];
   readonly summary: OutboxSummary = { types: [] };
 
   constructor(private readonly budget?: WebhookBudget) {}
@@ -31,7 +36,12 @@ export class DeliverOutbox {
     const body = encodeMessageBody(message);
     const position = this.summary.types.length + 1;
     this.budget?.charge(Buffer.byteLength(body), `message ${position} (${message.type})`);
-    this.pending.push({ id: String(position), body, correlationId: message.correlation_id });
+    this.pending.push({
+      id: String(position),
+      body,
+      correlationId: message.correlation_id,
+      family: deliverFamilyOf(message.type),
+    });
     this.summary.types.push(message.type);
     if (message.type === 'klaviyo.event' && !this.summary.event)
       this.summary.event = { metric: message.metric, properties: Object.keys(message.properties).length };
@@ -41,12 +51,20 @@ export class DeliverOutbox {
     return this.pending.length;
   }
 
-  /** Sends every message kept, chunk by chunk; a RetryableError when any was not sent. */
-  async sendTo(queue: MessageQueue): Promise<void> {
+  /** Sends every message kept, chunk by chunk, each to its family's queue; a RetryableError when any was not sent. */
+  async sendTo(queues: DeliverQueues): Promise<void> {
+    const queueOf = typeof queues === 'function' ? queues : () => queues;
     const total = this.pending.length;
-    while (this.pending.length > 0) {
-      const chunk = this.pending.slice(0, SEND_CHUNK);
-      this.pending = this.pending.slice(SEND_CHUNK);
+    for (let first = this.pending[0]; first; first = this.pending[0]) {
+      // The next chunk: up to SEND_CHUNK messages bound for the first pending message's queue.
+      const queue = queueOf(first.family);
+      const chunk: OutgoingMessage[] = [];
+      const rest: typeof this.pending = [];
+      for (const m of this.pending)
+        if (chunk.length < SEND_CHUNK && queueOf(m.family) === queue)
+          chunk.push({ id: m.id, body: m.body, correlationId: m.correlationId });
+        else rest.push(m);
+      this.pending = rest;
       const { failedIds, reasons } = await queue.sendBatch(chunk);
       if (failedIds.length > 0) {
         throw new RetryableError(

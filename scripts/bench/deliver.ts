@@ -1,5 +1,6 @@
 // Deliver benchmark (a script, not a test): a backlog of queued Klaviyo events delivered through the local
-// pipeline — the real deliver handler behind pollers with the event source mapping's semantics, the SQS
+// pipeline — the real deliver handler behind pollers with the event source mapping's semantics (`--pollers` on
+// each family's deliver queue, each message queued on its family's as hydrate sends it), the SQS
 // emulator, and the Klaviyo mock enforcing the published rate limits (time-scaled, and reported as such).
 //
 //   npm run bench:deliver -- [--mode single|bulk|both] [--events 20000] [--time-scale 4] [--pollers 4]
@@ -20,7 +21,8 @@ import { Metrics } from '../../functions/shared/metrics.ts';
 import { PUBLISHED_LIMITS } from '../../functions/deliver/endpoint-pacers.ts';
 import { klaviyoEventV1Schema, type KlaviyoEventV1 } from '../../functions/shared/stage/contracts.ts';
 import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
-import { startLocalAws, type QueuePair } from '../../local/emulators.ts';
+import { deliverFamilyUrls, startLocalAws, type LocalAws } from '../../local/emulators.ts';
+import { deliverFamilyOf, deliverQueueKeyOf } from '../../functions/shared/stage/deliver-families.ts';
 import {
   startKlaviyoMock,
   type RecordedEvent,
@@ -56,7 +58,8 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 // so that their work is not charged to the deliver handler being measured.
 interface Remote {
   sqs: SQSClient;
-  deliver: QueuePair;
+  /** Every family's deliver queue pair, by queue key. */
+  deliverQueues: LocalAws['deliverQueues'];
   mockUrl: string;
   /** What the mock recorded. */
   ask<T>(question: 'results' | 'mix' | 'catalog'): Promise<T>;
@@ -85,7 +88,7 @@ if (!isMainThread) {
         parentPort?.close();
       });
   });
-  parentPort?.postMessage({ sqs: aws.sqsEndpoint, deliver: aws.deliver, mockUrl: mock.url });
+  parentPort?.postMessage({ sqs: aws.sqsEndpoint, deliverQueues: aws.deliverQueues, mockUrl: mock.url });
 }
 
 async function startRemote(timeScale: number): Promise<Remote> {
@@ -93,10 +96,12 @@ async function startRemote(timeScale: number): Promise<Remote> {
     execArgv: ['--disable-warning=ExperimentalWarning', '--import', 'tsx'],
     workerData: { timeScale, apiKey: API_KEY },
   });
-  const ready = await new Promise<{ sqs: string; deliver: QueuePair; mockUrl: string }>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
+  const ready = await new Promise<Pick<Remote, 'deliverQueues' | 'mockUrl'> & { sqs: string }>(
+    (resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    },
+  );
   const sqs = new SQSClient({
     endpoint: ready.sqs,
     region: 'us-east-1',
@@ -105,7 +110,7 @@ async function startRemote(timeScale: number): Promise<Remote> {
   let pending = Promise.resolve<unknown>(undefined);
   return {
     sqs,
-    deliver: ready.deliver,
+    deliverQueues: ready.deliverQueues,
     mockUrl: ready.mockUrl,
     ask<T>(question: 'results' | 'mix' | 'catalog') {
       // One question at a time, so each answer matches its question.
@@ -200,22 +205,33 @@ function backlogEvent(n: number): KlaviyoEventV1 {
   });
 }
 
+/** Queues the backlog in its order, each message on its family's deliver queue (as hydrate sends it). */
 async function fill(remote: Remote, backlog: DeliverMessage[]): Promise<void> {
-  const queue = createSqsQueue(remote.sqs, remote.deliver.url);
-  const chunk = 500;
-  for (let start = 0; start < backlog.length; start += chunk) {
-    const messages = backlog.slice(start, start + chunk).map((message, i) => {
-      return { id: String(i), body: JSON.stringify(message), correlationId: message.correlation_id };
-    });
-    const { failedIds } = await queue.sendBatch(messages);
-    if (failedIds.length > 0) throw new Error(`could not enqueue ${failedIds.length} messages`);
+  const queues = Object.values(remote.deliverQueues);
+  for (const pair of queues) {
+    const queue = createSqsQueue(remote.sqs, pair.url);
+    const mine = backlog.filter(
+      (m) => remote.deliverQueues[deliverQueueKeyOf(deliverFamilyOf(m.type))] === pair,
+    );
+    const chunk = 500;
+    for (let start = 0; start < mine.length; start += chunk) {
+      const messages = mine.slice(start, start + chunk).map((message, i) => {
+        return { id: String(i), body: JSON.stringify(message), correlationId: message.correlation_id };
+      });
+      const { failedIds } = await queue.sendBatch(messages);
+      if (failedIds.length > 0) throw new Error(`could not enqueue ${failedIds.length} messages`);
+    }
   }
 }
 
 async function queueDepth(remote: Remote): Promise<number> {
   // Delayed messages count: a message deferred for budget is on its way back, not done.
-  const { waiting, inFlight, delayed } = await queueCounts(remote.sqs, remote.deliver.url);
-  return waiting + inFlight + delayed;
+  let depth = 0;
+  for (const pair of Object.values(remote.deliverQueues)) {
+    const { waiting, inFlight, delayed } = await queueCounts(remote.sqs, pair.url);
+    depth += waiting + inFlight + delayed;
+  }
+  return depth;
 }
 
 async function run(options: RunOptions): Promise<RunResult | string> {
@@ -245,9 +261,10 @@ async function run(options: RunOptions): Promise<RunResult | string> {
       [LOCAL_MODE_VARIABLE]: '1', // its configuration's `{ "env": … }` references are read, as in local mode
       RELAY_CONFIG_FILE: configFile,
       KLAVIYO_API_KEY: API_KEY,
-      DELIVER_QUEUE_URL: remote.deliver.url,
-      DELIVER_DLQ_URL: remote.deliver.dlqUrl,
-      MAX_RECEIVE_COUNT: String(remote.deliver.maxReceiveCount),
+      DELIVER_QUEUE_URL: remote.deliverQueues.deliver.url,
+      DELIVER_DLQ_URL: remote.deliverQueues.deliver.dlqUrl,
+      ...deliverFamilyUrls(remote),
+      MAX_RECEIVE_COUNT: String(remote.deliverQueues.deliver.maxReceiveCount),
     };
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const metrics = new Metrics({ namespace: 'bench', serviceName: 'bench', logger: quiet });
@@ -272,23 +289,25 @@ async function run(options: RunOptions): Promise<RunResult | string> {
     const started = Date.now();
     process.stdout.write('queued; delivering …\n');
 
-    for (let i = 0; i < pollers; i++) {
-      const poller = startPoller({
-        sqs: remote.sqs,
-        queueUrl: remote.deliver.url,
-        queueArn: remote.deliver.arn,
-        functionName: 'deliver',
-        handler,
-        ...(mode === 'bulk' ? { batchSize: BULK_EVENTS_PER_REQUEST, maxBatchingWindowMs: 1_000 } : {}),
-        ...(mix && mix.batchSize > 10 ? { batchSize: mix.batchSize, maxBatchingWindowMs: 1_000 } : {}),
-        waitTimeSeconds: 1,
-        onError: (error) => console.error(`  poller: ${error.message}`),
-      });
-      stops.push(() => poller.stop());
-    }
+    // `pollers` on each family's queue: each queue's event source mapping scales on its own.
+    for (const queue of Object.values(remote.deliverQueues))
+      for (let i = 0; i < pollers; i++) {
+        const poller = startPoller({
+          sqs: remote.sqs,
+          queueUrl: queue.url,
+          queueArn: queue.arn,
+          functionName: 'deliver',
+          handler,
+          ...(mode === 'bulk' ? { batchSize: BULK_EVENTS_PER_REQUEST, maxBatchingWindowMs: 1_000 } : {}),
+          ...(mix && mix.batchSize > 10 ? { batchSize: mix.batchSize, maxBatchingWindowMs: 1_000 } : {}),
+          waitTimeSeconds: 1,
+          onError: (error) => console.error(`  poller: ${error.message}`),
+        });
+        stops.push(() => poller.stop());
+      }
 
-    // Done when the queue is empty: every message deleted, i.e. delivered (or dead-lettered, which the
-    // figures would show). Only the queue is watched meanwhile: reading the mock's lists copies them.
+    // Done when the queues are empty: every message deleted, i.e. delivered (or dead-lettered, which the
+    // figures would show). Only the queues are watched meanwhile: reading the mock's lists copies them.
     const deadline = Date.now() + 30 * 60_000;
     let lastReport = Date.now();
     for (;;) {
@@ -297,7 +316,7 @@ async function run(options: RunOptions): Promise<RunResult | string> {
       if (Date.now() > deadline) throw new Error(`gave up after 30 minutes with ${depth} messages left`);
       if (Date.now() - lastReport >= 10_000) {
         lastReport = Date.now();
-        process.stdout.write(`    ${depth} messages left on the queue\n`);
+        process.stdout.write(`    ${depth} messages left on the deliver queues\n`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -14,6 +14,7 @@ interface Endpoints {
   payloadBucket: string;
   hydrate: LocalAws['hydrate'];
   deliver: LocalAws['deliver'];
+  deliverQueues: LocalAws['deliverQueues'];
 }
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -39,6 +40,7 @@ export async function startLocalAwsInWorker(): Promise<LocalAws> {
     tableName: endpoints.tableName,
     hydrate: endpoints.hydrate,
     deliver: endpoints.deliver,
+    deliverQueues: endpoints.deliverQueues,
     async close() {
       dynamodb.destroy();
       sqs.destroy();
@@ -61,6 +63,7 @@ if (!isMainThread && parentPort) {
     payloadBucket: aws.payloadBucket,
     hydrate: aws.hydrate,
     deliver: aws.deliver,
+    deliverQueues: aws.deliverQueues,
   } satisfies Endpoints);
   port.once('message', () => {
     void aws.close().then(() => port.close());

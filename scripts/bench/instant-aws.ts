@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_MAX_RECEIVE_COUNT, type LocalAws } from '../../local/emulators.ts';
+import { DELIVER_QUEUE_KEYS, type DeliverQueueKey } from '../../functions/shared/stage/deliver-families.ts';
+import { DEFAULT_MAX_RECEIVE_COUNT, type LocalAws, type QueuePair } from '../../local/emulators.ts';
 
 interface HttpRequestLike {
   headers: Record<string, string>;
@@ -73,12 +74,16 @@ export function instantAws(): LocalAws {
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     requestHandler: instantHandler,
   };
-  const queue = (name: keyof typeof DEFAULT_MAX_RECEIVE_COUNT) => ({
+  const queue = (name: string, stage: keyof typeof DEFAULT_MAX_RECEIVE_COUNT): QueuePair => ({
     url: `http://instant.invalid/000000000000/${name}`,
     arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
     dlqUrl: `http://instant.invalid/000000000000/${name}-dlq`,
-    maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT[name],
+    maxReceiveCount: DEFAULT_MAX_RECEIVE_COUNT[stage],
   });
+  // Every family's deliver queue, as local mode has them (the events family's is `deliver`).
+  const deliverQueues = Object.fromEntries(
+    DELIVER_QUEUE_KEYS.map((key) => [key, queue(key, 'deliver')]),
+  ) as Record<DeliverQueueKey, QueuePair>;
   return {
     dynamodb: new DynamoDBClient(config),
     sqs: new SQSClient(config),
@@ -88,8 +93,9 @@ export function instantAws(): LocalAws {
     sqsEndpoint: config.endpoint,
     dynamodbEndpoint: config.endpoint,
     tableName: 'instant-dedupe',
-    hydrate: queue('hydrate'),
-    deliver: queue('deliver'),
+    hydrate: queue('hydrate', 'hydrate'),
+    deliver: deliverQueues.deliver,
+    deliverQueues,
     close: () => Promise.resolve(),
   };
 }

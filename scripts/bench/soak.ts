@@ -98,11 +98,18 @@ function relayConfig(sourceApiUrl: string) {
 }
 
 /** Messages on a queue: waiting, in flight and delayed (deferred ones are re-sent with a delay). */
+/** What waits on the queues at `urls` together (one stage's: hydrate's, or every family's deliver queue). */
 async function queueDepth(
   sqs: SQSClient,
-  url: string,
+  ...urls: string[]
 ): Promise<{ total: number; waiting: number; text: string }> {
-  const { waiting, inFlight, delayed } = await queueCounts(sqs, url);
+  let [waiting, inFlight, delayed] = [0, 0, 0];
+  for (const url of urls) {
+    const counts = await queueCounts(sqs, url);
+    waiting += counts.waiting;
+    inFlight += counts.inFlight;
+    delayed += counts.delayed;
+  }
   return {
     total: waiting + inFlight + delayed,
     waiting,
@@ -306,7 +313,7 @@ async function main(): Promise<void> {
       const sent = reports.some((r) => r.type === 'sent');
       const [hydrate, deliver] = await Promise.all([
         queueDepth(aws.sqs, aws.hydrate.url),
-        queueDepth(aws.sqs, aws.deliver.url),
+        queueDepth(aws.sqs, ...Object.values(aws.deliverQueues).map((q) => q.url)),
       ]);
       // A backlog: at least a full batch waiting that no poller has taken.
       if (deliver.waiting >= DELIVER_BATCH_SIZE) backlogEndedAt = Date.now();
@@ -327,7 +334,9 @@ async function main(): Promise<void> {
     const send = (await waitFor(reports, 'sent', 1_000)).results;
     const deadLetters = [
       ...(await readDeadLetters(aws.sqs, aws.hydrate.dlqUrl)),
-      ...(await readDeadLetters(aws.sqs, aws.deliver.dlqUrl)),
+      ...(
+        await Promise.all(Object.values(aws.deliverQueues).map((q) => readDeadLetters(aws.sqs, q.dlqUrl)))
+      ).flat(),
     ];
     outside.command({ type: 'finish' });
     const { outcome } = await waitFor(reports, 'finished', 120_000);

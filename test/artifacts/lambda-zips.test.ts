@@ -16,7 +16,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseRelayConfig, type SourceConfig } from '../../functions/shared/config/relay-config.ts';
 import { fillPlaceholders } from '../../operations/config-file.ts';
 import { startDemoSourceApi } from '../../local/demo-source-api.ts';
-import { MAX_MESSAGE_BYTES, startLocalAws, type LocalAws, type QueuePair } from '../../local/emulators.ts';
+import {
+  deliverFamilyUrls,
+  MAX_MESSAGE_BYTES,
+  startLocalAws,
+  type LocalAws,
+  type QueuePair,
+} from '../../local/emulators.ts';
 import { startKlaviyoMock, type KlaviyoMock } from '../../local/klaviyo-mock/index.ts';
 import { signedHeaders } from '../../operations/sign.ts';
 import { readBatchResponse } from '../../local/sqs/batch-response.ts';
@@ -167,6 +173,8 @@ beforeAll(async () => {
     HYDRATE_DLQ_URL: aws.hydrate.dlqUrl,
     DELIVER_QUEUE_URL: aws.deliver.url,
     DELIVER_DLQ_URL: aws.deliver.dlqUrl,
+    // Every other family's deliver queue pair (DELIVER_QUEUE_URLS, DELIVER_DLQ_URLS), as the module's default.
+    ...deliverFamilyUrls(aws),
     'hydrate:MAX_RECEIVE_COUNT': String(aws.hydrate.maxReceiveCount),
     'deliver:MAX_RECEIVE_COUNT': String(aws.deliver.maxReceiveCount),
     MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),

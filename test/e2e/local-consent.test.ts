@@ -1,15 +1,37 @@
 // Consent through local mode, webhook to Klaviyo mock, with the shopify preset and nothing else configured: a
 // customer who subscribes and then unsubscribes ends unsubscribed, though Shopify's two webhooks arrive in reverse
 // order. Consent is state (docs/adr/0030-consent-as-state.md): the unsubscription, newer by `consent_updated_at`,
-// is written first; the older subscription that follows is skipped, never sent, never dead-lettered.
+// is written first; the older subscription that follows is skipped, never sent, never dead-lettered. Consent
+// travels on its own deliver queue (docs/adr/0036-a-deliver-queue-per-family.md).
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import type { SendMessageBatchRequest } from '@aws-sdk/client-sqs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { localStackOutputs } from '../../local/stack-outputs.ts';
 import { DEV_SECRETS } from '../../operations/dev-secrets.ts';
 import { postSigned } from '../helpers/local-stack.ts';
 import { documentOf, SHOPIFY_SOURCE, useLocalStack } from '../helpers/local-stack-per-file.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const local = useLocalStack(() => ({ document: documentOf({ shop: SHOPIFY_SOURCE }) }));
+/** Each stage message sent to a queue: its type and the queue's URL. */
+const sentTo: { type: string; queueUrl: string }[] = [];
+
+// Registered after useLocalStack's, so it runs once local mode is up.
+beforeAll(() => {
+  local.stack.aws.sqs.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as Partial<SendMessageBatchRequest>;
+      for (const entry of input.Entries ?? [])
+        if (entry.MessageBody !== undefined)
+          sentTo.push({
+            type: (JSON.parse(entry.MessageBody ?? '{}') as { type?: string }).type ?? '?',
+            queueUrl: input.QueueUrl ?? '?',
+          });
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordSends' },
+  );
+});
 
 /** Shopify's `customers_email_marketing_consent/update` body (API 2025-01 and later) for one customer. */
 const consentUpdate = (state: 'subscribed' | 'unsubscribed', consentUpdatedAt: string) =>
@@ -50,7 +72,16 @@ describe('local pipeline: consent', () => {
     const status = (await (await fetch(local.stack.statusUrl)).json()) as {
       dlqs: Record<string, { count: number }>;
     };
-    expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0]);
+    // hydrate's DLQ and each family's deliver DLQ: all empty.
+    expect(Object.values(status.dlqs).map((dlq) => dlq.count)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    // Hydrate sent each consent write to the consent family's queue, and nothing else went there.
+    const consentQueue = local.stack.aws.deliverQueues['deliver-consent'].url;
+    const consentSends = sentTo.filter((s) => s.type === 'klaviyo.consent');
+    expect(consentSends.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(consentSends.map((s) => s.queueUrl))).toEqual(new Set([consentQueue]));
+    expect(sentTo.filter((s) => s.queueUrl === consentQueue).map((s) => s.type)).toEqual(
+      consentSends.map(() => 'klaviyo.consent'),
+    );
   });
 
   it('in order, the subscription is written with when consent was given, then the unsubscription', async () => {
@@ -74,5 +105,34 @@ describe('local pipeline: consent', () => {
     expect(local.mock.consent()).toMatchObject([
       { email: 'ada.lovelace@example.com', state: 'unsubscribed' },
     ]);
+  });
+
+  it('tells the CLI and the status endpoint of every queue, by queue key', async () => {
+    const keys = [
+      'hydrate',
+      'deliver',
+      'deliver-profiles',
+      'deliver-consent',
+      'deliver-catalog',
+      'deliver-records',
+      'deliver-back-in-stock',
+    ];
+    const outputs = localStackOutputs(local.stack, local.stack.apiEndpoint) as Record<
+      string,
+      { value: unknown }
+    >;
+    const queueUrls = outputs.queue_urls?.value as Record<string, string>;
+    const dlqUrls = outputs.dlq_urls?.value as Record<string, string>;
+    expect(Object.keys(queueUrls)).toEqual(keys);
+    expect(Object.keys(dlqUrls)).toEqual(keys);
+    expect(queueUrls['deliver-consent']).toBe(local.stack.aws.deliverQueues['deliver-consent'].url);
+    expect(dlqUrls['deliver-consent']).toBe(local.stack.aws.deliverQueues['deliver-consent'].dlqUrl);
+    expect(new Set([...Object.values(queueUrls), ...Object.values(dlqUrls)]).size).toBe(keys.length * 2);
+    const status = (await (await fetch(local.stack.statusUrl)).json()) as {
+      queues: Record<string, unknown>;
+      dlqs: Record<string, unknown>;
+    };
+    expect(Object.keys(status.queues)).toEqual(keys);
+    expect(Object.keys(status.dlqs)).toEqual(keys);
   });
 });

@@ -3,7 +3,8 @@
 // are the per-record stage's (record-stage.ts): dead letters with the reason (dead-letters.ts), deferrals re-sent
 // to the stage's own queue, retries after Retry-After or the backoff (attempts.ts, planRetry), the stage's own
 // `retries_exhausted` letter on the last allowed receive; here each is done for all messages together, in
-// batched calls, and what could not be done is a batch item failure.
+// batched calls, and what could not be done is a batch item failure. A stage that consumes several queues
+// (queuePairOf) does each on the queue pair the record came from.
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deferredCopy, lastAllowed, planRetry } from './attempts.ts';
 import { countDeadLetters, deadLetterLog, deadLetterOf, exhausted, forLetter } from './dead-letters.ts';
@@ -13,6 +14,7 @@ import { encodeMessageBody } from './message-body.ts';
 import { MetricUnit } from '../metrics.ts';
 import { delayRetries, sendDelayed } from './own-queue.ts';
 import { correlationOf, decodeRecord, openRecord } from './record-decoding.ts';
+import type { MessageQueue, UnsentMessages } from './sqs-queue.ts';
 import {
   claimCheckRenewer,
   deadLetterQueueOf,
@@ -23,9 +25,15 @@ import {
 } from './stage-options.ts';
 
 export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
-  const { stage, schema, sqs, queueUrl, logger, metrics } = options;
+  const { stage, schema, sqs, logger, metrics } = options;
   const now = options.now ?? Date.now;
-  const dlq = deadLetterQueueOf(options);
+  const pairOf = options.queuePairOf ?? (() => ({ queueUrl: options.queueUrl, dlqUrl: options.dlqUrl }));
+  const dlqs = new Map<string, MessageQueue>();
+  const dlqOf = (url: string) => {
+    const dlq = dlqs.get(url) ?? deadLetterQueueOf(options, url);
+    dlqs.set(url, dlq);
+    return dlq;
+  };
   const redrive = redriveContextOf(options);
   const renew = claimCheckRenewer(options);
 
@@ -37,12 +45,16 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const renewed = await Promise.all(
       letters.map(({ record, log }) => forLetter(renew, record, log, metrics)),
     );
-    const { failedIds, reasons } = await dlq.sendBatch(
-      letters.map(({ record, error }, i) => ({
-        id: record.messageId,
-        body: encodeMessageBody(deadLetterOf(stage, renewed[i] ?? record, error, now())),
-        correlationId: correlationOf(record),
-      })),
+    const entries = letters.map(({ record, error }, i) => ({
+      id: record.messageId,
+      body: encodeMessageBody(deadLetterOf(stage, renewed[i] ?? record, error, now())),
+      correlationId: correlationOf(record),
+      dlqUrl: pairOf(record).dlqUrl,
+    }));
+    const { failedIds, reasons } = mergeUnsent(
+      await Promise.all(
+        [...groupBy(entries, (e) => e.dlqUrl)].map(([url, batch]) => dlqOf(url).sendBatch(batch)),
+      ),
     );
     const failed = new Set(failedIds);
     const byReason = new Map<string, number>();
@@ -80,10 +92,20 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
       const copyOf = renewed[i];
       const counted = error instanceof CountedDeferral;
       return copyOf
-        ? [{ id: record.messageId, ...deferredCopy(copyOf, error.retryAfterSeconds ?? 1, counted) }]
+        ? [
+            {
+              id: record.messageId,
+              queueUrl: pairOf(record).queueUrl,
+              ...deferredCopy(copyOf, error.retryAfterSeconds ?? 1, counted),
+            },
+          ]
         : [];
     });
-    const { failedIds, reasons } = await sendDelayed(sqs, queueUrl, copies);
+    const { failedIds, reasons } = mergeUnsent(
+      await Promise.all(
+        [...groupBy(copies, (c) => c.queueUrl)].map(([url, batch]) => sendDelayed(sqs, url, batch)),
+      ),
+    );
     const failed = new Set([...failedIds, ...unrenewed]);
     const delays = new Map(copies.map((c) => [c.id, c.delaySeconds]));
     for (const { record, log, error } of deferrals)
@@ -106,9 +128,14 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
       receiptHandle: record.receiptHandle,
       seconds: planRetry(record, error, log, options.backoff),
       log,
+      queueUrl: pairOf(record).queueUrl,
     }));
     if (entries.length > 0) metrics.addMetric('retried', MetricUnit.Count, entries.length);
-    for (const result of await delayRetries(sqs, queueUrl, entries))
+    // A receipt handle is the queue's it came from: each visibility change goes to that queue.
+    const results = await Promise.all(
+      [...groupBy(entries, (e) => e.queueUrl)].map(([url, batch]) => delayRetries(sqs, url, batch)),
+    );
+    for (const result of results.flat())
       if ('error' in result)
         logger.error('could not delay the retries; the visibility timeout applies', {
           error: result.error as Error,
@@ -176,4 +203,20 @@ export function createSqsBatchStage<T>(options: BatchStageOptions<T>) {
     const failures = [...retries.map((r) => r.record.messageId), ...unsent];
     return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
   };
+}
+
+/** The items by key, in the order each key first appears. */
+function groupBy<I>(items: readonly I[], keyOf: (item: I) => string): Map<string, I[]> {
+  const groups = new Map<string, I[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function mergeUnsent(results: readonly UnsentMessages[]): UnsentMessages {
+  return { failedIds: results.flatMap((r) => r.failedIds), reasons: results.flatMap((r) => r.reasons) };
 }

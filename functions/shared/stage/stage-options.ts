@@ -76,13 +76,24 @@ export interface ParsedRecord<T> {
 export interface BatchStageOptions<T> extends Omit<StageOptions<T>, 'process'> {
   /** Delay before a retry without Retry-After, by failed attempts; default backoffSeconds. */
   backoff?: (attempts: number) => number;
+  /**
+   * The queue a record came from and its DLQ, for a stage that consumes several queues (deliver: one per family,
+   * deliver-queues.ts): its retry delay, deferred copy and dead letter go there. Default: `queueUrl` and `dlqUrl`.
+   */
+  queuePairOf?: (record: SQSRecord) => { queueUrl: string; dlqUrl: string };
   /** Gets every message that met its contract; returns an outcome per message id (a missing one is retried). */
   processBatch: (records: ParsedRecord<T>[], context: Context) => Promise<Map<string, RecordOutcome>>;
 }
 
-/** The stage's DLQ: dead letters larger than it takes leave as claim checks when the stage has a writer. */
-export function deadLetterQueueOf<T>(options: StageOptions<T> | BatchStageOptions<T>): MessageQueue {
-  return createSqsQueue(options.sqs, options.dlqUrl, {
+/**
+ * The stage's DLQ (or `dlqUrl`, another queue's of the stage): dead letters larger than it takes leave as claim
+ * checks when the stage has a writer.
+ */
+export function deadLetterQueueOf<T>(
+  options: StageOptions<T> | BatchStageOptions<T>,
+  dlqUrl = options.dlqUrl,
+): MessageQueue {
+  return createSqsQueue(options.sqs, dlqUrl, {
     ...(options.claimCheck && { claimCheck: options.claimCheck }),
     ...(options.maxMessageBytes !== undefined && { maxMessageBytes: options.maxMessageBytes }),
   });
