@@ -129,7 +129,7 @@ describe('stripe preset', () => {
     expect(rows[1]?.[0]?.fields).toMatchObject({ title: 'Enamel Camp Mug (Forest)', published: true });
   });
 
-  it("a variant per active price with a unit amount, versioned by the event's created; archived or deleted: a delete", async () => {
+  it("a variant per active price with a unit amount, versioned by the event's created, its product's item beside it; archived or deleted: a delete", async () => {
     const runs = await Promise.all(priceCases.map((c) => presetCatalogRun('stripe', c)));
     expect(expectCreateJobsValid(runs.flatMap((run) => run.rows))).toBeGreaterThan(0);
     expect(
@@ -137,11 +137,26 @@ describe('stripe preset', () => {
         rows.map((r) => `${r.operation} ${r.entity} ${r.external_id} ${r.fields?.item} ${r.as_of}`),
       ),
     ).toEqual([
-      ['upsert variant price_1QzB2cLkdIwHu7ixMugEur prod_RkQ8mZtY3nB2cD 2026-12-11T11:56:41.000Z'],
-      ['upsert variant price_1QzE7fLkdIwHu7ixMugRefill prod_RkQ8mZtY3nB2cD 2026-12-11T17:26:40.000Z'],
-      ['upsert variant price_1QzF1gLkdIwHu7ixMugJpy prod_RkQ8mZtY3nB2cD 2026-12-11T20:13:20.000Z'],
-      ['upsert variant price_1QzF2gLkdIwHu7ixMugKwd prod_RkQ8mZtY3nB2cD 2026-12-11T20:15:00.000Z'],
-      ['upsert variant price_1QzF3gLkdIwHu7ixMugDec prod_RkQ8mZtY3nB2cD 2026-12-11T20:16:40.000Z'],
+      [
+        'upsert item prod_RkQ8mZtY3nB2cD undefined 2026-12-11T11:55:00.000Z',
+        'upsert variant price_1QzB2cLkdIwHu7ixMugEur prod_RkQ8mZtY3nB2cD 2026-12-11T11:56:41.000Z',
+      ],
+      [
+        'upsert item prod_RkQ8mZtY3nB2cD undefined 2026-12-11T11:55:00.000Z',
+        'upsert variant price_1QzE7fLkdIwHu7ixMugRefill prod_RkQ8mZtY3nB2cD 2026-12-11T17:26:40.000Z',
+      ],
+      [
+        'upsert item prod_RkQ8mZtY3nB2cD undefined 2026-12-11T11:55:00.000Z',
+        'upsert variant price_1QzF1gLkdIwHu7ixMugJpy prod_RkQ8mZtY3nB2cD 2026-12-11T20:13:20.000Z',
+      ],
+      [
+        'upsert item prod_RkQ8mZtY3nB2cD undefined 2026-12-11T11:55:00.000Z',
+        'upsert variant price_1QzF2gLkdIwHu7ixMugKwd prod_RkQ8mZtY3nB2cD 2026-12-11T20:15:00.000Z',
+      ],
+      [
+        'upsert item prod_RkQ8mZtY3nB2cD undefined 2026-12-11T11:55:00.000Z',
+        'upsert variant price_1QzF3gLkdIwHu7ixMugDec prod_RkQ8mZtY3nB2cD 2026-12-11T20:16:40.000Z',
+      ],
       // Tiered: no one price per unit, and no call.
       [],
       // The product has no URL, so it has no item for a variant to belong to.
@@ -158,10 +173,10 @@ describe('stripe preset', () => {
     const [eur, usd, jpy, kwd, decimal] = await Promise.all(
       priceCases.slice(0, 5).map((c) => presetCatalogRows('stripe', c)),
     );
-    const priceOf = (rows: typeof eur) => [
-      rows?.[0]?.fields?.price,
-      rows?.[0]?.fields?.custom_metadata?.currency,
-    ];
+    const priceOf = (rows: typeof eur) => {
+      const variant = rows?.find((r) => r.entity === 'variant');
+      return [variant?.fields?.price, variant?.fields?.custom_metadata?.currency];
+    };
     expect([eur, usd, jpy, kwd, decimal].map(priceOf)).toEqual([
       [14.5, 'EUR'],
       [19.99, 'USD'],
@@ -170,7 +185,9 @@ describe('stripe preset', () => {
       // 0.35 cents: 0.0035, where dividing the number read would give 0.0034999999999999996.
       [0.0035, 'USD'],
     ]);
-    expect(usd?.[0]?.fields).toMatchObject({
+    // The product read for the price is written as its item (the same fields as a product event's).
+    expect(usd?.[0]?.fields).toMatchObject({ title: 'Enamel Camp Mug (Forest)', published: true });
+    expect(usd?.[1]?.fields).toMatchObject({
       title: 'Enamel Camp Mug (Forest) – Monthly refill',
       sku: 'price_1QzE7fLkdIwHu7ixMugRefill',
       url: 'https://shop.example.com/products/enamel-camp-mug',
@@ -178,6 +195,6 @@ describe('stripe preset', () => {
       inventory_policy: 0,
       custom_metadata: { type: 'recurring', interval: 'month', interval_count: 1 },
     });
-    expect(eur?.[0]?.fields?.sku).toBe('ecm-1-forest-eur');
+    expect(eur?.[1]?.fields?.sku).toBe('ecm-1-forest-eur');
   });
 });

@@ -3,7 +3,8 @@
 // Klaviyo needs a URL to create an item and a Stripe product has one only where the shop set `url`, so products
 // without one are left out (an override can build a URL, e.g. from metadata). A price is a variant of its product's
 // item, with its amount (minor units, converted exactly: ./stripe-amounts.ts) and currency: the event names the
-// product by id only, so the product is read (`/v1/products/{id}`) for the title, URL and images a variant needs.
+// product by id only, so the product is read (`/v1/products/{id}`) for the title, URL and images a variant needs,
+// and written as its item too (a variant needs its item, and product.created comes at the same time).
 // Prices have no `updated`, so price rows are versioned by the event's `created`; a deleted or archived (inactive)
 // price deletes its variant. Stripe keeps no stock: a variant's stock is 0, never hidden for it (policy 0).
 import { exactMajor } from './stripe-amounts.ts';
@@ -22,6 +23,20 @@ const PRICE_WRITTEN =
   `event.type in ['price.created', 'price.updated'] and ${PRICE}.active = true and ` +
   `$type(${PRICE}.product) = 'string' and ${UNIT_AMOUNT} != null`;
 
+/** An item's fields from a Product (the event's, or the one a price event reads). */
+const itemFields = (product: string) => ({
+  title: `${product}.name`,
+  // Stripe's description is null when unset; Klaviyo's is text.
+  description: { expr: `${product}.description ? ${product}.description : ''` },
+  url: `${product}.url`,
+  image_full_url: { expr: `${product}.images[0]` },
+  images: { expr: `[${product}.images]` },
+  published: `${product}.active`,
+  custom_metadata: {
+    expr: `{ 'default_price': ${product}.default_price, 'sku': ${product}.metadata.sku }`,
+  },
+});
+
 export const stripeCatalogSteps: NonNullable<NonNullable<Preset['hydration']>['steps']> = [
   // The price's product, for the variant's title, URL and images (not cached: a renamed product is read anew).
   { name: 'product', path: `/v1/products/{${PRICE}.product}`, when: { expr: PRICE_WRITTEN } },
@@ -35,18 +50,7 @@ export const stripeCatalog: NonNullable<Preset['mapping']['catalog']> = [
     entity: 'item',
     external_id: `${PRODUCT}.id`,
     as_of: `${PRODUCT}.updated`,
-    fields: {
-      title: `${PRODUCT}.name`,
-      // Stripe's description is null when unset; Klaviyo's is text.
-      description: { expr: `${PRODUCT}.description ? ${PRODUCT}.description : ''` },
-      url: `${PRODUCT}.url`,
-      image_full_url: { expr: `${PRODUCT}.images[0]` },
-      images: { expr: `[${PRODUCT}.images]` },
-      published: `${PRODUCT}.active`,
-      custom_metadata: {
-        expr: `{ 'default_price': ${PRODUCT}.default_price, 'sku': ${PRODUCT}.metadata.sku }`,
-      },
-    },
+    fields: itemFields(PRODUCT),
   },
   {
     id: 'product_deleted',
@@ -55,6 +59,17 @@ export const stripeCatalog: NonNullable<Preset['mapping']['catalog']> = [
     operation: 'delete',
     external_id: `${PRODUCT}.id`,
     as_of: 'event.created',
+  },
+  {
+    // The product read for a price is written too, before its variant (deliver writes items first): Stripe sends
+    // product.created and price.created at once, and Klaviyo creates a variant only under an item it has.
+    id: 'price_product',
+    event_types: ['price.created', 'price.updated'],
+    when: { expr: `${PRICE_WRITTEN} and $boolean(product.url)` },
+    entity: 'item',
+    external_id: 'product.id',
+    as_of: 'product.updated',
+    fields: itemFields('product'),
   },
   {
     id: 'price',
