@@ -235,12 +235,12 @@ variable "sources" {
           images              = optional(string)
           custom_metadata     = optional(string)
           published           = optional(string)
+          categories          = optional(string)
+          item                = optional(string)
           sku                 = optional(string)
           inventory_quantity  = optional(string)
           inventory_policy    = optional(string)
           name                = optional(string)
-          categories          = optional(string)
-          item                = optional(string)
           items               = optional(string)
         }))
         as_of = optional(string)
@@ -1044,6 +1044,16 @@ variable "sources" {
   }
 
   validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.categories if o.categories != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.categories must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
+    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.item if o.item != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
+    error_message = "sources[*].mapping.catalog[*].fields.item must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
+  }
+
+  validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.sku if o.sku != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
     error_message = "sources[*].mapping.catalog[*].fields.sku must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
@@ -1061,16 +1071,6 @@ variable "sources" {
   validation {
     condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.name if o.name != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
     error_message = "sources[*].mapping.catalog[*].fields.name must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
-  }
-
-  validation {
-    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.categories if o.categories != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].mapping.catalog[*].fields.categories must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
-  }
-
-  validation {
-    condition     = alltrue([for v6 in [for o in [for o in flatten([for o in [for o in flatten([for m in [var.sources] : values(m)]) : o.mapping if o.mapping != null] : o.catalog if o.catalog != null]) : o.fields if o.fields != null] : o.item if o.item != null] : startswith(v6, "=") ? length(trimspace(substr(v6, 1, -1))) >= 1 && length(trimspace(substr(v6, 1, -1))) <= 4096 : can(regex("^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$", v6))])
-    error_message = "sources[*].mapping.catalog[*].fields.item must be a dot path such as customer.email (^[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*$), or \"=\" followed by a JSONata expression (from 1 to 4096 characters)."
   }
 
   validation {

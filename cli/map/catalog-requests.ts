@@ -1,7 +1,8 @@
 // The catalog jobs `relay map` prints for a webhook's catalog rows: the first job deliver sends for each (an
 // upsert's update job — deliver follows it with a create job for the rows Klaviyo does not have — or a delete
-// job), gathered per entity in deliver's order (deliver-catalog.ts, docs/adr/0033-catalog-sync.md).
+// job), gathered per entity in deliver's order (named once, in deliver-catalog.ts; docs/adr/0033-catalog-sync.md).
 import { planCatalogJobs, type CatalogItem } from '../../functions/deliver/catalog-plan.ts';
+import { CATALOG_DELETE_ORDER, CATALOG_UPSERT_ORDER } from '../../functions/deliver/deliver-catalog.ts';
 import type { DeliverMessage } from '../../functions/shared/stage/contracts.ts';
 
 export function catalogRequestsFor(
@@ -11,13 +12,9 @@ export function catalogRequestsFor(
     message.type === 'klaviyo.catalog' ? [{ id: String(i), message }] : [],
   );
   const order = [
-    ['category', 'upsert'],
-    ['item', 'upsert'],
-    ['variant', 'upsert'],
-    ['variant', 'delete'],
-    ['item', 'delete'],
-    ['category', 'delete'],
-  ] as const;
+    ...CATALOG_UPSERT_ORDER.map((entity) => [entity, 'upsert'] as const),
+    ...CATALOG_DELETE_ORDER.map((entity) => [entity, 'delete'] as const),
+  ];
   return order.flatMap(([entity, operation]) =>
     planCatalogJobs(
       entity,

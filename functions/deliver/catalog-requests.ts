@@ -1,7 +1,7 @@
 // The request bodies of Klaviyo's bulk catalog jobs (create, update, delete of items, variants and categories),
 // built from `klaviyo.catalog` messages, and where each job and its read-back live. The relay writes `$custom`
 // catalog rows only (the only kind the API writes), so every id is `$custom:::$default:::<external id>`.
-import type { CatalogEntity, KlaviyoCatalogV1 } from '../shared/stage/contracts.ts';
+import { CATALOG_FIELDS, type CatalogEntity, type KlaviyoCatalogV1 } from '../shared/stage/contracts.ts';
 
 export type CatalogJobKind = 'create' | 'update' | 'delete';
 
@@ -18,42 +18,19 @@ export function catalogJobPaths(entity: CatalogEntity, kind: CatalogJobKind) {
   return { create, job: `${create}/{job_id}`, jobOf: (id: string) => `${create}/${encodeURIComponent(id)}` };
 }
 
-/** The attributes each entity takes beside its id (create and update alike; create adds external_id). */
-const ATTRIBUTES: Record<CatalogEntity, readonly string[]> = {
-  item: [
-    'title',
-    'description',
-    'url',
-    'price',
-    'image_full_url',
-    'image_thumbnail_url',
-    'images',
-    'custom_metadata',
-    'published',
-  ],
-  variant: [
-    'title',
-    'description',
-    'sku',
-    'inventory_policy',
-    'inventory_quantity',
-    'price',
-    'url',
-    'image_full_url',
-    'image_thumbnail_url',
-    'images',
-    'custom_metadata',
-    'published',
-  ],
-  category: ['name'],
-};
+/** The message's fields that are relationships (by external id) rather than attributes. */
+const RELATIONSHIPS = new Set(['categories', 'item', 'items']);
+
+/** The attributes an entity takes beside its id (create and update alike; create adds external_id). */
+const attributeNames = (entity: CatalogEntity): readonly string[] =>
+  CATALOG_FIELDS[entity].filter((name) => !RELATIONSHIPS.has(name));
 
 type Row = Record<string, unknown>;
 
 function attributesOf(message: KlaviyoCatalogV1): Record<string, unknown> {
   const fields = (message.fields ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
-    ATTRIBUTES[message.entity].flatMap((name) => (name in fields ? [[name, fields[name]]] : [])),
+    attributeNames(message.entity).flatMap((name) => (name in fields ? [[name, fields[name]]] : [])),
   );
 }
 

@@ -14,14 +14,19 @@ import { RetryableError } from '../shared/stage/errors.ts';
 import type { RecordOutcome } from '../shared/stage/stage-options.ts';
 import { runCatalogJobs, type CatalogJobPorts, type CatalogVerdict } from './catalog-jobs.ts';
 import type { CatalogItem } from './catalog-plan.ts';
-import { catalogStateKey, newestPerEntity } from './catalog-state.ts';
+import { catalogWriteState } from './catalog-state.ts';
 import { isAlreadyThere, isNotFound, refusedRow, summaryOf } from './catalog-verdicts.ts';
 import { DONE } from './deliver-outcome.ts';
+import { newestInBatch } from './newest-in-batch.ts';
 import { runLimited } from './run-limited.ts';
 import type { LeaseLedger } from './state-lease-ends.ts';
 import { leaseOwnerOf } from './state-leases.ts';
 import { staleStateWrite } from './stale-state.ts';
 import type { StateVersions } from './state-versions.ts';
+
+/** Upserts go category → item → variant (an item names its categories, a variant its item); deletes the other way. */
+export const CATALOG_UPSERT_ORDER: readonly CatalogEntity[] = ['category', 'item', 'variant'];
+export const CATALOG_DELETE_ORDER: readonly CatalogEntity[] = [...CATALOG_UPSERT_ORDER].reverse();
 
 /** Reason of a create that lost to another write of the same entity: the retry updates it. */
 export const CATALOG_UPSERT_RACED = 'catalog_upsert_raced';
@@ -42,7 +47,7 @@ export async function deliverCatalog(
   ports: CatalogPorts,
 ): Promise<Map<string, RecordOutcome>> {
   const outcomes = new Map<string, RecordOutcome>();
-  const { newest, older } = newestPerEntity(items);
+  const { newest, older } = newestInBatch(items, (item) => catalogWriteState(item.message));
   for (const { id, message } of older) {
     ports.counters.count('stale_state_skipped');
     ports.logOf(id).info('skipped a catalog write older than another in the same batch', {
@@ -56,8 +61,7 @@ export async function deliverCatalog(
   await runLimited(newest, ports.maxInFlight, async (item) => {
     const skipped = await staleStateWrite(
       {
-        keys: [catalogStateKey(item.message)],
-        version: new Date(item.message.as_of),
+        ...catalogWriteState(item.message),
         what: `catalog ${item.message.entity}`,
         // Held until the job is read back, so another instance's newer write waits for this one (ADR 0032).
         lease: { id: item.id, owner: leaseOwnerOf(item.message), ends: 'released' },
@@ -144,10 +148,10 @@ export async function deliverCatalog(
 
   await Promise.all([
     (async () => {
-      for (const entity of ['category', 'item', 'variant'] as const) await upsert(entity);
+      for (const entity of CATALOG_UPSERT_ORDER) await upsert(entity);
     })(),
     (async () => {
-      for (const entity of ['variant', 'item', 'category'] as const) await remove(entity);
+      for (const entity of CATALOG_DELETE_ORDER) await remove(entity);
     })(),
   ]);
   // Every row gets an outcome: one without a verdict (which should not happen) is retried, never dropped.

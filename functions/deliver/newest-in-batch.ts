@@ -1,7 +1,7 @@
 // Of a batch's state writes, the newest per state key (ADR 0026, 0030, 0031): only it goes on, the others are
 // skipped as stale before the state check, so two writes of one piece of state never race each other in one
 // invocation (nor lie in one Bulk Import Profiles job, whose rows Klaviyo does not promise to import in order).
-// Profile upserts and consent writes both use it, each with its own keys.
+// Profile upserts, consent writes and catalog rows all use it, each with its own keys.
 import { compareVersions, versionKey, type StateVersion } from './state-write-version.ts';
 
 /** A write's state keys (one or more) and its version; a write without a version takes part in no comparison. */

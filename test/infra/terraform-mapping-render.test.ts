@@ -105,9 +105,12 @@ describe.skipIf(!enabled)('terraform renders the mapping section', () => {
       'shipping_addresses',
       'coupons',
       'customer',
-      // The catalog's steps (issue 21): a product webhook is hydrated from the Catalog API and the store's settings.
+      // The catalog's steps (issue 21): a product webhook is hydrated from the Catalog API and the store's settings,
+      // and its categories; a category webhook from the Category Trees API.
       'product',
       'store',
+      'categories',
+      'category',
     ]);
   });
 });

@@ -36,16 +36,29 @@ const productCases: PresetCase[] = [
   scope('store/product/deleted'),
 ];
 
+// Category scopes: thin as well, a created or updated category read from the Category Trees API; a delete needs
+// no call.
+const categoryCases: PresetCase[] = [
+  scope('store/category/created'),
+  scope('store/category/updated'),
+  scope('store/category/deleted'),
+];
+
 describe('bigcommerce preset', () => {
-  it.each([...cases, ...productCases])('$fixture → the expected Klaviyo requests', async (c) => {
-    const result = await mapPresetCase('bigcommerce', c);
-    expect(result.failure).toBeUndefined();
-    // A status change is one of several events by its new status: the others are skipped by their filters.
-    for (const skipped of result.skipped)
-      expect(skipped).toMatchObject({ where: expect.stringMatching(/\.events\[\d+\]\.filter$/) as unknown });
-    expect(result.requests).toEqual(await expectedRequests('bigcommerce', c, result.requests));
-    expectContractValid(result.requests);
-  });
+  it.each([...cases, ...productCases, ...categoryCases])(
+    '$fixture → the expected Klaviyo requests',
+    async (c) => {
+      const result = await mapPresetCase('bigcommerce', c);
+      expect(result.failure).toBeUndefined();
+      // A status change is one of several events by its new status: the others are skipped by their filters.
+      for (const skipped of result.skipped)
+        expect(skipped).toMatchObject({
+          where: expect.stringMatching(/\.events\[\d+\]\.filter$/) as unknown,
+        });
+      expect(result.requests).toEqual(await expectedRequests('bigcommerce', c, result.requests));
+      expectContractValid(result.requests);
+    },
+  );
 
   it('fetches the order, its products, shipping addresses and coupons, and the customer from the store hash in producer', async () => {
     const c = cases[0];
@@ -102,17 +115,22 @@ describe('bigcommerce preset', () => {
       [
         'https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/products/174?include=variants,images',
         'https://api.bigcommerce.com/stores/r7k2m9x4qa/v2/store',
+        'https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/trees/categories?category_id:in=17%2C18&limit=250',
       ],
       [
         'https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/products/188?include=variants,images',
         'https://api.bigcommerce.com/stores/r7k2m9x4qa/v2/store',
+        'https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/trees/categories?category_id:in=23%2C41&limit=250',
       ],
       [],
     ]);
   });
 
   it('an item per product and a variant per variant, versioned by date_modified; a delete removes the item', async () => {
-    const rows = await Promise.all(productCases.map((c) => presetCatalogRows('bigcommerce', c)));
+    // The product's categories, written beside it, are the test below's.
+    const rows = (await Promise.all(productCases.map((c) => presetCatalogRows('bigcommerce', c)))).map(
+      (made) => made.filter((r) => r.entity !== 'category'),
+    );
     // A first write creates: the create jobs carry what Klaviyo requires.
     expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
     expect(
@@ -138,5 +156,46 @@ describe('bigcommerce preset', () => {
       ['Harbour Linen Shirt - Sand / L', '303', 48, 0],
     ]);
     expect(created[0]?.fields?.url).toBe('https://shop.example.com/harbour-linen-shirt/');
+  });
+
+  it("a category per created or updated category (read by id from the Category Trees API), versioned by the webhook's created_at; a delete by id", async () => {
+    const runs = await Promise.all(categoryCases.map((c) => presetCatalogRun('bigcommerce', c)));
+    expect(expectCreateJobsValid(runs.flatMap((run) => run.rows))).toBe(1);
+    expect(
+      runs.map(({ rows }) =>
+        rows.map((r) => `${r.operation} ${r.entity} ${r.external_id} ${r.fields?.name} ${r.as_of}`),
+      ),
+    ).toEqual([
+      ['upsert category 41 Camp Kitchen 2026-12-05T08:40:00.000Z'],
+      ['upsert category 23 Kitchen & Dining 2026-12-05T09:10:00.000Z'],
+      ['delete category 41 undefined 2026-12-05T10:03:20.000Z'],
+    ]);
+    expect(runs.map(({ urls }) => urls)).toEqual([
+      ['https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/trees/categories?category_id:in=41'],
+      ['https://api.bigcommerce.com/stores/r7k2m9x4qa/v3/catalog/trees/categories?category_id:in=23'],
+      [],
+    ]);
+  });
+
+  it('a category gone before it was read writes nothing (its delete webhook follows)', async () => {
+    const { rows, urls } = await presetCatalogRun('bigcommerce', {
+      ...scope('store/category/updated'),
+      responses: 'store-category-updated-gone',
+    });
+    expect(urls).toHaveLength(1);
+    expect(rows).toEqual([]);
+  });
+
+  it("an item names its product's categories by id, and they are written beside it (read in one call)", async () => {
+    const [created = []] = await Promise.all(productCases.map((c) => presetCatalogRows('bigcommerce', c)));
+    expect(expectCreateJobsValid(created)).toBe(3);
+    expect(created.find((r) => r.entity === 'item')?.fields?.categories).toEqual(['17', '18']);
+    expect(
+      created.filter((r) => r.entity === 'category').map((r) => [r.external_id, r.fields?.name, r.as_of]),
+    ).toEqual([
+      // As new as the webhook (created_at): they were read after it came.
+      ['17', 'Shirts', '2026-12-03T08:20:00.000Z'],
+      ['18', 'Linen', '2026-12-03T08:20:00.000Z'],
+    ]);
   });
 });

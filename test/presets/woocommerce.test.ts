@@ -73,9 +73,11 @@ describe('woocommerce preset', () => {
   });
 
   it('product topics write catalog rows alone, each versioned by date_modified_gmt', async () => {
-    const rows = await Promise.all(productCases.map((c) => presetCatalogRows('woocommerce', c)));
+    const all = await Promise.all(productCases.map((c) => presetCatalogRows('woocommerce', c)));
     // A first write creates: the create jobs carry what Klaviyo requires.
-    expect(expectCreateJobsValid(rows.flat())).toBeGreaterThan(0);
+    expect(expectCreateJobsValid(all.flat())).toBeGreaterThan(0);
+    // The product's categories, written beside it, are the next test's.
+    const rows = all.map((made) => made.filter((r) => r.entity !== 'category'));
     expect(rows.map((made) => made.map((r) => `${r.operation} ${r.entity} ${r.external_id}`))).toEqual([
       ['upsert item 794', 'upsert variant 794'],
       ['upsert item 799'],
@@ -94,5 +96,30 @@ describe('woocommerce preset', () => {
       expect((await mapPresetCase('woocommerce', c)).requests.every((r) => r.path.includes('catalog'))).toBe(
         true,
       );
+  });
+
+  it("a product's categories: a category each (id, name), and the item names them; a variation has none", async () => {
+    const rows = await Promise.all(productCases.map((c) => presetCatalogRows('woocommerce', c)));
+    const categories = rows.map((made) =>
+      made.filter((r) => r.entity === 'category').map((r) => [r.external_id, r.fields?.name, r.as_of]),
+    );
+    expect(categories).toEqual([
+      [
+        ['9', 'Clothing', '2026-12-01T14:40:11.000Z'],
+        ['14', 'T-shirts', '2026-12-01T14:40:11.000Z'],
+      ],
+      [
+        ['9', 'Clothing', '2026-12-02T16:05:30.000Z'],
+        ['14', 'T-shirts', '2026-12-02T16:05:30.000Z'],
+      ],
+      [],
+      [],
+    ]);
+    expect(rows.map((made) => made.find((r) => r.entity === 'item')?.fields?.categories)).toEqual([
+      ['9', '14'],
+      ['9', '14'],
+      undefined,
+      undefined,
+    ]);
   });
 });

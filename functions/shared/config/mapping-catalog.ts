@@ -6,27 +6,19 @@
 // have ids, so a source's own entry can override its preset's.
 import * as z from '../zod.ts';
 import { memo } from '../zod.ts';
+import { CATALOG_ENTITIES, CATALOG_FIELDS, type KlaviyoCatalogV1 } from '../stage/contracts.ts';
 import { valueSpecSchema } from './value-spec.ts';
 
-/** The fields a catalog entry may map: Klaviyo's catalog attributes, and relationships by external id. */
+/** A field a catalog entry may map: one the catalog message's `fields` takes. */
+type CatalogFieldName = keyof NonNullable<KlaviyoCatalogV1['fields']>;
+
+/**
+ * The fields a catalog entry may map: Klaviyo's catalog attributes, and relationships by external id — those the
+ * message contract lets one entity or another take (CATALOG_FIELDS), so the two lists cannot drift apart.
+ */
 export const CATALOG_FIELD_NAMES = [
-  'title',
-  'description',
-  'url',
-  'price',
-  'image_full_url',
-  'image_thumbnail_url',
-  'images',
-  'custom_metadata',
-  'published',
-  'sku',
-  'inventory_quantity',
-  'inventory_policy',
-  'name',
-  'categories',
-  'item',
-  'items',
-] as const;
+  ...new Set(CATALOG_ENTITIES.flatMap((entity) => CATALOG_FIELDS[entity])),
+] as readonly CatalogFieldName[];
 
 /** One catalog write a webhook may make (`mapping.catalog`). */
 export const catalogSpecSchema = memo(() =>
@@ -53,10 +45,7 @@ export const catalogSpecSchema = memo(() =>
       z.strictObject(
         Object.fromEntries(
           CATALOG_FIELD_NAMES.map((name) => [name, z.optional(valueSpecSchema())]),
-        ) as Record<
-          (typeof CATALOG_FIELD_NAMES)[number],
-          z.ZodMiniOptional<ReturnType<typeof valueSpecSchema>>
-        >,
+        ) as Record<CatalogFieldName, z.ZodMiniOptional<ReturnType<typeof valueSpecSchema>>>,
       ),
       {},
     ),

@@ -32,7 +32,7 @@ variable "shopify_admin_token" {
 }
 
 variable "stripe_api_key" {
-  description = "Stripe API key (a restricted key reading Checkout Sessions and Customers) the stripe preset uses, stored in SSM; null stores a placeholder to replace out of band."
+  description = "Stripe API key (a restricted key reading Checkout Sessions, Customers and Products) the stripe preset uses, stored in SSM; null stores a placeholder to replace out of band."
   type        = string
   default     = null
   sensitive   = true

@@ -3,7 +3,12 @@
 // product has at least one variant, its base), and the store's storefront URL and currency from `/v2/store`
 // (cached: it rarely changes). Item per product, variant per variant, versioned by the product's `date_modified`.
 // A deleted product can no longer be read: its item is deleted by id, without a call, versioned by the webhook's
-// time; its variants stay (their ids were in the product), as ADR 0033 says of an item's delete.
+// time; its variants stay (their ids were in the product), as ADR 0033 says of an item's delete. The item names its
+// categories (the product's `categories` ids), read in one call and written beside it, since a category made before
+// the relay has had no webhook and an item names only categories Klaviyo has. Category scopes are thin too: a created or updated category is read
+// from the Category Trees API (`/v3/catalog/trees/categories?category_id:in=`, which replaced
+// `/v3/catalog/categories`) for its name; a deleted one is deleted by id. A category carries no modification time,
+// so its rows are versioned by the webhook's `created_at`.
 import type { Preset } from './preset.ts';
 
 export const BIGCOMMERCE_PRODUCT_SCOPES = [
@@ -11,8 +16,18 @@ export const BIGCOMMERCE_PRODUCT_SCOPES = [
   'store/product/updated',
   'store/product/deleted',
 ] as const;
+export const BIGCOMMERCE_CATEGORY_SCOPES = [
+  'store/category/created',
+  'store/category/updated',
+  'store/category/deleted',
+] as const;
+export const BIGCOMMERCE_CATALOG_SCOPES = [
+  ...BIGCOMMERCE_PRODUCT_SCOPES,
+  ...BIGCOMMERCE_CATEGORY_SCOPES,
+] as const;
 const UPSERTS = ['store/product/created', 'store/product/updated'];
 const READ_PRODUCT = `meta.scope in ${JSON.stringify(UPSERTS)}`;
+const CATEGORY_UPSERTS = ['store/category/created', 'store/category/updated'];
 
 export const bigcommerceCatalogSteps: NonNullable<NonNullable<Preset['hydration']>['steps']> = [
   {
@@ -22,6 +37,22 @@ export const bigcommerceCatalogSteps: NonNullable<NonNullable<Preset['hydration'
     pick: 'data',
   },
   { name: 'store', path: '/v2/store', when: { expr: READ_PRODUCT }, cache_ttl_seconds: 3_600 },
+  {
+    // The product's categories, written with it: a category made before the relay has had no webhook, and an item
+    // names only categories Klaviyo has.
+    name: 'categories',
+    path: '/v3/catalog/trees/categories?category_id:in={params.ids}&limit=250',
+    params: { ids: { expr: "$join(product.categories.$string($), ',')" } },
+    when: { expr: `${READ_PRODUCT} and $count(product.categories) > 0` },
+    pick: 'data',
+  },
+  {
+    name: 'category',
+    path: '/v3/catalog/trees/categories?category_id:in={event.data.id}',
+    when: { expr: `meta.scope in ${JSON.stringify(CATEGORY_UPSERTS)}` },
+    // One id asked, one category answered; none when it was deleted meanwhile (its delete webhook follows).
+    pick: { expr: 'data[0]' },
+  },
 ];
 
 /** The storefront page: `custom_url.url` is a path on the store's domain. */
@@ -55,6 +86,8 @@ export const bigcommerceCatalog: NonNullable<Preset['mapping']['catalog']> = [
       image_full_url: { expr: `${IMAGES}[0].url_zoom` },
       image_thumbnail_url: { expr: `${IMAGES}[0].url_thumbnail` },
       images: { expr: `[${IMAGES}.url_zoom]` },
+      // The product's categories by id (the category scopes below write them).
+      categories: { expr: '[product.categories]' },
       custom_metadata: {
         expr: "{ 'sku': product.sku, 'type': product.type, 'brand_id': product.brand_id, 'currency': store.currency }",
       },
@@ -92,6 +125,33 @@ export const bigcommerceCatalog: NonNullable<Preset['mapping']['catalog']> = [
     operation: 'delete',
     external_id: 'event.data.id',
     // The webhook's own time (Unix seconds): after the product's last change.
+    as_of: 'event.created_at',
+  },
+  {
+    id: 'product_categories',
+    event_types: UPSERTS,
+    for_each: 'categories',
+    entity: 'category',
+    external_id: 'item.category_id',
+    // Read when the webhook was: as new as the webhook, like a category scope's row.
+    as_of: 'event.created_at',
+    fields: { name: 'item.name' },
+  },
+  {
+    id: 'category',
+    event_types: CATEGORY_UPSERTS,
+    when: { expr: '$exists(category)' },
+    entity: 'category',
+    external_id: 'category.category_id',
+    as_of: 'event.created_at',
+    fields: { name: 'category.name' },
+  },
+  {
+    id: 'category_deleted',
+    event_types: ['store/category/deleted'],
+    entity: 'category',
+    operation: 'delete',
+    external_id: 'event.data.id',
     as_of: 'event.created_at',
   },
 ];

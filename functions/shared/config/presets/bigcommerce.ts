@@ -2,10 +2,10 @@
 // and coupons and the customer are fetched from the store's API (`X-Auth-Token`; the store hash is in the
 // webhook's `producer`, `stores/<hash>`). An order still Incomplete (status 0: checkout not finished) is skipped;
 // it becomes a Placed Order when its status leaves 0. Guest orders (customer_id 0) are not looked up. Product
-// scopes write the catalog (./bigcommerce-catalog.ts).
+// and category scopes write the catalog (./bigcommerce-catalog.ts).
 import type { Preset } from './preset.ts';
 import {
-  BIGCOMMERCE_PRODUCT_SCOPES,
+  BIGCOMMERCE_CATALOG_SCOPES,
   bigcommerceCatalog,
   bigcommerceCatalogSteps,
 } from './bigcommerce-catalog.ts';
@@ -17,7 +17,7 @@ export const BIGCOMMERCE_SCOPES = [
   'store/order/created',
   'store/order/statusUpdated',
   'store/customer/created',
-  ...BIGCOMMERCE_PRODUCT_SCOPES,
+  ...BIGCOMMERCE_CATALOG_SCOPES,
 ] as const;
 const ORDER_SCOPES = ['store/order/created', 'store/order/statusUpdated'];
 
@@ -100,8 +100,8 @@ export const bigcommercePreset: Preset = {
     emit: 'event',
     emit_by_event_type: {
       'store/customer/created': 'profile',
-      // Product scopes write the catalog alone.
-      ...Object.fromEntries(BIGCOMMERCE_PRODUCT_SCOPES.map((scope) => [scope, 'none' as const])),
+      // Product and category scopes write the catalog alone.
+      ...Object.fromEntries(BIGCOMMERCE_CATALOG_SCOPES.map((scope) => [scope, 'none' as const])),
     },
     // A new customer who accepts product review and abandoned cart emails (marketing email, for Klaviyo's flows)
     // is subscribed, as a historical import at the account's creation. Not accepting writes nothing.

@@ -1,35 +1,12 @@
 // Stripe: events by `type` (the event's own `created` is the time). A Checkout Session carries totals but not its
 // line items, so they are fetched (`/v1/checkout/sessions/{id}/line_items`, cursor-paginated with `has_more` and
 // `starting_after`, products expanded for names and images). Subscriptions name their customer only by id, so the
-// customer is fetched for the email. Amounts arrive in minor units and become `value` in the currency's major unit.
-// Product events write the catalog (./stripe-catalog.ts).
+// customer is fetched for the email. Amounts arrive in minor units and become `value` in the currency's major unit
+// (./stripe-amounts.ts). Product and price events write the catalog (./stripe-catalog.ts).
 import type { Preset } from './preset.ts';
-import { STRIPE_PRODUCT_TYPES, stripeCatalog } from './stripe-catalog.ts';
+import { major } from './stripe-amounts.ts';
+import { STRIPE_CATALOG_TYPES, stripeCatalog, stripeCatalogSteps } from './stripe-catalog.ts';
 import { subscriptionRecord } from './stripe-records.ts';
-
-/** Stripe's zero-decimal currencies: an amount in these is already in the major unit. */
-const ZERO_DECIMAL = [
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-];
-
-/** `amount` (minor units, in `currency`) in the major unit, as a JSONata expression over one object. */
-const major = (amount: string, currency: string) =>
-  `(${amount}) / ($lowercase(${currency}) in ${JSON.stringify(ZERO_DECIMAL)} ? 1 : 100)`;
 
 export const STRIPE_TYPES = [
   'checkout.session.completed',
@@ -39,7 +16,7 @@ export const STRIPE_TYPES = [
   'customer.subscription.updated',
   'customer.subscription.deleted',
   'charge.refunded',
-  ...STRIPE_PRODUCT_TYPES,
+  ...STRIPE_CATALOG_TYPES,
 ] as const;
 const CHECKOUT_PAID = ['checkout.session.completed', 'checkout.session.async_payment_succeeded'];
 
@@ -77,7 +54,7 @@ export const stripePreset: Preset = {
   requires: [
     {
       path: ['hydration', 'connections', 'stripe', 'auth'],
-      what: 'a Stripe API key (a restricted key with read access to Checkout Sessions and Customers is enough)',
+      what: 'a Stripe API key (a restricted key with read access to Checkout Sessions, Customers and Products is enough)',
       example: { kind: 'bearer', secret: { env: 'STRIPE_API_KEY' } },
     },
   ],
@@ -108,6 +85,7 @@ export const stripePreset: Preset = {
         },
         cache_ttl_seconds: 60,
       },
+      ...stripeCatalogSteps,
     ],
   },
   mapping: {
@@ -125,8 +103,8 @@ export const stripePreset: Preset = {
       external_id: [],
     },
     time: 'event.created',
-    // Product events write the catalog alone.
-    emit_by_event_type: Object.fromEntries(STRIPE_PRODUCT_TYPES.map((type) => [type, 'none' as const])),
+    // Product and price events write the catalog alone.
+    emit_by_event_type: Object.fromEntries(STRIPE_CATALOG_TYPES.map((type) => [type, 'none' as const])),
     value_currency: { expr: `$uppercase(${SESSION}.currency)` },
     // Checkout's promotional consent (`consent_collection.promotions: auto`): `opt_in` subscribes the email, as
     // a historical import at the event's time. `opt_out` writes nothing: leaving a box unticked at one checkout

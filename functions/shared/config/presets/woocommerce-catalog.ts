@@ -3,7 +3,10 @@
 // (its resource, `parent_id` naming the product). So: a product (`parent_id` 0) → an item; a simple product also
 // → a variant of the same id (what a back-in-stock subscription names); a variation → a variant of its product.
 // Every row is versioned by `date_modified_gmt`. `product.deleted` carries the id alone: it deletes the item and
-// the variant of that id (a delete Klaviyo answers as not found counts as done).
+// the variant of that id (a delete Klaviyo answers as not found counts as done). A product carries its categories
+// (`{ id, name, slug }`): a category row each, written beside the item that names them (Klaviyo links an item only to
+// categories it has), versioned by the product's `date_modified_gmt` like the rest; WooCommerce sends no webhook of
+// its own for categories, so a renamed category is renamed at its next product's save, and a deleted one stays.
 import type { Preset } from './preset.ts';
 
 export const WOOCOMMERCE_PRODUCT_TOPICS = ['product.created', 'product.updated', 'product.deleted'] as const;
@@ -55,8 +58,19 @@ export const woocommerceCatalog: NonNullable<Preset['mapping']['catalog']> = [
       ...shared,
       ...images,
       price: PRICE,
+      categories: { expr: '[event.categories.id]' },
       custom_metadata: { expr: "{ 'sku': event.sku, 'type': event.type }" },
     },
+  },
+  {
+    id: 'product_categories',
+    event_types: UPSERTS,
+    when: { expr: IS_PRODUCT },
+    for_each: 'event.categories',
+    entity: 'category',
+    external_id: 'item.id',
+    as_of: AS_OF,
+    fields: { name: 'item.name' },
   },
   {
     id: 'simple_product_variant',

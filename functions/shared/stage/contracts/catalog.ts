@@ -15,7 +15,7 @@ const CATALOG_REQUIRED: Record<CatalogEntity, readonly string[]> = {
   category: ['name'],
 };
 /** The fields each entity takes (Klaviyo's create and update attributes, and its relationships by external id). */
-const CATALOG_FIELDS: Record<CatalogEntity, readonly string[]> = {
+export const CATALOG_FIELDS: Record<CatalogEntity, readonly string[]> = {
   item: [
     'title',
     'description',
