@@ -34,7 +34,7 @@ function quickStartCommands(readme: string): QuickStartCommand[] {
   return blocks
     .flatMap((block) => block.split('\n'))
     .map((raw) => {
-      const hash = raw.search(/\s#\s/);
+      const hash = raw.search(/(^|\s)#(\s|$)/);
       const line = (hash === -1 ? raw : raw.slice(0, hash)).trim();
       const comment = hash === -1 ? '' : raw.slice(hash);
       return { line, expects: /"([^"]+)"/.exec(comment)?.[1] };
@@ -83,7 +83,7 @@ describe('the README quick start, parsed', () => {
 
   it('reads a quoted expectation and leaves the comment out', () => {
     const readme =
-      '# t\n\n```sh\nnpm start   # runs\nnpm run x -- y # prints "z: done"\n```\n\n## Later\n\n```sh\nnope\n```\n';
+      '# t\n\n```sh\nnpm start   # runs\n# a whole-line comment\nnpm run x -- y # prints "z: done"\n```\n\n## Later\n\n```sh\nnope\n```\n';
     expect(quickStartCommands(readme)).toEqual([
       { line: 'npm start', expects: undefined, kind: 'start' },
       { line: 'npm run x -- y', expects: 'z: done', kind: 'run' },
