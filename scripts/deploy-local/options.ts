@@ -13,11 +13,14 @@ export const USAGE: EntryUsage = {
   command: 'npm run deploy:local --',
   description:
     'Applies terraform/examples/complete to a moto_server on loopback (started in the background and left\n' +
-    'running), and writes its outputs as a stack file for the relay CLI (--stack). --destroy takes it down\n' +
-    'and stops that moto_server. Needs terraform, moto_server and the provider mirror; no AWS account.',
+    'running), then runs the deployed functions against it until Ctrl-C: ingest behind a local webhook\n' +
+    'endpoint (--port + 1), hydrate and deliver polling their queues, deliver sending to the Klaviyo mock\n' +
+    '(--port + 2; KLAVIYO_API_KEY or KLAVIYO_BASE_URL send elsewhere), the demo API on --port + 3. Writes a stack\n' +
+    'file for the relay CLI (--stack). --destroy takes it down and stops that moto_server. Needs terraform,\n' +
+    'moto_server and the provider mirror; no AWS account.',
   options: {
     destroy: 'destroy what an earlier run applied and stop its moto_server',
-    port: 'the loopback port of moto_server',
+    port: 'the loopback port of moto_server; the local servers take the next three',
     dir: 'where the Terraform root, state, stack file and moto log go',
   },
 };
@@ -35,6 +38,19 @@ export interface DeployLocalOptions {
   readonly dir: string;
   /** The moto endpoint: `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
+}
+
+/** The loopback ports beside moto's: the webhook endpoint, the Klaviyo mock and the demo API, fixed by --port. */
+export function localPorts(options: Pick<DeployLocalOptions, 'port'>): {
+  webhook: number;
+  klaviyoMock: number;
+  demoApi: number;
+} {
+  if (options.port + 3 > 65_535)
+    throw new Error(
+      `--port must leave the next three ports free for the local servers: at most 65532, not ${options.port}`,
+    );
+  return { webhook: options.port + 1, klaviyoMock: options.port + 2, demoApi: options.port + 3 };
 }
 
 /** Checks the parsed values; throws an Error whose message says what is wrong with which option. */

@@ -46,18 +46,15 @@ import {
   LambdaClient,
   ListEventSourceMappingsCommand,
   ListFunctionsCommand,
-  UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import {
-  DeleteBucketPolicyCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetPublicAccessBlockCommand,
   ListBucketsCommand,
-  PutBucketPolicyCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
@@ -76,10 +73,18 @@ import { parseRelayConfig } from '../../functions/shared/config/relay-config.ts'
 import { readSsmDocument } from '../../functions/shared/config/loader.ts';
 import { signedHeaders } from '../../operations/sign.ts';
 import { build } from '../../scripts/build.ts';
+import {
+  pollOnce,
+  startDeployedFunction,
+  type DeployedFunction,
+} from '../../scripts/local-aws/deployed-function.ts';
+import { eventSourceQueues } from '../../scripts/local-aws/event-source-queues.ts';
+import { startFunctionRunner } from '../../scripts/local-aws/function-runner.ts';
+import { setAsideForLocalFunctions, type SetAside } from '../../scripts/local-aws/set-aside.ts';
 import { httpEvent } from '../helpers/http-event.ts';
 import { runRelay, type Trace } from '../helpers/relay-cli.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { actionsCalledBy } from './code-actions.ts';
-import { pollOnce, startDeployedFunction, type DeployedFunction } from './deployed-functions.ts';
 import { publishModuleRepo } from './module-repo.ts';
 import { startMoto, providerOverride } from './moto.ts';
 import type { MotoServer } from './moto.ts';
@@ -856,11 +861,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
 
   // The operator's CLI (cli/relay.ts) against the deployment, as an operator runs it: `terraform output -json >
   // stack.json`, then commands with --stack and the standard credential chain (here moto's endpoint and test
-  // keys). moto cannot run Lambda code, so the functions run as Lambda would run them (deployed-functions.ts).
-  // Two things are set aside for that, and put back before destroy:
-  //  - the event source mappings are disabled: moto runs an enabled mapping's function inside SendMessage,
-  //    which fails without Docker (here the test polls the queues as the mappings would);
-  //  - the buckets' TLS-only policies are lifted: moto speaks plain HTTP, which they deny (as AWS would).
+  // keys). moto cannot run Lambda code, so the functions run as Lambda would run them
+  // (scripts/local-aws/deployed-function.ts, which `npm run deploy:local` runs too). What that needs is set aside
+  // (scripts/local-aws/set-aside.ts: the event source mappings disabled, here the test polls the queues as the
+  // mappings would; the buckets' TLS-only policies lifted, moto speaking plain HTTP) and put back before destroy.
   describe('the relay CLI against the deployment', () => {
     const ids = { first: randomUUID(), second: randomUUID(), third: randomUUID() };
     const allIds = Object.values(ids);
@@ -899,20 +903,17 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     };
 
     const buckets = () => [outputs.archive_bucket_name.value, outputs.payload_bucket_name.value];
-    const liftedPolicies = new Map<string, string>();
+    let setAside: SetAside | undefined;
 
     beforeAll(async () => {
       const lambda = new LambdaClient(aws());
-      const mappings = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
-      for (const { UUID } of mappings)
-        await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: false }));
-      const s3 = new S3Client({ ...aws(), forcePathStyle: true });
-      for (const Bucket of buckets()) {
-        const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket }));
-        expect(Policy, `${Bucket} has its TLS-only policy`).toContain('aws:SecureTransport');
-        liftedPolicies.set(Bucket, Policy ?? '');
-        await s3.send(new DeleteBucketPolicyCommand({ Bucket }));
-      }
+      setAside = await setAsideForLocalFunctions({
+        lambda,
+        s3: new S3Client({ ...aws(), forcePathStyle: true }),
+        buckets: buckets(),
+      });
+      expect(setAside.mappings, 'both mappings disabled').toHaveLength(2);
+      expect([...setAside.buckets].sort(), 'both TLS-only policies lifted').toEqual([...buckets()].sort());
 
       stackFile = path.join(scratch, 'stack.json');
       await writeFile(stackFile, (await terraform(['output', '-json'])).stdout);
@@ -934,13 +935,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
     afterAll(async () => {
       await ingest?.stop();
       await hydrate?.stop();
-      const s3 = new S3Client({ ...aws(), forcePathStyle: true });
-      for (const [Bucket, Policy] of liftedPolicies)
-        await s3.send(new PutBucketPolicyCommand({ Bucket, Policy }));
-      const lambda = new LambdaClient(aws());
-      const mappings = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
-      for (const { UUID } of mappings)
-        await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: true }));
+      await setAside?.restore();
     });
 
     it(
@@ -1118,6 +1113,73 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
           new Set([0, 1, 2].map((i) => new Date((1_764_756_000 + i) * 1000).toISOString())),
         );
         expect((await relay<{ total: number }>('dlq', 'list', 'hydrate')).total).toBe(1);
+      },
+    );
+
+    it(
+      "deploy:local's runner: a webhook to its endpoint goes through ingest and, by hydrate's mapping, hydrate",
+      { timeout: 120_000 },
+      async () => {
+        const lambda = new LambdaClient(aws());
+        const sqs = new SQSClient(aws());
+        // The queues come from the mappings moto holds; deliver is left out so that the event stays to be seen.
+        const queues = await eventSourceQueues(lambda, sqs);
+        expect(queues.map((q) => q.queueUrl).sort()).toEqual(QUEUES.map((q) => queueOf(q).url).sort());
+        const problems: string[] = [];
+        const runner = await startFunctionRunner({
+          sqs,
+          ingest: deployed(ingest),
+          functions: [deployed(hydrate)],
+          queues: queues.filter((q) => q.functionName === deployed(hydrate).name),
+          port: 0,
+          waitTimeSeconds: 1,
+          logIntervalMs: 200,
+          report: (message) => problems.push(message),
+        });
+        try {
+          const id = randomUUID();
+          const text = await readSsmDocument(ssmReader(), outputs.config_parameter_name.value);
+          const source = parseRelayConfig(text, 'ssm').sources.klaviyo;
+          if (!source) throw new Error('the complete example has no klaviyo source');
+          const body = Buffer.from(
+            JSON.stringify({
+              data: [
+                {
+                  external_id: id,
+                  topic: 'event:klaviyo.opened_email',
+                  payload: {
+                    data: {
+                      type: 'event',
+                      id,
+                      attributes: { timestamp: 1_764_756_100, event_properties: {} },
+                      relationships: { profile: { data: { type: 'profile', id: '01KPROFILE9' } } },
+                    },
+                  },
+                },
+              ],
+              meta: { klaviyo_webhook_id: 'wh-moto', klaviyo_account_id: 'abc123' },
+            }),
+          );
+          const answer = await fetch(`${runner.webhookBaseUrl}/klaviyo`, {
+            method: 'POST',
+            headers: signedHeaders(source, body, 'REPLACE_ME'),
+            body,
+          });
+          expect(answer.status, await answer.clone().text()).toBe(202);
+          const trace = await waitFor(
+            'the webhook to pass hydrate, with both stages logged',
+            async () => {
+              const t = await relay<Trace>('trace', 'klaviyo', id, '--live-queues');
+              const logged = new Set(t.logs.lines.map((l) => l.function));
+              return t.verdict === 'waiting in the deliver queue' && logged.has('hydrate') ? t : undefined;
+            },
+            { timeoutMs: 60_000, intervalMs: 1_000 },
+          );
+          expect(new Set(trace.logs.lines.map((l) => l.function))).toEqual(new Set(['ingest', 'hydrate']));
+          expect(problems).toEqual([]);
+        } finally {
+          await runner.stop();
+        }
       },
     );
   });

@@ -234,7 +234,7 @@ module "relay" {
   klaviyo = {
     api_key    = { ssm = aws_ssm_parameter.secret["klaviyo_api_key"].name }
     revision   = "2026-07-15"
-    base_url   = "https://a.klaviyo.com"
+    base_url   = var.klaviyo_base_url
     timeout_ms = 10000
     # Leave half of each Klaviyo rate limit to the account's other integrations; the deliver event source
     # mapping's maximum concurrency is max_concurrency.

@@ -66,6 +66,12 @@ variable "demo_api_token" {
   sensitive   = true
 }
 
+variable "klaviyo_base_url" {
+  description = "Where deliver sends: Klaviyo's API, or a Klaviyo-compatible server (npm run deploy:local points it at the Klaviyo mock)."
+  type        = string
+  default     = "https://a.klaviyo.com"
+}
+
 variable "demo_api_base_url" {
   description = "Base URL of the demo source's API that hydration calls."
   type        = string

@@ -1,4 +1,4 @@
-// The child side of test/helpers/lambda-container.ts: a stand-in for Lambda's Node.js runtime in its own
+// The child side of scripts/local-aws/lambda-container.ts: a stand-in for Lambda's Node.js runtime in its own
 // process. It loads the handler named by _HANDLER from LAMBDA_TASK_ROOT once (the init phase), then serves
 // invocations sent over IPC for as long as it lives, like a warm container. It runs under plain Node with type
 // stripping, so it imports node: built-ins only: nothing of the repository can leak into what the zip resolves.

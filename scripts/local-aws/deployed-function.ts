@@ -1,9 +1,10 @@
-// The deployed functions run as Lambda runs them, against moto, which keeps the resources but cannot run Lambda
-// code (no Docker here). Each function's zip is the module's prebuilt one (the apply test proves that is the
-// deployed code, by CodeSha256); its handler, runtime, memory, timeout and environment are read back from moto's
-// function configuration; every AWS call it makes goes to moto (AWS_ENDPOINT_URL). What Lambda would do around
-// it is done here: invoking ingest with the API's event, polling a queue for hydrate and deliver (delete what
-// succeeded, as ReportBatchItemFailures says), and shipping what the function printed to its log group.
+// A deployed function run as Lambda runs it, against moto, which keeps the resources but cannot run Lambda code
+// (no Docker here): for `npm run deploy:local` and the apply test. The zip is the module's prebuilt one (the
+// apply test proves that is the deployed code, by CodeSha256); its handler, runtime, memory, timeout and
+// environment are read back from moto's function configuration; every AWS call it makes goes to moto
+// (AWS_ENDPOINT_URL). What Lambda would do around it is done here: a fresh container when the last one died
+// (a timeout kills it), shipping what the function printed to its log group, and (pollOnce) one poll of a queue
+// as an event source mapping makes it. ./function-runner.ts keeps them all running.
 import { mkdir } from 'node:fs/promises';
 import {
   CreateLogStreamCommand,
@@ -14,12 +15,18 @@ import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/cli
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { readBatchResponse } from '../../local/sqs/batch-response.ts';
 import { toSqsRecord } from '../../local/sqs/lambda-event.ts';
-import { extractZip } from '../../scripts/unzip.ts';
-import { startLambdaContainer, type LambdaContainer } from '../helpers/lambda-container.ts';
+import { extractZip } from '../unzip.ts';
+import { startLambdaContainer, type LambdaContainer } from './lambda-container.ts';
+import { restartingContainer } from './restarting-container.ts';
 
 export interface DeployedFunction {
   name: string;
-  container: LambdaContainer;
+  /** The function's timeout, from its configuration. */
+  timeoutSeconds: number;
+  /** The container serving now (a new one after the last died). */
+  readonly container: LambdaContainer;
+  /** Invokes the function, in a fresh container when the last one has exited. */
+  invoke(event: unknown): Promise<unknown>;
   /** Sends what the function printed since the last call to its log group, as Lambda does; returns the count. */
   shipLogs(): Promise<number>;
   stop(): Promise<void>;
@@ -43,32 +50,36 @@ export async function startDeployedFunction(options: DeployedFunctionOptions): P
   );
   await mkdir(options.taskRoot, { recursive: true });
   await extractZip(options.zipFile, options.taskRoot);
-  const container = await startLambdaContainer({
-    taskRoot: options.taskRoot,
-    handler: config.Handler ?? '',
-    runtime: config.Runtime ?? '',
-    functionName: options.functionName,
-    region: options.region,
-    memorySize: config.MemorySize ?? 128,
-    timeoutSeconds: config.Timeout ?? 3,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test', sessionToken: 'test' },
-    environment: { ...config.Environment?.Variables, AWS_ENDPOINT_URL: options.endpoint },
-  });
+  const timeoutSeconds = config.Timeout ?? 3;
+  const containers = await restartingContainer(() =>
+    startLambdaContainer({
+      taskRoot: options.taskRoot,
+      handler: config.Handler ?? '',
+      runtime: config.Runtime ?? '',
+      functionName: options.functionName,
+      region: options.region,
+      memorySize: config.MemorySize ?? 128,
+      timeoutSeconds,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test', sessionToken: 'test' },
+      environment: { ...config.Environment?.Variables, AWS_ENDPOINT_URL: options.endpoint },
+    }),
+  );
 
   const logGroupName = config.LoggingConfig?.LogGroup ?? `/aws/lambda/${options.functionName}`;
-  const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]moto-test`;
+  const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]moto-local`;
   let streamCreated = false;
-  let shipped = 0;
   return {
     name: options.functionName,
-    container,
+    timeoutSeconds,
+    get container() {
+      return containers.current;
+    },
+    invoke: (event) => containers.invoke(event),
     async shipLogs() {
-      const text = container.output();
-      const lines = text
-        .slice(shipped)
+      const lines = containers
+        .newOutput()
         .split('\n')
         .filter((line) => line.trim() !== '');
-      shipped = text.length;
       if (lines.length === 0) return 0;
       if (!streamCreated) {
         await options.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
@@ -84,7 +95,7 @@ export async function startDeployedFunction(options: DeployedFunctionOptions): P
       );
       return lines.length;
     },
-    stop: () => container.stop(),
+    stop: () => containers.stop(),
   };
 }
 
@@ -116,7 +127,7 @@ export async function pollOnce(
   );
   if (Messages.length === 0) return { received: 0, succeeded: 0, failed: 0 };
   const records = Messages.map((message) => toSqsRecord(message, queue.arn));
-  const outcome = readBatchResponse(records, await fn.container.invoke({ Records: records }));
+  const outcome = readBatchResponse(records, await fn.invoke({ Records: records }));
   if (outcome.kind === 'batch-failed')
     throw new Error(`${fn.name} failed the whole batch: ${outcome.reason}`);
   if (outcome.succeeded.length > 0)
