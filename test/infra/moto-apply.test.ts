@@ -875,7 +875,7 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
       if (!fn) throw new Error('the function is not running');
       return fn;
     };
-    const queueOf = (stage: 'hydrate' | 'deliver') => ({
+    const queueOf = (stage: (typeof QUEUES)[number]) => ({
       url: at(outputs.queue_urls.value, stage),
       arn: at(outputs.queue_arns.value, stage),
     });
