@@ -912,7 +912,10 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
         s3: new S3Client({ ...aws(), forcePathStyle: true }),
         buckets: buckets(),
       });
-      expect(setAside.mappings, 'both mappings disabled').toHaveLength(2);
+      expect(
+        setAside.mappings,
+        'every mapping disabled: hydrate, deliver and each family queue',
+      ).toHaveLength(QUEUES.length);
       expect([...setAside.buckets].sort(), 'both TLS-only policies lifted').toEqual([...buckets()].sort());
 
       stackFile = path.join(scratch, 'stack.json');
