@@ -55,13 +55,14 @@ describe('deferral does not use up the receives meant for failures', () => {
   }, 60_000);
 
   it('a backlog paced over several of Klaviyo’s windows with maxReceiveCount 2: every event delivered once', async () => {
-    // 4 requests per (scaled) 6 s window, and no wait slept: 20 events need five windows, so most are deferred,
+    // 4 requests per (scaled) 2 s window, and no wait slept: 20 events need five windows, so most are deferred,
     // and the deferrals are spread over the windows to come rather than all sent back at the next free slot.
+    // (Windows of 2 s, not Klaviyo's 60 s, keep the file fast; still longer than SQS's 1 s delay granularity.)
     const { mock, resends } = await start(
       { max_pacing_wait_ms: 0, max_concurrency: 1 },
       {
         maxReceiveCount: 2,
-        klaviyoMock: { timeScale: 10, limits: { create_event: { burst: 350, steady: 4 } } },
+        klaviyoMock: { timeScale: 30, limits: { create_event: { burst: 350, steady: 4 } } },
         deliver: { backoff: () => 1 },
       },
     );

@@ -39,11 +39,11 @@ describe('deliver pacing and operations, end to end', () => {
   });
 
   it('reads the steady window from RateLimit-* and slows down before Klaviyo says no', async () => {
-    // 15 requests per (scaled) 6 s window: 40 events need three windows.
+    // 15 requests per (scaled) 2 s window: 40 events need three windows (2 s, not 60 s, keeps the file fast).
     const mock = await start(
       { max_pacing_wait_ms: 10_000 },
       {
-        klaviyoMock: { timeScale: 10, limits: { create_event: { burst: 350, steady: 15 } } },
+        klaviyoMock: { timeScale: 30, limits: { create_event: { burst: 350, steady: 15 } } },
         deliver: { backoff: () => 1 },
       },
     );
