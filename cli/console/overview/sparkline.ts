@@ -1,4 +1,5 @@
-// A small inline SVG line of a series' samples over the last hour: drawn from numbers only, so it is safe markup.
+// A small inline SVG line of a series' samples over the last hour (a dot while there is one sample): drawn from
+// numbers only, so it is safe markup.
 import { rawHtml, type SafeHtml } from '../html.ts';
 
 const WIDTH = 240;
@@ -23,6 +24,6 @@ export function sparkline(
   // The label is the only text: escaped by hand, since rawHtml takes markup as it is.
   const title = label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return rawHtml(
-    `<svg class="spark" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${title}"><title>${title}</title><polyline points="${coordinates}"/></svg>`,
+    `<svg class="spark" viewBox="0 0 ${WIDTH} ${HEIGHT}" preserveAspectRatio="none" role="img" aria-label="${title}"><title>${title}</title>${points.length === 1 ? `<circle cx="${coordinates.split(',')[0]}" cy="${coordinates.split(',')[1]}" r="2"/>` : `<polyline points="${coordinates}"/>`}</svg>`,
   );
 }
