@@ -95,6 +95,7 @@ klaviyo-webhook-relay is running locally.
   Klaviyo:       ${describeKlaviyoDestination(stack.klaviyoDestination)}
   Demo API:      ${stack.demoApiUrl} (customers and addresses for hydration)
   Status:        GET ${stack.statusUrl} (queues, DLQs by reason, counters)
+  Console:       npm run relay -- console   (in a browser, on 127.0.0.1 with a token it prints)
 
 ${signWith}${suggestion.intro} (in another terminal; it reads this configuration from ${LOCAL_STACK_FILE}):
 
