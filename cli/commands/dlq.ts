@@ -1,22 +1,19 @@
 // `dlq list|show|redrive <stage>`: a stage's dead letters grouped by reason, one in full, and a redrive of all
 // or a filtered part of them back to the stage's queue at a bounded rate — each letter present at the start sent
-// at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded.
+// at most once (cli/redrive.ts), each deleted from the DLQ only after its resend succeeded. What the console's
+// Dead letters page does too lives in ../dead-letter-queue.ts.
 import { Option, type Command } from 'commander';
-import { MOVED_BY_SQS, openDlq, sendBack, type DeadLetterEntry } from '../../operations/dead-letters.ts';
-import { detailLines } from '../dead-letter-detail.ts';
-import { deadLetterSubject } from '../dead-letter-subject.ts';
+import { MOVED_BY_SQS, type DeadLetterEntry } from '../../operations/dead-letters.ts';
+import {
+  groupByReason,
+  letterInFull,
+  readEveryLetter,
+  redriveQueue,
+  summaryOf,
+} from '../dead-letter-queue.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import { queueCounts } from '../../operations/queue-counts.ts';
-import { redrive, type RedriveResult } from '../redrive.ts';
-import {
-  loadStack,
-  required,
-  STAGES,
-  type RelayStack,
-  type Stage,
-  type StackOptions,
-} from '../../operations/relay-stack.ts';
+import { loadStack, STAGES, type Stage, type StackOptions } from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
 
 interface FilterOptions {
@@ -58,9 +55,6 @@ function stageArgument(stage: string): Stage {
   return stage as Stage;
 }
 
-const dlqUrlOf = (stack: RelayStack, stage: Stage) =>
-  required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack);
-
 function withFilters(command: Command): Command {
   return command
     .option('--reason <reason...>', 'only these reasons (e.g. retries_exhausted klaviyo_400)')
@@ -69,42 +63,7 @@ function withFilters(command: Command): Command {
     .option('--newer-than <duration>', 'only letters that failed more recently than this (e.g. 30m)');
 }
 
-/** Summary of one letter, for lists and JSON output. */
-export function summaryOf(entry: DeadLetterEntry) {
-  return {
-    message_id: entry.messageId,
-    correlation_id: entry.correlationId ?? null,
-    source: entry.source ?? null,
-    reason: entry.reason,
-    failed_at: entry.failedAt.toISOString(),
-    attempts: entry.letter?.attempts ?? null,
-    last_error: entry.letter?.last_error ?? null,
-  };
-}
-
-/** Reads every letter once (they are hidden while read, then released), passing each batch to `visit`. */
-async function readAll(
-  stack: RelayStack,
-  stage: Stage,
-  label: string,
-  json: boolean | undefined,
-  visit: (entries: DeadLetterEntry[], reader: ReturnType<typeof openDlq>) => Promise<void>,
-): Promise<void> {
-  const reader = openDlq(stack, stage, dlqUrlOf(stack, stage));
-  const progress = startProgress(label, 0, { json });
-  let seen = 0;
-  try {
-    for (let batch = await reader.next(); batch.length > 0; batch = await reader.next()) {
-      seen += batch.length;
-      progress.setTotal(seen);
-      await visit(batch, reader);
-      progress.increment(batch.length);
-    }
-  } finally {
-    progress.stop();
-    await reader.release();
-  }
-}
+export { summaryOf };
 
 export function registerDlqCommands(program: Command): void {
   const dlq = program.command('dlq').description("Inspect and redrive a stage's dead letters.");
@@ -123,23 +82,14 @@ export function registerDlqCommands(program: Command): void {
         const stack = await loadStack(options);
         const filter = filterOf(options, Date.now());
         const letters: DeadLetterEntry[] = [];
-        await readAll(stack, stage, `reading ${stage} DLQ`, options.json, (batch) => {
+        const progress = startProgress(`reading ${stage} DLQ`, 0, { json: options.json });
+        await readEveryLetter(stack, stage, progress, (batch) => {
           letters.push(...batch.filter((e) => matches(e, filter)));
-          return Promise.resolve();
         });
-        const byReason = new Map<string, DeadLetterEntry[]>();
-        for (const letter of letters)
-          byReason.set(letter.reason, [...(byReason.get(letter.reason) ?? []), letter]);
-        const groups = [...byReason.entries()]
-          .sort((a, b) => b[1].length - a[1].length)
-          .map(([reason, entries]) => ({
-            reason,
-            count: entries.length,
-            sources: [...new Set(entries.map((e) => e.source ?? '?'))].sort(),
-            oldest: new Date(Math.min(...entries.map((e) => e.failedAt.getTime()))).toISOString(),
-            newest: new Date(Math.max(...entries.map((e) => e.failedAt.getTime()))).toISOString(),
-            ...(options.all && { letters: entries.map(summaryOf) }),
-          }));
+        const groups = groupByReason(letters).map(({ entries, ...group }) => ({
+          ...group,
+          ...(options.all && { letters: entries.map(summaryOf) }),
+        }));
         if (options.json) {
           console.log(JSON.stringify({ stage, total: letters.length, reasons: groups }, null, 2));
           return;
@@ -167,41 +117,19 @@ export function registerDlqCommands(program: Command): void {
       const stage = stageArgument(stageName);
       const stack = await loadStack(options);
       let found: DeadLetterEntry | undefined;
-      await readAll(stack, stage, `searching ${stage} DLQ`, true, (batch) => {
+      await readEveryLetter(stack, stage, startProgress('', 0, { json: true }), (batch) => {
         found ??= batch.find((e) => e.messageId === id || e.correlationId === id);
-        return Promise.resolve();
       });
       if (!found) throw new Error(`no dead letter ${id} in the ${stage} DLQ`);
-      const original = found.letter?.original ?? found.body;
-      let message: unknown = original;
-      try {
-        message = JSON.parse(original);
-      } catch {
-        // shown as text
-      }
-      const summary = summaryOf(found);
+      const { rows, detail, original } = letterInFull(found);
       if (options.json) {
-        console.log(JSON.stringify({ ...summary, letter: found.letter ?? null, original: message }, null, 2));
+        console.log(JSON.stringify({ ...summaryOf(found), letter: found.letter ?? null, original }, null, 2));
         return;
       }
-      const rows: [string, string | number | null][] = [
-        ['message id', summary.message_id],
-        ['correlation id', summary.correlation_id],
-        ['source', summary.source],
-        // Which of the webhook's writes this is (a catalog row, a record): one webhook can make many.
-        ['writes', deadLetterSubject(original) ?? null],
-        ['reason', summary.reason],
-        ['failed at', summary.failed_at],
-        ['attempts', summary.attempts],
-        ['last error', summary.last_error && `${summary.last_error.reason}: ${summary.last_error.message}`],
-      ];
-      for (const [name, value] of rows) if (value !== null) console.log(`${`${name}:`.padEnd(16)}${value}`);
-      // Why it failed, as the stage kept it (Klaviyo's detail and pointer, a source API's message).
-      detailLines(found.letter?.detail).forEach((line, i) =>
-        console.log(`${(i === 0 ? 'detail:' : '').padEnd(16)}${line}`),
-      );
+      for (const [name, value] of rows) console.log(`${`${name}:`.padEnd(16)}${value}`);
+      detail.forEach((line, i) => console.log(`${(i === 0 ? 'detail:' : '').padEnd(16)}${line}`));
       console.log('\noriginal message:');
-      console.log(typeof message === 'string' ? message : JSON.stringify(message, null, 2));
+      console.log(typeof original === 'string' ? original : JSON.stringify(original, null, 2));
     });
 
   withFilters(withStackOptions(dlq.command('redrive')))
@@ -225,48 +153,16 @@ export function registerDlqCommands(program: Command): void {
           FilterOptions & { rate: string; wait: string; dryRun?: boolean; json?: boolean },
       ) => {
         const stage = stageArgument(stageName);
-        const rate = Number(options.rate);
-        if (!Number.isFinite(rate) || rate <= 0)
-          throw new Error(`--rate must be a positive number, not ${options.rate}`);
         const waitMs = parseDuration(options.wait);
         const stack = await loadStack(options);
-        const queueUrl = required(
-          stack.queueUrls[stage],
-          `the ${stage} queue`,
-          `--${stage}-queue-url`,
-          stack,
-        );
-        const dlqUrl = dlqUrlOf(stack, stage);
         const filter = filterOf(options, Date.now());
-        const startedAt = Date.now();
-        const atStart = (await queueCounts(stack.sqs, dlqUrl)).waiting;
-        const reader = openDlq(stack, stage, dlqUrl);
-        const progress = startProgress(`redriving ${stage} DLQ`, atStart, { json: options.json });
-        let outcome: RedriveResult;
-        try {
-          outcome = await redrive(
-            {
-              reader,
-              sendBack: (entries) => sendBack(stack, queueUrl, entries),
-              stageQueueEmpty: async () => {
-                const counts = await queueCounts(stack.sqs, queueUrl);
-                return counts.waiting + counts.inFlight + counts.delayed === 0;
-              },
-              progress,
-            },
-            {
-              matches: (e) => matches(e, filter),
-              rate,
-              dryRun: Boolean(options.dryRun),
-              waitMs,
-              atStart,
-              startedAt,
-            },
-          );
-        } finally {
-          progress.stop();
-          await reader.release();
-        }
+        const outcome = await redriveQueue(stack, stage, {
+          matches: (e) => matches(e, filter),
+          rate: Number(options.rate),
+          dryRun: Boolean(options.dryRun),
+          waitMs,
+          progress: (atStart) => startProgress(`redriving ${stage} DLQ`, atStart, { json: options.json }),
+        });
         const result = { stage, dry_run: Boolean(options.dryRun), ...outcome };
         if (options.json) console.log(JSON.stringify(result, null, 2));
         else if (result.dry_run)
