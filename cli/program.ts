@@ -3,6 +3,7 @@
 // scripts/cli-docs.ts writes docs/cli.md from it.
 import { Command } from 'commander';
 import { registerConfigCommands } from './commands/config.ts';
+import { registerConsoleCommand } from './commands/console.ts';
 import { registerDataSourceCommands } from './commands/data-source.ts';
 import { registerDlqCommands } from './commands/dlq.ts';
 import { registerMapCommand } from './commands/map.ts';
@@ -20,6 +21,7 @@ export function relayProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerConfigCommands(program);
+  registerConsoleCommand(program);
   registerDataSourceCommands(program);
   registerDlqCommands(program);
   registerMapCommand(program);

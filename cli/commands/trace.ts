@@ -1,25 +1,16 @@
 // `trace <source> <delivery-id>`: where one webhook is — its dedupe record, its messages in the stages' queues
 // and DLQs (peeked, not consumed), and each stage's log lines for its correlation id (CloudWatch Logs Insights
-// for a deployment, local mode's log file locally) — with a one-line verdict on top.
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+// for a deployment, local mode's log file locally) — with a one-line verdict on top. The reading is
+// ../trace/trace-webhook.ts, which the console's Webhooks page shares; this file prints it.
 import { Option, type Command } from 'commander';
 import { detailLines } from '../dead-letter-detail.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import {
-  loadStack,
-  required,
-  STAGES,
-  type RelayStack,
-  type StackOptions,
-} from '../../operations/relay-stack.ts';
+import { loadStack, type StackOptions } from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
-import { readDedupeRecord, type DedupeRecord } from '../trace/dedupe-record.ts';
-import { readLocalLogLines } from '../trace/local-logs.ts';
-import type { TraceLogLine } from '../trace/log-line.ts';
-import { queryLogLines } from '../trace/logs-insights.ts';
-import { scanQueues, type QueueScan, type QueueToScan } from '../trace/queue-scan.ts';
-import { verdictOf } from '../trace/verdict.ts';
+import type { DedupeRecord } from '../trace/dedupe-record.ts';
+import type { QueueScan } from '../trace/queue-scan.ts';
+import { traceWebhook, type LogsResult, type WebhookTrace } from '../trace/trace-webhook.ts';
 
 interface TraceOptions extends StackOptions {
   json?: boolean;
@@ -30,65 +21,11 @@ interface TraceOptions extends StackOptions {
   liveQueues?: boolean;
 }
 
-interface LogsResult {
-  /** Where the lines came from; null when the stack names no logs. */
-  origin: 'cloudwatch' | 'local' | null;
-  lines: TraceLogLine[];
-  /** Why the lines could not be read (the rest of the trace still stands; the exit code is 1). */
-  error?: string;
-}
-
 function positiveInteger(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0)
     throw new Error(`${flag} must be a positive whole number, not ${text}`);
   return value;
-}
-
-function queuesOf(stack: RelayStack, liveQueues: boolean): QueueToScan[] {
-  return STAGES.flatMap((stage) => [
-    ...(liveQueues
-      ? [
-          {
-            stage,
-            kind: 'queue' as const,
-            url: required(stack.queueUrls[stage], `the ${stage} queue`, `--${stage}-queue-url`, stack),
-          },
-        ]
-      : []),
-    {
-      stage,
-      kind: 'dlq' as const,
-      url: required(stack.dlqUrls[stage], `the ${stage} DLQ`, `--${stage}-dlq-url`, stack),
-    },
-  ]);
-}
-
-async function logLinesOf(
-  stack: RelayStack,
-  options: TraceOptions,
-  correlationId: string,
-  now: Date,
-): Promise<LogsResult> {
-  const since = new Date(now.getTime() - parseDuration(options.since));
-  if (stack.localLogFile)
-    return { origin: 'local', lines: await readLocalLogLines(stack.localLogFile, correlationId, since) };
-  const logGroupNames = Object.fromEntries(
-    Object.entries(stack.logGroupNames ?? {}).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
-    ),
-  );
-  if (Object.keys(logGroupNames).length === 0) return { origin: null, lines: [] };
-  const logs = new CloudWatchLogsClient(options.region ? { region: options.region } : {});
-  const lines = await queryLogLines({
-    logs,
-    logGroupNames,
-    correlationId,
-    since,
-    until: now,
-    timeoutMs: parseDuration(options.logsTimeout),
-  });
-  return { origin: 'cloudwatch', lines };
 }
 
 function printDedupe(record: DedupeRecord | null): void {
@@ -186,29 +123,27 @@ export function registerTraceCommand(program: Command): void {
       const maxMessages = positiveInteger(options.maxMessages, '--max-messages');
       parseDuration(options.since); // a bad duration fails before any work
       const stack = await loadStack(options);
-      const table = required(stack.dedupeTableName, 'the dedupe table', '--table', stack);
-      const liveQueues = options.liveQueues === true;
-      const queues = queuesOf(stack, liveQueues);
-      const correlationId = `${source}:${deliveryId}`;
-      const now = new Date();
-
-      const record = await readDedupeRecord(stack.dynamodb, table, source, deliveryId, now);
       const progress = startProgress('peeking queues', 0, { json: options.json });
-      let scans: QueueScan[];
+      let trace: WebhookTrace;
       try {
-        scans = await scanQueues(stack, queues, correlationId, maxMessages, progress);
+        trace = await traceWebhook(stack, source, deliveryId, {
+          maxMessages,
+          since: options.since,
+          logsTimeout: options.logsTimeout,
+          logs: options.logs,
+          liveQueues: options.liveQueues === true,
+          ...(options.region !== undefined && { region: options.region }),
+          progress,
+        });
       } finally {
         progress.stop();
       }
-      const logs: LogsResult = options.logs
-        ? await logLinesOf(stack, options, correlationId, now).catch((error: unknown) => {
-            const message = (error as Error).message;
-            console.error(`klaviyo-relay: the log lines could not be read: ${message}`);
-            process.exitCode = 1;
-            return { origin: null, lines: [], error: message };
-          })
-        : { origin: null, lines: [] };
-      const verdict = verdictOf(record, scans, logs.lines);
+      const { correlation_id: correlationId, verdict, dedupe: record, queues: scans, logs } = trace;
+      const liveQueues = options.liveQueues === true;
+      if (logs.error !== undefined) {
+        console.error(`klaviyo-relay: the log lines could not be read: ${logs.error}`);
+        process.exitCode = 1;
+      }
 
       if (options.json) {
         console.log(
