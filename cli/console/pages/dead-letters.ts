@@ -3,6 +3,7 @@
 // selection or a reason group — first a confirmation that says how many will be sent (a dry run of the same
 // redrive), then the run with its progress (pages/jobs.ts). Reading, describing and redriving are
 // cli/dead-letter-queue.ts's, as for `relay dlq`.
+// Over 250 lines: mostly markup (the formatter gives each element its line); the logic is the CLI's.
 import type { DeadLetterEntry } from '../../../operations/dead-letters.ts';
 import type { RelayStack } from '../../../operations/relay-stack.ts';
 import {

@@ -4,6 +4,7 @@
 // use case, deliver's request builders) and shows the Klaviyo requests, or why it would send none. Source APIs
 // are called live, or answered from a folder of recorded responses (cli/recorded-responses.ts). A mapping that
 // does not validate shows the configuration's error; "copy as configuration" gives the source entry.
+// Over 250 lines: the form's markup (the formatter gives each element its line) beside the edit-and-map step.
 import { ConfigError, parseRelayConfig } from '../../../functions/shared/config/relay-config.ts';
 import { PRESET_NAMES } from '../../../functions/shared/config/presets/index.ts';
 import { isPlainObject } from '../../../functions/shared/json/is-plain-object.ts';
