@@ -1,13 +1,12 @@
 // A redrive of one queue's DLQ back to that queue (cli/redrive.ts runs it): a letter goes back to the queue its
 // DLQ belongs to — a consent letter to the consent queue, never the events queue — and several queues (a stage's)
 // are redriven one after another, their results summed for the summary line.
-import { openDlq, sendBack } from '../operations/dead-letters.ts';
-import { queueCounts } from '../operations/queue-counts.ts';
-import { dlqUrlOf, queueUrlOf, type RelayQueue } from '../operations/relay-queues.ts';
+import type { RelayQueue } from '../operations/relay-queues.ts';
 import type { RelayStack, Stage } from '../operations/relay-stack.ts';
 import { matches, type DeadLetterFilter } from './dead-letter-list.ts';
+import { redriveQueue as redriveDlq } from './dead-letter-queue.ts';
 import { startProgress } from './progress.ts';
-import { redrive, type RedriveResult } from './redrive.ts';
+import type { RedriveResult } from './redrive.ts';
 
 export interface QueueRedriveOptions {
   filter: DeadLetterFilter;
@@ -24,37 +23,14 @@ export async function redriveQueue(
   queue: RelayQueue,
   options: QueueRedriveOptions,
 ): Promise<QueueRedriveResult> {
-  const queueUrl = queueUrlOf(stack, queue);
-  const dlqUrl = dlqUrlOf(stack, queue);
-  const startedAt = Date.now();
-  const atStart = (await queueCounts(stack.sqs, dlqUrl)).waiting;
-  const reader = openDlq(stack, queue.key, dlqUrl);
-  const progress = startProgress(`redriving the ${queue.key} DLQ`, atStart, { json: options.json });
-  try {
-    const outcome = await redrive(
-      {
-        reader,
-        sendBack: (entries) => sendBack(stack, queueUrl, entries),
-        stageQueueEmpty: async () => {
-          const counts = await queueCounts(stack.sqs, queueUrl);
-          return counts.waiting + counts.inFlight + counts.delayed === 0;
-        },
-        progress,
-      },
-      {
-        matches: (e) => matches(e, options.filter),
-        rate: options.rate,
-        dryRun: options.dryRun,
-        waitMs: options.waitMs,
-        atStart,
-        startedAt,
-      },
-    );
-    return { queue: queue.key, stage: queue.stage, ...outcome };
-  } finally {
-    progress.stop();
-    await reader.release();
-  }
+  const outcome = await redriveDlq(stack, queue.key, {
+    matches: (e) => matches(e, options.filter),
+    rate: options.rate,
+    dryRun: options.dryRun,
+    waitMs: options.waitMs,
+    progress: (atStart) => startProgress(`redriving the ${queue.key} DLQ`, atStart, { json: options.json }),
+  });
+  return { queue: queue.key, stage: queue.stage, ...outcome };
 }
 
 /** Several queues' results as one: counts added, reasons of letters that failed again merged. */

@@ -29,6 +29,7 @@ import type { Logger } from '../../functions/shared/logger.ts';
 import type { MessageQueue } from '../../functions/shared/stage/sqs-queue.ts';
 import { createSecretResolver } from '../../functions/shared/secrets.ts';
 import { loadConfig } from '../map/map-config.ts';
+import type { RelayConfig } from '../../functions/shared/config/relay-config.ts';
 import { receivedMessage } from '../map/received-message.ts';
 import { recordedResponses, type RecordedCall } from '../recorded-responses.ts';
 
@@ -100,16 +101,34 @@ function collectingLogger(lines: { message: string; fields: Record<string, unkno
   return { info: write, warn: write, error: write, debug: () => undefined } as unknown as Logger;
 }
 
+/** One webhook to map: the configuration (already loaded), its source, the body as the sender sent it. */
+export interface MapInput {
+  config: RelayConfig;
+  source: string;
+  rawBody: Buffer;
+  header?: string[];
+  eventType?: string;
+  deliveryId?: string;
+  /** A folder of recorded source API answers; without it, source APIs are called live. */
+  responses?: string;
+}
+
 export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
   const { config, source } = await loadConfig(options);
   const rawBody = await readFile(options.file);
+  return mapWebhook({ ...options, config, source, rawBody }, options.file);
+}
+
+/** What the relay would send for one webhook (`relay map`, and the console's playground). */
+export async function mapWebhook(input: MapInput, bodyOrigin = 'the webhook body'): Promise<MapResult> {
+  const { config, rawBody } = input;
   let body: unknown;
   try {
     body = parseJson(rawBody.toString('utf8'));
   } catch (error) {
-    throw new Error(`${options.file} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new Error(`${bodyOrigin} is not JSON: ${(error as Error).message}`, { cause: error });
   }
-  const message = receivedMessage(config, { ...options, source }, rawBody, body);
+  const message = receivedMessage(config, input, rawBody, body);
 
   const sent: HydratedMessage[] = [];
   const received = (body: string) => {
@@ -132,7 +151,7 @@ export async function mapWebhookFile(options: MapOptions): Promise<MapResult> {
     },
   };
   const lines: { message: string; fields: Record<string, unknown> }[] = [];
-  const responses = options.responses ? recordedResponses(options.responses) : undefined;
+  const responses = input.responses ? recordedResponses(input.responses) : undefined;
   // Recorded answers need no credential; a live call uses the source's own reference.
   const secrets = createSecretResolver({ allowEnvRefs: true }); // the operator's file, the operator's variables
   const result: MapResult = {

@@ -4,18 +4,16 @@
 // fire again for what happened before. Events only: state writes (profile upserts, consent, catalog rows,
 // custom-object records, back-in-stock subscriptions) are replayed with
 // `--with-profiles`, and then deliver still skips any older than what the relay has written since
-// (docs/adr/0026-replay-and-state-writes.md, docs/adr/0030-consent-as-state.md).
-import { setTimeout as sleep } from 'node:timers/promises';
+// (docs/adr/0026-replay-and-state-writes.md, docs/adr/0030-consent-as-state.md). The run itself:
+// ../replay-archive.ts (the console's Replay page runs it too).
 import { Option, type Command } from 'commander';
-import { createS3ClaimCheckWriter } from '../../functions/shared/stage/claim-check.ts';
-import type { WebhookReceivedV1 } from '../../functions/shared/stage/contracts.ts';
-import { encodeMessageBody } from '../../functions/shared/stage/message-body.ts';
-import { createSqsQueue } from '../../functions/shared/stage/sqs-queue.ts';
-import { archiveObjects, readArchiveObject, type ArchiveLocation } from '../archive-reader.ts';
 import { parseDuration } from '../duration.ts';
 import { startProgress } from '../progress.ts';
-import { loadStack, required, type RelayStack, type StackOptions } from '../../operations/relay-stack.ts';
+import { replayArchive } from '../replay-archive.ts';
+import { loadStack, type StackOptions } from '../../operations/relay-stack.ts';
 import { withStackOptions } from '../stack-options.ts';
+
+export { replayCopy } from '../replay-archive.ts';
 
 interface ReplayOptions extends StackOptions {
   source?: string[];
@@ -37,32 +35,6 @@ export function parseTime(text: string, now: number): Date {
   return new Date(parsed);
 }
 
-/**
- * The message a replay sends for an archived webhook: the webhook as ingest enqueued it (flags an earlier replay
- * left on an archived copy are dropped), marked as a replay, and as backfill when asked.
- */
-export function replayCopy(
-  archived: WebhookReceivedV1,
-  options: { backfill: boolean; profiles: boolean },
-): WebhookReceivedV1 {
-  const received: WebhookReceivedV1 = { ...archived };
-  delete received.backfill;
-  delete received.replay;
-  return {
-    ...received,
-    ...(options.backfill && { backfill: true }),
-    replay: { profiles: options.profiles },
-  };
-}
-
-function archiveOf(stack: RelayStack): ArchiveLocation {
-  if (stack.archiveDir) return { dir: stack.archiveDir };
-  return {
-    bucket: required(stack.archiveBucketName, 'the archive', '--stack (with archive.enabled)', stack),
-    s3: stack.s3,
-  };
-}
-
 export function registerReplayCommand(program: Command): void {
   withStackOptions(program.command('replay'))
     .description('Feed archived webhooks of a time range through hydrate and deliver again.')
@@ -81,79 +53,25 @@ export function registerReplayCommand(program: Command): void {
       const now = Date.now();
       const from = parseTime(options.from, now);
       const to = options.to ? parseTime(options.to, now) : new Date(now);
-      if (from > to) throw new Error(`--from (${from.toISOString()}) is after --to (${to.toISOString()})`);
-      const rate = Number(options.rate);
-      if (!Number.isFinite(rate) || rate <= 0)
-        throw new Error(`--rate must be a positive number, not ${options.rate}`);
       const stack = await loadStack(options);
-      const location = archiveOf(stack);
-      const queueUrl = required(stack.queueUrls.hydrate, 'the hydrate queue', '--hydrate-queue-url', stack);
-      // Messages larger than the queue takes travel as claim checks under ingest's prefix, as ingest sends them.
-      const queue = createSqsQueue(stack.sqs, queueUrl, {
-        ...(stack.payloadBucketName && {
-          claimCheck: createS3ClaimCheckWriter(stack.s3, {
-            bucket: stack.payloadBucketName,
-            stage: 'ingest',
-          }),
-        }),
-      });
-      const sources = options.source ? new Set(options.source) : undefined;
-      const result = {
-        from: from.toISOString(),
-        to: to.toISOString(),
-        backfill: options.backfill,
-        profiles: Boolean(options.withProfiles),
-        dry_run: Boolean(options.dryRun),
-        objects: 0,
-        matched: 0,
-        duplicates: 0,
-        replayed: 0,
-        failed: 0,
-        invalid_lines: 0,
-      };
-      const seen = new Set<string>();
-      const keys = await archiveObjects(location, from, to);
-      result.objects = keys.length;
-      const progress = startProgress('replaying', keys.length, { json: options.json });
-      const started = Date.now();
-      try {
-        for (const key of keys) {
-          const messages = await readArchiveObject(location, key, (k, line, problem) => {
-            result.invalid_lines += 1;
-            if (!options.json) console.error(`${k}:${line}: ${problem}`);
-          });
-          const chosen = messages.filter((m) => {
-            const at = Date.parse(m.received_at);
-            if (at < from.getTime() || at > to.getTime() || (sources && !sources.has(m.source))) return false;
-            // The archive may hold a webhook twice (hydrated again after a failed archive write): once is enough.
-            if (seen.has(m.correlation_id)) {
-              result.duplicates += 1;
-              return false;
-            }
-            seen.add(m.correlation_id);
-            return true;
-          });
-          result.matched += chosen.length;
-          if (!options.dryRun && chosen.length > 0) {
-            const { failedIds } = await queue.sendBatch(
-              chosen.map((m, i) => ({
-                id: String(i),
-                body: encodeMessageBody(
-                  replayCopy(m, { backfill: options.backfill, profiles: Boolean(options.withProfiles) }),
-                ),
-                correlationId: m.correlation_id,
-              })),
-            );
-            result.failed += failedIds.length;
-            result.replayed += chosen.length - failedIds.length;
-            const due = started + (result.replayed / rate) * 1000;
-            if (due > Date.now()) await sleep(due - Date.now());
-          }
-          progress.increment();
-        }
-      } finally {
-        progress.stop();
-      }
+      const result = await replayArchive(
+        stack,
+        {
+          ...(options.source && { sources: new Set(options.source) }),
+          from,
+          to,
+          backfill: options.backfill,
+          profiles: Boolean(options.withProfiles),
+          rate: Number(options.rate),
+          dryRun: Boolean(options.dryRun),
+        },
+        {
+          progress: (objects) => startProgress('replaying', objects, { json: options.json }),
+          onInvalid: (key, line, problem) => {
+            if (!options.json) console.error(`${key}:${line}: ${problem}`);
+          },
+        },
+      );
       if (options.json) console.log(JSON.stringify(result, null, 2));
       else
         console.log(

@@ -53,7 +53,7 @@ export function layout({ page, path, stackFile }: LayoutInput): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="no-referrer" />
+        <meta name="referrer" content="same-origin" />
         <title>${page.title} · relay console</title>
         <link rel="stylesheet" href="/assets/console.css" />
         <script src="/assets/console.js" defer></script>

@@ -21,19 +21,23 @@ export interface MapConfigOptions {
 /** A stand-in for unset `${NAME}` placeholders (recorded answers never reach it). */
 const PLACEHOLDER_STAND_IN = 'http://127.0.0.1/placeholder';
 
-/** A document with one source that uses the preset and nothing else: what `--preset` maps with. */
-export function presetConfig(preset: string, sourceName: string): RelayConfig {
+/** A document with one source that uses the preset and nothing else, as written (the console edits it). */
+export function presetDocument(preset: string, sourceName: string): Record<string, unknown> {
   const source: Record<string, unknown> = { preset, secrets: [{ env: 'RELAY_MAP_WEBHOOK_SECRET' }] };
   // What only a source can give (an API credential) is the preset's example: an environment variable that a
   // live call reads, and that recorded answers never need.
   const requirements = Object.hasOwn(PRESETS, preset) ? (PRESETS[preset as PresetName].requires ?? []) : [];
   for (const { path: at, example } of requirements) setAt(source, at, example);
-  const document = {
+  return {
     version: 1,
     sources: { [sourceName]: source },
     klaviyo: { api_key: { env: 'KLAVIYO_API_KEY' } },
   };
-  return parseRelayConfig(JSON.stringify(document), `--preset ${preset}`);
+}
+
+/** The preset's one-source document, validated: what `--preset` maps with. */
+export function presetConfig(preset: string, sourceName: string): RelayConfig {
+  return parseRelayConfig(JSON.stringify(presetDocument(preset, sourceName)), `--preset ${preset}`);
 }
 
 function setAt(target: Record<string, unknown>, at: readonly string[], value: unknown): void {
