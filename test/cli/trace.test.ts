@@ -55,7 +55,8 @@ describe('relay trace', () => {
       dedupe: { state: 'done' },
     });
     expect(result.dedupe?.claimed_at).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(result.queues).toHaveLength(4);
+    // With --live-queues: each of the stack's seven queues (hydrate, deliver and the five deliver families) and its DLQ.
+    expect(result.queues).toHaveLength(14);
     expect(result.queues.every((q) => q.hits.length === 0 && !q.bound_hit)).toBe(true);
     expect(result.logs.origin).toBe('local');
     expect(new Set(result.logs.lines.map((l) => l.function))).toEqual(

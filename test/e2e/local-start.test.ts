@@ -97,12 +97,20 @@ describe('npm start', () => {
       );
       expect(run.started, `stderr: ${run.stderr}`).toBe(true);
       expect(run.stderr).not.toContain('whileRunning');
+      // hydrate, deliver and a deliver queue per Klaviyo write family (docs/adr/0036-a-deliver-queue-per-family.md).
+      const queueKeys = [
+        'hydrate',
+        'deliver',
+        'deliver-profiles',
+        'deliver-consent',
+        'deliver-catalog',
+        'deliver-records',
+        'deliver-back-in-stock',
+      ];
+      const each = <T>(value: T) => Object.fromEntries(queueKeys.map((key) => [key, value]));
       expect(status).toEqual({
-        queues: {
-          hydrate: { waiting: 0, in_flight: 0, delayed: 0 },
-          deliver: { waiting: 0, in_flight: 0, delayed: 0 },
-        },
-        dlqs: { hydrate: { count: 0, reasons: {} }, deliver: { count: 0, reasons: {} } },
+        queues: each({ waiting: 0, in_flight: 0, delayed: 0 }),
+        dlqs: each({ count: 0, reasons: {} }),
         webhooks: {},
         klaviyo_events: 0,
       });
