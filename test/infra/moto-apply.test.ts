@@ -14,6 +14,7 @@
 //    without which the provider waits for it until it times out.
 // The no-change assertions allow exactly these differences, and only after checking that moto still
 // behaves that way; everything else must be a no-op.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -1182,6 +1183,66 @@ describe.skipIf(!enabled)('terraform apply of examples/complete against moto', (
           expect(problems).toEqual([]);
         } finally {
           await runner.stop();
+        }
+      },
+    );
+
+    it(
+      'the console serves the deployment: every queue on Overview, its dead letters, the archived webhooks',
+      { timeout: 120_000 },
+      async () => {
+        // As an operator runs it: the CLI's `console` command on the stack file, with the deployment's credentials.
+        const child = spawn(
+          process.execPath,
+          [
+            '--disable-warning=ExperimentalWarning',
+            '--import',
+            'tsx',
+            'cli/relay.ts',
+            'console',
+            '--stack',
+            stackFile,
+            '--port',
+            '0',
+            '--no-open',
+          ],
+          {
+            env: {
+              ...process.env,
+              AWS_ENDPOINT_URL: aws().endpoint,
+              AWS_REGION: REGION,
+              AWS_ACCESS_KEY_ID: 'test',
+              AWS_SECRET_ACCESS_KEY: 'test',
+              AWS_EC2_METADATA_DISABLED: 'true',
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        try {
+          const url = await waitFor('the console URL', () => /Console: (\S+)/.exec(output)?.[1], {
+            timeoutMs: 60_000,
+          });
+          const entry = await fetch(url, { redirect: 'manual' });
+          expect(entry.status, output).toBe(303);
+          const cookie = (entry.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+          const page = async (pathname: string) => {
+            const answer = await fetch(new URL(pathname, url), { headers: { cookie } });
+            const text = await answer.text();
+            expect(answer.status, `${pathname}: ${text.slice(0, 500)}`).toBe(200);
+            return text;
+          };
+          const overview = await page('/');
+          for (const queue of QUEUES) expect(overview).toContain(`${queue} DLQ`);
+          // The hydrate letter the CLI tests above left (dlq list hydrate: 1) is listed under its queue.
+          const deadLetters = await page('/dead-letters');
+          expect(deadLetters).toMatch(/href="\/dead-letters\/hydrate\/[^"]+"/);
+          // The webhooks the functions archived to the deployment's bucket, the klaviyo source's among them.
+          expect(await page('/webhooks')).toContain('klaviyo');
+        } finally {
+          child.kill('SIGINT');
         }
       },
     );
