@@ -91,7 +91,11 @@ describe('a relay’s queues', () => {
   });
 
   it('takes any queue by key from flags, hydrate’s and deliver’s by their own flags as before', async () => {
+    // A stack file with no outputs: the default one (.local/stack.json) may be written meanwhile by a test of npm start.
+    const noOutputs = path.join(dir, 'no-outputs.json');
+    await writeFile(noOutputs, '{}');
     const stack = await loadStack({
+      stack: noOutputs,
       deliverQueueUrl: 'https://sqs/q/deliver',
       deliverDlqUrl: 'https://sqs/d/deliver',
       queueUrl: ['deliver-consent=https://sqs/q/consent'],
@@ -101,7 +105,7 @@ describe('a relay’s queues', () => {
       ['deliver', 'https://sqs/q/deliver', 'https://sqs/d/deliver'],
       ['deliver-consent', 'https://sqs/q/consent', 'https://sqs/d/consent'],
     ]);
-    await expect(loadStack({ queueUrl: ['https://sqs/q/consent'] })).rejects.toThrow(
+    await expect(loadStack({ stack: noOutputs, queueUrl: ['https://sqs/q/consent'] })).rejects.toThrow(
       '--queue-url takes <queue key>=<url>',
     );
   });
