@@ -1,11 +1,11 @@
 // Dead letters as `relay dlq list` (and the console) shows them: the letters of one or more queues' DLQs, filtered,
 // grouped by reason — for all the queues named together and for each queue, so a stage with a queue per Klaviyo
 // write family says which queue holds what. Reading takes nothing out (operations/dead-letters.ts).
-import { openDlq, type DeadLetterEntry, type DlqReader } from '../operations/dead-letters.ts';
+import { openDlq, type DeadLetterEntry } from '../operations/dead-letters.ts';
 import { dlqUrlOf, type RelayQueue } from '../operations/relay-queues.ts';
 import type { RelayStack, Stage } from '../operations/relay-stack.ts';
 import { parseDuration } from './duration.ts';
-import { startProgress } from './progress.ts';
+import { startProgress, type Progress } from './progress.ts';
 
 export interface FilterOptions {
   reason?: string[];
@@ -53,27 +53,41 @@ export function summaryOf(entry: DeadLetterEntry) {
   };
 }
 
-/** Reads every letter of a queue's DLQ once (hidden while read, then released), passing each batch to `visit`. */
-export async function readQueueLetters(
+/**
+ * Reads every letter of the DLQ at `dlqUrl` (queue `queueKey`'s) once — each hidden while read, then released —
+ * passing each batch to `visit`; `relay dlq` and the console's Dead letters page both read through this.
+ */
+export async function readDlqLetters(
   stack: RelayStack,
-  queue: RelayQueue,
-  json: boolean | undefined,
-  visit: (entries: DeadLetterEntry[], reader: DlqReader) => Promise<void>,
+  queueKey: string,
+  dlqUrl: string,
+  progress: Progress,
+  visit: (entries: DeadLetterEntry[]) => Promise<void> | void,
 ): Promise<void> {
-  const reader = openDlq(stack, queue.key, dlqUrlOf(stack, queue));
-  const progress = startProgress(`reading the ${queue.key} DLQ`, 0, { json });
+  const reader = openDlq(stack, queueKey, dlqUrl);
   let seen = 0;
   try {
     for (let batch = await reader.next(); batch.length > 0; batch = await reader.next()) {
       seen += batch.length;
       progress.setTotal(seen);
-      await visit(batch, reader);
+      await visit(batch);
       progress.increment(batch.length);
     }
   } finally {
     progress.stop();
     await reader.release();
   }
+}
+
+/** `relay dlq`'s reading of one queue's DLQ, with the terminal's progress line. */
+export function readQueueLetters(
+  stack: RelayStack,
+  queue: RelayQueue,
+  json: boolean | undefined,
+  visit: (entries: DeadLetterEntry[]) => Promise<void> | void,
+): Promise<void> {
+  const progress = startProgress(`reading the ${queue.key} DLQ`, 0, { json });
+  return readDlqLetters(stack, queue.key, dlqUrlOf(stack, queue), progress, visit);
 }
 
 export interface ReasonGroup {

@@ -13,7 +13,7 @@ import {
 } from '../operations/relay-queues.ts';
 import type { RelayStack, Stage } from '../operations/relay-stack.ts';
 import { detailLines } from './dead-letter-detail.ts';
-import { summaryOf } from './dead-letter-list.ts';
+import { readDlqLetters, summaryOf } from './dead-letter-list.ts';
 import { deadLetterSubject } from './dead-letter-subject.ts';
 import type { Progress } from './progress.ts';
 import { redrive, type RedriveResult } from './redrive.ts';
@@ -42,26 +42,12 @@ const queueUrlOf = (stack: RelayStack, queue: string): string =>
   relayQueueUrlOf(stack, relayQueueOf(stack, queue));
 
 /** Reads every letter once (they are hidden while read, then released), passing each batch to `visit`. */
-export async function readEveryLetter(
+export const readEveryLetter = (
   stack: RelayStack,
   queue: string,
   progress: Progress,
   visit: (entries: DeadLetterEntry[]) => Promise<void> | void,
-): Promise<void> {
-  const reader = openDlq(stack, queue, dlqUrlOf(stack, queue));
-  let seen = 0;
-  try {
-    for (let batch = await reader.next(); batch.length > 0; batch = await reader.next()) {
-      seen += batch.length;
-      progress.setTotal(seen);
-      await visit(batch);
-      progress.increment(batch.length);
-    }
-  } finally {
-    progress.stop();
-    await reader.release();
-  }
-}
+): Promise<void> => readDlqLetters(stack, queue, dlqUrlOf(stack, queue), progress, visit);
 
 export interface ReasonGroup {
   reason: string;
